@@ -1,0 +1,101 @@
+"""Ronghe (融合): the application factory. Nothing here does work at import time."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, ProductionConfig
+
+
+def create_app(config: str | type | dict | None = None) -> Flask:
+    """Build the app. ``config`` is a name from config.CONFIGS, a config class, or a dict of
+    overrides applied on top of TestingConfig (the Flask tutorial's ``test_config``)."""
+    app = Flask(__name__, instance_relative_config=True)
+    if isinstance(config, dict):
+        app.config.from_object(CONFIGS["testing"])
+        app.config.update(config)
+        config_cls = CONFIGS["testing"]
+    else:
+        config_cls = CONFIGS[config or "development"] if not isinstance(config, type) else config
+        app.config.from_object(config_cls)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        db_path = Path(app.instance_path) / "ronghe.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if issubclass(config_cls, ProductionConfig):
+        config_cls.check(app.config)
+    else:
+        _development_secrets(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    register_request_hooks(app)
+    return app
+
+
+def _development_secrets(app: Flask) -> None:
+    """Outside production a newcomer sets no variable: keep random keys in instance/."""
+    for key, filename in (("SECRET_KEY", "secret_key"), ("PERSONAL_DATA_KEY", "personal_data_key")):
+        if app.config.get(key):
+            continue
+        path = Path(app.instance_path) / filename
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            os.chmod(path, 0o600)
+        app.config[key] = path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (complete metadata before anything maps)
+    from app.core import i18n, sqlite
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    sqlite.register(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.core.routes import bp as core_bp
+    from app.people import bp as people_bp
+    from app.venues import bp as venues_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(people_bp, url_prefix="/people")
+    app.register_blueprint(venues_bp, url_prefix="/venues")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.core.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.accounts.cli import users_cli
+    from app.core.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app.accounts import auth_hooks
+    from app.core import security, templating
+
+    security.register(app)
+    templating.register(app)
+    auth_hooks.register(app)

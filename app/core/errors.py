@@ -1,0 +1,83 @@
+"""Domain errors raised by services, and the error pages (400/403/404/409/422/429/500).
+
+Pages say what happened in the user's language and nothing about the internals."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A broken business rule. ``message`` is a lazy translatable string; ``field`` names the
+    form field it belongs to, when there is one."""
+
+    status_code = 422
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+
+
+class EditConflict(DomainError):
+    """Someone saved the record after this form was built. ``current`` is the record as
+    saved now, so the page can show both values."""
+
+    status_code = 409
+
+    def __init__(self, current, message=None):
+        super().__init__(
+            message or _l("Someone else saved this record after you opened it."), field=None
+        )
+        self.current = current
+
+
+ERROR_TEXT = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do this.")),
+    404: (_l("Page not found"), _l("The page you asked for does not exist, or you cannot see it.")),
+    405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Edit conflict"), _l("Someone else changed this record at the same time.")),
+    413: (_l("File too large"), _l("The file you sent is larger than the limit.")),
+    422: (_l("There is a problem"), _l("Some of the information could not be accepted.")),
+    429: (_l("Too many attempts"), _l("There were too many attempts in a short time. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("Sorry, something went wrong on our side. Your request was not completed. Please try again later.")),
+}
+
+
+def render_error(code: int):
+    title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def register(app: Flask) -> None:
+    def handle_http(error: HTTPException):
+        code = error.code or 500
+        if code not in ERROR_TEXT:
+            return error
+        response = render_error(code)
+        if code == 405 and getattr(error, "valid_methods", None):
+            resp = app.make_response(response)
+            resp.headers["Allow"] = ", ".join(error.valid_methods)
+            return resp
+        return response
+
+    def handle_unexpected(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        from app.extensions import db
+
+        db.session.rollback()
+        return render_error(500)
+
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,49 @@
+"""Locale and time-zone selection, and the language switch's rules.
+
+zh_Hans is the default. A signed-in user's saved preference wins; an anonymous visitor's
+choice lives in the session; otherwise Accept-Language decides."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+SESSION_KEY = "lang"
+# Babel locale -> BCP 47 tag for <html lang> (accessibility.md asks for zh-CN).
+HTML_LANG = {"zh_Hans": "zh-CN", "en": "en"}
+
+
+def normalise_locale(value: str | None) -> str | None:
+    """Map what browsers and people send (zh-CN, zh_hans, en-GB …) to a supported locale."""
+    if not value:
+        return None
+    value = value.strip().replace("-", "_").lower()
+    if value.startswith("zh"):
+        return "zh_Hans"
+    if value.startswith("en"):
+        return "en"
+    return None
+
+
+def select_locale() -> str:
+    if current_user and getattr(current_user, "is_authenticated", False):
+        preferred = normalise_locale(getattr(current_user, "language", None))
+        if preferred:
+            return preferred
+    chosen = normalise_locale(session.get(SESSION_KEY))
+    if chosen:
+        return chosen
+    if request:
+        best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
+        found = normalise_locale(best)
+        if found:
+            return found
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["RONGHE_TIMEZONE"]
+
+
+def html_lang(locale: str) -> str:
+    return HTML_LANG.get(str(locale), "zh-CN")

@@ -1,0 +1,52 @@
+"""Site-wide pages: home, accessibility statement, language switch, health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from app.core.auth import public
+from app.core.forms import BaseForm
+from app.core.i18n import SESSION_KEY, normalise_locale
+from app.core.security import form_view, is_safe_next
+from app.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+class LanguageForm(BaseForm):
+    """Only the CSRF token; the language comes from the button pressed."""
+
+
+@bp.route("/")
+@public
+def home():
+    return render_template("core/home.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    return render_template("core/accessibility.html")
+
+
+@bp.route("/language", methods=["POST"])
+@public
+@form_view
+def set_language():
+    form = LanguageForm()
+    locale = normalise_locale(request.form.get("lang")) or "zh_Hans"
+    if form.validate_on_submit():
+        session[SESSION_KEY] = locale
+        if current_user.is_authenticated:
+            current_user.language = locale
+            db.session.commit()
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("core.home"), code=303)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}

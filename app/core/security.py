@@ -1,0 +1,78 @@
+"""Security headers on every response and the safe ``next`` rule for redirects."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request
+from flask.wrappers import Response
+
+from app.extensions import csrf
+
+CSP = (
+    "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+    "form-action 'self'; img-src 'self' data:"
+)
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only a local absolute path: no scheme, no host, no ``//`` or ``/\\``, no backslash,
+    no control characters."""
+    if not target or not isinstance(target, str):
+        return False
+    if not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target:
+        return False
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def mark_personal() -> None:
+    """Call from a view that shows personal data: the response must not be cached."""
+    g.personal_data = True
+
+
+def form_view(view):
+    """Mark a view whose POST is validated by a BaseForm (which checks the CSRF token itself
+    and, when it expired, re-renders the form with the input kept). Every other POST is
+    checked before the view runs."""
+    view.csrf_in_form = True
+    return view
+
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def register(app: Flask) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+
+    @app.before_request
+    def protect_unsafe_methods():
+        if request.method not in UNSAFE_METHODS or not app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if view is not None and getattr(view, "csrf_in_form", False):
+            return
+        csrf.protect()
+
+    @app.after_request
+    def set_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("HSTS"):
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        from flask_login import current_user
+
+        if g.get("personal_data") or (
+            current_user and getattr(current_user, "is_authenticated", False)
+        ):
+            # Signed-in pages may show personal data; never let a shared device cache them.
+            headers["Cache-Control"] = "no-store"
+        return response

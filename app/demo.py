@@ -1,0 +1,5 @@
+"""Demo data (placeholder)."""
+
+
+def load_demo(reset: bool = False):
+    return []

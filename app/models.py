@@ -1,0 +1,6 @@
+"""Imports every model module so the metadata is complete (for create_app, Alembic and tests).
+Add a line here when a domain gains a models module."""
+
+from app.accounts import models as accounts_models  # noqa: F401
+from app.core import audit  # noqa: F401
+from app.people import models as people_models  # noqa: F401

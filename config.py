@@ -1,0 +1,95 @@
+"""Configuration classes, chosen by name in ``create_app`` or from ``RONGHE_CONFIG``.
+
+Every value a deployment may change comes from an environment variable; README.md lists them.
+"""
+
+from __future__ import annotations
+
+import os
+
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development"}
+MIN_SECRET_LENGTH = 32
+
+
+def _database_url() -> str | None:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    # Accept the URLs hosting platforms hand out and use psycopg 3 for them.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Key for the keyed hash of certificate numbers (duplicate detection). Kept apart from
+    # SECRET_KEY so that rotating the session key does not lose duplicate detection.
+    PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    RONGHE_TIMEZONE = os.environ.get("RONGHE_TIMEZONE", "Asia/Shanghai")
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = RONGHE_TIMEZONE
+    LANGUAGES = ("zh_Hans", "en")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # An expired CSRF token re-renders the form with the input kept (core/forms.py), so a
+    # generous limit only saves people a second submit.
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    PAGE_SIZE = 25
+    HSTS = False
+    DEMO_DATA_ALLOWED = False
+
+
+class DevelopmentConfig(Config):
+    DEMO_DATA_ALLOWED = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks"
+    PERSONAL_DATA_KEY = "test-personal-data-key"
+    SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    DEMO_DATA_ALLOWED = True
+    # Route tests post without tokens; tests/security turns CSRF back on and checks it.
+    WTF_CSRF_ENABLED = False
+    # The hashing cost is for attackers, not for the test suite.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Refuse to start with a weak secret, debug mode or no database."""
+        secret = config.get("SECRET_KEY") or ""
+        if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_LENGTH} characters in production "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )
+        if config.get("DEBUG"):
+            raise RuntimeError("Debug mode must never be on in production.")
+        if not config.get("PERSONAL_DATA_KEY"):
+            raise RuntimeError("PERSONAL_DATA_KEY must be set in production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,206 @@
+"""Shared fixtures: app, client, runner, login_as(role), factories, query counting and the
+certificate-number leak guard that watches every response and log record of the suite.
+
+The suite builds its own schema: on PostgreSQL it drops and recreates the ``public`` schema at
+the start and the end, so tables left by an earlier run never matter."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask import request_finished
+
+from app import create_app
+from app.extensions import db, limiter
+
+# 17 digits and a check character, optionally followed by category and grade digits: an
+# unmasked resident ID or certificate number.
+UNMASKED_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?:[1-7][1-4])?(?![0-9A-Za-z])")
+# Endpoints whose purpose is to show the full number to an admin (audit-logged).
+LEAK_ALLOWED_ENDPOINTS = {"people.certificate"}
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        from config import _database_url
+
+        return _database_url()
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+def reset_schema(engine: sa.Engine) -> None:
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    else:
+        db.metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+class LeakGuard:
+    def __init__(self):
+        self.leaks: list[str] = []
+
+    def check_text(self, where: str, text: str) -> None:
+        match = UNMASKED_ID.search(text or "")
+        if match:
+            self.leaks.append(f"{where}: …{text[max(0, match.start() - 40):match.end() + 10]}…")
+
+
+class LeakLogHandler(logging.Handler):
+    def __init__(self, guard: LeakGuard):
+        super().__init__(level=logging.DEBUG)
+        self.guard = guard
+
+    def emit(self, record):
+        try:
+            self.guard.check_text(f"log {record.name}", record.getMessage())
+        except Exception:  # a broken log call must not hide the test's own result
+            pass
+
+
+@pytest.fixture(scope="session")
+def leak_guard():
+    guard = LeakGuard()
+    handler = LeakLogHandler(guard)
+    logging.getLogger().addHandler(handler)
+    yield guard
+    logging.getLogger().removeHandler(handler)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, leak_guard):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+            "SERVER_NAME": "localhost",
+        }
+    )
+
+    def inspect_response(sender, response, **extra):
+        from flask import request
+
+        if request.endpoint in LEAK_ALLOWED_ENDPOINTS:
+            return
+        where = f"{request.method} {request.path}"
+        if not response.is_streamed and response.direct_passthrough is False:
+            leak_guard.check_text(f"{where} body", response.get_data(as_text=True))
+        for name, value in response.headers.items():
+            leak_guard.check_text(f"{where} header {name}", value)
+
+    request_finished.connect(inspect_response, app)
+    with app.app_context():
+        engine = db.engine
+        reset_schema(engine)
+        db.metadata.create_all(engine)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        reset_schema(db.engine)
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request, leak_guard):
+    """Every test starts with empty tables and fresh rate limits, and ends without leaks."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    before = len(leak_guard.leaks)
+    with app.app_context():
+        yield
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+    new = leak_guard.leaks[before:]
+    assert not new, "Unmasked ID/certificate number leaked:\n" + "\n".join(new)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    from app.accounts import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(*roles, username=None, password=DEFAULT_PASSWORD, **overrides):
+        roles = roles or ("participant",)
+        user = services.create_user(
+            username=username or f"{roles[0]}{next(counter)}",
+            display_name=overrides.pop("display_name", None) or f"Test {roles[0]}",
+            password=password,
+            roles=roles,
+            **overrides,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """``login_as("coach")`` creates a user with that role and signs the test client in as it.
+    Pass several roles, or an existing user."""
+
+    def login(*roles, user=None, **overrides):
+        if user is None:
+            user = make_user(*roles, **overrides)
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as q: …; assert q.count == 3``."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
+                counter.statements.append(statement)
+
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting
