@@ -1,5 +1,0 @@
-"""Demo data (placeholder)."""
-
-
-def load_demo(reset: bool = False):
-    return []
