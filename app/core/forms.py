@@ -13,8 +13,17 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def normalise_text(value):
@@ -143,3 +152,11 @@ class OptionalInteger(IntegerField):
                 self.data = None
                 return
         super().process_formdata(valuelist)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (any number may be ticked). The form macro prints it inside a
+    fieldset with the field's label as legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
