@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export RONGHE_CONFIG ?= development
 
-.PHONY: run test lint translations clean bench
+.PHONY: run test lint translations messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 translations: $(VENV)/.installed-run
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations --statistics >/dev/null
 
 run: $(VENV)/.installed-run translations
 	$(BIN)/flask db upgrade
@@ -38,3 +38,10 @@ bench: $(VENV)/.installed-test translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+# Re-extract messages after adding strings; fills English and lists Chinese entries still to
+# translate (translate them in the .po, or pass ZH_JSON=file.json with {msgid: msgstr}).
+messages: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app app/templates/_macros
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/python scripts/i18n_sync.py $(ZH_JSON)

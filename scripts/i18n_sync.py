@@ -1,0 +1,53 @@
+"""Keep the catalogues in step with the source: `make messages` runs this after
+`pybabel update`. It fills the English catalogue (English is the source language, so msgstr =
+msgid) and merges Chinese translations from JSON files given on the command line
+({msgid: msgstr}), then reports what is still untranslated in zh_Hans."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUES = ROOT / "app" / "translations"
+
+
+def load(locale: str):
+    path = CATALOGUES / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        return path, read_po(fh, locale=locale)
+
+
+def save(path: Path, catalog) -> None:
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
+
+
+def main(json_files: list[str]) -> int:
+    path, en = load("en")
+    for message in en:
+        if message.id:
+            message.string = message.id
+            message.flags.discard("fuzzy")
+    save(path, en)
+
+    path, zh = load("zh_Hans")
+    translations: dict[str, str] = {}
+    for name in json_files:
+        translations.update(json.loads(Path(name).read_text("utf-8")))
+    for message in zh:
+        if message.id and message.id in translations:
+            message.string = translations[message.id]
+            message.flags.discard("fuzzy")
+    save(path, zh)
+    missing = [m.id for m in zh if m.id and not m.string]
+    for msgid in missing:
+        print(f"untranslated (zh_Hans): {msgid}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
