@@ -1,11 +1,21 @@
 """Account forms, one per use case."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
-from app.accounts.enums import Language
-from app.core.forms import BaseForm
+from app.accounts.enums import Language, Role
+from app.core.forms import BaseForm, MultiCheckboxField, OptionalInteger, VersionField
+
+LANGUAGE_CHOICES = [(lang.value, lang.label) for lang in Language]
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
 class LoginForm(BaseForm):
@@ -30,6 +40,123 @@ class ChangePasswordForm(BaseForm):
 class PreferencesForm(BaseForm):
     language = RadioField(
         _l("Language"),
-        choices=[(lang.value, lang.label) for lang in Language],
+        choices=LANGUAGE_CHOICES,
         validators=[InputRequired(_l("Choose a language."))],
+    )
+
+
+class RecordNumberField(OptionalInteger):
+    """A people-register record number, with a message of our own for non-digits."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter the record number in digits, for example 125.")) from None
+
+
+class AtLeastOne:
+    """At least one box of a checkbox group ticked. Sets no field flag, so the boxes do not
+    each get ``required`` (which would make every box compulsory); the form marks the group
+    itself as required for the legend."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+def _display_name_field():
+    return StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(_l("Enter the name to show for this user.")),
+            Length(max=120, message=_l("The name must have at most %(max)d characters.")),
+        ],
+    )
+
+
+def _roles_field():
+    return MultiCheckboxField(
+        _l("Roles"), choices=ROLE_CHOICES, validators=[AtLeastOne(_l("Choose at least one role."))]
+    )
+
+
+def _language_field():
+    return RadioField(
+        _l("Language"),
+        choices=LANGUAGE_CHOICES,
+        default=Language.ZH_HANS.value,
+        validators=[InputRequired(_l("Choose a language."))],
+    )
+
+
+def _person_field():
+    return RecordNumberField(
+        _l("Person's record number"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, message=_l("Enter the record number in digits, for example 125.")),
+        ],
+    )
+
+
+class _UserForm(BaseForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The group needs a tick, so its legend must not say "(optional)".
+        self.roles.flags.required = True
+
+
+class UserCreateForm(_UserForm):
+    # Fields are built in page order (the error summary lists them in this order).
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(_l("Enter a username.")),
+            Length(max=64, message=_l("The username must have at most %(max)d characters.")),
+        ],
+    )
+    display_name = _display_name_field()
+    roles = _roles_field()
+    language = _language_field()
+    person_id = _person_field()
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter a password."))])
+
+
+class UserEditForm(_UserForm):
+    version = VersionField()
+    display_name = _display_name_field()
+    roles = _roles_field()
+    language = _language_field()
+    person_id = _person_field()
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(
+        _l("New password"), validators=[InputRequired(_l("Enter a new password."))]
+    )
+
+
+class ConfirmForm(BaseForm):
+    """A confirmation page's form: only the CSRF token."""
+
+
+class UserFilterForm(BaseForm):
+    """The filters above the users list (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    role = SelectField(
+        _l("Role"), choices=[("", _l("Any role")), *ROLE_CHOICES], default="", validate_choice=True
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[("", _l("Active and deactivated")), ("active", _l("Active")),
+                 ("inactive", _l("Deactivated"))],
+        default="",
     )

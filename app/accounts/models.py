@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.accounts.enums import Language, Role
 from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
@@ -20,7 +20,7 @@ class User(UserMixin, VersionedMixin, TimestampMixin, Base):
     display_name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("people.id", ondelete="SET NULL", use_alter=True), index=True, unique=True
     )
     language: Mapped[Language] = mapped_column(
         enum_column(Language, "language"), default=Language.ZH_HANS
@@ -34,6 +34,13 @@ class User(UserMixin, VersionedMixin, TimestampMixin, Base):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
     person = relationship("Person", foreign_keys=[person_id])
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        # The version still guards every UPDATE (WHERE version = :old), but only the services
+        # that change what the admin's edit form shows raise it (services.bump_version):
+        # signing in or out must not turn an admin's open edit form into a conflict.
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
 
     @property
     def is_active(self) -> bool:  # Flask-Login

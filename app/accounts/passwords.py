@@ -23,6 +23,19 @@ def common_passwords() -> frozenset[str]:
     )
 
 
+def _is_pattern(text: str) -> bool:
+    """Repetitive or sequential text (NIST's examples of passwords to refuse):
+    ``aaaaaaaa``, ``abababab``, ``abcabcabc``, ``12345678``, ``87654321``, ``abcdefgh``."""
+    if len(set(text)) <= 2:
+        return True
+    for size in range(1, len(text) // 2 + 1):
+        unit = text[:size]
+        if len(text) % size == 0 and unit * (len(text) // size) == text:
+            return True
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    return steps in ({1}, {-1})
+
+
 def password_problem(password: str, *, username: str = "", display_name: str = ""):
     """The reason ``password`` is refused, as a translatable message, or None if it is fine."""
     password = unicodedata.normalize("NFKC", password or "")
@@ -31,7 +44,7 @@ def password_problem(password: str, *, username: str = "", display_name: str = "
     if len(password) > MAX_LENGTH:
         return _l("The password must have at most %(n)d characters.", n=MAX_LENGTH)
     lowered = password.lower()
-    if lowered in common_passwords() or len(set(lowered)) <= 2:
+    if lowered in common_passwords() or _is_pattern(lowered):
         return _l("This password is too common and easy to guess. Choose another one.")
     for word in (username, display_name):
         if word and lowered == unicodedata.normalize("NFKC", word).lower():

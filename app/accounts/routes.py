@@ -1,29 +1,45 @@
-"""Sign-in, sign-out and the user's own account page."""
+"""Sign-in, sign-out, the user's own account page and the admin's user pages."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import bp, services
-from app.accounts.forms import ChangePasswordForm, LoginForm, PreferencesForm
-from app.core.auth import login_required, public
-from app.core.errors import DomainError
+from app.accounts import bp, queries, services
+from app.accounts.enums import Language, Role
+from app.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    PreferencesForm,
+    ResetPasswordForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+)
+from app.accounts.models import User
+from app.core.auth import get_or_404, login_required, public, role_required
+from app.core.errors import DomainError, EditConflict
 from app.core.i18n import SESSION_KEY
-from app.core.security import form_view, is_safe_next
+from app.core.security import form_view, is_safe_next, mark_personal
 from app.extensions import db, limiter
 
 
 def _login_limit() -> str:
-    from flask import current_app
-
     return current_app.config["RATELIMIT_LOGIN"]
 
 
 def _failed_login(response) -> bool:
     """Only failed attempts count towards the limit (status 422 = wrong credentials)."""
     return response.status_code == 422
+
+
+def _sign_in_again(user: User) -> None:
+    """After the user's own password change: keep this device signed in with the new session
+    version (and keep "remember me" if this device had it)."""
+    cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=cookie_name in request.cookies)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,8 +56,9 @@ def login():
             user = services.authenticate(form.username.data, form.password.data)
         except DomainError as error:
             form.add_error(error.field, error.message)
-            db.session.commit()
+            db.session.rollback()
         else:
+            # A fresh session (no fixation); the user's language comes with them.
             session.clear()
             login_user(user, remember=form.remember.data)
             session[SESSION_KEY] = str(user.language)
@@ -84,25 +101,28 @@ def account():
     status = 200
     if request.method == "POST":
         if "pw-password" in request.form:
-            prefs = PreferencesForm(prefix="prefs", formdata=None, data={"language": str(user.language)})
+            prefs = PreferencesForm(
+                prefix="prefs", formdata=None, data={"language": str(user.language)}
+            )
             if password_form.validate_on_submit():
                 try:
                     services.change_own_password(
                         user, password_form.current_password.data, password_form.password.data
                     )
                 except DomainError as error:
-                    field = "password" if error.field == "password" else error.field
-                    password_form.add_error(field, error.message)
+                    password_form.add_error(error.field, error.message)
                 else:
-                    # Keep this session: log in again with the new session version.
-                    login_user(user)
                     db.session.commit()
-                    flash(_("Your password has been changed. Other devices have been signed out."), "success")
+                    _sign_in_again(user)
+                    flash(
+                        _("Your password has been changed. Other devices have been signed out."),
+                        "success",
+                    )
                     return redirect(url_for("accounts.account"), code=303)
         else:
             password_form = ChangePasswordForm(prefix="pw", formdata=None)
             if prefs.validate_on_submit():
-                user.language = prefs.language.data
+                services.set_language(user, prefs.language.data)
                 session[SESSION_KEY] = prefs.language.data
                 db.session.commit()
                 flash(_("Your settings have been saved."), "success")
@@ -119,7 +139,216 @@ def account():
     )
 
 
+# --- Admin: user accounts ---------------------------------------------------------------
+
+
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+
+
 @bp.route("/admin/users/")
-@login_required
-def users():  # replaced by the admin user pages
-    return render_template("errors/error.html", code=200, title="Users", text="")
+@role_required("admin")
+def users():
+    mark_personal()
+    filters = UserFilterForm(request.args)
+    if not filters.validate():
+        filters = UserFilterForm(formdata=None)
+    role, status = filters.role.data or "", filters.status.data or ""
+    page = queries.user_page(
+        role=role, status=status, page=_page_number(),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    args = {key: value for key, value in (("role", role), ("status", status)) if value}
+    return render_template("accounts/users.html", page=page, filters=filters, filter_args=args)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def user_new():
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                username=form.username.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                roles=form.roles.data,
+                language=form.language.data,
+                person_id=form.person_id.data,
+                actor=current_user._get_current_object(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The account %(username)s has been created.", username=user.username),
+                  "success")
+            return redirect(url_for("accounts.users"), code=303)
+    return (
+        render_template("accounts/user_new.html", form=form, page_has_errors=form.has_errors),
+        422 if form.has_errors else 200,
+    )
+
+
+def _edit_data(user: User) -> dict:
+    return {
+        "display_name": user.display_name,
+        "roles": [role.value for role in sorted(user.roles)],
+        "language": str(user.language),
+        "person_id": user.person_id,
+        "version": user.version,
+    }
+
+
+def _conflict_rows(saved: User, form: UserEditForm) -> list[tuple[str, str, str]]:
+    """(field label, value as saved now, value in the form) for the conflict page."""
+
+    def roles_text(values) -> str:
+        return ", ".join(str(Role(v).label) for v in sorted(values or ()) if v in set(Role))
+
+    def language_text(value) -> str:
+        return Language(value).label if value in set(Language) else ""
+
+    def person_text(value) -> str:
+        return str(value) if value is not None else "—"
+
+    return [
+        (form.display_name.label.text, saved.display_name, form.display_name.data or ""),
+        (form.roles.label.text, roles_text({r.value for r in saved.roles}),
+         roles_text(form.roles.data)),
+        (form.language.label.text, language_text(str(saved.language)),
+         language_text(form.language.data)),
+        (form.person_id.label.text, person_text(saved.person_id),
+         person_text(form.person_id.data)),
+    ]
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def user_edit(user_id: int):
+    mark_personal()
+    user = get_or_404(User, user_id)
+    form = UserEditForm(data=_edit_data(user))
+    conflict = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user,
+                version=form.version.data,
+                display_name=form.display_name.data,
+                roles=form.roles.data,
+                language=form.language.data,
+                person_id=form.person_id.data,
+                actor=current_user._get_current_object(),
+            )
+        except EditConflict as error:
+            db.session.rollback()
+            conflict = _conflict_rows(error.current, form)
+            form.add_error(None, error.message)
+            # Sending the form again now saves the user's values over the newer ones, knowingly.
+            form.version.data = error.current.version
+            status = 409
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The account %(username)s has been saved.", username=user.username),
+                  "success")
+            return redirect(url_for("accounts.users"), code=303)
+    if form.has_errors and status == 200:
+        status = 422
+    return (
+        render_template(
+            "accounts/user_edit.html",
+            form=form,
+            user=user,
+            conflict=conflict,
+            page_has_errors=form.has_errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def user_password(user_id: int):
+    user = get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(user, form.password.data,
+                                  actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            if user.id == current_user.id:
+                _sign_in_again(user)
+            flash(
+                _("The password of %(username)s has been changed and the account has been "
+                  "signed out on every device.", username=user.username),
+                "success",
+            )
+            return redirect(url_for("accounts.user_edit", user_id=user.id), code=303)
+    return (
+        render_template(
+            "accounts/user_password.html", form=form, user=user, page_has_errors=form.has_errors
+        ),
+        422 if form.has_errors else 200,
+    )
+
+
+def _set_active(user_id: int, active: bool):
+    user = get_or_404(User, user_id)
+    if bool(user.is_active_account) == active:
+        return redirect(url_for("accounts.user_edit", user_id=user.id), code=303)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.set_active(user, active, actor=current_user._get_current_object())
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            if active:
+                message = _("The account %(username)s has been reactivated.",
+                            username=user.username)
+            else:
+                message = _("The account %(username)s has been deactivated. It can no longer "
+                            "sign in.", username=user.username)
+            flash(message, "success")
+            return redirect(url_for("accounts.users"), code=303)
+    return (
+        render_template(
+            "accounts/user_active.html",
+            form=form,
+            user=user,
+            active=active,
+            is_self=user.id == current_user.id,
+            page_has_errors=form.has_errors,
+        ),
+        422 if form.has_errors else 200,
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def user_deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.route("/admin/users/<int:user_id>/reactivate", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def user_reactivate(user_id: int):
+    return _set_active(user_id, True)
