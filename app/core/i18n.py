@@ -5,7 +5,7 @@ choice lives in the session; otherwise Accept-Language decides."""
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 SESSION_KEY = "lang"
@@ -26,6 +26,10 @@ def normalise_locale(value: str | None) -> str | None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        # CLI commands and services run outside requests (a DomainError's message is read
+        # when it is raised): use the default language.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False):
         preferred = normalise_locale(getattr(current_user, "language", None))
         if preferred:
