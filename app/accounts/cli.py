@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from app.accounts import services
 from app.accounts.enums import Role
@@ -15,11 +14,17 @@ from app.extensions import db
 users_cli = AppGroup("users", help="Manage user accounts.")
 
 
+def _stdin_is_tty() -> bool:
+    return click.get_text_stream("stdin").isatty()
+
+
 def _read_password() -> str:
-    if sys.stdin.isatty():
-        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    line = sys.stdin.readline()
-    return line.rstrip("\r\n")
+    """Prompt twice on a terminal; otherwise read one line from stdin (a script's pipe)."""
+    if _stdin_is_tty():
+        return click.prompt(
+            "Password", hide_input=True, confirmation_prompt="Repeat the password"
+        )
+    return click.get_text_stream("stdin").readline().rstrip("\r\n")
 
 
 @users_cli.command("create")
@@ -39,16 +44,18 @@ def create(username: str, roles: tuple[str, ...], display_name: str, language: s
     is not a terminal (e.g. ``printf '%s\\n' "$PW" | flask users create …``), otherwise
     prompted for twice."""
     password = _read_password()
-    try:
-        user = services.create_user(
-            username=username,
-            display_name=display_name or username,
-            password=password,
-            roles=roles,
-            language=language,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from None
+    # The operator's terminal gets English messages, whatever the site's default language.
+    with force_locale("en"):
+        try:
+            user = services.create_user(
+                username=username,
+                display_name=display_name or username,
+                password=password,
+                roles=roles,
+                language=language,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error.message)) from None
     db.session.commit()
     click.echo(f"Created user {user.username} with roles: {', '.join(sorted(roles))}")

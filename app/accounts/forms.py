@@ -10,6 +10,7 @@ from wtforms.validators import (
     Optional,
     StopValidation,
 )
+from wtforms.widgets import TextInput
 
 from app.accounts.enums import Language, Role
 from app.core.forms import BaseForm, MultiCheckboxField, OptionalInteger, VersionField
@@ -46,7 +47,14 @@ class PreferencesForm(BaseForm):
 
 
 class RecordNumberField(OptionalInteger):
-    """A people-register record number, with a message of our own for non-digits."""
+    """A people-register record number, with a message of our own for non-digits. A text box
+    with a numeric keyboard rather than ``type=number`` (no spinner, no scroll-wheel changes)."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         try:
@@ -54,6 +62,10 @@ class RecordNumberField(OptionalInteger):
         except ValueError:
             self.data = None
             raise ValueError(_l("Enter the record number in digits, for example 125.")) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # one message is enough: skip the range check
 
 
 class AtLeastOne:
