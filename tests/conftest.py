@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from flask import request_finished
+from flask import request_finished, request_started
 
 from app import create_app
 from app.extensions import db, limiter
@@ -98,6 +98,16 @@ def app(tmp_path_factory, leak_guard):
             leak_guard.check_text(f"{where} header {name}", value)
 
     request_finished.connect(inspect_response, app)
+
+    def fresh_request_globals(sender, **extra):
+        # Tests hold one app context open and every request shares it, so `g` would carry
+        # Flask-Login's user and Flask-Babel's locale from one request into the next.
+        from flask import g
+
+        for name in list(vars(g)):
+            delattr(g, name)
+
+    request_started.connect(fresh_request_globals, app)
     with app.app_context():
         engine = db.engine
         reset_schema(engine)
@@ -204,3 +214,31 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def make_venue(app):
+    """``make_venue(name=…, features=[…])``: a committed venue through the service (the
+    district's towns are created when missing; ``town`` picks one by its Chinese name)."""
+    from app.core.reference import ensure_towns
+    from app.venues import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides):
+        towns = {t.name: t for t in ensure_towns(db.session)}
+        town = towns[overrides.pop("town", "锦屏街道")]
+        values = {
+            "name": f"测试场馆{next(counter)}",
+            "kind": "sports_venue",
+            "town_id": town.id,
+            "address": "测试路 1 号",
+            "capacity": 100,
+            "features": (),
+        }
+        values.update(overrides)
+        venue = services.create_venue(**values)
+        db.session.commit()
+        return venue
+
+    return make
