@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
@@ -15,7 +17,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 
 
 def _stdin_is_tty() -> bool:
-    return click.get_text_stream("stdin").isatty()
+    return sys.stdin.isatty()
 
 
 def _read_password() -> str:
@@ -24,7 +26,7 @@ def _read_password() -> str:
         return click.prompt(
             "Password", hide_input=True, confirmation_prompt="Repeat the password"
         )
-    return click.get_text_stream("stdin").readline().rstrip("\r\n")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @users_cli.command("create")
