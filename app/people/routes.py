@@ -1,10 +1,430 @@
-from flask import render_template
+"""Pages of the people register under /people/. Until later issues link coaches, staff and
+organisers to people, only admins see the register.
 
-from app.core.auth import role_required
-from app.people import bp
+Every page here shows personal data (mark_personal: no caching). Certificate numbers appear
+masked, except on people.certificate, the admin's audit-logged "show" page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.core.auth import get_or_404, role_required
+from app.core.errors import DomainError, EditConflict
+from app.core.reference import Town, town_choices
+from app.core.security import form_view, mark_personal
+from app.extensions import db
+from app.people import bp, services
+from app.people import certificate as cert
+from app.people.enums import ConsentKind, DisabilityCategory
+from app.people.forms import (
+    ConsentForm,
+    EditPersonForm,
+    NewPersonForm,
+    SearchForm,
+    WithdrawConsentForm,
+)
+from app.people.models import Consent, Person, local_today
+from app.people.queries import PeopleFilter, dependants_of, person_for_detail, search_people
+
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "name_pinyin": _l("Name in pinyin"),
+    "gender": _l("Gender"),
+    "birth_on": _l("Date of birth"),
+    "town_id": _l("Town or sub-district"),
+    "phone": _l("Phone number"),
+    "address": _l("Address"),
+    "disability_category": _l("Disability category"),
+    "disability_grade": _l("Disability grade"),
+    "guardian_name": _l("Guardian or caregiver's name"),
+    "guardian_relation": _l("Their relation to the person"),
+    "guardian_phone": _l("Guardian or caregiver's phone number"),
+    "guardian_person_id": _l("Guardian's register number"),
+    "notes": _l("Notes"),
+}
+
+
+def can_see(person: Person) -> bool:
+    """Who may open a person's record: admins, for now."""
+    return bool(current_user.is_authenticated and current_user.has_any_role("admin"))
+
+
+def _load(person_id: int) -> Person:
+    return get_or_404(Person, person_id, visible=can_see)
+
+
+def _fill_choices(form) -> None:
+    form.town_id.choices = [("", _("Choose a town or sub-district")), *town_choices(db.session)]
+
+
+def _echo_certificate(form) -> None:
+    """Show a number the user typed back to them in groups (never as one unbroken string)."""
+    if form.certificate_number.data:
+        form.certificate_number.data = cert.grouped(form.certificate_number.data)
+
+
+def _form_data(person: Person) -> dict:
+    return {
+        "name": person.name,
+        "name_pinyin": person.name_pinyin,
+        "gender": person.gender.value if person.gender else None,
+        "birth_on": person.birth_on,
+        "town_id": str(person.town_id) if person.town_id else "",
+        "phone": person.phone,
+        "address": person.address,
+        "disability_category": person.disability_category.value
+        if person.disability_category
+        else "",
+        "disability_grade": person.disability_grade.value if person.disability_grade else "",
+        "guardian_name": person.guardian_name,
+        "guardian_relation": person.guardian_relation.value if person.guardian_relation else "",
+        "guardian_phone": person.guardian_phone,
+        "guardian_person_id": person.guardian_person_id,
+        "notes": person.notes,
+        "version": person.version,
+    }
+
+
+def _display(name: str, value, towns: dict) -> str:
+    """A field's value in words, for the edit-conflict table."""
+    if value in (None, ""):
+        return _("(empty)")
+    if name == "town_id":
+        town = towns.get(int(value))
+        return town.display_name if town else str(value)
+    if name == "birth_on":
+        from app.core.templating import fmt_date
+
+        return fmt_date(value)
+    enum_cls = services.ENUM_FIELDS.get(name)
+    if enum_cls is not None:
+        return str(enum_cls(value).label)
+    return str(value)
+
+
+def _conflict_rows(current: Person, form) -> list[tuple]:
+    """(label, saved value, your value) for each field where the two differ."""
+    yours = services._clean(form.person_data())
+    towns = {t.id: t for t in db.session.scalars(db.select(Town))}
+    rows = []
+    for name in services.PERSON_FIELDS:
+        saved = getattr(current, name)
+        mine = yours.get(name)
+        if name == "name_pinyin" and not mine:
+            continue
+        if (saved or None) != (mine or None):
+            rows.append(
+                (FIELD_LABELS[name], _display(name, saved, towns), _display(name, mine, towns))
+            )
+    if form.certificate_number.data:
+        rows.append(
+            (
+                _l("Disability certificate number"),
+                current.certificate_masked or _("(empty)"),
+                cert.mask(form.certificate_number.data),
+            )
+        )
+    return rows
 
 
 @bp.route("/")
 @role_required("admin")
 def index():
-    return render_template("errors/error.html", code=200, title="People", text="")
+    mark_personal()
+    form = SearchForm(formdata=request.args)
+    form.town.choices = [("", _("All towns and sub-districts")), *town_choices(db.session)]
+    form.validate()
+    filters = PeopleFilter(
+        text="" if form.q.errors else (form.q.data or ""),
+        town_id=int(form.town.data) if form.town.data and not form.town.errors else None,
+        category=(
+            DisabilityCategory(form.category.data)
+            if form.category.data and not form.category.errors
+            else None
+        ),
+        archived=form.archived.data
+        if not form.archived.errors and form.archived.data
+        else "current",
+    )
+    page = request.args.get("page", 1, type=int) or 1
+    pagination = search_people(filters, page)
+    args = {
+        key: value
+        for key, value in (
+            ("q", filters.text),
+            ("town", filters.town_id),
+            ("category", filters.category.value if filters.category else None),
+            ("archived", filters.archived if filters.archived != "current" else None),
+        )
+        if value
+    }
+    return render_template(
+        "people/index.html",
+        form=form,
+        pagination=pagination,
+        filter_args=args,
+        filtered=bool(args),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def new():
+    mark_personal()
+    if request.method == "POST":
+        form = NewPersonForm()
+    else:
+        form = NewPersonForm(
+            data={
+                "consent_given_on": local_today(),
+                "consent_notice_version": services.CURRENT_NOTICE_VERSION,
+            }
+        )
+    _fill_choices(form)
+    duplicate = None
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(
+                form.person_data(),
+                certificate_number=form.certificate_number.data,
+                consent=form.consent_data(),
+                can_see=can_see,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+            duplicate = getattr(error, "existing", None)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added to the register.", name=person.name), "success")
+            return redirect(url_for("people.detail", person_id=person.id), code=303)
+    _echo_certificate(form)
+    return (
+        render_template(
+            "people/form.html",
+            form=form,
+            person=None,
+            duplicate=duplicate,
+            page_has_errors=form.has_errors,
+        ),
+        422 if form.has_errors else 200,
+    )
+
+
+@bp.route("/<int:person_id>")
+@role_required("admin")
+def detail(person_id: int):
+    mark_personal()
+    person = person_for_detail(person_id)
+    if person is None or not can_see(person):
+        abort(404)
+    return render_template(
+        "people/detail.html",
+        person=person,
+        dependants=dependants_of(person),
+        today=local_today(),
+    )
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def edit(person_id: int):
+    mark_personal()
+    person = _load(person_id)
+    form = EditPersonForm() if request.method == "POST" else EditPersonForm(data=_form_data(person))
+    _fill_choices(form)
+    status, duplicate, conflict_rows = 200, None, None
+    if form.validate_on_submit():
+        try:
+            changed = services.update_person(
+                person,
+                form.person_data(),
+                expected_version=form.version.data,
+                certificate_number=form.certificate_number.data,
+                remove_certificate=form.remove_certificate.data,
+                can_see=can_see,
+            )
+        except EditConflict as error:
+            db.session.rollback()
+            person = error.current
+            conflict_rows = _conflict_rows(person, form)
+            form.add_error(
+                None,
+                _l(
+                    "Someone else saved this record after you opened it. Compare their "
+                    "values with yours below, correct your input if needed, and save again."
+                ),
+            )
+            # Saving again now deliberately replaces the other version.
+            form.version.data = person.version
+            status = 409
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+            duplicate = getattr(error, "existing", None)
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("The changes have been saved."), "success")
+            else:
+                flash(_("Nothing was changed."), "info")
+            return redirect(url_for("people.detail", person_id=person.id), code=303)
+    if form.has_errors and status == 200:
+        status = 422
+    _echo_certificate(form)
+    return (
+        render_template(
+            "people/form.html",
+            form=form,
+            person=person,
+            duplicate=duplicate,
+            conflict_rows=conflict_rows,
+            page_has_errors=form.has_errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:person_id>/archive", methods=["GET", "POST"])
+@role_required("admin")
+def archive(person_id: int):
+    mark_personal()
+    person = _load(person_id)
+    if request.method == "POST":
+        try:
+            services.archive_person(person)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been archived.", name=person.name), "success")
+        return redirect(url_for("people.detail", person_id=person.id), code=303)
+    return render_template("people/archive.html", person=person)
+
+
+@bp.route("/<int:person_id>/restore", methods=["POST"])
+@role_required("admin")
+def restore(person_id: int):
+    person = _load(person_id)
+    try:
+        services.restore_person(person)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s has been restored to the register.", name=person.name), "success")
+    return redirect(url_for("people.detail", person_id=person.id), code=303)
+
+
+@bp.route("/<int:person_id>/consents/new", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def consent_new(person_id: int):
+    mark_personal()
+    person = _load(person_id)
+    if request.method == "POST":
+        form = ConsentForm()
+    else:
+        form = ConsentForm(
+            data={
+                "given_on": local_today(),
+                "notice_version": services.CURRENT_NOTICE_VERSION,
+                "guardian_name": person.guardian_name,
+                "given_by": "guardian" if person.is_minor() else None,
+            }
+        )
+    if form.validate_on_submit():
+        try:
+            services.record_consent(
+                person,
+                kind=form.kind.data,
+                given_on=form.given_on.data,
+                given_by=form.given_by.data,
+                guardian_name=form.guardian_name.data or "",
+                notice_version=form.notice_version.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The consent has been recorded."), "success")
+            return redirect(url_for("people.detail", person_id=person.id), code=303)
+    return (
+        render_template(
+            "people/consent_form.html", form=form, person=person, page_has_errors=form.has_errors
+        ),
+        422 if form.has_errors else 200,
+    )
+
+
+@bp.route("/<int:person_id>/consents/<int:consent_id>/withdraw", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def consent_withdraw(person_id: int, consent_id: int):
+    mark_personal()
+    person = _load(person_id)
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.person_id != person.id or consent.withdrawn_on is not None:
+        abort(404)
+    if request.method == "POST":
+        form = WithdrawConsentForm()
+    else:
+        form = WithdrawConsentForm(data={"withdrawn_on": local_today()})
+    if form.validate_on_submit():
+        try:
+            erased = services.withdraw_consent(consent, withdrawn_on=form.withdrawn_on.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The withdrawal of consent has been recorded."), "success")
+            if erased:
+                flash(
+                    _("The disability, certificate and health details have been erased."),
+                    "success",
+                )
+            return redirect(url_for("people.detail", person_id=person.id), code=303)
+    # Withdrawing the last collection consent erases the sensitive fields (services).
+    erases = consent.kind == ConsentKind.COLLECTION and not any(
+        c.id != consent.id for c in person.active_consents(ConsentKind.COLLECTION)
+    )
+    return (
+        render_template(
+            "people/consent_withdraw.html",
+            form=form,
+            person=person,
+            consent=consent,
+            erases=erases,
+            page_has_errors=form.has_errors,
+        ),
+        422 if form.has_errors else 200,
+    )
+
+
+@bp.route("/<int:person_id>/certificate", methods=["GET", "POST"])
+@role_required("admin")
+def certificate(person_id: int):
+    """The one page that shows a full certificate number: to an admin, after pressing
+    "Show the full number"; each showing is audit-logged. The number is in the POST
+    response only (never in a URL, a redirect or the session)."""
+    mark_personal()
+    person = _load(person_id)
+    number = None
+    if request.method == "POST":
+        try:
+            number = services.reveal_certificate(person)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("people.certificate", person_id=person.id), code=303)
+        db.session.commit()
+    return render_template("people/certificate.html", person=person, number=number)

@@ -1,0 +1,215 @@
+"""Forms of the people register, one per use case. Choices that come from the database
+(towns) are filled in by the route."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+
+from app.core.forms import BaseForm, DatePartsField, OptionalInteger, VersionField, not_in_future
+from app.people.enums import (
+    ConsentGivenBy,
+    ConsentKind,
+    DisabilityCategory,
+    DisabilityGrade,
+    Gender,
+    GuardianRelation,
+)
+from app.people.queries import ARCHIVED_CHOICES
+
+PHONE = re.compile(r"\+?[\d\s\-()]{5,30}")
+
+
+def date_required(message):
+    def check(form, field):
+        if field.data is None:
+            # A partly typed date already has its own message from DatePartsField.
+            raise StopValidation("" if field.errors else message)
+
+    return check
+
+
+def phone_number(form, field):
+    if field.data and not (
+        PHONE.fullmatch(field.data) and sum(ch.isdigit() for ch in field.data) >= 5
+    ):
+        raise ValidationError(
+            _l("Enter a phone number in digits, for example 0574 8888 1234 or 138 0000 0000.")
+        )
+
+
+def _choices(enum_cls, blank=None):
+    choices = [(m.value, m.label) for m in enum_cls]
+    return [("", blank), *choices] if blank is not None else choices
+
+
+class PersonForm(BaseForm):
+    name = StringField(
+        _l("Name"),
+        validators=[InputRequired(_l("Enter the person's name.")), Length(max=100)],
+    )
+    name_pinyin = StringField(_l("Name in pinyin"), validators=[Optional(), Length(max=200)])
+    gender = RadioField(
+        _l("Gender"),
+        choices=_choices(Gender),
+        validators=[InputRequired(_l("Choose the person's gender."))],
+    )
+    birth_on = DatePartsField(
+        _l("Date of birth"),
+        validators=[date_required(_l("Enter the date of birth.")), not_in_future],
+    )
+    town_id = SelectField(
+        _l("Town or sub-district"),
+        choices=[],
+        validators=[InputRequired(_l("Choose the town or sub-district where the person lives."))],
+    )
+    phone = TelField(_l("Phone number"), validators=[Optional(), Length(max=40), phone_number])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    disability_category = SelectField(
+        _l("Disability category"),
+        choices=_choices(DisabilityCategory, _l("Not recorded")),
+        validators=[Optional()],
+    )
+    disability_grade = SelectField(
+        _l("Disability grade"),
+        choices=_choices(DisabilityGrade, _l("Not recorded")),
+        validators=[Optional()],
+    )
+    certificate_number = StringField(
+        _l("Disability certificate number"), validators=[Optional(), Length(max=40)]
+    )
+    guardian_name = StringField(
+        _l("Guardian or caregiver's name"), validators=[Optional(), Length(max=100)]
+    )
+    guardian_relation = SelectField(
+        _l("Their relation to the person"),
+        choices=_choices(GuardianRelation, _l("Not recorded")),
+        validators=[Optional()],
+    )
+    guardian_phone = TelField(
+        _l("Guardian or caregiver's phone number"),
+        validators=[Optional(), Length(max=40), phone_number],
+    )
+    guardian_person_id = OptionalInteger(
+        _l("Guardian's register number"),
+        validators=[Optional()],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+
+    def person_data(self) -> dict:
+        """The person fields the services accept (services.PERSON_FIELDS)."""
+        return {
+            "name": self.name.data,
+            "name_pinyin": self.name_pinyin.data or "",
+            "gender": self.gender.data,
+            "birth_on": self.birth_on.data,
+            "town_id": self.town_id.data or None,
+            "phone": self.phone.data or "",
+            "address": self.address.data or "",
+            "disability_category": self.disability_category.data or None,
+            "disability_grade": self.disability_grade.data or None,
+            "guardian_name": self.guardian_name.data or "",
+            "guardian_relation": self.guardian_relation.data or None,
+            "guardian_phone": self.guardian_phone.data or "",
+            "guardian_person_id": self.guardian_person_id.data,
+            "notes": self.notes.data or "",
+        }
+
+
+CONSENT_NONE = "none"
+
+
+class NewPersonForm(PersonForm):
+    consent_given_by = RadioField(
+        _l("Consent to collect disability and health information"),
+        choices=[
+            (ConsentGivenBy.SELF.value, _l("Given by the person")),
+            (ConsentGivenBy.GUARDIAN.value, _l("Given by their guardian")),
+            (CONSENT_NONE, _l("Not given yet")),
+        ],
+        validators=[
+            InputRequired(_l("Say whether consent to collect this information was given."))
+        ],
+    )
+    consent_given_on = DatePartsField(_l("Date the consent was given"), validators=[not_in_future])
+    consent_notice_version = StringField(
+        _l("Privacy notice version"), validators=[Optional(), Length(max=40)]
+    )
+
+    def consent_data(self) -> dict | None:
+        if self.consent_given_by.data in (None, "", CONSENT_NONE):
+            return None
+        return {
+            "given_on": self.consent_given_on.data,
+            "given_by": self.consent_given_by.data,
+            "notice_version": self.consent_notice_version.data or "",
+        }
+
+
+class EditPersonForm(PersonForm):
+    remove_certificate = BooleanField(_l("Remove the recorded certificate number"))
+    version = VersionField()
+
+
+class SearchForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or pinyin"), validators=[Optional(), Length(max=100)])
+    town = SelectField(_l("Town or sub-district"), choices=[], validators=[Optional()])
+    category = SelectField(
+        _l("Disability category"),
+        choices=_choices(DisabilityCategory, _l("All categories")),
+        validators=[Optional()],
+    )
+    archived = SelectField(
+        _l("Records"),
+        choices=list(
+            zip(
+                ARCHIVED_CHOICES,
+                (_l("Current records"), _l("Archived records"), _l("All records")),
+                strict=True,
+            )
+        ),
+        default="current",
+        validators=[Optional()],
+    )
+
+
+class ConsentForm(BaseForm):
+    kind = RadioField(
+        _l("What the consent is for"),
+        choices=_choices(ConsentKind),
+        validators=[InputRequired(_l("Choose what the consent is for."))],
+    )
+    given_on = DatePartsField(
+        _l("Date the consent was given"),
+        validators=[date_required(_l("Enter the date the consent was given.")), not_in_future],
+    )
+    given_by = RadioField(
+        _l("Who gave the consent"),
+        choices=_choices(ConsentGivenBy),
+        validators=[InputRequired(_l("Choose who gave the consent."))],
+    )
+    guardian_name = StringField(_l("Guardian's name"), validators=[Optional(), Length(max=100)])
+    notice_version = StringField(
+        _l("Privacy notice version"),
+        validators=[InputRequired(_l("Enter the privacy notice version.")), Length(max=40)],
+    )
+
+
+class WithdrawConsentForm(BaseForm):
+    withdrawn_on = DatePartsField(
+        _l("Date the consent was withdrawn"),
+        validators=[date_required(_l("Enter the date the consent was withdrawn.")), not_in_future],
+    )
