@@ -535,6 +535,7 @@ def test_admin_cannot_deactivate_self(client, admin):
     html = main_html(client.get(f"/admin/users/{admin.id}/deactivate"))
     assert "You cannot deactivate your own account. Another administrator can do it." in html
     assert 'type="submit"' not in html
+    assert f'action="/admin/users/{admin.id}/deactivate"' not in html
     response = client.post(f"/admin/users/{admin.id}/deactivate")
     assert response.status_code == 422
     assert "<li>You cannot deactivate your own account.</li>" in main_html(response)
