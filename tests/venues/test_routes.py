@@ -258,7 +258,7 @@ def test_invalid_input_is_422_with_summary_and_input_kept(client, login_as):
     main = main_text(response)
     summary = main[main.index('<div class="error-summary"') : main.index("</div>")]
     assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary) == [
-        ("name", "Enter the venue's name."),
+        ("name", "Enter the venue&#39;s name."),
         ("capacity", "Enter the capacity as a whole number of people, for example 200."),
         ("longitude", "Enter both latitude and longitude, or neither."),
     ]
@@ -329,7 +329,7 @@ def test_edit_invalid_is_422(client, login_as, make_venue):
         f"/venues/{venue.id}/edit", data=form_data(name="", version="1"), headers=EN
     )
     assert response.status_code == 422
-    assert '<a href="#name">Enter the venue\'s name.</a>' in main_text(response)
+    assert '<a href="#name">Enter the venue&#39;s name.</a>' in main_text(response)
 
 
 def test_stale_edit_is_409_with_both_values_and_input_kept(client, login_as, make_venue):
