@@ -14,7 +14,14 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from app.core.forms import BaseForm, DatePartsField, OptionalInteger, VersionField, not_in_future
 from app.people.enums import (
@@ -48,6 +55,18 @@ def phone_number(form, field):
         )
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ChoiceField(SelectField):
+    """A select whose value is trimmed (a blank choice made of spaces is no choice)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["filters"] = (_strip, *kwargs.get("filters", ()))
+        super().__init__(label, validators, **kwargs)
+
+
 def _choices(enum_cls, blank=None):
     choices = [(m.value, m.label) for m in enum_cls]
     return [("", blank), *choices] if blank is not None else choices
@@ -68,19 +87,19 @@ class PersonForm(BaseForm):
         _l("Date of birth"),
         validators=[date_required(_l("Enter the date of birth.")), not_in_future],
     )
-    town_id = SelectField(
+    town_id = ChoiceField(
         _l("Town or sub-district"),
         choices=[],
         validators=[InputRequired(_l("Choose the town or sub-district where the person lives."))],
     )
     phone = TelField(_l("Phone number"), validators=[Optional(), Length(max=40), phone_number])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
-    disability_category = SelectField(
+    disability_category = ChoiceField(
         _l("Disability category"),
         choices=_choices(DisabilityCategory, _l("Not recorded")),
         validators=[Optional()],
     )
-    disability_grade = SelectField(
+    disability_grade = ChoiceField(
         _l("Disability grade"),
         choices=_choices(DisabilityGrade, _l("Not recorded")),
         validators=[Optional()],
@@ -91,7 +110,7 @@ class PersonForm(BaseForm):
     guardian_name = StringField(
         _l("Guardian or caregiver's name"), validators=[Optional(), Length(max=100)]
     )
-    guardian_relation = SelectField(
+    guardian_relation = ChoiceField(
         _l("Their relation to the person"),
         choices=_choices(GuardianRelation, _l("Not recorded")),
         validators=[Optional()],
@@ -102,7 +121,12 @@ class PersonForm(BaseForm):
     )
     guardian_person_id = OptionalInteger(
         _l("Guardian's register number"),
-        validators=[Optional()],
+        validators=[
+            Optional(),
+            NumberRange(
+                1, 2**31 - 1, _l("Enter the register number shown on the guardian's page.")
+            ),
+        ],
     )
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 
@@ -166,13 +190,13 @@ class SearchForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Name or pinyin"), validators=[Optional(), Length(max=100)])
-    town = SelectField(_l("Town or sub-district"), choices=[], validators=[Optional()])
-    category = SelectField(
+    town = ChoiceField(_l("Town or sub-district"), choices=[], validators=[Optional()])
+    category = ChoiceField(
         _l("Disability category"),
         choices=_choices(DisabilityCategory, _l("All categories")),
         validators=[Optional()],
     )
-    archived = SelectField(
+    archived = ChoiceField(
         _l("Records"),
         choices=list(
             zip(

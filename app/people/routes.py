@@ -130,6 +130,12 @@ def _conflict_rows(current: Person, form) -> list[tuple]:
     return rows
 
 
+def _chosen(field) -> str | None:
+    """A filter's value when it is one of its choices; anything else means no filter."""
+    value = field.data if isinstance(field.data, str) else ""
+    return value if value and value in {str(v) for v, _label in field.choices} else None
+
+
 @bp.route("/")
 @role_required("admin")
 def index():
@@ -137,19 +143,14 @@ def index():
     form = SearchForm(formdata=request.args)
     form.town.choices = [("", _("All towns and sub-districts")), *town_choices(db.session)]
     form.validate()
+    town, category, archived = (_chosen(f) for f in (form.town, form.category, form.archived))
     filters = PeopleFilter(
         text="" if form.q.errors else (form.q.data or ""),
-        town_id=int(form.town.data) if form.town.data and not form.town.errors else None,
-        category=(
-            DisabilityCategory(form.category.data)
-            if form.category.data and not form.category.errors
-            else None
-        ),
-        archived=form.archived.data
-        if not form.archived.errors and form.archived.data
-        else "current",
+        town_id=int(town) if town else None,
+        category=DisabilityCategory(category) if category else None,
+        archived=archived or "current",
     )
-    page = request.args.get("page", 1, type=int) or 1
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     pagination = search_people(filters, page)
     args = {
         key: value

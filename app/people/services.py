@@ -123,6 +123,8 @@ def _clean(data: dict) -> dict:
         if name not in data:
             continue
         value = data[name]
+        if isinstance(value, str) and name not in TEXT_FIELDS:
+            value = value.strip()
         if name in ENUM_FIELDS:
             value = ENUM_FIELDS[name](value) if value not in (None, "") else None
         elif name in TEXT_FIELDS:

@@ -539,3 +539,31 @@ def test_certificate_page_without_a_number(client, admin, make_person):
         )
         == 0
     )
+
+
+def test_odd_filter_values_and_pages_are_harmless(client, admin, make_person):
+    make_person(name="示例·奇怪")
+    for params in (
+        {"town": "  ", "category": " ", "archived": "\t"},
+        {"town": "99999999999999999999999"},
+        {"page": "99999999999999999999"},
+        {"page": "-3"},
+    ):
+        assert client.get("/people/", query_string=params).status_code == 200
+
+
+def test_blank_choices_and_huge_numbers_are_refused_cleanly(client, admin, towns):
+    response = client.post(
+        "/people/new",
+        data=person_form(
+            towns[0].id,
+            disability_category=" ",
+            disability_grade=" ",
+            guardian_relation=" ",
+            guardian_person_id="99999999999999999999",
+            consent_given_by="none",
+        ),
+    )
+    assert response.status_code == 422
+    html = body(response)
+    assert '<a href="#guardian_person_id">Enter the register number shown on the guardian' in html
