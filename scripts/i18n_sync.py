@@ -30,7 +30,7 @@ def main(json_files: list[str]) -> int:
     path, en = load("en")
     for message in en:
         if message.id:
-            message.string = message.id
+            message.string = tuple(message.id) if message.pluralizable else message.id
             message.flags.discard("fuzzy")
     save(path, en)
 
@@ -39,11 +39,13 @@ def main(json_files: list[str]) -> int:
     for name in json_files:
         translations.update(json.loads(Path(name).read_text("utf-8")))
     for message in zh:
-        if message.id and message.id in translations:
-            message.string = translations[message.id]
+        key = message.id[0] if message.pluralizable else message.id
+        if key and key in translations:
+            # Chinese has one plural form.
+            message.string = (translations[key],) if message.pluralizable else translations[key]
             message.flags.discard("fuzzy")
     save(path, zh)
-    missing = [m.id for m in zh if m.id and not m.string]
+    missing = [m.id for m in zh if m.id and not (all(m.string) if m.pluralizable else m.string)]
     for msgid in missing:
         print(f"untranslated (zh_Hans): {msgid}")
     return 1 if missing else 0

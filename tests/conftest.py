@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from flask import request_finished, request_started
+from flask import request_finished, request_started, request_started
 
 from app import create_app
 from app.extensions import db, limiter
@@ -98,6 +98,14 @@ def app(tmp_path_factory, leak_guard):
             leak_guard.check_text(f"{where} header {name}", value)
 
     request_finished.connect(inspect_response, app)
+
+    def fresh_identity_map(sender, **extra):
+        # Test-client requests reuse the test's app context and so its session; expiring
+        # everything makes each request load what it reads, as in production (one session per
+        # request), so query counts and freshly saved values are real.
+        db.session.expire_all()
+
+    request_started.connect(fresh_identity_map, app)
 
     def fresh_request_globals(sender, **extra):
         # Tests hold one app context open and every request shares it, so `g` would carry

@@ -449,6 +449,7 @@ def test_password_page(client, admin, make_user, count_queries):
 
 
 def test_password_reset_ends_the_users_sessions(app, client, admin, make_user):
+    admin_id = admin.id
     user = make_user("coach", username="wang.fang")
     theirs = signed_in_client(app, "wang.fang")
     assert theirs.get("/account").status_code == 200
@@ -459,7 +460,7 @@ def test_password_reset_ends_the_users_sessions(app, client, admin, make_user):
     user = reload(user.id)
     assert verify_password(user.password_hash, NEW_PASSWORD)
     event = last_audit(user.id)
-    assert (event.action, event.field_list, event.actor_id) == ("set_password", ["password"], admin.id)
+    assert (event.action, event.field_list, event.actor_id) == ("set_password", ["password"], admin_id)
     assert "has been changed and the account has been signed out on every device" in main_html(
         client.get(f"/admin/users/{user.id}/edit"))
     signed_in_client(app, "wang.fang", NEW_PASSWORD)

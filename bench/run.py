@@ -1,0 +1,132 @@
+"""Page benchmark: seeds a throw-away database and prints timings and SQL query counts.
+
+    make bench                      # SQLite, 2,000 people, 300 venues
+    BENCH_PEOPLE=10000 make bench   # more data
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench make bench
+
+Tests assert query counts; this prints wall-clock numbers, which tests never assert."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import request_started
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+
+PEOPLE = int(os.environ.get("BENCH_PEOPLE", "2000"))
+VENUES = int(os.environ.get("BENCH_VENUES", "300"))
+RUNS = int(os.environ.get("BENCH_RUNS", "20"))
+CATEGORIES = ["visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple"]
+
+
+def seed() -> None:
+    from app.accounts import services as accounts
+    from app.core.reference import ensure_towns
+    from app.people import certificate
+    from app.people import services as people
+    from app.venues import services as venues
+    from app.venues.enums import AccessibilityFeature, VenueKind
+
+    towns = ensure_towns(db.session)
+    accounts.create_user(
+        username="benchadmin", display_name="Bench", password="bench-admin-password",
+        roles=["admin"],
+    )
+    start = time.perf_counter()
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+    given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+    for n in range(PEOPLE):
+        birth = date(1950, 1, 1) + timedelta(days=(n * 37) % 20000)
+        category = CATEGORIES[n % 7]
+        grade = str(n % 4 + 1)
+        gender = "male" if n % 2 else "female"
+        people.create_person(
+            {
+                "name": surnames[n % 20] + given[(n // 20) % 20] + given[(n // 400) % 20],
+                "gender": gender,
+                "birth_on": birth,
+                "town_id": towns[n % len(towns)].id,
+                "disability_category": category,
+                "disability_grade": grade,
+            },
+            certificate_number=certificate.generate(
+                birth, category, grade, gender=gender, sequence=n % 1000
+            ),
+            consent={"given_on": date(2024, 1, 1), "given_by": "self"},
+        )
+        if n % 500 == 499:
+            db.session.commit()
+    kinds, features = list(VenueKind), list(AccessibilityFeature)
+    for n in range(VENUES):
+        venues.create_venue(
+            name=f"基准场馆{n}", kind=kinds[n % len(kinds)], town_id=towns[n % len(towns)].id,
+            address=f"测试路{n}号", capacity=50 + n,
+            features=[f for i, f in enumerate(features) if (n >> i) & 1],
+        )
+    db.session.commit()
+    print(f"seeded {PEOPLE} people and {VENUES} venues in {time.perf_counter() - start:.1f} s")
+
+
+def measure(client, path: str) -> tuple[float, float, int, int]:
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    timings = []
+    for i in range(RUNS):
+        if i == RUNS - 1:
+            sa.event.listen(db.engine, "before_cursor_execute", count)
+        t0 = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - t0) * 1000)
+        if i == RUNS - 1:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        assert response.status_code == 200, (path, response.status_code)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+    return statistics.median(timings), p95, len(statements), len(response.data)
+
+
+def main() -> None:
+    tmp = tempfile.mkdtemp(prefix="ronghe-bench-")
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed()
+        # Each request reads afresh, as with one session per request in production.
+        request_started.connect(lambda sender, **extra: db.session.expire_all(), app)
+        client = app.test_client()
+        client.post("/login", data={"username": "benchadmin", "password": "bench-admin-password"})
+        person_id = db.session.scalar(sa.text("SELECT max(id) FROM people"))
+        venue_id = db.session.scalar(sa.text("SELECT max(id) FROM venues"))
+        pages = [
+            "/", "/people/", "/people/?q=王", "/people/?q=wang", "/people/?page=40",
+            "/people/?category=visual&town=3", f"/people/{person_id}", "/venues/",
+            "/venues/?feature=step_free_entrance&feature=accessible_toilet",
+            f"/venues/{venue_id}", "/admin/users/",
+        ]
+        print(f"{db.engine.dialect.name}, {RUNS} runs per page (median / p95 ms, queries, bytes)")
+        print(f"{'page':<62}{'median':>8}{'p95':>8}{'queries':>9}{'bytes':>9}")
+        for path in pages:
+            median, p95, queries, size = measure(client, path)
+            print(f"{path:<62}{median:8.1f}{p95:8.1f}{queries:9d}{size:9d}")
+        db.session.remove()
+        db.drop_all()
+
+
+if __name__ == "__main__":
+    main()
