@@ -1,0 +1,126 @@
+"""The accessibility gate: sign in as each role through the real form, crawl every page the role
+can reach (plus each form's error state), and fail on any axe WCAG 2.2 AA violation or any
+problem the checks in crawl.py find. Recipe: ../shared/design/accessibility.md."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from flask_babel import force_locale, gettext
+
+from app.extensions import db
+from tests.browser import crawl
+from tests.browser.crawl import DESKTOP
+from tests.conftest import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+ROLES = ("admin", "coach", "organiser", "home_staff", "participant")
+# Every role, and both languages: anonymous visitors choose by Accept-Language, signed-in
+# users by their saved preference.
+IDENTITIES = [
+    ("anonymous", "zh_Hans"),
+    ("anonymous", "en"),
+    ("admin", "zh_Hans"),
+    ("admin", "en"),
+    ("coach", "zh_Hans"),
+    ("organiser", "en"),
+    ("home_staff", "zh_Hans"),
+    ("participant", "en"),
+]
+HTML_LANG = {"zh_Hans": "zh-CN", "en": "en"}
+ACCEPT_LANGUAGE = {"zh_Hans": "zh-CN", "en": "en-GB"}
+
+
+def seed(app) -> dict[str, tuple[str, str]]:
+    """The demo data, so pages have content; one login per role (the demo's, or made here)."""
+    from app.accounts import services
+    from app.demo import load_demo
+
+    logins: dict[str, tuple[str, str]] = {}
+    for role, username, password in load_demo() or []:
+        logins.setdefault(str(role), (username, password))
+    for role in ROLES:
+        if role not in logins:
+            services.create_user(
+                username=f"crawl-{role}".replace("_", "-"),
+                display_name=f"Crawl {role}",
+                password=DEFAULT_PASSWORD,
+                roles=[role],
+            )
+            logins[role] = (f"crawl-{role}".replace("_", "-"), DEFAULT_PASSWORD)
+    db.session.commit()
+    return logins
+
+
+def set_language(username: str, locale: str) -> None:
+    from app.accounts.services import find_by_username
+
+    find_by_username(username).language = locale
+    db.session.commit()
+
+
+def start_points(app) -> list[str]:
+    """The home page and every GET route that needs no argument."""
+    paths = ["/"]
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.arguments or "GET" not in rule.methods:
+            continue
+        if rule.rule not in paths:
+            paths.append(rule.rule)
+    return paths
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert urlsplit(page.url).path != "/login", f"could not sign in as {username}"
+
+
+@pytest.mark.parametrize(
+    ("role", "locale"), IDENTITIES, ids=[f"{role}-{locale}" for role, locale in IDENTITIES]
+)
+def test_crawl_every_page(browser, live_app, live_server, role, locale):
+    logins = seed(live_app)
+    if role != "anonymous":
+        set_language(logins[role][0], locale)
+    db.session.remove()
+
+    context = browser.new_context(
+        viewport=DESKTOP,
+        locale=ACCEPT_LANGUAGE[locale],
+        extra_http_headers={"Accept-Language": ACCEPT_LANGUAGE[locale]},
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        if role != "anonymous":
+            sign_in(page, live_server, *logins[role])
+        with live_app.test_request_context(), force_locale(locale):
+            suffix = " – " + gettext("District Disabled Persons' Federation")
+            error_prefix = gettext("Error:")
+        from axe_playwright_python.sync_playwright import Axe
+
+        run = crawl.Crawl(
+            app=live_app,
+            page=page,
+            base=live_server,
+            locale=locale,
+            identity=f"{role} ({locale})",
+            axe=Axe(),
+            suffix=suffix,
+            error_prefix=error_prefix,
+            expected_lang=HTML_LANG[locale],
+            signed_in=role != "anonymous",
+        )
+        run.run(start_points(live_app))
+    finally:
+        context.close()
+
+    problems, pages = run.problems, run.pages
+    assert pages >= 3, f"the crawl found only {pages} pages"
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:150])
