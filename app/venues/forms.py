@@ -201,7 +201,7 @@ class VenueFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name or address contains"), validators=[Length(max=100)])
+    q = StringField(_l("Name or address contains"))
     town = SelectField(_l("Town or sub-district"), validate_choice=False)
     kind = SelectField(_l("Kind of venue"), validate_choice=False)
     features = MultiCheckboxField(
