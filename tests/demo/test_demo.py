@@ -1,0 +1,104 @@
+"""``flask demo load [--reset]``: idempotent, prints one login per role, every login works."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.demo import DEMO_USERS, DemoNotAllowed, load_demo
+from app.extensions import db
+from app.people.models import Person
+from app.venues.enums import AccessibilityFeature, VenueKind
+from app.venues.models import Venue
+
+LOGIN_LINES = [
+    "  admin        admin        ronghe-admin-demo",
+    "  coach        coach        ronghe-coach-demo",
+    "  organiser    organiser    ronghe-organiser-demo",
+    "  home_staff   staff        ronghe-staff-demo",
+    "  participant  participant  ronghe-participant-demo",
+]
+
+
+def row_counts() -> dict[str, int]:
+    db.session.expire_all()
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def load(runner, *extra):
+    result = runner.invoke(args=["demo", "load", *extra])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_load_prints_one_login_per_role_and_is_idempotent(runner):
+    output = load(runner)
+    assert output.splitlines() == ["Demo logins (username / password):", *LOGIN_LINES]
+    first = row_counts()
+    assert first["venues"] == 16
+    assert first["users"] == 5
+    assert first["towns"] == 12
+    assert first["people"] >= 36
+    assert load(runner) == output
+    assert row_counts() == first
+
+
+def test_demo_venues_cover_every_kind_and_feature(runner):
+    load(runner)
+    venues = list(db.session.scalars(sa.select(Venue)))
+    assert {v.kind for v in venues} == set(VenueKind)
+    assert set().union(*(v.feature_set for v in venues)) == set(AccessibilityFeature)
+    assert any(not v.features for v in venues)
+    assert len({v.town_id for v in venues}) >= 10
+    assert all(not v.is_archived for v in venues)
+
+
+def test_reset_rebuilds_from_scratch(runner):
+    load(runner)
+    first = row_counts()
+    venue = db.session.scalar(sa.select(Venue).where(Venue.name == "溪口镇文化礼堂"))
+    venue.name = "改过的名字"
+    db.session.delete(db.session.scalar(sa.select(User).where(User.username == "coach")))
+    db.session.commit()
+    load(runner)  # a plain load keeps the edit and restores only what is missing
+    assert db.session.scalar(sa.select(sa.func.count()).where(Venue.name == "改过的名字")) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Venue)) == 17
+    output = load(runner, "--reset")
+    assert output.splitlines()[1:] == LOGIN_LINES
+    assert row_counts() == first
+    assert db.session.scalar(sa.select(sa.func.count()).where(Venue.name == "改过的名字")) == 0
+
+
+def test_every_demo_user_can_sign_in_with_the_printed_password(runner, app):
+    load(runner)
+    for role, username, password, _display in DEMO_USERS:
+        client = app.test_client()
+        response = client.post("/login", data={"username": username, "password": password})
+        assert response.status_code == 303, username
+        assert client.get("/account").status_code == 200
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        assert user.roles == {role}
+
+
+def test_participant_is_linked_to_a_current_adult_person(runner):
+    load(runner)
+    user = db.session.scalar(sa.select(User).where(User.username == "participant"))
+    person = db.session.get(Person, user.person_id)
+    assert person is not None
+    assert person.is_archived is False
+    assert person.disability_category is not None
+    assert person.is_minor() is False
+    for username in ("admin", "coach", "organiser", "staff"):
+        assert db.session.scalar(sa.select(User.person_id).where(User.username == username)) is None
+
+
+def test_refused_where_demo_data_is_not_allowed(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_DATA_ALLOWED", False)
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1
+    assert "Demo data is not allowed in this configuration." in result.output
+    with pytest.raises(DemoNotAllowed):
+        load_demo()
+    assert row_counts()["users"] == 0
