@@ -31,7 +31,8 @@ def main_html(response) -> str:
 
 
 def reload(user_id) -> User:
-    db.session.remove()
+    """The account as stored now (expire, don't detach: the test's objects stay usable)."""
+    db.session.expire_all()
     return db.session.get(User, user_id)
 
 
