@@ -17,6 +17,7 @@ from app.core.forms import (
     normalise_text,
 )
 from app.venues.enums import AccessibilityFeature, VenueKind
+from app.venues.queries import VenueFilters
 
 MAX_CAPACITY = 1_000_000
 
@@ -204,7 +205,8 @@ class VenueFilterForm(BaseForm):
     q = StringField(_l("Name or address contains"))
     town = SelectField(_l("Town or sub-district"), validate_choice=False)
     kind = SelectField(_l("Kind of venue"), validate_choice=False)
-    features = MultiCheckboxField(
+    # One ``feature`` parameter per ticked box: /venues/?feature=lift&feature=hearing_loop
+    feature = MultiCheckboxField(
         _l("Has all of these accessibility features"), validate_choice=False
     )
     archived = BooleanField(_l("Include archived venues"))
@@ -213,16 +215,14 @@ class VenueFilterForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.town.choices = [("", _l("All towns"))] + list(town_choices)
         self.kind.choices = kind_choices(_l("All kinds"))
-        self.features.choices = feature_choices()
+        self.feature.choices = feature_choices()
 
     def filters(self, *, allow_archived: bool):
-        from app.venues.queries import VenueFilters
-
         towns = {value for value, _label in self.town.choices if value}
         kinds = {kind.value for kind in VenueKind}
         features = frozenset(
             AccessibilityFeature(value)
-            for value in self.features.data or ()
+            for value in self.feature.data or ()
             if value in {f.value for f in AccessibilityFeature}
         )
         return VenueFilters(

@@ -85,19 +85,19 @@ def test_index_filters_by_features_and_keeps_them_ticked(client, make_venue):
     make_venue(name="全都有", features=["step_free_entrance", "accessible_toilet"])
     make_venue(name="只有入口", features=["step_free_entrance"])
     response = client.get(
-        "/venues/?features=step_free_entrance&features=accessible_toilet", headers=EN
+        "/venues/?feature=step_free_entrance&feature=accessible_toilet", headers=EN
     )
     main = main_text(response)
     assert response.status_code == 200
     assert "全都有" in main
     assert "只有入口" not in main
-    assert '<input checked id="features-0" name="features" type="checkbox" value="step_free_entrance">' in main
-    assert '<input checked id="features-1" name="features" type="checkbox" value="accessible_toilet">' in main
+    assert '<input checked id="feature-0" name="feature" type="checkbox" value="step_free_entrance">' in main
+    assert '<input checked id="feature-1" name="feature" type="checkbox" value="accessible_toilet">' in main
 
 
 def test_index_ignores_unknown_filter_values(client, make_venue):
     make_venue(name="礼堂")
-    response = client.get("/venues/?town=abc&kind=stadium&features=helipad&page=x", headers=EN)
+    response = client.get("/venues/?town=abc&kind=stadium&feature=helipad&page=x", headers=EN)
     assert response.status_code == 200
     assert "Venues found: 1" in main_text(response)
 
@@ -106,11 +106,11 @@ def test_index_pagination_keeps_filters(app, client, make_venue, monkeypatch):
     monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
     for n in range(3):
         make_venue(name=f"场馆{n}", features=["lift"])
-    response = client.get("/venues/?features=lift", headers=EN)
+    response = client.get("/venues/?feature=lift", headers=EN)
     main = main_text(response)
     assert "Page 1 of 2" in main
-    assert 'href="/venues/?page=2&amp;features=lift"' in main
-    response = client.get("/venues/?features=lift&page=2", headers=EN)
+    assert 'href="/venues/?page=2&amp;feature=lift"' in main
+    response = client.get("/venues/?feature=lift&page=2", headers=EN)
     assert "场馆2" in main_text(response)
     assert "Previous page" in main_text(response)
 
