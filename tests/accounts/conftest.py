@@ -5,27 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from flask import g, request_started
 
 from app.extensions import db
-
-
-def _fresh_g(sender, **extra):
-    g.__dict__.clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):
-    """Each request starts with an empty ``g``, as in production.
-
-    The shared ``_clean_state`` fixture holds one app context for the whole test, and a
-    request reuses an app context that is already pushed, so without this ``g`` (Flask-Login's
-    cached ``g._login_user``, Flask-Babel's cached locale, ``g.personal_data``) would carry
-    over from one request to the next, and from one test client to another: a session that
-    should have ended would still look signed in."""
-    request_started.connect(_fresh_g, app)
-    yield
-    request_started.disconnect(_fresh_g, app)
 
 
 @pytest.fixture
