@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from flask import request_finished, request_started, request_started
+from flask import request_finished, request_started
 
 from app import create_app
 from app.extensions import db, limiter
