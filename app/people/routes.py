@@ -223,12 +223,16 @@ def detail(person_id: int):
     person = person_for_detail(person_id)
     if person is None or not can_see(person):
         abort(404)
-    return render_template(
+    services.record_view(person)
+    page = render_template(
         "people/detail.html",
         person=person,
         dependants=dependants_of(person),
         today=local_today(),
     )
+    # Commit the audit row after rendering so the page reads nothing twice.
+    db.session.commit()
+    return page
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])

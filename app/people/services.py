@@ -514,3 +514,18 @@ def reveal_certificate(person: Person, *, actor=None) -> str:
     audit.record("view_sensitive", "person", person.id, ["certificate_number"], actor=_actor(actor))
     db.session.flush()
     return person.certificate_number
+
+
+def record_view(person: Person, *, actor=None) -> None:
+    """Log that someone opened a page showing this person's sensitive fields (category,
+    grade, notes; the certificate only masked). The row names the fields, never values."""
+    shown = [
+        name
+        for name in ("disability_category", "disability_grade", "notes")
+        if getattr(person, name)
+    ]
+    if person.certificate_masked:
+        shown.append("certificate_masked")
+    if shown:
+        audit.record("view", "person", person.id, shown, actor=_actor(actor))
+        db.session.flush()

@@ -218,7 +218,21 @@ def test_detail_query_count(client, admin, make_person, count_queries):
     with count_queries() as q:
         response = client.get(url)
     assert response.status_code == 200
-    assert q.count == 5, "\n".join(q.statements)
+    # 5 reads and the INSERT of the audit row that records the view.
+    assert q.count == 6, "\n".join(q.statements)
+
+
+def test_detail_view_of_sensitive_fields_is_audit_logged(client, admin, make_person):
+    person = make_person(notes="")
+    assert client.get(f"/people/{person.id}").status_code == 200
+    event = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.entity_id == person.id)
+    ).one()
+    assert (event.entity, event.actor_id, event.field_list) == (
+        "person",
+        admin.id,
+        ["certificate_masked", "disability_category", "disability_grade"],
+    )
 
 
 # --- detail --------------------------------------------------------------------------------
