@@ -1,0 +1,7 @@
+"""athletes: talent scouting, the reserve pipeline, sport classification and screening."""
+
+from flask import Blueprint
+
+bp = Blueprint("athletes", __name__)
+
+from app.athletes import routes  # noqa: E402,F401

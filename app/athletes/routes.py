@@ -1,0 +1,1 @@
+"""Athlete pages under /athletes/."""

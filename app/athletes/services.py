@@ -1,0 +1,455 @@
+"""Operations on athletes. Services check the rules (rules.py), flush and write an audit
+row; the route, CLI command or demo loader commits once."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.accounts.enums import Role
+from app.accounts.models import User, UserRole
+from app.athletes import rules
+from app.athletes.enums import (
+    ClassificationStatus,
+    DiscoverySource,
+    MeasureUnit,
+    Recommendation,
+    SquadLevel,
+    Stage,
+)
+from app.athletes.models import (
+    Assessment,
+    AssessmentMeasure,
+    AssessmentValue,
+    AthleteProfile,
+    Classification,
+    Sport,
+    StageChange,
+)
+from app.core import audit
+from app.core.db import utcnow
+from app.core.errors import DomainError, EditConflict
+from app.extensions import db
+from app.people.models import Person, local_today
+
+PROFILE_FIELDS = (
+    "primary_sport_id", "squad_level", "discovery_source", "discovered_on", "notes",
+)
+
+
+def _enum(enum_cls, value, message, field):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise DomainError(message, field=field) from None
+
+
+def _sport(sport_id, field="primary_sport_id", message=None) -> Sport:
+    try:
+        sport = db.session.get(Sport, int(sport_id))
+    except (TypeError, ValueError):
+        sport = None
+    if sport is None:
+        raise DomainError(message or _l("Choose the sport."), field=field)
+    return sport
+
+
+def _coaches(coach_ids) -> list[User]:
+    ids = set()
+    for value in coach_ids or ():
+        try:
+            ids.add(int(value))
+        except (TypeError, ValueError):
+            raise DomainError(_l("Choose coaches from the list."), field="coach_ids") from None
+    if not ids:
+        return []
+    coaches = list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(User.id.in_(ids), UserRole.role == Role.COACH)
+        ).unique()
+    )
+    if len(coaches) != len(ids):
+        raise DomainError(_l("Choose coaches from the list."), field="coach_ids")
+    return coaches
+
+
+def _profile_values(*, primary_sport_id, sport_ids, squad_level, discovery_source,
+                    discovered_on, notes) -> dict:
+    primary = _sport(primary_sport_id)
+    sports = [primary]
+    for sport_id in sport_ids or ():
+        sport = _sport(sport_id, field="sport_ids", message=_l("Choose sports from the list."))
+        if sport not in sports:
+            sports.append(sport)
+    if not isinstance(discovered_on, date):
+        raise DomainError(_l("Enter the date the athlete was found."), field="discovered_on")
+    if discovered_on > local_today():
+        raise DomainError(_l("The date found must not be in the future."), field="discovered_on")
+    return {
+        "primary_sport_id": primary.id,
+        "sports": sports,
+        "squad_level": _enum(SquadLevel, squad_level or SquadLevel.NONE,
+                             _l("Choose the squad level."), "squad_level"),
+        "discovery_source": _enum(DiscoverySource, discovery_source,
+                                  _l("Choose how the athlete was found."), "discovery_source"),
+        "discovered_on": discovered_on,
+        "notes": (notes or "").strip(),
+    }
+
+
+def create_athlete(
+    *,
+    person_id,
+    primary_sport_id,
+    discovery_source,
+    discovered_on: date,
+    sport_ids=(),
+    coach_ids=(),
+    squad_level=SquadLevel.NONE,
+    stage=Stage.IDENTIFIED,
+    notes: str = "",
+    actor=None,
+) -> AthleteProfile:
+    """Make ``person_id`` an athlete, at ``stage`` (identified unless an admin or the demo
+    says otherwise), with the first stage-history row. ``actor`` becomes the identifier."""
+    try:
+        person = db.session.get(Person, int(person_id))
+    except (TypeError, ValueError):
+        person = None
+    if person is None or person.is_archived:
+        raise DomainError(_l("Choose the person from the register."), field="person_id")
+    if db.session.scalar(
+        sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id)
+    ) is not None:
+        raise DomainError(
+            _l("%(name)s already has an athlete profile.", name=person.name), field="person_id"
+        )
+    values = _profile_values(
+        primary_sport_id=primary_sport_id, sport_ids=sport_ids, squad_level=squad_level,
+        discovery_source=discovery_source, discovered_on=discovered_on, notes=notes,
+    )
+    stage = _enum(Stage, stage, _l("Choose the stage."), "stage")
+    athlete = AthleteProfile(
+        person=person,
+        stage=stage,
+        stage_since=values["discovered_on"],
+        identified_by_id=getattr(actor, "id", None),
+        coaches=_coaches(coach_ids),
+        **values,
+    )
+    athlete.stage_changes.append(
+        StageChange(
+            from_stage=None, to_stage=stage, changed_on=values["discovered_on"],
+            changed_by_id=getattr(actor, "id", None), reason="",
+        )
+    )
+    db.session.add(athlete)
+    db.session.flush()
+    audit.record("create", "athlete", athlete.id,
+                 [*PROFILE_FIELDS, "sports", "coaches", "stage"], actor=actor)
+    return athlete
+
+
+def update_athlete(
+    athlete: AthleteProfile,
+    *,
+    version: int | None,
+    primary_sport_id,
+    discovery_source,
+    discovered_on: date,
+    sport_ids=(),
+    coach_ids=(),
+    squad_level=SquadLevel.NONE,
+    notes: str = "",
+    actor=None,
+) -> AthleteProfile:
+    """Save an edit of the profile (not the stage: change_stage records that)."""
+    if version is None or version != athlete.version:
+        raise EditConflict(athlete)
+    values = _profile_values(
+        primary_sport_id=primary_sport_id, sport_ids=sport_ids, squad_level=squad_level,
+        discovery_source=discovery_source, discovered_on=discovered_on, notes=notes,
+    )
+    sports = values.pop("sports")
+    coaches = _coaches(coach_ids)
+    # Read the collections before changing anything, so loading them cannot autoflush a
+    # half-made edit (which would raise the version twice).
+    sports_changed = {s.id for s in athlete.sports} != {s.id for s in sports}
+    coaches_changed = athlete.coach_ids() != {c.id for c in coaches}
+    for key, value in values.items():
+        setattr(athlete, key, value)
+    changed = audit.changed_fields(athlete, PROFILE_FIELDS)
+    if sports_changed:
+        athlete.sports = sports
+        changed.append("sports")
+    if coaches_changed:
+        athlete.coaches = coaches
+        changed.append("coaches")
+    if not changed:
+        return athlete
+    athlete.updated_at = utcnow()
+    _flush_or_conflict()
+    audit.record("update", "athlete", athlete.id, changed, actor=actor)
+    return athlete
+
+
+def change_stage(
+    athlete: AthleteProfile,
+    *,
+    to_stage,
+    changed_on: date,
+    reason: str = "",
+    version: int | None = None,
+    actor=None,
+) -> StageChange:
+    """Move the athlete along the pipeline (rules.check_stage_change) and record who, when
+    and why."""
+    if version is not None and version != athlete.version:
+        raise EditConflict(athlete)
+    target = _enum(Stage, to_stage, _l("Choose the new stage."), "to_stage")
+    if not isinstance(changed_on, date):
+        raise DomainError(_l("Enter the date of the change."), field="changed_on")
+    if changed_on > local_today():
+        raise DomainError(_l("The date of the change must not be in the future."),
+                          field="changed_on")
+    if changed_on < athlete.stage_since:
+        raise DomainError(
+            _l("The date of the change cannot be before the current stage began."),
+            field="changed_on",
+        )
+    reason = (reason or "").strip()
+    rules.check_stage_change(
+        athlete.stage, target, is_admin=bool(actor is not None and actor.is_admin),
+        reason=reason,
+    )
+    change = StageChange(
+        from_stage=athlete.stage, to_stage=target, changed_on=changed_on,
+        changed_by_id=getattr(actor, "id", None), reason=reason,
+    )
+    athlete.stage_changes.append(change)
+    athlete.stage = target
+    athlete.stage_since = changed_on
+    athlete.updated_at = utcnow()
+    _flush_or_conflict()
+    audit.record("stage_change", "athlete", athlete.id, ["stage"], actor=actor,
+                 details={"from": change.from_stage.value, "to": target.value})
+    return change
+
+
+def save_classification(
+    athlete: AthleteProfile,
+    *,
+    sport_id,
+    class_code: str,
+    status,
+    classified_on: date | None = None,
+    review_on: date | None = None,
+    notes: str = "",
+    classification: Classification | None = None,
+    version: int | None = None,
+    actor=None,
+) -> Classification:
+    """Add the athlete's class in a sport, or save an edit of ``classification``. A class
+    under review with a fixed date needs that date; a confirmed class needs none."""
+    if classification is not None and (version is None or version != classification.version):
+        raise EditConflict(classification)
+    sport = _sport(sport_id, field="sport_id")
+    code = rules.clean_class_code(sport.code, class_code)
+    status = _enum(ClassificationStatus, status, _l("Choose the classification status."),
+                   "status")
+    if status is ClassificationStatus.REVIEW_BY_DATE and review_on is None:
+        raise DomainError(_l("Enter the fixed review date."), field="review_on")
+    if status is ClassificationStatus.CONFIRMED:
+        review_on = None
+    if classified_on is not None and classified_on > local_today():
+        raise DomainError(_l("The classification date must not be in the future."),
+                          field="classified_on")
+    if classified_on and review_on and review_on < classified_on:
+        raise DomainError(_l("The review date must be after the classification date."),
+                          field="review_on")
+    other = db.session.scalar(
+        sa.select(Classification.id).where(
+            Classification.athlete_id == athlete.id, Classification.sport_id == sport.id
+        )
+    )
+    if other is not None and (classification is None or other != classification.id):
+        raise DomainError(
+            _l("This athlete already has a class in %(sport)s: edit that one instead.",
+               sport=sport.display_name),
+            field="sport_id",
+        )
+    values = {
+        "sport_id": sport.id, "class_code": code, "status": status,
+        "classified_on": classified_on, "review_on": review_on, "notes": (notes or "").strip(),
+    }
+    if classification is None:
+        classification = Classification(athlete_id=athlete.id, **values)
+        db.session.add(classification)
+        db.session.flush()
+        audit.record("create", "classification", classification.id, list(values), actor=actor,
+                     details={"athlete_id": athlete.id})
+        return classification
+    for key, value in values.items():
+        setattr(classification, key, value)
+    changed = audit.changed_fields(classification, list(values))
+    if changed:
+        _flush_or_conflict()
+        audit.record("update", "classification", classification.id, changed, actor=actor,
+                     details={"athlete_id": athlete.id})
+    return classification
+
+
+def template_measures(sport_id: int) -> list[AssessmentMeasure]:
+    """The screening template of a sport: its active measures, then the general ones."""
+    return list(
+        db.session.scalars(
+            sa.select(AssessmentMeasure)
+            .where(
+                AssessmentMeasure.is_active.is_(True),
+                sa.or_(AssessmentMeasure.sport_id == sport_id,
+                       AssessmentMeasure.sport_id.is_(None)),
+            )
+            .order_by(AssessmentMeasure.sport_id.is_(None), AssessmentMeasure.sort_order,
+                      AssessmentMeasure.id)
+        )
+    )
+
+
+def record_assessment(
+    athlete: AthleteProfile,
+    *,
+    sport_id,
+    assessed_on: date,
+    rating,
+    recommendation,
+    values: dict,
+    notes: str = "",
+    assessor=None,
+) -> Assessment:
+    """Record a screening. ``values`` maps a measure id to the typed value (empty: not
+    measured). Every value is checked against its measure's unit and range; at least one
+    must be given."""
+    sport = _sport(sport_id, field="sport_id")
+    if not isinstance(assessed_on, date):
+        raise DomainError(_l("Enter the date of the assessment."), field="assessed_on")
+    if assessed_on > local_today():
+        raise DomainError(_l("The date of the assessment must not be in the future."),
+                          field="assessed_on")
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise DomainError(_l("Choose a rating from 1 to 5."), field="rating")
+    recommendation = _enum(Recommendation, recommendation, _l("Choose a recommendation."),
+                           "recommendation")
+    measures = {m.id: m for m in template_measures(sport.id)}
+    rows = []
+    for measure_id, text in (values or {}).items():
+        measure = measures.get(int(measure_id))
+        if measure is None:
+            raise DomainError(_l("A measurement does not belong to this sport's template."))
+        try:
+            value = rules.parse_measure_value(measure, text)
+        except DomainError as error:
+            raise DomainError(error.message, field=f"value_{measure.id}") from None
+        if value is not None:
+            rows.append(AssessmentValue(measure_id=measure.id, value=value))
+    if not rows:
+        raise DomainError(_l("Enter at least one measurement."))
+    assessment = Assessment(
+        athlete_id=athlete.id, sport_id=sport.id, assessed_on=assessed_on, rating=rating,
+        recommendation=recommendation, notes=(notes or "").strip(),
+        assessor_id=getattr(assessor, "id", None), values=rows,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    audit.record("create", "assessment", assessment.id,
+                 ["assessed_on", "rating", "recommendation", "values", "notes"],
+                 actor=assessor, details={"athlete_id": athlete.id})
+    return assessment
+
+
+# Reference data (admins) ---------------------------------------------------------------
+
+
+def create_sport(*, name: str, name_en: str, class_hint: str = "", actor=None) -> Sport:
+    """Add a sport to the reference list (its code is derived from the English name)."""
+    name, name_en = (name or "").strip(), (name_en or "").strip()
+    if not name:
+        raise DomainError(_l("Enter the sport's Chinese name."), field="name")
+    if not name_en:
+        raise DomainError(_l("Enter the sport's English name."), field="name_en")
+    code = "".join(ch if ch.isalnum() else "_" for ch in name_en.lower()).strip("_")[:40]
+    if db.session.scalar(
+        sa.select(Sport.id).where(sa.or_(Sport.name == name, Sport.code == code))
+    ) is not None:
+        raise DomainError(_l("This sport is already in the list."), field="name")
+    order = db.session.scalar(sa.select(sa.func.max(Sport.sort_order))) or 0
+    sport = Sport(code=code or "sport", name=name, name_en=name_en,
+                  class_hint=(class_hint or "").strip(), sort_order=order + 1)
+    db.session.add(sport)
+    db.session.flush()
+    audit.record("create", "sport", sport.id, ["name", "name_en", "class_hint"], actor=actor)
+    return sport
+
+
+def create_measure(
+    *, sport_id, name: str, name_en: str, unit, min_value: Decimal, max_value: Decimal,
+    lower_is_better: bool = False, actor=None,
+) -> AssessmentMeasure:
+    """Add a measure to a sport's screening template (``sport_id`` None or "": every sport)."""
+    sport = _sport(sport_id, field="sport_id") if sport_id not in (None, "") else None
+    name, name_en = (name or "").strip(), (name_en or "").strip()
+    if not name:
+        raise DomainError(_l("Enter the measurement's Chinese name."), field="name")
+    if not name_en:
+        raise DomainError(_l("Enter the measurement's English name."), field="name_en")
+    unit = _enum(MeasureUnit, unit, _l("Choose the unit."), "unit")
+    if min_value is None or max_value is None:
+        raise DomainError(_l("Enter the lowest and highest accepted values."), field="min_value")
+    if min_value > max_value:
+        raise DomainError(_l("The lowest value must not be above the highest."),
+                          field="max_value")
+    sport_id = sport.id if sport else None
+    if db.session.scalar(
+        sa.select(AssessmentMeasure.id).where(
+            AssessmentMeasure.sport_id.is_(sport_id) if sport_id is None
+            else AssessmentMeasure.sport_id == sport_id,
+            AssessmentMeasure.name == name,
+        )
+    ) is not None:
+        raise DomainError(_l("This template already has a measurement of that name."),
+                          field="name")
+    order = db.session.scalar(sa.select(sa.func.max(AssessmentMeasure.sort_order))) or 0
+    measure = AssessmentMeasure(
+        sport_id=sport_id, name=name, name_en=name_en, unit=unit, min_value=min_value,
+        max_value=max_value, lower_is_better=bool(lower_is_better), sort_order=order + 1,
+    )
+    db.session.add(measure)
+    db.session.flush()
+    audit.record("create", "assessment_measure", measure.id,
+                 ["sport_id", "name", "name_en", "unit", "min_value", "max_value"], actor=actor)
+    return measure
+
+
+def set_measure_active(measure: AssessmentMeasure, active: bool, *, actor=None) -> None:
+    """Take a measure out of the template (its recorded values stay) or put it back."""
+    if measure.is_active == active:
+        return
+    measure.is_active = active
+    db.session.flush()
+    audit.record("update", "assessment_measure", measure.id, ["is_active"], actor=actor)
+
+
+def _flush_or_conflict() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise EditConflict(None) from None
