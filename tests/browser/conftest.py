@@ -76,8 +76,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 @pytest.fixture(scope="session")
 def live_server(app):
-    """The session app on http://127.0.0.1:<free port>; one request at a time (SQLite)."""
-    server = make_server("127.0.0.1", 0, app, request_handler=_QuietHandler)
+    """The session app on http://127.0.0.1:<free port>, a thread per request (the browser
+    fetches a page's stylesheet and script in parallel)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.port}"
@@ -108,4 +109,6 @@ def pytest_terminal_summary(terminalreporter):
     for line in lines:
         terminalreporter.write_line(line)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "crawl.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    text = "\n".join(lines + ["", "Pages audited:"] + crawl.visited_lines())
+    (ARTIFACTS / "crawl.txt").write_text(text + "\n", encoding="utf-8")
+    terminalreporter.write_line(f"(pages listed in {ARTIFACTS / 'crawl.txt'})")

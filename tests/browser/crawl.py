@@ -28,12 +28,21 @@ UNSUBMITTED_ENDPOINTS = {"accounts.logout", "core.set_language"}
 # Pages of one kind (same endpoint, same query keys) are alike: audit a couple, not all 40.
 PAGES_PER_PATTERN = 2
 MAX_TABS = 400
+TABS_PER_CHECK = 8
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 800}
 TEXT_INPUT_TYPES = ["text", "search", "email", "tel", "number", "password", "url", "date"]
 
 # One entry per crawl, read by the terminal summary (tests/browser/conftest.py).
 STATS: list[dict] = []
+
+
+def visited_lines() -> list[str]:
+    lines = []
+    for s in STATS:
+        lines.append(f"{s['identity']}:")
+        lines += [f"  {url}" for url in s["visited"]]
+    return lines
 
 
 def summary_lines() -> list[str]:
@@ -93,6 +102,15 @@ JS_LINKS = """() => Array.from(document.querySelectorAll('a[href]')).map(a => ({
   href: a.href, download: a.hasAttribute('download')
 }))"""
 
+# A GET form (search, filters) sent as it stands leads to a results page: crawl that too.
+JS_GET_FORMS = """() => Array.from(document.forms)
+  .filter(f => (f.getAttribute('method') || 'get').toLowerCase() === 'get')
+  .map(f => {
+    const url = new URL(f.action);
+    url.search = new URLSearchParams(new FormData(f)).toString();
+    return {href: url.href, download: false};
+  })"""
+
 JS_FORMS = """() => Array.from(document.forms).map((f, i) => ({
   index: i,
   method: (f.getAttribute('method') || 'get').toLowerCase(),
@@ -110,16 +128,24 @@ JS_TAG_SUBMITS = """() => {
   return n;
 }"""
 
-JS_ACTIVE = """() => {
-  const e = document.activeElement;
-  if (!e || e === document.body || e === document.documentElement) return {body: true};
-  return {
-    body: false,
-    submit: e.getAttribute('data-crawl-submit'),
-    visible: e.matches(':focus-visible'),
-    href: e.getAttribute('href'),
-  };
+# Records where each Tab lands, so the keyboard walk needs few round trips.
+JS_WATCH_FOCUS = """() => {
+  window.__crawlFocus = [];
+  document.addEventListener('focusin', event => {
+    const e = event.target;
+    window.__crawlFocus.push({
+      submit: e.getAttribute('data-crawl-submit'),
+      visible: e.matches(':focus-visible'),
+      href: e.getAttribute('href'),
+    });
+  }, true);
+  if (document.activeElement) document.activeElement.blur();
 }"""
+
+JS_FOCUS_LOG = """() => ({
+  log: window.__crawlFocus,
+  body: !document.activeElement || document.activeElement === document.body,
+})"""
 
 JS_CLEAR_FORM = """([index, types]) => {
   const form = document.forms[index];
@@ -158,6 +184,7 @@ class Crawl:
     pages: int = 0
     error_states: int = 0
     paths: set = field(default_factory=set)
+    visited: list = field(default_factory=list)
     _seen: set = field(default_factory=set)
     _patterns: dict = field(default_factory=dict)
     _submitted: set = field(default_factory=set)
@@ -216,6 +243,7 @@ class Crawl:
                 "error_states": self.error_states,
                 "seconds": time.monotonic() - started,
                 "paths": self.paths,
+                "visited": self.visited,
             }
         )
 
@@ -237,8 +265,10 @@ class Crawl:
         where = self.relative(final)
         status = response.status
         if status >= 400:
-            if not seed:  # a start point may be for other roles; a link must work
+            if not seed:
                 self.problem(self.relative(url), f"linked from {referrer} but answered {status}")
+            elif status not in (401, 403, 404):  # a start point may be for other roles only
+                self.problem(self.relative(url), f"answered {status}")
             return []
         if final != url:
             if final in self._seen:
@@ -260,13 +290,15 @@ class Crawl:
 
         self.pages += 1
         self.paths.add(urlsplit(final).path)
+        self.visited.append(where)
         info = self.check_structure(where)
         self._titles.setdefault(info["title"], set()).add(endpoint)
         self.check_overflow(where)
         self.audit(where)
-        self.check_keyboard(where)
+        if self._patterns[key] == 1:  # the keyboard path is the same on pages of one kind
+            self.check_keyboard(where)
         links = []
-        for link in self.page.evaluate(JS_LINKS):
+        for link in self.page.evaluate(JS_LINKS) + self.page.evaluate(JS_GET_FORMS):
             target = None if link["download"] else self.internal(link["href"])
             if target and target not in self._seen:
                 links.append(target)
@@ -307,8 +339,12 @@ class Crawl:
             )
 
     def audit(self, where: str) -> None:
-        results = self.axe.run(self.page, options=AXE_OPTIONS)
-        for violation in results.response["violations"]:
+        """axe-core (from axe-playwright-python). The test context adds axe's script to every
+        page as it loads, which saves sending it again for each audit."""
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.evaluate(self.axe.axe_script)
+        response = self.page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+        for violation in response["violations"]:
             nodes = "; ".join(
                 f"{' '.join(map(str, node['target']))} {node['html'][:120]!r}"
                 for node in violation["nodes"][:5]
@@ -322,27 +358,28 @@ class Crawl:
         """From the top: the first Tab reaches the skip link; Tab reaches every form's submit
         button, and each shows :focus-visible when it has focus."""
         count = self.page.evaluate(JS_TAG_SUBMITS)
-        self.page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); }")
+        self.page.evaluate(JS_WATCH_FOCUS)
         keyboard = self.page.keyboard
-        keyboard.press("Tab")
-        first = self.page.evaluate(JS_ACTIVE)
-        if first.get("href") != "#main":
-            self.problem(where, "the first Tab does not reach the skip link")
         found: set[str] = set()
-        state = first
-        for _ in range(MAX_TABS):
-            if len(found) == count:
+        presses = 0
+        log: list[dict] = []
+        while presses < MAX_TABS:
+            for _ in range(TABS_PER_CHECK):
+                keyboard.press("Tab")
+            presses += TABS_PER_CHECK
+            state = self.page.evaluate(JS_FOCUS_LOG)
+            log = state["log"]
+            found = {entry["submit"] for entry in log if entry["submit"] is not None}
+            wrapped = sum(entry["href"] == "#main" for entry in log) > 1
+            if len(found) == count or state["body"] or wrapped:
                 break
-            if state["body"]:
-                break
-            if state.get("submit") is not None:
-                found.add(state["submit"])
-                if not state["visible"]:
-                    self.problem(
-                        where, f"submit button {state['submit']} has focus without :focus-visible"
-                    )
-            keyboard.press("Tab")
-            state = self.page.evaluate(JS_ACTIVE)
+        if not log or log[0]["href"] != "#main":
+            self.problem(where, "the first Tab does not reach the skip link")
+        for entry in log:
+            if entry["submit"] is not None and not entry["visible"]:
+                self.problem(
+                    where, f"submit button {entry['submit']} has focus without :focus-visible"
+                )
         missing = count - len(found)
         if missing:
             self.problem(where, f"Tab never reaches {missing} of the page's {count} submit buttons")
@@ -368,6 +405,7 @@ class Crawl:
     # -- forms and their error states -------------------------------------------------------
     def submit_forms(self, url: str, where: str, endpoint: str) -> None:
         forms = self.page.evaluate(JS_FORMS)
+        submitted = 0
         for form in forms:
             if form["method"] != "post" or form["destructive"] or not form["submit"]:
                 continue
@@ -384,13 +422,17 @@ class Crawl:
             if key in self._submitted:
                 continue
             self._submitted.add(key)
-            self.submit_empty(url, where, form["index"], action_endpoint)
+            self.submit_empty(url, where, form["index"], action_endpoint, reload=submitted > 0)
+            submitted += 1
 
-    def submit_empty(self, url: str, where: str, index: int, action_endpoint: str) -> None:
+    def submit_empty(
+        self, url: str, where: str, index: int, action_endpoint: str, *, reload: bool
+    ) -> None:
         from playwright.sync_api import Error
 
         label = f"{where} (form {index} → {action_endpoint}, submitted empty)"
-        self.goto(url)
+        if reload:  # the first form is sent from the page as the crawl found it
+            self.goto(url)
         self.page.evaluate(JS_CLEAR_FORM, [index, TEXT_INPUT_TYPES])
         button = (
             self.page.locator("form")

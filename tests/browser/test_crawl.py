@@ -89,6 +89,7 @@ def test_crawl_every_page(browser, live_app, live_server, role, locale):
     if role != "anonymous":
         set_language(logins[role][0], locale)
     db.session.remove()
+    from axe_playwright_python.sync_playwright import Axe
 
     context = browser.new_context(
         viewport=DESKTOP,
@@ -96,6 +97,8 @@ def test_crawl_every_page(browser, live_app, live_server, role, locale):
         extra_http_headers={"Accept-Language": ACCEPT_LANGUAGE[locale]},
     )
     context.set_default_timeout(15_000)
+    axe = Axe()
+    context.add_init_script(script=axe.axe_script)
     page = context.new_page()
     try:
         if role != "anonymous":
@@ -103,15 +106,13 @@ def test_crawl_every_page(browser, live_app, live_server, role, locale):
         with live_app.test_request_context(), force_locale(locale):
             suffix = " – " + gettext("District Disabled Persons' Federation")
             error_prefix = gettext("Error:")
-        from axe_playwright_python.sync_playwright import Axe
-
         run = crawl.Crawl(
             app=live_app,
             page=page,
             base=live_server,
             locale=locale,
             identity=f"{role} ({locale})",
-            axe=Axe(),
+            axe=axe,
             suffix=suffix,
             error_prefix=error_prefix,
             expected_lang=HTML_LANG[locale],
@@ -123,4 +124,6 @@ def test_crawl_every_page(browser, live_app, live_server, role, locale):
 
     problems, pages = run.problems, run.pages
     assert pages >= 3, f"the crawl found only {pages} pages"
+    # Everyone meets at least one form (sign-in, or the account page's password change).
+    assert run.error_states >= 1, "the crawl reached no form error state"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:150])
