@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
+    from app.athletes import bp as athletes_bp
     from app.core.routes import bp as core_bp
     from app.people import bp as people_bp
     from app.venues import bp as venues_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(people_bp, url_prefix="/people")
     app.register_blueprint(venues_bp, url_prefix="/venues")
+    app.register_blueprint(athletes_bp, url_prefix="/athletes")
 
 
 def register_error_handlers(app: Flask) -> None:

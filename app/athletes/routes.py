@@ -1,1 +1,353 @@
-"""Athlete pages under /athletes/."""
+"""Athlete pages under /athletes/: the list, pipeline and coach dashboard, the profile, and
+the forms to create athletes, move them along the pipeline, classify and screen them.
+
+Every page shows personal data (mark_personal). An athlete the user may not see answers 404
+(rules.can_view); one they may see but not change answers 403 on the forms."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.athletes import bp, charts, queries, rules, services
+from app.athletes.enums import Stage
+from app.athletes.forms import (
+    AssessmentForm,
+    AthleteFilterForm,
+    AthleteForm,
+    ClassificationForm,
+    StageForm,
+    assessment_form,
+)
+from app.athletes.models import AthleteProfile, Classification
+from app.core import audit
+from app.core.auth import get_or_404, login_required, role_required
+from app.core.errors import DomainError, EditConflict
+from app.core.reference import town_choices
+from app.core.security import form_view, mark_personal
+from app.extensions import db
+from app.people.models import local_today
+
+
+def _visible(athlete: AthleteProfile) -> bool:
+    return rules.can_view(current_user, athlete)
+
+
+def _load(athlete_id: int, *, edit: bool = False) -> AthleteProfile:
+    athlete = get_or_404(AthleteProfile, athlete_id, visible=_visible)
+    if edit and not rules.can_edit(current_user, athlete):
+        abort(403)
+    return athlete
+
+
+def _render(template: str, form, status: int | None = None, **context):
+    if status is None:
+        status = 422 if form.has_errors else 200
+    return (
+        render_template(template, form=form, page_has_errors=form.has_errors, **context),
+        status,
+    )
+
+
+def _filter_form() -> AthleteFilterForm:
+    form = AthleteFilterForm(
+        request.args,
+        sports=queries.sports(include_inactive=True),
+        coaches=queries.coaches(),
+        towns=town_choices(db.session),
+    )
+    form.validate()
+    return form
+
+
+@bp.before_request
+def _personal():
+    mark_personal()
+
+
+# Lists ---------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@role_required("coach", "home_staff")
+def index():
+    form = _filter_form()
+    filters = form.filters()
+    page = queries.search_athletes(
+        filters,
+        current_user,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "athletes/index.html",
+        form=form,
+        page=page,
+        page_args=filters.args(),
+        can_create=current_user.has_any_role("coach", "home_staff"),
+    )
+
+
+@bp.route("/pipeline")
+@role_required("coach", "home_staff")
+def pipeline():
+    form = _filter_form()
+    filters = form.filters()
+    counts = queries.pipeline_counts(filters, current_user)
+    sports = [
+        s for s in queries.sports(include_inactive=True)
+        if any((s.id, stage) in counts for stage in Stage)
+    ]
+    stages = list(Stage)
+    rows = [
+        (sport, [counts.get((sport.id, stage), 0) for stage in stages]) for sport in sports
+    ]
+    return render_template(
+        "athletes/pipeline.html", form=form, active=filters, rows=rows, stages=stages
+    )
+
+
+@bp.route("/dashboard")
+@role_required("coach")
+def dashboard():
+    today = local_today()
+    athletes = queries.my_athletes(current_user)
+    by_stage = [(stage, [a for a in athletes if a.stage is stage]) for stage in Stage]
+    return render_template(
+        "athletes/dashboard.html",
+        by_stage=by_stage,
+        athlete_count=len(athletes),
+        reviews=queries.reviews_due(current_user, today),
+        latest=queries.latest_assessments(current_user),
+        overdue=queries.not_assessed_since(current_user, today),
+        today=today,
+        due_days=queries.ASSESSMENT_DUE_DAYS,
+    )
+
+
+@bp.route("/me")
+@login_required
+def mine():
+    """A participant's own athlete page."""
+    athlete_id = None
+    if current_user.person_id is not None:
+        athlete_id = db.session.scalar(
+            db.select(AthleteProfile.id).where(
+                AthleteProfile.person_id == current_user.person_id
+            )
+        )
+    if athlete_id is None:
+        abort(404)
+    return redirect(url_for("athletes.detail", athlete_id=athlete_id))
+
+
+# The profile ---------------------------------------------------------------------------
+
+
+@bp.route("/<int:athlete_id>")
+@login_required
+def detail(athlete_id: int):
+    athlete = queries.athlete_for_detail(athlete_id)
+    if athlete is None or not rules.can_view(current_user, athlete):
+        abort(404)
+    today = local_today()
+    series = queries.measurement_series(athlete)
+    person = athlete.person
+    page = render_template(
+        "athletes/detail.html",
+        athlete=athlete,
+        person=person,
+        today=today,
+        series=series,
+        charts=[charts.line_chart(s) for s in series],
+        can_edit=rules.can_edit(current_user, athlete),
+    )
+    # The page shows the disability category (sensitive): the view is audit-logged.
+    if person.disability_category is not None:
+        audit.record("view_sensitive", "person", person.id, ["disability_category"],
+                     details={"athlete_id": athlete.id})
+        db.session.commit()
+    return page
+
+
+# Create and edit -----------------------------------------------------------------------
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("coach", "home_staff")
+@form_view
+def create():
+    """Coaches and admins add an athlete; home staff propose a member as a talent (always
+    at the stage "identified", with them as the source contact)."""
+    form = AthleteForm(
+        people=queries.people_without_profile(),
+        sports=queries.sports(),
+        coaches=queries.coaches(),
+    )
+    if form.validate_on_submit():
+        try:
+            athlete = services.create_athlete(actor=current_user, **form.service_values())
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added as an athlete.", name=athlete.person.name),
+                  "success")
+            return redirect(url_for("athletes.detail", athlete_id=athlete.id), code=303)
+    return _render("athletes/form.html", form, athlete=None)
+
+
+@bp.route("/<int:athlete_id>/edit", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def edit(athlete_id: int):
+    athlete = _load(athlete_id, edit=True)
+    options = {"sports": queries.sports(), "coaches": queries.coaches()}
+    if request.method == "GET":
+        form = AthleteForm(data=AthleteForm.data_from(athlete), **options)
+        return _render("athletes/form.html", form, athlete=athlete)
+    form = AthleteForm(**options)
+    if form.validate_on_submit():
+        try:
+            services.update_athlete(athlete, version=form.version.data, actor=current_user,
+                                    **form.service_values())
+        except EditConflict:
+            db.session.rollback()
+            current = _load(athlete_id)
+            form.version.data = current.version
+            form.add_error(None, _conflict_text())
+            return _render("athletes/form.html", form, status=409, athlete=current)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("athletes.detail", athlete_id=athlete_id), code=303)
+    return _render("athletes/form.html", form, athlete=athlete)
+
+
+def _conflict_text() -> str:
+    return _("Someone else saved this record after you opened it. Your changes are still in "
+             "the form below: check the page, then save again to keep them.")
+
+
+@bp.route("/<int:athlete_id>/stage", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def stage(athlete_id: int):
+    athlete = _load(athlete_id, edit=True)
+    if request.method == "GET":
+        form = StageForm(current=athlete.stage,
+                         data={"changed_on": local_today(), "version": athlete.version})
+        return _render("athletes/stage.html", form, athlete=athlete)
+    form = StageForm(current=athlete.stage)
+    if form.validate_on_submit():
+        try:
+            services.change_stage(athlete, to_stage=form.to_stage.data,
+                                  changed_on=form.changed_on.data, reason=form.reason.data,
+                                  version=form.version.data, actor=current_user)
+        except EditConflict:
+            db.session.rollback()
+            current = _load(athlete_id)
+            form = StageForm(current=current.stage)
+            form.version.data = current.version
+            form.add_error(None, _conflict_text())
+            return _render("athletes/stage.html", form, status=409, athlete=current)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now at the stage %(stage)s.", name=athlete.person.name,
+                    stage=athlete.stage.label), "success")
+            return redirect(url_for("athletes.detail", athlete_id=athlete_id), code=303)
+    return _render("athletes/stage.html", form, athlete=athlete)
+
+
+@bp.route("/<int:athlete_id>/classifications/new", methods=["GET", "POST"])
+@bp.route("/<int:athlete_id>/classifications/<int:classification_id>",
+          methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def classification(athlete_id: int, classification_id: int | None = None):
+    athlete = _load(athlete_id, edit=True)
+    existing = None
+    if classification_id is not None:
+        existing = db.session.get(Classification, classification_id)
+        if existing is None or existing.athlete_id != athlete.id:
+            abort(404)
+    sports = [s for s in queries.sports(include_inactive=True)
+              if s.is_active or (existing and s.id == existing.sport_id)]
+    if request.method == "GET":
+        data = ClassificationForm.data_from(existing) if existing else {
+            "sport_id": str(athlete.primary_sport_id)}
+        form = ClassificationForm(data=data, sports=sports)
+        return _render("athletes/classification.html", form, athlete=athlete,
+                       classification=existing, sports=sports)
+    form = ClassificationForm(sports=sports)
+    if form.validate_on_submit():
+        try:
+            services.save_classification(athlete, classification=existing,
+                                         version=form.version.data, actor=current_user,
+                                         **form.service_values())
+        except EditConflict:
+            db.session.rollback()
+            current = db.session.get(Classification, classification_id)
+            form.version.data = current.version
+            form.add_error(None, _conflict_text())
+            return _render("athletes/classification.html", form, status=409, athlete=athlete,
+                           classification=current, sports=sports)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The sport class has been saved."), "success")
+            return redirect(url_for("athletes.detail", athlete_id=athlete_id, _anchor="classes"),
+                            code=303)
+    return _render("athletes/classification.html", form, athlete=athlete,
+                   classification=existing, sports=sports)
+
+
+@bp.route("/<int:athlete_id>/assessments/new", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def assessment(athlete_id: int):
+    """Record a screening with the template of the chosen sport (the main sport unless
+    ``?sport=`` names another of the athlete's sports)."""
+    athlete = _load(athlete_id, edit=True)
+    sport = next((s for s in athlete.sports if str(s.id) == request.args.get("sport")),
+                 athlete.primary_sport)
+    measures = services.template_measures(sport.id)
+    if request.method == "GET":
+        form = assessment_form(measures, data={"assessed_on": local_today()})
+        return _render("athletes/assessment.html", form, athlete=athlete, sport=sport)
+    form: AssessmentForm = assessment_form(measures)
+    ok = form.validate_on_submit()
+    # Check every measured value now, so all mistakes are shown at once.
+    for measure in measures:
+        box = getattr(form, f"value_{measure.id}")
+        try:
+            rules.parse_measure_value(measure, box.data)
+        except DomainError as error:
+            form.add_error(box.name, error.message)
+            ok = False
+    if ok:
+        try:
+            services.record_assessment(
+                athlete, sport_id=sport.id, assessed_on=form.assessed_on.data,
+                rating=form.rating.data, recommendation=form.recommendation.data,
+                values=form.values(), notes=form.notes.data, assessor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The assessment has been saved."), "success")
+            return redirect(url_for("athletes.detail", athlete_id=athlete_id,
+                                    _anchor="assessments"), code=303)
+    return _render("athletes/assessment.html", form, athlete=athlete, sport=sport)

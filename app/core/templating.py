@@ -16,6 +16,7 @@ NAV = (
     ("core.home", _l("Home"), None),
     ("people.index", _l("People"), ("admin",)),
     ("venues.index", _l("Venues"), None),
+    ("athletes.index", _l("Athletes"), ("coach",)),
     ("accounts.users", _l("Accounts"), ("admin",)),
 )
 

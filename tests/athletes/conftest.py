@@ -20,11 +20,14 @@ def _english(request):
 
 @pytest.fixture
 def sports(app):
-    """The seed sports and measures, by code."""
+    """The seed sports and measures: {code: (id, code)} (plain values, so they outlive a
+    session.remove())."""
+    from types import SimpleNamespace
+
     from app.athletes.reference import ensure_measures, ensure_sports
 
     ensure_measures(db.session)
-    result = {s.code: s for s in ensure_sports(db.session)}
+    result = {s.code: SimpleNamespace(id=s.id, code=s.code) for s in ensure_sports(db.session)}
     db.session.commit()
     return result
 
@@ -42,11 +45,23 @@ def make_athlete(app, sports, make_person):
             "primary_sport_id": sports[sport].id,
             "discovery_source": "sunshine_home",
             "discovered_on": date(2024, 3, 1),
-            "coach_ids": [c.id for c in coaches],
+            "coach_ids": [getattr(c, "id", c) for c in coaches],
         }
         values.update(overrides)
         athlete = services.create_athlete(actor=actor, **values)
         db.session.commit()
         return athlete
+
+    return make
+
+
+@pytest.fixture
+def make_user(make_user):
+    """Users read English pages unless told otherwise (their saved language wins over
+    Accept-Language)."""
+
+    def make(*roles, **overrides):
+        overrides.setdefault("language", "en")
+        return make_user(*roles, **overrides)
 
     return make

@@ -1,0 +1,282 @@
+"""Athlete forms, one per use case. Choices are filled by the route from the database; values
+outside the choices are refused by the services (and ignored by the list's filters)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.utils import unset_value
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.athletes.enums import (
+    ClassificationStatus,
+    DiscoverySource,
+    Recommendation,
+    SquadLevel,
+    Stage,
+)
+from app.athletes.queries import AthleteFilters
+from app.core.forms import BaseForm, MultiCheckboxField, VersionField
+from app.core.forms import DatePartsField as CoreDatePartsField
+from app.people.enums import DisabilityCategory
+from app.people.forms import date_required
+
+NOTES_MAX = 2000
+
+
+class DatePartsField(CoreDatePartsField):
+    """The core DatePartsField (same name: the form macro goes by the type name) whose value
+    is None, never WTForms' "unset" marker, when the form carries no date at all."""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        if self.data is unset_value or not isinstance(self.data, date):
+            self.data = None
+
+
+def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:
+    choices = [(member.value, member.label) for member in enum_cls]
+    return [("", blank), *choices] if blank is not None else choices
+
+
+def _notes(label):
+    return TextAreaField(
+        label,
+        validators=[
+            Length(max=NOTES_MAX, message=_l("The notes must have at most %(max)d characters."))
+        ],
+    )
+
+
+def _int_or_none(value, allowed) -> int | None:
+    return int(value) if value and value in allowed and value.isdigit() else None
+
+
+class AthleteFilterForm(BaseForm):
+    """The list's filters (GET, no CSRF token). Unknown values are ignored."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or pinyin"))
+    sport = SelectField(_l("Sport"), validate_choice=False)
+    stage = SelectField(_l("Stage"), validate_choice=False)
+    coach = SelectField(_l("Coach"), validate_choice=False)
+    town = SelectField(_l("Town or sub-district"), validate_choice=False)
+    category = SelectField(_l("Disability category"), validate_choice=False)
+    squad = SelectField(_l("Squad level"), validate_choice=False)
+
+    def __init__(self, *args, sports=(), coaches=(), towns=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sport.choices = [("", _l("All sports"))] + [(str(s.id), s.display_name) for s in sports]
+        self.stage.choices = enum_choices(Stage, _l("All stages"))
+        self.coach.choices = [("", _l("All coaches"))] + [(str(c.id), c.display_name) for c in coaches]
+        self.town.choices = [("", _l("All towns"))] + list(towns)
+        self.category.choices = enum_choices(DisabilityCategory, _l("All categories"))
+        self.squad.choices = enum_choices(SquadLevel, _l("All squad levels"))
+
+    def filters(self) -> AthleteFilters:
+        def allowed(field):
+            return {value for value, _label in field.choices if value}
+
+        def enum_or_none(field, enum_cls):
+            value = field.data if isinstance(field.data, str) else ""
+            return enum_cls(value) if value in allowed(field) else None
+
+        return AthleteFilters(
+            text=(self.q.data or "")[:100],
+            sport_id=_int_or_none(self.sport.data, allowed(self.sport)),
+            stage=enum_or_none(self.stage, Stage),
+            coach_id=_int_or_none(self.coach.data, allowed(self.coach)),
+            town_id=_int_or_none(self.town.data, allowed(self.town)),
+            category=enum_or_none(self.category, DisabilityCategory),
+            squad_level=enum_or_none(self.squad, SquadLevel),
+        )
+
+
+class AthleteForm(BaseForm):
+    """Create (with ``person_id``) or edit an athlete's profile."""
+
+    person_id = SelectField(
+        _l("Person from the register"),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the person from the register."))],
+    )
+    primary_sport_id = SelectField(
+        _l("Main sport"),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the sport."))],
+    )
+    sport_ids = MultiCheckboxField(_l("Other sports"), validate_choice=False)
+    coach_ids = MultiCheckboxField(_l("Responsible coaches"), validate_choice=False)
+    squad_level = SelectField(_l("Squad level"), validate_choice=False, default="none")
+    discovery_source = SelectField(
+        _l("How the athlete was found"),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose how the athlete was found."))],
+    )
+    discovered_on = DatePartsField(
+        _l("Date found"), validators=[date_required(_l("Enter the date the athlete was found."))]
+    )
+    notes = _notes(_l("Notes"))
+    version = VersionField()
+
+    def __init__(self, *args, people=None, sports=(), coaches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is None:
+            del self.person_id
+        else:
+            self.person_id.choices = [("", _l("Choose a person"))] + [
+                (str(p.id), f"{p.name} ({p.name_pinyin})" if p.name_pinyin else p.name)
+                for p in people
+            ]
+        self.primary_sport_id.choices = [("", _l("Choose the sport"))] + [
+            (str(s.id), s.display_name) for s in sports
+        ]
+        self.sport_ids.choices = [(str(s.id), s.display_name) for s in sports]
+        self.coach_ids.choices = [(str(c.id), c.display_name) for c in coaches]
+        self.squad_level.choices = enum_choices(SquadLevel)
+        self.discovery_source.choices = enum_choices(DiscoverySource, _l("Choose how"))
+
+    def service_values(self) -> dict:
+        values = {
+            "primary_sport_id": self.primary_sport_id.data,
+            "sport_ids": list(self.sport_ids.data or ()),
+            "coach_ids": list(self.coach_ids.data or ()),
+            "squad_level": self.squad_level.data or "none",
+            "discovery_source": self.discovery_source.data,
+            "discovered_on": self.discovered_on.data,
+            "notes": self.notes.data,
+        }
+        if self.person_id is not None:
+            values["person_id"] = self.person_id.data
+        return values
+
+    @staticmethod
+    def data_from(athlete) -> dict:
+        return {
+            "primary_sport_id": str(athlete.primary_sport_id),
+            "sport_ids": [str(s.id) for s in athlete.sports if s.id != athlete.primary_sport_id],
+            "coach_ids": [str(c.id) for c in athlete.coaches],
+            "squad_level": athlete.squad_level.value,
+            "discovery_source": athlete.discovery_source.value,
+            "discovered_on": athlete.discovered_on,
+            "notes": athlete.notes,
+            "version": athlete.version,
+        }
+
+
+class StageForm(BaseForm):
+    to_stage = RadioField(
+        _l("New stage"), validate_choice=False,
+        validators=[InputRequired(_l("Choose the new stage."))],
+    )
+    changed_on = DatePartsField(
+        _l("Date of the change"), validators=[date_required(_l("Enter the date of the change."))]
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            Optional(),
+            Length(max=NOTES_MAX, message=_l("The reason must have at most %(max)d characters.")),
+        ],
+    )
+    version = VersionField()
+
+    def __init__(self, *args, current: Stage, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to_stage.choices = [(s.value, s.label) for s in Stage if s is not current]
+
+
+class ClassificationForm(BaseForm):
+    sport_id = SelectField(
+        _l("Sport"), validate_choice=False, validators=[InputRequired(_l("Choose the sport."))]
+    )
+    class_code = StringField(
+        _l("Sport class"), validators=[InputRequired(_l("Enter the sport class."))]
+    )
+    status = RadioField(
+        _l("Classification status"),
+        choices=enum_choices(ClassificationStatus),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose the classification status."))],
+    )
+    classified_on = DatePartsField(_l("Classified on"))
+    review_on = DatePartsField(_l("Review date"))
+    notes = _notes(_l("Notes"))
+    version = VersionField()
+
+    def __init__(self, *args, sports=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sport_id.choices = [("", _l("Choose the sport"))] + [
+            (str(s.id), s.display_name) for s in sports
+        ]
+
+    def service_values(self) -> dict:
+        return {
+            "sport_id": self.sport_id.data,
+            "class_code": self.class_code.data,
+            "status": self.status.data,
+            "classified_on": self.classified_on.data,
+            "review_on": self.review_on.data,
+            "notes": self.notes.data,
+        }
+
+    @staticmethod
+    def data_from(classification) -> dict:
+        return {
+            "sport_id": str(classification.sport_id),
+            "class_code": classification.class_code,
+            "status": classification.status.value,
+            "classified_on": classification.classified_on,
+            "review_on": classification.review_on,
+            "notes": classification.notes,
+            "version": classification.version,
+        }
+
+
+class AssessmentForm(BaseForm):
+    """A screening; the measurement boxes (``value_<measure id>``) are added per sport by
+    assessment_form()."""
+
+    assessed_on = DatePartsField(
+        _l("Date of the assessment"),
+        validators=[date_required(_l("Enter the date of the assessment."))],
+    )
+    rating = RadioField(
+        _l("Overall rating"),
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose a rating from 1 to 5."))],
+    )
+    recommendation = RadioField(
+        _l("Recommendation"),
+        choices=enum_choices(Recommendation),
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose a recommendation."))],
+    )
+    notes = _notes(_l("Notes"))
+
+    measures: list = []
+
+    def value_fields(self):
+        return [getattr(self, f"value_{m.id}") for m in self.measures]
+
+    def values(self) -> dict:
+        return {m.id: getattr(self, f"value_{m.id}").data for m in self.measures}
+
+
+def assessment_form(measures, *args, **kwargs) -> AssessmentForm:
+    """An AssessmentForm with one text box per measure of the sport's template (decimal
+    keyboard on phones)."""
+    fields = {
+        f"value_{m.id}": StringField(
+            f"{m.display_name} ({m.unit.label})",
+            render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        )
+        for m in measures
+    }
+    cls = type("SportAssessmentForm", (AssessmentForm,), {**fields, "measures": list(measures)})
+    return cls(*args, **kwargs)

@@ -1,0 +1,338 @@
+"""Reads of the athletes domain. Every page's reads run a fixed number of queries whatever
+the number of athletes; the pipeline's counts come from one grouped query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.accounts.enums import Role
+from app.accounts.models import User, UserRole
+from app.athletes.enums import ClassificationStatus, SquadLevel, Stage
+from app.athletes.models import (
+    REVIEW_WARNING_DAYS,
+    Assessment,
+    AssessmentValue,
+    AthleteProfile,
+    Classification,
+    Sport,
+    StageChange,
+    athlete_coaches,
+    athlete_sports,
+)
+from app.extensions import db
+from app.people.enums import DisabilityCategory
+from app.people.models import Person
+
+# "No assessment in six months" on the coach dashboard.
+ASSESSMENT_DUE_DAYS = 183
+
+
+@dataclass
+class AthleteFilters:
+    text: str = ""
+    sport_id: int | None = None
+    stage: Stage | None = None
+    coach_id: int | None = None
+    town_id: int | None = None
+    category: DisabilityCategory | None = None
+    squad_level: SquadLevel | None = None
+
+    def args(self) -> dict:
+        """The filters as list URL parameters (for links from the pipeline and pagination)."""
+        values = {
+            "q": self.text or None,
+            "sport": self.sport_id,
+            "stage": self.stage.value if self.stage else None,
+            "coach": self.coach_id,
+            "town": self.town_id,
+            "category": self.category.value if self.category else None,
+            "squad": self.squad_level.value if self.squad_level else None,
+        }
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def visible_to(user) -> sa.ColumnElement[bool]:
+    """The SQL form of rules.can_view: admins all; coaches the athletes they coach; anyone the
+    athletes they identified; a participant their own profile."""
+    if user.is_admin:
+        return sa.true()
+    conditions = [AthleteProfile.identified_by_id == user.id]
+    if user.has_role("coach"):
+        conditions.append(
+            AthleteProfile.id.in_(
+                sa.select(athlete_coaches.c.athlete_id).where(athlete_coaches.c.user_id == user.id)
+            )
+        )
+    if user.person_id is not None:
+        conditions.append(AthleteProfile.person_id == user.person_id)
+    return sa.or_(*conditions)
+
+
+def mine(user) -> sa.ColumnElement[bool]:
+    """The athletes a coach coaches or identified (the dashboard's "my athletes")."""
+    return sa.or_(
+        AthleteProfile.identified_by_id == user.id,
+        AthleteProfile.id.in_(
+            sa.select(athlete_coaches.c.athlete_id).where(athlete_coaches.c.user_id == user.id)
+        ),
+    )
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(query: sa.Select, filters: AthleteFilters, user) -> sa.Select:
+    query = query.where(visible_to(user))
+    text = (filters.text or "").strip()
+    if text:
+        compact = _like_escape(text.replace(" ", "").lower())
+        query = query.where(
+            sa.or_(
+                Person.name.ilike(f"%{_like_escape(text)}%", escape="\\"),
+                sa.func.replace(sa.func.lower(Person.name_pinyin), " ", "").like(
+                    f"%{compact}%", escape="\\"
+                ),
+            )
+        )
+    if filters.sport_id is not None:
+        query = query.where(
+            AthleteProfile.id.in_(
+                sa.select(athlete_sports.c.athlete_id).where(
+                    athlete_sports.c.sport_id == filters.sport_id
+                )
+            )
+        )
+    if filters.stage is not None:
+        query = query.where(AthleteProfile.stage == filters.stage)
+    if filters.coach_id is not None:
+        query = query.where(
+            AthleteProfile.id.in_(
+                sa.select(athlete_coaches.c.athlete_id).where(
+                    athlete_coaches.c.user_id == filters.coach_id
+                )
+            )
+        )
+    if filters.town_id is not None:
+        query = query.where(Person.town_id == filters.town_id)
+    if filters.category is not None:
+        query = query.where(Person.disability_category == filters.category)
+    if filters.squad_level is not None:
+        query = query.where(AthleteProfile.squad_level == filters.squad_level)
+    return query
+
+
+def athletes_query(filters: AthleteFilters, user) -> sa.Select:
+    """Athletes the user may see matching the filters, by pinyin, name, id. ``text`` matches
+    part of the name or of the pinyin (case and spaces ignored)."""
+    query = (
+        sa.select(AthleteProfile)
+        .join(AthleteProfile.person)
+        .options(
+            joinedload(AthleteProfile.person).joinedload(Person.town),
+            joinedload(AthleteProfile.primary_sport),
+            selectinload(AthleteProfile.coaches),
+        )
+    )
+    return _filtered(query, filters, user).order_by(
+        Person.name_pinyin, Person.name, AthleteProfile.id
+    )
+
+
+def search_athletes(filters: AthleteFilters, user, page: int = 1, per_page: int = 25):
+    """One page of athletes: a COUNT, one SELECT with person, town and primary sport joined,
+    and one for the coaches of the page."""
+    return db.paginate(
+        athletes_query(filters, user),
+        page=max(page, 1),
+        per_page=per_page,
+        error_out=False,
+        count=True,
+        max_per_page=100,
+    )
+
+
+def pipeline_counts(filters: AthleteFilters, user) -> dict[tuple[int, Stage], int]:
+    """{(sport id, stage): number of athletes}, from ONE grouped query. An athlete is counted
+    in every sport they practise, so a row adds up to the athletes of that sport."""
+    query = (
+        sa.select(
+            athlete_sports.c.sport_id,
+            AthleteProfile.stage,
+            sa.func.count(sa.distinct(AthleteProfile.id)),
+        )
+        .select_from(AthleteProfile)
+        .join(Person, Person.id == AthleteProfile.person_id)
+        .join(athlete_sports, athlete_sports.c.athlete_id == AthleteProfile.id)
+        .group_by(athlete_sports.c.sport_id, AthleteProfile.stage)
+    )
+    no_sport = AthleteFilters(**{**filters.__dict__, "sport_id": None})
+    query = _filtered(query, no_sport, user)
+    if filters.sport_id is not None:
+        query = query.where(athlete_sports.c.sport_id == filters.sport_id)
+    return {(sport_id, Stage(stage)): count for sport_id, stage, count in db.session.execute(query)}
+
+
+def sports(include_inactive: bool = False) -> list[Sport]:
+    query = sa.select(Sport).order_by(Sport.sort_order, Sport.id)
+    if not include_inactive:
+        query = query.where(Sport.is_active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def coaches() -> list[User]:
+    """Active users holding the coach role, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.COACH, User.is_active_account.is_(True))
+            .order_by(User.display_name, User.id)
+        ).unique()
+    )
+
+
+def people_without_profile() -> list[Person]:
+    """Current people of the register who are not athletes yet (the create form's choices)."""
+    return list(
+        db.session.scalars(
+            sa.select(Person)
+            .where(
+                Person.is_archived.is_(False),
+                ~Person.id.in_(sa.select(AthleteProfile.person_id)),
+            )
+            .order_by(Person.name_pinyin, Person.name, Person.id)
+        )
+    )
+
+
+def athlete_for_detail(athlete_id: int) -> AthleteProfile | None:
+    """An athlete with everything the profile page shows, in a fixed number of queries."""
+    return db.session.scalar(
+        sa.select(AthleteProfile)
+        .where(AthleteProfile.id == athlete_id)
+        .options(
+            joinedload(AthleteProfile.person).joinedload(Person.town),
+            joinedload(AthleteProfile.primary_sport),
+            joinedload(AthleteProfile.identified_by),
+            selectinload(AthleteProfile.sports),
+            selectinload(AthleteProfile.coaches),
+            selectinload(AthleteProfile.stage_changes).joinedload(StageChange.changed_by),
+            selectinload(AthleteProfile.classifications).joinedload(Classification.sport),
+            selectinload(AthleteProfile.assessments).options(
+                joinedload(Assessment.sport),
+                joinedload(Assessment.assessor),
+                selectinload(Assessment.values).joinedload(AssessmentValue.measure),
+            ),
+        )
+    )
+
+
+@dataclass
+class Series:
+    """One measure's values over time, oldest first, for the table and the chart."""
+
+    measure: object
+    points: list[tuple[date, object]] = field(default_factory=list)
+
+
+def measurement_series(athlete: AthleteProfile) -> list[Series]:
+    """Every measure the athlete has values for, in template order, from the loaded
+    assessments (no query)."""
+    by_measure: dict[int, Series] = {}
+    for assessment in sorted(athlete.assessments, key=lambda a: (a.assessed_on, a.id)):
+        for value in assessment.values:
+            series = by_measure.setdefault(value.measure_id, Series(value.measure))
+            series.points.append((assessment.assessed_on, value.value))
+    return sorted(
+        by_measure.values(),
+        key=lambda s: (s.measure.sport_id is None, s.measure.sort_order, s.measure.id),
+    )
+
+
+# Coach dashboard ------------------------------------------------------------------------
+
+
+def my_athletes(user) -> list[AthleteProfile]:
+    """The coach's athletes with person and primary sport, by stage then pinyin."""
+    return list(
+        db.session.scalars(
+            sa.select(AthleteProfile)
+            .join(AthleteProfile.person)
+            .where(mine(user))
+            .options(
+                joinedload(AthleteProfile.person), joinedload(AthleteProfile.primary_sport)
+            )
+            .order_by(Person.name_pinyin, Person.name, AthleteProfile.id)
+        )
+    )
+
+
+def reviews_due(user, today: date) -> list[Classification]:
+    """Classifications of the coach's athletes (not retired) that are not confirmed and
+    whose review date has passed or falls within REVIEW_WARNING_DAYS, soonest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Classification)
+            .join(Classification.athlete)
+            .where(
+                mine(user),
+                AthleteProfile.stage != Stage.RETIRED,
+                Classification.status != ClassificationStatus.CONFIRMED,
+                Classification.review_on.is_not(None),
+                Classification.review_on <= today + timedelta(days=REVIEW_WARNING_DAYS),
+            )
+            .options(
+                joinedload(Classification.athlete).joinedload(AthleteProfile.person),
+                joinedload(Classification.sport),
+            )
+            .order_by(Classification.review_on, Classification.id)
+        )
+    )
+
+
+def latest_assessments(user, limit: int = 10) -> list[Assessment]:
+    """The coach's athletes' most recent assessments."""
+    return list(
+        db.session.scalars(
+            sa.select(Assessment)
+            .join(Assessment.athlete)
+            .where(mine(user))
+            .options(
+                joinedload(Assessment.athlete).joinedload(AthleteProfile.person),
+                joinedload(Assessment.sport),
+                joinedload(Assessment.assessor),
+            )
+            .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def not_assessed_since(user, today: date) -> list[tuple[AthleteProfile, date | None]]:
+    """The coach's active athletes with no assessment in ASSESSMENT_DUE_DAYS:
+    (athlete, date of the last assessment or None), longest wait first."""
+    last = (
+        sa.select(Assessment.athlete_id, sa.func.max(Assessment.assessed_on).label("last_on"))
+        .group_by(Assessment.athlete_id)
+        .subquery()
+    )
+    cutoff = today - timedelta(days=ASSESSMENT_DUE_DAYS)
+    rows = db.session.execute(
+        sa.select(AthleteProfile, last.c.last_on)
+        .join(AthleteProfile.person)
+        .outerjoin(last, last.c.athlete_id == AthleteProfile.id)
+        .where(
+            mine(user),
+            AthleteProfile.stage != Stage.RETIRED,
+            sa.or_(last.c.last_on.is_(None), last.c.last_on < cutoff),
+        )
+        .options(joinedload(AthleteProfile.person))
+        .order_by(last.c.last_on.is_not(None), last.c.last_on, Person.name_pinyin,
+                  AthleteProfile.id)
+    ).all()
+    return [(athlete, last_on) for athlete, last_on in rows]

@@ -1,0 +1,34 @@
+"""The demo athletes: about 25, archery-heavy, every stage, screenings over three years, one
+classification review due next month; loading twice adds nothing."""
+
+from collections import Counter
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.athletes.enums import ClassificationStatus, Stage
+from app.athletes.models import Assessment, AthleteProfile, Classification
+from app.demo import load_demo
+from app.extensions import db
+from app.people.models import local_today
+
+
+def test_demo_athletes(app):
+    load_demo()
+    athletes = list(db.session.scalars(sa.select(AthleteProfile)))
+    assert len(athletes) == 25
+    stages = Counter(a.stage for a in athletes)
+    assert set(stages) == set(Stage)
+    sports = Counter(a.primary_sport.code for a in athletes)
+    assert sports.most_common(1)[0] == ("archery", 17)
+    coach_names = Counter(c.username for a in athletes for c in a.coaches)
+    assert coach_names["coach"] >= 18
+    today = local_today()
+    due = db.session.scalars(sa.select(Classification).where(
+        Classification.status == ClassificationStatus.REVIEW_BY_DATE)).all()
+    assert [c.review_on for c in due] == [today + timedelta(days=35)]
+    first = db.session.scalar(sa.select(sa.func.min(Assessment.assessed_on)).where(
+        Assessment.athlete.has(AthleteProfile.stage == Stage.SQUAD)))
+    assert first <= today - timedelta(days=2 * 365)
+    load_demo()
+    assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 25

@@ -1,0 +1,384 @@
+"""Athlete pages: the coach × athlete permission matrix, the forms (happy path, invalid input,
+refused), and fixed query counts for the list, pipeline, dashboard and profile."""
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.athletes import services
+from app.athletes.enums import Stage
+from app.athletes.models import Assessment, AthleteProfile, Classification
+from app.core.audit import AuditEvent
+from app.extensions import db
+from app.people.models import local_today
+
+EN = {"Accept-Language": "en"}
+
+
+def main_text(response):
+    body = response.get_data(as_text=True)
+    return body[body.index("<main"): body.index("</main>")]
+
+
+@pytest.fixture
+def world(make_user, make_athlete, make_person):
+    """Two coaches with one athlete each, an athlete identified by a home staff member, and a
+    participant whose person is the first coach's athlete."""
+    coach, other = make_user("coach"), make_user("coach")
+    staff = make_user("home_staff")
+    person = make_person(name="张射手")
+    mine = make_athlete(person=person, coaches=[coach])
+    theirs = make_athlete(coaches=[other], person_fields={"name": "王游泳"}, sport="swimming")
+    proposed = make_athlete(actor=staff, person_fields={"name": "赵新人"})
+    participant = make_user("participant", person_id=person.id)
+    return {"coach": coach, "other": other, "staff": staff, "participant": participant,
+            "admin": make_user("admin"), "stranger": make_user("participant"),
+            "mine": mine, "theirs": theirs, "proposed": proposed}
+
+
+@pytest.mark.parametrize(
+    ("who", "athlete", "view", "edit"),
+    [
+        ("coach", "mine", 200, 200),
+        ("coach", "theirs", 404, 404),
+        ("coach", "proposed", 404, 404),
+        ("other", "mine", 404, 404),
+        ("other", "theirs", 200, 200),
+        ("admin", "mine", 200, 200),
+        ("admin", "proposed", 200, 200),
+        ("staff", "proposed", 200, 403),
+        ("staff", "mine", 404, 403),
+        ("participant", "mine", 200, 403),
+        ("participant", "theirs", 404, 403),
+        ("stranger", "mine", 404, 403),
+    ],
+)
+def test_coach_athlete_permission_matrix(client, login_as, world, who, athlete, view, edit):
+    login_as(user=world[who])
+    athlete_id = world[athlete].id
+    assert client.get(f"/athletes/{athlete_id}").status_code == view
+    for path in ("edit", "stage", "classifications/new", "assessments/new"):
+        assert client.get(f"/athletes/{athlete_id}/{path}").status_code == edit, path
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+    for path in ("/athletes/", "/athletes/pipeline", "/athletes/dashboard",
+                 f"/athletes/{world['mine'].id}"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+
+
+def test_participants_reach_their_own_page(client, login_as, world):
+    login_as(user=world["participant"])
+    response = client.get("/athletes/me")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/athletes/{world['mine'].id}")
+    assert client.get("/athletes/").status_code == 403
+    login_as(user=world["stranger"])
+    assert client.get("/athletes/me").status_code == 404
+
+
+def test_list_shows_only_the_coachs_athletes(client, login_as, world):
+    login_as(user=world["coach"])
+    main = main_text(client.get("/athletes/", headers=EN))
+    assert "1 athlete found" in main
+    assert "张射手" in main
+    assert "王游泳" not in main and "赵新人" not in main
+    login_as(user=world["admin"])
+    main = main_text(client.get("/athletes/", headers=EN))
+    assert "3 athletes found" in main
+
+
+def test_list_filters_and_search(client, login_as, world, sports):
+    login_as(user=world["admin"])
+    main = main_text(client.get(f"/athletes/?sport={sports['swimming'].id}", headers=EN))
+    assert "1 athlete found" in main and "王游泳" in main
+    main = main_text(client.get("/athletes/?q=zhang", headers=EN))
+    assert "1 athlete found" in main and "张射手" in main
+    main = main_text(client.get(f"/athletes/?coach={world['other'].id}&stage=identified",
+                                headers=EN))
+    assert "1 athlete found" in main and "王游泳" in main
+    main = main_text(client.get("/athletes/?stage=squad", headers=EN))
+    assert "0 athletes found" in main
+    # Unknown values are ignored, never an error.
+    response = client.get("/athletes/?sport=x&stage=gold&coach=99999&squad=world&page=z",
+                          headers=EN)
+    assert response.status_code == 200
+    assert "3 athletes found" in main_text(response)
+
+
+def test_list_query_count_is_fixed(client, login_as, make_user, make_athlete, count_queries):
+    coach_id = login_as("coach").id
+    make_athlete(coaches=[coach_id])
+    db.session.remove()
+    with count_queries() as q:
+        assert client.get("/athletes/").status_code == 200
+    few = q.count
+    extra = make_user("coach").id
+    for _n in range(6):
+        make_athlete(coaches=[coach_id, extra])
+    db.session.remove()
+    with count_queries() as q:
+        response = client.get("/athletes/", headers=EN)
+    assert "7 athletes found" in main_text(response)
+    # signed-in user, sports, coaches, towns, count, page, the page's coaches (every load of
+    # users brings their roles in one more query)
+    assert q.count == few == 10
+
+
+def test_pipeline_counts_come_from_one_grouped_query(client, login_as, make_athlete, sports,
+                                                     count_queries):
+    admin = login_as("admin")
+    for stage in ("identified", "identified", "reserve"):
+        make_athlete(stage=stage, sport_ids=[sports["athletics"].id])
+    make_athlete(stage="squad", sport="swimming")
+    db.session.remove()
+    with count_queries() as q:
+        response = client.get("/athletes/pipeline", headers=EN)
+    assert response.status_code == 200
+    grouped = [s for s in q.statements if "GROUP BY" in s.upper()]
+    assert len(grouped) == 1
+    assert q.count == 7  # user + roles, sports, coaches + roles, towns, the grouped counts
+    main = main_text(response)
+    archery = sports["archery"].id
+    assert (f'href="/athletes/?sport={archery}&amp;stage=identified" '
+            'aria-label="2 athletes in Para archery at the stage Identified">2</a>') in main
+    assert f'href="/athletes/?sport={archery}"' in main
+    assert "Athletics" in main and "Swimming" in main and "Boccia" not in main
+    # The link's list shows the same athletes.
+    listed = main_text(client.get(f"/athletes/?sport={archery}&stage=identified", headers=EN))
+    assert "2 athletes found" in listed
+    assert admin
+
+
+def test_pipeline_respects_visibility(client, login_as, world):
+    login_as(user=world["coach"])
+    main = main_text(client.get("/athletes/pipeline", headers=EN))
+    assert "Para archery" in main and "Swimming" not in main
+
+
+def test_dashboard(client, login_as, make_athlete, sports, count_queries):
+    coach = login_as("coach")
+    today = local_today()
+    due = make_athlete(coaches=[coach], person_fields={"name": "复核到期"})
+    services.save_classification(due, sport_id=sports["archery"].id, class_code="W1",
+                                 status="review_by_date", classified_on=date(2024, 5, 1),
+                                 review_on=today + timedelta(days=30))
+    fresh = make_athlete(coaches=[coach], person_fields={"name": "刚测过"})
+    measure = services.template_measures(sports["archery"].id)[0]
+    services.record_assessment(fresh, sport_id=sports["archery"].id, assessed_on=today,
+                               rating=4, recommendation="advance", values={measure.id: "20"},
+                               assessor=coach)
+    make_athlete(person_fields={"name": "别人的"})
+    db.session.commit()
+    db.session.remove()
+    with count_queries() as q:
+        response = client.get("/athletes/dashboard", headers=EN)
+    assert response.status_code == 200
+    # user + roles, my athletes, reviews, latest (+ assessors' roles), not assessed
+    assert q.count == 7
+    main = main_text(response)
+    assert "You coach or identified 2 athletes." in main
+    assert "Para archery class W1, review on" in main
+    assert "Warning: Review due soon" in main
+    reviews = main[main.index("Classification reviews due"):main.index("No screening in")]
+    assert "复核到期" in reviews
+    overdue = main[main.index("No screening in"):main.index("Latest screenings")]
+    assert "复核到期" in overdue and "never screened" in overdue and "刚测过" not in overdue
+    assert "别人的" not in main
+
+
+def test_dashboard_is_for_coaches(client, login_as):
+    login_as("home_staff")
+    assert client.get("/athletes/dashboard").status_code == 403
+
+
+def test_detail_shows_history_classes_and_measurements(client, login_as, make_athlete, sports,
+                                                       count_queries):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach], person_fields={"name": "李成长"},
+                           discovered_on=date(2023, 1, 5))
+    services.change_stage(athlete, to_stage="screened", changed_on=date(2023, 3, 1),
+                          reason="测评合格", actor=coach)
+    services.save_classification(athlete, sport_id=sports["archery"].id, class_code="Open",
+                                 status="review", classified_on=date(2023, 4, 1),
+                                 review_on=local_today() - timedelta(days=1))
+    draw = services.template_measures(sports["archery"].id)[0]
+    for on, value in ((date(2023, 3, 1), "12"), (date(2024, 3, 1), "16.5"),
+                      (date(2025, 3, 1), "20")):
+        services.record_assessment(athlete, sport_id=sports["archery"].id, assessed_on=on,
+                                   rating=3, recommendation="advance",
+                                   values={draw.id: value}, assessor=coach)
+    db.session.commit()
+    athlete_id = athlete.id
+    db.session.remove()
+    with count_queries() as q:
+        response = client.get(f"/athletes/{athlete_id}", headers=EN)
+    assert response.status_code == 200
+    # user + roles, athlete with person/town/sport/identifier (+ roles), sports, coaches
+    # (+ roles), history with who (+ roles), classes with sport, assessments with sport and
+    # assessor (+ roles), values with measure, the audit row for the sensitive field shown
+    assert q.count == 13
+    main = main_text(response)
+    assert "<h1>李成长</h1>" in main
+    assert "Para archery class Open: Review date passed" in main
+    assert "测评合格" in main
+    assert 'role="img"' in main and "<title id=" in main
+    assert ("Draw weight held: 3 assessments, from 12.0 kg on Mar 1, 2023 to 20.0 kg on "
+            "Mar 1, 2025; best 20.0 kg.") in main
+    assert "<td>16.5</td>" in main
+    event = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "view_sensitive")).one()
+    assert (event.entity, event.fields) == ("person", "disability_category")
+
+
+def test_create_athlete(client, login_as, make_person, sports):
+    coach = login_as("coach")
+    person = make_person(name="新发现")
+    page = client.get("/athletes/new", headers=EN)
+    assert page.status_code == 200
+    assert "新发现" in main_text(page)
+    response = client.post("/athletes/new", data={
+        "person_id": str(person.id), "primary_sport_id": str(sports["boccia"].id),
+        "coach_ids": [str(coach.id)], "squad_level": "none",
+        "discovery_source": "community_survey",
+        "discovered_on-year": "2025", "discovered_on-month": "６", "discovered_on-day": "1",
+        "notes": "",
+    }, headers=EN)
+    assert response.status_code == 303
+    athlete = db.session.scalars(sa.select(AthleteProfile)).one()
+    assert response.headers["Location"].endswith(f"/athletes/{athlete.id}")
+    assert (athlete.stage, athlete.discovered_on, athlete.identified_by_id) == (
+        Stage.IDENTIFIED, date(2025, 6, 1), coach.id)
+
+
+def test_create_athlete_invalid_is_422_with_summary(client, login_as, sports):
+    login_as("coach")
+    response = client.post("/athletes/new", data={"discovered_on-year": "2025"}, headers=EN)
+    assert response.status_code == 422
+    main = main_text(response)
+    assert '<a href="#person_id">Choose the person from the register.</a>' in main
+    assert '<a href="#primary_sport_id">Choose the sport.</a>' in main
+    assert '<a href="#discovery_source">Choose how the athlete was found.</a>' in main
+    assert '<a href="#discovered_on-year">Enter the date as year, month and day.</a>' in main
+    assert "<title>Error:" in response.get_data(as_text=True)
+
+
+def test_home_staff_propose_a_talent(client, login_as, make_person, sports):
+    staff = login_as("home_staff")
+    person = make_person()
+    response = client.post("/athletes/new", data={
+        "person_id": str(person.id), "primary_sport_id": str(sports["archery"].id),
+        "squad_level": "none", "discovery_source": "sunshine_home",
+        "discovered_on-year": "2025", "discovered_on-month": "1", "discovered_on-day": "2",
+    })
+    assert response.status_code == 303
+    athlete = db.session.scalars(sa.select(AthleteProfile)).one()
+    assert (athlete.stage, athlete.identified_by_id) == (Stage.IDENTIFIED, staff.id)
+    assert client.get(f"/athletes/{athlete.id}").status_code == 200
+
+
+def test_participants_cannot_create(client, login_as):
+    login_as("participant")
+    assert client.get("/athletes/new").status_code == 403
+    assert client.post("/athletes/new", data={}).status_code == 403
+
+
+def test_edit_profile_and_conflict(client, login_as, make_athlete, sports):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    data = {"primary_sport_id": str(sports["archery"].id), "coach_ids": [str(coach.id)],
+            "squad_level": "provincial", "discovery_source": "sunshine_home",
+            "discovered_on-year": "2024", "discovered_on-month": "3", "discovered_on-day": "1",
+            "notes": "省队试训", "version": str(athlete.version)}
+    assert client.post(f"/athletes/{athlete.id}/edit", data=data).status_code == 303
+    db.session.expire_all()
+    assert athlete.squad_level.value == "provincial"
+    response = client.post(f"/athletes/{athlete.id}/edit", data=data, headers=EN)
+    assert response.status_code == 409
+    assert "Someone else saved this record after you opened it." in main_text(response)
+    assert "省队试训" in main_text(response)
+
+
+def test_change_stage_route(client, login_as, make_athlete):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    page = main_text(client.get(f"/athletes/{athlete.id}/stage", headers=EN))
+    assert 'value="identified"' not in page and 'value="screened"' in page
+    today = local_today()
+    date_fields = {"changed_on-year": str(today.year), "changed_on-month": str(today.month),
+                   "changed_on-day": str(today.day)}
+    response = client.post(f"/athletes/{athlete.id}/stage", headers=EN, data={
+        "to_stage": "squad", "reason": "", "version": str(athlete.version), **date_fields})
+    assert response.status_code == 422
+    assert ("Only an administrator can move an athlete from Identified to Squad."
+            in main_text(response))
+    response = client.post(f"/athletes/{athlete.id}/stage", data={
+        "to_stage": "screened", "reason": "测评合格", "version": str(athlete.version),
+        **date_fields})
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert athlete.stage is Stage.SCREENED
+    response = client.post(f"/athletes/{athlete.id}/stage", data={}, headers=EN)
+    assert response.status_code == 422
+    assert '<a href="#to_stage-0">Choose the new stage.</a>' in main_text(response)
+
+
+def test_classification_routes(client, login_as, make_athlete, sports):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    response = client.post(f"/athletes/{athlete.id}/classifications/new", headers=EN, data={
+        "sport_id": str(sports["archery"].id), "class_code": "W3", "status": "new"})
+    assert response.status_code == 422
+    assert ('<a href="#class_code">Enter a para archery class: Open, W1, VI 1 or VI 2/3.</a>'
+            in main_text(response))
+    response = client.post(f"/athletes/{athlete.id}/classifications/new", data={
+        "sport_id": str(sports["archery"].id), "class_code": "w1", "status": "review_by_date",
+        "review_on-year": "2027", "review_on-month": "1", "review_on-day": "15"})
+    assert response.status_code == 303
+    c = db.session.scalars(sa.select(Classification)).one()
+    assert (c.class_code, c.review_on) == ("W1", date(2027, 1, 15))
+    url = f"/athletes/{athlete.id}/classifications/{c.id}"
+    assert 'value="W1"' in main_text(client.get(url))
+    response = client.post(url, data={"sport_id": str(sports["archery"].id), "class_code": "W1",
+                                      "status": "confirmed", "version": str(c.version)})
+    assert response.status_code == 303
+    other = make_athlete(coaches=[coach])
+    assert client.get(f"/athletes/{other.id}/classifications/{c.id}").status_code == 404
+
+
+def test_assessment_route(client, login_as, make_athlete, sports):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach], sport_ids=[sports["athletics"].id])
+    measures = services.template_measures(sports["archery"].id)
+    draw, score = measures[0], measures[1]
+    page = main_text(client.get(f"/athletes/{athlete.id}/assessments/new", headers=EN))
+    assert f'id="value_{draw.id}" inputmode="decimal"' in page
+    assert "From 5.0 to 30.0" in page
+    assert "Use the Athletics template instead" in page
+    today = local_today()
+    base = {"assessed_on-year": str(today.year), "assessed_on-month": str(today.month),
+            "assessed_on-day": str(today.day), "rating": "4", "recommendation": "advance"}
+    response = client.post(f"/athletes/{athlete.id}/assessments/new", headers=EN,
+                           data={**base, f"value_{draw.id}": "45", f"value_{score.id}": "abc"})
+    assert response.status_code == 422
+    main = main_text(response)
+    assert (f'<a href="#value_{draw.id}">Draw weight held must be between 5.0 and 30.0 kg.</a>'
+            in main)
+    assert (f'<a href="#value_{score.id}">Enter 18 m score over 30 arrows as a number in points,'
+            ' for example 300.</a>') in main
+    assert 'value="45"' in main
+    response = client.post(f"/athletes/{athlete.id}/assessments/new",
+                           data={**base, f"value_{draw.id}": "18.5"})
+    assert response.status_code == 303
+    a = db.session.scalars(sa.select(Assessment)).one()
+    assert (a.rating, a.assessor_id, [str(v.value) for v in a.values]) == (4, coach.id, ["18.50"])
+    # The athletics template is used when asked for.
+    sprint_page = main_text(client.get(
+        f"/athletes/{athlete.id}/assessments/new?sport={sports['athletics'].id}", headers=EN))
+    assert "30 m sprint (seconds)" in sprint_page
+    response = client.post(f"/athletes/{athlete.id}/assessments/new", data={}, headers=EN)
+    assert response.status_code == 422
+    assert "Enter the date of the assessment." in main_text(response)
