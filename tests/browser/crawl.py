@@ -72,6 +72,8 @@ JS_STRUCTURE = """() => {
     skip: !!skip,
     main: !!main && main.tagName === 'MAIN',
     errorSummary: !!document.querySelector('[data-error-summary]'),
+    // Placeholders left in the text: an unformatted message or a template that leaked.
+    leftovers: (document.body.innerText.match(/%\\(\\w+\\)[sd]|\\{\\}|\\{\\{|\\}\\}|\\{%|%\\}/g) || []),
   };
 }"""
 
@@ -321,6 +323,8 @@ class Crawl:
             self.problem(where, f"title {title!r} should be a page name then {self.suffix!r}")
         if error_state and not title.startswith(self.error_prefix):
             self.problem(where, f"title {title!r} of an error state lacks {self.error_prefix!r}")
+        if info["leftovers"]:
+            self.problem(where, f"text shows unformatted placeholders {info['leftovers'][:5]}")
         if not info["skip"] or not info["main"]:
             self.problem(where, 'no skip link to <main id="main">')
         return info
@@ -441,7 +445,7 @@ class Crawl:
             .first
         )
         try:
-            with self.page.expect_navigation(timeout=5000) as navigation:
+            with self.page.expect_navigation(timeout=15_000) as navigation:
                 button.click()
         except Error:
             self.problem(label, "submitting did not reach the server (missing novalidate?)")
