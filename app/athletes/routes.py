@@ -26,6 +26,7 @@ from app.core.auth import get_or_404, login_required, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
+from app.core.templating import fmt_date
 from app.extensions import db
 from app.people.models import local_today
 
@@ -218,7 +219,8 @@ def edit(athlete_id: int):
             current = _load(athlete_id)
             form.version.data = current.version
             form.add_error(None, _conflict_text())
-            return _render("athletes/form.html", form, status=409, athlete=current)
+            return _render("athletes/form.html", form, status=409, athlete=current,
+                           conflict_rows=_profile_rows(form, current))
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
@@ -229,9 +231,64 @@ def edit(athlete_id: int):
     return _render("athletes/form.html", form, athlete=athlete)
 
 
+def _profile_rows(form: AthleteForm, current: AthleteProfile) -> list[tuple[str, str, str]]:
+    """(field label, the user's value, the saved value) for each profile field that differs."""
+    sports = dict(form.sport_ids.choices)
+    coaches = dict(form.coach_ids.choices)
+    squad = dict(form.squad_level.choices)
+    sources = dict(form.discovery_source.choices)
+    saved_data = AthleteForm.data_from(current)
+
+    def words(values, names) -> str:
+        return ", ".join(str(names.get(v, "")) for v in sorted(values or ()))
+
+    def day(value) -> str:
+        return fmt_date(value) if value else ""
+
+    pairs = {
+        "primary_sport_id": (str(sports.get(form.primary_sport_id.data, "")),
+                             current.primary_sport.display_name),
+        "sport_ids": (words(form.sport_ids.data, sports), words(saved_data["sport_ids"], sports)),
+        "coach_ids": (words(form.coach_ids.data, coaches),
+                      words(saved_data["coach_ids"], coaches)),
+        "squad_level": (str(squad.get(form.squad_level.data, "")), str(current.squad_level.label)),
+        "discovery_source": (str(sources.get(form.discovery_source.data, "")),
+                             str(current.discovery_source.label)),
+        "discovered_on": (day(form.discovered_on.data), day(current.discovered_on)),
+        "notes": (form.notes.data or "", current.notes),
+    }
+    return [
+        (str(getattr(form, name).label.text), mine, saved)
+        for name, (mine, saved) in pairs.items()
+        if mine != saved
+    ]
+
+
+def _classification_rows(form: ClassificationForm, current: Classification):
+    statuses = dict(form.status.choices)
+    sports = dict(form.sport_id.choices)
+
+    def day(value) -> str:
+        return fmt_date(value) if value else ""
+
+    pairs = {
+        "sport_id": (str(sports.get(form.sport_id.data, "")), current.sport.display_name),
+        "class_code": (form.class_code.data or "", current.class_code),
+        "status": (str(statuses.get(form.status.data, "")), str(current.status.label)),
+        "classified_on": (day(form.classified_on.data), day(current.classified_on)),
+        "review_on": (day(form.review_on.data), day(current.review_on)),
+        "notes": (form.notes.data or "", current.notes),
+    }
+    return [
+        (str(getattr(form, name).label.text), mine, saved)
+        for name, (mine, saved) in pairs.items()
+        if mine != saved
+    ]
+
+
 def _conflict_text() -> str:
-    return _("Someone else saved this record after you opened it. Your changes are still in "
-             "the form below: check the page, then save again to keep them.")
+    return _("Someone else saved this record after you opened it. Check both versions below, "
+             "then save again to keep yours.")
 
 
 @bp.route("/<int:athlete_id>/stage", methods=["GET", "POST"])
@@ -299,7 +356,8 @@ def classification(athlete_id: int, classification_id: int | None = None):
             form.version.data = current.version
             form.add_error(None, _conflict_text())
             return _render("athletes/classification.html", form, status=409, athlete=athlete,
-                           classification=current, sports=sports)
+                           classification=current, sports=sports,
+                           conflict_rows=_classification_rows(form, current))
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error.message)

@@ -1,6 +1,7 @@
 """Athlete pages: the coach × athlete permission matrix, the forms (happy path, invalid input,
 refused), and fixed query counts for the list, pipeline, dashboard and profile."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -296,10 +297,16 @@ def test_edit_profile_and_conflict(client, login_as, make_athlete, sports):
     assert client.post(f"/athletes/{athlete.id}/edit", data=data).status_code == 303
     db.session.expire_all()
     assert athlete.squad_level.value == "provincial"
-    response = client.post(f"/athletes/{athlete.id}/edit", data=data, headers=EN)
+    stale = {**data, "squad_level": "national", "notes": "国家队"}
+    response = client.post(f"/athletes/{athlete.id}/edit", data=stale, headers=EN)
     assert response.status_code == 409
-    assert "Someone else saved this record after you opened it." in main_text(response)
-    assert "省队试训" in main_text(response)
+    main = main_text(response)
+    assert "Someone else saved this record after you opened it." in main
+    assert re.search(r"<th scope=\"row\">Squad level</th>\s*<td>National squad</td>\s*"
+                     r"<td>Provincial squad</td>", main)
+    assert re.search(r"<th scope=\"row\">Notes</th>\s*<td>国家队</td>\s*<td>省队试训</td>", main)
+    assert main.count("<tr>") == 3  # header and the two fields that differ
+    assert f'name="version" type="hidden" value="{athlete.version}"' in main
 
 
 def test_change_stage_route(client, login_as, make_athlete):
@@ -342,9 +349,16 @@ def test_classification_routes(client, login_as, make_athlete, sports):
     assert (c.class_code, c.review_on) == ("W1", date(2027, 1, 15))
     url = f"/athletes/{athlete.id}/classifications/{c.id}"
     assert 'value="W1"' in main_text(client.get(url))
+    old_version = str(c.version)
     response = client.post(url, data={"sport_id": str(sports["archery"].id), "class_code": "W1",
-                                      "status": "confirmed", "version": str(c.version)})
+                                      "status": "confirmed", "version": old_version})
     assert response.status_code == 303
+    response = client.post(url, headers=EN, data={
+        "sport_id": str(sports["archery"].id), "class_code": "Open", "status": "confirmed",
+        "version": old_version})
+    assert response.status_code == 409
+    assert re.search(r"<th scope=\"row\">Sport class</th>\s*<td>Open</td>\s*<td>W1</td>",
+                     main_text(response))
     other = make_athlete(coaches=[coach])
     assert client.get(f"/athletes/{other.id}/classifications/{c.id}").status_code == 404
 
