@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.athletes.enums import (
     ClassificationStatus,
     DiscoverySource,
+    MeasureUnit,
     Recommendation,
     SquadLevel,
     Stage,
@@ -280,3 +281,84 @@ def assessment_form(measures, *args, **kwargs) -> AssessmentForm:
     }
     cls = type("SportAssessmentForm", (AssessmentForm,), {**fields, "measures": list(measures)})
     return cls(*args, **kwargs)
+
+
+class SportForm(BaseForm):
+    """An admin adds a sport to the reference list."""
+
+    name = StringField(
+        _l("Name in Chinese"),
+        validators=[InputRequired(_l("Enter the sport's Chinese name.")),
+                    Length(max=60, message=_l("The name must have at most %(max)d characters."))],
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        validators=[InputRequired(_l("Enter the sport's English name.")),
+                    Length(max=80, message=_l("The name must have at most %(max)d characters."))],
+    )
+    class_hint = StringField(
+        _l("Sport classes"),
+        validators=[Length(max=120, message=_l("The classes must have at most %(max)d characters."))],
+    )
+
+
+class DecimalText(StringField):
+    """A number typed as text (full-width digits and a decimal comma accepted); ``number`` is
+    the Decimal, or None when empty or unreadable (the form reports which)."""
+
+    def __init__(self, *args, invalid_message=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    @property
+    def number(self):
+        from decimal import Decimal, InvalidOperation
+
+        text = (self.data or "").replace(" ", "").replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() and abs(value) < 10**8 else None
+
+    def post_validate(self, form, validation_stopped):
+        if not validation_stopped and self.data and self.number is None:
+            self.errors.append(self.invalid_message)
+
+
+class MeasureForm(BaseForm):
+    """An admin adds a measurement to a sport's screening template."""
+
+    sport_id = SelectField(_l("Template"), validate_choice=False)
+    name = StringField(
+        _l("Name in Chinese"),
+        validators=[InputRequired(_l("Enter the measurement's Chinese name.")),
+                    Length(max=60, message=_l("The name must have at most %(max)d characters."))],
+    )
+    name_en = StringField(
+        _l("Name in English"),
+        validators=[InputRequired(_l("Enter the measurement's English name.")),
+                    Length(max=80, message=_l("The name must have at most %(max)d characters."))],
+    )
+    unit = SelectField(
+        _l("Unit"), validate_choice=False, validators=[InputRequired(_l("Choose the unit."))]
+    )
+    min_value = DecimalText(
+        _l("Lowest accepted value"),
+        validators=[InputRequired(_l("Enter the lowest accepted value."))],
+        invalid_message=_l("Enter the lowest value as a number, for example 0."),
+    )
+    max_value = DecimalText(
+        _l("Highest accepted value"),
+        validators=[InputRequired(_l("Enter the highest accepted value."))],
+        invalid_message=_l("Enter the highest value as a number, for example 100."),
+    )
+    lower_is_better = BooleanField(_l("A lower value is better (for example a sprint time)"))
+
+    def __init__(self, *args, sports=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sport_id.choices = [("", _l("Every sport (general measurements)"))] + [
+            (str(s.id), s.display_name) for s in sports
+        ]
+        self.unit.choices = [("", _l("Choose the unit"))] + enum_choices(MeasureUnit)

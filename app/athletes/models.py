@@ -223,6 +223,14 @@ class AssessmentMeasure(Base):
     def display_name(self) -> str:
         return _in_reader_language(self.name, self.name_en)
 
+    @property
+    def min_text(self) -> str:
+        return f"{self.min_value:.{self.unit.decimals}f}"
+
+    @property
+    def max_text(self) -> str:
+        return f"{self.max_value:.{self.unit.decimals}f}"
+
 
 class Assessment(TimestampMixin, Base):
     """One screening: who assessed, in which sport, the measured values, a rating and a

@@ -15,6 +15,7 @@ from app.athletes.enums import ClassificationStatus, SquadLevel, Stage
 from app.athletes.models import (
     REVIEW_WARNING_DAYS,
     Assessment,
+    AssessmentMeasure,
     AssessmentValue,
     AthleteProfile,
     Classification,
@@ -336,3 +337,22 @@ def not_assessed_since(user, today: date) -> list[tuple[AthleteProfile, date | N
                   AthleteProfile.id)
     ).all()
     return [(athlete, last_on) for athlete, last_on in rows]
+
+
+def templates(all_sports: list[Sport]) -> list[tuple[Sport | None, list[AssessmentMeasure]]]:
+    """Every screening template: (sport or None for the general one, its measures, active
+    first), in sport order; sports without measures are left out. One query."""
+    measures = list(
+        db.session.scalars(
+            sa.select(AssessmentMeasure).order_by(
+                AssessmentMeasure.is_active.desc(), AssessmentMeasure.sort_order,
+                AssessmentMeasure.id,
+            )
+        )
+    )
+    result: list[tuple[Sport | None, list[AssessmentMeasure]]] = []
+    for sport in [None, *all_sports]:
+        found = [m for m in measures if m.sport_id == (sport.id if sport else None)]
+        if found:
+            result.append((sport, found))
+    return result

@@ -17,10 +17,12 @@ from app.athletes.forms import (
     AthleteFilterForm,
     AthleteForm,
     ClassificationForm,
+    MeasureForm,
+    SportForm,
     StageForm,
     assessment_form,
 )
-from app.athletes.models import AthleteProfile, Classification
+from app.athletes.models import AssessmentMeasure, AthleteProfile, Classification
 from app.core import audit
 from app.core.auth import get_or_404, login_required, role_required
 from app.core.errors import DomainError, EditConflict
@@ -409,3 +411,69 @@ def assessment(athlete_id: int):
             return redirect(url_for("athletes.detail", athlete_id=athlete_id,
                                     _anchor="assessments"), code=303)
     return _render("athletes/assessment.html", form, athlete=athlete, sport=sport)
+
+
+# Reference data (admins) ---------------------------------------------------------------
+
+
+@bp.route("/sports", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def sports():
+    """The list of sports, and the form to add one."""
+    form = SportForm()
+    if form.validate_on_submit():
+        try:
+            sport = services.create_sport(name=form.name.data, name_en=form.name_en.data,
+                                          class_hint=form.class_hint.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("%(sport)s has been added to the sports.", sport=sport.display_name),
+                  "success")
+            return redirect(url_for("athletes.sports"), code=303)
+    return _render("athletes/sports.html", form, sports=queries.sports(include_inactive=True))
+
+
+@bp.route("/measures", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def measures():
+    """The screening templates (measurements per sport), and the form to add one."""
+    all_sports = queries.sports(include_inactive=True)
+    form = MeasureForm(sports=all_sports)
+    if form.validate_on_submit():
+        try:
+            measure = services.create_measure(
+                sport_id=form.sport_id.data or None, name=form.name.data,
+                name_en=form.name_en.data, unit=form.unit.data,
+                min_value=form.min_value.number, max_value=form.max_value.number,
+                lower_is_better=form.lower_is_better.data, actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("%(measure)s has been added to the template.",
+                    measure=measure.display_name), "success")
+            return redirect(url_for("athletes.measures"), code=303)
+    return _render("athletes/measures.html", form, templates=queries.templates(all_sports))
+
+
+@bp.route("/measures/<int:measure_id>/active", methods=["POST"])
+@role_required("admin")
+def measure_active(measure_id: int):
+    measure = get_or_404(AssessmentMeasure, measure_id)
+    active = request.form.get("active") == "1"
+    services.set_measure_active(measure, active, actor=current_user)
+    db.session.commit()
+    if active:
+        flash(_("%(measure)s is in the template again.", measure=measure.display_name),
+              "success")
+    else:
+        flash(_("%(measure)s has been taken out of the template. Values already recorded "
+                "are kept.", measure=measure.display_name), "success")
+    return redirect(url_for("athletes.measures"), code=303)

@@ -380,19 +380,28 @@ def record_assessment(
 
 
 def create_sport(*, name: str, name_en: str, class_hint: str = "", actor=None) -> Sport:
-    """Add a sport to the reference list (its code is derived from the English name)."""
+    """Add a sport to the reference list (its code, used by the class rules, is derived from
+    the English name and made unique)."""
     name, name_en = (name or "").strip(), (name_en or "").strip()
     if not name:
         raise DomainError(_l("Enter the sport's Chinese name."), field="name")
     if not name_en:
         raise DomainError(_l("Enter the sport's English name."), field="name_en")
-    code = "".join(ch if ch.isalnum() else "_" for ch in name_en.lower()).strip("_")[:40]
     if db.session.scalar(
-        sa.select(Sport.id).where(sa.or_(Sport.name == name, Sport.code == code))
+        sa.select(Sport.id).where(
+            sa.or_(Sport.name == name, sa.func.lower(Sport.name_en) == name_en.lower())
+        )
     ) is not None:
         raise DomainError(_l("This sport is already in the list."), field="name")
+    base = "".join(
+        ch if ch.isascii() and ch.isalnum() else "_" for ch in name_en.lower()
+    ).strip("_")[:30] or "sport"
+    taken = set(db.session.scalars(sa.select(Sport.code).where(Sport.code.like(f"{base}%"))))
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}_{n}", n + 1
     order = db.session.scalar(sa.select(sa.func.max(Sport.sort_order))) or 0
-    sport = Sport(code=code or "sport", name=name, name_en=name_en,
+    sport = Sport(code=code, name=name, name_en=name_en,
                   class_hint=(class_hint or "").strip(), sort_order=order + 1)
     db.session.add(sport)
     db.session.flush()

@@ -287,3 +287,12 @@ def test_visibility_rules(make_athlete, make_user, make_person):
     assert not rules.can_view(stranger, coached)
     assert rules.can_view(staff, proposed) and not rules.can_edit(staff, proposed)
     assert not rules.can_view(staff, coached)
+
+
+def test_sport_codes_are_unique_even_from_punctuation(sports):
+    first = services.create_sport(name="甲", name_en=":")
+    second = services.create_sport(name="乙", name_en="!")
+    third = services.create_sport(name="丙", name_en="Archery!")
+    assert (first.code, second.code, third.code) == ("sport", "sport_2", "archery_2")
+    with pytest.raises(DomainError):
+        services.create_sport(name="丁", name_en="ARCHERY!")
