@@ -182,6 +182,7 @@ class Crawl:
     error_prefix: str
     expected_lang: str | None = None
     signed_in: bool = False
+    per_pattern: int = PAGES_PER_PATTERN
     problems: list[str] = field(default_factory=list)
     pages: int = 0
     error_states: int = 0
@@ -260,6 +261,17 @@ class Crawl:
             raise
 
     def visit(self, url: str, referrer: str, *, seed: bool) -> list[str]:
+        planned = self.endpoint(url)
+        if planned and self._patterns.get(self.pattern(url, planned), 0) >= self.per_pattern:
+            # Enough pages of this kind audited: only check that the link works (a plain
+            # request, no rendering), and do not follow its links.
+            response = self.page.request.get(url)
+            if response.status >= 400:
+                self.problem(
+                    self.relative(url), f"linked from {referrer} but answered {response.status}"
+                )
+            response.dispose()
+            return []
         response = self.goto(url)
         if response is None:  # a file download, not a page
             return []
@@ -284,7 +296,7 @@ class Crawl:
             return []
         key = self.pattern(final, endpoint)
         self._patterns[key] = self._patterns.get(key, 0) + 1
-        if self._patterns[key] > PAGES_PER_PATTERN:
+        if self._patterns[key] > self.per_pattern:
             return []
         if self.signed_in and endpoint == "accounts.login" and urlsplit(url).path != "/login":
             self.problem(self.relative(url), "sent a signed-in user to the sign-in page")
