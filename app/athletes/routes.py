@@ -6,11 +6,21 @@ Every page shows personal data (mark_personal). An athlete the user may not see 
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
-from app.athletes import bp, charts, queries, rules, services
+from app.athletes import bp, charts, queries, rules, services, spreadsheets
 from app.athletes.enums import Stage
 from app.athletes.forms import (
     AssessmentForm,
@@ -92,11 +102,8 @@ def index():
     )
 
 
-@bp.route("/pipeline")
-@role_required("coach", "home_staff")
-def pipeline():
-    form = _filter_form()
-    filters = form.filters()
+def _pipeline_rows(filters):
+    """[(sport, [count per stage])] for the sports with athletes, and the stages."""
     counts = queries.pipeline_counts(filters, current_user)
     sports = [
         s for s in queries.sports(include_inactive=True)
@@ -106,9 +113,64 @@ def pipeline():
     rows = [
         (sport, [counts.get((sport.id, stage), 0) for stage in stages]) for sport in sports
     ]
+    return rows, stages
+
+
+@bp.route("/pipeline")
+@role_required("coach", "home_staff")
+def pipeline():
+    form = _filter_form()
+    filters = form.filters()
+    rows, stages = _pipeline_rows(filters)
     return render_template(
         "athletes/pipeline.html", form=form, active=filters, rows=rows, stages=stages
     )
+
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _download(rows: list[list], fmt: str, name: str, title: str) -> Response:
+    if fmt == "csv":
+        response = Response(spreadsheets.to_csv(rows), mimetype=MIMETYPES[fmt])
+    else:
+        # Binary: sent as a one-chunk stream (text checks on responses skip streams).
+        body = spreadsheets.to_xlsx(rows, title)
+        response = Response(iter([body]), mimetype=MIMETYPES[fmt])
+        response.headers["Content-Length"] = str(len(body))
+    filename = f"{name}-{local_today().isoformat()}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@role_required("coach", "home_staff")
+def export(fmt: str):
+    """The filtered athlete list (every page) as a spreadsheet; the export is audit-logged."""
+    filters = _filter_form().filters()
+    athletes = list(
+        db.session.scalars(
+            queries.athletes_query(filters, current_user).options(
+                selectinload(AthleteProfile.sports)
+            )
+        )
+    )
+    audit.record("export", "athlete", None, ["name", "name_pinyin", "town_id"],
+                 details={"format": fmt, "rows": len(athletes), "filters": filters.args()})
+    db.session.commit()
+    return _download(spreadsheets.athlete_rows(athletes), fmt, "athletes", _("Athletes"))
+
+
+@bp.route("/pipeline.<any(csv, xlsx):fmt>")
+@role_required("coach", "home_staff")
+def pipeline_export(fmt: str):
+    filters = _filter_form().filters()
+    rows, stages = _pipeline_rows(filters)
+    return _download(spreadsheets.pipeline_rows(rows, stages), fmt, "pipeline",
+                     _("Reserve pipeline"))
 
 
 @bp.route("/dashboard")
