@@ -6,7 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -362,3 +370,23 @@ class MeasureForm(BaseForm):
             (str(s.id), s.display_name) for s in sports
         ]
         self.unit.choices = [("", _l("Choose the unit"))] + enum_choices(MeasureUnit)
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        _l("Spreadsheet file (CSV or .xlsx)"),
+        validators=[FileRequired(_l("Choose the file to import."))],
+    )
+
+
+class ConfirmImportForm(BaseForm):
+    payload = HiddenField()
+    mode = RadioField(
+        _l("Which rows to save"),
+        choices=[
+            ("valid", _l("Save the rows without errors and skip the others")),
+            ("all", _l("Save nothing unless every row is without errors")),
+        ],
+        validate_choice=False,
+        validators=[InputRequired(_l("Choose which rows to save."))],
+    )

@@ -6,6 +6,9 @@ Every page shows personal data (mark_personal). An athlete the user may not see 
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask import (
     Response,
     abort,
@@ -17,16 +20,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.athletes import bp, charts, queries, rules, services, spreadsheets
+from app.athletes import bp, charts, imports, queries, rules, services, spreadsheets
 from app.athletes.enums import Stage
 from app.athletes.forms import (
     AssessmentForm,
     AthleteFilterForm,
     AthleteForm,
     ClassificationForm,
+    ConfirmImportForm,
+    ImportForm,
     MeasureForm,
     SportForm,
     StageForm,
@@ -539,3 +545,60 @@ def measure_active(measure_id: int):
         flash(_("%(measure)s has been taken out of the template. Values already recorded "
                 "are kept.", measure=measure.display_name), "success")
     return redirect(url_for("athletes.measures"), code=303)
+
+
+# Import of screening results -----------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def import_screenings():
+    """Upload a spreadsheet → a preview of every row with its errors → confirm (all valid
+    rows, or nothing unless every row is valid). Nothing is written before the confirmation.
+    The preview carries the file itself (base64, at most imports.MAX_BYTES) and the
+    confirmation checks it again from scratch."""
+    upload, confirm = ImportForm(), ConfirmImportForm()
+    rows = None
+    if request.method == "POST" and "payload" in request.form:
+        if confirm.validate_on_submit():
+            try:
+                data = base64.b64decode(confirm.payload.data or "", validate=True)
+                rows = imports.check_rows(data, current_user)
+                saved = imports.save_rows(rows, all_or_nothing=confirm.mode.data == "all",
+                                          user=current_user)
+            except (binascii.Error, ValueError):
+                confirm.add_error(None, _("The preview could not be read. Send the file again."))
+                rows = None
+            except DomainError as error:
+                db.session.rollback()
+                confirm.add_error(error.field if error.field == "mode" else None,
+                                  error.message)
+            else:
+                db.session.commit()
+                flash(ngettext("%(num)d screening has been saved.",
+                               "%(num)d screenings have been saved.", saved), "success")
+                return redirect(url_for("athletes.dashboard"), code=303)
+        elif confirm.payload.data:
+            try:
+                rows = imports.check_rows(base64.b64decode(confirm.payload.data, validate=True),
+                                          current_user)
+            except (binascii.Error, ValueError, DomainError):
+                rows = None
+        form = confirm
+    elif upload.validate_on_submit():
+        data = upload.file.data.read(imports.MAX_BYTES + 1)
+        try:
+            rows = imports.check_rows(data, current_user)
+        except DomainError as error:
+            upload.add_error("file", error.message)
+        else:
+            confirm.payload.data = base64.b64encode(data).decode("ascii")
+            confirm.mode.data = "valid"
+        form = upload
+    else:
+        form = upload
+    return _render(
+        "athletes/import.html", form, upload=upload, confirm=confirm, rows=rows,
+        templates=queries.templates(queries.sports()), columns=imports.COLUMNS,
+    )

@@ -1,0 +1,296 @@
+"""Import of screening results from a spreadsheet (CSV in UTF-8, UTF-8 with BOM, GBK or
+GB18030, or Excel .xlsx).
+
+Columns (first row; English or Chinese headings, in any order, case ignored):
+
+- ``athlete`` / ``运动员编号``: the athlete number shown on the athlete's page (required)
+- ``date`` / ``日期``: the date of the screening, 2025-09-01 or 2025/9/1 (required)
+- ``sport`` / ``项目``: the sport, by its Chinese or English name (required)
+- ``rating`` / ``评分``: 1 to 5 (required)
+- ``recommendation`` / ``建议``: advance, hold or not suitable, or 晋级, 保持, 不适合 (required)
+- ``notes`` / ``备注``: optional text
+- one column per measurement, headed by its Chinese or English name (as on the screening
+  templates page); empty cells mean "not measured", at least one value per row.
+
+Any other column makes the whole file refused with a message naming it. Reading checks every
+row (``check_rows``) and writes nothing; ``save_rows`` writes the valid rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.athletes import rules, services
+from app.athletes.enums import Recommendation
+from app.athletes.models import AssessmentMeasure, AthleteProfile, Sport
+from app.core.errors import DomainError
+from app.extensions import db
+from app.people.models import local_today
+
+MAX_BYTES = 512 * 1024
+MAX_ROWS = 2000
+
+COLUMNS = {
+    "athlete": ("athlete", "athlete number", "运动员编号", "编号"),
+    "date": ("date", "日期", "测评日期"),
+    "sport": ("sport", "项目"),
+    "rating": ("rating", "评分"),
+    "recommendation": ("recommendation", "建议"),
+    "notes": ("notes", "备注"),
+}
+REQUIRED = ("athlete", "date", "sport", "rating", "recommendation")
+RECOMMENDATION_WORDS = {
+    Recommendation.ADVANCE: ("advance", "晋级", "建议晋级"),
+    Recommendation.HOLD: ("hold", "保持", "观察"),
+    Recommendation.NOT_SUITABLE: ("not suitable", "not_suitable", "不适合", "不合适"),
+}
+
+
+def _key(text) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text or ""))).strip().lower()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+NOT_A_SPREADSHEET = _l(
+    "The file is not a spreadsheet. Send a CSV file or an Excel workbook (.xlsx)."
+)
+
+
+def read_table(data: bytes) -> list[list[str]]:
+    """The file's rows as text cells. Raises DomainError for a file that is too large, not a
+    spreadsheet, or empty."""
+    if len(data) > MAX_BYTES:
+        raise DomainError(
+            _l("The file is larger than %(size)d KB. Split it into smaller files.",
+               size=MAX_BYTES // 1024), field="file")
+    if data[:4] == b"PK\x03\x04":
+        rows = _read_xlsx(data)
+    else:
+        rows = _read_csv(data)
+    rows = [row for row in rows if any(cell for cell in row)]
+    if len(rows) < 2:
+        raise DomainError(_l("The file has no rows of results under the headings."),
+                          field="file")
+    if len(rows) > MAX_ROWS + 1:
+        raise DomainError(_l("The file has more than %(max)d rows. Split it into smaller files.",
+                             max=MAX_ROWS), field="file")
+    return rows
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    except Exception:  # any damaged or foreign zip: the user gets one plain message
+        raise DomainError(NOT_A_SPREADSHEET, field="file") from None
+    return rows
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if b"\x00" in data:
+        raise DomainError(NOT_A_SPREADSHEET, field="file")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError(NOT_A_SPREADSHEET, field="file")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text):
+        raise DomainError(NOT_A_SPREADSHEET, field="file")
+    try:
+        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error:
+        raise DomainError(NOT_A_SPREADSHEET, field="file") from None
+
+
+@dataclass
+class Row:
+    line: int
+    cells: dict
+    athlete: AthleteProfile | None = None
+    sport: Sport | None = None
+    assessed_on: date | None = None
+    rating: int | None = None
+    recommendation: Recommendation | None = None
+    values: dict = field(default_factory=dict)  # AssessmentMeasure -> Decimal
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _columns(header: list[str], measures: list[AssessmentMeasure]):
+    """{column index: ("field", name) or ("measure", measure)}; refuses unknown headings."""
+    names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+    by_measure = {}
+    for m in measures:
+        by_measure.setdefault(_key(m.name), m)
+        by_measure.setdefault(_key(m.name_en), m)
+    columns, unknown = {}, []
+    for index, heading in enumerate(header):
+        key = _key(heading)
+        if not key:
+            continue
+        if key in names:
+            columns[index] = ("field", names[key])
+        elif key in by_measure:
+            columns[index] = ("measure", by_measure[key])
+        else:
+            unknown.append(heading)
+    if unknown:
+        raise DomainError(
+            _l("Unknown columns: %(columns)s. Use the column headings listed on this page.",
+               columns=", ".join(unknown)), field="file")
+    present = {name for kind, name in columns.values() if kind == "field"}
+    missing = [name for name in REQUIRED if name not in present]
+    if missing:
+        raise DomainError(
+            _l("Columns missing: %(columns)s.", columns=", ".join(missing)), field="file")
+    return columns
+
+
+def _date(text: str) -> date | None:
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
+def check_rows(data: bytes, user) -> list[Row]:
+    """Read the file and check every row; nothing is written. Raises DomainError when the
+    file as a whole cannot be read."""
+    table = read_table(data)
+    measures = list(
+        db.session.scalars(sa.select(AssessmentMeasure).order_by(AssessmentMeasure.id))
+    )
+    columns = _columns(table[0], measures)
+    sports = list(db.session.scalars(db.select(Sport)))
+    sport_by_name = {}
+    for s in sports:
+        for name in (s.name, s.name_en, s.code):
+            sport_by_name[_key(name)] = s
+    athlete_column = next(i for i, target in columns.items() if target == ("field", "athlete"))
+    ids = {
+        int(row[athlete_column])
+        for row in table[1:]
+        if athlete_column < len(row) and row[athlete_column].isdigit()
+        and len(row[athlete_column]) < 10
+    }
+    athletes = {
+        a.id: a for a in db.session.scalars(
+            sa.select(AthleteProfile).where(AthleteProfile.id.in_(ids))
+            .options(joinedload(AthleteProfile.person), selectinload(AthleteProfile.coaches))
+        )
+    }
+    templates: dict[int, set[int]] = {}
+    today = local_today()
+    result = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = {}
+        row = Row(line=number, cells=values)
+        for index, (kind, target) in columns.items():
+            text = cells[index] if index < len(cells) else ""
+            values[target if kind == "field" else target.id] = text
+        _check_row(row, columns, athletes, sport_by_name, templates, today, user)
+        result.append(row)
+    return result
+
+
+def _check_row(row: Row, columns, athletes, sport_by_name, templates, today, user) -> None:
+    cells = row.cells
+    text = cells.get("athlete", "")
+    athlete = athletes.get(int(text)) if text.isdigit() and len(text) < 10 else None
+    if athlete is None or not rules.can_edit(user, athlete):
+        row.errors.append(_l("No athlete number %(number)s among the athletes you can record "
+                             "screenings for.", number=text or "–"))
+    row.athlete = athlete if not row.errors else None
+    row.assessed_on = _date(cells.get("date", ""))
+    if row.assessed_on is None:
+        row.errors.append(_l("Write the date as year-month-day, for example 2025-09-01."))
+    elif row.assessed_on > today:
+        row.errors.append(_l("The date of the assessment must not be in the future."))
+    row.sport = sport_by_name.get(_key(cells.get("sport", "")))
+    if row.sport is None:
+        row.errors.append(_l("Unknown sport: %(sport)s.", sport=cells.get("sport", "") or "–"))
+    rating = cells.get("rating", "")
+    row.rating = int(rating) if rating in {"1", "2", "3", "4", "5"} else None
+    if row.rating is None:
+        row.errors.append(_l("Choose a rating from 1 to 5."))
+    word = _key(cells.get("recommendation", ""))
+    row.recommendation = next(
+        (r for r, words in RECOMMENDATION_WORDS.items() if word in words), None)
+    if row.recommendation is None:
+        row.errors.append(_l("Write the recommendation as advance, hold or not suitable."))
+    if row.sport is not None and row.sport.id not in templates:
+        templates[row.sport.id] = {m.id for m in services.template_measures(row.sport.id)}
+    measured = False
+    for kind, measure in columns.values():
+        if kind != "measure":
+            continue
+        text = cells.get(measure.id, "")
+        if not text:
+            continue
+        measured = True
+        if row.sport is not None and measure.id not in templates[row.sport.id]:
+            row.errors.append(_l("%(measure)s is not measured in %(sport)s.",
+                                 measure=measure.display_name, sport=row.sport.display_name))
+            continue
+        try:
+            value = rules.parse_measure_value(measure, text)
+        except DomainError as error:
+            row.errors.append(error.message)
+            continue
+        row.values[measure] = value
+    if not measured:
+        row.errors.append(_l("Enter at least one measurement."))
+
+
+def save_rows(rows: list[Row], *, all_or_nothing: bool, user) -> int:
+    """Write the valid rows (or, with ``all_or_nothing``, every row only when all are valid);
+    return how many screenings were saved."""
+    bad = [row for row in rows if not row.ok]
+    if all_or_nothing and bad:
+        raise DomainError(
+            _l("%(count)d rows have errors, so nothing was saved. Correct them, or choose to "
+               "save only the rows without errors.", count=len(bad)), field="mode")
+    saved = 0
+    for row in rows:
+        if not row.ok:
+            continue
+        services.record_assessment(
+            row.athlete, sport_id=row.sport.id, assessed_on=row.assessed_on,
+            rating=row.rating, recommendation=row.recommendation,
+            values={m.id: str(v) for m, v in row.values.items()},
+            notes=row.cells.get("notes", ""), assessor=user,
+        )
+        saved += 1
+    return saved
