@@ -83,6 +83,9 @@ def app(tmp_path_factory, leak_guard):
         {
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
             "SERVER_NAME": "localhost",
+            # Tests assert the English source text unless they ask for Chinese; the product's
+            # default (zh_Hans) is tested on an app of its own in tests/core/test_i18n.py.
+            "BABEL_DEFAULT_LOCALE": "en",
         }
     )
 
@@ -164,6 +167,8 @@ def make_user(app):
 
     def make(*roles, username=None, password=DEFAULT_PASSWORD, **overrides):
         roles = roles or ("participant",)
+        # English, like the test app's default; pass language="zh_Hans" to test Chinese.
+        overrides.setdefault("language", "en")
         user = services.create_user(
             username=username or f"{roles[0]}{next(counter)}",
             display_name=overrides.pop("display_name", None) or f"Test {roles[0]}",

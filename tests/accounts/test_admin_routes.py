@@ -358,7 +358,7 @@ def test_edit_form_is_filled_in(client, admin, make_user, register_person, count
 
 def test_edit_happy_path(client, admin, make_user):
     admin_id = admin.id
-    user = make_user("coach", username="wang.fang", display_name="王芳")
+    user = make_user("coach", username="wang.fang", display_name="王芳", language="zh_Hans")
     response = client.post(
         f"/admin/users/{user.id}/edit",
         data=edit_data(user, display_name="王芳芳", roles=["organiser"], language="en"),

@@ -51,7 +51,12 @@ def test_catalogue_is_complete(locale, source_messages):
     assert wrong == [], f"{locale}: placeholders differ: {wrong[:20]}"
 
 
-def test_chinese_is_the_default_and_english_follows_accept_language(client):
+def test_chinese_is_the_default_and_english_follows_accept_language(app):
+    from app import create_app
+
+    product = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    assert product.config["BABEL_DEFAULT_LOCALE"] == "zh_Hans"
+    client = product.test_client()
     zh = client.get("/", headers={"Accept-Language": ""}).get_data(as_text=True)
     assert '<html lang="zh-CN">' in zh
     assert "跳到主要内容" in zh
@@ -66,6 +71,10 @@ def test_language_switch_is_remembered_for_anonymous_visitor(client):
     assert response.headers["Location"] == "/accessibility"
     page = client.get("/accessibility", headers={"Accept-Language": "zh-CN"})
     assert '<html lang="en">' in page.get_data(as_text=True)
+    client.post("/language", data={"lang": "zh_Hans", "next": "/"})
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="zh-CN">' in page
+    assert "无障碍声明" in page
 
 
 def test_language_switch_is_saved_for_signed_in_user(client, login_as):

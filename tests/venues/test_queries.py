@@ -89,8 +89,8 @@ def test_venue_choices_skip_archived_except_the_current_one(make_venue):
     gone = make_venue(name="旧厂房", town="溪口镇")
     services.archive_venue(gone)
     db.session.commit()
-    assert [label for _v, label in queries.venue_choices()] == ["礼堂 (锦屏街道)"]
+    assert [label for _v, label in queries.venue_choices()] == ["礼堂 (Jinping Sub-district)"]
     assert queries.venue_choices(include=gone.id) == [
-        (str(kept.id), "礼堂 (锦屏街道)"),
-        (str(gone.id), "旧厂房 (溪口镇)"),
+        (str(kept.id), "礼堂 (Jinping Sub-district)"),
+        (str(gone.id), "旧厂房 (Xikou Town)"),
     ]
