@@ -12,7 +12,13 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
-PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|%%")
+# A "%" that starts no placeholder breaks Jinja's %-formatting of the translation (a 500).
+PERCENT_TOKEN = re.compile(r"%%|%\([a-z_]+\)[sd]|%[sd]|%")
+
+
+def lone_percents(text: str) -> int:
+    return sum(1 for token in PERCENT_TOKEN.findall(text) if token == "%")
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +55,12 @@ def test_catalogue_is_complete(locale, source_messages):
         and sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(entries[msgid].string))
     ]
     assert wrong == [], f"{locale}: placeholders differ: {wrong[:20]}"
+    lone = [
+        msgid for msgid in source_messages
+        if isinstance(entries[msgid].string, str)
+        and lone_percents(entries[msgid].string) > lone_percents(msgid)
+    ]
+    assert lone == [], f"{locale}: a lone % in the translation (write %%): {lone[:20]}"
 
 
 def test_chinese_is_the_default_and_english_follows_accept_language(app):
