@@ -56,7 +56,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks"
+    SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks"  # noqa: S105 (tests only)
     PERSONAL_DATA_KEY = "test-personal-data-key"
     SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -64,7 +64,7 @@ class TestingConfig(Config):
     # Route tests post without tokens; tests/security turns CSRF back on and checks it.
     WTF_CSRF_ENABLED = False
     # The hashing cost is for attackers, not for the test suite.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name, not a password)
 
 
 class ProductionConfig(Config):

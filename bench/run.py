@@ -40,7 +40,9 @@ def seed() -> None:
 
     towns = ensure_towns(db.session)
     accounts.create_user(
-        username="benchadmin", display_name="Bench", password="bench-admin-password",
+        username="benchadmin",
+        display_name="Bench",
+        password="bench-admin-password",
         roles=["admin"],
     )
     start = time.perf_counter()
@@ -70,8 +72,11 @@ def seed() -> None:
     kinds, features = list(VenueKind), list(AccessibilityFeature)
     for n in range(VENUES):
         venues.create_venue(
-            name=f"基准场馆{n}", kind=kinds[n % len(kinds)], town_id=towns[n % len(towns)].id,
-            address=f"测试路{n}号", capacity=50 + n,
+            name=f"基准场馆{n}",
+            kind=kinds[n % len(kinds)],
+            town_id=towns[n % len(towns)].id,
+            address=f"测试路{n}号",
+            capacity=50 + n,
             features=[f for i, f in enumerate(features) if (n >> i) & 1],
         )
     db.session.commit()
@@ -114,10 +119,17 @@ def main() -> None:
         person_id = db.session.scalar(sa.text("SELECT max(id) FROM people"))
         venue_id = db.session.scalar(sa.text("SELECT max(id) FROM venues"))
         pages = [
-            "/", "/people/", "/people/?q=王", "/people/?q=wang", "/people/?page=40",
-            "/people/?category=visual&town=3", f"/people/{person_id}", "/venues/",
+            "/",
+            "/people/",
+            "/people/?q=王",
+            "/people/?q=wang",
+            "/people/?page=40",
+            "/people/?category=visual&town=3",
+            f"/people/{person_id}",
+            "/venues/",
             "/venues/?feature=step_free_entrance&feature=accessible_toilet",
-            f"/venues/{venue_id}", "/admin/users/",
+            f"/venues/{venue_id}",
+            "/admin/users/",
         ]
         print(f"{db.engine.dialect.name}, {RUNS} runs per page (median / p95 ms, queries, bytes)")
         print(f"{'page':<62}{'median':>8}{'p95':>8}{'queries':>9}{'bytes':>9}")

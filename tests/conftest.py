@@ -53,7 +53,7 @@ class LeakGuard:
     def check_text(self, where: str, text: str) -> None:
         match = UNMASKED_ID.search(text or "")
         if match:
-            self.leaks.append(f"{where}: …{text[max(0, match.start() - 40):match.end() + 10]}…")
+            self.leaks.append(f"{where}: …{text[max(0, match.start() - 40) : match.end() + 10]}…")
 
 
 class LeakLogHandler(logging.Handler):

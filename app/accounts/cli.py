@@ -23,9 +23,7 @@ def _stdin_is_tty() -> bool:
 def _read_password() -> str:
     """Prompt twice on a terminal; otherwise read one line from stdin (a script's pipe)."""
     if _stdin_is_tty():
-        return click.prompt(
-            "Password", hide_input=True, confirmation_prompt="Repeat the password"
-        )
+        return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
     return sys.stdin.readline().rstrip("\r\n")
 
 

@@ -168,7 +168,10 @@ class UserFilterForm(BaseForm):
     )
     status = SelectField(
         _l("Status"),
-        choices=[("", _l("Active and deactivated")), ("active", _l("Active")),
-                 ("inactive", _l("Deactivated"))],
+        choices=[
+            ("", _l("Active and deactivated")),
+            ("active", _l("Active")),
+            ("inactive", _l("Deactivated")),
+        ],
         default="",
     )

@@ -19,7 +19,9 @@ MAX_LENGTH = 256
 def common_passwords() -> frozenset[str]:
     text = resources.files("app.accounts").joinpath("common_passwords.txt").read_text("utf-8")
     return frozenset(
-        line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line.strip().lower()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
     )
 
 

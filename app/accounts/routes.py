@@ -156,7 +156,9 @@ def users():
         filters = UserFilterForm(formdata=None)
     role, status = filters.role.data or "", filters.status.data or ""
     page = queries.user_page(
-        role=role, status=status, page=_page_number(),
+        role=role,
+        status=status,
+        page=_page_number(),
         per_page=current_app.config["PAGE_SIZE"],
     )
     args = {key: value for key, value in (("role", role), ("status", status)) if value}
@@ -184,8 +186,9 @@ def user_new():
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(_("The account %(username)s has been created.", username=user.username),
-                  "success")
+            flash(
+                _("The account %(username)s has been created.", username=user.username), "success"
+            )
             return redirect(url_for("accounts.users"), code=303)
     return (
         render_template("accounts/user_new.html", form=form, page_has_errors=form.has_errors),
@@ -217,12 +220,17 @@ def _conflict_rows(saved: User, form: UserEditForm) -> list[tuple[str, str, str]
 
     return [
         (form.display_name.label.text, saved.display_name, form.display_name.data or ""),
-        (form.roles.label.text, roles_text({r.value for r in saved.roles}),
-         roles_text(form.roles.data)),
-        (form.language.label.text, language_text(str(saved.language)),
-         language_text(form.language.data)),
-        (form.person_id.label.text, person_text(saved.person_id),
-         person_text(form.person_id.data)),
+        (
+            form.roles.label.text,
+            roles_text({r.value for r in saved.roles}),
+            roles_text(form.roles.data),
+        ),
+        (
+            form.language.label.text,
+            language_text(str(saved.language)),
+            language_text(form.language.data),
+        ),
+        (form.person_id.label.text, person_text(saved.person_id), person_text(form.person_id.data)),
     ]
 
 
@@ -258,8 +266,7 @@ def user_edit(user_id: int):
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(_("The account %(username)s has been saved.", username=user.username),
-                  "success")
+            flash(_("The account %(username)s has been saved.", username=user.username), "success")
             return redirect(url_for("accounts.users"), code=303)
     if form.has_errors and status == 200:
         status = 422
@@ -283,8 +290,9 @@ def user_password(user_id: int):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data,
-                                  actor=current_user._get_current_object())
+            services.set_password(
+                user, form.password.data, actor=current_user._get_current_object()
+            )
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
@@ -293,8 +301,11 @@ def user_password(user_id: int):
             if user.id == current_user.id:
                 _sign_in_again(user)
             flash(
-                _("The password of %(username)s has been changed and the account has been "
-                  "signed out on every device.", username=user.username),
+                _(
+                    "The password of %(username)s has been changed and the account has been "
+                    "signed out on every device.",
+                    username=user.username,
+                ),
                 "success",
             )
             return redirect(url_for("accounts.user_edit", user_id=user.id), code=303)
@@ -320,11 +331,14 @@ def _set_active(user_id: int, active: bool):
         else:
             db.session.commit()
             if active:
-                message = _("The account %(username)s has been reactivated.",
-                            username=user.username)
+                message = _(
+                    "The account %(username)s has been reactivated.", username=user.username
+                )
             else:
-                message = _("The account %(username)s has been deactivated. It can no longer "
-                            "sign in.", username=user.username)
+                message = _(
+                    "The account %(username)s has been deactivated. It can no longer sign in.",
+                    username=user.username,
+                )
             flash(message, "success")
             return redirect(url_for("accounts.users"), code=303)
     return (

@@ -214,8 +214,13 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
     if not active:
         user.session_version += 1
     bump_version(user)
-    audit.record("reactivate" if active else "deactivate", "user", user.id,
-                 ["is_active_account"], actor=actor)
+    audit.record(
+        "reactivate" if active else "deactivate",
+        "user",
+        user.id,
+        ["is_active_account"],
+        actor=actor,
+    )
     db.session.flush()
 
 

@@ -43,15 +43,26 @@ class EditConflict(DomainError):
 
 
 ERROR_TEXT = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
     403: (_l("Not allowed"), _l("You do not have permission to do this.")),
     404: (_l("Page not found"), _l("The page you asked for does not exist, or you cannot see it.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     409: (_l("Edit conflict"), _l("Someone else changed this record at the same time.")),
     413: (_l("File too large"), _l("The file you sent is larger than the limit.")),
     422: (_l("There is a problem"), _l("Some of the information could not be accepted.")),
-    429: (_l("Too many attempts"), _l("There were too many attempts in a short time. Please wait a minute and try again.")),
-    500: (_l("Something went wrong"), _l("Sorry, something went wrong on our side. Your request was not completed. Please try again later.")),
+    429: (
+        _l("Too many attempts"),
+        _l("There were too many attempts in a short time. Please wait a minute and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "Sorry, something went wrong on our side. Your request was not completed. Please try again later."
+        ),
+    ),
 }
 
 

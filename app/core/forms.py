@@ -106,7 +106,11 @@ class DatePartsField(Field):
             self.data = None
             self._parse()
         elif isinstance(data, date):
-            self.raw_parts = {"year": str(data.year), "month": str(data.month), "day": str(data.day)}
+            self.raw_parts = {
+                "year": str(data.year),
+                "month": str(data.month),
+                "day": str(data.day),
+            }
 
     def _parse(self) -> None:
         parts = self.raw_parts

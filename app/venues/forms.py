@@ -122,7 +122,9 @@ class VenueForm(BaseForm):
     )
     address = StringField(
         _l("Address"),
-        validators=[Length(max=200, message=_l("The address must have at most %(max)d characters."))],
+        validators=[
+            Length(max=200, message=_l("The address must have at most %(max)d characters."))
+        ],
     )
     capacity = CapacityField(
         _l("Capacity"),
@@ -145,7 +147,9 @@ class VenueForm(BaseForm):
     )
     notes = TextAreaField(
         _l("Notes"),
-        validators=[Length(max=2000, message=_l("The notes must have at most %(max)d characters."))],
+        validators=[
+            Length(max=2000, message=_l("The notes must have at most %(max)d characters."))
+        ],
     )
     version = VersionField()
 

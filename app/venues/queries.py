@@ -67,9 +67,13 @@ def _filtered(filters: VenueFilters) -> sa.Select:
     if filters.features:
         query = query.where(Venue.id.in_(with_all_features(filters.features)))
     if filters.text:
-        pattern = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = (
+            "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         query = query.where(
-            sa.or_(Venue.name.ilike(pattern, escape="\\"), Venue.address.ilike(pattern, escape="\\"))
+            sa.or_(
+                Venue.name.ilike(pattern, escape="\\"), Venue.address.ilike(pattern, escape="\\")
+            )
         )
     return query
 

@@ -100,8 +100,10 @@ def edit(venue_id: int):
             form.version.data = current.version
             form.add_error(
                 None,
-                _("Someone else saved this venue after you opened it. Check both versions "
-                  "below, then save again to keep yours."),
+                _(
+                    "Someone else saved this venue after you opened it. Check both versions "
+                    "below, then save again to keep yours."
+                ),
             )
             return _render_form(form, venue=current, conflict=current, status=409)
         except DomainError as error:

@@ -19,7 +19,14 @@ from app.venues.models import Venue
 
 # The columns an edit may change, in the order the audit row lists them.
 EDITABLE = (
-    "name", "kind", "town_id", "address", "capacity", "latitude", "longitude", "notes",
+    "name",
+    "kind",
+    "town_id",
+    "address",
+    "capacity",
+    "latitude",
+    "longitude",
+    "notes",
 )
 SIX_PLACES = Decimal("0.000001")
 
@@ -30,9 +37,7 @@ def _coordinate(value) -> Decimal | None:
     return Decimal(str(value)).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _clean(
-    *, name, kind, town_id, address, capacity, latitude, longitude, notes, features
-) -> dict:
+def _clean(*, name, kind, town_id, address, capacity, latitude, longitude, notes, features) -> dict:
     """Check one venue's values and return them in the types the model stores."""
     name = (name or "").strip()
     if not name:
@@ -52,9 +57,7 @@ def _clean(
     latitude, longitude = _coordinate(latitude), _coordinate(longitude)
     if (latitude is None) != (longitude is None):
         missing = "longitude" if longitude is None else "latitude"
-        raise DomainError(
-            _l("Enter both latitude and longitude, or neither."), field=missing
-        )
+        raise DomainError(_l("Enter both latitude and longitude, or neither."), field=missing)
     if latitude is not None and not Decimal(-90) <= latitude <= Decimal(90):
         raise DomainError(_l("Latitude must be between -90 and 90."), field="latitude")
     if longitude is not None and not Decimal(-180) <= longitude <= Decimal(180):
@@ -102,8 +105,15 @@ def create_venue(
     """Register a venue. Raises DomainError (with the field it concerns) on bad values or
     when the town already has a venue of that name."""
     values = _clean(
-        name=name, kind=kind, town_id=town_id, address=address, capacity=capacity,
-        latitude=latitude, longitude=longitude, notes=notes, features=features,
+        name=name,
+        kind=kind,
+        town_id=town_id,
+        address=address,
+        capacity=capacity,
+        latitude=latitude,
+        longitude=longitude,
+        notes=notes,
+        features=features,
     )
     _check_name_free(values["name"], values["town_id"])
     features = values.pop("features")
@@ -135,8 +145,15 @@ def update_venue(
     if version is None or version != venue.version:
         raise EditConflict(venue)
     values = _clean(
-        name=name, kind=kind, town_id=town_id, address=address, capacity=capacity,
-        latitude=latitude, longitude=longitude, notes=notes, features=features,
+        name=name,
+        kind=kind,
+        town_id=town_id,
+        address=address,
+        capacity=capacity,
+        latitude=latitude,
+        longitude=longitude,
+        notes=notes,
+        features=features,
     )
     _check_name_free(values["name"], values["town_id"], venue.id)
     features = values.pop("features")

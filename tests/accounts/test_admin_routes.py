@@ -27,7 +27,7 @@ def fresh_get(client, count_queries, url):
 
 def main_html(response) -> str:
     body = response.get_data(as_text=True)
-    return body[body.index('<main id="main"'):body.index("</main>")]
+    return body[body.index('<main id="main"') : body.index("</main>")]
 
 
 def reload(user_id) -> User:
@@ -38,7 +38,8 @@ def reload(user_id) -> User:
 
 def last_audit(user_id) -> AuditEvent:
     return db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.entity == "user", AuditEvent.entity_id == user_id)
+        db.select(AuditEvent)
+        .where(AuditEvent.entity == "user", AuditEvent.entity_id == user_id)
         .order_by(AuditEvent.id.desc())
     ).first()
 
@@ -83,22 +84,36 @@ def test_other_roles_are_refused(client, login_as, make_user, role, method, url)
     login_as(role, username="notadmin", language="en")
     target = make_user("coach", username="target")
     response = client.open(
-        url.format(id=target.id), method=method,
-        data={"password": NEW_PASSWORD, "display_name": "Hacked", "roles": ["admin"],
-              "language": "en", "version": "1", "username": "sneaky"},
+        url.format(id=target.id),
+        method=method,
+        data={
+            "password": NEW_PASSWORD,
+            "display_name": "Hacked",
+            "roles": ["admin"],
+            "language": "en",
+            "version": "1",
+            "username": "sneaky",
+        },
     )
     assert response.status_code == 403
     assert "<h1>Not allowed</h1>" in response.get_data(as_text=True)
     target = reload(target.id)
     assert (target.display_name, target.is_active, target.session_version) == (
-        "Test coach", True, 1)
+        "Test coach",
+        True,
+        1,
+    )
     assert db.session.scalar(db.select(User).where(User.username == "sneaky")) is None
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/users/999/edit", "/admin/users/999/password", "/admin/users/999/deactivate",
-     "/admin/users/999/reactivate"],
+    [
+        "/admin/users/999/edit",
+        "/admin/users/999/password",
+        "/admin/users/999/deactivate",
+        "/admin/users/999/reactivate",
+    ],
 )
 def test_unknown_user_is_404(client, admin, url):
     assert client.get(url).status_code == 404
@@ -231,7 +246,10 @@ def test_create_form(client, admin, count_queries):
     assert "<legend>Roles</legend>" in html  # a group, and not marked optional
     assert html.count('type="checkbox"') == len(Role)
     assert " required" not in re.search(r'<div class="checkboxes">.*?</fieldset>', html, re.S)[0]
-    assert '<input checked id="language-0" name="language" required type="radio" value="zh_Hans">' in html
+    assert (
+        '<input checked id="language-0" name="language" required type="radio" value="zh_Hans">'
+        in html
+    )
     assert 'autocomplete="new-password"' in html
     assert 'data-show-password="password"' in html
     assert 'inputmode="numeric"' in html
@@ -263,7 +281,10 @@ def test_create_accepts_full_width_record_number(client, admin, register_person)
     full_width = "".join(chr(ord(d) + 0xFEE0) for d in str(person.id))
     response = client.post("/admin/users/new", data=new_user_data(person_id=f" {full_width} "))
     assert response.status_code == 303
-    assert db.session.scalar(db.select(User.person_id).where(User.username == "wang.fang")) == person.id
+    assert (
+        db.session.scalar(db.select(User.person_id).where(User.username == "wang.fang"))
+        == person.id
+    )
 
 
 def test_create_invalid_input_is_422_with_input_kept(client, admin):
@@ -282,7 +303,9 @@ def test_create_invalid_input_is_422_with_input_kept(client, admin):
     ]
     assert 'value="wang.fang"' in html
     assert 'aria-invalid="true"' in html
-    assert '<input checked id="language-1" name="language" required type="radio" value="en">' in html
+    assert (
+        '<input checked id="language-1" name="language" required type="radio" value="en">' in html
+    )
     assert 'value="short"' not in html  # a password is never sent back
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
 
@@ -290,15 +313,26 @@ def test_create_invalid_input_is_422_with_input_kept(client, admin):
 @pytest.mark.parametrize(
     ("overrides", "anchor", "message"),
     [
-        ({"password": "password123"}, "password",
-         "This password is too common and easy to guess. Choose another one."),
+        (
+            {"password": "password123"},
+            "password",
+            "This password is too common and easy to guess. Choose another one.",
+        ),
         ({"password": "1234567"}, "password", "The password must have at least 8 characters."),
         ({"username": "boss"}, "username", "This username is already taken."),
-        ({"username": "wang fang"}, "username", "A username has 2 to 64 characters: letters a to z, digits, dots, hyphens and underscores, starting with a letter or digit."),
+        (
+            {"username": "wang fang"},
+            "username",
+            "A username has 2 to 64 characters: letters a to z, digits, dots, hyphens and underscores, starting with a letter or digit.",
+        ),
         ({"person_id": "12a"}, "person_id", "Enter the record number in digits, for example 125."),
         ({"person_id": "0"}, "person_id", "Enter the record number in digits, for example 125."),
         ({"person_id": "4242"}, "person_id", "There is no person with record number 4242."),
-        ({"roles": ["coach", "emperor"]}, "roles-0", "'emperor' is not a valid choice for this field."),
+        (
+            {"roles": ["coach", "emperor"]},
+            "roles-0",
+            "'emperor' is not a valid choice for this field.",
+        ),
     ],
 )
 def test_create_refused_values(client, admin, overrides, anchor, message):
@@ -336,8 +370,9 @@ def edit_data(user, **overrides):
 
 def test_edit_form_is_filled_in(client, admin, make_user, register_person, count_queries):
     person_id = register_person("张三").id
-    user = make_user("coach", "participant", username="wang.fang", display_name="王芳",
-                     person_id=person_id)
+    user = make_user(
+        "coach", "participant", username="wang.fang", display_name="王芳", person_id=person_id
+    )
     response, queries = fresh_get(client, count_queries, f"/admin/users/{user.id}/edit")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -367,10 +402,17 @@ def test_edit_happy_path(client, admin, make_user):
     assert response.headers["Location"] == "/admin/users/"
     user = reload(user.id)
     assert (user.display_name, user.roles, user.language, user.version) == (
-        "王芳芳", {Role.ORGANISER}, Language.EN, 2)
+        "王芳芳",
+        {Role.ORGANISER},
+        Language.EN,
+        2,
+    )
     event = last_audit(user.id)
     assert (event.action, event.field_list, event.actor_id) == (
-        "update", ["display_name", "language", "roles"], admin_id)
+        "update",
+        ["display_name", "language", "roles"],
+        admin_id,
+    )
     assert "The account wang.fang has been saved." in main_html(client.get("/admin/users/"))
 
 
@@ -389,16 +431,18 @@ def test_edit_invalid_input_is_422_with_input_kept(client, admin, make_user):
 
 
 def test_admin_cannot_drop_own_admin_role(client, admin):
-    response = client.post(
-        f"/admin/users/{admin.id}/edit", data=edit_data(admin, roles=["coach"])
-    )
+    response = client.post(f"/admin/users/{admin.id}/edit", data=edit_data(admin, roles=["coach"]))
     assert response.status_code == 422
-    assert '<a href="#roles-0">You cannot remove your own administrator role.</a>' in main_html(response)
+    assert '<a href="#roles-0">You cannot remove your own administrator role.</a>' in main_html(
+        response
+    )
     assert reload(admin.id).roles == {Role.ADMIN}
 
 
 def test_admin_edits_own_name(client, admin):
-    response = client.post(f"/admin/users/{admin.id}/edit", data=edit_data(admin, display_name="Chief"))
+    response = client.post(
+        f"/admin/users/{admin.id}/edit", data=edit_data(admin, display_name="Chief")
+    )
     assert response.status_code == 303
     assert client.get("/admin/users/").status_code == 200
     assert reload(admin.id).display_name == "Chief"
@@ -409,21 +453,27 @@ def test_edit_conflict_shows_both_values_and_keeps_input(client, admin, make_use
     stale = edit_data(user, display_name="Mine", roles=["coach", "participant"])
     # Another admin saves first.
     other = signed_in_client(client.application, "boss")
-    assert other.post(f"/admin/users/{user.id}/edit",
-                      data=edit_data(user, display_name="Theirs")).status_code == 303
+    assert (
+        other.post(
+            f"/admin/users/{user.id}/edit", data=edit_data(user, display_name="Theirs")
+        ).status_code
+        == 303
+    )
     response = client.post(f"/admin/users/{user.id}/edit", data=stale)
     assert response.status_code == 409
     html = main_html(response)
     assert "<li>Someone else saved this record after you opened it.</li>" in html
-    assert "<tr><th scope=\"row\">Name</th><td>Theirs</td><td>Mine</td></tr>" in html
-    assert "<tr><th scope=\"row\">Roles</th><td>Coach</td><td>Coach, Participant</td></tr>" in html
+    assert '<tr><th scope="row">Name</th><td>Theirs</td><td>Mine</td></tr>' in html
+    assert '<tr><th scope="row">Roles</th><td>Coach</td><td>Coach, Participant</td></tr>' in html
     assert 'value="Mine"' in html
     assert '<input checked id="roles-4" name="roles" type="checkbox" value="participant">' in html
     # The form now carries the saved version: sending it again saves the user's values.
     assert '<input id="version" name="version" type="hidden" value="2">' in html
     assert reload(user.id).display_name == "Theirs"
-    assert client.post(f"/admin/users/{user.id}/edit",
-                       data={**stale, "version": "2"}).status_code == 303
+    assert (
+        client.post(f"/admin/users/{user.id}/edit", data={**stale, "version": "2"}).status_code
+        == 303
+    )
     assert reload(user.id).display_name == "Mine"
 
 
@@ -461,9 +511,14 @@ def test_password_reset_ends_the_users_sessions(app, client, admin, make_user):
     user = reload(user.id)
     assert verify_password(user.password_hash, NEW_PASSWORD)
     event = last_audit(user.id)
-    assert (event.action, event.field_list, event.actor_id) == ("set_password", ["password"], admin_id)
+    assert (event.action, event.field_list, event.actor_id) == (
+        "set_password",
+        ["password"],
+        admin_id,
+    )
     assert "has been changed and the account has been signed out on every device" in main_html(
-        client.get(f"/admin/users/{user.id}/edit"))
+        client.get(f"/admin/users/{user.id}/edit")
+    )
     signed_in_client(app, "wang.fang", NEW_PASSWORD)
 
 
@@ -517,14 +572,20 @@ def test_deactivate_ends_sessions_and_blocks_sign_in(app, client, admin, make_us
     assert response.status_code == 303
     assert response.headers["Location"] == "/admin/users/"
     assert theirs.get("/account").status_code == 302
-    assert app.test_client().post(
-        "/login", data={"username": "wang.fang", "password": DEFAULT_PASSWORD}
-    ).status_code == 422
+    assert (
+        app.test_client()
+        .post("/login", data={"username": "wang.fang", "password": DEFAULT_PASSWORD})
+        .status_code
+        == 422
+    )
     user = reload(user.id)
     assert user.is_active is False
     event = last_audit(user.id)
     assert (event.action, event.field_list, event.actor_id) == (
-        "deactivate", ["is_active_account"], admin_id)
+        "deactivate",
+        ["is_active_account"],
+        admin_id,
+    )
     html = main_html(client.get("/admin/users/"))
     assert "The account wang.fang has been deactivated. It can no longer sign in." in html
     # The edit page now offers reactivation, not deactivation.

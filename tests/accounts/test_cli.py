@@ -18,8 +18,19 @@ def find(username):
 
 def test_create_reads_the_password_from_stdin(runner):
     result = runner.invoke(
-        args=["users", "create", "Wang.Fang", "--role", "coach", "--role", "organiser",
-              "--name", "王芳", "--language", "en"],
+        args=[
+            "users",
+            "create",
+            "Wang.Fang",
+            "--role",
+            "coach",
+            "--role",
+            "organiser",
+            "--name",
+            "王芳",
+            "--language",
+            "en",
+        ],
         input=PASSWORD + "\n",
     )
     assert result.exit_code == 0, result.output
@@ -32,8 +43,9 @@ def test_create_reads_the_password_from_stdin(runner):
 
 
 def test_name_defaults_to_username_and_crlf_is_stripped(runner):
-    result = runner.invoke(args=["users", "create", "admin1", "--role", "admin"],
-                           input=PASSWORD + "\r\n")
+    result = runner.invoke(
+        args=["users", "create", "admin1", "--role", "admin"], input=PASSWORD + "\r\n"
+    )
     assert result.exit_code == 0, result.output
     user = find("admin1")
     assert user.display_name == "admin1"
@@ -50,8 +62,9 @@ def test_name_defaults_to_username_and_crlf_is_stripped(runner):
     ],
 )
 def test_refused_password_creates_nothing(runner, password, message):
-    result = runner.invoke(args=["users", "create", "wang.fang", "--role", "coach"],
-                           input=password + "\n")
+    result = runner.invoke(
+        args=["users", "create", "wang.fang", "--role", "coach"], input=password + "\n"
+    )
     assert result.exit_code == 1
     assert result.output == f"Error: {message}\n"
     assert find("wang.fang") is None
@@ -59,8 +72,9 @@ def test_refused_password_creates_nothing(runner, password, message):
 
 def test_taken_username_is_refused(runner, make_user):
     make_user("coach", username="wang.fang")
-    result = runner.invoke(args=["users", "create", "WANG.FANG", "--role", "coach"],
-                           input=PASSWORD + "\n")
+    result = runner.invoke(
+        args=["users", "create", "WANG.FANG", "--role", "coach"], input=PASSWORD + "\n"
+    )
     assert result.exit_code == 1
     assert result.output == "Error: This username is already taken.\n"
 
@@ -70,9 +84,14 @@ def test_taken_username_is_refused(runner, make_user):
     [
         (["users", "create", "wang.fang"], "Missing option '--role'"),
         (["users", "create", "wang.fang", "--role", "emperor"], "'emperor' is not one of"),
-        (["users", "create", "wang.fang", "--role", "coach", "--password", PASSWORD],
-         "No such option '--password'"),
-        (["users", "create", "wang.fang", "--role", "coach", PASSWORD], "unexpected extra argument"),
+        (
+            ["users", "create", "wang.fang", "--role", "coach", "--password", PASSWORD],
+            "No such option '--password'",
+        ),
+        (
+            ["users", "create", "wang.fang", "--role", "coach", PASSWORD],
+            "unexpected extra argument",
+        ),
     ],
 )
 def test_usage_errors(runner, args, fragment):
@@ -84,8 +103,9 @@ def test_usage_errors(runner, args, fragment):
 
 def test_terminal_prompts_twice_without_echo(runner, monkeypatch):
     monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
-    result = runner.invoke(args=["users", "create", "wang.fang", "--role", "coach"],
-                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    result = runner.invoke(
+        args=["users", "create", "wang.fang", "--role", "coach"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
     assert result.exit_code == 0, result.output
     assert result.output == (
         "Password: \nRepeat the password: \nCreated user wang.fang with roles: coach\n"

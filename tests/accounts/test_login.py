@@ -36,7 +36,10 @@ def test_login_wrong_password_keeps_username(client, make_user):
 def test_sixth_failed_login_in_a_minute_is_limited(client, make_user):
     make_user("coach", username="coach1")
     for _ in range(5):
-        assert client.post("/login", data={"username": "coach1", "password": "nope-nope"}).status_code == 422
+        assert (
+            client.post("/login", data={"username": "coach1", "password": "nope-nope"}).status_code
+            == 422
+        )
     response = client.post("/login", data={"username": "coach1", "password": DEFAULT_PASSWORD})
     assert response.status_code == 429
 
@@ -45,7 +48,10 @@ def test_logout_ends_other_sessions(app, make_user):
     make_user("coach", username="coach1")
     first, second = app.test_client(), app.test_client()
     for c in (first, second):
-        assert c.post("/login", data={"username": "coach1", "password": DEFAULT_PASSWORD}).status_code == 303
+        assert (
+            c.post("/login", data={"username": "coach1", "password": DEFAULT_PASSWORD}).status_code
+            == 303
+        )
     assert second.get("/account").status_code == 200
     assert first.post("/logout").status_code == 303
     assert second.get("/account").status_code == 302
@@ -92,14 +98,19 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, make_user):
     assert here.get("/account").status_code == 200
     assert elsewhere.get("/account").status_code == 302
     fresh = app.test_client()
-    assert fresh.post("/login", data={"username": "coach1", "password": DEFAULT_PASSWORD}).status_code == 422
+    assert (
+        fresh.post("/login", data={"username": "coach1", "password": DEFAULT_PASSWORD}).status_code
+        == 422
+    )
     sign_in(app, password=NEW_PASSWORD)
 
 
 def test_password_change_keeps_remember_me_on_this_device_only(app, make_user):
     make_user("coach", username="coach1")
     here, elsewhere = sign_in(app, remember=True), sign_in(app, remember=True)
-    here.post("/account", data={"pw-current_password": DEFAULT_PASSWORD, "pw-password": NEW_PASSWORD})
+    here.post(
+        "/account", data={"pw-current_password": DEFAULT_PASSWORD, "pw-password": NEW_PASSWORD}
+    )
     for c in (here, elsewhere):
         forget_session_cookie(c)
     assert here.get("/account").status_code == 200
@@ -131,10 +142,13 @@ def test_inactive_user_cannot_sign_in(client, make_user):
     user = make_user("coach", username="coach1", language="en")
     user.is_active_account = False
     db.session.commit()
-    response = client.post("/login", data={"username": "coach1", "password": DEFAULT_PASSWORD},
-                           headers=EN)
+    response = client.post(
+        "/login", data={"username": "coach1", "password": DEFAULT_PASSWORD}, headers=EN
+    )
     assert response.status_code == 422
-    assert '<a href="#username">The username or password is not right.</a>' in response.get_data(as_text=True)
+    assert '<a href="#username">The username or password is not right.</a>' in response.get_data(
+        as_text=True
+    )
 
 
 def test_username_is_not_case_sensitive_and_language_follows_the_user(client, make_user):
@@ -167,7 +181,7 @@ def test_login_form_keeps_next_and_sends_only_local_paths(client):
     assert '<form method="post" action="/login?next=/admin/users/"' in body
     body = client.get("/login?next=//evil.example", headers=EN).get_data(as_text=True)
     assert '<form method="post" action="/login"' in body
-    assert "evil" not in body[body.index("<main"):]
+    assert "evil" not in body[body.index("<main") :]
 
 
 # --- Rate limit: the 429 page --------------------------------------------------------------
@@ -175,16 +189,18 @@ def test_login_form_keeps_next_and_sends_only_local_paths(client):
 
 def fail_five_times(c, headers=None):
     for _ in range(5):
-        response = c.post("/login", data={"username": "coach1", "password": "nope-nope"},
-                          headers=headers or {})
+        response = c.post(
+            "/login", data={"username": "coach1", "password": "nope-nope"}, headers=headers or {}
+        )
         assert response.status_code == 422
 
 
 def test_429_page_in_the_normal_layout_in_english(client, make_user):
     make_user("coach", username="coach1")
     fail_five_times(client, EN)
-    response = client.post("/login", data={"username": "coach1", "password": "nope-nope"},
-                           headers=EN)
+    response = client.post(
+        "/login", data={"username": "coach1", "password": "nope-nope"}, headers=EN
+    )
     assert response.status_code == 429
     body = response.get_data(as_text=True)
     assert '<html lang="en">' in body
@@ -202,8 +218,9 @@ def test_429_page_in_chinese(client, make_user, app):
     make_user("coach", username="coach1")
     zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
     fail_five_times(client, zh)
-    response = client.post("/login", data={"username": "coach1", "password": "nope-nope"},
-                           headers=zh)
+    response = client.post(
+        "/login", data={"username": "coach1", "password": "nope-nope"}, headers=zh
+    )
     assert response.status_code == 429
     body = response.get_data(as_text=True)
     assert '<html lang="zh-CN">' in body
@@ -217,13 +234,17 @@ def test_limit_counts_failures_per_address_only(app, make_user):
     make_user("coach", username="coach1")
     c = app.test_client()
     for _ in range(8):  # successful sign-ins do not count
-        assert c.post("/login", data={"username": "coach1", "password": DEFAULT_PASSWORD}).status_code == 303
+        assert (
+            c.post("/login", data={"username": "coach1", "password": DEFAULT_PASSWORD}).status_code
+            == 303
+        )
     fail_five_times(c)
     assert c.post("/login", data={"username": "coach1", "password": "nope"}).status_code == 429
     other_address = app.test_client()
     other_address.environ_base["REMOTE_ADDR"] = "10.0.0.2"
-    response = other_address.post("/login",
-                                  data={"username": "coach1", "password": DEFAULT_PASSWORD})
+    response = other_address.post(
+        "/login", data={"username": "coach1", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 303
     # Viewing the form is never limited.
     assert app.test_client().get("/login").status_code == 200
@@ -268,14 +289,26 @@ def test_account_language_refuses_unknown_value(client, login_as):
 @pytest.mark.parametrize(
     ("data", "anchor", "message"),
     [
-        ({"pw-current_password": "wrong one", "pw-password": NEW_PASSWORD},
-         "pw-current_password", "Your current password is not right."),
-        ({"pw-current_password": DEFAULT_PASSWORD, "pw-password": "1234567"},
-         "pw-password", "The password must have at least 8 characters."),
-        ({"pw-current_password": DEFAULT_PASSWORD, "pw-password": "iloveyou"},
-         "pw-password", "This password is too common and easy to guess. Choose another one."),
-        ({"pw-current_password": "", "pw-password": ""},
-         "pw-current_password", "Enter your current password."),
+        (
+            {"pw-current_password": "wrong one", "pw-password": NEW_PASSWORD},
+            "pw-current_password",
+            "Your current password is not right.",
+        ),
+        (
+            {"pw-current_password": DEFAULT_PASSWORD, "pw-password": "1234567"},
+            "pw-password",
+            "The password must have at least 8 characters.",
+        ),
+        (
+            {"pw-current_password": DEFAULT_PASSWORD, "pw-password": "iloveyou"},
+            "pw-password",
+            "This password is too common and easy to guess. Choose another one.",
+        ),
+        (
+            {"pw-current_password": "", "pw-password": ""},
+            "pw-current_password",
+            "Enter your current password.",
+        ),
     ],
 )
 def test_own_password_change_refused(client, login_as, data, anchor, message):
@@ -283,7 +316,9 @@ def test_own_password_change_refused(client, login_as, data, anchor, message):
     response = client.post("/account", data=data)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    links = re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', body.split('data-error-summary>')[1].split("</div>")[0])
+    links = re.findall(
+        r'<a href="#([\w-]+)">([^<]+)</a>', body.split("data-error-summary>")[1].split("</div>")[0]
+    )
     assert links[0] == (anchor, message)
     user = db.session.get(User, user.id)
     assert verify_password(user.password_hash, DEFAULT_PASSWORD)

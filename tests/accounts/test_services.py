@@ -81,10 +81,16 @@ def test_create_user_links_a_person(app, register_person):
         ({"roles": ["coach", "emperor"]}, "roles", "Choose roles from the list."),
         ({"language": "fr"}, "language", "Choose a language."),
         ({"password": "short"}, "password", "The password must have at least 8 characters."),
-        ({"password": "password1"}, "password",
-         "This password is too common and easy to guess. Choose another one."),
-        ({"password": "wang.fang"}, "password",
-         "The password must not be the same as your username or name."),
+        (
+            {"password": "password1"},
+            "password",
+            "This password is too common and easy to guess. Choose another one.",
+        ),
+        (
+            {"password": "wang.fang"},
+            "password",
+            "The password must not be the same as your username or name.",
+        ),
         ({"person_id": 999}, "person_id", "There is no person with record number 999."),
     ],
 )
@@ -129,8 +135,7 @@ def edit(user, **overrides):
 def test_update_user_changes_bump_version_and_audit(app, register_person):
     user = create()
     person = register_person()
-    changed = edit(user, display_name="王芳芳", roles=["coach", "participant"],
-                   person_id=person.id)
+    changed = edit(user, display_name="王芳芳", roles=["coach", "participant"], person_id=person.id)
     assert sorted(changed) == ["display_name", "person_id", "roles"]
     assert user.version == 2
     assert user.roles == {Role.COACH, Role.PARTICIPANT}
@@ -176,7 +181,8 @@ def test_sign_in_and_out_do_not_change_the_version(app):
 def test_admin_cannot_drop_own_admin_role(app):
     admin = create(username="boss", roles=["admin"])
     assert refused(edit, user=admin, roles=["coach"], actor=admin) == (
-        "roles", "You cannot remove your own administrator role."
+        "roles",
+        "You cannot remove your own administrator role.",
     )
     assert admin.roles == {Role.ADMIN}
 
@@ -212,7 +218,8 @@ def test_deactivate_ends_sessions_and_reactivate(app):
 def test_admin_cannot_deactivate_self(app):
     boss = create(username="boss", roles=["admin"])
     assert refused(services.set_active, user=boss, active=False, actor=boss) == (
-        None, "You cannot deactivate your own account."
+        None,
+        "You cannot deactivate your own account.",
     )
     assert boss.is_active is True
 
@@ -238,7 +245,8 @@ def test_set_password_ends_sessions_and_audits(app):
 def test_set_password_applies_the_rules(app):
     user = create()
     assert refused(services.set_password, user=user, password="1234567") == (
-        "password", "The password must have at least 8 characters."
+        "password",
+        "The password must have at least 8 characters.",
     )
     assert user.session_version == 1
 
@@ -261,7 +269,8 @@ def test_change_own_password_checks_the_current_one(app):
 def test_authenticate_gives_one_message_for_every_failure(app, username, password):
     create()
     assert refused(services.authenticate, username=username, password=password) == (
-        "username", "The username or password is not right."
+        "username",
+        "The username or password is not right.",
     )
 
 
@@ -278,4 +287,3 @@ def test_set_language(app):
     assert user.language is Language.EN
     with pytest.raises(DomainError):
         services.set_language(user, "xx")
-

@@ -22,7 +22,10 @@ def test_utc_datetime_refuses_naive_values(app):
 def test_utc_datetime_stores_instant_and_returns_aware_utc(app):
     shanghai = timezone(timedelta(hours=8))
     event = AuditEvent(
-        action="test", entity="x", entity_id=1, occurred_at=datetime(2026, 3, 1, 9, 30, tzinfo=shanghai)
+        action="test",
+        entity="x",
+        entity_id=1,
+        occurred_at=datetime(2026, 3, 1, 9, 30, tzinfo=shanghai),
     )
     db.session.add(event)
     db.session.commit()
@@ -36,7 +39,9 @@ def test_enum_column_has_check_constraint(app, make_user):
     user = make_user("coach")
     with pytest.raises(sa.exc.IntegrityError):
         with db.engine.begin() as conn:
-            conn.execute(sa.text("UPDATE users SET language = 'fr' WHERE id = :id"), {"id": user.id})
+            conn.execute(
+                sa.text("UPDATE users SET language = 'fr' WHERE id = :id"), {"id": user.id}
+            )
 
 
 def test_version_rises_and_stale_write_is_refused():

@@ -37,7 +37,9 @@ def test_date_parts_accept_full_width_and_reject_impossible(app):
         form = SampleForm(MultiDict({"born-year": "2008", "born-month": "2", "born-day": "30"}))
         form.validate()
         assert form.born.data is None
-        assert [str(e) for e in form.born.errors] == ["This date does not exist: check the month and day."]
+        assert [str(e) for e in form.born.errors] == [
+            "This date does not exist: check the month and day."
+        ]
         assert form.born.raw_parts == {"year": "2008", "month": "2", "day": "30"}
 
         form = SampleForm(MultiDict({"born-year": "2008", "born-month": "", "born-day": "3"}))

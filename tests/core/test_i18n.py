@@ -25,9 +25,25 @@ def lone_percents(text: str) -> int:
 def source_messages(tmp_path_factory) -> set[str]:
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "app", "app/templates/_macros"],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            "app",
+            "app/templates/_macros",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as fh:
         catalog = read_po(fh)
@@ -43,20 +59,27 @@ def test_catalogue_is_complete(locale, source_messages):
     missing = sorted(source_messages - set(entries))
     assert missing == [], f"{locale}: not in the catalogue (run `make messages`): {missing[:20]}"
     untranslated = sorted(
-        msgid for msgid in source_messages
-        if not (entries[msgid].string if isinstance(entries[msgid].string, str) else all(entries[msgid].string))
+        msgid
+        for msgid in source_messages
+        if not (
+            entries[msgid].string
+            if isinstance(entries[msgid].string, str)
+            else all(entries[msgid].string)
+        )
     )
     assert untranslated == [], f"{locale}: untranslated: {untranslated[:20]}"
     fuzzy = sorted(msgid for msgid in source_messages if entries[msgid].fuzzy)
     assert fuzzy == [], f"{locale}: fuzzy: {fuzzy[:20]}"
     wrong = [
-        msgid for msgid in source_messages
+        msgid
+        for msgid in source_messages
         if isinstance(entries[msgid].string, str)
         and sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(entries[msgid].string))
     ]
     assert wrong == [], f"{locale}: placeholders differ: {wrong[:20]}"
     lone = [
-        msgid for msgid in source_messages
+        msgid
+        for msgid in source_messages
         if isinstance(entries[msgid].string, str)
         and lone_percents(entries[msgid].string) > lone_percents(msgid)
     ]

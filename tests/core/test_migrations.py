@@ -42,7 +42,11 @@ def test_upgrade_head_equals_models_and_downgrade_empties(empty_database_url):
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
                 conn,
-                opts={"compare_type": True, "compare_server_default": True, "render_as_batch": True},
+                opts={
+                    "compare_type": True,
+                    "compare_server_default": True,
+                    "render_as_batch": True,
+                },
             )
             diff = compare_metadata(context, db.metadata)
         assert diff == []

@@ -27,8 +27,14 @@ def test_town_kind_and_text_filters(make_venue):
     jinping = make_venue(name="锦屏学校", town="锦屏街道", kind="school", address="南山路 1 号")
     make_venue(name="锦屏体育馆", town="锦屏街道", kind="sports_venue")
     make_venue(name="溪口学校", town="溪口镇", kind="school")
-    assert names(queries.list_venues(VenueFilters(town_id=jinping.town_id))) == ["锦屏体育馆", "锦屏学校"]
-    assert names(queries.list_venues(VenueFilters(kind=VenueKind.SCHOOL))) == ["锦屏学校", "溪口学校"]
+    assert names(queries.list_venues(VenueFilters(town_id=jinping.town_id))) == [
+        "锦屏体育馆",
+        "锦屏学校",
+    ]
+    assert names(queries.list_venues(VenueFilters(kind=VenueKind.SCHOOL))) == [
+        "锦屏学校",
+        "溪口学校",
+    ]
     assert names(queries.list_venues(VenueFilters(text="南山路"))) == ["锦屏学校"]
     assert names(queries.list_venues(VenueFilters(text="体育"))) == ["锦屏体育馆"]
 
@@ -49,7 +55,10 @@ def test_archived_venues_only_when_asked(make_venue):
     services.archive_venue(archived)
     db.session.commit()
     assert names(queries.list_venues(VenueFilters())) == ["新礼堂"]
-    assert sorted(names(queries.list_venues(VenueFilters(include_archived=True)))) == ["新礼堂", "旧礼堂"]
+    assert sorted(names(queries.list_venues(VenueFilters(include_archived=True)))) == [
+        "新礼堂",
+        "旧礼堂",
+    ]
 
 
 def test_order_is_town_order_then_name_and_pages_split(make_venue):

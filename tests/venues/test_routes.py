@@ -45,9 +45,16 @@ def main_text(response):
 
 
 def test_index_lists_venues_with_features_in_words(client, make_venue, count_queries):
-    make_venue(name="溪口镇文化礼堂", town="溪口镇", kind="cultural_auditorium",
-               features=["hearing_loop", "step_free_entrance"], capacity=300)
-    make_venue(name="大堰镇万竹村文化礼堂", town="大堰镇", kind="cultural_auditorium", capacity=None)
+    make_venue(
+        name="溪口镇文化礼堂",
+        town="溪口镇",
+        kind="cultural_auditorium",
+        features=["hearing_loop", "step_free_entrance"],
+        capacity=300,
+    )
+    make_venue(
+        name="大堰镇万竹村文化礼堂", town="大堰镇", kind="cultural_auditorium", capacity=None
+    )
     db.session.remove()
     with count_queries() as q:
         response = client.get("/venues/", headers=EN)
@@ -56,7 +63,7 @@ def test_index_lists_venues_with_features_in_words(client, make_venue, count_que
     assert q.count == 4
     main = main_text(response)
     assert "<h1>Venues and accessibility</h1>" in main
-    assert "<h2 id=\"results-heading\">Venues found: 2</h2>" in main
+    assert '<h2 id="results-heading">Venues found: 2</h2>' in main
     assert '<a href="/venues/' in main
     assert re.search(
         r'<li data-feature="step_free_entrance">Step-free entrance</li>\s*'
@@ -91,8 +98,14 @@ def test_index_filters_by_features_and_keeps_them_ticked(client, make_venue):
     assert response.status_code == 200
     assert "全都有" in main
     assert "只有入口" not in main
-    assert '<input checked id="feature-0" name="feature" type="checkbox" value="step_free_entrance">' in main
-    assert '<input checked id="feature-1" name="feature" type="checkbox" value="accessible_toilet">' in main
+    assert (
+        '<input checked id="feature-0" name="feature" type="checkbox" value="step_free_entrance">'
+        in main
+    )
+    assert (
+        '<input checked id="feature-1" name="feature" type="checkbox" value="accessible_toilet">'
+        in main
+    )
 
 
 def test_index_ignores_unknown_filter_values(client, make_venue):
@@ -117,9 +130,15 @@ def test_index_pagination_keeps_filters(app, client, make_venue, monkeypatch):
 
 def test_detail_shows_features_capacity_address_and_coordinates(client, make_venue, count_queries):
     venue = make_venue(
-        name="区特殊教育学校", town="方桥街道", kind="school", address="方桥路 100 号",
-        capacity=500, latitude="29.7368", longitude="121.5082",
-        features=["sign_language", "lift"], notes="手语翻译请提前预约",
+        name="区特殊教育学校",
+        town="方桥街道",
+        kind="school",
+        address="方桥路 100 号",
+        capacity=500,
+        latitude="29.7368",
+        longitude="121.5082",
+        features=["sign_language", "lift"],
+        notes="手语翻译请提前预约",
     )
     venue_id = venue.id
     db.session.remove()
@@ -229,8 +248,12 @@ def test_admin_creates_venue(client, login_as, count_queries):
     assert response.status_code == 200
     assert q.count == 3  # the user, their roles, the towns
     main = main_text(response)
-    assert '<legend>Accessibility features <span class="optional">(optional)</span></legend>' in main
-    assert '<input id="features-0" name="features" type="checkbox" value="step_free_entrance">' in main
+    assert (
+        '<legend>Accessibility features <span class="optional">(optional)</span></legend>' in main
+    )
+    assert (
+        '<input id="features-0" name="features" type="checkbox" value="step_free_entrance">' in main
+    )
     response = client.post("/venues/new", data=form_data(capacity="１２０"), headers=EN)
     assert response.status_code == 303
     venue = db.session.scalar(sa.select(Venue))
@@ -265,7 +288,10 @@ def test_invalid_input_is_422_with_summary_and_input_kept(client, login_as):
     assert 'value="很多"' in main
     assert 'value="29.7"' in main
     assert "保留我" in main
-    assert '<input checked id="features-0" name="features" type="checkbox" value="step_free_entrance">' in main
+    assert (
+        '<input checked id="features-0" name="features" type="checkbox" value="step_free_entrance">'
+        in main
+    )
     assert '<option selected value="community_centre">' in main
     assert 'aria-invalid="true"' in main
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Venue)) == 0
@@ -278,7 +304,11 @@ def test_invalid_input_is_422_with_summary_and_input_kept(client, login_as):
         ({"kind": "stadium"}, "kind", "Choose the kind of venue."),
         ({"town_id": "99999"}, "town_id", "Choose the town or sub-district."),
         ({"capacity": "-3"}, "capacity", "Enter a capacity between 0 and 1000000 people."),
-        ({"latitude": "north"}, "latitude", "Enter the latitude in decimal degrees, for example 29.6583."),
+        (
+            {"latitude": "north"},
+            "latitude",
+            "Enter the latitude in decimal degrees, for example 29.6583.",
+        ),
         ({"longitude": "200"}, "longitude", "Longitude must be between -180 and 180."),
         ({"features": ["lift", "helipad"]}, "features-0", "Choose features from the list."),
     ],
@@ -295,7 +325,10 @@ def test_duplicate_name_in_town_is_422(client, login_as, make_venue):
     login_as("admin")
     response = client.post("/venues/new", data=form_data(), headers=EN)
     assert response.status_code == 422
-    assert '<a href="#name">A venue with this name is already registered in this town.</a>' in main_text(response)
+    assert (
+        '<a href="#name">A venue with this name is already registered in this town.</a>'
+        in main_text(response)
+    )
 
 
 # Edit ----------------------------------------------------------------------------------
@@ -339,23 +372,36 @@ def test_stale_edit_is_409_with_both_values_and_input_kept(client, login_as, mak
     login_as("admin")
     # Someone else saves first.
     services.update_venue(
-        venue, version=1, name="别人的名字", kind=venue.kind, town_id=venue.town_id,
-        address=venue.address, capacity=100, features=["lift"],
+        venue,
+        version=1,
+        name="别人的名字",
+        kind=venue.kind,
+        town_id=venue.town_id,
+        address=venue.address,
+        capacity=100,
+        features=["lift"],
     )
     db.session.commit()
     response = client.post(
         f"/venues/{venue.id}/edit",
-        data=form_data(name="我的名字", capacity="100", version="1", features=["lift"],
-                       address=venue.address, town_id=str(venue.town_id), kind="sports_venue",
-                       latitude="", longitude="", notes=""),
+        data=form_data(
+            name="我的名字",
+            capacity="100",
+            version="1",
+            features=["lift"],
+            address=venue.address,
+            town_id=str(venue.town_id),
+            kind="sports_venue",
+            latitude="",
+            longitude="",
+            notes="",
+        ),
         headers=EN,
     )
     assert response.status_code == 409
     main = main_text(response)
     assert "Someone else saved this venue after you opened it." in main
-    rows = re.findall(
-        r'<th scope="row">([^<]+)</th>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>', main
-    )
+    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>', main)
     assert rows == [("Name of the venue", "我的名字", "别人的名字")]
     assert 'value="我的名字"' in main
     assert '<input id="version" name="version" type="hidden" value="2">' in main

@@ -81,7 +81,17 @@ def test_create_stores_values_features_and_audit_row(app):
     [row] = audit_rows(venue.id)
     assert row.action == "create"
     assert row.field_list == sorted(
-        ["address", "capacity", "features", "kind", "latitude", "longitude", "name", "notes", "town_id"]
+        [
+            "address",
+            "capacity",
+            "features",
+            "kind",
+            "latitude",
+            "longitude",
+            "name",
+            "notes",
+            "town_id",
+        ]
     )
 
 
@@ -105,8 +115,16 @@ def test_same_name_refused_in_same_town_but_allowed_in_another(make_venue, engli
         ({"capacity": -1}, "capacity", "Capacity cannot be negative."),
         ({"latitude": "29.6"}, "longitude", "Enter both latitude and longitude, or neither."),
         ({"longitude": "121.4"}, "latitude", "Enter both latitude and longitude, or neither."),
-        ({"latitude": "91", "longitude": "121"}, "latitude", "Latitude must be between -90 and 90."),
-        ({"latitude": "29", "longitude": "-181"}, "longitude", "Longitude must be between -180 and 180."),
+        (
+            {"latitude": "91", "longitude": "121"},
+            "latitude",
+            "Latitude must be between -90 and 90.",
+        ),
+        (
+            {"latitude": "29", "longitude": "-181"},
+            "longitude",
+            "Longitude must be between -180 and 180.",
+        ),
         ({"features": ["lift", "helipad"]}, "features", "Choose features from the list."),
     ],
 )
@@ -173,7 +191,10 @@ def test_save_racing_another_process_is_a_conflict(make_venue):
     ``WHERE version = 1`` matches nothing and the service reports a conflict."""
     venue = make_venue(name="场馆甲")
     with db.engine.begin() as conn:
-        conn.execute(sa.text("UPDATE venues SET name = '别人改的', version = 2 WHERE id = :id"), {"id": venue.id})
+        conn.execute(
+            sa.text("UPDATE venues SET name = '别人改的', version = 2 WHERE id = :id"),
+            {"id": venue.id},
+        )
     with pytest.raises(EditConflict) as error:
         services.update_venue(venue, version=1, **edit_values(venue, name="我改的"))
     assert error.value.current is None
