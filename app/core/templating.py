@@ -16,7 +16,7 @@ NAV = (
     ("core.home", _l("Home"), None),
     ("people.index", _l("People"), ("admin",)),
     ("venues.index", _l("Venues"), None),
-    ("athletes.index", _l("Athletes"), ("coach",)),
+    ("athletes.index", _l("Athletes"), ("coach", "home_staff")),
     ("accounts.users", _l("Accounts"), ("admin",)),
 )
 
