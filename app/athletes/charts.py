@@ -50,17 +50,26 @@ def summary_text(series) -> str:
     unit = str(measure.unit.label)
     (first_on, first), (last_on, last) = series.points[0], series.points[-1]
     if len(series.points) == 1:
-        return _("%(measure)s: one assessment, %(value)s %(unit)s on %(date)s.",
-                 measure=measure.display_name, value=format_value(first, decimals), unit=unit,
-                 date=fmt_date(first_on))
+        return _(
+            "%(measure)s: one assessment, %(value)s %(unit)s on %(date)s.",
+            measure=measure.display_name,
+            value=format_value(first, decimals),
+            unit=unit,
+            date=fmt_date(first_on),
+        )
     values = [value for _on, value in series.points]
     best = min(values) if measure.lower_is_better else max(values)
     return _(
         "%(measure)s: %(count)d assessments, from %(first)s %(unit)s on %(first_on)s to "
         "%(last)s %(unit)s on %(last_on)s; best %(best)s %(unit)s.",
-        measure=measure.display_name, count=len(values), first=format_value(first, decimals),
-        first_on=fmt_date(first_on), last=format_value(last, decimals),
-        last_on=fmt_date(last_on), best=format_value(best, decimals), unit=unit,
+        measure=measure.display_name,
+        count=len(values),
+        first=format_value(first, decimals),
+        first_on=fmt_date(first_on),
+        last=format_value(last, decimals),
+        last_on=fmt_date(last_on),
+        best=format_value(best, decimals),
+        unit=unit,
     )
 
 
@@ -84,16 +93,21 @@ def line_chart(series) -> Chart:
         return TOP + plot_h * float((high - value) / (high - low))
 
     chart = Chart(
-        title=_("%(measure)s over time (%(unit)s)", measure=measure.display_name,
-                unit=measure.unit.label),
+        title=_(
+            "%(measure)s over time (%(unit)s)",
+            measure=measure.display_name,
+            unit=measure.unit.label,
+        ),
         summary=summary_text(series),
     )
     chart.points = [
         (x_of(on), y_of(value), f"{fmt_date(on)}: {format_value(value, decimals)}")
         for on, value in series.points
     ]
-    chart.y_labels = [(y_of(high), format_value(high, decimals)),
-                      (y_of(low), format_value(low, decimals))]
+    chart.y_labels = [
+        (y_of(high), format_value(high, decimals)),
+        (y_of(low), format_value(low, decimals)),
+    ]
     chart.x_labels = [(LEFT, str(first_day.year), "start")]
     if last_day.year != first_day.year:
         chart.x_labels.append((WIDTH - RIGHT, str(last_day.year), "end"))

@@ -19,8 +19,17 @@ from app.people.models import Person, local_today
 # (main sport, final stage, squad level, how found, years since found, child?, coached by
 #  the demo coach?, class code or "", note)
 PLAN = (
-    ("archery", Stage.RETIRED, "national", "competition", 14, False, True, "W1",
-     "残奥会射箭冠军，退役后担任青少年队助理教练。"),
+    (
+        "archery",
+        Stage.RETIRED,
+        "national",
+        "competition",
+        14,
+        False,
+        True,
+        "W1",
+        "残奥会射箭冠军，退役后担任青少年队助理教练。",
+    ),
     ("archery", Stage.SQUAD, "national", "sunshine_home", 8, False, True, "W1", ""),
     ("archery", Stage.SQUAD, "provincial", "special_school", 6, False, True, "Open", ""),
     ("archery", Stage.SQUAD, "provincial", "community_survey", 5, False, True, "Open", ""),
@@ -39,13 +48,22 @@ PLAN = (
     ("boccia", Stage.SCREENED, "none", "community_survey", 1, False, False, "", ""),
     ("athletics", Stage.SCREENED, "none", "special_school", 1, True, True, "", ""),
     ("archery", Stage.IDENTIFIED, "none", "sunshine_home", 0, False, True, "", "阳光家园推荐。"),
-    ("archery", Stage.IDENTIFIED, "none", "special_school", 0, True, True, "", "特教学校体育课发现。"),
+    (
+        "archery",
+        Stage.IDENTIFIED,
+        "none",
+        "special_school",
+        0,
+        True,
+        True,
+        "",
+        "特教学校体育课发现。",
+    ),
     ("archery", Stage.IDENTIFIED, "none", "sunshine_home", 0, False, False, "", ""),
     ("goalball", Stage.IDENTIFIED, "none", "special_school", 0, True, True, "", ""),
     ("boccia", Stage.IDENTIFIED, "none", "sunshine_home", 0, False, False, "", ""),
     ("powerlifting", Stage.IDENTIFIED, "none", "community_survey", 0, False, True, "", ""),
-    ("archery", Stage.RETIRED, "provincial", "competition", 10, False, True, "Open",
-     "伤病退役。"),
+    ("archery", Stage.RETIRED, "provincial", "competition", 10, False, True, "Open", "伤病退役。"),
 )
 
 # Measures of the archery template and how they improve: (start, yearly gain).
@@ -97,16 +115,21 @@ def load_athletes(session, people: list[Person], users: dict) -> list[AthletePro
             actor = coaches[0] if coaches else admin
         extra = [sports["athletics"].id] if sport_code == "archery" and rng.random() < 0.2 else []
         athlete = services.create_athlete(
-            person_id=person.id, primary_sport_id=sports[sport_code].id, sport_ids=extra,
-            coach_ids=[c.id for c in coaches], squad_level=squad, discovery_source=source,
-            discovered_on=found_on, notes=note, actor=actor,
+            person_id=person.id,
+            primary_sport_id=sports[sport_code].id,
+            sport_ids=extra,
+            coach_ids=[c.id for c in coaches],
+            squad_level=squad,
+            discovery_source=source,
+            discovered_on=found_on,
+            notes=note,
+            actor=actor,
         )
         _walk_to(athlete, stage, found_on, today, actor=actor)
         if class_code:
             _classify(athlete, sports[sport_code], class_code, found_on, today, rng)
         if stage is not Stage.IDENTIFIED:
-            _assess(athlete, sports[sport_code], found_on, today, rng,
-                    assessor=actor)
+            _assess(athlete, sports[sport_code], found_on, today, rng, assessor=actor)
         created.append(athlete)
     _review_due_next_month(created, today)
     session.flush()
@@ -130,15 +153,18 @@ def _walk_to(athlete, stage: Stage, found_on: date, today: date, *, actor) -> No
             Stage.SQUAD: "入选代表队",
             Stage.RETIRED: "退役",
         }
-        services.change_stage(athlete, to_stage=target, changed_on=on,
-                              reason=reasons[target], actor=actor)
+        services.change_stage(
+            athlete, to_stage=target, changed_on=on, reason=reasons[target], actor=actor
+        )
 
 
 def _classify(athlete, sport, class_code, found_on, today, rng) -> None:
     classified_on = min(found_on + timedelta(days=200), today - timedelta(days=30))
     review = rng.random() < 0.3
     services.save_classification(
-        athlete, sport_id=sport.id, class_code=class_code,
+        athlete,
+        sport_id=sport.id,
+        class_code=class_code,
         status="review" if review else "confirmed",
         classified_on=classified_on,
         review_on=today + timedelta(days=rng.randint(200, 700)) if review else None,
@@ -151,9 +177,14 @@ def _review_due_next_month(athletes, today) -> None:
         if athlete.stage is Stage.SQUAD and athlete.classifications:
             c = athlete.classifications[0]
             services.save_classification(
-                athlete, classification=c, version=c.version, sport_id=c.sport_id,
-                class_code=c.class_code, status="review_by_date",
-                classified_on=c.classified_on, review_on=today + timedelta(days=35),
+                athlete,
+                classification=c,
+                version=c.version,
+                sport_id=c.sport_id,
+                class_code=c.class_code,
+                status="review_by_date",
+                classified_on=c.classified_on,
+                review_on=today + timedelta(days=35),
                 notes="需在复核日期前参加分级复核。",
             )
             return
@@ -179,9 +210,14 @@ def _assess(athlete, sport, found_on, today, rng, *, assessor) -> None:
             value = min(max(value, measure.min_value), measure.max_value)
             values[measure.id] = f"{value:.{measure.unit.decimals}f}"
         services.record_assessment(
-            athlete, sport_id=sport.id, assessed_on=on, rating=min(5, 2 + n // 2),
-            recommendation="advance" if n % 3 != 2 else "hold", values=values,
-            notes="", assessor=assessor,
+            athlete,
+            sport_id=sport.id,
+            assessed_on=on,
+            rating=min(5, 2 + n // 2),
+            recommendation="advance" if n % 3 != 2 else "hold",
+            values=values,
+            notes="",
+            assessor=assessor,
         )
         on += timedelta(days=182)
         n += 1

@@ -79,9 +79,13 @@ class AthleteFilterForm(BaseForm):
 
     def __init__(self, *args, sports=(), coaches=(), towns=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.sport.choices = [("", _l("All sports"))] + [(str(s.id), s.display_name) for s in sports]
+        self.sport.choices = [("", _l("All sports"))] + [
+            (str(s.id), s.display_name) for s in sports
+        ]
         self.stage.choices = enum_choices(Stage, _l("All stages"))
-        self.coach.choices = [("", _l("All coaches"))] + [(str(c.id), c.display_name) for c in coaches]
+        self.coach.choices = [("", _l("All coaches"))] + [
+            (str(c.id), c.display_name) for c in coaches
+        ]
         self.town.choices = [("", _l("All towns"))] + list(towns)
         self.category.choices = enum_choices(DisabilityCategory, _l("All categories"))
         self.squad.choices = enum_choices(SquadLevel, _l("All squad levels"))
@@ -179,7 +183,8 @@ class AthleteForm(BaseForm):
 
 class StageForm(BaseForm):
     to_stage = RadioField(
-        _l("New stage"), validate_choice=False,
+        _l("New stage"),
+        validate_choice=False,
         validators=[InputRequired(_l("Choose the new stage."))],
     )
     changed_on = DatePartsField(
@@ -296,17 +301,23 @@ class SportForm(BaseForm):
 
     name = StringField(
         _l("Name in Chinese"),
-        validators=[InputRequired(_l("Enter the sport's Chinese name.")),
-                    Length(max=60, message=_l("The name must have at most %(max)d characters."))],
+        validators=[
+            InputRequired(_l("Enter the sport's Chinese name.")),
+            Length(max=60, message=_l("The name must have at most %(max)d characters.")),
+        ],
     )
     name_en = StringField(
         _l("Name in English"),
-        validators=[InputRequired(_l("Enter the sport's English name.")),
-                    Length(max=80, message=_l("The name must have at most %(max)d characters."))],
+        validators=[
+            InputRequired(_l("Enter the sport's English name.")),
+            Length(max=80, message=_l("The name must have at most %(max)d characters.")),
+        ],
     )
     class_hint = StringField(
         _l("Sport classes"),
-        validators=[Length(max=120, message=_l("The classes must have at most %(max)d characters."))],
+        validators=[
+            Length(max=120, message=_l("The classes must have at most %(max)d characters."))
+        ],
     )
 
 
@@ -341,13 +352,17 @@ class MeasureForm(BaseForm):
     sport_id = SelectField(_l("Template"), validate_choice=False)
     name = StringField(
         _l("Name in Chinese"),
-        validators=[InputRequired(_l("Enter the measurement's Chinese name.")),
-                    Length(max=60, message=_l("The name must have at most %(max)d characters."))],
+        validators=[
+            InputRequired(_l("Enter the measurement's Chinese name.")),
+            Length(max=60, message=_l("The name must have at most %(max)d characters.")),
+        ],
     )
     name_en = StringField(
         _l("Name in English"),
-        validators=[InputRequired(_l("Enter the measurement's English name.")),
-                    Length(max=80, message=_l("The name must have at most %(max)d characters."))],
+        validators=[
+            InputRequired(_l("Enter the measurement's English name.")),
+            Length(max=80, message=_l("The name must have at most %(max)d characters.")),
+        ],
     )
     unit = SelectField(
         _l("Unit"), validate_choice=False, validators=[InputRequired(_l("Choose the unit."))]

@@ -80,19 +80,24 @@ def read_table(data: bytes) -> list[list[str]]:
     spreadsheet, or empty."""
     if len(data) > MAX_BYTES:
         raise DomainError(
-            _l("The file is larger than %(size)d KB. Split it into smaller files.",
-               size=MAX_BYTES // 1024), field="file")
+            _l(
+                "The file is larger than %(size)d KB. Split it into smaller files.",
+                size=MAX_BYTES // 1024,
+            ),
+            field="file",
+        )
     if data[:4] == b"PK\x03\x04":
         rows = _read_xlsx(data)
     else:
         rows = _read_csv(data)
     rows = [row for row in rows if any(cell for cell in row)]
     if len(rows) < 2:
-        raise DomainError(_l("The file has no rows of results under the headings."),
-                          field="file")
+        raise DomainError(_l("The file has no rows of results under the headings."), field="file")
     if len(rows) > MAX_ROWS + 1:
-        raise DomainError(_l("The file has more than %(max)d rows. Split it into smaller files.",
-                             max=MAX_ROWS), field="file")
+        raise DomainError(
+            _l("The file has more than %(max)d rows. Split it into smaller files.", max=MAX_ROWS),
+            field="file",
+        )
     return rows
 
 
@@ -165,13 +170,18 @@ def _columns(header: list[str], measures: list[AssessmentMeasure]):
             unknown.append(heading)
     if unknown:
         raise DomainError(
-            _l("Unknown columns: %(columns)s. Use the column headings listed on this page.",
-               columns=", ".join(unknown)), field="file")
+            _l(
+                "Unknown columns: %(columns)s. Use the column headings listed on this page.",
+                columns=", ".join(unknown),
+            ),
+            field="file",
+        )
     present = {name for kind, name in columns.values() if kind == "field"}
     missing = [name for name in REQUIRED if name not in present]
     if missing:
         raise DomainError(
-            _l("Columns missing: %(columns)s.", columns=", ".join(missing)), field="file")
+            _l("Columns missing: %(columns)s.", columns=", ".join(missing)), field="file"
+        )
     return columns
 
 
@@ -189,9 +199,7 @@ def check_rows(data: bytes, user) -> list[Row]:
     """Read the file and check every row; nothing is written. Raises DomainError when the
     file as a whole cannot be read."""
     table = read_table(data)
-    measures = list(
-        db.session.scalars(sa.select(AssessmentMeasure).order_by(AssessmentMeasure.id))
-    )
+    measures = list(db.session.scalars(sa.select(AssessmentMeasure).order_by(AssessmentMeasure.id)))
     columns = _columns(table[0], measures)
     sports = list(db.session.scalars(db.select(Sport)))
     sport_by_name = {}
@@ -202,12 +210,15 @@ def check_rows(data: bytes, user) -> list[Row]:
     ids = {
         int(row[athlete_column])
         for row in table[1:]
-        if athlete_column < len(row) and row[athlete_column].isdigit()
+        if athlete_column < len(row)
+        and row[athlete_column].isdigit()
         and len(row[athlete_column]) < 10
     }
     athletes = {
-        a.id: a for a in db.session.scalars(
-            sa.select(AthleteProfile).where(AthleteProfile.id.in_(ids))
+        a.id: a
+        for a in db.session.scalars(
+            sa.select(AthleteProfile)
+            .where(AthleteProfile.id.in_(ids))
             .options(joinedload(AthleteProfile.person), selectinload(AthleteProfile.coaches))
         )
     }
@@ -230,8 +241,12 @@ def _check_row(row: Row, columns, athletes, sport_by_name, templates, today, use
     text = cells.get("athlete", "")
     athlete = athletes.get(int(text)) if text.isdigit() and len(text) < 10 else None
     if athlete is None or not rules.can_edit(user, athlete):
-        row.errors.append(_l("No athlete number %(number)s among the athletes you can record "
-                             "screenings for.", number=text or "–"))
+        row.errors.append(
+            _l(
+                "No athlete number %(number)s among the athletes you can record screenings for.",
+                number=text or "–",
+            )
+        )
     row.athlete = athlete if not row.errors else None
     row.assessed_on = _date(cells.get("date", ""))
     if row.assessed_on is None:
@@ -247,7 +262,8 @@ def _check_row(row: Row, columns, athletes, sport_by_name, templates, today, use
         row.errors.append(_l("Choose a rating from 1 to 5."))
     word = _key(cells.get("recommendation", ""))
     row.recommendation = next(
-        (r for r, words in RECOMMENDATION_WORDS.items() if word in words), None)
+        (r for r, words in RECOMMENDATION_WORDS.items() if word in words), None
+    )
     if row.recommendation is None:
         row.errors.append(_l("Write the recommendation as advance, hold or not suitable."))
     if row.sport is not None and row.sport.id not in templates:
@@ -261,8 +277,13 @@ def _check_row(row: Row, columns, athletes, sport_by_name, templates, today, use
             continue
         measured = True
         if row.sport is not None and measure.id not in templates[row.sport.id]:
-            row.errors.append(_l("%(measure)s is not measured in %(sport)s.",
-                                 measure=measure.display_name, sport=row.sport.display_name))
+            row.errors.append(
+                _l(
+                    "%(measure)s is not measured in %(sport)s.",
+                    measure=measure.display_name,
+                    sport=row.sport.display_name,
+                )
+            )
             continue
         try:
             value = rules.parse_measure_value(measure, text)
@@ -280,17 +301,26 @@ def save_rows(rows: list[Row], *, all_or_nothing: bool, user) -> int:
     bad = [row for row in rows if not row.ok]
     if all_or_nothing and bad:
         raise DomainError(
-            _l("%(count)d rows have errors, so nothing was saved. Correct them, or choose to "
-               "save only the rows without errors.", count=len(bad)), field="mode")
+            _l(
+                "%(count)d rows have errors, so nothing was saved. Correct them, or choose to "
+                "save only the rows without errors.",
+                count=len(bad),
+            ),
+            field="mode",
+        )
     saved = 0
     for row in rows:
         if not row.ok:
             continue
         services.record_assessment(
-            row.athlete, sport_id=row.sport.id, assessed_on=row.assessed_on,
-            rating=row.rating, recommendation=row.recommendation,
+            row.athlete,
+            sport_id=row.sport.id,
+            assessed_on=row.assessed_on,
+            rating=row.rating,
+            recommendation=row.recommendation,
             values={m.id: str(v) for m, v in row.values.items()},
-            notes=row.cells.get("notes", ""), assessor=user,
+            notes=row.cells.get("notes", ""),
+            assessor=user,
         )
         saved += 1
     return saved

@@ -265,9 +265,7 @@ def my_athletes(user) -> list[AthleteProfile]:
             sa.select(AthleteProfile)
             .join(AthleteProfile.person)
             .where(mine(user))
-            .options(
-                joinedload(AthleteProfile.person), joinedload(AthleteProfile.primary_sport)
-            )
+            .options(joinedload(AthleteProfile.person), joinedload(AthleteProfile.primary_sport))
             .order_by(Person.name_pinyin, Person.name, AthleteProfile.id)
         )
     )
@@ -333,8 +331,9 @@ def not_assessed_since(user, today: date) -> list[tuple[AthleteProfile, date | N
             sa.or_(last.c.last_on.is_(None), last.c.last_on < cutoff),
         )
         .options(joinedload(AthleteProfile.person))
-        .order_by(last.c.last_on.is_not(None), last.c.last_on, Person.name_pinyin,
-                  AthleteProfile.id)
+        .order_by(
+            last.c.last_on.is_not(None), last.c.last_on, Person.name_pinyin, AthleteProfile.id
+        )
     ).all()
     return [(athlete, last_on) for athlete, last_on in rows]
 
@@ -345,7 +344,8 @@ def templates(all_sports: list[Sport]) -> list[tuple[Sport | None, list[Assessme
     measures = list(
         db.session.scalars(
             sa.select(AssessmentMeasure).order_by(
-                AssessmentMeasure.is_active.desc(), AssessmentMeasure.sort_order,
+                AssessmentMeasure.is_active.desc(),
+                AssessmentMeasure.sort_order,
                 AssessmentMeasure.id,
             )
         )

@@ -60,8 +60,13 @@ def ensure_measures(session) -> list[AssessmentMeasure]:
             continue
         session.add(
             AssessmentMeasure(
-                sport_id=sport_id, name=name, name_en=name_en, unit=unit,
-                min_value=Decimal(low), max_value=Decimal(high), lower_is_better=lower,
+                sport_id=sport_id,
+                name=name,
+                name_en=name_en,
+                unit=unit,
+                min_value=Decimal(low),
+                max_value=Decimal(high),
+                lower_is_better=lower,
                 sort_order=order,
             )
         )

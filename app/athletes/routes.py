@@ -112,13 +112,12 @@ def _pipeline_rows(filters):
     """[(sport, [count per stage])] for the sports with athletes, and the stages."""
     counts = queries.pipeline_counts(filters, current_user)
     sports = [
-        s for s in queries.sports(include_inactive=True)
+        s
+        for s in queries.sports(include_inactive=True)
         if any((s.id, stage) in counts for stage in Stage)
     ]
     stages = list(Stage)
-    rows = [
-        (sport, [counts.get((sport.id, stage), 0) for stage in stages]) for sport in sports
-    ]
+    rows = [(sport, [counts.get((sport.id, stage), 0) for stage in stages]) for sport in sports]
     return rows, stages
 
 
@@ -164,8 +163,13 @@ def export(fmt: str):
             )
         )
     )
-    audit.record("export", "athlete", None, ["name", "name_pinyin", "town_id"],
-                 details={"format": fmt, "rows": len(athletes), "filters": filters.args()})
+    audit.record(
+        "export",
+        "athlete",
+        None,
+        ["name", "name_pinyin", "town_id"],
+        details={"format": fmt, "rows": len(athletes), "filters": filters.args()},
+    )
     db.session.commit()
     return _download(spreadsheets.athlete_rows(athletes), fmt, "athletes", _("Athletes"))
 
@@ -175,8 +179,9 @@ def export(fmt: str):
 def pipeline_export(fmt: str):
     filters = _filter_form().filters()
     rows, stages = _pipeline_rows(filters)
-    return _download(spreadsheets.pipeline_rows(rows, stages), fmt, "pipeline",
-                     _("Reserve pipeline"))
+    return _download(
+        spreadsheets.pipeline_rows(rows, stages), fmt, "pipeline", _("Reserve pipeline")
+    )
 
 
 @bp.route("/dashboard")
@@ -204,9 +209,7 @@ def mine():
     athlete_id = None
     if current_user.person_id is not None:
         athlete_id = db.session.scalar(
-            db.select(AthleteProfile.id).where(
-                AthleteProfile.person_id == current_user.person_id
-            )
+            db.select(AthleteProfile.id).where(AthleteProfile.person_id == current_user.person_id)
         )
     if athlete_id is None:
         abort(404)
@@ -236,8 +239,13 @@ def detail(athlete_id: int):
     )
     # The page shows the disability category (sensitive): the view is audit-logged.
     if person.disability_category is not None:
-        audit.record("view_sensitive", "person", person.id, ["disability_category"],
-                     details={"athlete_id": athlete.id})
+        audit.record(
+            "view_sensitive",
+            "person",
+            person.id,
+            ["disability_category"],
+            details={"athlete_id": athlete.id},
+        )
         db.session.commit()
     return page
 
@@ -264,8 +272,7 @@ def create():
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(_("%(name)s has been added as an athlete.", name=athlete.person.name),
-                  "success")
+            flash(_("%(name)s has been added as an athlete.", name=athlete.person.name), "success")
             return redirect(url_for("athletes.detail", athlete_id=athlete.id), code=303)
     return _render("athletes/form.html", form, athlete=None)
 
@@ -282,15 +289,21 @@ def edit(athlete_id: int):
     form = AthleteForm(**options)
     if form.validate_on_submit():
         try:
-            services.update_athlete(athlete, version=form.version.data, actor=current_user,
-                                    **form.service_values())
+            services.update_athlete(
+                athlete, version=form.version.data, actor=current_user, **form.service_values()
+            )
         except EditConflict:
             db.session.rollback()
             current = _load(athlete_id)
             form.version.data = current.version
             form.add_error(None, _conflict_text())
-            return _render("athletes/form.html", form, status=409, athlete=current,
-                           conflict_rows=_profile_rows(form, current))
+            return _render(
+                "athletes/form.html",
+                form,
+                status=409,
+                athlete=current,
+                conflict_rows=_profile_rows(form, current),
+            )
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
@@ -316,14 +329,17 @@ def _profile_rows(form: AthleteForm, current: AthleteProfile) -> list[tuple[str,
         return fmt_date(value) if value else ""
 
     pairs = {
-        "primary_sport_id": (str(sports.get(form.primary_sport_id.data, "")),
-                             current.primary_sport.display_name),
+        "primary_sport_id": (
+            str(sports.get(form.primary_sport_id.data, "")),
+            current.primary_sport.display_name,
+        ),
         "sport_ids": (words(form.sport_ids.data, sports), words(saved_data["sport_ids"], sports)),
-        "coach_ids": (words(form.coach_ids.data, coaches),
-                      words(saved_data["coach_ids"], coaches)),
+        "coach_ids": (words(form.coach_ids.data, coaches), words(saved_data["coach_ids"], coaches)),
         "squad_level": (str(squad.get(form.squad_level.data, "")), str(current.squad_level.label)),
-        "discovery_source": (str(sources.get(form.discovery_source.data, "")),
-                             str(current.discovery_source.label)),
+        "discovery_source": (
+            str(sources.get(form.discovery_source.data, "")),
+            str(current.discovery_source.label),
+        ),
         "discovered_on": (day(form.discovered_on.data), day(current.discovered_on)),
         "notes": (form.notes.data or "", current.notes),
     }
@@ -357,8 +373,10 @@ def _classification_rows(form: ClassificationForm, current: Classification):
 
 
 def _conflict_text() -> str:
-    return _("Someone else saved this record after you opened it. Check both versions below, "
-             "then save again to keep yours.")
+    return _(
+        "Someone else saved this record after you opened it. Check both versions below, "
+        "then save again to keep yours."
+    )
 
 
 @bp.route("/<int:athlete_id>/stage", methods=["GET", "POST"])
@@ -367,15 +385,21 @@ def _conflict_text() -> str:
 def stage(athlete_id: int):
     athlete = _load(athlete_id, edit=True)
     if request.method == "GET":
-        form = StageForm(current=athlete.stage,
-                         data={"changed_on": local_today(), "version": athlete.version})
+        form = StageForm(
+            current=athlete.stage, data={"changed_on": local_today(), "version": athlete.version}
+        )
         return _render("athletes/stage.html", form, athlete=athlete)
     form = StageForm(current=athlete.stage)
     if form.validate_on_submit():
         try:
-            services.change_stage(athlete, to_stage=form.to_stage.data,
-                                  changed_on=form.changed_on.data, reason=form.reason.data,
-                                  version=form.version.data, actor=current_user)
+            services.change_stage(
+                athlete,
+                to_stage=form.to_stage.data,
+                changed_on=form.changed_on.data,
+                reason=form.reason.data,
+                version=form.version.data,
+                actor=current_user,
+            )
         except EditConflict:
             db.session.rollback()
             current = _load(athlete_id)
@@ -388,15 +412,20 @@ def stage(athlete_id: int):
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(_("%(name)s is now at the stage %(stage)s.", name=athlete.person.name,
-                    stage=athlete.stage.label), "success")
+            flash(
+                _(
+                    "%(name)s is now at the stage %(stage)s.",
+                    name=athlete.person.name,
+                    stage=athlete.stage.label,
+                ),
+                "success",
+            )
             return redirect(url_for("athletes.detail", athlete_id=athlete_id), code=303)
     return _render("athletes/stage.html", form, athlete=athlete)
 
 
 @bp.route("/<int:athlete_id>/classifications/new", methods=["GET", "POST"])
-@bp.route("/<int:athlete_id>/classifications/<int:classification_id>",
-          methods=["GET", "POST"])
+@bp.route("/<int:athlete_id>/classifications/<int:classification_id>", methods=["GET", "POST"])
 @role_required("coach")
 @form_view
 def classification(athlete_id: int, classification_id: int | None = None):
@@ -406,38 +435,65 @@ def classification(athlete_id: int, classification_id: int | None = None):
         existing = db.session.get(Classification, classification_id)
         if existing is None or existing.athlete_id != athlete.id:
             abort(404)
-    sports = [s for s in queries.sports(include_inactive=True)
-              if s.is_active or (existing and s.id == existing.sport_id)]
+    sports = [
+        s
+        for s in queries.sports(include_inactive=True)
+        if s.is_active or (existing and s.id == existing.sport_id)
+    ]
     if request.method == "GET":
-        data = ClassificationForm.data_from(existing) if existing else {
-            "sport_id": str(athlete.primary_sport_id)}
+        data = (
+            ClassificationForm.data_from(existing)
+            if existing
+            else {"sport_id": str(athlete.primary_sport_id)}
+        )
         form = ClassificationForm(data=data, sports=sports)
-        return _render("athletes/classification.html", form, athlete=athlete,
-                       classification=existing, sports=sports)
+        return _render(
+            "athletes/classification.html",
+            form,
+            athlete=athlete,
+            classification=existing,
+            sports=sports,
+        )
     form = ClassificationForm(sports=sports)
     if form.validate_on_submit():
         try:
-            services.save_classification(athlete, classification=existing,
-                                         version=form.version.data, actor=current_user,
-                                         **form.service_values())
+            services.save_classification(
+                athlete,
+                classification=existing,
+                version=form.version.data,
+                actor=current_user,
+                **form.service_values(),
+            )
         except EditConflict:
             db.session.rollback()
             current = db.session.get(Classification, classification_id)
             form.version.data = current.version
             form.add_error(None, _conflict_text())
-            return _render("athletes/classification.html", form, status=409, athlete=athlete,
-                           classification=current, sports=sports,
-                           conflict_rows=_classification_rows(form, current))
+            return _render(
+                "athletes/classification.html",
+                form,
+                status=409,
+                athlete=athlete,
+                classification=current,
+                sports=sports,
+                conflict_rows=_classification_rows(form, current),
+            )
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
             flash(_("The sport class has been saved."), "success")
-            return redirect(url_for("athletes.detail", athlete_id=athlete_id, _anchor="classes"),
-                            code=303)
-    return _render("athletes/classification.html", form, athlete=athlete,
-                   classification=existing, sports=sports)
+            return redirect(
+                url_for("athletes.detail", athlete_id=athlete_id, _anchor="classes"), code=303
+            )
+    return _render(
+        "athletes/classification.html",
+        form,
+        athlete=athlete,
+        classification=existing,
+        sports=sports,
+    )
 
 
 @bp.route("/<int:athlete_id>/assessments/new", methods=["GET", "POST"])
@@ -447,8 +503,9 @@ def assessment(athlete_id: int):
     """Record a screening with the template of the chosen sport (the main sport unless
     ``?sport=`` names another of the athlete's sports)."""
     athlete = _load(athlete_id, edit=True)
-    sport = next((s for s in athlete.sports if str(s.id) == request.args.get("sport")),
-                 athlete.primary_sport)
+    sport = next(
+        (s for s in athlete.sports if str(s.id) == request.args.get("sport")), athlete.primary_sport
+    )
     measures = services.template_measures(sport.id)
     if request.method == "GET":
         form = assessment_form(measures, data={"assessed_on": local_today()})
@@ -466,9 +523,14 @@ def assessment(athlete_id: int):
     if ok:
         try:
             services.record_assessment(
-                athlete, sport_id=sport.id, assessed_on=form.assessed_on.data,
-                rating=form.rating.data, recommendation=form.recommendation.data,
-                values=form.values(), notes=form.notes.data, assessor=current_user,
+                athlete,
+                sport_id=sport.id,
+                assessed_on=form.assessed_on.data,
+                rating=form.rating.data,
+                recommendation=form.recommendation.data,
+                values=form.values(),
+                notes=form.notes.data,
+                assessor=current_user,
             )
         except DomainError as error:
             db.session.rollback()
@@ -476,8 +538,9 @@ def assessment(athlete_id: int):
         else:
             db.session.commit()
             flash(_("The assessment has been saved."), "success")
-            return redirect(url_for("athletes.detail", athlete_id=athlete_id,
-                                    _anchor="assessments"), code=303)
+            return redirect(
+                url_for("athletes.detail", athlete_id=athlete_id, _anchor="assessments"), code=303
+            )
     return _render("athletes/assessment.html", form, athlete=athlete, sport=sport)
 
 
@@ -492,15 +555,18 @@ def sports():
     form = SportForm()
     if form.validate_on_submit():
         try:
-            sport = services.create_sport(name=form.name.data, name_en=form.name_en.data,
-                                          class_hint=form.class_hint.data, actor=current_user)
+            sport = services.create_sport(
+                name=form.name.data,
+                name_en=form.name_en.data,
+                class_hint=form.class_hint.data,
+                actor=current_user,
+            )
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(_("%(sport)s has been added to the sports.", sport=sport.display_name),
-                  "success")
+            flash(_("%(sport)s has been added to the sports.", sport=sport.display_name), "success")
             return redirect(url_for("athletes.sports"), code=303)
     return _render("athletes/sports.html", form, sports=queries.sports(include_inactive=True))
 
@@ -515,18 +581,24 @@ def measures():
     if form.validate_on_submit():
         try:
             measure = services.create_measure(
-                sport_id=form.sport_id.data or None, name=form.name.data,
-                name_en=form.name_en.data, unit=form.unit.data,
-                min_value=form.min_value.number, max_value=form.max_value.number,
-                lower_is_better=form.lower_is_better.data, actor=current_user,
+                sport_id=form.sport_id.data or None,
+                name=form.name.data,
+                name_en=form.name_en.data,
+                unit=form.unit.data,
+                min_value=form.min_value.number,
+                max_value=form.max_value.number,
+                lower_is_better=form.lower_is_better.data,
+                actor=current_user,
             )
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(_("%(measure)s has been added to the template.",
-                    measure=measure.display_name), "success")
+            flash(
+                _("%(measure)s has been added to the template.", measure=measure.display_name),
+                "success",
+            )
             return redirect(url_for("athletes.measures"), code=303)
     return _render("athletes/measures.html", form, templates=queries.templates(all_sports))
 
@@ -539,11 +611,15 @@ def measure_active(measure_id: int):
     services.set_measure_active(measure, active, actor=current_user)
     db.session.commit()
     if active:
-        flash(_("%(measure)s is in the template again.", measure=measure.display_name),
-              "success")
+        flash(_("%(measure)s is in the template again.", measure=measure.display_name), "success")
     else:
-        flash(_("%(measure)s has been taken out of the template. Values already recorded "
-                "are kept.", measure=measure.display_name), "success")
+        flash(
+            _(
+                "%(measure)s has been taken out of the template. Values already recorded are kept.",
+                measure=measure.display_name,
+            ),
+            "success",
+        )
     return redirect(url_for("athletes.measures"), code=303)
 
 
@@ -565,24 +641,31 @@ def import_screenings():
             try:
                 data = base64.b64decode(confirm.payload.data or "", validate=True)
                 rows = imports.check_rows(data, current_user)
-                saved = imports.save_rows(rows, all_or_nothing=confirm.mode.data == "all",
-                                          user=current_user)
+                saved = imports.save_rows(
+                    rows, all_or_nothing=confirm.mode.data == "all", user=current_user
+                )
             except (binascii.Error, ValueError):
                 confirm.add_error(None, _("The preview could not be read. Send the file again."))
                 rows = None
             except DomainError as error:
                 db.session.rollback()
-                confirm.add_error(error.field if error.field == "mode" else None,
-                                  error.message)
+                confirm.add_error(error.field if error.field == "mode" else None, error.message)
             else:
                 db.session.commit()
-                flash(ngettext("%(num)d screening has been saved.",
-                               "%(num)d screenings have been saved.", saved), "success")
+                flash(
+                    ngettext(
+                        "%(num)d screening has been saved.",
+                        "%(num)d screenings have been saved.",
+                        saved,
+                    ),
+                    "success",
+                )
                 return redirect(url_for("athletes.dashboard"), code=303)
         elif confirm.payload.data:
             try:
-                rows = imports.check_rows(base64.b64decode(confirm.payload.data, validate=True),
-                                          current_user)
+                rows = imports.check_rows(
+                    base64.b64decode(confirm.payload.data, validate=True), current_user
+                )
             except (binascii.Error, ValueError, DomainError):
                 rows = None
         form = confirm
@@ -599,6 +682,11 @@ def import_screenings():
     else:
         form = upload
     return _render(
-        "athletes/import.html", form, upload=upload, confirm=confirm, rows=rows,
-        templates=queries.templates(queries.sports()), columns=imports.COLUMNS,
+        "athletes/import.html",
+        form,
+        upload=upload,
+        confirm=confirm,
+        rows=rows,
+        templates=queries.templates(queries.sports()),
+        columns=imports.COLUMNS,
     )

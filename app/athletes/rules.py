@@ -77,8 +77,10 @@ def check_stage_change(current: Stage, target: Stage, *, is_admin: bool, reason:
         )
     if not (reason or "").strip():
         raise DomainError(
-            _l("Give the reason for moving the athlete from %(from)s to %(to)s.",
-               **{"from": current.label, "to": target.label}),
+            _l(
+                "Give the reason for moving the athlete from %(from)s to %(to)s.",
+                **{"from": current.label, "to": target.label},
+            ),
             field="reason",
         )
 
@@ -113,8 +115,10 @@ def clean_class_code(sport_code: str, text: str) -> str:
     if sport_code == "swimming":
         if not SWIMMING_CLASS.match(compact):
             raise DomainError(
-                _l("Enter a swimming class: S, SB or SM and a number from 1 to 14, "
-                   "for example S9 or SB8."),
+                _l(
+                    "Enter a swimming class: S, SB or SM and a number from 1 to 14, "
+                    "for example S9 or SB8."
+                ),
                 field="class_code",
             )
         return compact
@@ -152,23 +156,38 @@ def parse_measure_value(measure, text) -> Decimal | None:
         value = None
     if value is None or not value.is_finite():
         raise DomainError(
-            _l("Enter %(measure)s as a number in %(unit)s, for example %(example)s.",
-               measure=measure.display_name, unit=unit.label, example=high),
+            _l(
+                "Enter %(measure)s as a number in %(unit)s, for example %(example)s.",
+                measure=measure.display_name,
+                unit=unit.label,
+                example=high,
+            ),
         )
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > decimals:
         if decimals == 0:
             raise DomainError(
-                _l("Enter %(measure)s as a whole number of %(unit)s.",
-                   measure=measure.display_name, unit=unit.label)
+                _l(
+                    "Enter %(measure)s as a whole number of %(unit)s.",
+                    measure=measure.display_name,
+                    unit=unit.label,
+                )
             )
         raise DomainError(
-            _l("Enter %(measure)s with at most %(places)d decimal places.",
-               measure=measure.display_name, places=decimals)
+            _l(
+                "Enter %(measure)s with at most %(places)d decimal places.",
+                measure=measure.display_name,
+                places=decimals,
+            )
         )
     if not measure.min_value <= value <= measure.max_value:
         raise DomainError(
-            _l("%(measure)s must be between %(min)s and %(max)s %(unit)s.",
-               measure=measure.display_name, min=low, max=high, unit=unit.label)
+            _l(
+                "%(measure)s must be between %(min)s and %(max)s %(unit)s.",
+                measure=measure.display_name,
+                min=low,
+                max=high,
+                unit=unit.label,
+            )
         )
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

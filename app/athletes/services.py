@@ -37,7 +37,11 @@ from app.extensions import db
 from app.people.models import Person, local_today
 
 PROFILE_FIELDS = (
-    "primary_sport_id", "squad_level", "discovery_source", "discovered_on", "notes",
+    "primary_sport_id",
+    "squad_level",
+    "discovery_source",
+    "discovered_on",
+    "notes",
 )
 
 
@@ -69,9 +73,7 @@ def _coaches(coach_ids) -> list[User]:
         return []
     coaches = list(
         db.session.scalars(
-            sa.select(User)
-            .join(UserRole)
-            .where(User.id.in_(ids), UserRole.role == Role.COACH)
+            sa.select(User).join(UserRole).where(User.id.in_(ids), UserRole.role == Role.COACH)
         ).unique()
     )
     if len(coaches) != len(ids):
@@ -79,8 +81,9 @@ def _coaches(coach_ids) -> list[User]:
     return coaches
 
 
-def _profile_values(*, primary_sport_id, sport_ids, squad_level, discovery_source,
-                    discovered_on, notes) -> dict:
+def _profile_values(
+    *, primary_sport_id, sport_ids, squad_level, discovery_source, discovered_on, notes
+) -> dict:
     primary = _sport(primary_sport_id)
     sports = [primary]
     for sport_id in sport_ids or ():
@@ -94,10 +97,15 @@ def _profile_values(*, primary_sport_id, sport_ids, squad_level, discovery_sourc
     return {
         "primary_sport_id": primary.id,
         "sports": sports,
-        "squad_level": _enum(SquadLevel, squad_level or SquadLevel.NONE,
-                             _l("Choose the squad level."), "squad_level"),
-        "discovery_source": _enum(DiscoverySource, discovery_source,
-                                  _l("Choose how the athlete was found."), "discovery_source"),
+        "squad_level": _enum(
+            SquadLevel, squad_level or SquadLevel.NONE, _l("Choose the squad level."), "squad_level"
+        ),
+        "discovery_source": _enum(
+            DiscoverySource,
+            discovery_source,
+            _l("Choose how the athlete was found."),
+            "discovery_source",
+        ),
         "discovered_on": discovered_on,
         "notes": (notes or "").strip(),
     }
@@ -124,15 +132,20 @@ def create_athlete(
         person = None
     if person is None or person.is_archived:
         raise DomainError(_l("Choose the person from the register."), field="person_id")
-    if db.session.scalar(
-        sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id)
-    ) is not None:
+    if (
+        db.session.scalar(sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id))
+        is not None
+    ):
         raise DomainError(
             _l("%(name)s already has an athlete profile.", name=person.name), field="person_id"
         )
     values = _profile_values(
-        primary_sport_id=primary_sport_id, sport_ids=sport_ids, squad_level=squad_level,
-        discovery_source=discovery_source, discovered_on=discovered_on, notes=notes,
+        primary_sport_id=primary_sport_id,
+        sport_ids=sport_ids,
+        squad_level=squad_level,
+        discovery_source=discovery_source,
+        discovered_on=discovered_on,
+        notes=notes,
     )
     stage = _enum(Stage, stage, _l("Choose the stage."), "stage")
     athlete = AthleteProfile(
@@ -145,14 +158,22 @@ def create_athlete(
     )
     athlete.stage_changes.append(
         StageChange(
-            from_stage=None, to_stage=stage, changed_on=values["discovered_on"],
-            changed_by_id=getattr(actor, "id", None), reason="",
+            from_stage=None,
+            to_stage=stage,
+            changed_on=values["discovered_on"],
+            changed_by_id=getattr(actor, "id", None),
+            reason="",
         )
     )
     db.session.add(athlete)
     db.session.flush()
-    audit.record("create", "athlete", athlete.id,
-                 [*PROFILE_FIELDS, "sports", "coaches", "stage"], actor=actor)
+    audit.record(
+        "create",
+        "athlete",
+        athlete.id,
+        [*PROFILE_FIELDS, "sports", "coaches", "stage"],
+        actor=actor,
+    )
     return athlete
 
 
@@ -173,8 +194,12 @@ def update_athlete(
     if version is None or version != athlete.version:
         raise EditConflict(athlete)
     values = _profile_values(
-        primary_sport_id=primary_sport_id, sport_ids=sport_ids, squad_level=squad_level,
-        discovery_source=discovery_source, discovered_on=discovered_on, notes=notes,
+        primary_sport_id=primary_sport_id,
+        sport_ids=sport_ids,
+        squad_level=squad_level,
+        discovery_source=discovery_source,
+        discovered_on=discovered_on,
+        notes=notes,
     )
     sports = values.pop("sports")
     coaches = _coaches(coach_ids)
@@ -216,8 +241,9 @@ def change_stage(
     if not isinstance(changed_on, date):
         raise DomainError(_l("Enter the date of the change."), field="changed_on")
     if changed_on > local_today():
-        raise DomainError(_l("The date of the change must not be in the future."),
-                          field="changed_on")
+        raise DomainError(
+            _l("The date of the change must not be in the future."), field="changed_on"
+        )
     if changed_on < athlete.stage_since:
         raise DomainError(
             _l("The date of the change cannot be before the current stage began."),
@@ -225,20 +251,31 @@ def change_stage(
         )
     reason = (reason or "").strip()
     rules.check_stage_change(
-        athlete.stage, target, is_admin=bool(actor is not None and actor.is_admin),
+        athlete.stage,
+        target,
+        is_admin=bool(actor is not None and actor.is_admin),
         reason=reason,
     )
     change = StageChange(
-        from_stage=athlete.stage, to_stage=target, changed_on=changed_on,
-        changed_by_id=getattr(actor, "id", None), reason=reason,
+        from_stage=athlete.stage,
+        to_stage=target,
+        changed_on=changed_on,
+        changed_by_id=getattr(actor, "id", None),
+        reason=reason,
     )
     athlete.stage_changes.append(change)
     athlete.stage = target
     athlete.stage_since = changed_on
     athlete.updated_at = utcnow()
     _flush_or_conflict()
-    audit.record("stage_change", "athlete", athlete.id, ["stage"], actor=actor,
-                 details={"from": change.from_stage.value, "to": target.value})
+    audit.record(
+        "stage_change",
+        "athlete",
+        athlete.id,
+        ["stage"],
+        actor=actor,
+        details={"from": change.from_stage.value, "to": target.value},
+    )
     return change
 
 
@@ -261,18 +298,19 @@ def save_classification(
         raise EditConflict(classification)
     sport = _sport(sport_id, field="sport_id")
     code = rules.clean_class_code(sport.code, class_code)
-    status = _enum(ClassificationStatus, status, _l("Choose the classification status."),
-                   "status")
+    status = _enum(ClassificationStatus, status, _l("Choose the classification status."), "status")
     if status is ClassificationStatus.REVIEW_BY_DATE and review_on is None:
         raise DomainError(_l("Enter the fixed review date."), field="review_on")
     if status is ClassificationStatus.CONFIRMED:
         review_on = None
     if classified_on is not None and classified_on > local_today():
-        raise DomainError(_l("The classification date must not be in the future."),
-                          field="classified_on")
+        raise DomainError(
+            _l("The classification date must not be in the future."), field="classified_on"
+        )
     if classified_on and review_on and review_on < classified_on:
-        raise DomainError(_l("The review date must be after the classification date."),
-                          field="review_on")
+        raise DomainError(
+            _l("The review date must be after the classification date."), field="review_on"
+        )
     other = db.session.scalar(
         sa.select(Classification.id).where(
             Classification.athlete_id == athlete.id, Classification.sport_id == sport.id
@@ -280,28 +318,46 @@ def save_classification(
     )
     if other is not None and (classification is None or other != classification.id):
         raise DomainError(
-            _l("This athlete already has a class in %(sport)s: edit that one instead.",
-               sport=sport.display_name),
+            _l(
+                "This athlete already has a class in %(sport)s: edit that one instead.",
+                sport=sport.display_name,
+            ),
             field="sport_id",
         )
     values = {
-        "sport_id": sport.id, "class_code": code, "status": status,
-        "classified_on": classified_on, "review_on": review_on, "notes": (notes or "").strip(),
+        "sport_id": sport.id,
+        "class_code": code,
+        "status": status,
+        "classified_on": classified_on,
+        "review_on": review_on,
+        "notes": (notes or "").strip(),
     }
     if classification is None:
         classification = Classification(athlete_id=athlete.id, **values)
         db.session.add(classification)
         db.session.flush()
-        audit.record("create", "classification", classification.id, list(values), actor=actor,
-                     details={"athlete_id": athlete.id})
+        audit.record(
+            "create",
+            "classification",
+            classification.id,
+            list(values),
+            actor=actor,
+            details={"athlete_id": athlete.id},
+        )
         return classification
     for key, value in values.items():
         setattr(classification, key, value)
     changed = audit.changed_fields(classification, list(values))
     if changed:
         _flush_or_conflict()
-        audit.record("update", "classification", classification.id, changed, actor=actor,
-                     details={"athlete_id": athlete.id})
+        audit.record(
+            "update",
+            "classification",
+            classification.id,
+            changed,
+            actor=actor,
+            details={"athlete_id": athlete.id},
+        )
     return classification
 
 
@@ -312,11 +368,15 @@ def template_measures(sport_id: int) -> list[AssessmentMeasure]:
             sa.select(AssessmentMeasure)
             .where(
                 AssessmentMeasure.is_active.is_(True),
-                sa.or_(AssessmentMeasure.sport_id == sport_id,
-                       AssessmentMeasure.sport_id.is_(None)),
+                sa.or_(
+                    AssessmentMeasure.sport_id == sport_id, AssessmentMeasure.sport_id.is_(None)
+                ),
             )
-            .order_by(AssessmentMeasure.sport_id.is_(None), AssessmentMeasure.sort_order,
-                      AssessmentMeasure.id)
+            .order_by(
+                AssessmentMeasure.sport_id.is_(None),
+                AssessmentMeasure.sort_order,
+                AssessmentMeasure.id,
+            )
         )
     )
 
@@ -339,16 +399,18 @@ def record_assessment(
     if not isinstance(assessed_on, date):
         raise DomainError(_l("Enter the date of the assessment."), field="assessed_on")
     if assessed_on > local_today():
-        raise DomainError(_l("The date of the assessment must not be in the future."),
-                          field="assessed_on")
+        raise DomainError(
+            _l("The date of the assessment must not be in the future."), field="assessed_on"
+        )
     try:
         rating = int(rating)
     except (TypeError, ValueError):
         rating = 0
     if not 1 <= rating <= 5:
         raise DomainError(_l("Choose a rating from 1 to 5."), field="rating")
-    recommendation = _enum(Recommendation, recommendation, _l("Choose a recommendation."),
-                           "recommendation")
+    recommendation = _enum(
+        Recommendation, recommendation, _l("Choose a recommendation."), "recommendation"
+    )
     measures = {m.id: m for m in template_measures(sport.id)}
     rows = []
     for measure_id, text in (values or {}).items():
@@ -364,15 +426,25 @@ def record_assessment(
     if not rows:
         raise DomainError(_l("Enter at least one measurement."))
     assessment = Assessment(
-        athlete_id=athlete.id, sport_id=sport.id, assessed_on=assessed_on, rating=rating,
-        recommendation=recommendation, notes=(notes or "").strip(),
-        assessor_id=getattr(assessor, "id", None), values=rows,
+        athlete_id=athlete.id,
+        sport_id=sport.id,
+        assessed_on=assessed_on,
+        rating=rating,
+        recommendation=recommendation,
+        notes=(notes or "").strip(),
+        assessor_id=getattr(assessor, "id", None),
+        values=rows,
     )
     db.session.add(assessment)
     db.session.flush()
-    audit.record("create", "assessment", assessment.id,
-                 ["assessed_on", "rating", "recommendation", "values", "notes"],
-                 actor=assessor, details={"athlete_id": athlete.id})
+    audit.record(
+        "create",
+        "assessment",
+        assessment.id,
+        ["assessed_on", "rating", "recommendation", "values", "notes"],
+        actor=assessor,
+        details={"athlete_id": athlete.id},
+    )
     return assessment
 
 
@@ -387,22 +459,33 @@ def create_sport(*, name: str, name_en: str, class_hint: str = "", actor=None) -
         raise DomainError(_l("Enter the sport's Chinese name."), field="name")
     if not name_en:
         raise DomainError(_l("Enter the sport's English name."), field="name_en")
-    if db.session.scalar(
-        sa.select(Sport.id).where(
-            sa.or_(Sport.name == name, sa.func.lower(Sport.name_en) == name_en.lower())
+    if (
+        db.session.scalar(
+            sa.select(Sport.id).where(
+                sa.or_(Sport.name == name, sa.func.lower(Sport.name_en) == name_en.lower())
+            )
         )
-    ) is not None:
+        is not None
+    ):
         raise DomainError(_l("This sport is already in the list."), field="name")
-    base = "".join(
-        ch if ch.isascii() and ch.isalnum() else "_" for ch in name_en.lower()
-    ).strip("_")[:30] or "sport"
+    base = (
+        "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in name_en.lower()).strip("_")[
+            :30
+        ]
+        or "sport"
+    )
     taken = set(db.session.scalars(sa.select(Sport.code).where(Sport.code.like(f"{base}%"))))
     code, n = base, 2
     while code in taken:
         code, n = f"{base}_{n}", n + 1
     order = db.session.scalar(sa.select(sa.func.max(Sport.sort_order))) or 0
-    sport = Sport(code=code, name=name, name_en=name_en,
-                  class_hint=(class_hint or "").strip(), sort_order=order + 1)
+    sport = Sport(
+        code=code,
+        name=name,
+        name_en=name_en,
+        class_hint=(class_hint or "").strip(),
+        sort_order=order + 1,
+    )
     db.session.add(sport)
     db.session.flush()
     audit.record("create", "sport", sport.id, ["name", "name_en", "class_hint"], actor=actor)
@@ -410,8 +493,15 @@ def create_sport(*, name: str, name_en: str, class_hint: str = "", actor=None) -
 
 
 def create_measure(
-    *, sport_id, name: str, name_en: str, unit, min_value: Decimal, max_value: Decimal,
-    lower_is_better: bool = False, actor=None,
+    *,
+    sport_id,
+    name: str,
+    name_en: str,
+    unit,
+    min_value: Decimal,
+    max_value: Decimal,
+    lower_is_better: bool = False,
+    actor=None,
 ) -> AssessmentMeasure:
     """Add a measure to a sport's screening template (``sport_id`` None or "": every sport)."""
     sport = _sport(sport_id, field="sport_id") if sport_id not in (None, "") else None
@@ -424,27 +514,40 @@ def create_measure(
     if min_value is None or max_value is None:
         raise DomainError(_l("Enter the lowest and highest accepted values."), field="min_value")
     if min_value > max_value:
-        raise DomainError(_l("The lowest value must not be above the highest."),
-                          field="max_value")
+        raise DomainError(_l("The lowest value must not be above the highest."), field="max_value")
     sport_id = sport.id if sport else None
-    if db.session.scalar(
-        sa.select(AssessmentMeasure.id).where(
-            AssessmentMeasure.sport_id.is_(sport_id) if sport_id is None
-            else AssessmentMeasure.sport_id == sport_id,
-            AssessmentMeasure.name == name,
+    if (
+        db.session.scalar(
+            sa.select(AssessmentMeasure.id).where(
+                AssessmentMeasure.sport_id.is_(sport_id)
+                if sport_id is None
+                else AssessmentMeasure.sport_id == sport_id,
+                AssessmentMeasure.name == name,
+            )
         )
-    ) is not None:
-        raise DomainError(_l("This template already has a measurement of that name."),
-                          field="name")
+        is not None
+    ):
+        raise DomainError(_l("This template already has a measurement of that name."), field="name")
     order = db.session.scalar(sa.select(sa.func.max(AssessmentMeasure.sort_order))) or 0
     measure = AssessmentMeasure(
-        sport_id=sport_id, name=name, name_en=name_en, unit=unit, min_value=min_value,
-        max_value=max_value, lower_is_better=bool(lower_is_better), sort_order=order + 1,
+        sport_id=sport_id,
+        name=name,
+        name_en=name_en,
+        unit=unit,
+        min_value=min_value,
+        max_value=max_value,
+        lower_is_better=bool(lower_is_better),
+        sort_order=order + 1,
     )
     db.session.add(measure)
     db.session.flush()
-    audit.record("create", "assessment_measure", measure.id,
-                 ["sport_id", "name", "name_en", "unit", "min_value", "max_value"], actor=actor)
+    audit.record(
+        "create",
+        "assessment_measure",
+        measure.id,
+        ["sport_id", "name", "name_en", "unit", "min_value", "max_value"],
+        actor=actor,
+    )
     return measure
 
 

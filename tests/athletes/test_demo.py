@@ -24,11 +24,17 @@ def test_demo_athletes(app):
     coach_names = Counter(c.username for a in athletes for c in a.coaches)
     assert coach_names["coach"] >= 18
     today = local_today()
-    due = db.session.scalars(sa.select(Classification).where(
-        Classification.status == ClassificationStatus.REVIEW_BY_DATE)).all()
+    due = db.session.scalars(
+        sa.select(Classification).where(
+            Classification.status == ClassificationStatus.REVIEW_BY_DATE
+        )
+    ).all()
     assert [c.review_on for c in due] == [today + timedelta(days=35)]
-    first = db.session.scalar(sa.select(sa.func.min(Assessment.assessed_on)).where(
-        Assessment.athlete.has(AthleteProfile.stage == Stage.SQUAD)))
+    first = db.session.scalar(
+        sa.select(sa.func.min(Assessment.assessed_on)).where(
+            Assessment.athlete.has(AthleteProfile.stage == Stage.SQUAD)
+        )
+    )
     assert first <= today - timedelta(days=2 * 365)
     load_demo()
     assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 25

@@ -14,9 +14,21 @@ from app.extensions import db
 
 @pytest.mark.parametrize(
     ("value", "cell"),
-    [("=1+1", "'=1+1"), ("+86 138", "'+86 138"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("\tx", "'\tx"), ("\rx", "'\rx"), ("＝HYPERLINK()", "'＝HYPERLINK()"), ("－1", "'－1"),
-     ("张三", "张三"), (12, 12), (-3, -3), (None, ""), (date(2025, 1, 2), date(2025, 1, 2))],
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 138", "'+86 138"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("＝HYPERLINK()", "'＝HYPERLINK()"),
+        ("－1", "'－1"),
+        ("张三", "张三"),
+        (12, 12),
+        (-3, -3),
+        (None, ""),
+        (date(2025, 1, 2), date(2025, 1, 2)),
+    ],
 )
 def test_safe_cell(value, cell):
     assert safe_cell(value) == cell
@@ -34,8 +46,11 @@ def test_xlsx_never_holds_a_formula(app):
 
 def test_export_csv_of_the_filtered_list(client, login_as, make_athlete, make_person, sports):
     coach = login_as("coach", language="en")
-    make_athlete(coaches=[coach], person=make_person(name="=HYPERLINK(1)"),
-                 sport_ids=[sports["athletics"].id])
+    make_athlete(
+        coaches=[coach],
+        person=make_person(name="=HYPERLINK(1)"),
+        sport_ids=[sports["athletics"].id],
+    )
     make_athlete(coaches=[coach], sport="swimming")
     make_athlete()  # not the coach's
     response = client.get(f"/athletes/export.csv?sport={sports['archery'].id}")
@@ -69,8 +84,16 @@ def test_export_xlsx_and_pipeline(client, login_as, make_athlete, sports):
     response = client.get("/athletes/pipeline.csv")
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert rows == [
-        ["Sport", "Identified", "Screened", "Trial training", "Reserve", "Squad", "Retired",
-         "Total"],
+        [
+            "Sport",
+            "Identified",
+            "Screened",
+            "Trial training",
+            "Reserve",
+            "Squad",
+            "Retired",
+            "Total",
+        ],
         ["Para archery", "1", "0", "0", "1", "0", "0", "2"],
     ]
     assert client.get("/athletes/pipeline.xlsx").status_code == 200

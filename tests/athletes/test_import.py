@@ -36,9 +36,15 @@ def test_csv_encodings(app, two, encoding):
     [row] = imports.check_rows(data, coach)
     assert row.ok, row.errors
     assert (row.athlete.id, row.assessed_on, row.rating, row.recommendation.value) == (
-        mine.id, date(2025, 9, 1), 4, "advance")
+        mine.id,
+        date(2025, 9, 1),
+        4,
+        "advance",
+    )
     assert sorted((m.name_en, str(v)) for m, v in row.values.items()) == [
-        ("Draw weight held", "18.5"), ("Grip strength", "35.0")]
+        ("Draw weight held", "18.5"),
+        ("Grip strength", "35.0"),
+    ]
 
 
 def test_xlsx(app, two):
@@ -58,14 +64,27 @@ def test_xlsx(app, two):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "The file is not a spreadsheet. Send a CSV file or an Excel workbook (.xlsx)."),
-        (b"PK\x03\x04not really a zip", "The file is not a spreadsheet. Send a CSV file or an Excel workbook (.xlsx)."),
-        (b"a" * (imports.MAX_BYTES + 1), "The file is larger than 512 KB. Split it into smaller files."),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00binary",
+            "The file is not a spreadsheet. Send a CSV file or an Excel workbook (.xlsx).",
+        ),
+        (
+            b"PK\x03\x04not really a zip",
+            "The file is not a spreadsheet. Send a CSV file or an Excel workbook (.xlsx).",
+        ),
+        (
+            b"a" * (imports.MAX_BYTES + 1),
+            "The file is larger than 512 KB. Split it into smaller files.",
+        ),
         (csv_bytes([HEADER]), "The file has no rows of results under the headings."),
-        (csv_bytes([HEADER + ",身高,Weight", "1,2025-01-01,射箭,1,hold,,,,,"]),
-         "Unknown columns: 身高, Weight. Use the column headings listed on this page."),
-        (csv_bytes(["日期,项目,握力", "2025-01-01,射箭,1"]),
-         "Columns missing: athlete, rating, recommendation."),
+        (
+            csv_bytes([HEADER + ",身高,Weight", "1,2025-01-01,射箭,1,hold,,,,,"]),
+            "Unknown columns: 身高, Weight. Use the column headings listed on this page.",
+        ),
+        (
+            csv_bytes(["日期,项目,握力", "2025-01-01,射箭,1"]),
+            "Columns missing: athlete, rating, recommendation.",
+        ),
     ],
 )
 def test_files_refused_as_a_whole(app, two, data, message):
@@ -76,17 +95,23 @@ def test_files_refused_as_a_whole(app, two, data, message):
 
 def test_row_errors_name_the_problem(app, two):
     coach, mine, other = two
-    rows = imports.check_rows(csv_bytes([
-        HEADER,
-        f"{other.id},2025-09-01,残疾人射箭,4,晋级,35,,",
-        f"{mine.id},2025-13-01,冰球,9,maybe,,,",
-        f"{mine.id},2025/9/1,Athletics,2,hold,,20,",
-        f"{mine.id},2025-09-01,残疾人射箭,5,不适合,120,,",
-        ",,,,,,,",
-    ]), coach)
+    rows = imports.check_rows(
+        csv_bytes(
+            [
+                HEADER,
+                f"{other.id},2025-09-01,残疾人射箭,4,晋级,35,,",
+                f"{mine.id},2025-13-01,冰球,9,maybe,,,",
+                f"{mine.id},2025/9/1,Athletics,2,hold,,20,",
+                f"{mine.id},2025-09-01,残疾人射箭,5,不适合,120,,",
+                ",,,,,,,",
+            ]
+        ),
+        coach,
+    )
     assert [r.line for r in rows] == [2, 3, 4, 5]
     assert [str(e) for e in rows[0].errors] == [
-        f"No athlete number {other.id} among the athletes you can record screenings for."]
+        f"No athlete number {other.id} among the athletes you can record screenings for."
+    ]
     assert [str(e) for e in rows[1].errors] == [
         "Write the date as year-month-day, for example 2025-09-01.",
         "Unknown sport: 冰球.",
@@ -94,22 +119,28 @@ def test_row_errors_name_the_problem(app, two):
         "Write the recommendation as advance, hold or not suitable.",
         "Enter at least one measurement.",
     ]
-    assert [str(e) for e in rows[2].errors] == [
-        "Draw weight held is not measured in Athletics."]
-    assert [str(e) for e in rows[3].errors] == [
-        "Grip strength must be between 0.0 and 100.0 kg."]
+    assert [str(e) for e in rows[2].errors] == ["Draw weight held is not measured in Athletics."]
+    assert [str(e) for e in rows[3].errors] == ["Grip strength must be between 0.0 and 100.0 kg."]
 
 
 def upload(client, data, filename="results.csv"):
-    return client.post("/athletes/import", data={"file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/athletes/import",
+        data={"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_preview_then_save_valid_rows(client, login_as, two):
     coach, mine, other = two
     login_as(user=coach)
-    data = csv_bytes([HEADER, f"{mine.id},2025-09-01,残疾人射箭,4,晋级,35,18.5,稳定",
-                      f"{other.id},2025-09-01,残疾人射箭,4,晋级,35,,"])
+    data = csv_bytes(
+        [
+            HEADER,
+            f"{mine.id},2025-09-01,残疾人射箭,4,晋级,35,18.5,稳定",
+            f"{other.id},2025-09-01,残疾人射箭,4,晋级,35,,",
+        ]
+    )
     response = upload(client, data)
     assert response.status_code == 200
     body = response.get_data(as_text=True)
@@ -121,7 +152,7 @@ def test_preview_then_save_valid_rows(client, login_as, two):
     assert base64.b64decode(payload) == data
     response = client.post("/athletes/import", data={"payload": payload, "mode": "all"})
     assert response.status_code == 422
-    assert ("1 rows have errors, so nothing was saved." in response.get_data(as_text=True))
+    assert "1 rows have errors, so nothing was saved." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Assessment.id))) == 0
     response = client.post("/athletes/import", data={"payload": payload, "mode": "valid"})
     assert response.status_code == 303
@@ -136,12 +167,13 @@ def test_upload_errors_are_422_never_500(client, login_as, two):
     assert '<a href="#file">Choose the file to import.</a>' in response.get_data(as_text=True)
     response = upload(client, b"\x00\x01\x02garbage", "photo.jpg")
     assert response.status_code == 422
-    assert ('<a href="#file">The file is not a spreadsheet. Send a CSV file or an Excel '
-            'workbook (.xlsx).</a>') in response.get_data(as_text=True)
+    assert (
+        '<a href="#file">The file is not a spreadsheet. Send a CSV file or an Excel '
+        "workbook (.xlsx).</a>"
+    ) in response.get_data(as_text=True)
     response = client.post("/athletes/import", data={"payload": "%%%", "mode": "valid"})
     assert response.status_code == 422
-    assert "The preview could not be read. Send the file again." in response.get_data(
-        as_text=True)
+    assert "The preview could not be read. Send the file again." in response.get_data(as_text=True)
 
 
 def test_import_is_for_coaches(client, login_as):

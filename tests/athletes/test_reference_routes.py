@@ -8,7 +8,7 @@ from app.extensions import db
 
 def main_text(response):
     body = response.get_data(as_text=True)
-    return body[body.index("<main"): body.index("</main>")]
+    return body[body.index("<main") : body.index("</main>")]
 
 
 def test_only_admins(client, login_as):
@@ -27,8 +27,10 @@ def test_add_a_sport(client, login_as, sports, count_queries):
     main = main_text(page)
     assert '<th scope="row" lang="zh-CN">残疾人射箭</th>' in main
     assert "<td>Open, W1, VI</td>" in main
-    response = client.post("/athletes/sports", data={
-        "name": "盲人足球", "name_en": "Blind football", "class_hint": "B1"})
+    response = client.post(
+        "/athletes/sports",
+        data={"name": "盲人足球", "name_en": "Blind football", "class_hint": "B1"},
+    )
     assert response.status_code == 303
     sport = db.session.scalars(sa.select(Sport).where(Sport.name == "盲人足球")).one()
     assert (sport.code, sport.class_hint, sport.sort_order) == ("blind_football", "B1", 12)
@@ -45,23 +47,52 @@ def test_edit_a_template(client, login_as, sports):
     main = main_text(client.get("/athletes/measures"))
     assert "General measurements (every sport)" in main
     assert "<td>5.0 to 30.0</td>" in main and "<td>0 to 300</td>" in main
-    response = client.post("/athletes/measures", data={
-        "sport_id": str(sports["swimming"].id), "name": "50 米自由泳", "name_en": "50 m freestyle",
-        "unit": "s", "min_value": "２０", "max_value": "180,5", "lower_is_better": "y"})
+    response = client.post(
+        "/athletes/measures",
+        data={
+            "sport_id": str(sports["swimming"].id),
+            "name": "50 米自由泳",
+            "name_en": "50 m freestyle",
+            "unit": "s",
+            "min_value": "２０",
+            "max_value": "180,5",
+            "lower_is_better": "y",
+        },
+    )
     assert response.status_code == 303
-    measure = db.session.scalars(sa.select(AssessmentMeasure).where(
-        AssessmentMeasure.name_en == "50 m freestyle")).one()
+    measure = db.session.scalars(
+        sa.select(AssessmentMeasure).where(AssessmentMeasure.name_en == "50 m freestyle")
+    ).one()
     assert (str(measure.min_value), str(measure.max_value), measure.lower_is_better) == (
-        "20.00", "180.50", True)
-    response = client.post("/athletes/measures", data={
-        "sport_id": "", "name": "坐位体前屈", "name_en": "Sit and reach", "unit": "cm",
-        "min_value": "abc", "max_value": "-5"})
+        "20.00",
+        "180.50",
+        True,
+    )
+    response = client.post(
+        "/athletes/measures",
+        data={
+            "sport_id": "",
+            "name": "坐位体前屈",
+            "name_en": "Sit and reach",
+            "unit": "cm",
+            "min_value": "abc",
+            "max_value": "-5",
+        },
+    )
     assert response.status_code == 422
     main = main_text(response)
     assert '<a href="#min_value">Enter the lowest value as a number, for example 0.</a>' in main
-    response = client.post("/athletes/measures", data={
-        "sport_id": "", "name": "坐位体前屈", "name_en": "Sit and reach", "unit": "cm",
-        "min_value": "10", "max_value": "-5"})
+    response = client.post(
+        "/athletes/measures",
+        data={
+            "sport_id": "",
+            "name": "坐位体前屈",
+            "name_en": "Sit and reach",
+            "unit": "cm",
+            "min_value": "10",
+            "max_value": "-5",
+        },
+    )
     assert response.status_code == 422
     assert "The lowest value must not be above the highest." in main_text(response)
     response = client.post(f"/athletes/measures/{measure.id}/active", data={"active": "0"})

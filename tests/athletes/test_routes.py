@@ -19,7 +19,7 @@ EN = {"Accept-Language": "en"}
 
 def main_text(response):
     body = response.get_data(as_text=True)
-    return body[body.index("<main"): body.index("</main>")]
+    return body[body.index("<main") : body.index("</main>")]
 
 
 @pytest.fixture
@@ -33,9 +33,17 @@ def world(make_user, make_athlete, make_person):
     theirs = make_athlete(coaches=[other], person_fields={"name": "王游泳"}, sport="swimming")
     proposed = make_athlete(actor=staff, person_fields={"name": "赵新人"})
     participant = make_user("participant", person_id=person.id)
-    return {"coach": coach, "other": other, "staff": staff, "participant": participant,
-            "admin": make_user("admin"), "stranger": make_user("participant"),
-            "mine": mine, "theirs": theirs, "proposed": proposed}
+    return {
+        "coach": coach,
+        "other": other,
+        "staff": staff,
+        "participant": participant,
+        "admin": make_user("admin"),
+        "stranger": make_user("participant"),
+        "mine": mine,
+        "theirs": theirs,
+        "proposed": proposed,
+    }
 
 
 @pytest.mark.parametrize(
@@ -64,8 +72,12 @@ def test_coach_athlete_permission_matrix(client, login_as, world, who, athlete, 
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, world):
-    for path in ("/athletes/", "/athletes/pipeline", "/athletes/dashboard",
-                 f"/athletes/{world['mine'].id}"):
+    for path in (
+        "/athletes/",
+        "/athletes/pipeline",
+        "/athletes/dashboard",
+        f"/athletes/{world['mine'].id}",
+    ):
         response = client.get(path)
         assert response.status_code == 302
         assert "/login" in response.headers["Location"]
@@ -98,14 +110,16 @@ def test_list_filters_and_search(client, login_as, world, sports):
     assert "1 athlete found" in main and "王游泳" in main
     main = main_text(client.get("/athletes/?q=zhang", headers=EN))
     assert "1 athlete found" in main and "张射手" in main
-    main = main_text(client.get(f"/athletes/?coach={world['other'].id}&stage=identified",
-                                headers=EN))
+    main = main_text(
+        client.get(f"/athletes/?coach={world['other'].id}&stage=identified", headers=EN)
+    )
     assert "1 athlete found" in main and "王游泳" in main
     main = main_text(client.get("/athletes/?stage=squad", headers=EN))
     assert "0 athletes found" in main
     # Unknown values are ignored, never an error.
-    response = client.get("/athletes/?sport=x&stage=gold&coach=99999&squad=world&page=z",
-                          headers=EN)
+    response = client.get(
+        "/athletes/?sport=x&stage=gold&coach=99999&squad=world&page=z", headers=EN
+    )
     assert response.status_code == 200
     assert "3 athletes found" in main_text(response)
 
@@ -129,8 +143,9 @@ def test_list_query_count_is_fixed(client, login_as, make_user, make_athlete, co
     assert q.count == few == 10
 
 
-def test_pipeline_counts_come_from_one_grouped_query(client, login_as, make_athlete, sports,
-                                                     count_queries):
+def test_pipeline_counts_come_from_one_grouped_query(
+    client, login_as, make_athlete, sports, count_queries
+):
     admin = login_as("admin")
     for stage in ("identified", "identified", "reserve"):
         make_athlete(stage=stage, sport_ids=[sports["athletics"].id])
@@ -144,8 +159,10 @@ def test_pipeline_counts_come_from_one_grouped_query(client, login_as, make_athl
     assert q.count == 7  # user + roles, sports, coaches + roles, towns, the grouped counts
     main = main_text(response)
     archery = sports["archery"].id
-    assert (f'href="/athletes/?sport={archery}&amp;stage=identified" '
-            'aria-label="2 athletes in Para archery at the stage Identified">2</a>') in main
+    assert (
+        f'href="/athletes/?sport={archery}&amp;stage=identified" '
+        'aria-label="2 athletes in Para archery at the stage Identified">2</a>'
+    ) in main
     assert f'href="/athletes/?sport={archery}"' in main
     assert "Athletics" in main and "Swimming" in main and "Boccia" not in main
     # The link's list shows the same athletes.
@@ -164,14 +181,25 @@ def test_dashboard(client, login_as, make_athlete, sports, count_queries):
     coach = login_as("coach")
     today = local_today()
     due = make_athlete(coaches=[coach], person_fields={"name": "复核到期"})
-    services.save_classification(due, sport_id=sports["archery"].id, class_code="W1",
-                                 status="review_by_date", classified_on=date(2024, 5, 1),
-                                 review_on=today + timedelta(days=30))
+    services.save_classification(
+        due,
+        sport_id=sports["archery"].id,
+        class_code="W1",
+        status="review_by_date",
+        classified_on=date(2024, 5, 1),
+        review_on=today + timedelta(days=30),
+    )
     fresh = make_athlete(coaches=[coach], person_fields={"name": "刚测过"})
     measure = services.template_measures(sports["archery"].id)[0]
-    services.record_assessment(fresh, sport_id=sports["archery"].id, assessed_on=today,
-                               rating=4, recommendation="advance", values={measure.id: "20"},
-                               assessor=coach)
+    services.record_assessment(
+        fresh,
+        sport_id=sports["archery"].id,
+        assessed_on=today,
+        rating=4,
+        recommendation="advance",
+        values={measure.id: "20"},
+        assessor=coach,
+    )
     make_athlete(person_fields={"name": "别人的"})
     db.session.commit()
     db.session.remove()
@@ -184,9 +212,9 @@ def test_dashboard(client, login_as, make_athlete, sports, count_queries):
     assert "You coach or identified 2 athletes." in main
     assert "Para archery class W1, review on" in main
     assert "Warning: Review due soon" in main
-    reviews = main[main.index("Classification reviews due"):main.index("No screening in")]
+    reviews = main[main.index("Classification reviews due") : main.index("No screening in")]
     assert "复核到期" in reviews
-    overdue = main[main.index("No screening in"):main.index("Latest screenings")]
+    overdue = main[main.index("No screening in") : main.index("Latest screenings")]
     assert "复核到期" in overdue and "never screened" in overdue and "刚测过" not in overdue
     assert "别人的" not in main
 
@@ -196,22 +224,39 @@ def test_dashboard_is_for_coaches(client, login_as):
     assert client.get("/athletes/dashboard").status_code == 403
 
 
-def test_detail_shows_history_classes_and_measurements(client, login_as, make_athlete, sports,
-                                                       count_queries):
+def test_detail_shows_history_classes_and_measurements(
+    client, login_as, make_athlete, sports, count_queries
+):
     coach = login_as("coach")
-    athlete = make_athlete(coaches=[coach], person_fields={"name": "李成长"},
-                           discovered_on=date(2023, 1, 5))
-    services.change_stage(athlete, to_stage="screened", changed_on=date(2023, 3, 1),
-                          reason="测评合格", actor=coach)
-    services.save_classification(athlete, sport_id=sports["archery"].id, class_code="Open",
-                                 status="review", classified_on=date(2023, 4, 1),
-                                 review_on=local_today() - timedelta(days=1))
+    athlete = make_athlete(
+        coaches=[coach], person_fields={"name": "李成长"}, discovered_on=date(2023, 1, 5)
+    )
+    services.change_stage(
+        athlete, to_stage="screened", changed_on=date(2023, 3, 1), reason="测评合格", actor=coach
+    )
+    services.save_classification(
+        athlete,
+        sport_id=sports["archery"].id,
+        class_code="Open",
+        status="review",
+        classified_on=date(2023, 4, 1),
+        review_on=local_today() - timedelta(days=1),
+    )
     draw = services.template_measures(sports["archery"].id)[0]
-    for on, value in ((date(2023, 3, 1), "12"), (date(2024, 3, 1), "16.5"),
-                      (date(2025, 3, 1), "20")):
-        services.record_assessment(athlete, sport_id=sports["archery"].id, assessed_on=on,
-                                   rating=3, recommendation="advance",
-                                   values={draw.id: value}, assessor=coach)
+    for on, value in (
+        (date(2023, 3, 1), "12"),
+        (date(2024, 3, 1), "16.5"),
+        (date(2025, 3, 1), "20"),
+    ):
+        services.record_assessment(
+            athlete,
+            sport_id=sports["archery"].id,
+            assessed_on=on,
+            rating=3,
+            recommendation="advance",
+            values={draw.id: value},
+            assessor=coach,
+        )
     db.session.commit()
     athlete_id = athlete.id
     db.session.remove()
@@ -227,11 +272,14 @@ def test_detail_shows_history_classes_and_measurements(client, login_as, make_at
     assert "Para archery class Open: Review date passed" in main
     assert "测评合格" in main
     assert 'role="img"' in main and "<title id=" in main
-    assert ("Draw weight held: 3 assessments, from 12.0 kg on Mar 1, 2023 to 20.0 kg on "
-            "Mar 1, 2025; best 20.0 kg.") in main
+    assert (
+        "Draw weight held: 3 assessments, from 12.0 kg on Mar 1, 2023 to 20.0 kg on "
+        "Mar 1, 2025; best 20.0 kg."
+    ) in main
     assert "<td>16.5</td>" in main
-    event = db.session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.action == "view_sensitive")).one()
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "view_sensitive")
+    ).one()
     assert (event.entity, event.fields) == ("person", "disability_category")
 
 
@@ -241,18 +289,29 @@ def test_create_athlete(client, login_as, make_person, sports):
     page = client.get("/athletes/new", headers=EN)
     assert page.status_code == 200
     assert "新发现" in main_text(page)
-    response = client.post("/athletes/new", data={
-        "person_id": str(person.id), "primary_sport_id": str(sports["boccia"].id),
-        "coach_ids": [str(coach.id)], "squad_level": "none",
-        "discovery_source": "community_survey",
-        "discovered_on-year": "2025", "discovered_on-month": "６", "discovered_on-day": "1",
-        "notes": "",
-    }, headers=EN)
+    response = client.post(
+        "/athletes/new",
+        data={
+            "person_id": str(person.id),
+            "primary_sport_id": str(sports["boccia"].id),
+            "coach_ids": [str(coach.id)],
+            "squad_level": "none",
+            "discovery_source": "community_survey",
+            "discovered_on-year": "2025",
+            "discovered_on-month": "６",
+            "discovered_on-day": "1",
+            "notes": "",
+        },
+        headers=EN,
+    )
     assert response.status_code == 303
     athlete = db.session.scalars(sa.select(AthleteProfile)).one()
     assert response.headers["Location"].endswith(f"/athletes/{athlete.id}")
     assert (athlete.stage, athlete.discovered_on, athlete.identified_by_id) == (
-        Stage.IDENTIFIED, date(2025, 6, 1), coach.id)
+        Stage.IDENTIFIED,
+        date(2025, 6, 1),
+        coach.id,
+    )
 
 
 def test_create_athlete_invalid_is_422_with_summary(client, login_as, sports):
@@ -270,11 +329,18 @@ def test_create_athlete_invalid_is_422_with_summary(client, login_as, sports):
 def test_home_staff_propose_a_talent(client, login_as, make_person, sports):
     staff = login_as("home_staff")
     person = make_person()
-    response = client.post("/athletes/new", data={
-        "person_id": str(person.id), "primary_sport_id": str(sports["archery"].id),
-        "squad_level": "none", "discovery_source": "sunshine_home",
-        "discovered_on-year": "2025", "discovered_on-month": "1", "discovered_on-day": "2",
-    })
+    response = client.post(
+        "/athletes/new",
+        data={
+            "person_id": str(person.id),
+            "primary_sport_id": str(sports["archery"].id),
+            "squad_level": "none",
+            "discovery_source": "sunshine_home",
+            "discovered_on-year": "2025",
+            "discovered_on-month": "1",
+            "discovered_on-day": "2",
+        },
+    )
     assert response.status_code == 303
     athlete = db.session.scalars(sa.select(AthleteProfile)).one()
     assert (athlete.stage, athlete.identified_by_id) == (Stage.IDENTIFIED, staff.id)
@@ -290,10 +356,17 @@ def test_participants_cannot_create(client, login_as):
 def test_edit_profile_and_conflict(client, login_as, make_athlete, sports):
     coach = login_as("coach")
     athlete = make_athlete(coaches=[coach])
-    data = {"primary_sport_id": str(sports["archery"].id), "coach_ids": [str(coach.id)],
-            "squad_level": "provincial", "discovery_source": "sunshine_home",
-            "discovered_on-year": "2024", "discovered_on-month": "3", "discovered_on-day": "1",
-            "notes": "省队试训", "version": str(athlete.version)}
+    data = {
+        "primary_sport_id": str(sports["archery"].id),
+        "coach_ids": [str(coach.id)],
+        "squad_level": "provincial",
+        "discovery_source": "sunshine_home",
+        "discovered_on-year": "2024",
+        "discovered_on-month": "3",
+        "discovered_on-day": "1",
+        "notes": "省队试训",
+        "version": str(athlete.version),
+    }
     assert client.post(f"/athletes/{athlete.id}/edit", data=data).status_code == 303
     db.session.expire_all()
     assert athlete.squad_level.value == "provincial"
@@ -302,8 +375,11 @@ def test_edit_profile_and_conflict(client, login_as, make_athlete, sports):
     assert response.status_code == 409
     main = main_text(response)
     assert "Someone else saved this record after you opened it." in main
-    assert re.search(r"<th scope=\"row\">Squad level</th>\s*<td>National squad</td>\s*"
-                     r"<td>Provincial squad</td>", main)
+    assert re.search(
+        r"<th scope=\"row\">Squad level</th>\s*<td>National squad</td>\s*"
+        r"<td>Provincial squad</td>",
+        main,
+    )
     assert re.search(r"<th scope=\"row\">Notes</th>\s*<td>国家队</td>\s*<td>省队试训</td>", main)
     assert main.count("<tr>") == 3  # header and the two fields that differ
     assert f'name="version" type="hidden" value="{athlete.version}"' in main
@@ -315,16 +391,29 @@ def test_change_stage_route(client, login_as, make_athlete):
     page = main_text(client.get(f"/athletes/{athlete.id}/stage", headers=EN))
     assert 'value="identified"' not in page and 'value="screened"' in page
     today = local_today()
-    date_fields = {"changed_on-year": str(today.year), "changed_on-month": str(today.month),
-                   "changed_on-day": str(today.day)}
-    response = client.post(f"/athletes/{athlete.id}/stage", headers=EN, data={
-        "to_stage": "squad", "reason": "", "version": str(athlete.version), **date_fields})
+    date_fields = {
+        "changed_on-year": str(today.year),
+        "changed_on-month": str(today.month),
+        "changed_on-day": str(today.day),
+    }
+    response = client.post(
+        f"/athletes/{athlete.id}/stage",
+        headers=EN,
+        data={"to_stage": "squad", "reason": "", "version": str(athlete.version), **date_fields},
+    )
     assert response.status_code == 422
-    assert ("Only an administrator can move an athlete from Identified to Squad."
-            in main_text(response))
-    response = client.post(f"/athletes/{athlete.id}/stage", data={
-        "to_stage": "screened", "reason": "测评合格", "version": str(athlete.version),
-        **date_fields})
+    assert "Only an administrator can move an athlete from Identified to Squad." in main_text(
+        response
+    )
+    response = client.post(
+        f"/athletes/{athlete.id}/stage",
+        data={
+            "to_stage": "screened",
+            "reason": "测评合格",
+            "version": str(athlete.version),
+            **date_fields,
+        },
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert athlete.stage is Stage.SCREENED
@@ -336,29 +425,57 @@ def test_change_stage_route(client, login_as, make_athlete):
 def test_classification_routes(client, login_as, make_athlete, sports):
     coach = login_as("coach")
     athlete = make_athlete(coaches=[coach])
-    response = client.post(f"/athletes/{athlete.id}/classifications/new", headers=EN, data={
-        "sport_id": str(sports["archery"].id), "class_code": "W3", "status": "new"})
+    response = client.post(
+        f"/athletes/{athlete.id}/classifications/new",
+        headers=EN,
+        data={"sport_id": str(sports["archery"].id), "class_code": "W3", "status": "new"},
+    )
     assert response.status_code == 422
-    assert ('<a href="#class_code">Enter a para archery class: Open, W1, VI 1 or VI 2/3.</a>'
-            in main_text(response))
-    response = client.post(f"/athletes/{athlete.id}/classifications/new", data={
-        "sport_id": str(sports["archery"].id), "class_code": "w1", "status": "review_by_date",
-        "review_on-year": "2027", "review_on-month": "1", "review_on-day": "15"})
+    assert (
+        '<a href="#class_code">Enter a para archery class: Open, W1, VI 1 or VI 2/3.</a>'
+        in main_text(response)
+    )
+    response = client.post(
+        f"/athletes/{athlete.id}/classifications/new",
+        data={
+            "sport_id": str(sports["archery"].id),
+            "class_code": "w1",
+            "status": "review_by_date",
+            "review_on-year": "2027",
+            "review_on-month": "1",
+            "review_on-day": "15",
+        },
+    )
     assert response.status_code == 303
     c = db.session.scalars(sa.select(Classification)).one()
     assert (c.class_code, c.review_on) == ("W1", date(2027, 1, 15))
     url = f"/athletes/{athlete.id}/classifications/{c.id}"
     assert 'value="W1"' in main_text(client.get(url))
     old_version = str(c.version)
-    response = client.post(url, data={"sport_id": str(sports["archery"].id), "class_code": "W1",
-                                      "status": "confirmed", "version": old_version})
+    response = client.post(
+        url,
+        data={
+            "sport_id": str(sports["archery"].id),
+            "class_code": "W1",
+            "status": "confirmed",
+            "version": old_version,
+        },
+    )
     assert response.status_code == 303
-    response = client.post(url, headers=EN, data={
-        "sport_id": str(sports["archery"].id), "class_code": "Open", "status": "confirmed",
-        "version": old_version})
+    response = client.post(
+        url,
+        headers=EN,
+        data={
+            "sport_id": str(sports["archery"].id),
+            "class_code": "Open",
+            "status": "confirmed",
+            "version": old_version,
+        },
+    )
     assert response.status_code == 409
-    assert re.search(r"<th scope=\"row\">Sport class</th>\s*<td>Open</td>\s*<td>W1</td>",
-                     main_text(response))
+    assert re.search(
+        r"<th scope=\"row\">Sport class</th>\s*<td>Open</td>\s*<td>W1</td>", main_text(response)
+    )
     other = make_athlete(coaches=[coach])
     assert client.get(f"/athletes/{other.id}/classifications/{c.id}").status_code == 404
 
@@ -373,25 +490,40 @@ def test_assessment_route(client, login_as, make_athlete, sports):
     assert "From 5.0 to 30.0" in page
     assert "Use the Athletics template instead" in page
     today = local_today()
-    base = {"assessed_on-year": str(today.year), "assessed_on-month": str(today.month),
-            "assessed_on-day": str(today.day), "rating": "4", "recommendation": "advance"}
-    response = client.post(f"/athletes/{athlete.id}/assessments/new", headers=EN,
-                           data={**base, f"value_{draw.id}": "45", f"value_{score.id}": "abc"})
+    base = {
+        "assessed_on-year": str(today.year),
+        "assessed_on-month": str(today.month),
+        "assessed_on-day": str(today.day),
+        "rating": "4",
+        "recommendation": "advance",
+    }
+    response = client.post(
+        f"/athletes/{athlete.id}/assessments/new",
+        headers=EN,
+        data={**base, f"value_{draw.id}": "45", f"value_{score.id}": "abc"},
+    )
     assert response.status_code == 422
     main = main_text(response)
-    assert (f'<a href="#value_{draw.id}">Draw weight held must be between 5.0 and 30.0 kg.</a>'
-            in main)
-    assert (f'<a href="#value_{score.id}">Enter 18 m score over 30 arrows as a number in points,'
-            ' for example 300.</a>') in main
+    assert (
+        f'<a href="#value_{draw.id}">Draw weight held must be between 5.0 and 30.0 kg.</a>' in main
+    )
+    assert (
+        f'<a href="#value_{score.id}">Enter 18 m score over 30 arrows as a number in points,'
+        " for example 300.</a>"
+    ) in main
     assert 'value="45"' in main
-    response = client.post(f"/athletes/{athlete.id}/assessments/new",
-                           data={**base, f"value_{draw.id}": "18.5"})
+    response = client.post(
+        f"/athletes/{athlete.id}/assessments/new", data={**base, f"value_{draw.id}": "18.5"}
+    )
     assert response.status_code == 303
     a = db.session.scalars(sa.select(Assessment)).one()
     assert (a.rating, a.assessor_id, [str(v.value) for v in a.values]) == (4, coach.id, ["18.50"])
     # The athletics template is used when asked for.
-    sprint_page = main_text(client.get(
-        f"/athletes/{athlete.id}/assessments/new?sport={sports['athletics'].id}", headers=EN))
+    sprint_page = main_text(
+        client.get(
+            f"/athletes/{athlete.id}/assessments/new?sport={sports['athletics'].id}", headers=EN
+        )
+    )
     assert "30 m sprint (seconds)" in sprint_page
     response = client.post(f"/athletes/{athlete.id}/assessments/new", data={}, headers=EN)
     assert response.status_code == 422

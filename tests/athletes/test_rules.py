@@ -90,8 +90,16 @@ def test_class_codes_are_normalised(sport, typed, stored):
     ("sport", "typed", "message"),
     [
         ("archery", "W2", "Enter a para archery class: Open, W1, VI 1 or VI 2/3."),
-        ("athletics", "T99", "Enter an athletics class: T or F and a class number, for example T46 or F57."),
-        ("swimming", "S15", "Enter a swimming class: S, SB or SM and a number from 1 to 14, for example S9 or SB8."),
+        (
+            "athletics",
+            "T99",
+            "Enter an athletics class: T or F and a class number, for example T46 or F57.",
+        ),
+        (
+            "swimming",
+            "S15",
+            "Enter a swimming class: S, SB or SM and a number from 1 to 14, for example S9 or SB8.",
+        ),
         ("boccia", "", "Enter the sport class."),
         ("boccia", "x" * 21, "The sport class must have at most 20 characters."),
     ],
@@ -111,8 +119,15 @@ def measure(unit=MeasureUnit.KILOGRAM, low="5", high="30", name="Draw weight hel
 
 @pytest.mark.parametrize(
     ("typed", "value"),
-    [("12.5", Decimal("12.5")), ("１２．５", Decimal("12.5")), (" 12,5 ", Decimal("12.5")),
-     ("30", Decimal("30.0")), ("5", Decimal("5.0")), ("", None), (None, None)],
+    [
+        ("12.5", Decimal("12.5")),
+        ("１２．５", Decimal("12.5")),
+        (" 12,5 ", Decimal("12.5")),
+        ("30", Decimal("30.0")),
+        ("5", Decimal("5.0")),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_measured_values_are_read_as_people_type_them(typed, value):
     assert rules.parse_measure_value(measure(), typed) == value
@@ -125,10 +140,16 @@ def test_measured_values_are_read_as_people_type_them(typed, value):
         (measure(), "4.9", "Draw weight held must be between 5.0 and 30.0 kg."),
         (measure(), "abc", "Enter Draw weight held as a number in kg, for example 30.0."),
         (measure(), "12.55", "Enter Draw weight held with at most 1 decimal places."),
-        (measure(MeasureUnit.POINTS, "0", "300", "18 m score"), "250.5",
-         "Enter 18 m score as a whole number of points."),
-        (measure(MeasureUnit.SECOND, "3", "30", "30 m sprint"), "2.99",
-         "30 m sprint must be between 3.00 and 30.00 seconds."),
+        (
+            measure(MeasureUnit.POINTS, "0", "300", "18 m score"),
+            "250.5",
+            "Enter 18 m score as a whole number of points.",
+        ),
+        (
+            measure(MeasureUnit.SECOND, "3", "30", "30 m sprint"),
+            "2.99",
+            "30 m sprint must be between 3.00 and 30.00 seconds.",
+        ),
         (measure(), "NaN", "Enter Draw weight held as a number in kg, for example 30.0."),
     ],
 )

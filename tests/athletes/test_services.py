@@ -29,10 +29,13 @@ def test_create_athlete_records_identification(make_user, make_person, sports):
     other = make_user("coach")
     person = make_person(name="李射手")
     athlete = services.create_athlete(
-        person_id=person.id, primary_sport_id=sports["archery"].id,
+        person_id=person.id,
+        primary_sport_id=sports["archery"].id,
         sport_ids=[str(sports["athletics"].id), str(sports["archery"].id)],
-        coach_ids=[coach.id, other.id], discovery_source="special_school",
-        discovered_on=date(2025, 9, 1), actor=coach,
+        coach_ids=[coach.id, other.id],
+        discovery_source="special_school",
+        discovered_on=date(2025, 9, 1),
+        actor=coach,
     )
     db.session.commit()
     assert athlete.stage is Stage.IDENTIFIED
@@ -43,10 +46,16 @@ def test_create_athlete_records_identification(make_user, make_person, sports):
     assert athlete.identified_by_id == coach.id
     [change] = athlete.stage_changes
     assert (change.from_stage, change.to_stage, change.changed_by_id) == (
-        None, Stage.IDENTIFIED, coach.id)
+        None,
+        Stage.IDENTIFIED,
+        coach.id,
+    )
     assert audit_rows("athlete") == [
-        ("create", athlete.id,
-         "coaches,discovered_on,discovery_source,notes,primary_sport_id,sports,squad_level,stage")
+        (
+            "create",
+            athlete.id,
+            "coaches,discovered_on,discovery_source,notes,primary_sport_id,sports,squad_level,stage",
+        )
     ]
 
 
@@ -54,8 +63,12 @@ def test_a_person_has_one_athlete_profile(make_athlete, make_person, sports):
     person = make_person(name="王重复")
     make_athlete(person=person)
     with pytest.raises(DomainError) as error:
-        services.create_athlete(person_id=person.id, primary_sport_id=sports["archery"].id,
-                                discovery_source="other", discovered_on=date(2025, 1, 1))
+        services.create_athlete(
+            person_id=person.id,
+            primary_sport_id=sports["archery"].id,
+            discovery_source="other",
+            discovered_on=date(2025, 1, 1),
+        )
     assert str(error.value.message) == "王重复 already has an athlete profile."
     assert error.value.field == "person_id"
 
@@ -73,8 +86,12 @@ def test_a_person_has_one_athlete_profile(make_athlete, make_person, sports):
 )
 def test_create_athlete_refuses_bad_values(make_person, sports, changes, field, message):
     person = make_person()
-    values = {"person_id": person.id, "primary_sport_id": sports["archery"].id,
-              "discovery_source": "referral", "discovered_on": date(2025, 1, 1)}
+    values = {
+        "person_id": person.id,
+        "primary_sport_id": sports["archery"].id,
+        "discovery_source": "referral",
+        "discovered_on": date(2025, 1, 1),
+    }
     values.update(changes)
     with pytest.raises(DomainError) as error:
         services.create_athlete(**values)
@@ -84,17 +101,24 @@ def test_create_athlete_refuses_bad_values(make_person, sports, changes, field, 
 def test_coaches_must_hold_the_coach_role(make_user, make_person, sports):
     staff = make_user("home_staff")
     with pytest.raises(DomainError) as error:
-        services.create_athlete(person_id=make_person().id, primary_sport_id=sports["boccia"].id,
-                                discovery_source="referral", discovered_on=date(2025, 1, 1),
-                                coach_ids=[staff.id])
+        services.create_athlete(
+            person_id=make_person().id,
+            primary_sport_id=sports["boccia"].id,
+            discovery_source="referral",
+            discovered_on=date(2025, 1, 1),
+            coach_ids=[staff.id],
+        )
     assert str(error.value.message) == "Choose coaches from the list."
 
 
 def test_future_discovery_date_is_refused(make_person, sports):
     with pytest.raises(DomainError) as error:
-        services.create_athlete(person_id=make_person().id, primary_sport_id=sports["boccia"].id,
-                                discovery_source="referral",
-                                discovered_on=local_today() + timedelta(days=1))
+        services.create_athlete(
+            person_id=make_person().id,
+            primary_sport_id=sports["boccia"].id,
+            discovery_source="referral",
+            discovered_on=local_today() + timedelta(days=1),
+        )
     assert str(error.value.message) == "The date found must not be in the future."
 
 
@@ -103,9 +127,15 @@ def test_update_athlete_audits_changed_fields_and_checks_version(make_athlete, m
     athlete = make_athlete()
     version = athlete.version
     services.update_athlete(
-        athlete, version=version, primary_sport_id=sports["archery"].id,
-        sport_ids=[sports["boccia"].id], coach_ids=[coach.id], squad_level="city",
-        discovery_source="sunshine_home", discovered_on=date(2024, 3, 1), notes="",
+        athlete,
+        version=version,
+        primary_sport_id=sports["archery"].id,
+        sport_ids=[sports["boccia"].id],
+        coach_ids=[coach.id],
+        squad_level="city",
+        discovery_source="sunshine_home",
+        discovered_on=date(2024, 3, 1),
+        notes="",
     )
     db.session.commit()
     assert athlete.squad_level is SquadLevel.CITY
@@ -113,24 +143,33 @@ def test_update_athlete_audits_changed_fields_and_checks_version(make_athlete, m
     assert audit_rows("athlete")[-1] == ("update", athlete.id, "coaches,sports,squad_level")
     with pytest.raises(EditConflict):
         services.update_athlete(
-            athlete, version=version, primary_sport_id=sports["archery"].id,
-            discovery_source="sunshine_home", discovered_on=date(2024, 3, 1),
+            athlete,
+            version=version,
+            primary_sport_id=sports["archery"].id,
+            discovery_source="sunshine_home",
+            discovered_on=date(2024, 3, 1),
         )
 
 
 def test_change_stage_moves_and_records_history(make_athlete, make_user):
     coach = make_user("coach")
     athlete = make_athlete(coaches=[coach])
-    services.change_stage(athlete, to_stage="screened", changed_on=date(2024, 4, 1),
-                          reason="测评合格", actor=coach)
+    services.change_stage(
+        athlete, to_stage="screened", changed_on=date(2024, 4, 1), reason="测评合格", actor=coach
+    )
     db.session.commit()
     assert athlete.stage is Stage.SCREENED
     assert athlete.stage_since == date(2024, 4, 1)
     latest = athlete.stage_changes[0]
     assert (latest.from_stage, latest.to_stage, latest.reason, latest.changed_by_id) == (
-        Stage.IDENTIFIED, Stage.SCREENED, "测评合格", coach.id)
+        Stage.IDENTIFIED,
+        Stage.SCREENED,
+        "测评合格",
+        coach.id,
+    )
     event = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.action == "stage_change")).one()
+        sa.select(AuditEvent).where(AuditEvent.action == "stage_change")
+    ).one()
     assert event.details == {"from": "identified", "to": "screened"}
 
 
@@ -138,15 +177,16 @@ def test_a_coach_cannot_jump_but_an_admin_can_with_a_reason(make_athlete, make_u
     coach, admin = make_user("coach"), make_user("admin")
     athlete = make_athlete(coaches=[coach])
     with pytest.raises(DomainError) as error:
-        services.change_stage(athlete, to_stage="squad", changed_on=date(2024, 4, 1),
-                              reason="很有天赋", actor=coach)
+        services.change_stage(
+            athlete, to_stage="squad", changed_on=date(2024, 4, 1), reason="很有天赋", actor=coach
+        )
     assert error.value.field == "to_stage"
     with pytest.raises(DomainError) as error:
-        services.change_stage(athlete, to_stage="squad", changed_on=date(2024, 4, 1),
-                              actor=admin)
+        services.change_stage(athlete, to_stage="squad", changed_on=date(2024, 4, 1), actor=admin)
     assert error.value.field == "reason"
-    services.change_stage(athlete, to_stage="squad", changed_on=date(2024, 4, 1),
-                          reason="省队直接选调", actor=admin)
+    services.change_stage(
+        athlete, to_stage="squad", changed_on=date(2024, 4, 1), reason="省队直接选调", actor=admin
+    )
     db.session.commit()
     assert athlete.stage is Stage.SQUAD
     assert db.session.scalar(sa.select(sa.func.count(StageChange.id))) == 2
@@ -157,56 +197,91 @@ def test_stage_change_dates(make_athlete):
     with pytest.raises(DomainError) as error:
         services.change_stage(athlete, to_stage="screened", changed_on=date(2024, 2, 1))
     assert str(error.value.message) == (
-        "The date of the change cannot be before the current stage began.")
+        "The date of the change cannot be before the current stage began."
+    )
     with pytest.raises(DomainError) as error:
-        services.change_stage(athlete, to_stage="screened",
-                              changed_on=local_today() + timedelta(days=1))
+        services.change_stage(
+            athlete, to_stage="screened", changed_on=local_today() + timedelta(days=1)
+        )
     assert error.value.field == "changed_on"
 
 
 def test_classification_rules(make_athlete, sports):
     athlete = make_athlete()
     c = services.save_classification(
-        athlete, sport_id=sports["archery"].id, class_code="w1", status="review_by_date",
-        classified_on=date(2024, 5, 1), review_on=date(2026, 5, 1), notes="",
+        athlete,
+        sport_id=sports["archery"].id,
+        class_code="w1",
+        status="review_by_date",
+        classified_on=date(2024, 5, 1),
+        review_on=date(2026, 5, 1),
+        notes="",
     )
     db.session.commit()
     assert (c.class_code, c.status) == ("W1", ClassificationStatus.REVIEW_BY_DATE)
     with pytest.raises(DomainError) as error:
-        services.save_classification(athlete, sport_id=sports["archery"].id, class_code="Open",
-                                     status="new")
+        services.save_classification(
+            athlete, sport_id=sports["archery"].id, class_code="Open", status="new"
+        )
     assert str(error.value.message) == (
-        "This athlete already has a class in Para archery: edit that one instead.")
+        "This athlete already has a class in Para archery: edit that one instead."
+    )
     with pytest.raises(DomainError) as error:
-        services.save_classification(athlete, sport_id=sports["athletics"].id,
-                                     class_code="T46", status="review_by_date")
+        services.save_classification(
+            athlete, sport_id=sports["athletics"].id, class_code="T46", status="review_by_date"
+        )
     assert (error.value.field, str(error.value.message)) == (
-        "review_on", "Enter the fixed review date.")
+        "review_on",
+        "Enter the fixed review date.",
+    )
     with pytest.raises(DomainError) as error:
-        services.save_classification(athlete, sport_id=sports["athletics"].id,
-                                     class_code="T46", status="review",
-                                     classified_on=date(2025, 1, 1), review_on=date(2024, 1, 1))
+        services.save_classification(
+            athlete,
+            sport_id=sports["athletics"].id,
+            class_code="T46",
+            status="review",
+            classified_on=date(2025, 1, 1),
+            review_on=date(2024, 1, 1),
+        )
     assert str(error.value.message) == "The review date must be after the classification date."
     # Confirming drops the review date; a stale version is a conflict.
     version = c.version
-    services.save_classification(athlete, classification=c, version=version,
-                                 sport_id=sports["archery"].id, class_code="W1",
-                                 status="confirmed", review_on=date(2027, 1, 1))
+    services.save_classification(
+        athlete,
+        classification=c,
+        version=version,
+        sport_id=sports["archery"].id,
+        class_code="W1",
+        status="confirmed",
+        review_on=date(2027, 1, 1),
+    )
     db.session.commit()
     assert (c.status, c.review_on) == (ClassificationStatus.CONFIRMED, None)
     with pytest.raises(EditConflict):
-        services.save_classification(athlete, classification=c, version=version,
-                                     sport_id=sports["archery"].id, class_code="W1",
-                                     status="new")
+        services.save_classification(
+            athlete,
+            classification=c,
+            version=version,
+            sport_id=sports["archery"].id,
+            class_code="W1",
+            status="new",
+        )
     assert [row[0] for row in audit_rows("classification")] == ["create", "update"]
 
 
 def test_template_is_the_sports_measures_then_the_general_ones(sports):
     names = [m.name_en for m in services.template_measures(sports["archery"].id)]
-    assert names == ["Draw weight held", "18 m score over 30 arrows", "Balance",
-                     "Grip strength", "Sitting balance"]
+    assert names == [
+        "Draw weight held",
+        "18 m score over 30 arrows",
+        "Balance",
+        "Grip strength",
+        "Sitting balance",
+    ]
     assert [m.name_en for m in services.template_measures(sports["boccia"].id)] == [
-        "Grip strength", "Sitting balance"]
+        "Grip strength",
+        "Sitting balance",
+    ]
 
 
 def test_record_assessment_validates_every_value(make_athlete, make_user, sports):
@@ -215,39 +290,63 @@ def test_record_assessment_validates_every_value(make_athlete, make_user, sports
     measures = {m.name_en: m for m in services.template_measures(sports["archery"].id)}
     draw, score = measures["Draw weight held"], measures["18 m score over 30 arrows"]
     a = services.record_assessment(
-        athlete, sport_id=sports["archery"].id, assessed_on=date(2025, 1, 10), rating="4",
-        recommendation="advance", values={draw.id: "１８．５", score.id: "241", measures["Balance"].id: ""},
-        notes="稳定", assessor=coach,
+        athlete,
+        sport_id=sports["archery"].id,
+        assessed_on=date(2025, 1, 10),
+        rating="4",
+        recommendation="advance",
+        values={draw.id: "１８．５", score.id: "241", measures["Balance"].id: ""},
+        notes="稳定",
+        assessor=coach,
     )
     db.session.commit()
     assert {v.measure_id: v.value for v in a.values} == {
-        draw.id: Decimal("18.5"), score.id: Decimal("241")}
+        draw.id: Decimal("18.5"),
+        score.id: Decimal("241"),
+    }
     assert (a.rating, a.assessor_id) == (4, coach.id)
     with pytest.raises(DomainError) as error:
         services.record_assessment(
-            athlete, sport_id=sports["archery"].id, assessed_on=date(2025, 1, 10), rating=3,
-            recommendation="hold", values={draw.id: "45"},
+            athlete,
+            sport_id=sports["archery"].id,
+            assessed_on=date(2025, 1, 10),
+            rating=3,
+            recommendation="hold",
+            values={draw.id: "45"},
         )
     assert error.value.field == f"value_{draw.id}"
     assert str(error.value.message) == "Draw weight held must be between 5.0 and 30.0 kg."
     with pytest.raises(DomainError) as error:
         services.record_assessment(
-            athlete, sport_id=sports["archery"].id, assessed_on=date(2025, 1, 10), rating=6,
-            recommendation="hold", values={draw.id: "10"},
+            athlete,
+            sport_id=sports["archery"].id,
+            assessed_on=date(2025, 1, 10),
+            rating=6,
+            recommendation="hold",
+            values={draw.id: "10"},
         )
     assert str(error.value.message) == "Choose a rating from 1 to 5."
     with pytest.raises(DomainError) as error:
         services.record_assessment(
-            athlete, sport_id=sports["archery"].id, assessed_on=date(2025, 1, 10), rating=3,
-            recommendation="hold", values={draw.id: ""},
+            athlete,
+            sport_id=sports["archery"].id,
+            assessed_on=date(2025, 1, 10),
+            rating=3,
+            recommendation="hold",
+            values={draw.id: ""},
         )
     assert str(error.value.message) == "Enter at least one measurement."
     sprint = db.session.scalars(
-        sa.select(AssessmentMeasure).where(AssessmentMeasure.name_en == "30 m sprint")).one()
+        sa.select(AssessmentMeasure).where(AssessmentMeasure.name_en == "30 m sprint")
+    ).one()
     with pytest.raises(DomainError) as error:
         services.record_assessment(
-            athlete, sport_id=sports["archery"].id, assessed_on=date(2025, 1, 10), rating=3,
-            recommendation="hold", values={sprint.id: "5"},
+            athlete,
+            sport_id=sports["archery"].id,
+            assessed_on=date(2025, 1, 10),
+            rating=3,
+            recommendation="hold",
+            values={sprint.id: "5"},
         )
     assert str(error.value.message) == "A measurement does not belong to this sport's template."
 
@@ -258,13 +357,25 @@ def test_admins_extend_sports_and_templates(sports):
     with pytest.raises(DomainError) as error:
         services.create_sport(name="盲人足球", name_en="Football 5")
     assert str(error.value.message) == "This sport is already in the list."
-    measure = services.create_measure(sport_id=sport.id, name="运球", name_en="Dribble",
-                                      unit="s", min_value=Decimal(5), max_value=Decimal(60),
-                                      lower_is_better=True)
+    measure = services.create_measure(
+        sport_id=sport.id,
+        name="运球",
+        name_en="Dribble",
+        unit="s",
+        min_value=Decimal(5),
+        max_value=Decimal(60),
+        lower_is_better=True,
+    )
     assert [m.id for m in services.template_measures(sport.id)][0] == measure.id
     with pytest.raises(DomainError) as error:
-        services.create_measure(sport_id=sport.id, name="运球2", name_en="x", unit="s",
-                                min_value=Decimal(9), max_value=Decimal(1))
+        services.create_measure(
+            sport_id=sport.id,
+            name="运球2",
+            name_en="x",
+            unit="s",
+            min_value=Decimal(9),
+            max_value=Decimal(1),
+        )
     assert str(error.value.message) == "The lowest value must not be above the highest."
     services.set_measure_active(measure, False)
     assert measure.id not in [m.id for m in services.template_measures(sport.id)]
