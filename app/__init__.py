@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.athletes import bp as athletes_bp
+    from app.competitions import bp as competitions_bp
     from app.core.routes import bp as core_bp
     from app.people import bp as people_bp
     from app.venues import bp as venues_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp, url_prefix="/people")
     app.register_blueprint(venues_bp, url_prefix="/venues")
     app.register_blueprint(athletes_bp, url_prefix="/athletes")
+    app.register_blueprint(competitions_bp, url_prefix="/competitions")
 
 
 def register_error_handlers(app: Flask) -> None:

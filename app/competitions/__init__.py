@@ -1,0 +1,7 @@
+"""Competitions: competitions, their events, entries, results and the medal ledger."""
+
+from flask import Blueprint
+
+bp = Blueprint("competitions", __name__)
+
+from app.competitions import routes  # noqa: E402, F401

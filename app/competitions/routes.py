@@ -1,0 +1,1 @@
+"""Competition pages (registered at /competitions)."""

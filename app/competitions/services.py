@@ -1,0 +1,471 @@
+"""Operations on competitions, events, entries and results. Services check the rules, flush
+and write an audit row; the caller commits once. Result and medal changes are audited with old
+and new values in ``details`` (results are not sensitive)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.athletes.enums import ClassificationStatus
+from app.athletes.models import AthleteProfile, Classification, Sport
+from app.competitions.enums import (
+    ClassWarning,
+    CompetitionStatus,
+    EntryStatus,
+    EventGender,
+    Level,
+    Medal,
+    ResultStatus,
+    SupportRole,
+)
+from app.competitions.models import (
+    Competition,
+    CompetitionEvent,
+    Entry,
+    EntrySupport,
+    Result,
+)
+from app.core import audit
+from app.core.errors import DomainError, EditConflict
+from app.extensions import db
+from app.people.models import Person
+
+COMPETITION_FIELDS = (
+    "name",
+    "level",
+    "series",
+    "edition",
+    "host_city",
+    "venue_id",
+    "start_on",
+    "end_on",
+    "delegation",
+    "status",
+    "manager_id",
+    "notes",
+)
+EVENT_FIELDS = ("name", "sport_id", "gender", "sport_class", "is_team", "starts_at", "ends_at")
+RESULT_FIELDS = ("rank", "mark", "mark_value", "status", "medal", "notes")
+
+
+def _enum(enum_cls, value, message, field):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise DomainError(message, field=field) from None
+
+
+def _flush_or_conflict(current=None) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise EditConflict(current) from None
+
+
+def _sports(sport_ids) -> list[Sport]:
+    try:
+        ids = {int(v) for v in sport_ids or ()}
+    except (TypeError, ValueError):
+        raise DomainError(_l("Choose sports from the list."), field="sport_ids") from None
+    sports = list(db.session.scalars(sa.select(Sport).where(Sport.id.in_(ids)))) if ids else []
+    if len(sports) != len(ids):
+        raise DomainError(_l("Choose sports from the list."), field="sport_ids")
+    return sports
+
+
+def _competition_values(data: dict) -> dict:
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise DomainError(_l("Enter the competition's name."), field="name")
+    level = _enum(Level, data.get("level"), _l("Choose the competition's level."), "level")
+    status = _enum(
+        CompetitionStatus,
+        data.get("status") or CompetitionStatus.PLANNED,
+        _l("Choose the competition's status."),
+        "status",
+    )
+    start_on, end_on = data.get("start_on"), data.get("end_on")
+    if start_on is None:
+        raise DomainError(_l("Enter the first day of the competition."), field="start_on")
+    end_on = end_on or start_on
+    if end_on < start_on:
+        raise DomainError(_l("The last day must be on or after the first day."), field="end_on")
+    edition = data.get("edition")
+    if edition is not None and edition < 1:
+        raise DomainError(_l("The edition must be 1 or more."), field="edition")
+    return {
+        "name": name,
+        "level": level,
+        "series": (data.get("series") or "").strip(),
+        "edition": edition,
+        "host_city": (data.get("host_city") or "").strip(),
+        "venue_id": data.get("venue_id") or None,
+        "start_on": start_on,
+        "end_on": end_on,
+        "delegation": (data.get("delegation") or "").strip(),
+        "status": status,
+        "manager_id": data.get("manager_id") or None,
+        "notes": (data.get("notes") or "").strip(),
+    }
+
+
+def create_competition(data: dict, *, actor=None) -> Competition:
+    values = _competition_values(data)
+    competition = Competition(**values)
+    competition.sports = _sports(data.get("sport_ids"))
+    db.session.add(competition)
+    db.session.flush()
+    audit.record("create", "competition", competition.id, list(values), actor=actor)
+    return competition
+
+
+def update_competition(
+    competition: Competition, data: dict, *, version: int | None, actor=None
+) -> Competition:
+    if version is None or version != competition.version:
+        raise EditConflict(competition)
+    values = _competition_values(data)
+    for key, value in values.items():
+        setattr(competition, key, value)
+    changed = audit.changed_fields(competition, list(values))
+    sports = _sports(data.get("sport_ids"))
+    if {s.id for s in sports} != {s.id for s in competition.sports}:
+        competition.sports = sports
+        changed.append("sports")
+    if changed:
+        _flush_or_conflict(competition)
+        audit.record("update", "competition", competition.id, changed, actor=actor)
+    return competition
+
+
+def _event_values(competition: Competition, data: dict) -> dict:
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise DomainError(_l("Enter the event's name."), field="name")
+    try:
+        sport = db.session.get(Sport, int(data.get("sport_id")))
+    except (TypeError, ValueError):
+        sport = None
+    if sport is None:
+        raise DomainError(_l("Choose the sport."), field="sport_id")
+    gender = _enum(EventGender, data.get("gender"), _l("Choose who the event is for."), "gender")
+    starts_at: datetime | None = data.get("starts_at")
+    ends_at: datetime | None = data.get("ends_at")
+    if starts_at and ends_at and ends_at < starts_at:
+        raise DomainError(_l("The event must end after it starts."), field="ends_at")
+    return {
+        "name": name,
+        "sport_id": sport.id,
+        "gender": gender,
+        "sport_class": (data.get("sport_class") or "").strip(),
+        "is_team": bool(data.get("is_team")),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "venue_id": data.get("venue_id") or None,
+    }
+
+
+def add_event(competition: Competition, data: dict, *, actor=None) -> CompetitionEvent:
+    values = _event_values(competition, data)
+    event = CompetitionEvent(competition=competition, **values)
+    db.session.add(event)
+    db.session.flush()
+    audit.record(
+        "create",
+        "competition_event",
+        event.id,
+        list(values),
+        actor=actor,
+        details={"competition_id": competition.id},
+    )
+    return event
+
+
+def update_event(event: CompetitionEvent, data: dict, *, actor=None) -> CompetitionEvent:
+    values = _event_values(event.competition, data)
+    if event.entries and values["is_team"] != event.is_team:
+        raise DomainError(
+            _l("The event already has entries: it cannot change between individual and team."),
+            field="is_team",
+        )
+    for key, value in values.items():
+        setattr(event, key, value)
+    changed = audit.changed_fields(event, list(values))
+    if changed:
+        db.session.flush()
+        audit.record("update", "competition_event", event.id, changed, actor=actor)
+    return event
+
+
+@dataclass(frozen=True)
+class EntryWarning:
+    athlete: AthleteProfile
+    kind: ClassWarning
+    review_on: date | None = None
+
+    @property
+    def message(self) -> str:
+        name = self.athlete.person.name
+        if self.kind is ClassWarning.NO_CLASS:
+            return _l("%(name)s has no classification in this sport.", name=name)
+        if self.kind is ClassWarning.NOT_CONFIRMED:
+            return _l("%(name)s's classification in this sport is not confirmed.", name=name)
+        return _l(
+            "%(name)s's classification is due for review by the competition (%(date)s).",
+            name=name,
+            date=self.review_on.isoformat() if self.review_on else "",
+        )
+
+
+def classification_warnings(
+    event: CompetitionEvent, athletes: list[AthleteProfile]
+) -> list[EntryWarning]:
+    """Warn when an athlete's class in the event's sport is missing, not confirmed (new or
+    under review), or has a review date on or before the competition's last day. One query."""
+    ids = [a.id for a in athletes]
+    classes = {
+        c.athlete_id: c
+        for c in db.session.scalars(
+            sa.select(Classification).where(
+                Classification.athlete_id.in_(ids), Classification.sport_id == event.sport_id
+            )
+        )
+    }
+    last_day = event.competition.end_on
+    warnings = []
+    for athlete in athletes:
+        found = classes.get(athlete.id)
+        if found is None:
+            warnings.append(EntryWarning(athlete, ClassWarning.NO_CLASS))
+        elif found.review_on is not None and found.review_on <= last_day:
+            warnings.append(EntryWarning(athlete, ClassWarning.REVIEW_DUE, found.review_on))
+        elif found.status in (ClassificationStatus.NEW, ClassificationStatus.REVIEW):
+            warnings.append(EntryWarning(athlete, ClassWarning.NOT_CONFIRMED))
+    return warnings
+
+
+def _support(items) -> list[EntrySupport]:
+    support = []
+    for item in items or ():
+        role = _enum(SupportRole, item.get("role"), _l("Choose the support role."), "support")
+        person_id, name = item.get("person_id"), (item.get("name") or "").strip()
+        if person_id:
+            if db.session.get(Person, int(person_id)) is None:
+                raise DomainError(_l("Choose the support person from the list."), "support")
+        elif not name:
+            raise DomainError(_l("Enter the support person's name."), field="support")
+        support.append(EntrySupport(role=role, person_id=person_id or None, name=name))
+    return support
+
+
+def create_entry(
+    event: CompetitionEvent,
+    *,
+    athlete_ids,
+    team_name: str = "",
+    status=EntryStatus.NOMINATED,
+    support=(),
+    actor=None,
+) -> tuple[Entry, list[EntryWarning]]:
+    """Enter one athlete (individual event) or a team of two or more (team event). Returns the
+    entry and its classification warnings (the entry is made all the same)."""
+    try:
+        ids = list(dict.fromkeys(int(v) for v in athlete_ids or ()))
+    except (TypeError, ValueError):
+        raise DomainError(_l("Choose athletes from the list."), field="athlete_ids") from None
+    athletes = (
+        list(db.session.scalars(sa.select(AthleteProfile).where(AthleteProfile.id.in_(ids))))
+        if ids
+        else []
+    )
+    if len(athletes) != len(ids) or not ids:
+        raise DomainError(_l("Choose athletes from the list."), field="athlete_ids")
+    team_name = (team_name or "").strip()
+    if event.is_team:
+        if len(athletes) < 2:
+            raise DomainError(_l("A team entry needs two or more athletes."), field="athlete_ids")
+        if not team_name:
+            raise DomainError(_l("Enter the team's name."), field="team_name")
+    else:
+        if len(athletes) != 1:
+            raise DomainError(
+                _l("An individual event takes one athlete per entry."), field="athlete_ids"
+            )
+        team_name = ""
+    taken = set(
+        db.session.scalars(
+            sa.select(AthleteProfile.id)
+            .join(Entry.athletes)
+            .where(Entry.event_id == event.id, AthleteProfile.id.in_(ids))
+        )
+    )
+    if taken:
+        raise DomainError(
+            _l("An athlete you chose is already entered in this event."), field="athlete_ids"
+        )
+    status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
+    entry = Entry(event=event, team_name=team_name, status=status)
+    entry.athletes = athletes
+    entry.support = _support(support)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(
+        "create",
+        "entry",
+        entry.id,
+        ["athletes", "status", "team_name"],
+        actor=actor,
+        details={"event_id": event.id, "athlete_ids": ids},
+    )
+    return entry, classification_warnings(event, athletes)
+
+
+def set_entry_status(entry: Entry, status, *, actor=None) -> None:
+    status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
+    if status == entry.status:
+        return
+    old = entry.status
+    entry.status = status
+    db.session.flush()
+    audit.record(
+        "update",
+        "entry",
+        entry.id,
+        ["status"],
+        actor=actor,
+        details={"old": {"status": str(old)}, "new": {"status": str(status)}},
+    )
+
+
+def parse_mark_value(text) -> Decimal | None:
+    if text in (None, ""):
+        return None
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise DomainError(
+            _l("The number for sorting must be a number, like 652 or 12.31."), field="mark_value"
+        ) from None
+    if not value.is_finite() or abs(value) >= Decimal("1e9"):
+        raise DomainError(
+            _l("The number for sorting must be a number, like 652 or 12.31."), field="mark_value"
+        )
+    return value
+
+
+def mark_text(value: Decimal) -> str:
+    """A number for sorting without trailing zeros: 652.000 → "652", 12.310 → "12.31"."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def check_result(*, rank, status: ResultStatus, medal: Medal) -> None:
+    """The result rules, each with a message that names it:
+    only an OK result has a rank or a medal; a rank is 1 or more; gold goes with rank 1,
+    silver with rank 2 and bronze with rank 3 (ties share a rank, so two bronzes are fine)."""
+    if status is not ResultStatus.OK and medal is not Medal.NONE:
+        raise DomainError(_l("Only a result with status OK can hold a medal."), field="medal")
+    if status is not ResultStatus.OK and rank is not None:
+        raise DomainError(
+            _l("Only a result with status OK has a rank: leave the rank empty."), field="rank"
+        )
+    if rank is not None and rank < 1:
+        raise DomainError(_l("The rank must be 1 or more."), field="rank")
+    if medal.rank is not None and rank is not None and rank != medal.rank:
+        raise DomainError(
+            _l(
+                "A %(medal)s medal goes with rank %(rank)d (tied athletes share the rank).",
+                medal=str(medal.label).lower(),
+                rank=medal.rank,
+            ),
+            field="medal",
+        )
+
+
+def _result_snapshot(result: Result | None) -> dict:
+    if result is None:
+        return {}
+    return {
+        "rank": result.rank,
+        "mark": result.mark,
+        "mark_value": None if result.mark_value is None else mark_text(result.mark_value),
+        "status": str(result.status),
+        "medal": str(result.medal),
+        "notes": result.notes,
+    }
+
+
+def save_result(
+    entry: Entry,
+    *,
+    rank=None,
+    mark: str = "",
+    mark_value=None,
+    status=ResultStatus.OK,
+    medal=Medal.NONE,
+    notes: str = "",
+    version: int | None = None,
+    actor=None,
+) -> Result:
+    """Record or change the entry's result. An existing result needs the ``version`` the form
+    was built from; an older one raises EditConflict with the saved result. Audit: old and new
+    values of the changed fields in ``details``."""
+    result = entry.result
+    if result is not None and (version is None or int(version) != result.version):
+        raise EditConflict(result)
+    status = _enum(ResultStatus, status or ResultStatus.OK, _l("Choose the status."), "status")
+    medal = _enum(Medal, medal or Medal.NONE, _l("Choose the medal."), "medal")
+    if rank in ("", None):
+        rank = None
+    else:
+        try:
+            rank = int(rank)
+        except (TypeError, ValueError):
+            raise DomainError(_l("The rank must be a whole number."), field="rank") from None
+    check_result(rank=rank, status=status, medal=medal)
+    values = {
+        "rank": rank,
+        "mark": (mark or "").strip()[:40],
+        "mark_value": parse_mark_value(mark_value),
+        "status": status,
+        "medal": medal,
+        "notes": (notes or "").strip(),
+    }
+    old = _result_snapshot(result)
+    if result is None:
+        result = Result(entry=entry, **values)
+        db.session.add(result)
+        db.session.flush()
+        audit.record(
+            "create",
+            "result",
+            result.id,
+            list(values),
+            actor=actor,
+            details={"entry_id": entry.id, "new": _result_snapshot(result)},
+        )
+        return result
+    for key, value in values.items():
+        setattr(result, key, value)
+    changed = audit.changed_fields(result, list(values))
+    if changed:
+        _flush_or_conflict(result)
+        new = _result_snapshot(result)
+        audit.record(
+            "update",
+            "result",
+            result.id,
+            changed,
+            actor=actor,
+            details={
+                "entry_id": entry.id,
+                "old": {k: old[k] for k in changed},
+                "new": {k: new[k] for k in changed},
+            },
+        )
+    return result
