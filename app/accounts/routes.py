@@ -207,7 +207,7 @@ def _edit_data(user: User) -> dict:
 
 
 def _conflict_rows(saved: User, form: UserEditForm) -> list[tuple[str, str, str]]:
-    """(field label, value as saved now, value in the form) for the conflict page."""
+    """(field label, value in the form, value as saved now) for the shared conflict panel."""
 
     def roles_text(values) -> str:
         return ", ".join(str(Role(v).label) for v in sorted(values or ()) if v in set(Role))
@@ -218,7 +218,7 @@ def _conflict_rows(saved: User, form: UserEditForm) -> list[tuple[str, str, str]
     def person_text(value) -> str:
         return str(value) if value is not None else "—"
 
-    return [
+    rows = [
         (form.display_name.label.text, saved.display_name, form.display_name.data or ""),
         (
             form.roles.label.text,
@@ -232,6 +232,7 @@ def _conflict_rows(saved: User, form: UserEditForm) -> list[tuple[str, str, str]
         ),
         (form.person_id.label.text, person_text(saved.person_id), person_text(form.person_id.data)),
     ]
+    return [(label, mine, saved_value) for label, saved_value, mine in rows]
 
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])

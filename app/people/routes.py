@@ -106,7 +106,8 @@ def _display(name: str, value, towns: dict) -> str:
 
 
 def _conflict_rows(current: Person, form) -> list[tuple]:
-    """(label, saved value, your value) for each field where the two differ."""
+    """(label, your value, saved value) for each field where the two differ, as the shared
+    conflict panel (_macros/conflict.html) shows them."""
     yours = services._clean(form.person_data())
     towns = {t.id: t for t in db.session.scalars(db.select(Town))}
     rows = []
@@ -127,7 +128,7 @@ def _conflict_rows(current: Person, form) -> list[tuple]:
                 cert.mask(form.certificate_number.data),
             )
         )
-    return rows
+    return [(label, mine, saved) for label, saved, mine in rows]
 
 
 def _chosen(field) -> str | None:
