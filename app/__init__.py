@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.athletes import bp as athletes_bp
     from app.competitions import bp as competitions_bp
+    from app.competitions.api import bp as api_bp
     from app.core.routes import bp as core_bp
     from app.people import bp as people_bp
     from app.venues import bp as venues_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(venues_bp, url_prefix="/venues")
     app.register_blueprint(athletes_bp, url_prefix="/athletes")
     app.register_blueprint(competitions_bp, url_prefix="/competitions")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_error_handlers(app: Flask) -> None:
