@@ -16,6 +16,7 @@ from flask import current_app
 from app.accounts import services as account_services
 from app.accounts.enums import Role
 from app.athletes.demo import load_athletes
+from app.competitions.demo import load_competitions
 from app.core.reference import Town, ensure_towns
 from app.extensions import db
 from app.people.demo import load_people
@@ -259,14 +260,12 @@ def load_demo(reset: bool = False) -> list[tuple[str, str, str]]:
         load_venues(session, towns)
         people = load_people(session, towns)
         logins = load_users(session, participant=_participant_person(people))
-        load_athletes(
-            session,
-            people,
-            {
-                username: account_services.find_by_username(username)
-                for _role, username, _password, _name in DEMO_USERS
-            },
-        )
+        users = {
+            username: account_services.find_by_username(username)
+            for _role, username, _password, _name in DEMO_USERS
+        }
+        load_athletes(session, people, users)
+        load_competitions(session, users)
         session.commit()
     except Exception:
         session.rollback()

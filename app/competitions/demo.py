@@ -1,0 +1,337 @@
+"""Demo competitions: every competition and medal of the source report's table (Rio 2016 to
+the 2021 National Games), attached to the demo athletes, with team events; a district dryland
+curling friendly; and upcoming competitions with entries, so calendars have something to show.
+
+The medal counts per competition are the report's own, so that
+``/api/v1/medals?from=2017-01-01&to=2021-12-31`` answers 19 gold, 12 silver, 11 bronze."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from app.athletes.models import AthleteProfile, Sport
+from app.competitions import services
+from app.competitions.enums import CompetitionStatus, EntryStatus
+from app.competitions.models import Competition
+from app.people.models import local_today
+
+G, S, B = "gold", "silver", "bronze"
+
+# (name, level, series, edition, host city, delegation, start, end, events)
+# events: (name, sport code, gender, team?, [medal per entry…])
+REPORTED = (
+    (
+        "里约残奥会",
+        "international",
+        "残奥会",
+        15,
+        "里约热内卢",
+        "中国",
+        date(2016, 9, 7),
+        date(2016, 9, 18),
+        (
+            ("女子个人反曲弓公开级", "archery", "women", False, [G]),
+            ("混合团体反曲弓公开级", "archery", "mixed", True, [G]),
+        ),
+    ),
+    (
+        "世界残疾人射箭锦标赛（北京）",
+        "international",
+        "世界锦标赛",
+        None,
+        "北京",
+        "中国",
+        date(2017, 9, 11),
+        date(2017, 9, 17),
+        (("女子个人反曲弓公开级", "archery", "women", False, [G]),),
+    ),
+    (
+        "2017 年全国残疾人射箭锦标赛",
+        "national",
+        "全国残疾人射箭锦标赛",
+        None,
+        "杭州",
+        "浙江",
+        date(2017, 5, 16),
+        date(2017, 5, 21),
+        (("女子个人复合弓公开级", "archery", "women", False, [G, None]),),
+    ),
+    (
+        "雅加达亚残运会",
+        "international",
+        "亚残运会",
+        3,
+        "雅加达",
+        "中国",
+        date(2018, 10, 6),
+        date(2018, 10, 13),
+        (
+            ("女子个人反曲弓公开级", "archery", "women", False, [G]),
+            ("混合团体复合弓公开级", "archery", "mixed", True, [B]),
+        ),
+    ),
+    (
+        "2018 年全国残疾人射箭锦标赛",
+        "national",
+        "全国残疾人射箭锦标赛",
+        None,
+        "宁波",
+        "浙江",
+        date(2018, 5, 20),
+        date(2018, 5, 26),
+        (
+            ("女子个人反曲弓公开级", "archery", "women", False, [G]),
+            ("女子团体反曲弓公开级", "archery", "women", True, [G]),
+            ("男子个人复合弓 W1 级", "archery", "men", False, [B, None]),
+        ),
+    ),
+    (
+        "浙江省第十届残疾人运动会",
+        "provincial",
+        "浙江省残疾人运动会",
+        10,
+        "湖州",
+        "宁波",
+        date(2018, 10, 22),
+        date(2018, 10, 28),
+        (
+            ("女子个人反曲弓公开级", "archery", "women", False, [G, B]),
+            ("男子个人反曲弓公开级", "archery", "men", False, [G]),
+            ("女子个人复合弓公开级", "archery", "women", False, [G]),
+            ("混合团体反曲弓公开级", "archery", "mixed", True, [G]),
+            ("男子 100 米 T46 级", "athletics", "men", False, [B]),
+            ("女子 50 米自由泳 S6 级", "swimming", "women", False, [B]),
+        ),
+    ),
+    (
+        "宁波市第九届残疾人运动会",
+        "city",
+        "宁波市残疾人运动会",
+        9,
+        "宁波",
+        "奉化区",
+        date(2018, 8, 14),
+        date(2018, 8, 19),
+        (
+            ("女子个人反曲弓公开级", "archery", "women", False, [G, S, B]),
+            ("男子个人反曲弓公开级", "archery", "men", False, [G, S]),
+            ("女子个人复合弓公开级", "archery", "women", False, [G, S]),
+            ("男子个人复合弓公开级", "archery", "men", False, [G, B]),
+            ("混合团体反曲弓公开级", "archery", "mixed", True, [G]),
+            ("女子团体复合弓公开级", "archery", "women", True, [S]),
+            ("男子 100 米 T46 级", "athletics", "men", False, [G, B]),
+            ("女子铅球 F20 级", "athletics", "women", False, [S, B]),
+            ("男子 50 米自由泳 S8 级", "swimming", "men", False, [G]),
+            ("女子 100 米蛙泳 SB9 级", "swimming", "women", False, [S, B]),
+            ("女子 41 公斤级", "powerlifting", "women", False, [S]),
+            ("盲人门球男子组", "goalball", "men", True, [B]),
+        ),
+    ),
+    (
+        "2019 年世界残疾人射箭锦标赛",
+        "international",
+        "世界残疾人射箭锦标赛",
+        None,
+        "斯海尔托亨博斯",
+        "中国",
+        date(2019, 6, 4),
+        date(2019, 6, 16),
+        (
+            ("女子个人反曲弓公开级", "archery", "women", False, [G]),
+            ("女子团体反曲弓公开级", "archery", "women", True, [G]),
+        ),
+    ),
+    (
+        "全国第十届残疾人运动会",
+        "national",
+        "全国残疾人运动会",
+        10,
+        "西安",
+        "浙江",
+        date(2021, 10, 22),
+        date(2021, 10, 29),
+        (
+            ("女子个人反曲弓公开级", "archery", "women", False, [G, S]),
+            ("女子个人复合弓公开级", "archery", "women", False, [S]),
+            ("男子个人反曲弓公开级", "archery", "men", False, [S]),
+            ("混合团体反曲弓公开级", "archery", "mixed", True, [S]),
+            ("女子团体复合弓公开级", "archery", "women", True, [S]),
+        ),
+    ),
+)
+
+
+def _utc(day: date, hour: int) -> datetime:
+    """A local (UTC+8) hour on ``day`` as a UTC instant."""
+    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC) - timedelta(hours=8)
+
+
+def load_competitions(session, users: dict) -> list[Competition]:
+    """Create the demo competitions once (nothing happens when any competition exists)."""
+    if session.scalar(sa.select(sa.func.count(Competition.id))):
+        return []
+    athletes = list(session.scalars(sa.select(AthleteProfile).order_by(AthleteProfile.id)))
+    if len(athletes) < 4:
+        return []
+    sports = {s.code: s for s in session.scalars(sa.select(Sport))}
+    archers = [a for a in athletes if a.primary_sport_id == sports["archery"].id] or athletes
+    others = [a for a in athletes if a not in archers] or athletes
+    admin, coach = users.get("admin"), users.get("coach")
+    created = []
+    turn = 0
+
+    def pick(pool, count):
+        nonlocal turn
+        chosen = [pool[(turn + i) % len(pool)] for i in range(count)]
+        turn += 1
+        return chosen
+
+    for name, level, series, edition, city, delegation, start, end, events in REPORTED:
+        competition = services.create_competition(
+            {
+                "name": name,
+                "level": level,
+                "series": series,
+                "edition": edition,
+                "host_city": city,
+                "delegation": delegation,
+                "start_on": start,
+                "end_on": end,
+                "status": CompetitionStatus.FINISHED,
+                "manager_id": coach.id if coach else None,
+                "sport_ids": sorted({sports[e[1]].id for e in events}),
+            },
+            actor=admin,
+        )
+        for event_name, sport, gender, team, medals in events:
+            event = services.add_event(
+                competition,
+                {
+                    "name": event_name,
+                    "sport_id": sports[sport].id,
+                    "gender": gender,
+                    "sport_class": "",
+                    "is_team": team,
+                },
+                actor=admin,
+            )
+            pool = archers if sport == "archery" else others
+            used: set[int] = set()
+            for position, medal in enumerate(medals):
+                members = [a for a in pick(pool, 3 if team else 1 + len(used)) if a.id not in used]
+                members = members[: 3 if team else 1]
+                if len(members) < (2 if team else 1):
+                    members = [a for a in athletes if a.id not in used][: 3 if team else 1]
+                used.update(a.id for a in members)
+                entry, _warnings = services.create_entry(
+                    event,
+                    athlete_ids=[a.id for a in members],
+                    team_name=f"{delegation}队" if team else "",
+                    status=EntryStatus.CONFIRMED,
+                    actor=admin,
+                )
+                rank = {G: 1, S: 2, B: 3}.get(medal, 4 + position)
+                services.save_result(
+                    entry,
+                    rank=rank,
+                    mark=str(680 - 12 * rank) if sport == "archery" else "",
+                    mark_value=str(680 - 12 * rank) if sport == "archery" else None,
+                    medal=medal or "none",
+                    actor=coach or admin,
+                )
+        created.append(competition)
+    created.extend(_local_and_upcoming(sports, athletes, admin, coach))
+    session.flush()
+    return created
+
+
+def _local_and_upcoming(sports, athletes, admin, coach) -> list[Competition]:
+    """A district dryland curling friendly last month; two competitions in the coming months
+    with scheduled events and nominated entries."""
+    today = local_today()
+    made = []
+    friendly_day = today - timedelta(days=30)
+    plan = (
+        (
+            "区残疾人旱地冰壶友谊赛",
+            "district",
+            CompetitionStatus.FINISHED,
+            friendly_day,
+            friendly_day,
+            (("旱地冰壶混合团体", "dryland_curling", "mixed", True),),
+        ),
+        (
+            "宁波市残疾人射箭邀请赛",
+            "city",
+            CompetitionStatus.ENTRIES_OPEN,
+            today + timedelta(days=40),
+            today + timedelta(days=42),
+            (
+                ("女子个人反曲弓公开级", "archery", "women", False),
+                ("男子个人复合弓公开级", "archery", "men", False),
+            ),
+        ),
+        (
+            "浙江省残疾人游泳锦标赛",
+            "provincial",
+            CompetitionStatus.PLANNED,
+            today + timedelta(days=95),
+            today + timedelta(days=98),
+            (("男子 50 米自由泳 S8 级", "swimming", "men", False),),
+        ),
+    )
+    for index, (name, level, status, start, end, events) in enumerate(plan):
+        competition = services.create_competition(
+            {
+                "name": name,
+                "level": level,
+                "host_city": "宁波" if level != "district" else "奉化",
+                "delegation": "奉化区",
+                "start_on": start,
+                "end_on": end,
+                "status": status,
+                "manager_id": coach.id if coach else None,
+                "sport_ids": sorted({sports[e[1]].id for e in events}),
+            },
+            actor=admin,
+        )
+        for number, (event_name, sport, gender, team) in enumerate(events):
+            event = services.add_event(
+                competition,
+                {
+                    "name": event_name,
+                    "sport_id": sports[sport].id,
+                    "gender": gender,
+                    "is_team": team,
+                    "starts_at": _utc(start, 9 + 2 * number),
+                    "ends_at": _utc(start, 11 + 2 * number),
+                },
+                actor=admin,
+            )
+            if team:
+                for team_no, offset in enumerate((0, 4)):
+                    members = athletes[offset : offset + 4]
+                    entry, _w = services.create_entry(
+                        event,
+                        athlete_ids=[a.id for a in members],
+                        team_name=f"奉化{team_no + 1}队",
+                        status=EntryStatus.CONFIRMED,
+                        support=[{"role": "coach", "name": "陈指导"}],
+                        actor=admin,
+                    )
+                    services.save_result(
+                        entry, rank=team_no + 1, mark=f"{8 - 3 * team_no}", actor=admin
+                    )
+            else:
+                for athlete in athletes[index + number : index + number + 2]:
+                    services.create_entry(
+                        event,
+                        athlete_ids=[athlete.id],
+                        status=EntryStatus.NOMINATED,
+                        support=[{"role": "guide", "name": "王向导"}] if number else [],
+                        actor=coach or admin,
+                    )
+        made.append(competition)
+    return made
