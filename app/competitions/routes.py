@@ -1,1 +1,370 @@
-"""Competition pages (registered at /competitions)."""
+"""Competition pages under /competitions/: the medal table (public), each competition's
+events, results and medallists (public, names only with publication consent), and the forms
+to create competitions, events and entries and to record an event's results at the venue.
+
+Permissions: a coach creates competitions (and manages those they create); whoever manages a
+competition (its manager, or an admin) edits it and adds events and entries; a coach records
+results of entries of athletes they coach; admins everything."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.competitions import bp, charts, queries, rules, services, standings
+from app.competitions.enums import Level, Medal, ResultStatus
+from app.competitions.forms import CompetitionForm, EntryForm, EventForm, ResultsForm
+from app.competitions.models import Competition, CompetitionEvent
+from app.core.auth import get_or_404, public, role_required
+from app.core.errors import DomainError, EditConflict
+from app.core.forms import normalise_text
+from app.core.security import form_view
+from app.extensions import db
+from app.people.models import Person
+
+
+def _render(template: str, form, status: int | None = None, **context):
+    if status is None:
+        status = 422 if form.has_errors else 200
+    return (
+        render_template(template, form=form, page_has_errors=form.has_errors, **context),
+        status,
+    )
+
+
+def _year_arg(name: str) -> int | None:
+    text = request.args.get(name, "").strip()
+    if text.isdigit() and len(text) == 4:
+        return int(text)
+    return None
+
+
+@bp.get("/")
+@public
+def index():
+    first, last = _year_arg("from_year"), _year_arg("to_year")
+    level = request.args.get("level", "")
+    level = Level(level) if level in {lv.value for lv in Level} else None
+    by_total = request.args.get("rank_by") == "total"
+    filters = standings.MedalFilters(
+        date_from=date(first, 1, 1) if first else None,
+        date_to=date(last, 12, 31) if last else None,
+        level=level,
+    )
+    table = standings.medal_table(filters)
+    medallists = standings.athlete_rows(filters, by_total=by_total)
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Person)
+            .where(Person.id.in_([row.person_id for row in medallists]))
+            .options(selectinload(Person.consents))
+        )
+    }
+    names = {}
+    for row in medallists:
+        person = people[row.person_id]
+        names[row.athlete_id] = (
+            person.name
+            if rules.sees_all_names(current_user) or person.has_publication_consent
+            else _("an athlete")
+        )
+    return render_template(
+        "competitions/index.html",
+        table=table,
+        chart=charts.medals_by_year(table),
+        summary=charts.summary_text(table),
+        medallists=medallists,
+        names=names,
+        by_total=by_total,
+        args={"from_year": first or "", "to_year": last or "", "level": level or ""},
+        levels=list(Level),
+        competitions=queries.competitions(),
+    )
+
+
+@bp.get("/<int:competition_id>")
+@public
+def detail(competition_id: int):
+    competition = queries.competition_for_detail(competition_id)
+    if competition is None:
+        abort(404)
+    tally = standings.medal_table(standings.MedalFilters(competition_id=competition.id)).totals
+    return render_template(
+        "competitions/detail.html",
+        competition=competition,
+        tally=tally,
+        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+        manages=rules.can_manage(current_user, competition),
+    )
+
+
+def _managed(competition_id: int) -> Competition:
+    competition = get_or_404(Competition, competition_id)
+    if not rules.can_manage(current_user, competition):
+        abort(403)
+    return competition
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def create():
+    form = CompetitionForm(sports=queries.sports())
+    if form.validate_on_submit():
+        data = form.service_values()
+        data["manager_id"] = None if current_user.is_admin else current_user.id
+        try:
+            competition = services.create_competition(data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Competition added."), "success")
+            return redirect(url_for(".detail", competition_id=competition.id), 303)
+    return _render("competitions/form.html", form, competition=None)
+
+
+def _conflict_rows(form: CompetitionForm, current: Competition) -> list[tuple]:
+    saved = CompetitionForm.data_from(current)
+    rows = []
+    for name in ("name", "level", "series", "edition", "host_city", "delegation", "start_on"):
+        mine, theirs = getattr(form, name).data, saved[name]
+        if str(mine or "") != str(theirs or ""):
+            rows.append((getattr(form, name).label.text, mine, theirs))
+    for name in ("end_on", "status", "notes"):
+        mine, theirs = getattr(form, name).data, saved[name]
+        if str(mine or "") != str(theirs or ""):
+            rows.append((getattr(form, name).label.text, mine, theirs))
+    return rows
+
+
+@bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def edit(competition_id: int):
+    competition = _managed(competition_id)
+    options = {"sports": queries.sports()}
+    if request.method == "GET":
+        form = CompetitionForm(data=CompetitionForm.data_from(competition), **options)
+        return _render("competitions/form.html", form, competition=competition)
+    form = CompetitionForm(**options)
+    if form.validate_on_submit():
+        data = form.service_values()
+        data["manager_id"] = competition.manager_id
+        try:
+            services.update_competition(
+                competition, data, version=form.version.data, actor=current_user
+            )
+        except EditConflict:
+            db.session.rollback()
+            current = _managed(competition_id)
+            form.version.data = current.version
+            form.add_error(None, _("Someone else saved this competition after you opened it."))
+            return _render(
+                "competitions/form.html",
+                form,
+                status=409,
+                competition=current,
+                conflict_rows=_conflict_rows(form, current),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Competition saved."), "success")
+            return redirect(url_for(".detail", competition_id=competition.id), 303)
+    return _render("competitions/form.html", form, competition=competition)
+
+
+@bp.route("/<int:competition_id>/events/new", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def new_event(competition_id: int):
+    competition = _managed(competition_id)
+    form = EventForm(sports=queries.sports())
+    if form.validate_on_submit():
+        try:
+            services.add_event(
+                competition,
+                {
+                    "name": form.name.data,
+                    "sport_id": form.sport_id.data,
+                    "gender": form.gender.data,
+                    "sport_class": form.sport_class.data,
+                    "is_team": form.is_team.data,
+                },
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Event added."), "success")
+            return redirect(url_for(".detail", competition_id=competition.id), 303)
+    return _render("competitions/event_form.html", form, competition=competition)
+
+
+def _event(event_id: int) -> CompetitionEvent:
+    event = queries.event_for_results(event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/events/<int:event_id>/entries/new", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def new_entry(event_id: int):
+    event = _event(event_id)
+    manages = rules.can_manage(current_user, event.competition)
+    athletes = queries.enterable_athletes(current_user, manages)
+    if not athletes and not manages:
+        abort(403)
+    form = EntryForm(athletes=athletes)
+    if form.validate_on_submit():
+        try:
+            _entry, warnings = services.create_entry(
+                event,
+                athlete_ids=form.athlete_ids.data,
+                team_name=form.team_name.data,
+                status=form.status.data,
+                support=form.support(),
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            messages = [str(w.message) for w in warnings]
+            db.session.commit()
+            flash(_("Entry added."), "success")
+            for message in messages:
+                flash(_("Warning: %(message)s", message=message), "warning")
+            return redirect(url_for(".detail", competition_id=event.competition_id), 303)
+    return _render("competitions/entry_form.html", form, event=event)
+
+
+ROW_FIELDS = ("rank", "mark", "mark_value", "status", "medal", "notes", "version")
+
+
+def _posted_rows(entries) -> dict[int, dict]:
+    rows = {}
+    for entry in entries:
+        if f"status-{entry.id}" not in request.form:
+            continue
+        rows[entry.id] = {
+            name: normalise_text(request.form.get(f"{name}-{entry.id}", "")) or ""
+            for name in ROW_FIELDS
+        }
+    return rows
+
+
+def _unchanged(entry, row) -> bool:
+    result = entry.result
+    if result is None:
+        return not row["rank"] and not row["mark"] and row["medal"] in ("", "none")
+    saved = services._result_snapshot(result)
+    return (
+        str(saved["rank"] or "") == row["rank"]
+        and saved["mark"] == row["mark"]
+        and (saved["mark_value"] or "") == row["mark_value"]
+        and saved["status"] == row["status"]
+        and saved["medal"] == row["medal"]
+        and saved["notes"] == row["notes"]
+    )
+
+
+@bp.route("/events/<int:event_id>/results", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def results(event_id: int):
+    event = _event(event_id)
+    editable = {e.id for e in event.entries if rules.can_record(current_user, e, event.competition)}
+    if not editable:
+        abort(403)
+    form = ResultsForm()
+    posted: dict[int, dict] = {}
+    errors: dict[int, str] = {}
+    conflicts: set[int] = set()
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        posted = {k: v for k, v in _posted_rows(event.entries).items() if k in editable}
+        for entry in event.entries:
+            row = posted.get(entry.id)
+            if row is None or _unchanged(entry, row):
+                continue
+            try:
+                services.save_result(
+                    entry,
+                    rank=row["rank"],
+                    mark=row["mark"],
+                    mark_value=row["mark_value"],
+                    status=row["status"],
+                    medal=row["medal"],
+                    notes=row["notes"],
+                    version=int(row["version"]) if row["version"].isdigit() else None,
+                    actor=current_user,
+                )
+            except EditConflict:
+                conflicts.add(entry.id)
+            except DomainError as error:
+                errors[entry.id] = str(error.message)
+        if not errors and not conflicts:
+            db.session.commit()
+            flash(_("Results saved."), "success")
+            return redirect(url_for(".results", event_id=event.id), 303)
+        db.session.rollback()
+        event = _event(event_id)
+        status = 409 if conflicts else 422
+        for entry_id in errors:
+            form.add_error(
+                None,
+                _(
+                    "Row %(row)s: %(error)s",
+                    row=_row_label(event, entry_id),
+                    error=errors[entry_id],
+                ),
+            )
+        if conflicts:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved some of these results after you opened the page. "
+                    "Check both versions below, then save again to keep yours."
+                ),
+            )
+            for entry_id in conflicts:
+                # The resubmitted form carries the saved version, so saving again keeps yours.
+                saved = next(e for e in event.entries if e.id == entry_id).result
+                posted[entry_id]["version"] = str(saved.version) if saved else ""
+    elif request.method == "POST":
+        status = 422
+    return _render(
+        "competitions/results.html",
+        form,
+        status=status,
+        event=event,
+        editable=editable,
+        posted=posted,
+        errors=errors,
+        conflicts=conflicts,
+        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+        statuses=list(ResultStatus),
+        medals=list(Medal),
+    )
+
+
+def _row_label(event, entry_id: int) -> str:
+    for position, entry in enumerate(event.entries, start=1):
+        if entry.id == entry_id:
+            return str(position)
+    return ""

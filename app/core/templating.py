@@ -17,6 +17,7 @@ NAV = (
     ("people.index", _l("People"), ("admin",)),
     ("venues.index", _l("Venues"), None),
     ("athletes.index", _l("Athletes"), ("coach", "home_staff")),
+    ("competitions.index", _l("Competitions"), None),
     ("accounts.users", _l("Accounts"), ("admin",)),
 )
 

@@ -1,0 +1,106 @@
+"""Competition forms. Choices are filled by the route; the services refuse anything else."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.athletes.forms import DatePartsField, enum_choices
+from app.competitions.enums import CompetitionStatus, EntryStatus, EventGender, Level, SupportRole
+from app.core.forms import BaseForm, MultiCheckboxField, OptionalInteger, VersionField
+from app.people.forms import date_required
+
+
+class CompetitionForm(BaseForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(_l("Enter the competition's name.")),
+            Length(max=160, message=_l("The name must have at most %(max)d characters.")),
+        ],
+    )
+    level = SelectField(_l("Level"), choices=enum_choices(Level))
+    series = StringField(_l("Series"), validators=[Optional(), Length(max=160)])
+    edition = OptionalInteger(_l("Edition"), validators=[Optional()])
+    host_city = StringField(_l("Host city"), validators=[Optional(), Length(max=80)])
+    delegation = StringField(_l("Delegation"), validators=[Optional(), Length(max=80)])
+    start_on = DatePartsField(
+        _l("First day"), validators=[date_required(_l("Enter the first day of the competition."))]
+    )
+    end_on = DatePartsField(_l("Last day"))
+    status = SelectField(_l("Status"), choices=enum_choices(CompetitionStatus))
+    sport_ids = MultiCheckboxField(_l("Sports"), coerce=int, validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    version = VersionField()
+
+    def __init__(self, *args, sports=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sport_ids.choices = [(s.id, s.display_name) for s in sports]
+
+    FIELDS = (
+        "name",
+        "level",
+        "series",
+        "edition",
+        "host_city",
+        "delegation",
+        "start_on",
+        "end_on",
+        "status",
+        "sport_ids",
+        "notes",
+    )
+
+    def service_values(self) -> dict:
+        return {name: getattr(self, name).data for name in self.FIELDS}
+
+    @staticmethod
+    def data_from(competition) -> dict:
+        data = {name: getattr(competition, name) for name in CompetitionForm.FIELDS[:-2]}
+        data["level"] = competition.level.value
+        data["status"] = competition.status.value
+        data["sport_ids"] = [s.id for s in competition.sports]
+        data["notes"] = competition.notes
+        data["version"] = competition.version
+        return data
+
+
+class EventForm(BaseForm):
+    name = StringField(
+        _l("Event name"),
+        validators=[InputRequired(_l("Enter the event's name.")), Length(max=160)],
+    )
+    sport_id = SelectField(_l("Sport"), coerce=str)
+    gender = SelectField(_l("Who the event is for"), choices=enum_choices(EventGender))
+    sport_class = StringField(_l("Sport class"), validators=[Optional(), Length(max=40)])
+    is_team = BooleanField(_l("Team event (two or more athletes per entry)"))
+
+    def __init__(self, *args, sports=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sport_id.choices = [(str(s.id), s.display_name) for s in sports]
+
+
+class EntryForm(BaseForm):
+    athlete_ids = MultiCheckboxField(_l("Athletes"), coerce=int, validators=[Optional()])
+    team_name = StringField(_l("Team name"), validators=[Optional(), Length(max=80)])
+    status = SelectField(_l("Entry status"), choices=enum_choices(EntryStatus))
+    support_role = SelectField(
+        _l("Support person's role"), choices=enum_choices(SupportRole, blank=_l("None"))
+    )
+    support_name = StringField(
+        _l("Support person's name"), validators=[Optional(), Length(max=100)]
+    )
+
+    def __init__(self, *args, athletes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.athlete_ids.choices = [(a.id, a.person.name) for a in athletes]
+
+    def support(self) -> list[dict]:
+        if not self.support_role.data:
+            return []
+        return [{"role": self.support_role.data, "name": self.support_name.data}]
+
+
+class ResultsForm(BaseForm):
+    """The CSRF token of the results screen; the rows are read per entry by the route."""

@@ -1,0 +1,83 @@
+"""Read queries of the competition pages, each with fixed eager loading so a page's query
+count does not grow with its data."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.accounts.models import User
+from app.athletes.models import AthleteProfile, Sport
+from app.competitions.models import Competition, CompetitionEvent, Entry, EntrySupport
+from app.extensions import db
+from app.people.models import Person
+
+
+def competitions() -> list[Competition]:
+    return list(
+        db.session.scalars(
+            sa.select(Competition).order_by(Competition.start_on.desc(), Competition.id.desc())
+        )
+    )
+
+
+def _entry_options():
+    return (
+        selectinload(Entry.athletes).options(
+            joinedload(AthleteProfile.person).selectinload(Person.consents),
+            selectinload(AthleteProfile.coaches),
+        ),
+        selectinload(Entry.result),
+        selectinload(Entry.support).joinedload(EntrySupport.person),
+    )
+
+
+def competition_for_detail(competition_id: int) -> Competition | None:
+    return db.session.scalar(
+        sa.select(Competition)
+        .where(Competition.id == competition_id)
+        .options(
+            selectinload(Competition.sports),
+            joinedload(Competition.venue),
+            selectinload(Competition.events).options(
+                joinedload(CompetitionEvent.sport),
+                selectinload(CompetitionEvent.entries).options(*_entry_options()),
+            ),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+def event_for_results(event_id: int) -> CompetitionEvent | None:
+    return db.session.scalar(
+        sa.select(CompetitionEvent)
+        .where(CompetitionEvent.id == event_id)
+        .options(
+            joinedload(CompetitionEvent.competition),
+            joinedload(CompetitionEvent.sport),
+            selectinload(CompetitionEvent.entries).options(*_entry_options()),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+def sports() -> list[Sport]:
+    return list(
+        db.session.scalars(
+            sa.select(Sport).where(Sport.is_active).order_by(Sport.sort_order, Sport.id)
+        )
+    )
+
+
+def enterable_athletes(user, manages: bool) -> list[AthleteProfile]:
+    """Athletes the user may enter: all for those who manage the competition, otherwise the
+    athletes the coach coaches."""
+    stmt = (
+        sa.select(AthleteProfile)
+        .join(AthleteProfile.person)
+        .options(joinedload(AthleteProfile.person))
+        .order_by(Person.name_pinyin, AthleteProfile.id)
+    )
+    if not manages:
+        stmt = stmt.where(AthleteProfile.coaches.any(User.id == user.id))
+    return list(db.session.scalars(stmt))

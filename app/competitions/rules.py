@@ -1,0 +1,38 @@
+"""Who may do what with competitions, and how athletes are named to each reader."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+
+def can_manage(user, competition) -> bool:
+    """Admins, and the coach who manages the competition: edit it, add events and entries,
+    record every result in it."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return user.has_role("coach") and competition.manager_id == user.id
+
+
+def can_record(user, entry, competition) -> bool:
+    """Record the entry's result: those who manage the competition, and a coach who coaches
+    any athlete of the entry."""
+    if can_manage(user, competition):
+        return True
+    if user is None or not user.is_authenticated or not user.has_role("coach"):
+        return False
+    return any(user.id in athlete.coach_ids() for athlete in entry.athletes)
+
+
+def sees_all_names(user) -> bool:
+    """Staff who work with athletes see every name; the public only consenting athletes'."""
+    return bool(user and user.is_authenticated and user.has_any_role("coach"))
+
+
+def athlete_name(athlete, user) -> str:
+    """The athlete's name, or "an athlete" for a public reader when the athlete has not
+    consented to publication. Counts are never reduced."""
+    if sees_all_names(user) or athlete.person.has_publication_consent:
+        return athlete.person.name
+    return str(_l("an athlete"))

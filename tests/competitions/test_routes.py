@@ -1,0 +1,260 @@
+"""Competition pages: the public medal table and competition page (names only with
+publication consent), the forms, the results screen with its permissions, invalid input and
+the 409 on a stale version; query counts are fixed."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.competitions.models import Competition, Entry, Result
+from app.core.audit import AuditEvent
+from app.extensions import db
+from app.people import services as people_services
+from app.people.enums import ConsentKind
+
+
+def publish(person):
+    people_services.record_consent(
+        person, kind=ConsentKind.PUBLICATION, given_on=date(2024, 1, 1), given_by="self"
+    )
+    db.session.commit()
+
+
+@pytest.fixture
+def scene(make_user, make_competition, make_event, make_athlete, make_person, enter):
+    coach = make_user("coach")
+    other_coach = make_user("coach")
+    named = make_athlete(coaches=[coach], person=make_person(name="周佳敏"))
+    hidden = make_athlete(coaches=[other_coach], person=make_person(name="保密运动员"))
+    competition = make_competition(name="Provincial Games", level="provincial")
+    event = make_event(competition)
+    mine = enter(event, named, medal="gold", mark="652")
+    theirs = enter(event, hidden, medal="silver", mark="640")
+    return {
+        "coach": coach,
+        "other_coach": other_coach,
+        "named": named,
+        "hidden": hidden,
+        "competition": competition,
+        "event": event,
+        "mine": mine,
+        "theirs": theirs,
+    }
+
+
+def test_public_medal_table(client, scene, count_queries):
+    publish(scene["named"].person)
+    with count_queries() as q:
+        response = client.get("/competitions/?from_year=2018&to_year=2018")
+    assert response.status_code == 200
+    assert q.count == 5
+    html = response.get_data(as_text=True)
+    assert "2 medals from 2018 to 2018: 1 gold, 1 silver and 0 bronze." in html
+    assert "周佳敏" in html
+    assert "保密运动员" not in html
+    assert "an athlete" in html
+    assert "<svg" in html and "<caption>Medals by year and level" in html
+
+
+def test_medal_table_ranked_by_total(client, scene):
+    response = client.get("/competitions/?rank_by=total&level=provincial")
+    assert response.status_code == 200
+    assert '<option value="total" selected>' in response.get_data(as_text=True)
+
+
+def test_public_competition_page_hides_names_without_consent(
+    client, scene, count_queries, make_event, make_athlete, enter
+):
+    competition = scene["competition"]
+    url = f"/competitions/{competition.id}"
+    with count_queries() as q:
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "周佳敏" not in html and "保密运动员" not in html
+    assert html.count("an athlete") == 2
+    assert "1 gold, 1 silver, 0 bronze" in html
+    assert "Record results" not in html
+    assert q.count == 11
+    # Another event with a team entry and a result: the count stays.
+    team = make_event(competition, name="Team", is_team=True)
+    enter(team, make_athlete(), make_athlete(), medal="bronze", team_name="Ningbo")
+    url = f"/competitions/{competition.id}"
+    with count_queries() as again:
+        assert client.get(url).status_code == 200
+    assert again.count == 11
+    assert client.get("/competitions/999999").status_code == 404
+
+
+def test_coach_sees_names(client, scene, login_as):
+    login_as(user=scene["coach"])
+    html = client.get(f"/competitions/{scene['competition'].id}").get_data(as_text=True)
+    assert "周佳敏" in html and "保密运动员" in html
+
+
+def test_results_screen_lists_only_own_entries_editable(client, scene, login_as, count_queries):
+    login_as(user=scene["coach"])
+    url = f"/competitions/events/{scene['event'].id}/results"
+    with count_queries() as q:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert q.count == 10
+    html = response.get_data(as_text=True)
+    assert f'name="rank-{scene["mine"].id}"' in html
+    assert f'name="rank-{scene["theirs"].id}"' not in html
+
+
+def _row(entry_id, **values):
+    row = {"rank": "", "mark": "", "mark_value": "", "status": "OK", "medal": "none", "notes": ""}
+    row.update(values)
+    return {f"{k}-{entry_id}": v for k, v in row.items()}
+
+
+def test_coach_records_a_result(client, scene, login_as):
+    login_as(user=scene["coach"])
+    mine = scene["mine"]
+    data = _row(mine.id, rank="1", mark="655", mark_value="655", medal="gold", version="1")
+    response = client.post(f"/competitions/events/{scene['event'].id}/results", data=data)
+    assert response.status_code == 303
+    result = db.session.scalar(sa.select(Result).where(Result.entry_id == mine.id))
+    assert (result.mark, result.version) == ("655", 2)
+    details = db.session.scalar(
+        sa.select(AuditEvent.details).where(
+            AuditEvent.entity == "result", AuditEvent.action == "update"
+        )
+    )
+    assert details["old"] == {"mark": "652", "mark_value": None}
+    assert details["new"] == {"mark": "655", "mark_value": "655"}
+
+
+def test_invalid_result_is_422_with_the_rule(client, scene, login_as):
+    login_as(user=scene["coach"])
+    mine = scene["mine"]
+    data = _row(mine.id, status="DNF", medal="gold", version="1")
+    response = client.post(f"/competitions/events/{scene['event'].id}/results", data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Row 1: Only a result with status OK can hold a medal." in html
+    assert db.session.scalar(sa.select(Result.status).where(Result.entry_id == mine.id)) == "OK"
+
+
+def test_stale_version_is_409_with_both_values(client, scene, login_as):
+    login_as(user=scene["coach"])
+    mine = scene["mine"]
+    url = f"/competitions/events/{scene['event'].id}/results"
+    first = _row(mine.id, rank="1", mark="660", medal="gold", version="1")
+    assert client.post(url, data=first).status_code == 303
+    stale = _row(mine.id, rank="1", mark="648", medal="gold", version="1")
+    response = client.post(url, data=stale)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Saved version: rank 1, mark 660" in html
+    assert 'value="648"' in html
+    assert f'name="version-{mine.id}" value="2"' in html
+    assert db.session.scalar(sa.select(Result.mark).where(Result.entry_id == mine.id)) == "660"
+
+
+def test_coach_of_nobody_here_is_refused(client, scene, login_as):
+    login_as("coach")
+    assert client.get(f"/competitions/events/{scene['event'].id}/results").status_code == 403
+    theirs = scene["theirs"]
+    login_as(user=scene["coach"])
+    data = _row(theirs.id, rank="2", mark="1", medal="silver", version="1")
+    client.post(f"/competitions/events/{scene['event'].id}/results", data=data)
+    assert db.session.scalar(sa.select(Result.mark).where(Result.entry_id == theirs.id)) == "640"
+
+
+def test_public_and_participant_cannot_record(client, scene, login_as):
+    url = f"/competitions/events/{scene['event'].id}/results"
+    assert client.get(url).status_code == 302
+    login_as("participant")
+    assert client.get(url).status_code == 403
+
+
+def test_admin_records_every_entry(client, scene, login_as):
+    login_as("admin")
+    html = client.get(f"/competitions/events/{scene['event'].id}/results").get_data(as_text=True)
+    assert f'name="rank-{scene["theirs"].id}"' in html
+
+
+def test_coach_creates_and_manages_a_competition(client, login_as, sports):
+    coach = login_as("coach")
+    data = {
+        "name": "区残疾人旱地冰壶友谊赛",
+        "level": "district",
+        "start_on-year": "2026",
+        "start_on-month": "3",
+        "start_on-day": "12",
+        "status": "planned",
+        "sport_ids": [str(sports["dryland_curling"].id)],
+    }
+    response = client.post("/competitions/new", data=data)
+    assert response.status_code == 303
+    competition = db.session.scalar(sa.select(Competition))
+    assert (competition.manager_id, competition.end_on) == (coach.id, date(2026, 3, 12))
+    response = client.post(
+        f"/competitions/{competition.id}/events/new",
+        data={
+            "name": "混合团体",
+            "sport_id": str(sports["dryland_curling"].id),
+            "gender": "mixed",
+            "is_team": "y",
+        },
+    )
+    assert response.status_code == 303
+    edit = client.get(f"/competitions/{competition.id}/edit")
+    assert edit.status_code == 200
+    data.update({"name": "友谊赛", "version": "1"})
+    assert client.post(f"/competitions/{competition.id}/edit", data=data).status_code == 303
+    stale = dict(data, name="另一个名字", version="1")
+    response = client.post(f"/competitions/{competition.id}/edit", data=stale)
+    assert response.status_code == 409
+    assert "另一个名字" in response.get_data(as_text=True)
+    assert "友谊赛" in response.get_data(as_text=True)
+    login_as("coach")
+    assert client.get(f"/competitions/{competition.id}/edit").status_code == 403
+
+
+def test_competition_form_invalid_dates(client, login_as):
+    login_as("admin")
+    response = client.post(
+        "/competitions/new",
+        data={
+            "name": "X",
+            "level": "city",
+            "status": "planned",
+            "start_on-year": "2026",
+            "start_on-month": "3",
+            "start_on-day": "12",
+            "end_on-year": "2026",
+            "end_on-month": "3",
+            "end_on-day": "1",
+        },
+    )
+    assert response.status_code == 422
+    assert "The last day must be on or after the first day." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Competition.id))) == 0
+
+
+def test_entry_form_warns_about_classification(client, scene, login_as, make_athlete):
+    coach = login_as(user=scene["coach"])
+    new = make_athlete(coaches=[coach])
+    response = client.post(
+        f"/competitions/events/{scene['event'].id}/entries/new",
+        data={"athlete_ids": [str(new.id)], "status": "nominated", "support_role": ""},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Entry added." in html
+    assert "has no classification in this sport." in html
+    assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == 3
+    response = client.post(
+        f"/competitions/events/{scene['event'].id}/entries/new",
+        data={"athlete_ids": [str(new.id)], "status": "nominated", "support_role": ""},
+    )
+    assert response.status_code == 422
+    assert "An athlete you chose is already entered in this event." in response.get_data(
+        as_text=True
+    )
