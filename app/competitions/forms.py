@@ -14,7 +14,7 @@ from app.people.forms import date_required
 
 class CompetitionForm(BaseForm):
     name = StringField(
-        _l("Name"),
+        _l("Competition name"),
         validators=[
             InputRequired(_l("Enter the competition's name.")),
             Length(max=160, message=_l("The name must have at most %(max)d characters.")),
