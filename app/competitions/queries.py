@@ -81,3 +81,21 @@ def enterable_athletes(user, manages: bool) -> list[AthleteProfile]:
     if not manages:
         stmt = stmt.where(AthleteProfile.coaches.any(User.id == user.id))
     return list(db.session.scalars(stmt))
+
+
+def career_results(athlete_id: int) -> list:
+    """Every result of an athlete, newest competition first, team entries included: one
+    query (rows of Result, Entry, CompetitionEvent, Competition)."""
+    from app.competitions.models import Result, entry_members
+
+    return list(
+        db.session.execute(
+            sa.select(Entry, CompetitionEvent, Competition, Result)
+            .join(entry_members, entry_members.c.entry_id == Entry.id)
+            .join(CompetitionEvent, CompetitionEvent.id == Entry.event_id)
+            .join(Competition, Competition.id == CompetitionEvent.competition_id)
+            .outerjoin(Result, Result.entry_id == Entry.id)
+            .where(entry_members.c.athlete_id == athlete_id)
+            .order_by(Competition.start_on.desc(), CompetitionEvent.id, Entry.id)
+        )
+    )

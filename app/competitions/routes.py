@@ -14,8 +14,10 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from app.athletes import rules as athlete_rules
+from app.athletes.models import AthleteProfile
 from app.competitions import bp, charts, queries, rules, services, standings
 from app.competitions.enums import Level, Medal, ResultStatus
 from app.competitions.forms import CompetitionForm, EntryForm, EventForm, ResultsForm
@@ -66,7 +68,7 @@ def index():
             .options(selectinload(Person.consents))
         )
     }
-    names = {}
+    names, linked = {}, set()
     for row in medallists:
         person = people[row.person_id]
         names[row.athlete_id] = (
@@ -74,6 +76,12 @@ def index():
             if rules.sees_all_names(current_user) or person.has_publication_consent
             else _("an athlete")
         )
+        if (
+            person.has_publication_consent
+            or current_user.is_authenticated
+            and current_user.is_admin
+        ):
+            linked.add(row.athlete_id)
     return render_template(
         "competitions/index.html",
         table=table,
@@ -81,6 +89,7 @@ def index():
         summary=charts.summary_text(table),
         medallists=medallists,
         names=names,
+        linked=linked,
         by_total=by_total,
         args={"from_year": first or "", "to_year": last or "", "level": level or ""},
         levels=list(Level),
@@ -101,6 +110,33 @@ def detail(competition_id: int):
         tally=tally,
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         manages=rules.can_manage(current_user, competition),
+    )
+
+
+def _athlete_visible(athlete) -> bool:
+    """Public when the athlete consented to publication; otherwise those who may see the
+    athlete's profile (app/athletes/rules.can_view)."""
+    return athlete.person.has_publication_consent or athlete_rules.can_view(current_user, athlete)
+
+
+@bp.get("/athletes/<int:athlete_id>")
+@public
+def athlete(athlete_id: int):
+    profile = get_or_404(
+        AthleteProfile,
+        athlete_id,
+        visible=_athlete_visible,
+        options=(
+            joinedload(AthleteProfile.person).selectinload(Person.consents),
+            selectinload(AthleteProfile.coaches),
+        ),
+    )
+    tally = standings.medal_table(standings.MedalFilters(athlete_id=profile.id)).totals
+    return render_template(
+        "competitions/athlete.html",
+        athlete=profile,
+        tally=tally,
+        rows=queries.career_results(profile.id),
     )
 
 

@@ -258,3 +258,27 @@ def test_entry_form_warns_about_classification(client, scene, login_as, make_ath
     assert "An athlete you chose is already entered in this event." in response.get_data(
         as_text=True
     )
+
+
+def test_athlete_career_page(client, scene, make_event, make_athlete, enter, count_queries):
+    named = scene["named"]
+    team = make_event(scene["competition"], name="Team recurve", is_team=True)
+    enter(team, named, make_athlete(), medal="bronze", team_name="Zhejiang")
+    url = f"/competitions/athletes/{named.id}"
+    assert client.get(url).status_code == 404
+    publish(named.person)
+    with count_queries() as q:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert q.count == 5
+    html = response.get_data(as_text=True)
+    assert "Results and medals of 周佳敏" in html
+    assert "1 gold, 0 silver, 1 bronze" in html
+    assert "Team recurve (team: Zhejiang)" in html
+    assert 'href="/competitions/athletes/' in client.get("/competitions/").get_data(as_text=True)
+
+
+def test_coach_sees_career_of_own_athlete_without_consent(client, scene, login_as):
+    login_as(user=scene["other_coach"])
+    assert client.get(f"/competitions/athletes/{scene['hidden'].id}").status_code == 200
+    assert client.get(f"/competitions/athletes/{scene['named'].id}").status_code == 404
