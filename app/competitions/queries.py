@@ -13,12 +13,12 @@ from app.extensions import db
 from app.people.models import Person
 
 
-def competitions() -> list[Competition]:
-    return list(
-        db.session.scalars(
-            sa.select(Competition).order_by(Competition.start_on.desc(), Competition.id.desc())
-        )
-    )
+def competitions(limit: int | None = None) -> list[Competition]:
+    """Competitions, latest (or next) first."""
+    stmt = sa.select(Competition).order_by(Competition.start_on.desc(), Competition.id.desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(db.session.scalars(stmt))
 
 
 def _entry_options():

@@ -46,6 +46,10 @@ def _year_arg(name: str) -> int | None:
     return None
 
 
+MEDALLISTS_SHOWN = 50
+RECENT_SHOWN = 30
+
+
 @bp.get("/")
 @public
 def index():
@@ -59,18 +63,21 @@ def index():
         level=level,
     )
     table = standings.medal_table(filters)
-    medallists = standings.athlete_rows(filters, by_total=by_total)
+    # The ranking is computed over every medallist (grouped in the database); the page
+    # shows the leading MEDALLISTS_SHOWN so its size does not grow with the register.
+    medallists = standings.athlete_rows(filters, by_total=by_total)[:MEDALLISTS_SHOWN]
     people = {
-        p.id: p
-        for p in db.session.scalars(
-            sa.select(Person)
-            .where(Person.id.in_([row.person_id for row in medallists]))
+        athlete_id: person
+        for athlete_id, person in db.session.execute(
+            sa.select(AthleteProfile.id, Person)
+            .join(Person, Person.id == AthleteProfile.person_id)
+            .where(AthleteProfile.id.in_([row.athlete_id for row in medallists]))
             .options(selectinload(Person.consents))
         )
     }
     names, linked = {}, set()
     for row in medallists:
-        person = people[row.person_id]
+        person = people[row.athlete_id]
         names[row.athlete_id] = (
             person.name
             if rules.sees_all_names(current_user) or person.has_publication_consent
@@ -93,7 +100,7 @@ def index():
         by_total=by_total,
         args={"from_year": first or "", "to_year": last or "", "level": level or ""},
         levels=list(Level),
-        competitions=queries.competitions(),
+        competitions=queries.competitions(limit=RECENT_SHOWN),
     )
 
 

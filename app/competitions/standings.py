@@ -31,7 +31,6 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.athletes.models import AthleteProfile
 from app.competitions.enums import Level, Medal, ResultStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry, Result, entry_members
 from app.extensions import db
@@ -181,19 +180,15 @@ def medal_table(filters: MedalFilters | None = None) -> MedalTable:
 @dataclass
 class AthleteTally(Tally):
     athlete_id: int = 0
-    person_id: int = 0
     rank: int = 0
 
 
-def athlete_rows(filters: MedalFilters | None = None, *, by_total: bool = False):
-    """The medallists: one row per athlete, a team medal credited to each member; ranked
-    (see ``rank_rows``). One query."""
-    filters = filters or MedalFilters()
+def athlete_statement(filters: MedalFilters):
+    """The medallists' grouped statement: one row per athlete through ``entry_members``."""
     athlete = entry_members.c.athlete_id
     stmt = (
         sa.select(
             athlete.label("athlete_id"),
-            AthleteProfile.person_id,
             _medal_sum(Medal.GOLD).label("gold"),
             _medal_sum(Medal.SILVER).label("silver"),
             _medal_sum(Medal.BRONZE).label("bronze"),
@@ -201,20 +196,25 @@ def athlete_rows(filters: MedalFilters | None = None, *, by_total: bool = False)
         .select_from(Result)
         .join(Entry, Entry.id == Result.entry_id)
         .join(entry_members, entry_members.c.entry_id == Entry.id)
-        .join(AthleteProfile, AthleteProfile.id == athlete)
         .join(CompetitionEvent, CompetitionEvent.id == Entry.event_id)
         .join(Competition, Competition.id == CompetitionEvent.competition_id)
-        .group_by(athlete, AthleteProfile.person_id)
+        .group_by(athlete)
     )
+    return _where(stmt, filters)
+
+
+def athlete_rows(filters: MedalFilters | None = None, *, by_total: bool = False):
+    """The medallists: one row per athlete, a team medal credited to each member; ranked
+    (see ``rank_rows``). One query."""
+    filters = filters or MedalFilters()
     rows = [
         AthleteTally(
             athlete_id=row.athlete_id,
-            person_id=row.person_id,
             gold=int(row.gold),
             silver=int(row.silver),
             bronze=int(row.bronze),
         )
-        for row in db.session.execute(_where(stmt, filters))
+        for row in db.session.execute(athlete_statement(filters))
     ]
     return rank_rows(rows, by_total=by_total)
 
