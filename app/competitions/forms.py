@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.athletes.forms import DatePartsField, enum_choices
@@ -104,3 +105,14 @@ class EntryForm(BaseForm):
 
 class ResultsForm(BaseForm):
     """The CSRF token of the results screen; the rows are read per entry by the route."""
+
+
+class ImportForm(BaseForm):
+    file = FileField(
+        _l("Spreadsheet file (CSV or .xlsx)"),
+        validators=[FileRequired(_l("Choose the file to import."))],
+    )
+
+
+class ConfirmImportForm(BaseForm):
+    payload = HiddenField()

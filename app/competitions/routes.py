@@ -8,6 +8,8 @@ results of entries of athletes they coach; admins everything."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import date
 
 import sqlalchemy as sa
@@ -16,11 +18,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.athletes import imports as athlete_imports
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
-from app.competitions import bp, charts, queries, rules, services, standings
+from app.competitions import bp, charts, imports, queries, rules, services, standings
 from app.competitions.enums import Level, Medal, ResultStatus
-from app.competitions.forms import CompetitionForm, EntryForm, EventForm, ResultsForm
+from app.competitions.forms import (
+    CompetitionForm,
+    ConfirmImportForm,
+    EntryForm,
+    EventForm,
+    ImportForm,
+    ResultsForm,
+)
 from app.competitions.models import Competition, CompetitionEvent
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
@@ -411,3 +421,48 @@ def _row_label(event, entry_id: int) -> str:
         if entry.id == entry_id:
             return str(position)
     return ""
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def import_results():
+    """Upload a spreadsheet → a preview of every row with its errors → confirm, which saves
+    every row or nothing. The preview carries the file (base64, at most imports.MAX_BYTES);
+    the confirmation checks it again from scratch."""
+    upload, confirm = ImportForm(), ConfirmImportForm()
+    rows, form = None, upload
+    if request.method == "POST" and "payload" in request.form:
+        form = confirm
+        if confirm.validate_on_submit():
+            try:
+                data = base64.b64decode(confirm.payload.data or "", validate=True)
+                rows = imports.check_rows(data, current_user)
+                saved = imports.save_rows(rows, user=current_user)
+            except (binascii.Error, ValueError):
+                db.session.rollback()
+                confirm.add_error(None, _("The preview could not be read. Send the file again."))
+                rows = None
+            except DomainError as error:
+                db.session.rollback()
+                confirm.add_error(None, error.message)
+            else:
+                db.session.commit()
+                flash(_("Results saved: %(count)d entries.", count=saved), "success")
+                return redirect(url_for(".index"), code=303)
+    elif upload.validate_on_submit():
+        data = upload.file.data.read(athlete_imports.MAX_BYTES + 1)
+        try:
+            rows = imports.check_rows(data, current_user)
+        except DomainError as error:
+            upload.add_error("file", error.message)
+        else:
+            confirm.payload.data = base64.b64encode(data).decode("ascii")
+    return _render(
+        "competitions/import.html",
+        form,
+        upload=upload,
+        confirm=confirm,
+        rows=rows,
+        columns=imports.COLUMNS,
+    )

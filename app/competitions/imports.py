@@ -1,0 +1,265 @@
+"""Import of results from a spreadsheet (CSV in UTF-8, UTF-8 with BOM, GBK or GB18030, or
+Excel .xlsx), reading files with app/athletes/imports.read_table.
+
+Columns (first row; English or Chinese headings, any order, case ignored):
+
+- ``competition`` / ``比赛``: the competition's name as in Ronghe (required)
+- ``event`` / ``小项``: the event's name within that competition (required)
+- ``athlete`` / ``运动员``: the athlete's name (required)
+- ``birth date`` / ``出生日期``: the athlete's birth date, 1990-05-01 (required)
+- ``team`` / ``队伍编号``: a team code; rows with the same code in one event are one team
+  entry (required for team events, empty for individual events)
+- ``rank`` / ``名次``, ``mark`` / ``成绩``, ``status`` / ``状态`` (OK, DNS, DNF, DSQ; empty
+  means OK), ``medal`` / ``奖牌`` (gold, silver, bronze or 金, 银, 铜; empty means none)
+
+``check_rows`` reads and checks every row and writes nothing; ``save_rows`` saves all rows or
+nothing (one entry per athlete or team, created when missing, its result created or updated)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.athletes.imports import _date, _key, read_table
+from app.athletes.models import AthleteProfile
+from app.competitions import rules, services
+from app.competitions.enums import EntryStatus, Medal, ResultStatus
+from app.competitions.models import Competition, CompetitionEvent, Entry
+from app.core.errors import DomainError
+from app.extensions import db
+from app.people.models import Person
+
+COLUMNS = {
+    "competition": ("competition", "比赛"),
+    "event": ("event", "小项"),
+    "athlete": ("athlete", "运动员"),
+    "birth_date": ("birth date", "birth_date", "出生日期"),
+    "team": ("team", "team code", "队伍编号"),
+    "rank": ("rank", "名次"),
+    "mark": ("mark", "成绩"),
+    "status": ("status", "状态"),
+    "medal": ("medal", "奖牌"),
+}
+REQUIRED = ("competition", "event", "athlete", "birth_date")
+MEDAL_WORDS = {
+    Medal.GOLD: ("gold", "金", "金牌"),
+    Medal.SILVER: ("silver", "银", "银牌"),
+    Medal.BRONZE: ("bronze", "铜", "铜牌"),
+    Medal.NONE: ("", "none", "无"),
+}
+
+
+@dataclass
+class Row:
+    line: int
+    cells: dict
+    event: CompetitionEvent | None = None
+    athlete: AthleteProfile | None = None
+    rank: int | None = None
+    status: ResultStatus | None = None
+    medal: Medal | None = None
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def group(self) -> tuple:
+        team = self.cells.get("team", "")
+        return (self.event.id, f"team:{team}" if team else f"athlete:{self.athlete.id}")
+
+
+def _columns(header: list[str]) -> dict[int, str]:
+    names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+    columns, unknown = {}, []
+    for index, heading in enumerate(header):
+        key = _key(heading)
+        if not key:
+            continue
+        if key in names:
+            columns[index] = names[key]
+        else:
+            unknown.append(heading)
+    if unknown:
+        raise DomainError(
+            _l(
+                "Unknown columns: %(columns)s. Use the column headings listed on this page.",
+                columns=", ".join(unknown),
+            ),
+            field="file",
+        )
+    missing = [name for name in REQUIRED if name not in columns.values()]
+    if missing:
+        raise DomainError(
+            _l("Columns missing: %(columns)s.", columns=", ".join(missing)), field="file"
+        )
+    return columns
+
+
+def check_rows(data: bytes, user) -> list[Row]:
+    """Read the file and check every row; nothing is written. A fixed number of queries."""
+    table = read_table(data)
+    columns = _columns(table[0])
+    rows = []
+    for number, cells in enumerate(table[1:], start=2):
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in columns.items()}
+        rows.append(Row(line=number, cells=values))
+    competitions = {
+        _key(c.name): c
+        for c in db.session.scalars(
+            sa.select(Competition)
+            .where(Competition.name.in_({r.cells["competition"] for r in rows}))
+            .options(selectinload(Competition.events))
+        )
+    }
+    wanted = {(r.cells["athlete"], _date(r.cells["birth_date"])) for r in rows}
+    athletes = {}
+    for athlete in db.session.scalars(
+        sa.select(AthleteProfile)
+        .join(Person, Person.id == AthleteProfile.person_id)
+        .where(Person.name.in_({name for name, _on in wanted}))
+        .options(joinedload(AthleteProfile.person), selectinload(AthleteProfile.coaches))
+    ):
+        athletes[(_key(athlete.person.name), athlete.person.birth_on)] = athlete
+    for row in rows:
+        _check_row(row, competitions, athletes, user)
+    _check_teams(rows)
+    return rows
+
+
+def _check_row(row: Row, competitions, athletes, user) -> None:
+    cells = row.cells
+    competition = competitions.get(_key(cells["competition"]))
+    if competition is None:
+        row.errors.append(_l("Unknown competition: %(name)s.", name=cells["competition"] or "–"))
+    else:
+        row.event = next(
+            (e for e in competition.events if _key(e.name) == _key(cells["event"])), None
+        )
+        if row.event is None:
+            row.errors.append(
+                _l("The competition has no event called %(name)s.", name=cells["event"] or "–")
+            )
+    born = _date(cells["birth_date"])
+    if born is None:
+        row.errors.append(_l("Write the birth date as year-month-day, for example 1990-05-01."))
+    row.athlete = athletes.get((_key(cells["athlete"]), born))
+    if born is not None and row.athlete is None:
+        row.errors.append(
+            _l(
+                "No athlete called %(name)s born on %(date)s.",
+                name=cells["athlete"] or "–",
+                date=born.isoformat(),
+            )
+        )
+    if row.event is not None and row.athlete is not None:
+        manages = rules.can_manage(user, competition)
+        if not manages and user.id not in row.athlete.coach_ids():
+            row.errors.append(
+                _l("You may record results only for athletes you coach in this competition.")
+            )
+        if row.event.is_team and not cells.get("team"):
+            row.errors.append(_l("This is a team event: write the team code."))
+        if not row.event.is_team and cells.get("team"):
+            row.errors.append(_l("This is an individual event: leave the team code empty."))
+    status_text = cells.get("status", "").upper() or "OK"
+    row.status = next((s for s in ResultStatus if s.value == status_text), None)
+    if row.status is None:
+        row.errors.append(_l("Write the status as OK, DNS, DNF or DSQ."))
+    word = _key(cells.get("medal", ""))
+    row.medal = next((m for m, words in MEDAL_WORDS.items() if word in words), None)
+    if row.medal is None:
+        row.errors.append(_l("Write the medal as gold, silver or bronze, or leave it empty."))
+    rank = cells.get("rank", "")
+    if rank and not (rank.isdigit() and len(rank) < 6):
+        row.errors.append(_l("The rank must be a whole number."))
+    else:
+        row.rank = int(rank) if rank else None
+    if row.status is not None and row.medal is not None and not row.errors:
+        try:
+            services.check_result(rank=row.rank, status=row.status, medal=row.medal)
+        except DomainError as error:
+            row.errors.append(error.message)
+
+
+def _check_teams(rows: list[Row]) -> None:
+    """Rows of one team (same event and code) carry the same result; an athlete appears once
+    per event."""
+    first: dict[tuple, Row] = {}
+    seen: set[tuple] = set()
+    for row in rows:
+        if not row.ok:
+            continue
+        key = (row.event.id, row.athlete.id)
+        if key in seen:
+            row.errors.append(_l("The athlete appears twice in this event."))
+            continue
+        seen.add(key)
+        lead = first.setdefault(row.group, row)
+        same = ("rank", "mark", "status", "medal")
+        if lead is not row and any(lead.cells.get(k, "") != row.cells.get(k, "") for k in same):
+            row.errors.append(
+                _l("Rows of one team must have the same rank, mark, status and medal.")
+            )
+    for lead in first.values():
+        size = sum(1 for r in rows if r.ok and r.event and r.group == lead.group)
+        if lead.event.is_team and size < 2:
+            lead.errors.append(_l("A team entry needs two or more athletes."))
+
+
+def _number(mark: str):
+    """The mark as a number for sorting when it is one ("652"), otherwise none ("15-12")."""
+    try:
+        return services.parse_mark_value(mark)
+    except DomainError:
+        return None
+
+
+def save_rows(rows: list[Row], *, user) -> int:
+    """Save every row's result, or nothing when any row has an error. Returns how many
+    entries' results were saved."""
+    bad = [row for row in rows if not row.ok]
+    if bad:
+        raise DomainError(
+            _l("Rows with errors: %(count)d. Nothing was saved.", count=len(bad)),
+            field="file",
+        )
+    groups: dict[tuple, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row.group, []).append(row)
+    existing: dict[tuple, Entry] = {}
+    event_ids = {key[0] for key in groups}
+    for entry in db.session.scalars(
+        sa.select(Entry)
+        .where(Entry.event_id.in_(event_ids))
+        .options(selectinload(Entry.athletes), selectinload(Entry.result))
+    ):
+        existing[(entry.event_id, frozenset(a.id for a in entry.athletes))] = entry
+    for members in groups.values():
+        lead = members[0]
+        ids = frozenset(r.athlete.id for r in members)
+        entry = existing.get((lead.event.id, ids))
+        if entry is None:
+            entry, _warnings = services.create_entry(
+                lead.event,
+                athlete_ids=sorted(ids),
+                team_name=lead.cells.get("team", ""),
+                status=EntryStatus.CONFIRMED,
+                actor=user,
+            )
+        services.save_result(
+            entry,
+            rank=lead.rank,
+            mark=lead.cells.get("mark", ""),
+            mark_value=_number(lead.cells.get("mark", "")),
+            status=lead.status,
+            medal=lead.medal,
+            notes=entry.result.notes if entry.result else "",
+            version=entry.result.version if entry.result else None,
+            actor=user,
+        )
+    return len(groups)
