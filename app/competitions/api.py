@@ -12,6 +12,7 @@ from app.competitions import standings
 from app.competitions.enums import Level
 from app.core.auth import public
 from app.extensions import csrf, db
+from app.people.models import local_today
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -31,10 +32,14 @@ def bad_parameter(error: BadParameter):
     return jsonify({"error": error.message, "parameter": error.name}), 400
 
 
-def _date(name: str) -> date:
+# Without ``from`` the ledger starts at its beginning; without ``to`` it ends today.
+EARLIEST = date(1900, 1, 1)
+
+
+def _date(name: str, default: date) -> date:
     text = request.args.get(name, "")
-    if not text:
-        raise BadParameter(name, f"'{name}' is required, as YYYY-MM-DD.")
+    if name not in request.args:
+        return default
     try:
         if len(text) != 10:
             raise ValueError
@@ -47,7 +52,7 @@ def medal_filters() -> standings.MedalFilters:
     unknown = sorted(set(request.args) - set(MEDALS_PARAMS))
     if unknown:
         raise BadParameter(unknown[0], f"Unknown parameter '{unknown[0]}'.")
-    date_from, date_to = _date("from"), _date("to")
+    date_from, date_to = _date("from", EARLIEST), _date("to", local_today())
     if date_to < date_from:
         raise BadParameter("to", "'to' must be on or after 'from'.")
     level = None
@@ -131,16 +136,17 @@ def openapi_document() -> dict:
                         {
                             "name": "from",
                             "in": "query",
-                            "required": True,
+                            "required": False,
                             "schema": date_param,
-                            "description": "First day, YYYY-MM-DD.",
+                            "description": "First day, YYYY-MM-DD (default 1900-01-01).",
                         },
                         {
                             "name": "to",
                             "in": "query",
-                            "required": True,
+                            "required": False,
                             "schema": date_param,
-                            "description": "Last day, YYYY-MM-DD, on or after from.",
+                            "description": "Last day, YYYY-MM-DD, on or after from "
+                            "(default today).",
                         },
                         {
                             "name": "level",

@@ -69,7 +69,7 @@ def test_level_and_sport_filters(client, two_years):
 @pytest.mark.parametrize(
     ("query", "parameter", "error"),
     [
-        ("to=2019-12-31", "from", "'from' is required, as YYYY-MM-DD."),
+        ("from=&to=2019-12-31", "from", "'from' must be a date as YYYY-MM-DD."),
         ("from=2018-13-01&to=2019-12-31", "from", "'from' must be a date as YYYY-MM-DD."),
         ("from=2018-1-1&to=2019-12-31", "from", "'from' must be a date as YYYY-MM-DD."),
         ("from=2019-01-01&to=2018-12-31", "to", "'to' must be on or after 'from'."),
@@ -90,6 +90,12 @@ def test_malformed_parameters_are_400_json(client, sports, query, parameter, err
     response = client.get(f"/api/v1/medals?{query}")
     assert response.status_code == 400
     assert response.get_json() == {"error": error, "parameter": parameter}
+
+
+def test_period_defaults_to_the_whole_ledger(client, two_years):
+    body = client.get("/api/v1/medals").get_json()
+    assert (body["from"], body["total"]) == ("1900-01-01", 4)
+    assert client.get("/api/v1/medals?to=2018-12-31").get_json()["total"] == 3
 
 
 def test_openapi_describes_medals(client):
