@@ -38,22 +38,25 @@ def empty_database_url(tmp_path):
 def test_upgrade_head_equals_models_and_downgrade_empties(empty_database_url):
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
-        upgrade()
-        with db.engine.connect() as conn:
-            context = MigrationContext.configure(
-                conn,
-                opts={
-                    "compare_type": True,
-                    "compare_server_default": True,
-                    "render_as_batch": True,
-                },
-            )
-            diff = compare_metadata(context, db.metadata)
-        assert diff == []
+        try:
+            upgrade()
+            with db.engine.connect() as conn:
+                context = MigrationContext.configure(
+                    conn,
+                    opts={
+                        "compare_type": True,
+                        "compare_server_default": True,
+                        "render_as_batch": True,
+                    },
+                )
+                diff = compare_metadata(context, db.metadata)
+            assert diff == []
 
-        downgrade(revision="base")
-        with db.engine.connect() as conn:
-            remaining = set(sa.inspect(conn).get_table_names()) - {"alembic_version"}
-        assert remaining == set()
-        db.session.remove()
-        db.engine.dispose()
+            downgrade(revision="base")
+            with db.engine.connect() as conn:
+                remaining = set(sa.inspect(conn).get_table_names()) - {"alembic_version"}
+            assert remaining == set()
+        finally:
+            # Close pooled connections even when an assertion fails (psycopg warns otherwise).
+            db.session.remove()
+            db.engine.dispose()
