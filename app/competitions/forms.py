@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
@@ -76,10 +80,42 @@ class EventForm(BaseForm):
     gender = SelectField(_l("Who the event is for"), choices=enum_choices(EventGender))
     sport_class = StringField(_l("Sport class"), validators=[Optional(), Length(max=40)])
     is_team = BooleanField(_l("Team event (two or more athletes per entry)"))
+    day = DatePartsField(_l("Day of the event"))
+    start_time = StringField(_l("Start time"), validators=[Optional(), Length(max=5)])
+    end_time = StringField(_l("End time"), validators=[Optional(), Length(max=5)])
 
     def __init__(self, *args, sports=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sport_id.choices = [(str(s.id), s.display_name) for s in sports]
+
+    def schedule(self, zone: str) -> tuple[datetime | None, datetime | None] | None:
+        """The scheduled start and end as UTC instants from the local day and HH:MM times;
+        None (with the error added) when a time cannot be read."""
+        times = []
+        for field in (self.start_time, self.end_time):
+            text = (field.data or "").replace("：", ":").strip()
+            if not text:
+                times.append(None)
+                continue
+            match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text)
+            if not match:
+                self.add_error(
+                    field.name, _l("Write the time as hours:minutes, for example 09:30.")
+                )
+                return None
+            times.append(time(int(match.group(1)), int(match.group(2))))
+        if any(times) and self.day.data is None:
+            self.add_error("day", _l("Enter the day of the event to give it a time."))
+            return None
+        if self.day.data is None:
+            return None, None
+        local = ZoneInfo(zone)
+        start, end = (times[0] or time(0, 0)), times[1]
+        starts_at = datetime.combine(self.day.data, start, tzinfo=local).astimezone(UTC)
+        ends_at = (
+            datetime.combine(self.day.data, end, tzinfo=local).astimezone(UTC) if end else None
+        )
+        return starts_at, ends_at
 
 
 class EntryForm(BaseForm):

@@ -13,7 +13,7 @@ import binascii
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -243,7 +243,10 @@ def edit(competition_id: int):
 def new_event(competition_id: int):
     competition = _managed(competition_id)
     form = EventForm(sports=queries.sports())
+    schedule = None
     if form.validate_on_submit():
+        schedule = form.schedule(current_app.config["RONGHE_TIMEZONE"])
+    if schedule is not None:
         try:
             services.add_event(
                 competition,
@@ -253,6 +256,8 @@ def new_event(competition_id: int):
                     "gender": form.gender.data,
                     "sport_class": form.sport_class.data,
                     "is_team": form.is_team.data,
+                    "starts_at": schedule[0],
+                    "ends_at": schedule[1],
                 },
                 actor=current_user,
             )

@@ -282,3 +282,44 @@ def test_coach_sees_career_of_own_athlete_without_consent(client, scene, login_a
     login_as(user=scene["other_coach"])
     assert client.get(f"/competitions/athletes/{scene['hidden'].id}").status_code == 200
     assert client.get(f"/competitions/athletes/{scene['named'].id}").status_code == 404
+
+
+def test_event_with_local_schedule(client, login_as, make_competition, sports):
+    from datetime import UTC, datetime
+
+    from app.competitions.models import CompetitionEvent
+
+    login_as("admin")
+    competition = make_competition()
+    url = f"/competitions/{competition.id}/events/new"
+    data = {
+        "name": "女子个人反曲弓",
+        "sport_id": str(sports["archery"].id),
+        "gender": "women",
+        "day-year": "2026",
+        "day-month": "4",
+        "day-day": "9",
+        "start_time": "09:30",
+        "end_time": "11：00",
+    }
+    assert client.post(url, data=data).status_code == 303
+    event = db.session.scalar(sa.select(CompetitionEvent))
+    assert (event.starts_at, event.ends_at) == (
+        datetime(2026, 4, 9, 1, 30, tzinfo=UTC),
+        datetime(2026, 4, 9, 3, 0, tzinfo=UTC),
+    )
+    assert "2026-04-09 09:30 – 2026-04-09 11:00" in client.get(
+        f"/competitions/{competition.id}"
+    ).get_data(as_text=True)
+    bad = dict(data, start_time="9.30")
+    response = client.post(url, data=bad)
+    assert response.status_code == 422
+    assert "Write the time as hours:minutes, for example 09:30." in response.get_data(as_text=True)
+    no_day = {k: v for k, v in data.items() if not k.startswith("day-")}
+    response = client.post(url, data=no_day)
+    assert response.status_code == 422
+    assert "Enter the day of the event to give it a time." in response.get_data(as_text=True)
+    response = client.post(url, data=dict(data, end_time="08:00"))
+    assert response.status_code == 422
+    assert "The event must end after it starts." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(CompetitionEvent.id))) == 1
