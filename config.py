@@ -28,7 +28,9 @@ class Config:
     # SECRET_KEY so that rotating the session key does not lose duplicate detection.
     PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error must never write personal data (a certificate number,
+    # a name) into the log with the failed statement.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     RONGHE_TIMEZONE = os.environ.get("RONGHE_TIMEZONE", "Asia/Shanghai")
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_DEFAULT_TIMEZONE = RONGHE_TIMEZONE

@@ -153,6 +153,7 @@ def index():
     )
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
     pagination = search_people(filters, page)
+    services.record_list_view(pagination.items)
     args = {
         key: value
         for key, value in (
@@ -163,13 +164,15 @@ def index():
         )
         if value
     }
-    return render_template(
+    page_html = render_template(
         "people/index.html",
         form=form,
         pagination=pagination,
         filter_args=args,
         filtered=bool(args),
     )
+    db.session.commit()  # the audit row of this view, after rendering (nothing read twice)
+    return page_html
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -202,7 +205,8 @@ def new():
             duplicate = getattr(error, "existing", None)
         else:
             db.session.commit()
-            flash(_("%(name)s has been added to the register.", name=person.name), "success")
+            # No name in the flash: flashed messages travel in the (client-readable) session cookie.
+            flash(_("The person has been added to the register."), "success")
             return redirect(url_for("people.detail", person_id=person.id), code=303)
     _echo_certificate(form)
     return (
@@ -242,6 +246,10 @@ def detail(person_id: int):
 def edit(person_id: int):
     mark_personal()
     person = _load(person_id)
+    if request.method == "GET":
+        # The form shows category, grade and notes: log the view like the detail page.
+        services.record_view(person)
+        db.session.commit()
     form = EditPersonForm() if request.method == "POST" else EditPersonForm(data=_form_data(person))
     _fill_choices(form)
     status, duplicate, conflict_rows = 200, None, None
@@ -309,7 +317,7 @@ def archive(person_id: int):
             flash(str(error.message), "error")
         else:
             db.session.commit()
-            flash(_("%(name)s has been archived.", name=person.name), "success")
+            flash(_("The record has been archived."), "success")
         return redirect(url_for("people.detail", person_id=person.id), code=303)
     return render_template("people/archive.html", person=person)
 
@@ -325,7 +333,7 @@ def restore(person_id: int):
         flash(str(error.message), "error")
     else:
         db.session.commit()
-        flash(_("%(name)s has been restored to the register.", name=person.name), "success")
+        flash(_("The record has been restored to the register."), "success")
     return redirect(url_for("people.detail", person_id=person.id), code=303)
 
 

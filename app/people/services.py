@@ -529,3 +529,19 @@ def record_view(person: Person, *, actor=None) -> None:
     if shown:
         audit.record("view", "person", person.id, shown, actor=_actor(actor))
         db.session.flush()
+
+
+def record_list_view(people, *, actor=None) -> None:
+    """Log that a register list showed these people's disability category and grade: one row
+    for the page, naming the record ids (ids are not sensitive) and the fields shown."""
+    ids = [p.id for p in people if p.disability_category or p.disability_grade]
+    if ids:
+        audit.record(
+            "view_list",
+            "person",
+            None,
+            ["disability_category", "disability_grade"],
+            actor=_actor(actor),
+            details={"ids": ids},
+        )
+        db.session.flush()

@@ -209,7 +209,17 @@ def test_list_query_count_does_not_grow_with_people(client, admin, make_person, 
         make_person(name=f"示例·乙{n}")
     with count_queries() as thirty:
         assert client.get("/people/").status_code == 200
-    assert five.count == thirty.count == 5
+    # 5 reads and the INSERT of the audit row that records which records the page showed.
+    assert five.count == thirty.count == 6
+
+
+def test_list_view_is_audit_logged_with_the_ids_shown(client, admin, make_person):
+    shown = make_person()
+    assert client.get("/people/").status_code == 200
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "view_list")).one()
+    assert (event.entity, event.entity_id, event.actor_id) == ("person", None, admin.id)
+    assert event.field_list == ["disability_category", "disability_grade"]
+    assert event.details == {"ids": [shown.id]}
 
 
 def test_detail_query_count(client, admin, make_person, count_queries):
@@ -262,7 +272,7 @@ def test_create_person(client, admin, towns):
     assert person.name_pinyin == "Shi Li Chen Jing"
     assert person.certificate_number == number
     assert person.has_collection_consent
-    assert "示例·陈静 has been added to the register." in body(
+    assert "The person has been added to the register." in body(
         client.get(response.headers["Location"])
     )
 
