@@ -207,3 +207,41 @@ def test_saving_over_a_newer_result_conflicts(make_competition, make_event, make
     assert caught.value.current.mark == "650"
     with pytest.raises(EditConflict):
         services.save_result(entry, rank=2, medal="silver")
+
+
+def test_withdrawing_an_entry_is_audited(make_competition, make_event, make_athlete, enter):
+    entry = enter(make_event(make_competition()), make_athlete(), result=False)
+    services.set_entry_status(entry, "withdrawn")
+    services.set_entry_status(entry, "withdrawn")
+    db.session.commit()
+    rows = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.details)
+        .where(AuditEvent.entity == "entry")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [r.action for r in rows] == ["create", "update"]
+    assert rows[1].details == {"old": {"status": "nominated"}, "new": {"status": "withdrawn"}}
+    with pytest.raises(DomainError) as caught:
+        services.set_entry_status(entry, "lost")
+    assert str(caught.value.message) == "Choose the entry's status."
+
+
+def test_event_cannot_switch_to_team_once_entered(
+    make_competition, make_event, make_athlete, enter, sports
+):
+    event = make_event(make_competition())
+    enter(event, make_athlete(), result=False)
+    data = {
+        "name": event.name,
+        "sport_id": sports["archery"].id,
+        "gender": "women",
+        "is_team": True,
+    }
+    with pytest.raises(DomainError) as caught:
+        services.update_event(event, data)
+    assert caught.value.field == "is_team"
+    data["is_team"] = False
+    data["sport_class"] = "W1"
+    services.update_event(event, data)
+    db.session.commit()
+    assert event.sport_class == "W1"
