@@ -124,6 +124,7 @@ def load_athletes(session, people: list[Person], users: dict) -> list[AthletePro
             discovered_on=found_on,
             notes=note,
             actor=actor,
+            birth_on=person.birth_on,
         )
         _walk_to(athlete, stage, found_on, today, actor=actor)
         if class_code:

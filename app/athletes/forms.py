@@ -117,6 +117,13 @@ class AthleteForm(BaseForm):
         validate_choice=False,
         validators=[InputRequired(_l("Choose the person from the register."))],
     )
+    register_number = StringField(
+        _l("Register number"),
+        validators=[InputRequired(_l("Enter the person's register number."))],
+    )
+    birth_on = DatePartsField(
+        _l("Date of birth"), validators=[date_required(_l("Enter the person's date of birth."))]
+    )
     primary_sport_id = SelectField(
         _l("Main sport"),
         validate_choice=False,
@@ -136,8 +143,13 @@ class AthleteForm(BaseForm):
     notes = _notes(_l("Notes"))
     version = VersionField()
 
-    def __init__(self, *args, people=None, sports=(), coaches=(), **kwargs):
+    def __init__(self, *args, people=None, lookup=False, sports=(), coaches=(), **kwargs):
+        """``people``: the admin's drop-down of the register; ``lookup``: non-admins name the
+        person by register number and date of birth instead; neither: the edit form."""
         super().__init__(*args, **kwargs)
+        if not lookup:
+            del self.register_number
+            del self.birth_on
         if people is None:
             del self.person_id
         else:
@@ -165,6 +177,9 @@ class AthleteForm(BaseForm):
         }
         if self.person_id is not None:
             values["person_id"] = self.person_id.data
+        if self.register_number is not None:
+            values["person_id"] = self.register_number.data
+            values["birth_on"] = self.birth_on.data
         return values
 
     @staticmethod

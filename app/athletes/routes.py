@@ -96,7 +96,7 @@ def index():
     page = queries.search_athletes(
         filters,
         current_user,
-        page=request.args.get("page", 1, type=int),
+        page=min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000),
         per_page=current_app.config["PAGE_SIZE"],
     )
     return render_template(
@@ -258,9 +258,12 @@ def detail(athlete_id: int):
 @form_view
 def create():
     """Coaches and admins add an athlete; home staff propose a member as a talent (always
-    at the stage "identified", with them as the source contact)."""
+    at the stage "identified", with them as the source contact). The people register is
+    admin-only: others give the person's register number and date of birth instead."""
+    lookup = not current_user.is_admin
     form = AthleteForm(
-        people=queries.people_without_profile(),
+        people=None if lookup else queries.people_without_profile(),
+        lookup=lookup,
         sports=queries.sports(),
         coaches=queries.coaches(),
     )

@@ -111,6 +111,9 @@ def _profile_values(
     }
 
 
+NOT_PROPOSABLE = _l("No person with this register number and birth date can be proposed.")
+
+
 def create_athlete(
     *,
     person_id,
@@ -123,13 +126,30 @@ def create_athlete(
     stage=Stage.IDENTIFIED,
     notes: str = "",
     actor=None,
+    birth_on: date | None = None,
 ) -> AthleteProfile:
     """Make ``person_id`` an athlete, at ``stage`` (identified unless an admin or the demo
-    says otherwise), with the first stage-history row. ``actor`` becomes the identifier."""
+    says otherwise), with the first stage-history row. ``actor`` becomes the identifier.
+
+    The people register is admin-only: a non-admin actor names the person by register
+    number (``person_id``) and ``birth_on``, and gets one message whatever does not match
+    (no such person, archived, other birth date, already an athlete)."""
     try:
         person = db.session.get(Person, int(person_id))
     except (TypeError, ValueError):
         person = None
+    if actor is not None and not actor.is_admin:
+        if (
+            person is None
+            or person.is_archived
+            or birth_on is None
+            or person.birth_on != birth_on
+            or db.session.scalar(
+                sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id)
+            )
+            is not None
+        ):
+            raise DomainError(NOT_PROPOSABLE, field="register_number")
     if person is None or person.is_archived:
         raise DomainError(_l("Choose the person from the register."), field="person_id")
     if (

@@ -46,6 +46,7 @@ def make_athlete(app, sports, make_person):
             "discovery_source": "sunshine_home",
             "discovered_on": date(2024, 3, 1),
             "coach_ids": [getattr(c, "id", c) for c in coaches],
+            "birth_on": person.birth_on,
         }
         values.update(overrides)
         athlete = services.create_athlete(actor=actor, **values)

@@ -283,35 +283,101 @@ def test_detail_shows_history_classes_and_measurements(
     assert (event.entity, event.fields) == ("person", "disability_category")
 
 
-def test_create_athlete(client, login_as, make_person, sports):
+def proposal(person_id, birth_on, sports, **extra):
+    """The non-admin create form: the person by register number and date of birth."""
+    data = {
+        "register_number": str(person_id),
+        "birth_on-year": str(birth_on.year),
+        "birth_on-month": str(birth_on.month),
+        "birth_on-day": str(birth_on.day),
+        "primary_sport_id": str(sports["boccia"].id),
+        "squad_level": "none",
+        "discovery_source": "community_survey",
+        "discovered_on-year": "2025",
+        "discovered_on-month": "６",
+        "discovered_on-day": "1",
+        "notes": "",
+    }
+    data.update(extra)
+    return data
+
+
+NOT_PROPOSABLE = "No person with this register number and birth date can be proposed."
+
+
+def test_create_athlete(client, login_as, make_person, sports, count_queries):
     coach = login_as("coach")
-    person = make_person(name="新发现")
-    page = client.get("/athletes/new", headers=EN)
+    person = make_person(name="新发现", birth_on=date(2008, 5, 17))
+    make_person(name="无关人员", name_pinyin="wuguan renyuan")
+    with count_queries() as q:
+        page = client.get("/athletes/new", headers=EN)
     assert page.status_code == 200
-    assert "新发现" in main_text(page)
+    assert q.count == 5
+    main = main_text(page)
+    # The register is admin-only: no names, no drop-down of people.
+    for text in ("新发现", "无关人员", "wuguan renyuan", 'name="person_id"'):
+        assert text not in main
+    assert 'name="register_number"' in main and 'autocomplete="off"' in main
+    assert 'name="birth_on-year"' in main and 'autocomplete="off-year"' not in main
     response = client.post(
         "/athletes/new",
-        data={
-            "person_id": str(person.id),
-            "primary_sport_id": str(sports["boccia"].id),
-            "coach_ids": [str(coach.id)],
-            "squad_level": "none",
-            "discovery_source": "community_survey",
-            "discovered_on-year": "2025",
-            "discovered_on-month": "６",
-            "discovered_on-day": "1",
-            "notes": "",
-        },
+        data=proposal(person.id, date(2008, 5, 17), sports, coach_ids=[str(coach.id)]),
         headers=EN,
     )
     assert response.status_code == 303
     athlete = db.session.scalars(sa.select(AthleteProfile)).one()
     assert response.headers["Location"].endswith(f"/athletes/{athlete.id}")
-    assert (athlete.stage, athlete.discovered_on, athlete.identified_by_id) == (
+    assert (athlete.person_id, athlete.stage, athlete.discovered_on, athlete.identified_by_id) == (
+        person.id,
         Stage.IDENTIFIED,
         date(2025, 6, 1),
         coach.id,
     )
+
+
+@pytest.mark.parametrize("case", ["birth_date", "unknown", "archived", "athlete", "text"])
+def test_create_athlete_refuses_a_wrong_pair_with_one_message(
+    client, login_as, make_person, make_athlete, sports, case
+):
+    login_as("coach")
+    person = make_person(name="别人", birth_on=date(2008, 5, 17))
+    register_number, birth_on = person.id, date(2008, 5, 17)
+    if case == "birth_date":
+        birth_on = date(2008, 5, 18)
+    elif case == "unknown":
+        register_number = person.id + 1000
+    elif case == "archived":
+        person.is_archived = True
+        db.session.commit()
+    elif case == "athlete":
+        make_athlete(person=person)
+    else:
+        register_number = "abc"
+    before = db.session.scalar(sa.select(sa.func.count(AthleteProfile.id)))
+    response = client.post(
+        "/athletes/new", data=proposal(register_number, birth_on, sports), headers=EN
+    )
+    assert response.status_code == 422
+    main = main_text(response)
+    assert f'<a href="#register_number">{NOT_PROPOSABLE}</a>' in main
+    assert "别人" not in main
+    assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == before
+
+
+def test_admin_still_chooses_from_the_register(client, login_as, make_person, sports):
+    admin = login_as("admin")
+    person = make_person(name="新发现")
+    make_person(name="无关人员")
+    page = client.get("/athletes/new", headers=EN)
+    main = main_text(page)
+    assert "新发现" in main and "无关人员" in main
+    assert 'name="person_id"' in main and 'name="register_number"' not in main
+    data = proposal(person.id, date(1900, 1, 1), sports)
+    data["person_id"] = data.pop("register_number")
+    response = client.post("/athletes/new", data=data, headers=EN)
+    assert response.status_code == 303
+    athlete = db.session.scalars(sa.select(AthleteProfile)).one()
+    assert (athlete.person_id, athlete.identified_by_id) == (person.id, admin.id)
 
 
 def test_create_athlete_invalid_is_422_with_summary(client, login_as, sports):
@@ -319,7 +385,8 @@ def test_create_athlete_invalid_is_422_with_summary(client, login_as, sports):
     response = client.post("/athletes/new", data={"discovered_on-year": "2025"}, headers=EN)
     assert response.status_code == 422
     main = main_text(response)
-    assert '<a href="#person_id">Choose the person from the register.</a>' in main
+    assert '<a href="#register_number">Enter the person&#39;s register number.</a>' in main
+    assert '<a href="#birth_on-year">Enter the person&#39;s date of birth.</a>' in main
     assert '<a href="#primary_sport_id">Choose the sport.</a>' in main
     assert '<a href="#discovery_source">Choose how the athlete was found.</a>' in main
     assert '<a href="#discovered_on-year">Enter the date as year, month and day.</a>' in main
@@ -331,15 +398,7 @@ def test_home_staff_propose_a_talent(client, login_as, make_person, sports):
     person = make_person()
     response = client.post(
         "/athletes/new",
-        data={
-            "person_id": str(person.id),
-            "primary_sport_id": str(sports["archery"].id),
-            "squad_level": "none",
-            "discovery_source": "sunshine_home",
-            "discovered_on-year": "2025",
-            "discovered_on-month": "1",
-            "discovered_on-day": "2",
-        },
+        data=proposal(person.id, person.birth_on, sports, discovery_source="sunshine_home"),
     )
     assert response.status_code == 303
     athlete = db.session.scalars(sa.select(AthleteProfile)).one()

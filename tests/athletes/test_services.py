@@ -36,6 +36,7 @@ def test_create_athlete_records_identification(make_user, make_person, sports):
         discovery_source="special_school",
         discovered_on=date(2025, 9, 1),
         actor=coach,
+        birth_on=person.birth_on,
     )
     db.session.commit()
     assert athlete.stage is Stage.IDENTIFIED
@@ -57,6 +58,24 @@ def test_create_athlete_records_identification(make_user, make_person, sports):
             "coaches,discovered_on,discovery_source,notes,primary_sport_id,sports,squad_level,stage",
         )
     ]
+
+
+@pytest.mark.parametrize("birth_on", [None, date(2008, 5, 18)])
+def test_a_non_admin_must_give_the_matching_birth_date(make_user, make_person, sports, birth_on):
+    person = make_person(birth_on=date(2008, 5, 17))
+    with pytest.raises(DomainError) as error:
+        services.create_athlete(
+            person_id=str(person.id),
+            primary_sport_id=sports["archery"].id,
+            discovery_source="referral",
+            discovered_on=date(2025, 1, 1),
+            actor=make_user("home_staff"),
+            birth_on=birth_on,
+        )
+    assert (error.value.field, str(error.value.message)) == (
+        "register_number",
+        "No person with this register number and birth date can be proposed.",
+    )
 
 
 def test_a_person_has_one_athlete_profile(make_athlete, make_person, sports):
