@@ -587,3 +587,9 @@ def test_assessment_route(client, login_as, make_athlete, sports):
     response = client.post(f"/athletes/{athlete.id}/assessments/new", data={}, headers=EN)
     assert response.status_code == 422
     assert "Enter the date of the assessment." in main_text(response)
+
+
+def test_list_page_number_out_of_range_is_clamped(client, login_as):
+    login_as("coach")
+    for page in ("99999999999999999999999", "-3", "abc"):
+        assert client.get(f"/athletes/?page={page}").status_code == 200
