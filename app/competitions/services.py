@@ -211,14 +211,22 @@ class EntryWarning:
 
     @property
     def message(self) -> str:
-        name = self.athlete.person.name
+        """Names the athlete by number, not name: the route flashes it, and flashed messages
+        travel in the client-readable session cookie."""
+        number = self.athlete.id
         if self.kind is ClassWarning.NO_CLASS:
-            return _l("%(name)s has no classification in this sport.", name=name)
+            return _l(
+                "Athlete number %(number)d has no classification in this sport.", number=number
+            )
         if self.kind is ClassWarning.NOT_CONFIRMED:
-            return _l("%(name)s's classification in this sport is not confirmed.", name=name)
+            return _l(
+                "The classification of athlete number %(number)d in this sport is not confirmed.",
+                number=number,
+            )
         return _l(
-            "%(name)s's classification is due for review by the competition (%(date)s).",
-            name=name,
+            "The classification of athlete number %(number)d is due for review by the "
+            "competition (%(date)s).",
+            number=number,
             date=self.review_on.isoformat() if self.review_on else "",
         )
 
