@@ -51,7 +51,8 @@ def _render(template: str, form, status: int | None = None, **context):
 
 def _year_arg(name: str) -> int | None:
     text = request.args.get(name, "").strip()
-    if text.isdigit() and len(text) == 4:
+    # isascii: "²⁰²¹".isdigit() is true but int() refuses it.
+    if text.isascii() and text.isdigit() and len(text) == 4:
         return int(text)
     return None
 

@@ -51,6 +51,10 @@ COMPETITION_FIELDS = (
     "notes",
 )
 EVENT_FIELDS = ("name", "sport_id", "gender", "sport_class", "is_team", "starts_at", "ends_at")
+# Bounds keep absurd numbers out of INTEGER columns (an overflow would be a 500).
+MAX_EDITION = 1000
+MAX_RANK = 99_999
+
 RESULT_FIELDS = ("rank", "mark", "mark_value", "status", "medal", "notes")
 
 
@@ -97,8 +101,10 @@ def _competition_values(data: dict) -> dict:
     if end_on < start_on:
         raise DomainError(_l("The last day must be on or after the first day."), field="end_on")
     edition = data.get("edition")
-    if edition is not None and edition < 1:
-        raise DomainError(_l("The edition must be 1 or more."), field="edition")
+    if edition is not None and not 1 <= edition <= MAX_EDITION:
+        raise DomainError(
+            _l("The edition must be a number from 1 to %(max)d.", max=MAX_EDITION), field="edition"
+        )
     return {
         "name": name,
         "level": level,
@@ -382,8 +388,10 @@ def check_result(*, rank, status: ResultStatus, medal: Medal) -> None:
         raise DomainError(
             _l("Only a result with status OK has a rank: leave the rank empty."), field="rank"
         )
-    if rank is not None and rank < 1:
-        raise DomainError(_l("The rank must be 1 or more."), field="rank")
+    if rank is not None and not 1 <= rank <= MAX_RANK:
+        raise DomainError(
+            _l("The rank must be a number from 1 to %(max)d.", max=MAX_RANK), field="rank"
+        )
     if medal.rank is not None and rank is not None and rank != medal.rank:
         raise DomainError(
             _l(

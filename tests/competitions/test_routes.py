@@ -326,3 +326,8 @@ def test_event_with_local_schedule(client, login_as, make_competition, sports):
     assert response.status_code == 422
     assert "The event must end after it starts." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(CompetitionEvent.id))) == 1
+
+
+def test_medal_table_ignores_non_ascii_year_digits(client):
+    # "²⁰²¹" passes str.isdigit() but not int(): it must be ignored, not a 500.
+    assert client.get("/competitions/?to_year=²²²²&from_year=２０１７").status_code == 200

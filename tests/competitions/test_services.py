@@ -130,7 +130,8 @@ def test_classification_warnings_at_entry(make_competition, make_event, make_ath
             "rank",
             "Only a result with status OK has a rank: leave the rank empty.",
         ),
-        ({"rank": 0}, "rank", "The rank must be 1 or more."),
+        ({"rank": 0}, "rank", "The rank must be a number from 1 to 99999."),
+        ({"rank": "99999999999999999999999"}, "rank", "The rank must be a number from 1 to 99999."),
         ({"rank": "first"}, "rank", "The rank must be a whole number."),
         (
             {"rank": 2, "medal": "gold"},
@@ -245,3 +246,13 @@ def test_event_cannot_switch_to_team_once_entered(
     services.update_event(event, data)
     db.session.commit()
     assert event.sport_class == "W1"
+
+
+@pytest.mark.parametrize("edition", [0, 1001, 10**23])
+def test_edition_out_of_range_is_refused_with_its_rule(make_competition, edition):
+    with pytest.raises(DomainError) as error:
+        make_competition(edition=edition)
+    assert (error.value.field, str(error.value.message)) == (
+        "edition",
+        "The edition must be a number from 1 to 1000.",
+    )
