@@ -61,8 +61,12 @@ def test_import_saves_individual_and_team_results(setup, encoding):
     imports.save_rows(again, user=setup["coach"])
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == 3
+    # 张一's entry is the first one created; without ORDER BY PostgreSQL may return any.
     updated = db.session.execute(
-        sa.select(Result.rank, Result.version).join(Entry).where(Entry.team_name == "")
+        sa.select(Result.rank, Result.version)
+        .join(Entry)
+        .where(Entry.team_name == "")
+        .order_by(Entry.id)
     ).first()
     assert tuple(updated) == (2, 2)
 
