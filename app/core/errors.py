@@ -25,10 +25,6 @@ class DomainError(Exception):
         self.field = field
 
 
-class PermissionDenied(DomainError):
-    status_code = 403
-
-
 class EditConflict(DomainError):
     """Someone saved the record after this form was built. ``current`` is the record as
     saved now, so the page can show both values."""
