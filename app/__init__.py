@@ -75,11 +75,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
+    from app.api import bp as api_bp
     from app.athletes import bp as athletes_bp
+    from app.calendars import bp as calendars_bp
     from app.competitions import bp as competitions_bp
-    from app.competitions.api import bp as api_bp
     from app.core.routes import bp as core_bp
+    from app.homes import bp as homes_bp
     from app.people import bp as people_bp
+    from app.performances import bp as performances_bp
     from app.venues import bp as venues_bp
 
     app.register_blueprint(core_bp)
@@ -88,6 +91,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(venues_bp, url_prefix="/venues")
     app.register_blueprint(athletes_bp, url_prefix="/athletes")
     app.register_blueprint(competitions_bp, url_prefix="/competitions")
+    app.register_blueprint(performances_bp, url_prefix="/performances")
+    app.register_blueprint(homes_bp, url_prefix="/homes")
+    app.register_blueprint(calendars_bp, url_prefix="/calendar")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

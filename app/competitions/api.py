@@ -1,60 +1,32 @@
-"""The public JSON API at /api/v1: the medal ledger, and the OpenAPI 3.1 description that
-later issues extend. A malformed parameter answers 400 with a JSON error, never a 500."""
+"""The medal ledger in the public JSON API: ``GET /api/v1/medals`` and its description."""
 
 from __future__ import annotations
 
-from datetime import date
+from flask import jsonify, request
 
-from flask import Blueprint, jsonify, request
-
+from app.api import (
+    ERROR_RESPONSE,
+    PERIOD_PARAMETERS,
+    BadParameter,
+    bp,
+    check_parameters,
+    count_schema,
+    describe,
+    period_args,
+    schema,
+)
 from app.athletes.models import Sport
 from app.competitions import standings
 from app.competitions.enums import Level
 from app.core.auth import public
-from app.extensions import csrf, db
-from app.people.models import local_today
-
-bp = Blueprint("api", __name__)
-csrf.exempt(bp)
+from app.extensions import db
 
 MEDALS_PARAMS = ("from", "to", "level", "sport")
 
 
-class BadParameter(Exception):
-    def __init__(self, name: str, message: str):
-        super().__init__(message)
-        self.name = name
-        self.message = message
-
-
-@bp.errorhandler(BadParameter)
-def bad_parameter(error: BadParameter):
-    return jsonify({"error": error.message, "parameter": error.name}), 400
-
-
-# Without ``from`` the ledger starts at its beginning; without ``to`` it ends today.
-EARLIEST = date(1900, 1, 1)
-
-
-def _date(name: str, default: date) -> date:
-    text = request.args.get(name, "")
-    if name not in request.args:
-        return default
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadParameter(name, f"'{name}' must be a date as YYYY-MM-DD.") from None
-
-
 def medal_filters() -> standings.MedalFilters:
-    unknown = sorted(set(request.args) - set(MEDALS_PARAMS))
-    if unknown:
-        raise BadParameter(unknown[0], f"Unknown parameter '{unknown[0]}'.")
-    date_from, date_to = _date("from", EARLIEST), _date("to", local_today())
-    if date_to < date_from:
-        raise BadParameter("to", "'to' must be on or after 'from'.")
+    check_parameters(MEDALS_PARAMS)
+    date_from, date_to = period_args()
     level = None
     if request.args.get("level"):
         try:
@@ -103,148 +75,76 @@ def medals():
     )
 
 
-def _count(description: str) -> dict:
-    return {"type": "integer", "minimum": 0, "description": description}
+LEVELS = {"type": "string", "enum": [level.value for level in Level]}
+TALLY = {
+    "gold": count_schema("Gold medals"),
+    "silver": count_schema("Silver medals"),
+    "bronze": count_schema("Bronze medals"),
+}
 
+describe(
+    "/medals",
+    {
+        "operationId": "getMedals",
+        "summary": "Medals won by the district's athletes in a period",
+        "description": "Counts medals of competitions starting in [from, to]. A team medal "
+        "counts once.",
+        "parameters": [
+            *PERIOD_PARAMETERS,
+            {"name": "level", "in": "query", "required": False, "schema": LEVELS},
+            {
+                "name": "sport",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "A sport code, e.g. archery.",
+            },
+        ],
+        "responses": {
+            "200": {
+                "description": "The medal tally.",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Medals"}}
+                },
+            },
+            "400": ERROR_RESPONSE,
+        },
+    },
+)
 
-def openapi_document() -> dict:
-    tally = {"gold": _count("Gold medals"), "silver": _count("Silver medals")}
-    tally["bronze"] = _count("Bronze medals")
-    error = {
-        "description": "A malformed or missing parameter.",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-    date_param = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Ronghe public API",
-            "version": "1",
-            "description": "Public, read-only data of the district Disabled Persons' Federation.",
-        },
-        "servers": [{"url": "/api/v1"}],
-        "paths": {
-            "/medals": {
-                "get": {
-                    "operationId": "getMedals",
-                    "summary": "Medals won by the district's athletes in a period",
-                    "description": (
-                        "Counts medals of competitions starting in [from, to]. A team medal "
-                        "counts once."
-                    ),
-                    "parameters": [
-                        {
-                            "name": "from",
-                            "in": "query",
-                            "required": False,
-                            "schema": date_param,
-                            "description": "First day, YYYY-MM-DD (default 1900-01-01).",
-                        },
-                        {
-                            "name": "to",
-                            "in": "query",
-                            "required": False,
-                            "schema": date_param,
-                            "description": "Last day, YYYY-MM-DD, on or after from "
-                            "(default today).",
-                        },
-                        {
-                            "name": "level",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string", "enum": [lv.value for lv in Level]},
-                        },
-                        {
-                            "name": "sport",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string"},
-                            "description": "A sport code, e.g. archery.",
-                        },
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The medal tally.",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Medals"}
-                                }
-                            },
-                        },
-                        "400": error,
-                    },
-                }
-            }
-        },
-        "components": {
-            "schemas": {
-                "Error": {
+schema(
+    "Medals",
+    {
+        "type": "object",
+        "required": ["from", "to", "gold", "silver", "bronze", "total", "by_year_level"]
+        + ["competitions"],
+        "properties": {
+            "from": {"type": "string", "format": "date"},
+            "to": {"type": "string", "format": "date"},
+            **TALLY,
+            "total": count_schema("All medals"),
+            "by_year_level": {
+                "type": "array",
+                "items": {
                     "type": "object",
-                    "required": ["error"],
+                    "required": ["year", "level", "gold", "silver", "bronze"],
+                    "properties": {"year": {"type": "integer"}, "level": LEVELS, **TALLY},
+                },
+            },
+            "competitions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "level", "year", "gold", "silver", "bronze"],
                     "properties": {
-                        "error": {"type": "string"},
-                        "parameter": {"type": "string"},
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "level": LEVELS,
+                        "year": {"type": "integer"},
+                        **TALLY,
                     },
                 },
-                "Medals": {
-                    "type": "object",
-                    "required": [
-                        "from",
-                        "to",
-                        "gold",
-                        "silver",
-                        "bronze",
-                        "total",
-                        "by_year_level",
-                        "competitions",
-                    ],
-                    "properties": {
-                        "from": {"type": "string", "format": "date"},
-                        "to": {"type": "string", "format": "date"},
-                        **tally,
-                        "total": _count("All medals"),
-                        "by_year_level": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["year", "level", "gold", "silver", "bronze"],
-                                "properties": {
-                                    "year": {"type": "integer"},
-                                    "level": {"type": "string", "enum": [lv.value for lv in Level]},
-                                    **tally,
-                                },
-                            },
-                        },
-                        "competitions": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": [
-                                    "id",
-                                    "name",
-                                    "level",
-                                    "year",
-                                    "gold",
-                                    "silver",
-                                    "bronze",
-                                ],
-                                "properties": {
-                                    "id": {"type": "integer"},
-                                    "name": {"type": "string"},
-                                    "level": {"type": "string", "enum": [lv.value for lv in Level]},
-                                    "year": {"type": "integer"},
-                                    **tally,
-                                },
-                            },
-                        },
-                    },
-                },
-            }
+            },
         },
-    }
-
-
-@bp.get("/openapi.json")
-@public
-def openapi():
-    return jsonify(openapi_document())
+    },
+)

@@ -18,6 +18,9 @@ NAV = (
     ("venues.index", _l("Venues"), None),
     ("athletes.index", _l("Athletes"), ("coach", "home_staff")),
     ("competitions.index", _l("Competitions"), None),
+    ("performances.index", _l("Performances"), None),
+    ("homes.index", _l("Sunshine homes"), None),
+    ("calendars.index", _l("Calendars"), None),
     ("accounts.users", _l("Accounts"), ("admin",)),
 )
 

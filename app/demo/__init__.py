@@ -19,8 +19,10 @@ from app.athletes.demo import load_athletes
 from app.competitions.demo import load_competitions
 from app.core.reference import Town, ensure_towns
 from app.extensions import db
+from app.homes.demo import load_homes
 from app.people.demo import load_people
 from app.people.models import Person
+from app.performances.demo import load_performances
 from app.venues import services as venue_services
 from app.venues.enums import AccessibilityFeature as F
 from app.venues.enums import VenueKind as K
@@ -266,6 +268,8 @@ def load_demo(reset: bool = False) -> list[tuple[str, str, str]]:
         }
         load_athletes(session, people, users)
         load_competitions(session, users)
+        load_homes(session, towns, people, users)
+        load_performances(session, towns, people, users)
         session.commit()
     except Exception:
         session.rollback()

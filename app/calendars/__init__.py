@@ -1,0 +1,7 @@
+"""Calendars: subscribable iCalendar feeds of competitions, performances and home activities."""
+
+from flask import Blueprint
+
+bp = Blueprint("calendars", __name__)
+
+from app.calendars import routes  # noqa: E402, F401

@@ -1,0 +1,14 @@
+"""Sunshine homes: pages."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from app.core.auth import public
+from app.homes import bp
+
+
+@bp.route("/")
+@public
+def index():
+    return render_template("homes/index.html")

@@ -1,0 +1,8 @@
+"""Cultural programmes and touring performances: programmes, troupes, performances, clashes,
+audiences and person-times."""
+
+from flask import Blueprint
+
+bp = Blueprint("performances", __name__)
+
+from app.performances import routes  # noqa: E402, F401

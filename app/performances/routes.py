@@ -1,0 +1,14 @@
+"""Touring performances: pages."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from app.core.auth import public
+from app.performances import bp
+
+
+@bp.route("/")
+@public
+def index():
+    return render_template("performances/index.html")

@@ -1,0 +1,1 @@
+"""Scheduling shared by the domains: who and what is busy when (``busy.py``)."""
