@@ -1,6 +1,14 @@
 """Demo competitions: every competition and medal of the source report's table (Rio 2016 to
-the 2021 National Games), attached to the demo athletes, with team events; a district dryland
-curling friendly; and upcoming competitions with entries, so calendars have something to show.
+the 2021 National Games), attached to the demo athletes, with team events; district dryland
+curling friendlies (one last month, one next month); and upcoming competitions in the coming
+months whose events have a scheduled start and end, a venue and entries (athletes and support
+people), so calendars and the clash query have something to show.
+
+Zhou Jiamin (周佳敏) appears by name: the report names her publicly (flag-bearer of the
+Chinese delegation at the Tokyo Paralympic Games). She is added as an athlete with
+publication consent and credited with the Rio 2016 women's individual compound gold, and is
+entered in the upcoming city archery invitational; she is kept out of the rotation that hands
+the other, fictional medals to the demo athletes. Her date of birth is a placeholder.
 
 The medal counts per competition are the report's own, so that
 ``/api/v1/medals?from=2017-01-01&to=2021-12-31`` answers 19 gold, 12 silver, 11 bronze."""
@@ -11,13 +19,22 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.athletes import services as athlete_services
+from app.athletes.enums import Stage
 from app.athletes.models import AthleteProfile, Sport
 from app.competitions import services
 from app.competitions.enums import CompetitionStatus, EntryStatus
 from app.competitions.models import Competition
-from app.people.models import local_today
+from app.people import services as people_services
+from app.people.enums import ConsentKind, Gender
+from app.people.models import Person, local_today
+from app.venues.models import Venue
 
 G, S, B = "gold", "silver", "bronze"
+
+ZHOU_NAME = "周佳敏"
+ZHOU_EVENT = "女子个人复合弓公开级"
+ZHOU_NOTE = "东京残奥会中国体育代表团旗手（据区残联报道）。演示数据：出生日期为占位值。"
 
 # (name, level, series, edition, host city, delegation, start, end, events)
 # events: (name, sport code, gender, team?, [medal per entry…])
@@ -32,8 +49,8 @@ REPORTED = (
         date(2016, 9, 7),
         date(2016, 9, 18),
         (
-            ("女子个人反曲弓公开级", "archery", "women", False, [G]),
-            ("混合团体反曲弓公开级", "archery", "mixed", True, [G]),
+            (ZHOU_EVENT, "archery", "women", False, [G]),
+            ("混合团体复合弓公开级", "archery", "mixed", True, [G]),
         ),
     ),
     (
@@ -176,9 +193,10 @@ def load_competitions(session, users: dict) -> list[Competition]:
     if len(athletes) < 4:
         return []
     sports = {s.code: s for s in session.scalars(sa.select(Sport))}
+    admin, coach = users.get("admin"), users.get("coach")
+    zhou = _zhou_jiamin(session, sports["archery"], admin, coach)
     archers = [a for a in athletes if a.primary_sport_id == sports["archery"].id] or athletes
     others = [a for a in athletes if a not in archers] or athletes
-    admin, coach = users.get("admin"), users.get("coach")
     created = []
     turn = 0
 
@@ -224,6 +242,8 @@ def load_competitions(session, users: dict) -> list[Competition]:
                 members = members[: 3 if team else 1]
                 if len(members) < (2 if team else 1):
                     members = [a for a in athletes if a.id not in used][: 3 if team else 1]
+                if start.year == 2016 and event_name == ZHOU_EVENT and medal == G:
+                    members = [zhou]
                 used.update(a.id for a in members)
                 entry, _warnings = services.create_entry(
                     event,
@@ -242,25 +262,83 @@ def load_competitions(session, users: dict) -> list[Competition]:
                     actor=coach or admin,
                 )
         created.append(competition)
-    created.extend(_local_and_upcoming(sports, athletes, admin, coach))
+    venues = {v.name: v for v in session.scalars(sa.select(Venue))}
+    support = session.scalar(
+        sa.select(Person)
+        .where(
+            Person.id.not_in(sa.select(AthleteProfile.person_id)),
+            Person.is_archived.is_(False),
+            Person.birth_on <= local_today() - timedelta(days=20 * 366),
+        )
+        .order_by(Person.id)
+    )
+    created.extend(_local_and_upcoming(sports, athletes, zhou, venues, support, admin, coach))
     session.flush()
     return created
 
 
-def _local_and_upcoming(sports, athletes, admin, coach) -> list[Competition]:
-    """A district dryland curling friendly last month; two competitions in the coming months
-    with scheduled events and nominated entries."""
+def _zhou_jiamin(session, archery, admin, coach) -> AthleteProfile:
+    """周佳敏 as a squad archer with publication consent (the report names her publicly)."""
+    person = session.scalar(sa.select(Person).where(Person.name == ZHOU_NAME))
+    if person is None:
+        person = people_services.create_person(
+            {
+                "name": ZHOU_NAME,
+                "gender": Gender.FEMALE,
+                "birth_on": date(1990, 1, 1),
+            },
+            actor=admin,
+        )
+        people_services.record_consent(
+            person,
+            kind=ConsentKind.PUBLICATION,
+            given_on=date(2016, 8, 1),
+            given_by="self",
+            actor=admin,
+        )
+    athlete = session.scalar(sa.select(AthleteProfile).where(AthleteProfile.person_id == person.id))
+    if athlete is None:
+        athlete = athlete_services.create_athlete(
+            person_id=person.id,
+            primary_sport_id=archery.id,
+            discovery_source="competition",
+            discovered_on=date(2008, 5, 1),
+            coach_ids=[coach.id] if coach else [],
+            squad_level="national",
+            stage=Stage.SQUAD,
+            notes=ZHOU_NOTE,
+            actor=admin,
+        )
+    return athlete
+
+
+def _local_and_upcoming(sports, athletes, zhou, venues, support, admin, coach):
+    """District dryland curling friendlies (last month and next month) and competitions in
+    the coming months: every event with a scheduled start and end, a venue and entries."""
     today = local_today()
+    base = venues.get("区残疾人体育训练基地")
+    pool = venues.get("区全民健身中心游泳馆") or base
     made = []
-    friendly_day = today - timedelta(days=30)
+    last_month, next_month = today - timedelta(days=30), today + timedelta(days=21)
+    curling = (("旱地冰壶混合团体", "dryland_curling", "mixed", True, base),)
     plan = (
         (
             "区残疾人旱地冰壶友谊赛",
             "district",
             CompetitionStatus.FINISHED,
-            friendly_day,
-            friendly_day,
-            (("旱地冰壶混合团体", "dryland_curling", "mixed", True),),
+            last_month,
+            last_month,
+            base,
+            curling,
+        ),
+        (
+            "区残疾人旱地冰壶迎新春友谊赛",
+            "district",
+            CompetitionStatus.ENTRIES_OPEN,
+            next_month,
+            next_month,
+            base,
+            curling,
         ),
         (
             "宁波市残疾人射箭邀请赛",
@@ -268,9 +346,11 @@ def _local_and_upcoming(sports, athletes, admin, coach) -> list[Competition]:
             CompetitionStatus.ENTRIES_OPEN,
             today + timedelta(days=40),
             today + timedelta(days=42),
+            base,
             (
-                ("女子个人反曲弓公开级", "archery", "women", False),
-                ("男子个人复合弓公开级", "archery", "men", False),
+                (ZHOU_EVENT, "archery", "women", False, base),
+                ("男子个人复合弓公开级", "archery", "men", False, base),
+                ("女子个人反曲弓公开级", "archery", "women", False, base),
             ),
         ),
         (
@@ -279,15 +359,21 @@ def _local_and_upcoming(sports, athletes, admin, coach) -> list[Competition]:
             CompetitionStatus.PLANNED,
             today + timedelta(days=95),
             today + timedelta(days=98),
-            (("男子 50 米自由泳 S8 级", "swimming", "men", False),),
+            pool,
+            (
+                ("男子 50 米自由泳 S8 级", "swimming", "men", False, pool),
+                ("女子 100 米蛙泳 SB9 级", "swimming", "women", False, pool),
+            ),
         ),
     )
-    for index, (name, level, status, start, end, events) in enumerate(plan):
+    for index, (name, level, status, start, end, venue, events) in enumerate(plan):
+        finished = status is CompetitionStatus.FINISHED
         competition = services.create_competition(
             {
                 "name": name,
                 "level": level,
                 "host_city": "宁波" if level != "district" else "奉化",
+                "venue_id": venue.id if venue else None,
                 "delegation": "奉化区",
                 "start_on": start,
                 "end_on": end,
@@ -297,7 +383,7 @@ def _local_and_upcoming(sports, athletes, admin, coach) -> list[Competition]:
             },
             actor=admin,
         )
-        for number, (event_name, sport, gender, team) in enumerate(events):
+        for number, (event_name, sport, gender, team, event_venue) in enumerate(events):
             event = services.add_event(
                 competition,
                 {
@@ -307,30 +393,43 @@ def _local_and_upcoming(sports, athletes, admin, coach) -> list[Competition]:
                     "is_team": team,
                     "starts_at": _utc(start, 9 + 2 * number),
                     "ends_at": _utc(start, 11 + 2 * number),
+                    "venue_id": event_venue.id if event_venue else None,
                 },
                 actor=admin,
             )
             if team:
                 for team_no, offset in enumerate((0, 4)):
                     members = athletes[offset : offset + 4]
+                    helper = [{"role": "coach", "name": "陈指导"}]
+                    if support is not None and team_no == 0:
+                        helper.append({"role": "assistant", "person_id": support.id})
                     entry, _w = services.create_entry(
                         event,
                         athlete_ids=[a.id for a in members],
                         team_name=f"奉化{team_no + 1}队",
                         status=EntryStatus.CONFIRMED,
-                        support=[{"role": "coach", "name": "陈指导"}],
+                        support=helper,
                         actor=admin,
                     )
-                    services.save_result(
-                        entry, rank=team_no + 1, mark=f"{8 - 3 * team_no}", actor=admin
-                    )
+                    if finished:
+                        services.save_result(
+                            entry, rank=team_no + 1, mark=f"{8 - 3 * team_no}", actor=admin
+                        )
             else:
-                for athlete in athletes[index + number : index + number + 2]:
+                entrants = athletes[index + 2 * number : index + 2 * number + 2]
+                if event_name == ZHOU_EVENT and sport == "archery":
+                    entrants = [zhou, *entrants[:1]]
+                for athlete in entrants:
+                    helper = []
+                    if athlete is zhou and support is not None:
+                        helper = [{"role": "assistant", "person_id": support.id}]
+                    elif number:
+                        helper = [{"role": "guide", "name": "王向导"}]
                     services.create_entry(
                         event,
                         athlete_ids=[athlete.id],
                         status=EntryStatus.NOMINATED,
-                        support=[{"role": "guide", "name": "王向导"}] if number else [],
+                        support=helper,
                         actor=coach or admin,
                     )
         made.append(competition)

@@ -29,6 +29,7 @@ class CompetitionForm(BaseForm):
     series = StringField(_l("Series"), validators=[Optional(), Length(max=160)])
     edition = OptionalInteger(_l("Edition"), validators=[Optional()])
     host_city = StringField(_l("Host city"), validators=[Optional(), Length(max=80)])
+    venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
     delegation = StringField(_l("Delegation"), validators=[Optional(), Length(max=80)])
     start_on = DatePartsField(
         _l("First day"), validators=[date_required(_l("Enter the first day of the competition."))]
@@ -36,12 +37,18 @@ class CompetitionForm(BaseForm):
     end_on = DatePartsField(_l("Last day"))
     status = SelectField(_l("Status"), choices=enum_choices(CompetitionStatus))
     sport_ids = MultiCheckboxField(_l("Sports"), coerce=int, validators=[Optional()])
+    manager_id = SelectField(_l("Manager"), coerce=str, validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     version = VersionField()
 
-    def __init__(self, *args, sports=(), **kwargs):
+    def __init__(self, *args, sports=(), venues=(), managers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sport_ids.choices = [(s.id, s.display_name) for s in sports]
+        self.venue_id.choices = [("", _l("No venue yet"))] + list(venues)
+        # Only admins choose the manager; for a coach the field is not shown and the route
+        # keeps the manager as it is.
+        self.show_manager = managers is not None
+        self.manager_id.choices = [("", _l("No manager (admins only)"))] + list(managers or ())
 
     FIELDS = (
         "name",
@@ -49,22 +56,29 @@ class CompetitionForm(BaseForm):
         "series",
         "edition",
         "host_city",
+        "venue_id",
         "delegation",
         "start_on",
         "end_on",
         "status",
+        "manager_id",
         "sport_ids",
         "notes",
     )
 
     def service_values(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS}
+        values = {name: getattr(self, name).data for name in self.FIELDS}
+        if not self.show_manager:
+            del values["manager_id"]
+        return values
 
     @staticmethod
     def data_from(competition) -> dict:
         data = {name: getattr(competition, name) for name in CompetitionForm.FIELDS[:-2]}
         data["level"] = competition.level.value
         data["status"] = competition.status.value
+        data["venue_id"] = str(competition.venue_id or "")
+        data["manager_id"] = str(competition.manager_id or "")
         data["sport_ids"] = [s.id for s in competition.sports]
         data["notes"] = competition.notes
         data["version"] = competition.version
@@ -83,10 +97,44 @@ class EventForm(BaseForm):
     day = DatePartsField(_l("Day of the event"))
     start_time = StringField(_l("Start time"), validators=[Optional(), Length(max=5)])
     end_time = StringField(_l("End time"), validators=[Optional(), Length(max=5)])
+    venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
+    version = VersionField()
 
-    def __init__(self, *args, sports=(), **kwargs):
+    def __init__(self, *args, sports=(), venues=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sport_id.choices = [(str(s.id), s.display_name) for s in sports]
+        self.venue_id.choices = [("", _l("The competition's venue, or none yet"))] + list(venues)
+
+    @staticmethod
+    def data_from(event, zone: str) -> dict:
+        """The form's values from a saved event (times shown in local time)."""
+        local = ZoneInfo(zone)
+        start = event.starts_at.astimezone(local) if event.starts_at else None
+        end = event.ends_at.astimezone(local) if event.ends_at else None
+        return {
+            "name": event.name,
+            "sport_id": str(event.sport_id),
+            "gender": event.gender.value,
+            "sport_class": event.sport_class,
+            "is_team": event.is_team,
+            "day": start.date() if start else None,
+            "start_time": start.strftime("%H:%M") if start else "",
+            "end_time": end.strftime("%H:%M") if end else "",
+            "venue_id": str(event.venue_id or ""),
+            "version": event.version,
+        }
+
+    def service_values(self, schedule) -> dict:
+        return {
+            "name": self.name.data,
+            "sport_id": self.sport_id.data,
+            "gender": self.gender.data,
+            "sport_class": self.sport_class.data,
+            "is_team": self.is_team.data,
+            "starts_at": schedule[0],
+            "ends_at": schedule[1],
+            "venue_id": self.venue_id.data or None,
+        }
 
     def schedule(self, zone: str) -> tuple[datetime | None, datetime | None] | None:
         """The scheduled start and end as UTC instants from the local day and HH:MM times;
@@ -137,6 +185,12 @@ class EntryForm(BaseForm):
         if not self.support_role.data:
             return []
         return [{"role": self.support_role.data, "name": self.support_name.data}]
+
+
+class WithdrawEntryForm(BaseForm):
+    """Withdraw an entry: the CSRF token and the entry's version."""
+
+    version = VersionField()
 
 
 class ResultsForm(BaseForm):

@@ -103,8 +103,9 @@ class Competition(VersionedMixin, TimestampMixin, Base):
         return self.name
 
 
-class CompetitionEvent(Base):
-    """One discipline of a competition (e.g. women's individual compound open)."""
+class CompetitionEvent(VersionedMixin, Base):
+    """One discipline of a competition (e.g. women's individual compound open). Its scheduled
+    start/end and venue feed the calendars and the clash query (app/competitions/busy.py)."""
 
     __tablename__ = "competition_events"
 
@@ -137,13 +138,15 @@ class CompetitionEvent(Base):
             "starts_at IS NULL OR ends_at IS NULL OR ends_at >= starts_at",
             name="times_in_order",
         ),
+        # The busy query: events overlapping a window (starts_at < end AND ends_at > start).
+        sa.Index("ix_competition_events_starts_at_ends_at", "starts_at", "ends_at"),
     )
 
     def __str__(self) -> str:
         return self.name
 
 
-class Entry(TimestampMixin, Base):
+class Entry(VersionedMixin, TimestampMixin, Base):
     """An athlete (or a team of two or more, named by ``team_name``) entered in an event."""
 
     __tablename__ = "entries"

@@ -41,6 +41,7 @@ def competition_for_detail(competition_id: int) -> Competition | None:
             joinedload(Competition.venue),
             selectinload(Competition.events).options(
                 joinedload(CompetitionEvent.sport),
+                joinedload(CompetitionEvent.venue),
                 selectinload(CompetitionEvent.entries).options(*_entry_options()),
             ),
         )
@@ -97,5 +98,31 @@ def career_results(athlete_id: int) -> list:
             .outerjoin(Result, Result.entry_id == Entry.id)
             .where(entry_members.c.athlete_id == athlete_id)
             .order_by(Competition.start_on.desc(), CompetitionEvent.id, Entry.id)
+        )
+    )
+
+
+def manager_choices() -> list[tuple[str, str]]:
+    """(id, display name) of the active coaches who may manage a competition: one query."""
+    from app.accounts.enums import Role
+    from app.accounts.models import UserRole
+
+    rows = db.session.execute(
+        sa.select(User.id, User.display_name)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.COACH, User.is_active_account.is_(True))
+        .order_by(User.display_name, User.id)
+    )
+    return [(str(user_id), name) for user_id, name in rows]
+
+
+def delegations() -> list[str]:
+    """The delegations named on competitions, for the medal table's filter: one query."""
+    return list(
+        db.session.scalars(
+            sa.select(Competition.delegation)
+            .where(Competition.delegation != "")
+            .distinct()
+            .order_by(Competition.delegation)
         )
     )

@@ -22,7 +22,7 @@ from app.athletes import imports as athlete_imports
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
 from app.competitions import bp, charts, imports, queries, rules, services, standings
-from app.competitions.enums import Level, Medal, ResultStatus
+from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
     ConfirmImportForm,
@@ -30,14 +30,16 @@ from app.competitions.forms import (
     EventForm,
     ImportForm,
     ResultsForm,
+    WithdrawEntryForm,
 )
-from app.competitions.models import Competition, CompetitionEvent
+from app.competitions.models import Competition, CompetitionEvent, Entry
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.forms import normalise_text
 from app.core.security import form_view
 from app.extensions import db
 from app.people.models import Person
+from app.venues.queries import venue_choices
 
 
 def _render(template: str, form, status: int | None = None, **context):
@@ -68,10 +70,18 @@ def index():
     level = request.args.get("level", "")
     level = Level(level) if level in {lv.value for lv in Level} else None
     by_total = request.args.get("rank_by") == "total"
+    delegations = queries.delegations()
+    delegation = request.args.get("delegation", "")
+    delegation = delegation if delegation in delegations else ""
+    sports = queries.sports()
+    sport = request.args.get("sport", "")
+    sport_id = next((s.id for s in sports if s.code == sport), None)
     filters = standings.MedalFilters(
         date_from=date(first, 1, 1) if first else None,
         date_to=date(last, 12, 31) if last else None,
         level=level,
+        sport_id=sport_id,
+        delegation=delegation or None,
     )
     table = standings.medal_table(filters)
     # The ranking is computed over every medallist (grouped in the database); the page
@@ -109,8 +119,16 @@ def index():
         names=names,
         linked=linked,
         by_total=by_total,
-        args={"from_year": first or "", "to_year": last or "", "level": level or ""},
+        args={
+            "from_year": first or "",
+            "to_year": last or "",
+            "level": level or "",
+            "delegation": delegation,
+            "sport": sport if sport_id else "",
+        },
         levels=list(Level),
+        delegations=delegations,
+        sports=sports,
         competitions=queries.competitions(limit=RECENT_SHOWN),
     )
 
@@ -128,6 +146,8 @@ def detail(competition_id: int):
         tally=tally,
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         manages=rules.can_manage(current_user, competition),
+        staff=rules.sees_all_names(current_user),
+        can_record=lambda entry: rules.can_record(current_user, entry, competition),
     )
 
 
@@ -165,14 +185,26 @@ def _managed(competition_id: int) -> Competition:
     return competition
 
 
+def _competition_options(competition: Competition | None = None) -> dict:
+    """The form's choices: active sports, current venues (plus the saved one), and for an
+    admin the coaches who may manage the competition."""
+    return {
+        "sports": queries.sports(),
+        "venues": venue_choices(include=competition.venue_id if competition else None),
+        "managers": queries.manager_choices() if current_user.is_admin else None,
+    }
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("coach")
 @form_view
 def create():
-    form = CompetitionForm(sports=queries.sports())
+    form = CompetitionForm(**_competition_options())
     if form.validate_on_submit():
         data = form.service_values()
-        data["manager_id"] = None if current_user.is_admin else current_user.id
+        if not current_user.is_admin:
+            # A coach who adds a competition manages it.
+            data["manager_id"] = current_user.id
         try:
             competition = services.create_competition(data, actor=current_user)
         except DomainError as error:
@@ -187,15 +219,27 @@ def create():
 
 def _conflict_rows(form: CompetitionForm, current: Competition) -> list[tuple]:
     saved = CompetitionForm.data_from(current)
+    names = ["name", "level", "series", "edition", "host_city", "venue_id", "delegation"]
+    names += ["start_on", "end_on", "status"]
+    if form.show_manager:
+        names.append("manager_id")
+    names.append("notes")
+    return _differences(form, saved, names)
+
+
+def _differences(form, saved: dict, names) -> list[tuple]:
+    """(label, yours, saved) for each field whose posted value differs from the saved one;
+    a select box shows its option's text, not the id."""
     rows = []
-    for name in ("name", "level", "series", "edition", "host_city", "delegation", "start_on"):
-        mine, theirs = getattr(form, name).data, saved[name]
-        if str(mine or "") != str(theirs or ""):
-            rows.append((getattr(form, name).label.text, mine, theirs))
-    for name in ("end_on", "status", "notes"):
-        mine, theirs = getattr(form, name).data, saved[name]
-        if str(mine or "") != str(theirs or ""):
-            rows.append((getattr(form, name).label.text, mine, theirs))
+    for name in names:
+        field = getattr(form, name)
+        mine, theirs = field.data, saved[name]
+        if str(mine or "") == str(theirs or ""):
+            continue
+        if hasattr(field, "choices") and field.choices is not None:
+            labels = {str(value): str(label) for value, label in field.choices}
+            mine, theirs = labels.get(str(mine or ""), mine), labels.get(str(theirs or ""), theirs)
+        rows.append((field.label.text, mine, theirs))
     return rows
 
 
@@ -204,14 +248,14 @@ def _conflict_rows(form: CompetitionForm, current: Competition) -> list[tuple]:
 @form_view
 def edit(competition_id: int):
     competition = _managed(competition_id)
-    options = {"sports": queries.sports()}
+    options = _competition_options(competition)
     if request.method == "GET":
         form = CompetitionForm(data=CompetitionForm.data_from(competition), **options)
         return _render("competitions/form.html", form, competition=competition)
     form = CompetitionForm(**options)
     if form.validate_on_submit():
         data = form.service_values()
-        data["manager_id"] = competition.manager_id
+        data.setdefault("manager_id", competition.manager_id)
         try:
             services.update_competition(
                 competition, data, version=form.version.data, actor=current_user
@@ -243,25 +287,13 @@ def edit(competition_id: int):
 @form_view
 def new_event(competition_id: int):
     competition = _managed(competition_id)
-    form = EventForm(sports=queries.sports())
+    form = EventForm(sports=queries.sports(), venues=venue_choices())
     schedule = None
     if form.validate_on_submit():
         schedule = form.schedule(current_app.config["RONGHE_TIMEZONE"])
     if schedule is not None:
         try:
-            services.add_event(
-                competition,
-                {
-                    "name": form.name.data,
-                    "sport_id": form.sport_id.data,
-                    "gender": form.gender.data,
-                    "sport_class": form.sport_class.data,
-                    "is_team": form.is_team.data,
-                    "starts_at": schedule[0],
-                    "ends_at": schedule[1],
-                },
-                actor=current_user,
-            )
+            services.add_event(competition, form.service_values(schedule), actor=current_user)
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error.message)
@@ -269,7 +301,70 @@ def new_event(competition_id: int):
             db.session.commit()
             flash(_("Event added."), "success")
             return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return _render("competitions/event_form.html", form, competition=competition)
+    return _render("competitions/event_form.html", form, competition=competition, event=None)
+
+
+EVENT_CONFLICT_FIELDS = (
+    "name",
+    "sport_id",
+    "gender",
+    "sport_class",
+    "is_team",
+    "day",
+    "start_time",
+    "end_time",
+    "venue_id",
+)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def edit_event(event_id: int):
+    """Change an event (name, sport, class, team or not, schedule, venue): those who manage
+    the competition. A stale version answers 409 with both values and the input kept."""
+    zone = current_app.config["RONGHE_TIMEZONE"]
+    event = _event(event_id)
+    competition = event.competition
+    if not rules.can_manage(current_user, competition):
+        abort(403)
+    options = {"sports": queries.sports(), "venues": venue_choices(include=event.venue_id)}
+    if request.method == "GET":
+        form = EventForm(data=EventForm.data_from(event, zone), **options)
+        return _render("competitions/event_form.html", form, competition=competition, event=event)
+    form = EventForm(**options)
+    schedule = form.schedule(zone) if form.validate_on_submit() else None
+    if schedule is not None:
+        try:
+            services.update_event(
+                event,
+                form.service_values(schedule),
+                version=form.version.data or 0,
+                actor=current_user,
+            )
+        except EditConflict:
+            db.session.rollback()
+            current = _event(event_id)
+            form.version.data = current.version
+            form.add_error(None, _("Someone else saved this event after you opened it."))
+            return _render(
+                "competitions/event_form.html",
+                form,
+                status=409,
+                competition=current.competition,
+                event=current,
+                conflict_rows=_differences(
+                    form, EventForm.data_from(current, zone), EVENT_CONFLICT_FIELDS
+                ),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Event saved."), "success")
+            return redirect(url_for(".detail", competition_id=competition.id), 303)
+    return _render("competitions/event_form.html", form, competition=competition, event=event)
 
 
 def _event(event_id: int) -> CompetitionEvent:
@@ -310,6 +405,58 @@ def new_entry(event_id: int):
                 flash(_("Warning: %(message)s", message=message), "warning")
             return redirect(url_for(".detail", competition_id=event.competition_id), 303)
     return _render("competitions/entry_form.html", form, event=event)
+
+
+def _entry(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id, populate_existing=True)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.route("/entries/<int:entry_id>/withdraw", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def withdraw_entry(entry_id: int):
+    """Withdraw an entry: those who manage the competition, and a coach of an athlete of the
+    entry. The page carries the entry's version: if someone changed the entry meanwhile the
+    answer is 409 with both statuses, and withdrawing again is one more click."""
+    entry = _entry(entry_id)
+    event = entry.event
+    if not rules.can_record(current_user, entry, event.competition):
+        abort(403)
+    form = WithdrawEntryForm(data={"version": entry.version} if request.method == "GET" else None)
+    status, conflict_rows = 200, None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.set_entry_status(
+                    entry, EntryStatus.WITHDRAWN, version=form.version.data or 0, actor=current_user
+                )
+            except EditConflict:
+                db.session.rollback()
+                entry = _entry(entry_id)
+                form.version.data = entry.version
+                form.add_error(None, _("Someone else changed this entry after you opened it."))
+                status = 409
+                conflict_rows = [
+                    (_("Entry status"), EntryStatus.WITHDRAWN.label, entry.status.label)
+                ]
+            else:
+                db.session.commit()
+                flash(_("Entry withdrawn."), "success")
+                return redirect(url_for(".detail", competition_id=event.competition_id), 303)
+        else:
+            status = 422
+    return _render(
+        "competitions/withdraw.html",
+        form,
+        status=status,
+        entry=entry,
+        event=event,
+        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+        conflict_rows=conflict_rows,
+    )
 
 
 ROW_FIELDS = ("rank", "mark", "mark_value", "status", "medal", "notes", "version")

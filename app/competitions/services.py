@@ -35,6 +35,7 @@ from app.core import audit
 from app.core.errors import DomainError, EditConflict
 from app.extensions import db
 from app.people.models import Person
+from app.venues.models import Venue
 
 COMPETITION_FIELDS = (
     "name",
@@ -50,7 +51,16 @@ COMPETITION_FIELDS = (
     "manager_id",
     "notes",
 )
-EVENT_FIELDS = ("name", "sport_id", "gender", "sport_class", "is_team", "starts_at", "ends_at")
+EVENT_FIELDS = (
+    "name",
+    "sport_id",
+    "gender",
+    "sport_class",
+    "is_team",
+    "starts_at",
+    "ends_at",
+    "venue_id",
+)
 # Bounds keep absurd numbers out of INTEGER columns (an overflow would be a 500).
 MAX_EDITION = 1000
 MAX_RANK = 99_999
@@ -83,6 +93,34 @@ def _sports(sport_ids) -> list[Sport]:
     return sports
 
 
+def _venue_id(value) -> int | None:
+    """A venue from the list, or None; anything else names the rule."""
+    if value in (None, ""):
+        return None
+    try:
+        venue = db.session.get(Venue, int(value))
+    except (TypeError, ValueError):
+        venue = None
+    if venue is None:
+        raise DomainError(_l("Choose the venue from the list."), field="venue_id")
+    return venue.id
+
+
+def _manager_id(value) -> int | None:
+    """A coach (or admin) account manages the competition; None leaves it to the admins."""
+    if value in (None, ""):
+        return None
+    from app.accounts.models import User
+
+    try:
+        user = db.session.get(User, int(value))
+    except (TypeError, ValueError):
+        user = None
+    if user is None or not user.is_active or not user.has_role("coach"):
+        raise DomainError(_l("Choose the manager from the list of coaches."), field="manager_id")
+    return user.id
+
+
 def _competition_values(data: dict) -> dict:
     name = (data.get("name") or "").strip()
     if not name:
@@ -111,12 +149,12 @@ def _competition_values(data: dict) -> dict:
         "series": (data.get("series") or "").strip(),
         "edition": edition,
         "host_city": (data.get("host_city") or "").strip(),
-        "venue_id": data.get("venue_id") or None,
+        "venue_id": _venue_id(data.get("venue_id")),
         "start_on": start_on,
         "end_on": end_on,
         "delegation": (data.get("delegation") or "").strip(),
         "status": status,
-        "manager_id": data.get("manager_id") or None,
+        "manager_id": _manager_id(data.get("manager_id")),
         "notes": (data.get("notes") or "").strip(),
     }
 
@@ -173,7 +211,7 @@ def _event_values(competition: Competition, data: dict) -> dict:
         "is_team": bool(data.get("is_team")),
         "starts_at": starts_at,
         "ends_at": ends_at,
-        "venue_id": data.get("venue_id") or None,
+        "venue_id": _venue_id(data.get("venue_id")),
     }
 
 
@@ -193,20 +231,49 @@ def add_event(competition: Competition, data: dict, *, actor=None) -> Competitio
     return event
 
 
-def update_event(event: CompetitionEvent, data: dict, *, actor=None) -> CompetitionEvent:
+def update_event(
+    event: CompetitionEvent, data: dict, *, version: int | None = None, actor=None
+) -> CompetitionEvent:
+    """Change an event. ``version`` is the one the form was built from (None only for
+    internal callers); an older one raises EditConflict. Audit: old and new values."""
+    if version is not None and int(version) != event.version:
+        raise EditConflict(event)
     values = _event_values(event.competition, data)
     if event.entries and values["is_team"] != event.is_team:
         raise DomainError(
             _l("The event already has entries: it cannot change between individual and team."),
             field="is_team",
         )
+    old = {key: _plain(getattr(event, key)) for key in values}
     for key, value in values.items():
         setattr(event, key, value)
     changed = audit.changed_fields(event, list(values))
     if changed:
-        db.session.flush()
-        audit.record("update", "competition_event", event.id, changed, actor=actor)
+        _flush_or_conflict(event)
+        audit.record(
+            "update",
+            "competition_event",
+            event.id,
+            changed,
+            actor=actor,
+            details={
+                "competition_id": event.competition_id,
+                "old": {k: old[k] for k in changed},
+                "new": {k: _plain(values[k]) for k in changed},
+            },
+        )
     return event
+
+
+def _plain(value):
+    """A value as it goes into the audit details (JSON)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "value"):
+        return value.value
+    return value
 
 
 @dataclass(frozen=True)
@@ -340,13 +407,17 @@ def create_entry(
     return entry, classification_warnings(event, athletes)
 
 
-def set_entry_status(entry: Entry, status, *, actor=None) -> None:
+def set_entry_status(entry: Entry, status, *, version: int | None = None, actor=None) -> None:
+    """Change an entry's status (withdraw it, confirm it). ``version`` is the one the page was
+    built from; an older one raises EditConflict with the saved entry."""
+    if version is not None and int(version) != entry.version:
+        raise EditConflict(entry)
     status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
     if status == entry.status:
         return
     old = entry.status
     entry.status = status
-    db.session.flush()
+    _flush_or_conflict(entry)
     audit.record(
         "update",
         "entry",

@@ -1,4 +1,5 @@
-"""The demo athletes: about 25, archery-heavy, every stage, screenings over three years, one
+"""The demo athletes: 25 from the athletes demo plus Zhou Jiamin (周佳敏), whom the
+competitions demo adds by name for her Rio medal (26 in all); archery-heavy, every stage, screenings over three years, one
 classification review due next month; loading twice adds nothing."""
 
 from collections import Counter
@@ -16,11 +17,11 @@ from app.people.models import local_today
 def test_demo_athletes(app):
     load_demo()
     athletes = list(db.session.scalars(sa.select(AthleteProfile)))
-    assert len(athletes) == 25
+    assert len(athletes) == 26  # 25 fictional athletes and 周佳敏 (app/competitions/demo.py)
     stages = Counter(a.stage for a in athletes)
     assert set(stages) == set(Stage)
     sports = Counter(a.primary_sport.code for a in athletes)
-    assert sports.most_common(1)[0] == ("archery", 17)
+    assert sports.most_common(1)[0] == ("archery", 18)
     coach_names = Counter(c.username for a in athletes for c in a.coaches)
     assert coach_names["coach"] >= 18
     today = local_today()
@@ -37,4 +38,4 @@ def test_demo_athletes(app):
     )
     assert first <= today - timedelta(days=2 * 365)
     load_demo()
-    assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 25
+    assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 26
