@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("calendars", __name__)
 
-from app.calendars import routes  # noqa: E402, F401
+from app.calendars import cli, routes, sync  # noqa: E402, F401

@@ -1,0 +1,194 @@
+"""Sunshine-home activities as calendar items (read-only on app.homes).
+
+One item per weekly activity: a master VEVENT with the stored RRULE (UNTIL in UTC or COUNT,
+never both: app.homes.recurrence writes it so), a cancelled occurrence as an EXDATE in the
+same TZID, a moved one as a second VEVENT with the same UID, ``RECURRENCE-ID`` = its
+original start and a higher SEQUENCE (app/calendars/ics.py). Exception rows left over from an
+earlier rule (no longer a start of the rule) are ignored, as app.homes.recurrence does.
+
+Public activities are filed under ``public``, ``home:<id>`` and ``venue:<id>``; every
+activity under ``home-members:<id>``, which a personal feed includes for each home the user
+(or a dependant) currently belongs to. An archived activity, or one of an archived home,
+leaves the feeds as cancelled."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from app.calendars.ics import ZONE, to_local_iso
+from app.calendars.sources import (
+    ItemData,
+    Source,
+    first_url,
+    item_url,
+    per_language,
+    register,
+    venue_geo,
+    venue_lines,
+    venue_location,
+)
+from app.homes.enums import ExceptionKind
+from app.homes.models import Activity, ActivityException, Home, Membership
+from app.homes.recurrence import is_rule_start
+from app.people.models import local_today
+from app.venues.models import Venue, VenueFeature
+
+
+def _venue_options(attr):
+    return selectinload(attr).options(selectinload(Venue.town), selectinload(Venue.feature_rows))
+
+
+class ActivitySource(Source):
+    kind = "activity"
+    watched = (Activity, ActivityException, Home, Venue, VenueFeature)
+
+    def touched(self, session, obj, deleted):
+        if isinstance(obj, Activity):
+            return {(self.kind, obj.id)}, set()
+        if isinstance(obj, ActivityException):
+            return {(self.kind, obj.activity_id)}, set()
+        if isinstance(obj, Home):
+            ids = session.scalars(sa.select(Activity.id).where(Activity.home_id == obj.id))
+            return {(self.kind, i) for i in ids}, set()
+        if isinstance(obj, Venue | VenueFeature):
+            venue_id = obj.id if isinstance(obj, Venue) else obj.venue_id
+            moved = sa.select(ActivityException.activity_id).where(
+                ActivityException.new_venue_id == venue_id
+            )
+            home_ids = sa.select(Home.id).where(Home.venue_id == venue_id)
+            ids = session.scalars(
+                sa.select(Activity.id).where(
+                    sa.or_(
+                        Activity.venue_id == venue_id,
+                        Activity.id.in_(moved),
+                        Activity.home_id.in_(home_ids),
+                    )
+                )
+            )
+            return {(self.kind, i) for i in ids}, set()
+        return set(), set()
+
+    def all_ids(self, session):
+        return list(session.scalars(sa.select(Activity.id)))
+
+    def page_url(self, source_id):
+        from app.extensions import db
+
+        home_id = db.session.scalar(sa.select(Activity.home_id).where(Activity.id == source_id))
+        if home_id is None:
+            return None
+        return first_url(
+            (
+                ("homes.activity", {"activity_id": source_id}),
+                ("homes.activity_detail", {"activity_id": source_id}),
+                ("homes.detail", {"home_id": home_id}),
+                ("homes.show", {"home_id": home_id}),
+                ("homes.index", {}),
+            )
+        )
+
+    def personal_keys(self, session, person_ids):
+        if not person_ids:
+            return set()
+        today = local_today()
+        homes = session.scalars(
+            sa.select(Membership.home_id)
+            .where(
+                Membership.person_id.in_(person_ids),
+                Membership.joined_on <= today + timedelta(days=365),
+                sa.or_(Membership.left_on.is_(None), Membership.left_on >= today),
+            )
+            .distinct()
+        )
+        return {f"home-members:{home_id}" for home_id in homes}
+
+    def load(self, session, ids):
+        activities = session.scalars(
+            sa.select(Activity)
+            .join(Home, Home.id == Activity.home_id)
+            .where(
+                Activity.id.in_(ids),
+                Activity.is_archived.is_(False),
+                Home.is_archived.is_(False),
+            )
+            .options(
+                selectinload(Activity.home).options(_venue_options(Home.venue)),
+                _venue_options(Activity.venue),
+                selectinload(Activity.exceptions).options(
+                    _venue_options(ActivityException.new_venue)
+                ),
+            )
+        ).all()
+        out = {}
+        for activity in activities:
+            home = activity.home
+            venue = activity.venue or home.venue
+            keys = {f"home-members:{home.id}"}
+            if activity.is_public:
+                keys |= {"public", f"home:{home.id}"}
+                if venue is not None:
+                    keys.add(f"venue:{venue.id}")
+            exdates, overrides = [], []
+            last_end = activity.series_end_at
+            for exc in activity.exceptions:
+                if not is_rule_start(activity.starts_at, activity.rrule, exc.original_start):
+                    continue
+                if exc.kind == ExceptionKind.CANCELLED:
+                    exdates.append(to_local_iso(exc.original_start))
+                else:
+                    moved_to = exc.new_venue or venue
+                    override = {
+                        "recurrence_id": to_local_iso(exc.original_start),
+                        "start": to_local_iso(exc.new_start),
+                        "end": to_local_iso(exc.new_end),
+                    }
+                    if exc.new_venue is not None:
+                        override["location"] = {
+                            lang: venue_location(moved_to, lang) for lang in ("zh", "en")
+                        }
+                        override["geo"] = venue_geo(moved_to)
+                    overrides.append(override)
+                    last_end = max(last_end, exc.new_end)
+
+            def text(lang, activity=activity, home=home, venue=venue):
+                lines = [
+                    _("Home: %(name)s", name=home.name),
+                    _("Activity: %(kind)s", kind=str(activity.kind.label)),
+                ]
+                if activity.description:
+                    lines.append(activity.description)
+                lines += venue_lines(venue, lang)
+                return {
+                    "summary": activity.title,
+                    "location": venue_location(venue, lang, home.address),
+                    "description": "\n".join(lines),
+                }
+
+            starts = activity.starts_at
+            fields = {
+                "uid": self.uid(activity.id),
+                "all_day": False,
+                "start": to_local_iso(starts),
+                "end": to_local_iso(starts + timedelta(minutes=activity.duration_minutes)),
+                "status": "CONFIRMED",
+                "url": item_url(self.kind, activity.id),
+                "geo": venue_geo(venue),
+                "rrule": activity.rrule,
+                "exdates": sorted(exdates),
+                "overrides": sorted(overrides, key=lambda o: o["recurrence_id"]),
+                "text": per_language(text),
+            }
+            out[activity.id] = ItemData(
+                starts_on=starts.astimezone(ZONE).date(),
+                ends_on=max(last_end.astimezone(ZONE).date(), starts.astimezone(ZONE).date()),
+                fields=fields,
+                feed_keys=keys,
+            )
+        return out
+
+
+register(ActivitySource())

@@ -1,0 +1,128 @@
+"""Feeds: which items a feed holds, its validator (ETag / Last-Modified) and its body.
+
+A feed is a list of feed keys and a name. Its ETag is a hash of the keys' marks
+(app/calendars/models.CalendarFeedMark), the name, the language, the alarm option and the
+local day (the window moves daily and cancelled items age out daily): one small query, so a
+conditional request is answered without building anything. The body is the stored text of
+the items filed under the keys, in the window, joined between a fixed head and tail.
+
+Windows: subscriber feeds hold items that end at most WINDOW_BACK_DAYS ago and start at most
+WINDOW_AHEAD_DAYS ahead; cancelled items stay CANCELLED_KEEP_DAYS after the cancellation.
+A subscriber feed is kept under MAX_FEED_BYTES (Google ignores larger feeds) by leaving out
+the items furthest in the future; the admin export has no window and no limit."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app.calendars.ics import CALENDAR_TAIL, ZONE, calendar_head, with_alarm
+from app.calendars.models import CalendarFeedMark, CalendarItem, CalendarItemFeed
+from app.people.models import local_today
+
+WINDOW_BACK_DAYS = 60
+WINDOW_AHEAD_DAYS = 365
+CANCELLED_KEEP_DAYS = 30
+MAX_FEED_BYTES = 1_000_000
+
+
+@dataclass
+class Feed:
+    keys: list[str]
+    name: str
+    filename: str
+    personal: bool = False
+    windowed: bool = True
+    extra: list[str] = field(default_factory=list)  # more ETag input (e.g. the token)
+
+
+@dataclass(frozen=True)
+class Window:
+    first: date  # items must end on or after this day
+    last: date  # and start on or before this one
+    cancelled_since: datetime  # cancelled items stay from this instant on
+
+    @classmethod
+    def around(cls, today: date) -> Window:
+        cutoff = today - timedelta(days=CANCELLED_KEEP_DAYS)
+        return cls(
+            first=today - timedelta(days=WINDOW_BACK_DAYS),
+            last=today + timedelta(days=WINDOW_AHEAD_DAYS),
+            cancelled_since=datetime.combine(cutoff, time(), tzinfo=ZONE).astimezone(UTC),
+        )
+
+
+def validator(session, feed: Feed, lang: str, alarm: int | None, today: date | None = None):
+    """(ETag value without quotes, Last-Modified) from the keys' marks: one query."""
+    today = today or local_today()
+    marks = session.execute(
+        sa.select(CalendarFeedMark.feed_key, CalendarFeedMark.revision, CalendarFeedMark.changed_at)
+        .where(CalendarFeedMark.feed_key.in_(feed.keys))
+        .order_by(CalendarFeedMark.feed_key)
+    ).all()
+    digest = hashlib.sha256()
+    day = today.isoformat() if feed.windowed else ""
+    for part in (feed.name, lang, str(alarm or 0), day, *feed.keys, *feed.extra):
+        digest.update(part.encode() + b"\x00")
+    for key, revision, _changed in marks:
+        digest.update(f"{key}={revision}".encode() + b"\x00")
+    # Without marks the feed is empty; its Last-Modified is the start of the day (the window).
+    start_of_day = datetime.combine(today, time(), tzinfo=ZONE).astimezone(UTC)
+    changed = [changed for _k, _r, changed in marks]
+    last_modified = max(changed) if changed else start_of_day
+    if feed.windowed:
+        last_modified = max(last_modified, start_of_day)
+    return digest.hexdigest()[:32], last_modified
+
+
+def item_query(keys, window: Window | None, lang: str):
+    text = CalendarItem.text_en if lang == "en" else CalendarItem.text_zh
+    if len(keys) == 1:
+        filed = CalendarItem.id.in_(
+            sa.select(CalendarItemFeed.item_id).where(CalendarItemFeed.feed_key == keys[0])
+        )
+    else:
+        filed = CalendarItem.id.in_(
+            sa.select(CalendarItemFeed.item_id).where(CalendarItemFeed.feed_key.in_(keys))
+        )
+    query = sa.select(text).where(filed)
+    if window is not None:
+        query = query.where(
+            CalendarItem.ends_on >= window.first,
+            CalendarItem.starts_on <= window.last,
+            sa.or_(
+                CalendarItem.cancelled_at.is_(None),
+                CalendarItem.cancelled_at >= window.cancelled_since,
+            ),
+        )
+    return query.order_by(CalendarItem.starts_on, CalendarItem.id)
+
+
+def build(session, feed: Feed, lang: str, alarm: int | None = None, today=None) -> bytes:
+    """The feed's bytes: one query for the items' stored text."""
+    window = Window.around(today or local_today()) if feed.windowed else None
+    blocks = session.scalars(item_query(feed.keys, window, lang)).all()
+    return assemble(feed.name, blocks, lang, alarm, limit=MAX_FEED_BYTES if feed.windowed else None)
+
+
+def assemble(name: str, blocks, lang: str, alarm: int | None = None, limit=None) -> bytes:
+    if alarm:
+        blocks = [with_alarm(block, alarm, lang) for block in blocks]
+    head = calendar_head(name)
+    body = (head + "".join(blocks) + CALENDAR_TAIL).encode()
+    if limit is None or len(body) <= limit:
+        return body
+    # Too big for some clients: keep the earliest items (the window starts 60 days back, so
+    # these are the recent and coming ones) and leave out those furthest ahead.
+    budget = limit - len(head.encode()) - len(CALENDAR_TAIL)
+    kept = []
+    for block in blocks:
+        size = len(block.encode())
+        if size > budget:
+            break
+        kept.append(block)
+        budget -= size
+    return (head + "".join(kept) + CALENDAR_TAIL).encode()

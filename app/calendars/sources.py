@@ -1,0 +1,166 @@
+"""Source adapters: how each domain's records become calendar items.
+
+An adapter (one per item kind) reads another domain's models, read-only, and answers two
+questions for app/calendars/sync.py:
+
+- ``touched(obj, deleted)``: which items (and which whole feeds, e.g. every item at a venue)
+  a changed source object affects;
+- ``load(session, ids)``: for those items, their visible fields, feed keys and window, in a
+  bounded number of queries whatever the number of ids. An id missing from the answer means
+  the source is gone (deleted, or no longer scheduled): the item is published as cancelled.
+
+Text is built here once per language (``text["zh"]``, ``text["en"]``) with the app's own
+catalogue, so a feed in either language is a plain select."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.calendars.ics import LANGS
+
+BABEL_LOCALE = {"zh": "zh_Hans", "en": "en"}
+
+
+@dataclass
+class ItemData:
+    """What an adapter knows about one item."""
+
+    starts_on: date
+    ends_on: date
+    fields: dict
+    feed_keys: set[str] = field(default_factory=set)
+    cancelled: bool = False
+
+
+class Source:
+    """Base class of an adapter. ``kind`` names the item kind; ``watched`` the model classes
+    whose changes may affect its items."""
+
+    kind: str = ""
+    watched: tuple = ()
+
+    def touched(self, session, obj, deleted: bool) -> tuple[set[tuple[str, int]], set[str]]:
+        """((kind, source id) of the items ``obj`` affects, feed keys whose every item must be
+        re-checked). Runs at commit time, outside the flush, so it may query."""
+        return set(), set()
+
+    def page_url(self, source_id: int) -> str | None:
+        """The event's page in the app (the target of the stable URL in the feed)."""
+        return None
+
+    def personal_keys(self, session, person_ids: list[int]) -> set[str]:
+        """Extra feed keys of a personal feed for these people (e.g. their homes)."""
+        return set()
+
+    def load(self, session, ids: list[int]) -> dict[int, ItemData]:
+        raise NotImplementedError
+
+    def all_ids(self, session) -> list[int]:
+        raise NotImplementedError
+
+    def uid(self, source_id: int) -> str:
+        return f"{self.kind.replace('_', '-')}-{source_id}@{uid_domain()}"
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(source: Source) -> Source:
+    SOURCES[source.kind] = source
+    return source
+
+
+def uid_domain() -> str:
+    """The right-hand side of every UID. Stored with each item when it is first made, so a
+    later change of this setting never changes an existing UID."""
+    return current_app.config.get("CALENDAR_UID_DOMAIN") or "calendar.ronghe.local"
+
+
+def base_url() -> str:
+    """Where event pages live, for URL properties rendered outside any request."""
+    configured = current_app.config.get("RONGHE_BASE_URL") or os.environ.get("RONGHE_BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    server = current_app.config.get("SERVER_NAME")
+    return f"http://{server}" if server else "http://127.0.0.1:5000"
+
+
+def absolute_url(endpoint: str, anchor: str = "", **values) -> str:
+    adapter = current_app.url_map.bind("localhost")
+    path = adapter.build(endpoint, values)
+    return base_url() + path + (f"#{anchor}" if anchor else "")
+
+
+def item_url(kind: str, source_id: int) -> str:
+    """The URL property: a stable address of ours that redirects to the event's page, so a
+    feed never holds a link that breaks when a domain's pages move."""
+    return absolute_url("calendars.go", kind=kind, source_id=source_id)
+
+
+def first_url(candidates) -> str | None:
+    """url_for of the first (endpoint, values) the app knows."""
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    for endpoint, values in candidates:
+        try:
+            return url_for(endpoint, **values)
+        except BuildError:
+            continue
+    return None
+
+
+def per_language(build) -> dict:
+    """``{"zh": build("zh"), "en": build("en")}`` with the app's catalogue in each language."""
+    out = {}
+    for lang in LANGS:
+        with force_locale(BABEL_LOCALE[lang]):
+            out[lang] = build(lang)
+    return out
+
+
+def venue_location(venue, lang: str, fallback: str = "") -> str:
+    """LOCATION: the venue's name and full address."""
+    if venue is None:
+        return fallback
+    town = venue.town
+    if lang == "en":
+        parts = [venue.name, venue.address, town.name_en if town else ""]
+        return ", ".join(p for p in parts if p)
+    address = (town.name if town else "") + (venue.address or "")
+    return "，".join(p for p in (venue.name, address) if p)
+
+
+def venue_lines(venue, lang: str, interpretation: str | None = None) -> list[str]:
+    """DESCRIPTION lines about the venue: its accessibility features and interpretation."""
+    from app.venues.enums import AccessibilityFeature
+
+    if venue is None:
+        return [_("Venue: to be announced")]
+    joiner = "、" if lang == "zh" else ", "
+    features = venue.features
+    lines = [_("Venue: %(venue)s", venue=venue_location(venue, lang))]
+    if features:
+        labels = joiner.join(str(f.label) for f in features)
+        lines.append(_("Accessibility: %(features)s", features=labels))
+    else:
+        lines.append(_("Accessibility: no features recorded for this venue"))
+    if interpretation:
+        lines.append(_("Interpretation: %(what)s", what=interpretation))
+    elif AccessibilityFeature.SIGN_LANGUAGE in venue.feature_set:
+        lines.append(_("Interpretation: sign language on request at this venue"))
+    else:
+        lines.append(_("Interpretation: none announced; ask the organiser"))
+    return lines
+
+
+def venue_geo(venue) -> list[str] | None:
+    if venue is None or not venue.has_coordinates:
+        return None
+    return [venue.latitude_text, venue.longitude_text]

@@ -1,0 +1,255 @@
+"""Keeping calendar items in step with their sources.
+
+Mechanism: SQLAlchemy session events on every session.
+
+- ``after_flush`` notes the new, changed and deleted objects of the watched model classes
+  (each adapter in app/calendars/adapters names its own) in ``session.info``;
+- ``before_commit`` flushes, asks the adapters which items those objects touch, and
+  ``sync()`` re-derives exactly those items in the same transaction: so an item can never
+  be committed out of step with its source, and a rolled-back change leaves no trace
+  (``after_rollback`` drops the notes).
+
+``sync()`` loads the touched items' visible fields from their adapters (a bounded number of
+queries per kind), compares a fingerprint, and only when it differs raises SEQUENCE, stamps
+the change time (DTSTAMP / LAST-MODIFIED) and renders the VEVENT text in both languages. Feed
+membership changes (an entry withdrawn, a member joining a home) update the item's feed keys
+without touching its text. Every feed key whose content changed gets its mark raised.
+A source that disappears (deleted, unscheduled) leaves its item published as CANCELLED with a
+higher SEQUENCE; feeds drop it CANCELLED_KEEP_DAYS later.
+
+Bulk SQL (``session.execute(update(...))``) bypasses these events; ``rebuild()`` (the
+``flask calendars rebuild`` command) re-derives everything and is idempotent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import DetachedInstanceError, ObjectDeletedError
+
+from app.calendars import adapters  # noqa: F401  (registers the sources)
+from app.calendars.ics import render_item
+from app.calendars.models import CalendarFeedMark, CalendarItem, CalendarItemFeed
+from app.calendars.sources import SOURCES, ItemData
+from app.core.db import utcnow
+
+log = logging.getLogger(__name__)
+
+PENDING = "calendar_pending"
+SYNCING = "calendar_syncing"
+CHUNK = 500
+
+
+def fingerprint(fields: dict) -> str:
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _watched() -> dict[type, list]:
+    table: dict[type, list] = {}
+    for source in SOURCES.values():
+        for cls in source.watched:
+            table.setdefault(cls, []).append(source)
+    return table
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session, flush_context):
+    watched = _watched()
+    pending = session.info.setdefault(PENDING, [])
+    for obj in session.new:
+        if type(obj) in watched:
+            pending.append((obj, False))
+    for obj in session.dirty:
+        if type(obj) in watched and session.is_modified(obj, include_collections=True):
+            pending.append((obj, False))
+    for obj in session.deleted:
+        if type(obj) in watched:
+            pending.append((obj, True))
+    if not pending:
+        session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _sync_before_commit(session):
+    if session.info.get(SYNCING) or not has_app_context():
+        return
+    session.flush()
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    session.info[SYNCING] = True
+    try:
+        watched = _watched()
+        item_keys: set[tuple[str, int]] = set()
+        feed_keys: set[str] = set()
+        for obj, deleted in pending:
+            for source in watched.get(type(obj), ()):
+                try:
+                    keys, feeds = source.touched(session, obj, deleted)
+                except (ObjectDeletedError, DetachedInstanceError):
+                    continue
+                item_keys |= keys
+                feed_keys |= feeds
+        sync(session, item_keys, feed_keys)
+        session.flush()
+    finally:
+        session.info.pop(SYNCING, None)
+        session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session):
+    session.info.pop(PENDING, None)
+
+
+def _now() -> datetime:
+    return utcnow().replace(microsecond=0)
+
+
+def sync(session, item_keys, feed_keys=(), *, now: datetime | None = None) -> set[str]:
+    """Re-derive the items ``item_keys`` ((kind, source id) pairs) and every item filed under
+    ``feed_keys``; return the feed keys whose marks were raised."""
+    now = now or _now()
+    item_keys = set(item_keys)
+    if feed_keys:
+        rows = session.execute(
+            sa.select(CalendarItem.kind, CalendarItem.source_id)
+            .join(CalendarItemFeed, CalendarItemFeed.item_id == CalendarItem.id)
+            .where(CalendarItemFeed.feed_key.in_(sorted(feed_keys)))
+        ).all()
+        item_keys |= {(kind, source_id) for kind, source_id in rows}
+    by_kind: dict[str, set[int]] = {}
+    for kind, source_id in item_keys:
+        if source_id is not None:
+            by_kind.setdefault(kind, set()).add(source_id)
+    bumped: set[str] = set()
+    for kind, ids in sorted(by_kind.items()):
+        source = SOURCES.get(kind)
+        if source is None:
+            continue
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            data = source.load(session, chunk)
+            existing = {
+                item.source_id: item
+                for item in session.scalars(
+                    sa.select(CalendarItem)
+                    .where(CalendarItem.kind == kind, CalendarItem.source_id.in_(chunk))
+                    .options(selectinload(CalendarItem.feeds))
+                )
+            }
+            for source_id in chunk:
+                bumped |= _apply(
+                    session, source, source_id, data.get(source_id), existing.get(source_id), now
+                )
+    bump_marks(session, bumped, now)
+    return bumped
+
+
+def _render(item: CalendarItem, fields: dict) -> None:
+    item.fields = fields
+    item.fingerprint = fingerprint(fields)
+    item.text_zh = render_item(fields, "zh", sequence=item.sequence, changed_at=item.changed_at)
+    item.text_en = render_item(fields, "en", sequence=item.sequence, changed_at=item.changed_at)
+
+
+def _apply(session, source, source_id: int, data: ItemData | None, item, now) -> set[str]:
+    if data is None:
+        if item is None or item.cancelled_at is not None:
+            return set()
+        # Gone from the source: publish the last known fields as cancelled.
+        item.cancelled_at = now
+        item.sequence += 1
+        item.changed_at = now
+        _render(item, {**item.fields, "status": "CANCELLED"})
+        return {row.feed_key for row in item.feeds}
+    fields = dict(data.fields)
+    if item is None:
+        item = CalendarItem(
+            kind=source.kind,
+            source_id=source_id,
+            uid=fields["uid"],
+            sequence=0,
+            changed_at=now,
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+            cancelled_at=now if data.cancelled else None,
+        )
+        _render(item, fields)
+        item.feeds = [CalendarItemFeed(feed_key=key) for key in sorted(data.feed_keys)]
+        session.add(item)
+        return set(data.feed_keys)
+    fields["uid"] = item.uid  # stable forever, whatever the UID domain says now
+    bumped: set[str] = set()
+    old_keys = {row.feed_key for row in item.feeds}
+    if fingerprint(fields) != item.fingerprint:
+        item.sequence += 1
+        item.changed_at = now
+        _render(item, fields)
+        bumped |= old_keys | data.feed_keys
+    item.starts_on, item.ends_on = data.starts_on, data.ends_on
+    if data.cancelled and item.cancelled_at is None:
+        item.cancelled_at = now
+    elif not data.cancelled and item.cancelled_at is not None:
+        item.cancelled_at = None
+    if old_keys != data.feed_keys:
+        item.feeds = [row for row in item.feeds if row.feed_key in data.feed_keys] + [
+            CalendarItemFeed(feed_key=key) for key in sorted(data.feed_keys - old_keys)
+        ]
+        bumped |= old_keys ^ data.feed_keys
+    return bumped
+
+
+def bump_marks(session, keys, now: datetime | None = None) -> None:
+    """Raise the revision of each feed key (creating its mark when new)."""
+    if not keys:
+        return
+    now = now or _now()
+    keys = sorted(keys)
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        marks = {
+            mark.feed_key: mark
+            for mark in session.scalars(
+                sa.select(CalendarFeedMark).where(CalendarFeedMark.feed_key.in_(chunk))
+            )
+        }
+        for key in chunk:
+            mark = marks.get(key)
+            if mark is None:
+                session.add(CalendarFeedMark(feed_key=key, revision=1, changed_at=now))
+            else:
+                mark.revision += 1
+                mark.changed_at = now
+
+
+def rebuild(session, kinds=None) -> int:
+    """Re-derive every item of ``kinds`` (default all) from its source, including items whose
+    source is gone. Idempotent: unchanged items keep their text and SEQUENCE. Returns the
+    number of feed keys whose marks rose."""
+    keys: set[tuple[str, int]] = set()
+    for kind, source in SOURCES.items():
+        if kinds and kind not in kinds:
+            continue
+        keys |= {(kind, source_id) for source_id in source.all_ids(session)}
+        keys |= {
+            (kind, source_id)
+            for source_id in session.scalars(
+                sa.select(CalendarItem.source_id).where(CalendarItem.kind == kind)
+            )
+        }
+    session.info[SYNCING] = True
+    try:
+        bumped = sync(session, keys)
+        session.flush()
+    finally:
+        session.info.pop(SYNCING, None)
+    return len(bumped)
