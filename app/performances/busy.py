@@ -67,7 +67,7 @@ def performance_bookings(
             title=row.title,
             start=row.starts_at,
             end=row.ends_at,
-            url=url_for("performances.detail", performance_id=row.id),
+            url=url_for("performances.detail", performance_id=row.id, _external=False),
             venue_id=row.venue_id,
             person_ids=frozenset(people[row.id]),
         )

@@ -1,14 +1,841 @@
-"""Touring performances: pages."""
+"""Touring performance pages under /performances/: the agenda (by date, or a month table) with
+filters, each performance's page, create and edit with the clash check, photos, programmes,
+troupes, a person's bookings and the statistics with their exports.
+
+Permissions are in rules.py: organisers manage the programmes they are responsible for,
+admins everything; staff see every performance; performers and their caregivers see their own
+bookings; the public sees public confirmed or done performances, names only with consent."""
 
 from __future__ import annotations
 
-from flask import render_template
+import calendar
+from datetime import date, timedelta
+from itertools import groupby
 
-from app.core.auth import public
-from app.performances import bp
+import sqlalchemy as sa
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.enums import Role
+from app.accounts.models import User, UserRole
+from app.athletes import spreadsheets
+from app.core import audit
+from app.core.auth import get_or_404, login_required, public, role_required
+from app.core.errors import DomainError, EditConflict
+from app.core.reference import Town
+from app.core.security import form_view, mark_personal
+from app.extensions import db
+from app.people.models import Person, local_today
+from app.performances import bp, charts, photos, queries, rules, services, stats
+from app.performances.enums import AccessNeed, PerformanceStatus, Setting
+from app.performances.forms import (
+    MemberForm,
+    PerformanceForm,
+    PhotoForm,
+    ProgrammeForm,
+    RemoveMemberForm,
+    TroupeForm,
+)
+from app.performances.models import (
+    Performance,
+    PerformancePhoto,
+    Programme,
+    Troupe,
+    TroupeMember,
+)
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-@bp.route("/")
+@bp.app_template_filter("performance_time")
+def performance_time(value) -> str:
+    """HH:mm in the configured zone (Beijing time)."""
+    return format_datetime(value, "HH:mm") if value else ""
+
+
+def _zone() -> str:
+    return current_app.config["RONGHE_TIMEZONE"]
+
+
+def _render(template: str, form, status: int | None = None, **context):
+    if status is None:
+        status = 422 if form.has_errors else 200
+    return (
+        render_template(template, form=form, page_has_errors=form.has_errors, **context),
+        status,
+    )
+
+
+def _int_arg(name: str) -> int | None:
+    text = request.args.get(name, "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def _date_arg(name: str, errors: list) -> date | None:
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append((name, _("Write the date as year-month-day, for example 2026-12-03.")))
+        return None
+
+
+def _enum_arg(name: str, enum_cls):
+    value = request.args.get(name, "")
+    return enum_cls(value) if value in {m.value for m in enum_cls} else None
+
+
+def _own() -> frozenset[int]:
+    return rules.viewer_person_ids(current_user)
+
+
+# Agenda ------------------------------------------------------------------------------------
+
+
+def _month_arg() -> date:
+    text = request.args.get("month", "")
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        today = local_today()
+        return date(today.year, today.month, 1)
+
+
+def _month_weeks(first: date) -> list[list[date | None]]:
+    return [
+        [day if day.month == first.month else None for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    ]
+
+
+@bp.get("/")
 @public
 def index():
-    return render_template("performances/index.html")
+    errors: list = []
+    view = "month" if request.args.get("view") == "month" else "agenda"
+    staff = rules.is_staff(current_user)
+    filters = queries.AgendaFilters(
+        programme_id=_int_arg("programme"),
+        troupe_id=_int_arg("troupe") if staff else None,
+        venue_id=_int_arg("venue"),
+        town_id=_int_arg("town"),
+        setting=_enum_arg("setting", Setting),
+        status=_enum_arg("status", PerformanceStatus),
+        date_from=_date_arg("from", errors),
+        date_to=_date_arg("to", errors),
+        organiser_id=current_user.id if staff and request.args.get("mine") == "1" else None,
+    )
+    month = None
+    if view == "month":
+        month = _month_arg()
+        filters.date_from = month
+        filters.date_to = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    elif filters.date_from is None and filters.date_to is None:
+        filters.date_from = local_today()
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        errors.append(("to", _("The last day must be on or after the first day.")))
+        filters.date_to = None
+    own = _own()
+    performances, more = queries.agenda(filters, current_user, own)
+    if staff or own:
+        mark_personal()
+    days = [(day, list(items)) for day, items in groupby(performances, key=lambda p: p.held_on)]
+    by_day = dict(days)
+    context = {
+        "view": view,
+        "days": days,
+        "by_day": by_day,
+        "more": more,
+        "filters": filters,
+        "args": request.args,
+        "errors": errors,
+        "staff": staff,
+        "programmes": queries.programmes(),
+        "troupes": queries.troupes() if staff else [],
+        "venues": queries.venues(),
+        "towns": list(db.session.scalars(sa.select(Town).order_by(Town.sort_order, Town.id))),
+        "settings": list(Setting),
+        "statuses": list(PerformanceStatus),
+        "month": month,
+        "weeks": _month_weeks(month) if month else [],
+        "can_create": rules.can_create_programme(current_user),
+        "page_has_errors": bool(errors),
+    }
+    if month:
+        prev_month = (month - timedelta(days=1)).replace(day=1)
+        next_month = (month + timedelta(days=32)).replace(day=1)
+        context.update(prev_month=prev_month, next_month=next_month)
+    return render_template("performances/index.html", **context), 422 if errors else 200
+
+
+@bp.get("/<int:performance_id>")
+@public
+def detail(performance_id: int, photo_form=None, status: int = 200):
+    performance = queries.performance_for_page(performance_id)
+    own = _own()
+    if performance is None or not rules.can_view(current_user, performance, own):
+        abort(404)
+    staff = rules.is_staff(current_user)
+    booked = bool(own & performance.person_ids)
+    if staff or booked:
+        mark_personal()
+    manages = rules.can_manage_performance(current_user, performance)
+    photo_form = photo_form or (PhotoForm() if manages else None)
+    return (
+        render_template(
+            "performances/detail.html",
+            performance=performance,
+            staff=staff,
+            manages=manages,
+            shows_photos=staff or booked,
+            shows_name=lambda person: rules.shows_name(current_user, person, own),
+            warnings=services.performance_warnings(performance) if staff or manages else [],
+            photo_form=photo_form,
+            page_has_errors=bool(photo_form is not None and photo_form.has_errors),
+        ),
+        status,
+    )
+
+
+# Create and edit ---------------------------------------------------------------------------
+
+
+def _managed(performance_id: int) -> Performance:
+    performance = queries.performance_for_page(performance_id)
+    if performance is None:
+        abort(404)
+    if not rules.can_manage_performance(current_user, performance):
+        abort(403)
+    return performance
+
+
+def _form_class(performance):
+    return PerformanceForm.with_pool(queries.booking_pool(performance))
+
+
+def _form_options(performance=None) -> dict:
+    programmes = queries.managed_programmes(current_user)
+    if performance is not None and performance.programme not in programmes:
+        programmes.append(performance.programme)
+    return {"programmes": programmes, "troupes": queries.troupes(), "venues": queries.venues()}
+
+
+def _conflict_rows(form, current: Performance) -> list[tuple]:
+    saved = PerformanceForm.data_from(current, _zone())
+    rows = []
+    for name in (
+        "title",
+        "status",
+        "day",
+        "start_time",
+        "end_time",
+        "venue_id",
+        "is_public",
+        "notes",
+        "audience",
+        "audience_disabled",
+        "beneficiaries",
+        "report",
+    ):
+        mine, theirs = getattr(form, name).data, saved[name]
+        if name == "venue_id":
+            labels = dict(form.venue_id.choices)
+            mine, theirs = labels.get(mine, mine), labels.get(theirs, theirs)
+        if name == "status":
+            mine = PerformanceStatus(mine).label if mine else mine
+            theirs = PerformanceStatus(theirs).label
+        if str(mine if mine is not None else "") != str(theirs if theirs is not None else ""):
+            rows.append((getattr(form, name).label.text, mine, theirs))
+    return rows
+
+
+def _save(form, performance: Performance | None):
+    """Validate and save; a response, or None to show the form again."""
+    if not form.validate_on_submit():
+        return None
+    data = form.service_values(_zone())
+    if data is None:
+        return None
+    try:
+        result = services.save_performance(
+            performance,
+            data,
+            version=form.version.data,
+            actor=current_user,
+            override_reason=form.override_reason.data,
+        )
+    except services.ClashError as error:
+        db.session.rollback()
+        form.clashes = error.clashes
+        return None
+    except EditConflict:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        form.add_error(error.field, error.message)
+        return None
+    db.session.commit()
+    flash(_("Performance saved."), "success")
+    if result.overridden:
+        flash(
+            _(
+                "Saved despite %(count)d clashes; the reason is recorded.",
+                count=len(result.overridden),
+            ),
+            "warning",
+        )
+    for warning in result.warnings:
+        flash(str(warning), "warning")
+    return redirect(url_for(".detail", performance_id=result.performance.id), 303)
+
+
+def _form_page(form, performance, status=None, **context):
+    clashes = getattr(form, "clashes", None) or []
+    return _render(
+        "performances/form.html",
+        form,
+        status=status if status is not None else (422 if clashes or form.has_errors else 200),
+        performance=performance,
+        clashes=clashes,
+        has_problems=bool(clashes) or form.has_errors,
+        **context,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def create():
+    mark_personal()
+    options = _form_options()
+    if not options["programmes"]:
+        flash(_("Add a programme you are responsible for first."), "info")
+        return redirect(url_for(".programmes"), 303)
+    form_class = _form_class(None)
+    if request.method == "GET":
+        form = form_class(data={"is_public": True, "status": "planned"}, **options)
+        return _form_page(form, None)
+    form = form_class(**options)
+    response = _save(form, None)
+    return response or _form_page(form, None)
+
+
+@bp.route("/<int:performance_id>/edit", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def edit(performance_id: int):
+    mark_personal()
+    performance = _managed(performance_id)
+    options = _form_options(performance)
+    form_class = _form_class(performance)
+    if request.method == "GET":
+        form = form_class(data=PerformanceForm.data_from(performance, _zone()), **options)
+        return _form_page(form, performance)
+    form = form_class(**options)
+    try:
+        response = _save(form, performance)
+    except EditConflict:
+        db.session.rollback()
+        current = _managed(performance_id)
+        form.version.data = current.version
+        form.add_error(None, _("Someone else saved this performance after you opened it."))
+        return _form_page(form, current, status=409, conflict_rows=_conflict_rows(form, current))
+    return response or _form_page(form, performance)
+
+
+# Photos ------------------------------------------------------------------------------------
+
+
+@bp.post("/<int:performance_id>/photos")
+@role_required("organiser")
+@form_view
+def add_photo(performance_id: int):
+    performance = _managed(performance_id)
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            photos.add_photo(
+                performance, form.photo.data.read(), form.alt_text.data, actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Photo added."), "success")
+            return redirect(
+                url_for(".detail", performance_id=performance.id, _anchor="photos"), 303
+            )
+    return detail(performance_id, photo_form=form, status=422)
+
+
+@bp.post("/photos/<int:photo_id>/delete")
+@role_required("organiser")
+def delete_photo(photo_id: int):
+    photo = get_or_404(PerformancePhoto, photo_id)
+    performance = _managed(photo.performance_id)
+    photos.delete_photo(photo, actor=current_user)
+    db.session.commit()
+    flash(_("Photo removed."), "success")
+    return redirect(url_for(".detail", performance_id=performance.id, _anchor="photos"), 303)
+
+
+@bp.get("/photos/<int:photo_id>")
+@login_required
+def photo(photo_id: int):
+    """The image, for staff and the people booked (and their caregivers) only."""
+    item = get_or_404(PerformancePhoto, photo_id)
+    performance = queries.performance_for_page(item.performance_id)
+    own = _own()
+    if not (rules.is_staff(current_user) or own & performance.person_ids):
+        abort(404)
+    path = photos.photo_path(item)
+    if not path.is_file():
+        abort(404)
+    mark_personal()
+    response = send_file(path, mimetype=item.content_type, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# Programmes --------------------------------------------------------------------------------
+
+
+def _organiser_choices() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(UserRole.role.in_([Role.ORGANISER, Role.ADMIN]), User.is_active_account)
+            .distinct()
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+@bp.get("/programmes")
+@public
+def programmes():
+    items = queries.programmes()
+    counts = dict(
+        db.session.execute(
+            sa.select(Performance.programme_id, sa.func.count(Performance.id))
+            .where(Performance.status == PerformanceStatus.DONE)
+            .group_by(Performance.programme_id)
+        ).all()
+    )
+    return render_template(
+        "performances/programmes.html",
+        programmes=items,
+        counts=counts,
+        staff=rules.is_staff(current_user),
+        can_manage=lambda p: rules.can_manage_programme(current_user, p),
+        can_create=rules.can_create_programme(current_user),
+    )
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def create_programme():
+    form = ProgrammeForm(organisers=_organiser_choices())
+    if request.method == "GET" and not current_user.is_admin:
+        form.organiser_ids.data = [current_user.id]
+    if form.validate_on_submit():
+        data = form.service_values()
+        if not current_user.is_admin and current_user.id not in data["organiser_ids"]:
+            data["organiser_ids"].append(current_user.id)
+        try:
+            services.create_programme(data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Programme added."), "success")
+            return redirect(url_for(".programmes"), 303)
+    return _render("performances/programme_form.html", form, programme=None)
+
+
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def edit_programme(programme_id: int):
+    programme = get_or_404(Programme, programme_id)
+    if not rules.can_manage_programme(current_user, programme):
+        abort(403)
+    options = {"organisers": _organiser_choices()}
+    if request.method == "GET":
+        form = ProgrammeForm(data=ProgrammeForm.data_from(programme), **options)
+        return _render("performances/programme_form.html", form, programme=programme)
+    form = ProgrammeForm(**options)
+    if form.validate_on_submit():
+        try:
+            services.update_programme(
+                programme, form.service_values(), version=form.version.data, actor=current_user
+            )
+        except EditConflict:
+            db.session.rollback()
+            current = get_or_404(Programme, programme_id)
+            saved = ProgrammeForm.data_from(current)
+            rows = [
+                (getattr(form, n).label.text, getattr(form, n).data, saved[n])
+                for n in ("name", "first_year", "last_year", "description")
+                if str(getattr(form, n).data or "") != str(saved[n] or "")
+            ]
+            form.version.data = current.version
+            form.add_error(None, _("Someone else saved this programme after you opened it."))
+            return _render(
+                "performances/programme_form.html",
+                form,
+                status=409,
+                programme=current,
+                conflict_rows=rows,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Programme saved."), "success")
+            return redirect(url_for(".programmes"), 303)
+    return _render("performances/programme_form.html", form, programme=programme)
+
+
+# Troupes -----------------------------------------------------------------------------------
+
+
+@bp.get("/troupes")
+@role_required("organiser")
+def troupes():
+    items = queries.troupes()
+    sizes = dict(
+        db.session.execute(
+            sa.select(TroupeMember.troupe_id, sa.func.count(TroupeMember.id)).group_by(
+                TroupeMember.troupe_id
+            )
+        ).all()
+    )
+    return render_template("performances/troupes.html", troupes=items, sizes=sizes)
+
+
+def _troupe(troupe_id: int) -> Troupe:
+    troupe = queries.troupe_for_page(troupe_id)
+    if troupe is None:
+        abort(404)
+    return troupe
+
+
+@bp.get("/troupes/<int:troupe_id>")
+@role_required("organiser")
+def troupe(troupe_id: int, member_form=None, status: int = 200):
+    mark_personal()
+    item = _troupe(troupe_id)
+    form = member_form or MemberForm()
+    return (
+        render_template(
+            "performances/troupe.html",
+            troupe=item,
+            member_form=form,
+            remove_form=RemoveMemberForm(),
+            page_has_errors=form.has_errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/troupes/new", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def create_troupe():
+    form = TroupeForm()
+    if form.validate_on_submit():
+        try:
+            item = services.create_troupe(
+                {"name": form.name.data, "notes": form.notes.data}, actor=current_user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Troupe added."), "success")
+            return redirect(url_for(".troupe", troupe_id=item.id), 303)
+    return _render("performances/troupe_form.html", form, troupe=None)
+
+
+@bp.route("/troupes/<int:troupe_id>/edit", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def edit_troupe(troupe_id: int):
+    item = _troupe(troupe_id)
+    if request.method == "GET":
+        form = TroupeForm(data={"name": item.name, "notes": item.notes, "version": item.version})
+        return _render("performances/troupe_form.html", form, troupe=item)
+    form = TroupeForm()
+    if form.validate_on_submit():
+        try:
+            services.update_troupe(
+                item,
+                {"name": form.name.data, "notes": form.notes.data},
+                version=form.version.data,
+                actor=current_user,
+            )
+        except EditConflict:
+            db.session.rollback()
+            current = _troupe(troupe_id)
+            rows = [
+                (form.name.label.text, form.name.data, current.name),
+                (form.notes.label.text, form.notes.data, current.notes),
+            ]
+            rows = [r for r in rows if (r[1] or "") != (r[2] or "")]
+            form.version.data = current.version
+            form.add_error(None, _("Someone else saved this troupe after you opened it."))
+            return _render(
+                "performances/troupe_form.html",
+                form,
+                status=409,
+                troupe=current,
+                conflict_rows=rows,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Troupe saved."), "success")
+            return redirect(url_for(".troupe", troupe_id=item.id), 303)
+    return _render("performances/troupe_form.html", form, troupe=item)
+
+
+@bp.post("/troupes/<int:troupe_id>/members")
+@role_required("organiser")
+@form_view
+def add_member(troupe_id: int):
+    item = _troupe(troupe_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            services.add_member(
+                item,
+                person_id=form.person_id.data,
+                birth_on=form.birth_on.data,
+                role=form.role.data,
+                actor=current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Member added."), "success")
+            return redirect(url_for(".troupe", troupe_id=item.id), 303)
+    return troupe(troupe_id, member_form=form, status=422)
+
+
+@bp.post("/troupes/<int:troupe_id>/members/<int:member_id>/remove")
+@role_required("organiser")
+def remove_member(troupe_id: int, member_id: int):
+    item = _troupe(troupe_id)
+    try:
+        services.remove_member(item, member_id, actor=current_user)
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(_("Member removed."), "success")
+    return redirect(url_for(".troupe", troupe_id=item.id), 303)
+
+
+# Bookings ----------------------------------------------------------------------------------
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    """The bookings of the signed-in user's person and of the people they care for."""
+    mark_personal()
+    own = _own()
+    people = (
+        list(db.session.scalars(sa.select(Person).where(Person.id.in_(own)).order_by(Person.id)))
+        if own
+        else []
+    )
+    return render_template(
+        "performances/bookings.html",
+        heading=_("My performance bookings"),
+        people=people,
+        bookings=queries.bookings_of(own),
+        has_person=current_user.person_id is not None,
+    )
+
+
+@bp.get("/people/<int:person_id>")
+@login_required
+def bookings(person_id: int):
+    person = get_or_404(
+        Person, person_id, visible=lambda p: rules.can_view_bookings_of(current_user, p)
+    )
+    mark_personal()
+    return render_template(
+        "performances/bookings.html",
+        heading=_("Performance bookings of %(name)s", name=person.name),
+        people=[person],
+        bookings=queries.bookings_of([person.id]),
+        has_person=True,
+    )
+
+
+# Statistics --------------------------------------------------------------------------------
+
+EARLIEST = date(2000, 1, 1)
+
+
+def _period(errors: list) -> tuple[date, date]:
+    date_from = _date_arg("from", errors) or EARLIEST
+    date_to = _date_arg("to", errors) or local_today()
+    if date_to < date_from:
+        errors.append(("to", _("The last day must be on or after the first day.")))
+        date_from, date_to = EARLIEST, local_today()
+    return date_from, date_to
+
+
+def statistics_charts(result: stats.Statistics) -> list:
+    found = [
+        charts.bar_chart(
+            "chart-setting",
+            _("Beneficiaries (person-times) by setting"),
+            _("Beneficiaries of performances held, by setting; the numbers are in the table."),
+            result.by_setting,
+            "beneficiaries",
+        ),
+        charts.bar_chart(
+            "chart-town",
+            _("Beneficiaries (person-times) by town"),
+            _("Beneficiaries of performances held, by town; the numbers are in the table."),
+            result.by_town,
+            "beneficiaries",
+        ),
+        charts.bar_chart(
+            "chart-programme",
+            _("Performances held by programme"),
+            _("Performances held, by programme; the numbers are in the table."),
+            result.by_programme,
+            "performances",
+        ),
+        charts.bar_chart(
+            "chart-month",
+            _("Performances held by month"),
+            _("Performances held, by month; the numbers are in the table."),
+            result.by_month,
+            "performances",
+        ),
+    ]
+    return found
+
+
+@bp.get("/statistics")
+@public
+def statistics():
+    errors: list = []
+    date_from, date_to = _period(errors)
+    result = stats.statistics(date_from, date_to)
+    chart_list = statistics_charts(result)
+    sections = [
+        ("setting", _("By setting"), result.by_setting, chart_list[0]),
+        ("town", _("By town"), result.by_town, chart_list[1]),
+        ("programme", _("By programme"), result.by_programme, chart_list[2]),
+        ("month", _("By month"), result.by_month, chart_list[3]),
+    ]
+    return (
+        render_template(
+            "performances/statistics.html",
+            result=result,
+            sections=sections,
+            errors=errors,
+            args={
+                "from": request.args.get("from", ""),
+                "to": request.args.get("to", ""),
+            },
+            export_args={"from": date_from.isoformat(), "to": date_to.isoformat()},
+            page_has_errors=bool(errors),
+        ),
+        422 if errors else 200,
+    )
+
+
+def statistics_rows(result: stats.Statistics) -> list[list]:
+    header = [
+        _("Group"),
+        _("Name"),
+        _("Performances held"),
+        _("Beneficiaries (person-times)"),
+        _("Audience"),
+        _("Of which people with disabilities"),
+    ]
+    rows = [header]
+    t = result.totals
+    rows.append([_("Total"), "", t.performances, t.beneficiaries, t.audience, t.audience_disabled])
+    for group, items in (
+        (_("Setting"), result.by_setting),
+        (_("Town"), result.by_town),
+        (_("Programme"), result.by_programme),
+        (_("Month"), result.by_month),
+    ):
+        for r in items:
+            rows.append(
+                [group, r.label, r.performances, r.beneficiaries, r.audience, r.audience_disabled]
+            )
+    return rows
+
+
+@bp.get("/statistics.<any(csv, xlsx):fmt>")
+@public
+def statistics_export(fmt: str):
+    errors: list = []
+    date_from, date_to = _period(errors)
+    if errors:
+        abort(400)
+    rows = statistics_rows(stats.statistics(date_from, date_to))
+    if fmt == "csv":
+        response = Response(spreadsheets.to_csv(rows), mimetype=MIMETYPES[fmt])
+    else:
+        body = spreadsheets.to_xlsx(rows, _("Performances"))
+        response = Response(iter([body]), mimetype=MIMETYPES[fmt])
+        response.headers["Content-Length"] = str(len(body))
+    if current_user.is_authenticated:
+        audit.record(
+            "export",
+            "performance_statistics",
+            None,
+            [],
+            details={"format": fmt, "from": date_from.isoformat(), "to": date_to.isoformat()},
+        )
+        db.session.commit()
+    filename = f"performances-{date_from.isoformat()}-{date_to.isoformat()}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Accessibility needs in words, for the templates.
+NEEDS = list(AccessNeed)

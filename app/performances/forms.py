@@ -1,0 +1,287 @@
+"""Forms of the performances domain. Choices are filled by the route; the services refuse
+anything else. Times are typed as a Beijing day and HH:MM; the form turns them into UTC."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.athletes.forms import enum_choices
+from app.core.forms import (
+    BaseForm,
+    DatePartsField,
+    MultiCheckboxField,
+    OptionalInteger,
+    VersionField,
+)
+from app.people.forms import date_required
+from app.performances.enums import AccessNeed, BookingRole, PerformanceStatus, Setting, TroupeRole
+
+TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def _int_or_none(value):
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _time(form, field) -> time | None:
+    text = (field.data or "").replace("：", ":").strip()
+    match = TIME.fullmatch(text)
+    if not match:
+        form.add_error(field.name, _l("Write the time as hours:minutes, for example 09:30."))
+        return None
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+class PerformanceForm(BaseForm):
+    title = StringField(
+        _l("Title"),
+        validators=[
+            InputRequired(_l("Enter the performance's title.")),
+            Length(max=200, message=_l("The title must have at most %(max)d characters.")),
+        ],
+    )
+    programme_id = SelectField(_l("Programme"), coerce=_int_or_none)
+    troupe_id = SelectField(_l("Troupe"), coerce=_int_or_none, validators=[Optional()])
+    setting = SelectField(_l("Setting"), choices=enum_choices(Setting))
+    venue_id = SelectField(_l("Venue"), coerce=_int_or_none)
+    day = DatePartsField(
+        _l("Day (Beijing time)"),
+        validators=[date_required(_l("Enter the day of the performance."))],
+    )
+    start_time = StringField(
+        _l("Start time"), validators=[InputRequired(_l("Enter the start time.")), Length(max=5)]
+    )
+    end_time = StringField(
+        _l("End time"), validators=[InputRequired(_l("Enter the end time.")), Length(max=5)]
+    )
+    status = SelectField(_l("Status"), choices=enum_choices(PerformanceStatus))
+    is_public = BooleanField(_l("Public: show it on the public agenda once confirmed"))
+    needs = MultiCheckboxField(
+        _l("Accessibility promised"), choices=enum_choices(AccessNeed), validators=[Optional()]
+    )
+    wheelchair_ids = MultiCheckboxField(
+        _l("Performers who use a wheelchair"), coerce=int, validators=[Optional()]
+    )
+    guest_names = TextAreaField(
+        _l("Guest performers without a register record"),
+        validators=[Optional(), Length(max=1000)],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    audience = OptionalInteger(_l("Audience"), validators=[Optional()])
+    audience_disabled = OptionalInteger(
+        _l("Of which people with disabilities"), validators=[Optional()]
+    )
+    beneficiaries = OptionalInteger(_l("Beneficiaries (person-times)"), validators=[Optional()])
+    report = TextAreaField(_l("Short report"), validators=[Optional(), Length(max=4000)])
+    reschedule_reason = StringField(
+        _l("Reason for a change of time"), validators=[Optional(), Length(max=300)]
+    )
+    override_reason = TextAreaField(
+        _l("Reason to save despite clashes"), validators=[Optional(), Length(max=1000)]
+    )
+    version = VersionField()
+
+    # (person_id, label) of the people who can be booked; one role_<id> select each.
+    pool: list[tuple[int, str]] = []
+
+    @classmethod
+    def with_pool(cls, pool: list[tuple[int, str]]):
+        """A form class with one role select per person of ``pool``."""
+        attrs = {"pool": pool}
+        for person_id, label in pool:
+            attrs[f"role_{person_id}"] = SelectField(
+                label,
+                choices=[("", _l("Not booked")), *enum_choices(BookingRole)],
+                validators=[Optional()],
+            )
+        return type("PerformanceFormWithPool", (cls,), attrs)
+
+    def __init__(self, *args, programmes=(), troupes=(), venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme_id.choices = [(p.id, p.name) for p in programmes]
+        self.troupe_id.choices = [(None, _l("No troupe")), *((t.id, t.name) for t in troupes)]
+        self.venue_id.choices = [
+            (v.id, f"{v.name} ({v.town.display_name})" if v.town else v.name) for v in venues
+        ]
+        self.wheelchair_ids.choices = list(self.pool)
+
+    def role_fields(self):
+        return [getattr(self, f"role_{pid}") for pid, _label in self.pool]
+
+    def schedule(self, zone: str) -> tuple[datetime, datetime] | None:
+        if self.day.data is None:
+            return None
+        start, end = _time(self, self.start_time), _time(self, self.end_time)
+        if start is None or end is None:
+            return None
+        local = ZoneInfo(zone)
+        starts_at = datetime.combine(self.day.data, start, tzinfo=local).astimezone(UTC)
+        ends_at = datetime.combine(self.day.data, end, tzinfo=local).astimezone(UTC)
+        return starts_at, ends_at
+
+    def people(self) -> list[dict]:
+        chairs = set(self.wheelchair_ids.data or ())
+        rows = []
+        for person_id, _label in self.pool:
+            role = getattr(self, f"role_{person_id}").data
+            if role:
+                rows.append(
+                    {"person_id": person_id, "role": role, "uses_wheelchair": person_id in chairs}
+                )
+        for line in (self.guest_names.data or "").splitlines():
+            if line.strip():
+                rows.append({"person_id": None, "name": line.strip(), "role": "performer"})
+        return rows
+
+    def service_values(self, zone: str) -> dict | None:
+        schedule = self.schedule(zone)
+        if schedule is None:
+            return None
+        return {
+            "title": self.title.data,
+            "programme_id": self.programme_id.data,
+            "troupe_id": self.troupe_id.data,
+            "setting": self.setting.data,
+            "venue_id": self.venue_id.data,
+            "starts_at": schedule[0],
+            "ends_at": schedule[1],
+            "status": self.status.data,
+            "is_public": self.is_public.data,
+            "needs": self.needs.data or [],
+            "notes": self.notes.data,
+            "audience": self.audience.data,
+            "audience_disabled": self.audience_disabled.data,
+            "beneficiaries": self.beneficiaries.data,
+            "report": self.report.data,
+            "reschedule_reason": self.reschedule_reason.data,
+            "people": self.people(),
+        }
+
+    @staticmethod
+    def data_from(performance, zone: str) -> dict:
+        local = ZoneInfo(zone)
+        start = performance.starts_at.astimezone(local)
+        end = performance.ends_at.astimezone(local)
+        data = {
+            "title": performance.title,
+            "programme_id": performance.programme_id,
+            "troupe_id": performance.troupe_id,
+            "setting": performance.setting.value,
+            "venue_id": performance.venue_id,
+            "day": start.date(),
+            "start_time": start.strftime("%H:%M"),
+            "end_time": end.strftime("%H:%M"),
+            "status": performance.status.value,
+            "is_public": performance.is_public,
+            "needs": [n.value for n in performance.needs],
+            "wheelchair_ids": [
+                p.person_id for p in performance.people if p.uses_wheelchair and p.person_id
+            ],
+            "guest_names": "\n".join(p.name for p in performance.people if p.person_id is None),
+            "notes": performance.notes,
+            "audience": performance.audience,
+            "audience_disabled": performance.audience_disabled,
+            "beneficiaries": performance.beneficiaries,
+            "report": performance.report,
+            "version": performance.version,
+        }
+        for p in performance.people:
+            if p.person_id is not None:
+                data[f"role_{p.person_id}"] = p.role.value
+        return data
+
+
+class ProgrammeForm(BaseForm):
+    name = StringField(
+        _l("Programme name"),
+        validators=[
+            InputRequired(_l("Enter the programme's name.")),
+            Length(max=160, message=_l("The name must have at most %(max)d characters.")),
+        ],
+    )
+    first_year = OptionalInteger(
+        _l("First year"), validators=[InputRequired(_l("Enter the first year as four digits."))]
+    )
+    last_year = OptionalInteger(_l("Last year"), validators=[Optional()])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
+    organiser_ids = MultiCheckboxField(
+        _l("Responsible organisers"), coerce=int, validators=[Optional()]
+    )
+    version = VersionField()
+
+    def __init__(self, *args, organisers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organiser_ids.choices = [(u.id, u.display_name) for u in organisers]
+
+    def service_values(self) -> dict:
+        return {
+            "name": self.name.data,
+            "first_year": self.first_year.data,
+            "last_year": self.last_year.data,
+            "description": self.description.data,
+            "organiser_ids": self.organiser_ids.data or [],
+        }
+
+    @staticmethod
+    def data_from(programme) -> dict:
+        return {
+            "name": programme.name,
+            "first_year": programme.first_year,
+            "last_year": programme.last_year,
+            "description": programme.description,
+            "organiser_ids": [u.id for u in programme.organisers],
+            "version": programme.version,
+        }
+
+
+class TroupeForm(BaseForm):
+    name = StringField(
+        _l("Troupe name"),
+        validators=[
+            InputRequired(_l("Enter the troupe's name.")),
+            Length(max=160, message=_l("The name must have at most %(max)d characters.")),
+        ],
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
+    version = VersionField()
+
+
+class MemberForm(BaseForm):
+    person_id = OptionalInteger(
+        _l("Register number"),
+        validators=[InputRequired(_l("Enter the person's register number."))],
+    )
+    birth_on = DatePartsField(
+        _l("Date of birth"), validators=[date_required(_l("Enter the person's date of birth."))]
+    )
+    role = SelectField(_l("Role in the troupe"), choices=enum_choices(TroupeRole))
+
+
+class RemoveMemberForm(BaseForm):
+    """The CSRF token of a remove button."""
+
+
+class PhotoForm(BaseForm):
+    photo = FileField(
+        _l("Photo (JPEG or PNG, at most 5 MB)"),
+        validators=[FileRequired(_l("Choose the photo to upload."))],
+    )
+    alt_text = StringField(
+        _l("Description of the photo for people who cannot see it"),
+        validators=[
+            InputRequired(_l("Describe the photo: what it shows, for people who cannot see it.")),
+            Length(max=300, message=_l("The description must have at most %(max)d characters.")),
+        ],
+    )
