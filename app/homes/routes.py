@@ -1,14 +1,934 @@
-"""Sunshine homes: pages."""
+"""Sunshine homes: pages.
+
+Public: the homes by town (coverage), a home's services and public activities, public
+activity pages, the statistics. Home staff (their own homes) and admins (all): members,
+activities and their exceptions, roll-call, the dashboard. Members and caregivers: their own
+schedule and attendance (/homes/mine)."""
 
 from __future__ import annotations
 
-from flask import render_template
+from datetime import date, timedelta
 
-from app.core.auth import public
-from app.homes import bp
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_time
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.enums import Role
+from app.athletes import spreadsheets
+from app.core import audit
+from app.core.auth import get_or_404, login_required, public, role_required
+from app.core.db import utcnow
+from app.core.errors import DomainError, EditConflict
+from app.core.reference import town_choices
+from app.core.security import form_view, mark_personal
+from app.extensions import db
+from app.homes import access, bp, charts, queries, recurrence, services, stats
+from app.homes.enums import AbsenceReason, AttendanceStatus
+from app.homes.forms import (
+    WEEKDAY_LABELS,
+    ActivityForm,
+    CancelOccurrenceForm,
+    EndMembershipForm,
+    HomeForm,
+    MembershipForm,
+    MoveOccurrenceForm,
+    RestoreOccurrenceForm,
+    time_text,
+)
+from app.homes.models import Activity, Home, HomeStaff, Membership
+from app.people.models import Person, local_today
+from app.venues.models import Venue
+
+SCHEDULE_WEEKS_AHEAD = 8
+SCHEDULE_WEEKS_BACK = 4
+
+
+# --- template helpers ---------------------------------------------------------------------
+
+
+@bp.app_template_filter("homes_when")
+def homes_when(occ) -> str:
+    """ "Mon 2026-11-30 09:00–11:00" in the reader's language and Beijing time."""
+    return "{} {}–{}".format(
+        format_datetime(occ.start, "EEE yyyy-MM-dd"),
+        format_time(occ.start, "HH:mm"),
+        format_time(occ.end, "HH:mm"),
+    )
+
+
+@bp.app_template_filter("homes_day")
+def homes_day(value) -> str:
+    return format_datetime(value, "EEE yyyy-MM-dd HH:mm")
+
+
+def _venue_names(ids) -> dict[int, Venue]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {v.id: v for v in db.session.scalars(sa.select(Venue).where(Venue.id.in_(ids)))}
+
+
+def _venue_choices(town_id: int | None = None) -> list[tuple[str, str]]:
+    venues = db.session.scalars(
+        sa.select(Venue).where(Venue.is_archived.is_(False)).order_by(Venue.name)
+    )
+    return [(str(v.id), v.name) for v in venues]
+
+
+def _leader_choices(home: Home, current_id: int | None = None) -> list[tuple[str, str]]:
+    """People who may lead: the home's staff who have a person record, and the current one."""
+    from app.accounts.models import User
+
+    ids = set(
+        db.session.scalars(
+            sa.select(User.person_id)
+            .join(HomeStaff, HomeStaff.user_id == User.id)
+            .where(HomeStaff.home_id == home.id, User.person_id.is_not(None))
+        )
+    )
+    if current_id:
+        ids.add(current_id)
+    if not ids:
+        return []
+    people = db.session.execute(
+        sa.select(Person.id, Person.name).where(Person.id.in_(ids)).order_by(Person.name_pinyin)
+    )
+    return [(str(pid), name) for pid, name in people]
+
+
+def _manage_or_404(home_id: int) -> None:
+    if not access.can_manage(home_id):
+        abort(404)
+
+
+def _member_of(home_id: int) -> bool:
+    own = access.own_person_ids()
+    if not own:
+        return False
+    return bool(
+        db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.home_id == home_id,
+                Membership.person_id.in_(own),
+                Membership.left_on.is_(None),
+            )
+        )
+    )
+
+
+def _can_see_activity(activity: Activity) -> bool:
+    if activity.is_archived and not access.can_manage(activity.home_id):
+        return False
+    return activity.is_public or access.can_manage(activity.home_id) or _member_of(activity.home_id)
+
+
+def _load_activity(activity_id: int, *, manage: bool = False) -> Activity:
+    activity = get_or_404(Activity, activity_id)
+    if manage:
+        _manage_or_404(activity.home_id)
+    elif not _can_see_activity(activity):
+        abort(404)
+    return activity
+
+
+def _load_occurrence(activity: Activity, key: str):
+    start = recurrence.parse_occurrence_key(key)
+    occ = recurrence.occurrence_at(activity, start) if start else None
+    if occ is None:
+        abort(404)
+    return occ
+
+
+# --- homes --------------------------------------------------------------------------------
 
 
 @bp.route("/")
 @public
 def index():
-    return render_template("homes/index.html")
+    rows, counts = queries.homes_by_town()
+    covered = sum(1 for row in rows if row.homes)
+    managed = access.managed_home_ids() if current_user.is_authenticated else set()
+    return render_template(
+        "homes/index.html",
+        rows=rows,
+        counts=counts,
+        covered=covered,
+        is_admin=current_user.is_authenticated and current_user.is_admin,
+        is_staff=managed is None or bool(managed),
+        has_own=bool(access.own_person_ids()),
+    )
+
+
+@bp.route("/<int:home_id>")
+@public
+def detail(home_id: int):
+    home = get_or_404(Home, home_id)
+    manage = access.can_manage(home_id) if current_user.is_authenticated else False
+    if home.is_archived and not manage:
+        abort(404)
+    member = _member_of(home_id)
+    today = local_today()
+    activities, occs = queries.week_occurrences(
+        {home_id}, today, public_only=not (manage or member)
+    )
+    members = past = staff = []
+    if manage:
+        mark_personal()
+        members = queries.active_memberships(home_id)
+        past = queries.past_memberships(home_id)
+        staff = queries.staff_of(home_id)
+    return render_template(
+        "homes/detail.html",
+        home=home,
+        manage=manage,
+        service_counts=queries.home_service_counts(home_id),
+        member_total=services.active_member_count(home_id),
+        activities=activities,
+        all_activities=queries.home_activities(home_id, public_only=not (manage or member)),
+        occurrences=occs,
+        venues=_venue_names([o.venue_id for o in occs]),
+        members=members,
+        past=past,
+        staff=staff,
+        week_start=today - timedelta(days=today.weekday()),
+        weekdays=WEEKDAY_LABELS,
+    )
+
+
+def _staff_choices():
+    from app.accounts.models import User, UserRole
+
+    users = db.session.scalars(
+        sa.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.HOME_STAFF)
+        .order_by(User.display_name)
+    )
+    return [(u.id, f"{u.display_name} ({u.username})") for u in users]
+
+
+def _home_form(*args, **kwargs) -> HomeForm:
+    return HomeForm(
+        *args,
+        towns=town_choices(db.session),
+        venues=_venue_choices(),
+        staff=_staff_choices(),
+        **kwargs,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def create_home():
+    form = _home_form()
+    if form.validate_on_submit():
+        try:
+            home = services.create_home(
+                form.service_values(), form.services.data, form.staff.data or ()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The home has been added."), "success")
+            return redirect(url_for("homes.detail", home_id=home.id), code=303)
+    return _render_home_form(form, None)
+
+
+@bp.route("/<int:home_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def edit_home(home_id: int):
+    home = get_or_404(Home, home_id)
+    if request.method == "GET":
+        return _render_home_form(_home_form(data=HomeForm.data_from(home)), home)
+    form = _home_form()
+    if form.validate_on_submit():
+        try:
+            services.update_home(home, form.version.data, form.service_values(), form.services.data)
+            services.set_staff(home, form.staff.data or ())
+        except EditConflict:
+            db.session.rollback()
+            current = db.session.get(Home, home_id)
+            form.version.data = current.version
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this home after you opened it. Check both versions "
+                    "below, then save again to keep yours."
+                ),
+            )
+            return _render_home_form(form, current, conflict=True, status=409)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Your changes to the home have been saved."), "success")
+            return redirect(url_for("homes.detail", home_id=home_id), code=303)
+    return _render_home_form(form, home)
+
+
+def _render_home_form(form, home, conflict=False, status=None):
+    rows = None
+    if conflict:
+        saved = HomeForm.data_from(home)
+        rows = [
+            (
+                str(getattr(form, name).label.text),
+                str(getattr(form, name).data or ""),
+                str(saved[name] or ""),
+            )
+            for name in ("name", "address", "operator", "capacity", "contact")
+            if str(getattr(form, name).data or "") != str(saved[name] or "")
+        ]
+    if status is None:
+        status = 422 if form.has_errors else 200
+    return (
+        render_template(
+            "homes/home_form.html",
+            form=form,
+            home=home,
+            conflict_rows=rows,
+            page_has_errors=form.has_errors,
+        ),
+        status,
+    )
+
+
+# --- members ------------------------------------------------------------------------------
+
+
+@bp.route("/<int:home_id>/members/new", methods=["GET", "POST"])
+@role_required("home_staff")
+@form_view
+def add_member(home_id: int):
+    home = get_or_404(Home, home_id)
+    _manage_or_404(home_id)
+    form = MembershipForm()
+    if request.method == "GET":
+        form.joined_on.process(None, local_today())
+        form.services.data = [s.value for s in home.services][:1]
+    if form.validate_on_submit():
+        person = db.session.get(Person, form.person_number.data)
+        if person is None or person.is_archived or person.birth_on != form.birth_on.data:
+            form.add_error(
+                "person_number",
+                _("No person in the register has this number and date of birth."),
+            )
+        else:
+            try:
+                membership, warnings = services.add_member(
+                    home, person.id, form.joined_on.data, form.services.data
+                )
+            except DomainError as error:
+                db.session.rollback()
+                form.add_error(
+                    "person_number" if error.field == "person" else error.field, error.message
+                )
+            else:
+                db.session.commit()
+                flash(_("The member has been added."), "success")
+                for warning in warnings:
+                    flash(str(warning), "warning")
+                return redirect(url_for("homes.detail", home_id=home_id) + "#members", code=303)
+    status = 422 if form.has_errors else 200
+    return (
+        render_template(
+            "homes/member_form.html", form=form, home=home, page_has_errors=form.has_errors
+        ),
+        status,
+    )
+
+
+@bp.route("/members/<int:membership_id>/end", methods=["GET", "POST"])
+@role_required("home_staff")
+@form_view
+def end_member(membership_id: int):
+    membership = get_or_404(Membership, membership_id)
+    _manage_or_404(membership.home_id)
+    mark_personal()
+    form = EndMembershipForm()
+    if request.method == "GET":
+        form.left_on.process(None, local_today())
+        form.version.data = membership.version
+    elif form.validate_on_submit():
+        try:
+            services.end_membership(
+                membership,
+                form.version.data,
+                form.left_on.data,
+                form.reason.data,
+                form.note.data,
+            )
+        except EditConflict:
+            db.session.rollback()
+            form.version.data = db.session.get(Membership, membership_id).version
+            form.add_error(
+                None,
+                _("Someone else changed this membership after you opened it. Check it again."),
+            )
+            return _render_end(form, membership, 409)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The membership has ended."), "success")
+            return redirect(
+                url_for("homes.detail", home_id=membership.home_id) + "#members", code=303
+            )
+    return _render_end(form, membership)
+
+
+def _render_end(form, membership, status=None):
+    if status is None:
+        status = 422 if form.has_errors else 200
+    return (
+        render_template(
+            "homes/end_member.html",
+            form=form,
+            membership=membership,
+            page_has_errors=form.has_errors,
+        ),
+        status,
+    )
+
+
+# --- activities ---------------------------------------------------------------------------
+
+
+@bp.route("/activities/<int:activity_id>")
+@public
+def activity(activity_id: int):
+    activity = _load_activity(activity_id)
+    manage = access.can_manage(activity.home_id) if current_user.is_authenticated else False
+    now = utcnow()
+    today = local_today()
+    start, _end = recurrence.local_week_window(today - timedelta(weeks=SCHEDULE_WEEKS_BACK))
+    _start, end = recurrence.local_week_window(today + timedelta(weeks=SCHEDULE_WEEKS_AHEAD))
+    exceptions = queries.exceptions_of(activity.id)
+    occs = recurrence.occurrences(activity, start, end, exceptions)
+    parts = recurrence.parse_rrule(activity.rrule)
+    return render_template(
+        "homes/activity.html",
+        activity=activity,
+        manage=manage,
+        occurrences=occs,
+        upcoming=[o for o in occs if o.end >= now],
+        past=[o for o in occs if o.end < now][-10:],
+        exceptions=[
+            e
+            for e in exceptions
+            if recurrence.is_rule_start(activity.starts_at, activity.rrule, e.original_start)
+        ],
+        venues=_venue_names([o.venue_id for o in occs] + [activity.venue_id]),
+        rule=parts,
+        rule_text=rule_sentence(activity),
+    )
+
+
+def rule_sentence(activity: Activity) -> str:
+    parts = recurrence.parse_rrule(activity.rrule)
+    days = ", ".join(str(WEEKDAY_LABELS[d]) for d in parts.weekdays)
+    start = activity.dtstart_local
+    end = start + activity.duration
+    if parts.interval == 1:
+        text = _(
+            "Every week on %(days)s, %(start)s–%(end)s, from %(first)s",
+            days=days,
+            start=start.strftime("%H:%M"),
+            end=end.strftime("%H:%M"),
+            first=format_date(start.date()),
+        )
+    else:
+        text = _(
+            "Every %(n)d weeks on %(days)s, %(start)s–%(end)s, from %(first)s",
+            n=parts.interval,
+            days=days,
+            start=start.strftime("%H:%M"),
+            end=end.strftime("%H:%M"),
+            first=format_date(start.date()),
+        )
+    if parts.until_on:
+        return text + " " + _("until %(last)s.", last=format_date(parts.until_on))
+    return text + " " + _("for %(count)d sessions.", count=parts.count)
+
+
+def _activity_form(home: Home, *args, current_leader=None, **kwargs) -> ActivityForm:
+    return ActivityForm(
+        *args,
+        venues=_venue_choices(),
+        leaders=_leader_choices(home, current_leader),
+        **kwargs,
+    )
+
+
+@bp.route("/<int:home_id>/activities/new", methods=["GET", "POST"])
+@role_required("home_staff")
+@form_view
+def create_activity(home_id: int):
+    home = get_or_404(Home, home_id)
+    _manage_or_404(home_id)
+    if request.method == "GET":
+        today = local_today()
+        form = _activity_form(
+            home,
+            data={
+                "first_day": today,
+                "interval": 1,
+                "ends": "until",
+                "until_on": date(today.year, 12, 31)
+                if today.month < 10
+                else date(today.year + 1, 6, 30),
+                "is_public": True,
+            },
+        )
+        return _render_activity_form(form, home, None)
+    form = _activity_form(home)
+    if form.validate_on_submit():
+        try:
+            activity = services.create_activity(home, form.service_values(), form.schedule())
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The activity has been added. Its sessions are listed below."), "success")
+            return redirect(url_for("homes.activity", activity_id=activity.id), code=303)
+    return _render_activity_form(form, home, None)
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@role_required("home_staff")
+@form_view
+def edit_activity(activity_id: int):
+    activity = _load_activity(activity_id, manage=True)
+    home = activity.home
+    if request.method == "GET":
+        form = _activity_form(
+            home, data=ActivityForm.data_from(activity), current_leader=activity.leader_person_id
+        )
+        return _render_activity_form(form, home, activity)
+    form = _activity_form(home, current_leader=activity.leader_person_id)
+    if form.validate_on_submit():
+        try:
+            services.update_activity(
+                activity, form.version.data, form.service_values(), form.schedule()
+            )
+        except EditConflict:
+            db.session.rollback()
+            current = db.session.get(Activity, activity_id)
+            form.version.data = current.version
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this activity after you opened it. Check both "
+                    "versions below, then save again to keep yours."
+                ),
+            )
+            return _render_activity_form(form, home, current, conflict=current, status=409)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("Your changes to the activity have been saved."), "success")
+            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
+    return _render_activity_form(form, home, activity)
+
+
+def _activity_conflict_rows(form: ActivityForm, current: Activity):
+    saved = ActivityForm.data_from(current)
+    kinds = dict(form.kind.choices)
+    venues = dict(form.venue_id.choices)
+
+    def days(values):
+        return ", ".join(str(WEEKDAY_LABELS[d]) for d in sorted(values or ()))
+
+    mine = {
+        "title": form.title.data or "",
+        "kind": str(kinds.get(form.kind.data, "")),
+        "venue_id": str(venues.get(form.venue_id.data, "")),
+        "first_day": format_date(form.first_day.data) if form.first_day.data else "",
+        "start_time": time_text(form.start_time.time),
+        "end_time": time_text(form.end_time.time),
+        "weekdays": days(form.weekdays.data),
+        "interval": str(form.interval.data or 1),
+        "capacity": "" if form.capacity.data is None else str(form.capacity.data),
+        "description": form.description.data or "",
+    }
+    theirs = {
+        "title": saved["title"],
+        "kind": str(kinds.get(saved["kind"], "")),
+        "venue_id": str(venues.get(saved["venue_id"], "")),
+        "first_day": format_date(saved["first_day"]),
+        "start_time": saved["start_time"],
+        "end_time": saved["end_time"],
+        "weekdays": days(saved["weekdays"]),
+        "interval": str(saved["interval"]),
+        "capacity": "" if saved["capacity"] is None else str(saved["capacity"]),
+        "description": saved["description"],
+    }
+    return [
+        (str(getattr(form, name).label.text), mine[name], theirs[name])
+        for name in mine
+        if mine[name] != theirs[name]
+    ]
+
+
+def _render_activity_form(form, home, activity, conflict=None, status=None):
+    if status is None:
+        status = 422 if form.has_errors else 200
+    return (
+        render_template(
+            "homes/activity_form.html",
+            form=form,
+            home=home,
+            activity=activity,
+            conflict_rows=_activity_conflict_rows(form, conflict) if conflict else None,
+            page_has_errors=form.has_errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>")
+@public
+def occurrence(activity_id: int, key: str):
+    activity = _load_activity(activity_id)
+    occ = _load_occurrence(activity, key)
+    manage = access.can_manage(activity.home_id) if current_user.is_authenticated else False
+    return render_template(
+        "homes/occurrence.html",
+        activity=activity,
+        occ=occ,
+        manage=manage,
+        venues=_venue_names([occ.venue_id, activity.venue_id]),
+        can_roll_call=manage and not occ.cancelled and occ.start <= utcnow() + timedelta(hours=12),
+    )
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>/cancel", methods=["GET", "POST"])
+@role_required("home_staff")
+@form_view
+def cancel_occurrence(activity_id: int, key: str):
+    activity = _load_activity(activity_id, manage=True)
+    occ = _load_occurrence(activity, key)
+    form = CancelOccurrenceForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_occurrence(activity, occ.original_start, form.reason.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The session has been cancelled."), "success")
+            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
+    status = 422 if form.has_errors else 200
+    return (
+        render_template(
+            "homes/cancel.html",
+            form=form,
+            activity=activity,
+            occ=occ,
+            venues=_venue_names([occ.venue_id]),
+            page_has_errors=form.has_errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>/move", methods=["GET", "POST"])
+@role_required("home_staff")
+@form_view
+def move_occurrence(activity_id: int, key: str):
+    activity = _load_activity(activity_id, manage=True)
+    occ = _load_occurrence(activity, key)
+    form = MoveOccurrenceForm(venues=_venue_choices())
+    if request.method == "GET":
+        local = occ.local_start
+        form.new_day.process(None, local.date())
+        form.start_time.data = local.strftime("%H:%M")
+        form.end_time.data = occ.local_end.strftime("%H:%M")
+        if occ.moved and occ.venue_id != activity.venue_id:
+            form.venue_id.data = str(occ.venue_id or "")
+    elif form.validate_on_submit():
+        venue_id = int(form.venue_id.data) if form.venue_id.data.isdigit() else None
+        try:
+            services.move_occurrence(
+                activity,
+                occ.original_start,
+                form.new_day.data,
+                form.start_time.time,
+                form.end_time.time,
+                venue_id,
+                form.reason.data,
+                current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(
+                {"end_time": "end_time", "new_day": "new_day"}.get(error.field), error.message
+            )
+        else:
+            db.session.commit()
+            flash(_("The session has been moved."), "success")
+            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
+    status = 422 if form.has_errors else 200
+    return (
+        render_template(
+            "homes/move.html",
+            form=form,
+            activity=activity,
+            occ=occ,
+            venues=_venue_names([occ.venue_id]),
+            page_has_errors=form.has_errors,
+        ),
+        status,
+    )
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>/restore", methods=["POST"])
+@role_required("home_staff")
+@form_view
+def restore_occurrence(activity_id: int, key: str):
+    activity = _load_activity(activity_id, manage=True)
+    occ = _load_occurrence(activity, key)
+    form = RestoreOccurrenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.restore_occurrence(activity, occ.original_start)
+    db.session.commit()
+    flash(_("The session is back at its planned time and place."), "success")
+    return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
+
+
+# --- roll-call ----------------------------------------------------------------------------
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>/roll-call", methods=["GET", "POST"])
+@role_required("home_staff")
+def roll_call(activity_id: int, key: str):
+    activity = _load_activity(activity_id, manage=True)
+    occ = _load_occurrence(activity, key)
+    mark_personal()
+    error = None
+    error_person = None
+    if request.method == "POST":
+        expected = {
+            pid for pid, _name in queries.expected_members(activity.home_id, occ.local_start.date())
+        }
+        try:
+            if request.form.get("action") == "rest_present":
+                marked = set(
+                    db.session.scalars(
+                        sa.select(services.Attendance.person_id).where(
+                            services.Attendance.activity_id == activity.id,
+                            services.Attendance.occurrence_start == occ.original_start,
+                        )
+                    )
+                )
+                marks = [
+                    services.Mark(pid, AttendanceStatus.PRESENT)
+                    for pid in sorted(expected - marked)
+                ]
+                anchor = "roll-call-summary"
+            else:
+                person_text = request.form.get("person_id", "")
+                if not person_text.isdigit():
+                    raise DomainError(_("That person is not expected at this session."))
+                error_person = int(person_text)
+                marks = [
+                    services.parse_mark(
+                        error_person, request.form.get("status", ""), request.form.get("reason")
+                    )
+                ]
+                anchor = f"member-{error_person}"
+            services.record_marks(activity, occ.original_start, marks, expected, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            return redirect(
+                url_for("homes.roll_call", activity_id=activity_id, key=key) + "#" + anchor,
+                code=303,
+            )
+    lines = queries.roll_call(activity, occ)
+    counts = {
+        "present": sum(
+            1
+            for line in lines
+            if line.attendance and line.attendance.status == AttendanceStatus.PRESENT
+        ),
+        "absent": sum(
+            1
+            for line in lines
+            if line.attendance and line.attendance.status == AttendanceStatus.ABSENT
+        ),
+    }
+    counts["unmarked"] = len(lines) - counts["present"] - counts["absent"]
+    return (
+        render_template(
+            "homes/roll_call.html",
+            activity=activity,
+            occ=occ,
+            lines=lines,
+            counts=counts,
+            reasons=list(AbsenceReason),
+            error=error,
+            error_person=error_person,
+            page_has_errors=error is not None,
+            open=not occ.cancelled and occ.start <= utcnow() + timedelta(hours=12),
+        ),
+        422 if error else 200,
+    )
+
+
+# --- dashboard, own schedule --------------------------------------------------------------
+
+
+@bp.route("/dashboard")
+@role_required("home_staff")
+def dashboard():
+    mark_personal()
+    today = local_today()
+    board = queries.dashboard(access.managed_home_ids(), today, utcnow())
+    homes = {h.id: h for h in board.homes}
+    return render_template(
+        "homes/dashboard.html", board=board, homes=homes, today=today, days=queries.ABSENT_DAYS
+    )
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    mark_personal()
+    person_ids = access.own_person_ids()
+    now = utcnow()
+    today = local_today()
+    start, _e = recurrence.local_day_window(today)
+    _s, end = recurrence.local_day_window(today + timedelta(days=27))
+    schedule = queries.own_schedule(person_ids, start, end, now - timedelta(days=90))
+    return render_template(
+        "homes/mine.html",
+        schedule=schedule,
+        venues=_venue_names([o.venue_id for o in schedule.occurrences]),
+    )
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+def _period_from_args() -> tuple[date, date, list[str]]:
+    errors = []
+    today = local_today()
+    default_first = date(2017, 1, 1)
+    default_last = date(2021, 12, 31)
+    values = {}
+    for name, default in (("from", default_first), ("to", default_last)):
+        text = (request.args.get(name) or "").strip()
+        if not text:
+            values[name] = default
+            continue
+        try:
+            if len(text) != 10:
+                raise ValueError
+            values[name] = date.fromisoformat(text)
+        except ValueError:
+            errors.append(
+                _("Enter the date as YYYY-MM-DD, for example 2021-12-31.")
+                if name == "to"
+                else _("Enter the first day as YYYY-MM-DD, for example 2017-01-01.")
+            )
+            values[name] = default
+    first, last = values["from"], values["to"]
+    if not errors and last < first:
+        errors.append(_("The last day must not be before the first day."))
+        first, last = default_first, default_last
+    if not errors and (first.year < 2000 or last > today + timedelta(days=366 * 2)):
+        errors.append(_("Choose a period between 2000 and the next two years."))
+        first, last = default_first, default_last
+    return first, last, errors
+
+
+@bp.route("/statistics")
+@public
+def statistics():
+    first, last, errors = _period_from_args()
+    figures = stats.period_stats(first, last)
+    export = request.args.get("format")
+    if export in ("csv", "xlsx") and not errors:
+        rows = _stats_rows(figures)
+        if current_user.is_authenticated:
+            audit.record("export", "home_statistics", None, details={"format": export})
+            db.session.commit()
+        name = f"homes-{first.isoformat()}-{last.isoformat()}"
+        if export == "csv":
+            return Response(
+                spreadsheets.to_csv(rows),
+                mimetype="text/csv",
+                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            )
+        return Response(
+            spreadsheets.to_xlsx(rows, _("Sunshine homes")),
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    kind_chart = charts.bar_chart(
+        _("Attendance person-times by kind of activity"),
+        _("%(total)d person-times in the period.", total=figures.attendance),
+        [(str(i + 1), str(k.label), v) for i, (k, v) in enumerate(figures.by_kind)],
+    )
+    month_chart = charts.bar_chart(
+        _("Attendance person-times by month"),
+        _("%(total)d person-times in the period.", total=figures.attendance),
+        [(m[5:], m, v) for m, v in figures.by_month[-24:]],
+    )
+    service_chart = charts.bar_chart(
+        _("Members served by service"),
+        _("%(total)d members served in the period.", total=figures.members),
+        [(str(i + 1), str(s.label), v) for i, (s, v) in enumerate(figures.by_service)],
+    )
+    return (
+        render_template(
+            "homes/statistics.html",
+            figures=figures,
+            errors=errors,
+            error_items=[("period-from", e) for e in errors],
+            args={
+                "from": request.args.get("from", first.isoformat()),
+                "to": request.args.get("to", last.isoformat()),
+            },
+            kind_chart=kind_chart,
+            month_chart=month_chart,
+            service_chart=service_chart,
+            page_has_errors=bool(errors),
+        ),
+        400 if errors else 200,
+    )
+
+
+def _stats_rows(figures) -> list[list]:
+    rows = [
+        [_("Measure"), _("Group"), _("Value")],
+        [_("Period"), _("From"), figures.first],
+        [_("Period"), _("To"), figures.last],
+        [_("Homes open"), "", figures.homes],
+        [_("Towns covered"), "", figures.towns_covered],
+        [_("Members served"), "", figures.members],
+        [_("Attendance person-times"), "", figures.attendance],
+    ]
+    rows += [[_("Members by service"), str(s.label), v] for s, v in figures.by_service]
+    rows += [[_("Person-times by kind of activity"), str(k.label), v] for k, v in figures.by_kind]
+    rows += [[_("Person-times by month"), m, v] for m, v in figures.by_month]
+    for home in figures.by_home:
+        rows.append([_("Members by home"), home.name, home.members])
+        rows.append([_("Person-times by home"), home.name, home.attendance])
+    return rows

@@ -1,0 +1,73 @@
+"""Who may see and manage what in the homes domain.
+
+- Admins manage every home; home staff (role home_staff) manage the homes they are listed
+  on (``HomeStaff`` rows).
+- A member, and their caregiver (a user whose person is the member's
+  ``Person.guardian_person``), sees that member's own schedule and attendance.
+- Everyone else sees homes, their services and public activities, never member names.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_login import current_user
+
+from app.accounts.enums import Role
+from app.extensions import db
+from app.homes.models import HomeStaff
+
+
+def _user(user=None):
+    if user is not None:
+        return user
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user
+    return None
+
+
+def managed_home_ids(user=None) -> set[int] | None:
+    """The ids of the homes ``user`` manages; None means every home (an admin)."""
+    user = _user(user)
+    if user is None:
+        return set()
+    if user.is_admin:
+        return None
+    if not user.has_role(Role.HOME_STAFF):
+        return set()
+    cache_key = f"_homes_managed_{user.id}"
+    if has_request_context() and cache_key in g:
+        return g.get(cache_key)
+    ids = set(db.session.scalars(sa.select(HomeStaff.home_id).where(HomeStaff.user_id == user.id)))
+    if has_request_context():
+        setattr(g, cache_key, ids)
+    return ids
+
+
+def can_manage(home_id: int, user=None) -> bool:
+    ids = managed_home_ids(user)
+    return ids is None or home_id in ids
+
+
+def is_staff_anywhere(user=None) -> bool:
+    ids = managed_home_ids(user)
+    return ids is None or bool(ids)
+
+
+def own_person_ids(user=None) -> set[int]:
+    """The people whose own schedule and attendance ``user`` may see: their own person and
+    the people whose guardian they are."""
+    from app.people.models import Person
+
+    user = _user(user)
+    if user is None or user.person_id is None:
+        return set()
+    cache_key = f"_homes_own_people_{user.id}"
+    if has_request_context() and cache_key in g:
+        return g.get(cache_key)
+    ids = {user.person_id} | set(
+        db.session.scalars(sa.select(Person.id).where(Person.guardian_person_id == user.person_id))
+    )
+    if has_request_context():
+        setattr(g, cache_key, ids)
+    return ids

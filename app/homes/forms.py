@@ -1,0 +1,290 @@
+"""Forms of the homes pages. Choices are filled by the route; the services refuse anything
+else. Times are typed as HH:MM in Beijing time."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
+
+from app.athletes.forms import DatePartsField, enum_choices
+from app.core.forms import BaseForm, MultiCheckboxField, OptionalInteger, VersionField
+from app.homes.enums import ActivityKind, HomeKind, LeftReason, Service
+from app.people.forms import date_required
+
+TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+WEEKDAY_LABELS = (
+    _l("Monday"),
+    _l("Tuesday"),
+    _l("Wednesday"),
+    _l("Thursday"),
+    _l("Friday"),
+    _l("Saturday"),
+    _l("Sunday"),
+)
+
+
+class TimeText(StringField):
+    """A time typed as HH:MM (9:00, 09:00 and 9.00 are accepted); ``.time`` holds it."""
+
+    def __init__(self, label=None, validators=None, required_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.required_message = required_message
+        self.time: time | None = None
+
+    def pre_validate(self, form):
+        self.time = None
+        text = (self.data or "").strip()
+        if not text:
+            if self.required_message:
+                raise StopValidation(self.required_message)
+            return
+        match = TIME.match(text)
+        if not match:
+            raise StopValidation(_l("Enter the time as hours and minutes, for example 09:30."))
+        self.time = time(int(match.group(1)), int(match.group(2)))
+
+
+def time_text(value: time | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+class ActivityForm(BaseForm):
+    title = StringField(
+        _l("Title"),
+        validators=[
+            InputRequired(_l("Enter the activity's title.")),
+            Length(max=120, message=_l("The title must have at most %(max)d characters.")),
+        ],
+    )
+    kind = SelectField(_l("Kind of activity"), choices=enum_choices(ActivityKind))
+    venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
+    leader_person_id = SelectField(_l("Leader"), coerce=str, validate_choice=False)
+    first_day = DatePartsField(
+        _l("First day"), validators=[date_required(_l("Enter the first day of the series."))]
+    )
+    start_time = TimeText(_l("Start time"), required_message=_l("Enter the start time."))
+    end_time = TimeText(_l("End time"), required_message=_l("Enter the end time."))
+    weekdays = MultiCheckboxField(_l("Days of the week"), coerce=int, validators=[Optional()])
+    interval = OptionalInteger(_l("Repeat every how many weeks"), validators=[Optional()])
+    ends = RadioField(
+        _l("The series ends"),
+        choices=[("until", _l("On a last date")), ("count", _l("After a number of sessions"))],
+        default="until",
+        validate_choice=False,
+    )
+    until_on = DatePartsField(_l("Last date"))
+    count = OptionalInteger(_l("Number of sessions"), validators=[Optional()])
+    capacity = OptionalInteger(_l("Places"), validators=[Optional()])
+    is_public = BooleanField(_l("Public: anyone may see this activity and its times"))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    version = VersionField()
+
+    def __init__(self, *args, venues=(), leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weekdays.choices = list(enumerate(WEEKDAY_LABELS))
+        self.venue_id.choices = [("", _l("The home's own venue"))] + list(venues)
+        self.leader_person_id.choices = [("", _l("No leader named"))] + list(leaders)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.capacity.data is not None and not 0 <= self.capacity.data <= 10000:
+            self.capacity.errors.append(_l("Enter a number of places from 0 to 10000."))
+            ok = False
+        if self.interval.data is not None and not 1 <= self.interval.data <= 8:
+            self.interval.errors.append(_l("Repeat every 1 to 8 weeks."))
+            ok = False
+        if self.ends.data == "until" and self.until_on.data is None and not self.until_on.errors:
+            self.until_on.errors.append(_l("Enter the last date of the series."))
+            ok = False
+        if self.ends.data == "count" and self.count.data is None and not self.count.errors:
+            self.count.errors.append(_l("Enter the number of sessions."))
+            ok = False
+        if self.ends.data not in ("until", "count"):
+            self.ends.errors.append(_l("Choose how the series ends."))
+            ok = False
+        return ok
+
+    def schedule(self):
+        from app.homes.services import Schedule
+
+        return Schedule(
+            first_day=self.first_day.data,
+            start_time=self.start_time.time,
+            end_time=self.end_time.time,
+            weekdays=tuple(self.weekdays.data or ()),
+            interval=self.interval.data or 1,
+            until_on=self.until_on.data if self.ends.data == "until" else None,
+            count=self.count.data if self.ends.data == "count" else None,
+        )
+
+    def service_values(self) -> dict:
+        return {
+            "title": self.title.data,
+            "kind": ActivityKind(self.kind.data),
+            "venue_id": int(self.venue_id.data) if self.venue_id.data.isdigit() else None,
+            "leader_person_id": int(self.leader_person_id.data)
+            if self.leader_person_id.data.isdigit()
+            else None,
+            "capacity": self.capacity.data,
+            "is_public": self.is_public.data,
+            "description": self.description.data,
+        }
+
+    @staticmethod
+    def data_from(activity) -> dict:
+        from app.homes.services import Schedule
+
+        schedule = Schedule.of(activity)
+        return {
+            "title": activity.title,
+            "kind": activity.kind.value,
+            "venue_id": str(activity.venue_id or ""),
+            "leader_person_id": str(activity.leader_person_id or ""),
+            "first_day": schedule.first_day,
+            "start_time": time_text(schedule.start_time),
+            "end_time": time_text(schedule.end_time),
+            "weekdays": list(schedule.weekdays),
+            "interval": schedule.interval,
+            "ends": "count" if schedule.count else "until",
+            "until_on": schedule.until_on,
+            "count": schedule.count,
+            "capacity": activity.capacity,
+            "is_public": activity.is_public,
+            "description": activity.description,
+            "version": activity.version,
+        }
+
+
+class CancelOccurrenceForm(BaseForm):
+    reason = StringField(
+        _l("Reason"),
+        validators=[
+            InputRequired(_l("Say why the session is cancelled, for example a public holiday.")),
+            Length(max=200, message=_l("The reason must have at most %(max)d characters.")),
+        ],
+    )
+
+
+class MoveOccurrenceForm(BaseForm):
+    new_day = DatePartsField(
+        _l("New day"), validators=[date_required(_l("Enter the day the session moves to."))]
+    )
+    start_time = TimeText(_l("New start time"), required_message=_l("Enter the start time."))
+    end_time = TimeText(_l("New end time"), required_message=_l("Enter the end time."))
+    venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
+    reason = StringField(
+        _l("Reason"),
+        validators=[
+            InputRequired(_l("Say why the session moves.")),
+            Length(max=200, message=_l("The reason must have at most %(max)d characters.")),
+        ],
+    )
+
+    def __init__(self, *args, venues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue_id.choices = [("", _l("Same venue as planned"))] + list(venues)
+
+
+class RestoreOccurrenceForm(BaseForm):
+    """The confirmation: only the CSRF token."""
+
+
+class MembershipForm(BaseForm):
+    person_number = OptionalInteger(
+        _l("Register number"),
+        validators=[InputRequired(_l("Enter the person's register number."))],
+    )
+    birth_on = DatePartsField(
+        _l("Date of birth"),
+        validators=[date_required(_l("Enter the person's date of birth, to check the number."))],
+    )
+    joined_on = DatePartsField(
+        _l("Joined on"), validators=[date_required(_l("Enter the day the member joined."))]
+    )
+    services = MultiCheckboxField(_l("Services received"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.services.choices = enum_choices(Service)
+
+
+class EndMembershipForm(BaseForm):
+    left_on = DatePartsField(
+        _l("Left on"), validators=[date_required(_l("Enter the day the member left."))]
+    )
+    reason = SelectField(_l("Reason for leaving"), choices=enum_choices(LeftReason))
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    version = VersionField()
+
+
+class HomeForm(BaseForm):
+    name = StringField(
+        _l("Name"),
+        validators=[InputRequired(_l("Enter the home's name.")), Length(max=120)],
+    )
+    kind = SelectField(_l("Kind"), choices=enum_choices(HomeKind))
+    town_id = SelectField(_l("Town or sub-district"), coerce=str)
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
+    operator = StringField(_l("Operator"), validators=[Optional(), Length(max=120)])
+    capacity = OptionalInteger(_l("Capacity"), validators=[Optional()])
+    opened_on = DatePartsField(
+        _l("Opened on"), validators=[date_required(_l("Enter the day the home opened."))]
+    )
+    contact = StringField(_l("Contact"), validators=[Optional(), Length(max=120)])
+    services = MultiCheckboxField(_l("Services offered"), validators=[Optional()])
+    staff = MultiCheckboxField(_l("Staff who manage the home"), coerce=int, validators=[Optional()])
+    version = VersionField()
+
+    FIELDS = ("name", "kind", "town_id", "address", "venue_id", "operator", "capacity")
+
+    def __init__(self, *args, towns=(), venues=(), staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.town_id.choices = list(towns)
+        self.venue_id.choices = [("", _l("No venue"))] + list(venues)
+        self.services.choices = enum_choices(Service)
+        self.staff.choices = list(staff)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.capacity.data is not None and not 0 <= self.capacity.data <= 10000:
+            self.capacity.errors.append(_l("Enter a capacity from 0 to 10000."))
+            ok = False
+        if not self.services.data:
+            self.services.errors.append(_l("Choose at least one service."))
+            ok = False
+        return ok
+
+    def service_values(self) -> dict:
+        return {
+            "name": self.name.data,
+            "kind": HomeKind(self.kind.data),
+            "town_id": int(self.town_id.data),
+            "address": self.address.data or "",
+            "venue_id": int(self.venue_id.data) if self.venue_id.data.isdigit() else None,
+            "operator": self.operator.data or "",
+            "capacity": self.capacity.data,
+            "opened_on": self.opened_on.data,
+            "contact": self.contact.data or "",
+        }
+
+    @staticmethod
+    def data_from(home) -> dict:
+        return {
+            "name": home.name,
+            "kind": home.kind.value,
+            "town_id": str(home.town_id),
+            "address": home.address,
+            "venue_id": str(home.venue_id or ""),
+            "operator": home.operator,
+            "capacity": home.capacity,
+            "opened_on": home.opened_on,
+            "contact": home.contact,
+            "services": [s.value for s in home.services],
+            "staff": [row.user_id for row in home.staff_rows],
+            "version": home.version,
+        }

@@ -1,0 +1,389 @@
+"""Read queries of the homes pages. Each page runs a fixed number of queries whatever the
+number of homes, members, activities or attendance rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.core.reference import Town
+from app.extensions import db
+from app.homes import recurrence
+from app.homes.enums import AttendanceStatus, Service
+from app.homes.models import (
+    Activity,
+    ActivityException,
+    Attendance,
+    Home,
+    HomeStaff,
+    Membership,
+    MembershipService,
+)
+from app.people.models import Person
+
+ABSENT_DAYS = 30
+ABSENT_IN_A_ROW = 3
+
+
+def _active_on(day: date):
+    return sa.and_(
+        Membership.joined_on <= day,
+        sa.or_(Membership.left_on.is_(None), Membership.left_on >= day),
+    )
+
+
+# --- homes list and detail ----------------------------------------------------------------
+
+
+@dataclass
+class TownRow:
+    town: Town
+    homes: list[Home]
+
+
+def homes_by_town(include_archived: bool = False) -> tuple[list[TownRow], dict[int, int]]:
+    """Every town with its homes (the coverage view) and {home id: active members}."""
+    towns = list(db.session.scalars(sa.select(Town).order_by(Town.sort_order, Town.id)))
+    query = sa.select(Home).order_by(Home.name)
+    if not include_archived:
+        query = query.where(Home.is_archived.is_(False))
+    by_town: dict[int, list[Home]] = defaultdict(list)
+    for home in db.session.scalars(query):
+        by_town[home.town_id].append(home)
+    counts = dict(
+        db.session.execute(
+            sa.select(Membership.home_id, sa.func.count(Membership.id))
+            .where(Membership.left_on.is_(None))
+            .group_by(Membership.home_id)
+        ).all()
+    )
+    return [TownRow(town, by_town.get(town.id, [])) for town in towns], counts
+
+
+def home_service_counts(home_id: int) -> dict[Service, int]:
+    """Active members by service (numbers only: public)."""
+    rows = db.session.execute(
+        sa.select(MembershipService.service, sa.func.count(MembershipService.membership_id))
+        .join(Membership, Membership.id == MembershipService.membership_id)
+        .where(Membership.home_id == home_id, Membership.left_on.is_(None))
+        .group_by(MembershipService.service)
+    )
+    return {Service(service): count for service, count in rows}
+
+
+def active_memberships(home_id: int) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Membership.home_id == home_id, Membership.left_on.is_(None))
+            .options(selectinload(Membership.person).load_only(Person.id, Person.name))
+            .order_by(Person.name_pinyin, Person.name, Membership.id)
+        )
+    )
+
+
+def past_memberships(home_id: int, limit: int = 50) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.home_id == home_id, Membership.left_on.is_not(None))
+            .options(selectinload(Membership.person).load_only(Person.id, Person.name))
+            .order_by(Membership.left_on.desc(), Membership.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def staff_of(home_id: int):
+    from app.accounts.models import User
+
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(HomeStaff, HomeStaff.user_id == User.id)
+            .where(HomeStaff.home_id == home_id)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def week_occurrences(home_ids, day: date, *, public_only: bool):
+    start, end = recurrence.local_week_window(day)
+    return window_occurrences(home_ids, start, end, public_only=public_only)
+
+
+def window_occurrences(home_ids, start: datetime, end: datetime, *, public_only: bool):
+    where = []
+    if home_ids is not None:
+        where.append(Activity.home_id.in_(list(home_ids) or [-1]))
+    if public_only:
+        where.append(Activity.is_public.is_(True))
+    return recurrence.load_occurrences(db.session, start, end, where=where)
+
+
+def home_activities(home_id: int, *, public_only: bool) -> list[Activity]:
+    query = sa.select(Activity).where(Activity.home_id == home_id, Activity.is_archived.is_(False))
+    if public_only:
+        query = query.where(Activity.is_public.is_(True))
+    return list(db.session.scalars(query.order_by(Activity.starts_at, Activity.id)))
+
+
+# --- roll-call ----------------------------------------------------------------------------
+
+
+@dataclass
+class RollCallLine:
+    person_id: int
+    name: str
+    attendance: Attendance | None
+
+
+def expected_members(home_id: int, day: date) -> list[tuple[int, str]]:
+    """(person id, name) of the members of the home on ``day``, by pinyin (one query)."""
+    return [
+        (row.id, row.name)
+        for row in db.session.execute(
+            sa.select(Person.id, Person.name)
+            .join(Membership, Membership.person_id == Person.id)
+            .where(Membership.home_id == home_id, _active_on(day))
+            .distinct()
+            .order_by(Person.name_pinyin, Person.name, Person.id)
+        )
+    ]
+
+
+def roll_call(activity: Activity, occurrence) -> list[RollCallLine]:
+    """One line per expected member with their mark so far (two queries)."""
+    members = expected_members(activity.home_id, occurrence.local_start.date())
+    marks = {
+        row.person_id: row
+        for row in db.session.scalars(
+            sa.select(Attendance).where(
+                Attendance.activity_id == activity.id,
+                Attendance.occurrence_start == occurrence.original_start,
+            )
+        )
+    }
+    return [RollCallLine(pid, name, marks.get(pid)) for pid, name in members]
+
+
+# --- staff dashboard ----------------------------------------------------------------------
+
+
+@dataclass
+class OccurrenceState:
+    occurrence: recurrence.Occurrence
+    activity: Activity
+    expected: int
+    marked: int
+
+    @property
+    def done(self) -> bool:
+        return self.expected > 0 and self.marked >= self.expected
+
+
+@dataclass
+class Alert:
+    person_id: int
+    name: str
+    home_id: int
+    last_present: datetime | None
+    long_absence: bool
+    in_a_row: bool
+
+
+@dataclass
+class Dashboard:
+    homes: list[Home]
+    today: list[OccurrenceState] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+
+
+def dashboard(home_ids: set[int] | None, today: date, now: datetime) -> Dashboard:
+    """Today's occurrences with their roll-call state, and the absence alerts, for the homes
+    ``home_ids`` (None: all). A fixed number of queries."""
+    query = sa.select(Home).where(Home.is_archived.is_(False)).order_by(Home.name)
+    if home_ids is not None:
+        query = query.where(Home.id.in_(list(home_ids) or [-1]))
+    homes = list(db.session.scalars(query))
+    ids = [h.id for h in homes]
+    board = Dashboard(homes=homes)
+    if not ids:
+        return board
+    start, end = recurrence.local_day_window(today)
+    activities, occs = recurrence.load_occurrences(
+        db.session, start, end, where=[Activity.home_id.in_(ids)]
+    )
+    expected = dict(
+        db.session.execute(
+            sa.select(Membership.home_id, sa.func.count(sa.distinct(Membership.person_id)))
+            .where(Membership.home_id.in_(ids), _active_on(today))
+            .group_by(Membership.home_id)
+        ).all()
+    )
+    marked: dict[tuple[int, datetime], int] = {}
+    live = [o for o in occs if not o.cancelled]
+    if live:
+        rows = db.session.execute(
+            sa.select(
+                Attendance.activity_id, Attendance.occurrence_start, sa.func.count(Attendance.id)
+            )
+            .where(
+                Attendance.activity_id.in_({o.activity_id for o in live}),
+                Attendance.occurrence_start.in_({o.original_start for o in live}),
+            )
+            .group_by(Attendance.activity_id, Attendance.occurrence_start)
+        )
+        marked = {(a, s): c for a, s, c in rows}
+    for occ in occs:
+        activity = activities[occ.activity_id]
+        board.today.append(
+            OccurrenceState(
+                occ,
+                activity,
+                expected.get(activity.home_id, 0),
+                marked.get((occ.activity_id, occ.original_start), 0),
+            )
+        )
+    board.alerts = absence_alerts(ids, today, now)
+    return board
+
+
+def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Alert]:
+    """Active members not present for ABSENT_DAYS days (in a home that took roll-call in
+    that time), or marked absent at their last ABSENT_IN_A_ROW sessions. Four queries."""
+    if not home_ids:
+        return []
+    cutoff = now - timedelta(days=ABSENT_DAYS)
+    members = db.session.execute(
+        sa.select(Membership.home_id, Membership.person_id, Membership.joined_on, Person.name)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.home_id.in_(home_ids), Membership.left_on.is_(None))
+        .order_by(Person.name_pinyin, Person.name)
+    ).all()
+    if not members:
+        return []
+    last_present = {
+        (home_id, person_id): at
+        for home_id, person_id, at in db.session.execute(
+            sa.select(
+                Activity.home_id, Attendance.person_id, sa.func.max(Attendance.occurrence_start)
+            )
+            .join(Activity, Activity.id == Attendance.activity_id)
+            .where(
+                Activity.home_id.in_(home_ids),
+                Attendance.status == AttendanceStatus.PRESENT,
+            )
+            .group_by(Activity.home_id, Attendance.person_id)
+        )
+    }
+    active_homes = set(
+        db.session.scalars(
+            sa.select(sa.distinct(Activity.home_id))
+            .join(Attendance, Attendance.activity_id == Activity.id)
+            .where(
+                Activity.home_id.in_(home_ids),
+                Attendance.occurrence_start >= cutoff,
+                Attendance.occurrence_start <= now,
+            )
+        )
+    )
+    numbered = (
+        sa.select(
+            Activity.home_id.label("home_id"),
+            Attendance.person_id.label("person_id"),
+            Attendance.status.label("status"),
+            sa.func.row_number()
+            .over(
+                partition_by=(Activity.home_id, Attendance.person_id),
+                order_by=Attendance.occurrence_start.desc(),
+            )
+            .label("n"),
+        )
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(
+            Activity.home_id.in_(home_ids),
+            Attendance.occurrence_start >= now - timedelta(days=365),
+            Attendance.occurrence_start <= now,
+        )
+        .subquery()
+    )
+    recent: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for home_id, person_id, status in db.session.execute(
+        sa.select(numbered.c.home_id, numbered.c.person_id, numbered.c.status).where(
+            numbered.c.n <= ABSENT_IN_A_ROW
+        )
+    ):
+        recent[(home_id, person_id)].append(AttendanceStatus(status))
+    alerts = []
+    join_cutoff = today - timedelta(days=ABSENT_DAYS)
+    for home_id, person_id, joined_on, name in members:
+        key = (home_id, person_id)
+        seen = last_present.get(key)
+        long_absence = (
+            home_id in active_homes and joined_on <= join_cutoff and (seen is None or seen < cutoff)
+        )
+        marks = recent.get(key, [])
+        in_a_row = len(marks) >= ABSENT_IN_A_ROW and all(
+            m == AttendanceStatus.ABSENT for m in marks
+        )
+        if long_absence or in_a_row:
+            alerts.append(Alert(person_id, name, home_id, seen, long_absence, in_a_row))
+    return alerts
+
+
+# --- own schedule (members and caregivers) ------------------------------------------------
+
+
+@dataclass
+class OwnSchedule:
+    people: list[tuple[int, str]]
+    memberships: list[Membership]
+    occurrences: list
+    activities: dict
+    attendance: list[Attendance]
+
+
+def own_schedule(person_ids: set[int], start: datetime, end: datetime, since: datetime):
+    if not person_ids:
+        return OwnSchedule([], [], [], {}, [])
+    memberships = list(
+        db.session.scalars(
+            sa.select(Membership)
+            .where(Membership.person_id.in_(person_ids), Membership.left_on.is_(None))
+            .options(
+                selectinload(Membership.person).load_only(Person.id, Person.name),
+                selectinload(Membership.home),
+            )
+            .order_by(Membership.joined_on)
+        )
+    )
+    home_ids = {m.home_id for m in memberships}
+    activities, occs = window_occurrences(home_ids, start, end, public_only=False)
+    attendance = list(
+        db.session.scalars(
+            sa.select(Attendance)
+            .where(Attendance.person_id.in_(person_ids), Attendance.occurrence_start >= since)
+            .options(selectinload(Attendance.activity).load_only(Activity.id, Activity.title))
+            .order_by(Attendance.occurrence_start.desc())
+            .limit(200)
+        )
+    )
+    people = sorted({(m.person_id, m.person.name) for m in memberships}, key=lambda p: p[1])
+    return OwnSchedule(people, memberships, occs, activities, attendance)
+
+
+def exceptions_of(activity_id: int) -> list[ActivityException]:
+    return list(
+        db.session.scalars(
+            sa.select(ActivityException)
+            .where(ActivityException.activity_id == activity_id)
+            .options(selectinload(ActivityException.new_venue))
+            .order_by(ActivityException.original_start)
+        )
+    )

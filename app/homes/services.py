@@ -1,0 +1,528 @@
+"""Business rules of the homes domain: homes and their staff, memberships, activities and
+their exceptions, and roll-call attendance. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from app.core import audit
+from app.core.db import utcnow
+from app.core.errors import DomainError, EditConflict
+from app.extensions import db
+from app.homes import recurrence
+from app.homes.enums import AbsenceReason, AttendanceStatus, ExceptionKind, LeftReason, Service
+from app.homes.models import (
+    Activity,
+    ActivityException,
+    Attendance,
+    Home,
+    HomeStaff,
+    Membership,
+)
+
+HOME_FIELDS = (
+    "name",
+    "kind",
+    "town_id",
+    "address",
+    "venue_id",
+    "operator",
+    "capacity",
+    "opened_on",
+    "contact",
+)
+ACTIVITY_FIELDS = (
+    "title",
+    "kind",
+    "venue_id",
+    "leader_person_id",
+    "starts_at",
+    "duration_minutes",
+    "rrule",
+    "capacity",
+    "is_public",
+    "description",
+)
+# A mark saved this long after the occurrence ended is a late correction (audit-logged).
+LATE_AFTER = timedelta(days=1)
+
+
+# --- homes --------------------------------------------------------------------------------
+
+
+def create_home(data: dict, services=(), staff_user_ids=()) -> Home:
+    if db.session.scalar(sa.select(Home.id).where(Home.name == data["name"])):
+        raise DomainError(_l("A home with this name already exists."), field="name")
+    home = Home(**{k: data.get(k) for k in HOME_FIELDS if k in data})
+    home.set_services(services)
+    db.session.add(home)
+    db.session.flush()
+    set_staff(home, staff_user_ids)
+    audit.record("create", "home", home.id, [k for k in HOME_FIELDS if k in data])
+    return home
+
+
+def update_home(home: Home, version: int | None, data: dict, services=None) -> list[str]:
+    if version is not None and version != home.version:
+        raise EditConflict(home)
+    for key in HOME_FIELDS:
+        if key in data:
+            setattr(home, key, data[key])
+    changed = audit.changed_fields(home, HOME_FIELDS)
+    if services is not None and home.set_services(services):
+        changed.append("services")
+    if changed:
+        db.session.flush()
+        audit.record("update", "home", home.id, changed)
+    return changed
+
+
+def set_staff(home: Home, user_ids) -> None:
+    wanted = {int(u) for u in user_ids}
+    have = {row.user_id for row in home.staff_rows}
+    if wanted == have:
+        return
+    home.staff_rows = [row for row in home.staff_rows if row.user_id in wanted]
+    for user_id in sorted(wanted - have):
+        home.staff_rows.append(HomeStaff(user_id=user_id))
+    db.session.flush()
+    audit.record("update", "home", home.id, ["staff"])
+
+
+# --- memberships --------------------------------------------------------------------------
+
+
+def active_member_count(home_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Membership.id)).where(
+            Membership.home_id == home_id, Membership.left_on.is_(None)
+        )
+    )
+
+
+def add_member(home: Home, person_id: int, joined_on: date, services=()) -> tuple[Membership, list]:
+    """Enrol a person; returns (membership, warnings). Over capacity is a warning, not a
+    block; a second active membership in the same home is refused."""
+    services = [Service(s) for s in services]
+    if not services:
+        raise DomainError(_l("Choose at least one service the member receives."), "services")
+    if joined_on < home.opened_on:
+        raise DomainError(_l("The home had not opened yet on that date."), "joined_on")
+    exists = db.session.scalar(
+        sa.select(Membership.id).where(
+            Membership.person_id == person_id,
+            Membership.home_id == home.id,
+            Membership.left_on.is_(None),
+        )
+    )
+    if exists:
+        raise DomainError(_l("This person is already a member of this home."), "person")
+    membership = Membership(person_id=person_id, home_id=home.id, joined_on=joined_on)
+    membership.set_services(services)
+    try:
+        with db.session.begin_nested():
+            db.session.add(membership)
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError(_l("This person is already a member of this home."), "person") from None
+    warnings = []
+    if home.capacity is not None:
+        count = active_member_count(home.id)
+        if count > home.capacity:
+            warnings.append(
+                _l(
+                    "The home now has %(count)d members, more than its capacity of %(capacity)d.",
+                    count=count,
+                    capacity=home.capacity,
+                )
+            )
+    audit.record("create", "membership", membership.id, ["person_id", "joined_on", "services"])
+    return membership, warnings
+
+
+def end_membership(
+    membership: Membership,
+    version: int | None,
+    left_on: date,
+    reason: LeftReason | str,
+    note: str = "",
+) -> None:
+    if version is not None and version != membership.version:
+        raise EditConflict(membership)
+    if membership.left_on is not None:
+        raise DomainError(_l("This membership has already ended."))
+    if left_on < membership.joined_on:
+        raise DomainError(_l("The leaving date must not be before the joining date."), "left_on")
+    membership.left_on = left_on
+    membership.left_reason = LeftReason(reason)
+    membership.left_note = note or ""
+    db.session.flush()
+    audit.record("update", "membership", membership.id, ["left_on", "left_reason"])
+
+
+def update_member_services(membership: Membership, version: int | None, services) -> None:
+    if version is not None and version != membership.version:
+        raise EditConflict(membership)
+    if not services:
+        raise DomainError(_l("Choose at least one service the member receives."), "services")
+    if membership.set_services(services):
+        membership.updated_at = utcnow()  # raises the version
+        db.session.flush()
+        audit.record("update", "membership", membership.id, ["services"])
+
+
+# --- activities ---------------------------------------------------------------------------
+
+
+@dataclass
+class Schedule:
+    """The schedule part of the activity form, in local (Asia/Shanghai) terms."""
+
+    first_day: date
+    start_time: time
+    end_time: time
+    weekdays: tuple[int, ...]
+    interval: int
+    until_on: date | None
+    count: int | None
+
+    def compile(self) -> tuple[datetime, int, str, datetime]:
+        """(starts_at, duration_minutes, rrule, series_end_at), or a DomainError."""
+        if not self.weekdays:
+            raise DomainError(_l("Choose at least one day of the week."), "weekdays")
+        if not 1 <= self.interval <= 8:
+            raise DomainError(_l("Repeat every 1 to 8 weeks."), "interval")
+        minutes = (
+            self.end_time.hour * 60
+            + self.end_time.minute
+            - self.start_time.hour * 60
+            - self.start_time.minute
+        )
+        if minutes <= 0:
+            raise DomainError(_l("The end time must be after the start time."), "end_time")
+        if (self.until_on is None) == (self.count is None):
+            raise DomainError(
+                _l("Say when the series ends: a last date or a number of sessions."), "until_on"
+            )
+        if self.count is not None and not 1 <= self.count <= recurrence.MAX_OCCURRENCES:
+            raise DomainError(
+                _l(
+                    "The number of sessions must be between 1 and %(most)d.",
+                    most=recurrence.MAX_OCCURRENCES,
+                ),
+                "count",
+            )
+        if self.until_on is not None:
+            if self.until_on < self.first_day:
+                raise DomainError(_l("The last date must not be before the first."), "until_on")
+            if (self.until_on - self.first_day).days > recurrence.MAX_SERIES_DAYS:
+                raise DomainError(
+                    _l("A series can run for at most three years; start a new one after."),
+                    "until_on",
+                )
+        starts_at = recurrence.first_start_on_or_after(
+            self.first_day, self.weekdays, self.start_time
+        )
+        rule = recurrence.build_rrule(
+            self.weekdays, self.interval, until_on=self.until_on, count=self.count
+        )
+        try:
+            end = recurrence.series_end(starts_at, rule, timedelta(minutes=minutes))
+        except ValueError:
+            raise DomainError(
+                _l("No session falls between these dates on the chosen days."), "until_on"
+            ) from None
+        return starts_at, minutes, rule, end
+
+    @classmethod
+    def of(cls, activity: Activity) -> Schedule:
+        parts = recurrence.parse_rrule(activity.rrule)
+        start = activity.dtstart_local
+        end = start + timedelta(minutes=activity.duration_minutes)
+        return cls(
+            first_day=start.date(),
+            start_time=start.time().replace(tzinfo=None),
+            end_time=end.time().replace(tzinfo=None),
+            weekdays=parts.weekdays,
+            interval=parts.interval,
+            until_on=parts.until_on,
+            count=parts.count,
+        )
+
+
+def create_activity(home: Home, data: dict, schedule: Schedule) -> Activity:
+    starts_at, minutes, rule, series_end_at = schedule.compile()
+    activity = Activity(
+        home_id=home.id,
+        title=data["title"],
+        kind=data["kind"],
+        venue_id=data.get("venue_id") or home.venue_id,
+        leader_person_id=data.get("leader_person_id"),
+        starts_at=starts_at,
+        duration_minutes=minutes,
+        rrule=rule,
+        series_end_at=series_end_at,
+        capacity=data.get("capacity"),
+        is_public=bool(data.get("is_public", True)),
+        description=data.get("description") or "",
+    )
+    db.session.add(activity)
+    db.session.flush()
+    audit.record("create", "activity", activity.id, list(ACTIVITY_FIELDS))
+    return activity
+
+
+def update_activity(
+    activity: Activity, version: int | None, data: dict, schedule: Schedule
+) -> list[str]:
+    """Save the form; EditConflict when someone saved since ``version``. Exceptions whose
+    original start the new rule no longer produces stay stored but no longer apply."""
+    if version is None or version != activity.version:
+        raise EditConflict(activity)
+    starts_at, minutes, rule, series_end_at = schedule.compile()
+    values = dict(
+        title=data["title"],
+        kind=data["kind"],
+        venue_id=data.get("venue_id") or activity.home.venue_id,
+        leader_person_id=data.get("leader_person_id"),
+        starts_at=starts_at,
+        duration_minutes=minutes,
+        rrule=rule,
+        capacity=data.get("capacity"),
+        is_public=bool(data.get("is_public", True)),
+        description=data.get("description") or "",
+    )
+    for key, value in values.items():
+        setattr(activity, key, value)
+    activity.series_end_at = series_end_at
+    changed = audit.changed_fields(activity, ACTIVITY_FIELDS)
+    if changed:
+        db.session.flush()
+        audit.record("update", "activity", activity.id, changed)
+    return changed
+
+
+def _occurrence_or_error(activity: Activity, original_start: datetime):
+    occ = recurrence.occurrence_at(activity, original_start)
+    if occ is None:
+        raise DomainError(_l("This activity has no session at that time."))
+    return occ
+
+
+def _exception_row(activity: Activity, original_start: datetime) -> ActivityException | None:
+    return next((e for e in activity.exceptions if e.original_start == original_start), None)
+
+
+def _touch(activity: Activity) -> None:
+    """A changed occurrence is a visible change of the series (calendar SEQUENCE)."""
+    activity.updated_at = utcnow()
+
+
+def cancel_occurrence(activity: Activity, original_start: datetime, reason: str, user=None):
+    _occurrence_or_error(activity, original_start)
+    row = _exception_row(activity, original_start)
+    if row is None:
+        row = ActivityException(activity=activity, original_start=original_start)
+        db.session.add(row)
+    row.kind = ExceptionKind.CANCELLED
+    row.new_start = row.new_end = None
+    row.new_venue_id = None
+    row.reason = reason or ""
+    row.created_by_id = getattr(user, "id", None)
+    _touch(activity)
+    db.session.flush()
+    audit.record(
+        "cancel_occurrence",
+        "activity",
+        activity.id,
+        ["exceptions"],
+        details={"occurrence": recurrence.occurrence_key(original_start)},
+    )
+    return row
+
+
+def move_occurrence(
+    activity: Activity,
+    original_start: datetime,
+    new_day: date,
+    new_start_time: time,
+    new_end_time: time,
+    new_venue_id: int | None,
+    reason: str,
+    user=None,
+):
+    _occurrence_or_error(activity, original_start)
+    new_start = recurrence.local_datetime(new_day, new_start_time)
+    new_end = recurrence.local_datetime(new_day, new_end_time)
+    if new_end <= new_start:
+        raise DomainError(_l("The end time must be after the start time."), "end_time")
+    if abs((new_start - original_start).days) > 366:
+        raise DomainError(_l("Move a session by at most a year."), "new_day")
+    venue_id = new_venue_id if new_venue_id and new_venue_id != activity.venue_id else None
+    if (
+        new_start == original_start
+        and new_end == original_start + activity.duration
+        and (venue_id is None)
+    ):
+        raise DomainError(_l("The new time and place are the same as the planned ones."))
+    row = _exception_row(activity, original_start)
+    if row is None:
+        row = ActivityException(activity=activity, original_start=original_start)
+        db.session.add(row)
+    row.kind = ExceptionKind.MOVED
+    row.new_start, row.new_end, row.new_venue_id = new_start, new_end, venue_id
+    row.reason = reason or ""
+    row.created_by_id = getattr(user, "id", None)
+    _touch(activity)
+    db.session.flush()
+    audit.record(
+        "move_occurrence",
+        "activity",
+        activity.id,
+        ["exceptions"],
+        details={
+            "occurrence": recurrence.occurrence_key(original_start),
+            "new_start": new_start.astimezone(UTC).isoformat(),
+            "new_venue_id": venue_id,
+        },
+    )
+    return row
+
+
+def restore_occurrence(activity: Activity, original_start: datetime) -> bool:
+    row = _exception_row(activity, original_start)
+    if row is None:
+        return False
+    activity.exceptions.remove(row)
+    db.session.delete(row)
+    _touch(activity)
+    db.session.flush()
+    audit.record(
+        "restore_occurrence",
+        "activity",
+        activity.id,
+        ["exceptions"],
+        details={"occurrence": recurrence.occurrence_key(original_start)},
+    )
+    return True
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    person_id: int
+    status: AttendanceStatus
+    reason: AbsenceReason | None = None
+
+
+def parse_mark(person_id, status: str, reason: str | None) -> Mark:
+    try:
+        status = AttendanceStatus(status)
+    except ValueError:
+        raise DomainError(_l("Choose present or absent.")) from None
+    if status == AttendanceStatus.PRESENT:
+        return Mark(int(person_id), status, None)
+    try:
+        return Mark(int(person_id), status, AbsenceReason(reason or ""))
+    except ValueError:
+        raise DomainError(_l("Choose the reason for the absence."), "reason") from None
+
+
+def _insert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def record_marks(
+    activity: Activity,
+    original_start: datetime,
+    marks: list[Mark],
+    expected_person_ids: set[int],
+    user=None,
+    now: datetime | None = None,
+) -> int:
+    """Save the roll-call marks of one occurrence: one upsert row per member, so two staff
+    marking at once only ever write the members each of them touched. Unchanged marks are
+    not written. A mark changing an earlier one, or saved after the occurrence's day, is
+    audit-logged (which member and occurrence, never the health reason). Returns the number
+    of rows written."""
+    occ = _occurrence_or_error(activity, original_start)
+    if occ.cancelled:
+        raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
+    now = now or utcnow()
+    if occ.start > now + timedelta(hours=12):
+        raise DomainError(_l("Roll-call opens on the day of the session."))
+    unknown = [m.person_id for m in marks if m.person_id not in expected_person_ids]
+    if unknown:
+        raise DomainError(_l("That person is not expected at this session."))
+    if not marks:
+        return 0
+    ids = [m.person_id for m in marks]
+    existing = {
+        row.person_id: (row.status, row.absence_reason)
+        for row in db.session.execute(
+            sa.select(Attendance.person_id, Attendance.status, Attendance.absence_reason).where(
+                Attendance.activity_id == activity.id,
+                Attendance.occurrence_start == original_start,
+                Attendance.person_id.in_(ids),
+            )
+        )
+    }
+    rows = []
+    corrections = []
+    late = now > occ.end + LATE_AFTER
+    for mark in marks:
+        before = existing.get(mark.person_id)
+        if before == (mark.status, mark.reason):
+            continue
+        rows.append(
+            {
+                "activity_id": activity.id,
+                "occurrence_start": original_start,
+                "person_id": mark.person_id,
+                "status": mark.status,
+                "absence_reason": mark.reason,
+                "recorded_by_id": getattr(user, "id", None),
+                "recorded_at": now,
+            }
+        )
+        if before is not None or late:
+            corrections.append(mark.person_id)
+    if not rows:
+        return 0
+    insert = _insert(db.session.get_bind().dialect.name)
+    statement = insert(Attendance).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["activity_id", "occurrence_start", "person_id"],
+        set_={
+            "status": statement.excluded.status,
+            "absence_reason": statement.excluded.absence_reason,
+            "recorded_by_id": statement.excluded.recorded_by_id,
+            "recorded_at": statement.excluded.recorded_at,
+        },
+    )
+    db.session.execute(statement)
+    for person_id in corrections:
+        audit.record(
+            "correct_attendance",
+            "activity",
+            activity.id,
+            ["status", "absence_reason"],
+            actor=user,
+            details={
+                "occurrence": recurrence.occurrence_key(original_start),
+                "person_id": person_id,
+                "late": late,
+            },
+        )
+    return len(rows)

@@ -1,0 +1,157 @@
+"""Statistics of the homes for a period, from grouped SQL (a fixed number of queries,
+whatever the number of members or attendance rows).
+
+- homes open: homes opened on or before the period's last day and not archived before its
+  first day; towns covered: their distinct towns.
+- members served: distinct people with a membership overlapping the period (joined on or
+  before its last day, not left before its first day), also by service.
+- attendance person-times: "present" marks of occurrences planned in the period (by the
+  occurrence's original start, in Asia/Shanghai), by activity kind, by month, by home.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.core.reference import Town
+from app.extensions import db
+from app.homes import recurrence
+from app.homes.enums import ActivityKind, AttendanceStatus, Service
+from app.homes.models import Activity, Attendance, Home, Membership, MembershipService
+
+
+@dataclass
+class HomeFigures:
+    home_id: int
+    name: str
+    town: str
+    members: int
+    attendance: int
+
+
+@dataclass
+class PeriodStats:
+    first: date
+    last: date
+    homes: int = 0
+    towns_covered: int = 0
+    towns_total: int = 0
+    members: int = 0
+    by_service: list[tuple[Service, int]] = field(default_factory=list)
+    attendance: int = 0
+    by_kind: list[tuple[ActivityKind, int]] = field(default_factory=list)
+    by_month: list[tuple[str, int]] = field(default_factory=list)
+    by_home: list[HomeFigures] = field(default_factory=list)
+
+
+def _overlapping(first: date, last: date):
+    return sa.and_(
+        Membership.joined_on <= last,
+        sa.or_(Membership.left_on.is_(None), Membership.left_on >= first),
+    )
+
+
+def _open_homes(first: date, last: date):
+    start, _end = recurrence.local_day_window(first)
+    return sa.and_(
+        Home.opened_on <= last,
+        sa.or_(Home.is_archived.is_(False), Home.archived_at >= start),
+    )
+
+
+def _month(column):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("Asia/Shanghai", column), "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column, "+8 hours")
+
+
+def members_served(first: date, last: date) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Membership.person_id))).where(_overlapping(first, last))
+    )
+
+
+def period_stats(first: date, last: date) -> PeriodStats:
+    stats = PeriodStats(first, last)
+    stats.homes, stats.towns_covered = db.session.execute(
+        sa.select(sa.func.count(Home.id), sa.func.count(sa.distinct(Home.town_id))).where(
+            _open_homes(first, last)
+        )
+    ).one()
+    stats.towns_total = db.session.scalar(sa.select(sa.func.count(Town.id)))
+    stats.members = members_served(first, last)
+    by_service = dict(
+        db.session.execute(
+            sa.select(MembershipService.service, sa.func.count(sa.distinct(Membership.person_id)))
+            .join(Membership, Membership.id == MembershipService.membership_id)
+            .where(_overlapping(first, last))
+            .group_by(MembershipService.service)
+        ).all()
+    )
+    stats.by_service = [(s, by_service.get(s, 0)) for s in Service]
+    start, end = recurrence.local_day_window(first, last)
+    present = sa.and_(
+        Attendance.status == AttendanceStatus.PRESENT,
+        Attendance.occurrence_start >= start,
+        Attendance.occurrence_start < end,
+    )
+    by_kind = dict(
+        db.session.execute(
+            sa.select(Activity.kind, sa.func.count(Attendance.id))
+            .join(Activity, Activity.id == Attendance.activity_id)
+            .where(present)
+            .group_by(Activity.kind)
+        ).all()
+    )
+    stats.by_kind = [(k, by_kind.get(k, 0)) for k in ActivityKind]
+    stats.attendance = sum(by_kind.values())
+    month = _month(Attendance.occurrence_start).label("month")
+    stats.by_month = [
+        (m, c)
+        for m, c in db.session.execute(
+            sa.select(month, sa.func.count(Attendance.id))
+            .where(present)
+            .group_by(month)
+            .order_by(month)
+        )
+    ]
+    members_by_home = dict(
+        db.session.execute(
+            sa.select(Membership.home_id, sa.func.count(sa.distinct(Membership.person_id)))
+            .where(_overlapping(first, last))
+            .group_by(Membership.home_id)
+        ).all()
+    )
+    attendance_by_home = dict(
+        db.session.execute(
+            sa.select(Activity.home_id, sa.func.count(Attendance.id))
+            .join(Activity, Activity.id == Attendance.activity_id)
+            .where(present)
+            .group_by(Activity.home_id)
+        ).all()
+    )
+    for home_id, name, town_name, town_en in db.session.execute(
+        sa.select(Home.id, Home.name, Town.name, Town.name_en)
+        .join(Town, Town.id == Home.town_id)
+        .where(_open_homes(first, last))
+        .order_by(Town.sort_order, Home.name)
+    ):
+        stats.by_home.append(
+            HomeFigures(
+                home_id,
+                name,
+                _town_name(town_name, town_en),
+                members_by_home.get(home_id, 0),
+                attendance_by_home.get(home_id, 0),
+            )
+        )
+    return stats
+
+
+def _town_name(name: str, name_en: str) -> str:
+    from flask_babel import get_locale
+
+    return name_en if str(get_locale() or "") == "en" else name
