@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import jsonify, request
 
 from app.api import (
@@ -22,24 +24,42 @@ from app.core.auth import public
 from app.extensions import db
 
 MEDALS_PARAMS = ("from", "to", "level", "sport")
+# Sport codes are lower-case ASCII letters, digits and underscores (app/athletes/services).
+SPORT_CODE = re.compile(r"[a-z0-9_]{1,40}")
+SPORT_SCHEMA = {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}
+
+
+class UnknownSport(Exception):
+    """A well-formed sport code that names no sport: 404, like an unknown record."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@bp.errorhandler(UnknownSport)
+def unknown_sport(error: UnknownSport):
+    return jsonify({"error": f"No sport has the code '{error.code}'.", "parameter": "sport"}), 404
 
 
 def medal_filters() -> standings.MedalFilters:
     check_parameters(MEDALS_PARAMS)
     date_from, date_to = period_args()
     level = None
-    if request.args.get("level"):
+    if "level" in request.args:
         try:
             level = Level(request.args["level"])
         except ValueError:
             choices = ", ".join(level.value for level in Level)
             raise BadParameter("level", f"'level' must be one of: {choices}.") from None
     sport_id = None
-    if request.args.get("sport"):
+    if "sport" in request.args:
         code = request.args["sport"]
+        if not SPORT_CODE.fullmatch(code):
+            raise BadParameter("sport", "'sport' must be a sport code, e.g. archery.")
         sport_id = db.session.scalar(db.select(Sport.id).where(Sport.code == code))
         if sport_id is None:
-            raise BadParameter("sport", "'sport' must be a sport code, e.g. archery.")
+            raise UnknownSport(code)
     return standings.MedalFilters(
         date_from=date_from, date_to=date_to, level=level, sport_id=sport_id
     )
@@ -96,8 +116,8 @@ describe(
                 "name": "sport",
                 "in": "query",
                 "required": False,
-                "schema": {"type": "string"},
-                "description": "A sport code, e.g. archery.",
+                "schema": SPORT_SCHEMA,
+                "description": "A sport code, e.g. archery (404 when no sport has it).",
             },
         ],
         "responses": {
@@ -108,6 +128,10 @@ describe(
                 },
             },
             "400": ERROR_RESPONSE,
+            "404": {
+                "description": "No sport has the code given in 'sport'.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
         },
     },
 )

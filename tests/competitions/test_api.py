@@ -79,10 +79,16 @@ def test_level_and_sport_filters(client, two_years):
             "'level' must be one of: international, national, provincial, city, district.",
         ),
         (
-            "from=2018-01-01&to=2019-12-31&sport=quidditch",
+            "from=2018-01-01&to=2019-12-31&sport=Quidditch!",
             "sport",
             "'sport' must be a sport code, e.g. archery.",
         ),
+        (
+            "level=",
+            "level",
+            "'level' must be one of: international, national, provincial, city, district.",
+        ),
+        ("sport=", "sport", "'sport' must be a sport code, e.g. archery."),
         ("from=2018-01-01&to=2019-12-31&colour=gold", "colour", "Unknown parameter 'colour'."),
     ],
 )
@@ -90,6 +96,15 @@ def test_malformed_parameters_are_400_json(client, sports, query, parameter, err
     response = client.get(f"/api/v1/medals?{query}")
     assert response.status_code == 400
     assert response.get_json() == {"error": error, "parameter": parameter}
+
+
+def test_unknown_sport_code_is_404_json(client, sports):
+    response = client.get("/api/v1/medals?sport=quidditch")
+    assert response.status_code == 404
+    assert response.get_json() == {
+        "error": "No sport has the code 'quidditch'.",
+        "parameter": "sport",
+    }
 
 
 def test_period_defaults_to_the_whole_ledger(client, two_years):
@@ -105,7 +120,7 @@ def test_openapi_describes_medals(client):
     assert doc["openapi"] == "3.1.0"
     operation = doc["paths"]["/medals"]["get"]
     assert [p["name"] for p in operation["parameters"]] == ["from", "to", "level", "sport"]
-    assert sorted(operation["responses"]) == ["200", "400"]
+    assert sorted(operation["responses"]) == ["200", "400", "404"]
     assert doc["components"]["schemas"]["Medals"]["required"] == [
         "from",
         "to",
