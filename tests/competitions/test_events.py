@@ -306,3 +306,12 @@ def test_medal_table_filters_by_delegation_and_sport(
     # An unknown delegation or sport is ignored, not an error.
     html = client.get("/competitions/?delegation=Mars&sport=no-such-sport").get_data(as_text=True)
     assert "3 medals from 2019 to 2019" in html
+
+
+def test_athlete_profile_links_to_the_career_page(client, login_as, setup, make_athlete):
+    coach = setup["athletes_coach"]
+    athlete = make_athlete(coaches=[coach])
+    login_as(user=coach)
+    html = client.get(f"/athletes/{athlete.id}").get_data(as_text=True)
+    assert f'href="/competitions/athletes/{athlete.id}"' in html
+    assert client.get(f"/competitions/athletes/{athlete.id}").status_code == 200
