@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
-from icalendar.parser import foldline
 
 TZID = "Asia/Shanghai"
 ZONE = ZoneInfo(TZID)
@@ -123,8 +122,23 @@ def _event(fields: dict, text: dict, *, sequence: int, stamp: datetime) -> icale
     return event
 
 
+def fold(line: str) -> str:
+    """A content line folded at 75 octets, never inside a UTF-8 character."""
+    parts: list[str] = []
+    current, size = [], 0
+    for char in line:
+        width = len(char.encode())
+        if size + width > 75:
+            parts.append("".join(current))
+            current, size = [" "], 1
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n".join(parts)
+
+
 def _line(name: str, value: str) -> str:
-    return foldline(f"{name}:{value}") + "\r\n"
+    return fold(f"{name}:{value}") + "\r\n"
 
 
 def calendar_head(name: str) -> str:

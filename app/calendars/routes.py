@@ -95,6 +95,9 @@ def serve(feed: Feed, *, cache: str = "public, max-age=900") -> Response:
         body = gzip.compress(body, compresslevel=6, mtime=0)
         headers["Content-Encoding"] = "gzip"
     response = Response(body, mimetype="text/calendar")
+    # A compressed body is bytes, not text: pass it through untouched (the same feed's
+    # uncompressed body is what tests and the leak guard read).
+    response.direct_passthrough = zipped
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
     response.headers.update(headers)

@@ -30,7 +30,7 @@ from app.calendars.sources import (
     venue_lines,
     venue_location,
 )
-from app.competitions.enums import CompetitionStatus, EntryStatus
+from app.competitions.enums import CompetitionStatus, EntryStatus, EventGender, Level
 from app.competitions.models import (
     Competition,
     CompetitionEvent,
@@ -82,7 +82,7 @@ def _people_by_event(session, event_ids) -> dict[int, set[str]]:
 
 
 def _status_lines(competition) -> list[str]:
-    return [_("Status: %(status)s", status=str(competition.status.label))]
+    return [_("Status: %(status)s", status=str(CompetitionStatus(competition.status).label))]
 
 
 class CompetitionSource(Source):
@@ -116,6 +116,10 @@ class CompetitionSource(Source):
     def page_url(self, source_id):
         from flask import url_for
 
+        from app.extensions import db
+
+        if db.session.get(Competition, source_id) is None:
+            return None
         return url_for("competitions.detail", competition_id=source_id)
 
     def load(self, session, ids):
@@ -143,7 +147,7 @@ class CompetitionSource(Source):
 
             def text(lang, competition=competition, venue=venue):
                 lines = [
-                    _("Level: %(level)s", level=str(competition.level.label)),
+                    _("Level: %(level)s", level=str(Level(competition.level).label)),
                 ]
                 if competition.host_city:
                     lines.append(_("Host city: %(city)s", city=competition.host_city))
@@ -234,7 +238,7 @@ class CompetitionEventSource(Source):
             def text(lang, event=event, competition=competition, venue=venue):
                 sport = event.sport.name_en if lang == "en" else event.sport.name
                 what = " · ".join(
-                    p for p in (sport, str(event.gender.label), event.sport_class) if p
+                    p for p in (sport, str(EventGender(event.gender).label), event.sport_class) if p
                 )
                 lines = [
                     _("Competition: %(name)s", name=competition.name),

@@ -31,7 +31,7 @@ from app.calendars.sources import (
     venue_lines,
     venue_location,
 )
-from app.homes.enums import ExceptionKind
+from app.homes.enums import ActivityKind, ExceptionKind
 from app.homes.models import Activity, ActivityException, Home, Membership
 from app.homes.recurrence import is_rule_start
 from app.people.models import local_today
@@ -137,7 +137,7 @@ class ActivitySource(Source):
             for exc in activity.exceptions:
                 if not is_rule_start(activity.starts_at, activity.rrule, exc.original_start):
                     continue
-                if exc.kind == ExceptionKind.CANCELLED:
+                if ExceptionKind(exc.kind) == ExceptionKind.CANCELLED:
                     exdates.append(to_local_iso(exc.original_start))
                 else:
                     moved_to = exc.new_venue or venue
@@ -157,7 +157,7 @@ class ActivitySource(Source):
             def text(lang, activity=activity, home=home, venue=venue):
                 lines = [
                     _("Home: %(name)s", name=home.name),
-                    _("Activity: %(kind)s", kind=str(activity.kind.label)),
+                    _("Activity: %(kind)s", kind=str(ActivityKind(activity.kind).label)),
                 ]
                 if activity.description:
                     lines.append(activity.description)

@@ -131,7 +131,9 @@ class PerformanceSource(Source):
                 lines = [_("Programme: %(name)s", name=performance.programme.name)]
                 if performance.troupe is not None:
                     lines.append(_("Troupe: %(name)s", name=performance.troupe.name))
-                lines.append(_("Status: %(status)s", status=str(performance.status.label)))
+                lines.append(
+                    _("Status: %(status)s", status=str(PerformanceStatus(performance.status).label))
+                )
                 needs = performance.needs
                 if needs:
                     labels = joiner.join(str(n.label) for n in needs)
@@ -149,7 +151,7 @@ class PerformanceSource(Source):
                 }
 
             starts, ends = performance.starts_at, performance.ends_at
-            status = STATUS[performance.status]
+            status = STATUS[PerformanceStatus(performance.status)]
             fields = {
                 "uid": self.uid(performance.id),
                 "all_day": False,
