@@ -284,7 +284,8 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
     }
     active_homes = set(
         db.session.scalars(
-            sa.select(sa.distinct(Activity.home_id))
+            sa.select(Activity.home_id)
+            .distinct()
             .join(Attendance, Attendance.activity_id == Activity.id)
             .where(
                 Activity.home_id.in_(home_ids),
