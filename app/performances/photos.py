@@ -23,7 +23,10 @@ FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 
 
 def photo_folder() -> Path:
-    folder = Path(current_app.instance_path) / "performance_photos"
+    configured = current_app.config.get("PERFORMANCE_PHOTO_FOLDER")
+    folder = (
+        Path(configured) if configured else Path(current_app.instance_path) / "performance_photos"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

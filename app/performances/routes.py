@@ -271,10 +271,11 @@ def _conflict_rows(form, current: Performance) -> list[tuple]:
 
 def _save(form, performance: Performance | None):
     """Validate and save; a response, or None to show the form again."""
-    if not form.validate_on_submit():
+    if not form.is_submitted():
         return None
-    data = form.service_values(_zone())
-    if data is None:
+    valid = form.validate()
+    data = form.service_values(_zone())  # adds its own errors for unreadable times
+    if not valid or data is None:
         return None
     try:
         result = services.save_performance(

