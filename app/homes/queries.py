@@ -148,7 +148,7 @@ def expected_members(home_id: int, day: date) -> list[tuple[int, str]]:
     return [
         (row.id, row.name)
         for row in db.session.execute(
-            sa.select(Person.id, Person.name)
+            sa.select(Person.id, Person.name, Person.name_pinyin)
             .join(Membership, Membership.person_id == Person.id)
             .where(Membership.home_id == home_id, _active_on(day))
             .distinct()

@@ -750,7 +750,9 @@ def roll_call(activity_id: int, key: str):
                     )
                 ]
                 anchor = f"member-{error_person}"
-            services.record_marks(activity, occ.original_start, marks, expected, current_user)
+            services.record_marks(
+                activity, occ.original_start, marks, expected, current_user, now=utcnow()
+            )
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
@@ -871,16 +873,17 @@ def statistics():
             db.session.commit()
         name = f"homes-{first.isoformat()}-{last.isoformat()}"
         if export == "csv":
-            return Response(
-                spreadsheets.to_csv(rows),
-                mimetype="text/csv",
-                headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            response = Response(spreadsheets.to_csv(rows), mimetype="text/csv; charset=utf-8")
+        else:
+            # Binary: sent as a one-chunk stream (text checks on responses skip streams).
+            body = spreadsheets.to_xlsx(rows, _("Sunshine homes"))
+            response = Response(
+                iter([body]),
+                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-        return Response(
-            spreadsheets.to_xlsx(rows, _("Sunshine homes")),
-            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        )
+            response.headers["Content-Length"] = str(len(body))
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
+        return response
     kind_chart = charts.bar_chart(
         _("Attendance person-times by kind of activity"),
         _("%(total)d person-times in the period.", total=figures.attendance),
