@@ -176,6 +176,12 @@ class EntryForm(BaseForm):
     support_name = StringField(
         _l("Support person's name"), validators=[Optional(), Length(max=100)]
     )
+    # Or a person from the register, named by register number and birth date (the register
+    # is not listed to coaches; see app/athletes: proposing a person works the same way).
+    support_register_number = StringField(
+        _l("Support person's register number"), validators=[Optional(), Length(max=12)]
+    )
+    support_birth_on = DatePartsField(_l("Support person's birth date"))
 
     def __init__(self, *args, athletes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,6 +190,15 @@ class EntryForm(BaseForm):
     def support(self) -> list[dict]:
         if not self.support_role.data:
             return []
+        number = (self.support_register_number.data or "").strip()
+        if number:
+            return [
+                {
+                    "role": self.support_role.data,
+                    "register_number": number,
+                    "birth_on": self.support_birth_on.data,
+                }
+            ]
         return [{"role": self.support_role.data, "name": self.support_name.data}]
 
 

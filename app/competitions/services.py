@@ -331,12 +331,36 @@ def classification_warnings(
     return warnings
 
 
+SUPPORT_NOT_FOUND = _l(
+    "No person in the register has this register number and birth date. Check both, or "
+    "write the support person's name instead."
+)
+
+
+def _register_person(number, birth_on) -> int:
+    """A support person named by register number and birth date (as on the person's record):
+    one message whatever does not match, so the register cannot be probed."""
+    text = str(number).strip()
+    # isascii: int() also reads other scripts' digits; the bound keeps PostgreSQL's INTEGER.
+    if text.isascii() and text.isdigit() and 0 < int(text) < 2**31:
+        person = db.session.get(Person, int(text))
+    else:
+        person = None
+    if person is None or person.is_archived or birth_on is None or person.birth_on != birth_on:
+        raise DomainError(SUPPORT_NOT_FOUND, field="support_register_number")
+    return person.id
+
+
 def _support(items) -> list[EntrySupport]:
+    """Support people: ``{"role", "name"}``, ``{"role", "register_number", "birth_on"}`` (from
+    a form) or ``{"role", "person_id"}`` (internal callers)."""
     support = []
     for item in items or ():
         role = _enum(SupportRole, item.get("role"), _l("Choose the support role."), "support")
         person_id, name = item.get("person_id"), (item.get("name") or "").strip()
-        if person_id:
+        if item.get("register_number"):
+            person_id = _register_person(item["register_number"], item.get("birth_on"))
+        elif person_id:
             if db.session.get(Person, int(person_id)) is None:
                 raise DomainError(_l("Choose the support person from the list."), "support")
         elif not name:
@@ -391,9 +415,10 @@ def create_entry(
             _l("An athlete you chose is already entered in this event."), field="athlete_ids"
         )
     status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
+    support_rows = _support(support)  # before the entry exists: its look-ups must not flush it
     entry = Entry(event=event, team_name=team_name, status=status)
     entry.athletes = athletes
-    entry.support = _support(support)
+    entry.support = support_rows
     db.session.add(entry)
     db.session.flush()
     audit.record(

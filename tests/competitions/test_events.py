@@ -315,3 +315,66 @@ def test_athlete_profile_links_to_the_career_page(client, login_as, setup, make_
     html = client.get(f"/athletes/{athlete.id}").get_data(as_text=True)
     assert f'href="/competitions/athletes/{athlete.id}"' in html
     assert client.get(f"/competitions/athletes/{athlete.id}").status_code == 200
+
+
+@pytest.fixture
+def team_setup(setup, make_event, make_person):
+    return {**setup, "helper": make_person(name="向导甲", birth_on=date(1980, 5, 17))}
+
+
+def entry_form(athlete, **overrides):
+    data = {"athlete_ids": [str(athlete.id)], "status": "nominated", "support_role": "guide"}
+    data.update(overrides)
+    return data
+
+
+def test_support_person_from_the_register_by_number_and_birth_date(
+    client, login_as, team_setup, make_athlete, make_event
+):
+    from app.competitions.models import EntrySupport
+
+    login_as(user=team_setup["manager"])
+    event = make_event(team_setup["competition"], name="Second")
+    athlete = make_athlete()
+    helper = team_setup["helper"]
+    url = f"/competitions/events/{event.id}/entries/new"
+    form = entry_form(
+        athlete,
+        support_register_number=str(helper.id),
+        **{
+            "support_birth_on-year": "1980",
+            "support_birth_on-month": "5",
+            "support_birth_on-day": "17",
+        },
+    )
+    assert client.post(url, data=form).status_code == 303
+    support = db.session.scalar(
+        sa.select(EntrySupport).join(Entry).where(Entry.event_id == event.id)
+    )
+    assert (support.person_id, support.role.value, support.name) == (helper.id, "guide", "")
+
+
+@pytest.mark.parametrize("number", ["{id}", "9999999999", "x"])
+def test_support_person_must_match_number_and_birth_date(
+    client, login_as, team_setup, make_athlete, make_event, number
+):
+    login_as(user=team_setup["manager"])
+    event = make_event(team_setup["competition"], name="Second")
+    form = entry_form(
+        make_athlete(),
+        support_register_number=number.format(id=team_setup["helper"].id),
+        **{
+            "support_birth_on-year": "1981",
+            "support_birth_on-month": "5",
+            "support_birth_on-day": "17",
+        },
+    )
+    response = client.post(f"/competitions/events/{event.id}/entries/new", data=form)
+    assert response.status_code == 422
+    assert (
+        "No person in the register has this register number and birth date."
+        in response.get_data(as_text=True)
+    )
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Entry.id)).where(Entry.event_id == event.id)) == 0
+    )
