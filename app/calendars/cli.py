@@ -13,6 +13,6 @@ def rebuild_command():
     from app.calendars.sync import rebuild
     from app.extensions import db
 
-    raised = rebuild(db.session)
+    raised = rebuild(db.session, commit_every=500)
     db.session.commit()
     click.echo(f"Calendar items rebuilt; {raised} feed marks raised.")

@@ -79,7 +79,7 @@ def validator(session, feed: Feed, lang: str, alarm: int | None, today: date | N
 
 
 def item_query(keys, window: Window | None, lang: str):
-    text = CalendarItem.text_en if lang == "en" else CalendarItem.text_zh
+    text = CalendarItem.ics_en if lang == "en" else CalendarItem.ics_zh
     if len(keys) == 1:
         filed = CalendarItem.id.in_(
             sa.select(CalendarItemFeed.item_id).where(CalendarItemFeed.feed_key == keys[0])
@@ -109,20 +109,21 @@ def build(session, feed: Feed, lang: str, alarm: int | None = None, today=None) 
 
 
 def assemble(name: str, blocks, lang: str, alarm: int | None = None, limit=None) -> bytes:
+    """Head, the stored blocks (UTF-8 bytes) and tail."""
     if alarm:
-        blocks = [with_alarm(block, alarm, lang) for block in blocks]
-    head = calendar_head(name)
-    body = (head + "".join(blocks) + CALENDAR_TAIL).encode()
+        blocks = [with_alarm(block.decode(), alarm, lang).encode() for block in blocks]
+    head = calendar_head(name).encode()
+    tail = CALENDAR_TAIL.encode()
+    body = b"".join((head, *blocks, tail))
     if limit is None or len(body) <= limit:
         return body
     # Too big for some clients: keep the earliest items (the window starts 60 days back, so
     # these are the recent and coming ones) and leave out those furthest ahead.
-    budget = limit - len(head.encode()) - len(CALENDAR_TAIL)
+    budget = limit - len(head) - len(tail)
     kept = []
     for block in blocks:
-        size = len(block.encode())
-        if size > budget:
+        if len(block) > budget:
             break
         kept.append(block)
-        budget -= size
-    return (head + "".join(kept) + CALENDAR_TAIL).encode()
+        budget -= len(block)
+    return b"".join((head, *kept, tail))

@@ -123,18 +123,24 @@ def _event(fields: dict, text: dict, *, sequence: int, stamp: datetime) -> icale
 
 
 def fold(line: str) -> str:
-    """A content line folded at 75 octets, never inside a UTF-8 character."""
-    parts: list[str] = []
-    current, size = [], 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > 75:
-            parts.append("".join(current))
-            current, size = [" "], 1
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n".join(parts)
+    """A content line folded as icalendar 7 folds it: at most 74 octets of content a physical
+    line (plus the leading space of a continuation), never inside a UTF-8 character, never
+    right after a backslash or caret (an escape stays whole)."""
+    data = line.encode()
+    if len(data) < 75:
+        return line
+    parts = []
+    start = 0
+    while len(data) - start > 74:
+        end = start + 74
+        while data[end] & 0xC0 == 0x80:  # a continuation byte: back to the character start
+            end -= 1
+        if data[end - 1] in (0x5C, 0x5E) and end - 1 > start:
+            end -= 1
+        parts.append(data[start:end])
+        start = end
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode()
 
 
 def _line(name: str, value: str) -> str:

@@ -5,7 +5,7 @@ A feed request never builds iCalendar objects. Each published thing (a competiti
 scheduled competition event, a performance, a home activity) is one ``CalendarItem`` whose
 VEVENT text is rendered when its visible fields change (app/calendars/sync.py keeps it in step
 from SQLAlchemy session events on the source models) and stored per language. A feed is the
-join of the ``text_<lang>`` of the items filed under its feed keys
+join of the ``ics_<lang>`` bytes of the items filed under its feed keys
 (``CalendarItemFeed``), within the subscription window.
 
 Feed keys are short strings, one table for every kind of feed, so "items of this feed" is one
@@ -54,8 +54,10 @@ class CalendarItem(Base):
     # The visible fields the text was rendered from (JSON), so a deleted source can still be
     # published as cancelled and a rebuild can re-render without the source.
     fields: Mapped[dict] = mapped_column(sa.JSON)
-    text_zh: Mapped[str] = mapped_column(sa.Text)
-    text_en: Mapped[str] = mapped_column(sa.Text)
+    # The VEVENT block(s) as UTF-8 bytes with CRLF, ready to send: a feed is their join,
+    # with no decoding or encoding per request.
+    ics_zh: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    ics_en: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
     feeds: Mapped[list[CalendarItemFeed]] = relationship(
         back_populates="item", cascade="all, delete-orphan", passive_deletes=True
@@ -68,8 +70,8 @@ class CalendarItem(Base):
         sa.Index("ix_calendar_items_window", "ends_on", "starts_on"),
     )
 
-    def text(self, lang: str) -> str:
-        return self.text_en if lang == "en" else self.text_zh
+    def ics(self, lang: str) -> bytes:
+        return self.ics_en if lang == "en" else self.ics_zh
 
 
 class CalendarItemFeed(Base):

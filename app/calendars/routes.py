@@ -273,7 +273,7 @@ def event_ics(kind: str, source_id: int):
     lang = _lang()
     from app.calendars.feeds import assemble
 
-    body = assemble(item.fields["text"][lang]["summary"], [item.text(lang)], lang, _alarm())
+    body = assemble(item.fields["text"][lang]["summary"], [item.ics(lang)], lang, _alarm())
     etag = hashlib.sha256(body).hexdigest()[:32]
     headers = {"ETag": f'"{etag}"', "Last-Modified": _http_date(item.changed_at)}
     if request.if_none_match and request.if_none_match.contains_weak(etag):

@@ -157,8 +157,9 @@ def sync(session, item_keys, feed_keys=(), *, now: datetime | None = None) -> se
 def _render(item: CalendarItem, fields: dict) -> None:
     item.fields = fields
     item.fingerprint = fingerprint(fields)
-    item.text_zh = render_item(fields, "zh", sequence=item.sequence, changed_at=item.changed_at)
-    item.text_en = render_item(fields, "en", sequence=item.sequence, changed_at=item.changed_at)
+    for lang in ("zh", "en"):
+        text = render_item(fields, lang, sequence=item.sequence, changed_at=item.changed_at)
+        setattr(item, f"ics_{lang}", text.encode())
 
 
 def _apply(session, source, source_id: int, data: ItemData | None, item, now) -> set[str]:
@@ -231,25 +232,31 @@ def bump_marks(session, keys, now: datetime | None = None) -> None:
                 mark.changed_at = now
 
 
-def rebuild(session, kinds=None) -> int:
+def rebuild(session, kinds=None, *, commit_every: int | None = None) -> int:
     """Re-derive every item of ``kinds`` (default all) from its source, including items whose
     source is gone. Idempotent: unchanged items keep their text and SEQUENCE. Returns the
-    number of feed keys whose marks rose."""
-    keys: set[tuple[str, int]] = set()
+    number of feed keys whose marks rose.
+
+    With ``commit_every`` (the CLI, the benchmark) it commits and empties the session after
+    each batch of that many items, so memory stays flat however many items there are."""
+    keys: list[tuple[str, int]] = []
     for kind, source in SOURCES.items():
         if kinds and kind not in kinds:
             continue
-        keys |= {(kind, source_id) for source_id in source.all_ids(session)}
-        keys |= {
-            (kind, source_id)
-            for source_id in session.scalars(
-                sa.select(CalendarItem.source_id).where(CalendarItem.kind == kind)
-            )
-        }
-    session.info[SYNCING] = True
-    try:
-        bumped = sync(session, keys)
-        session.flush()
-    finally:
-        session.info.pop(SYNCING, None)
+        ids = set(source.all_ids(session)) | set(
+            session.scalars(sa.select(CalendarItem.source_id).where(CalendarItem.kind == kind))
+        )
+        keys += [(kind, source_id) for source_id in sorted(ids)]
+    step = commit_every or len(keys) or 1
+    bumped: set[str] = set()
+    for start in range(0, len(keys), step):
+        session.info[SYNCING] = True
+        try:
+            bumped |= sync(session, keys[start : start + step])
+            session.flush()
+        finally:
+            session.info.pop(SYNCING, None)
+        if commit_every:
+            session.commit()
+            session.expunge_all()
     return len(bumped)

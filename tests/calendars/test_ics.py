@@ -74,7 +74,9 @@ def feed_bytes(lang="zh"):
         ),
         render_item(recurring_fields(), lang, sequence=1, changed_at=STAMP),
     ]
-    return assemble("融合：测试日历" if lang == "zh" else "Ronghe: test", blocks, lang)
+    return assemble(
+        "融合：测试日历" if lang == "zh" else "Ronghe: test", [b.encode() for b in blocks], lang
+    )
 
 
 def test_golden_feed_bytes():
@@ -100,7 +102,7 @@ def test_user_text_cannot_inject_properties():
     fields = fixed_fields(text={"zh": {"summary": nasty, "location": nasty, "description": nasty}})
     fields["text"]["en"] = fields["text"]["zh"]
     block = render_item(fields, "zh", sequence=0, changed_at=STAMP)
-    data = assemble("x", [block], "zh")
+    data = assemble("x", [block.encode()], "zh")
     assert lint(data) == []
     lines = data.decode().split("\r\n")
     assert sum(line.startswith("STATUS:") for line in lines) == 1
@@ -114,7 +116,7 @@ def test_folding_never_splits_a_character():
     long = "无障碍入口、无障碍卫生间、电梯、无障碍停车位、盲道、无障碍座位" * 4 + "é😀" * 20
     fields = fixed_fields(text={"zh": {"summary": long, "location": long, "description": long}})
     fields["text"]["en"] = fields["text"]["zh"]
-    data = assemble(long, [render_item(fields, "zh", sequence=0, changed_at=STAMP)], "zh")
+    data = assemble(long, [render_item(fields, "zh", sequence=0, changed_at=STAMP).encode()], "zh")
     for line in data.split(b"\r\n"):
         assert len(line) <= 75
         line.decode("utf-8")  # each physical line is valid UTF-8 on its own
@@ -130,7 +132,7 @@ def test_alarm_is_added_to_live_events_only():
     cancelled = render_item(fixed_fields(status="CANCELLED"), "en", sequence=1, changed_at=STAMP)
     assert "TRIGGER:-PT60M\r\nEND:VALARM\r\nEND:VEVENT" in with_alarm(live, 60, "en")
     assert with_alarm(cancelled, 60, "en") == cancelled
-    data = assemble("x", [with_alarm(live, 15, "en")], "en")
+    data = assemble("x", [with_alarm(live, 15, "en").encode()], "en")
     alarm = icalendar.Calendar.from_ical(data).walk("VALARM")[0]
     assert alarm["ACTION"] == "DISPLAY"
     assert alarm["TRIGGER"].dt.total_seconds() == -15 * 60
@@ -176,3 +178,21 @@ def test_lint_catches_what_parsers_let_through():
         "unclosed" in p or "does not close" in p
         for p in lint(good.replace(b"END:VEVENT\r\n", b"", 1))
     )
+
+
+def test_own_fold_matches_icalendar():
+    """The calendar head (and the benchmark's floor) fold with our own function: it must give
+    exactly icalendar's folding, escapes and multi-byte characters included."""
+    import warnings
+
+    from icalendar.parser import foldline
+
+    from app.calendars.ics import fold
+
+    samples = ["SUMMARY:" + "测试ab\\;c^" * n for n in range(1, 40)] + [
+        "DESCRIPTION:" + "a" * n + "\\n" + "é😀" * n for n in range(60, 80)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for line in samples:
+            assert fold(line) == foldline(line), line

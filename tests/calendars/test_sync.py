@@ -41,8 +41,11 @@ def test_commit_creates_items_for_the_competition_and_its_scheduled_event(upcomi
     assert whole.uid == f"competition-{competition.id}@calendar.ronghe.local"
     assert timed.uid == f"competition-event-{event.id}@calendar.ronghe.local"
     assert whole.sequence == timed.sequence == 0
-    assert "DTSTART;VALUE=DATE:" in whole.text_zh
-    assert "DTSTART;TZID=Asia/Shanghai:" in timed.text_zh and "T093000\r\n" in timed.text_zh
+    assert "DTSTART;VALUE=DATE:" in whole.ics_zh.decode()
+    assert (
+        "DTSTART;TZID=Asia/Shanghai:" in timed.ics_zh.decode()
+        and "T093000\r\n" in timed.ics_zh.decode()
+    )
     assert keys_of(timed) == {
         "public",
         f"competition:{competition.id}",
@@ -52,8 +55,9 @@ def test_commit_creates_items_for_the_competition_and_its_scheduled_event(upcomi
         "Accessibility: Step-free entrance, Sign-language interpretation on request"
         in (timed.fields["text"]["en"]["description"])
     )
-    assert "Interpretation: sign language on request at this venue" in timed.text_en.replace(
-        "\r\n ", ""
+    assert (
+        "Interpretation: sign language on request at this venue"
+        in timed.ics_en.decode().replace("\r\n ", "")
     )
 
 
@@ -67,13 +71,13 @@ def test_unscheduled_event_has_no_timed_item(make_competition, make_event):
 def test_visible_edit_raises_sequence_and_invisible_one_does_not(upcoming):
     competition, event = upcoming()
     before = item("competition_event", event.id)
-    text, stamp = before.text_zh, before.changed_at
+    text, stamp = before.ics_zh.decode(), before.changed_at
     revision = mark("public")
     # An invisible change (notes are not published): nothing moves.
     competition.notes = "internal"
     db.session.commit()
     same = item("competition_event", event.id)
-    assert (same.sequence, same.text_zh, same.changed_at) == (0, text, stamp)
+    assert (same.sequence, same.ics_zh.decode(), same.changed_at) == (0, text, stamp)
     assert mark("public") == revision
     # A new time: SEQUENCE 1, new text, marks of every feed it is in rise.
     event = db.session.get(type(event), event.id)
@@ -82,7 +86,7 @@ def test_visible_edit_raises_sequence_and_invisible_one_does_not(upcoming):
     db.session.commit()
     moved = item("competition_event", event.id)
     assert moved.sequence == 1
-    assert "SEQUENCE:1\r\n" in moved.text_zh and "T103000\r\n" in moved.text_zh
+    assert "SEQUENCE:1\r\n" in moved.ics_zh.decode() and "T103000\r\n" in moved.ics_zh.decode()
     assert mark("public") == revision + 1
     assert mark(f"competition:{competition.id}") >= 2
 
@@ -96,7 +100,7 @@ def test_cancelled_competition_is_published_cancelled_with_higher_sequence(upcom
         found = item(kind, source_id)
         assert found.sequence == 1
         assert found.cancelled_at is not None
-        assert "STATUS:CANCELLED\r\n" in found.text_en
+        assert "STATUS:CANCELLED\r\n" in found.ics_en.decode()
 
 
 def test_deleted_event_stays_as_cancelled(upcoming):
@@ -105,7 +109,7 @@ def test_deleted_event_stays_as_cancelled(upcoming):
     db.session.commit()
     found = item("competition_event", event.id)
     assert found.cancelled_at is not None and found.sequence == 1
-    assert "STATUS:CANCELLED" in found.text_zh
+    assert "STATUS:CANCELLED" in found.ics_zh.decode()
 
 
 def test_entries_file_the_event_under_athletes_coaches_and_support_people(
@@ -154,10 +158,14 @@ def test_rollback_leaves_no_trace(upcoming):
 
 def test_rebuild_is_idempotent(upcoming):
     competition, event = upcoming()
-    before = {(i.uid, i.sequence, i.text_zh) for i in db.session.scalars(sa.select(CalendarItem))}
+    before = {
+        (i.uid, i.sequence, i.ics_zh.decode()) for i in db.session.scalars(sa.select(CalendarItem))
+    }
     assert rebuild(db.session) == 0
     db.session.commit()
-    after = {(i.uid, i.sequence, i.text_zh) for i in db.session.scalars(sa.select(CalendarItem))}
+    after = {
+        (i.uid, i.sequence, i.ics_zh.decode()) for i in db.session.scalars(sa.select(CalendarItem))
+    }
     assert before == after
 
 
