@@ -10,7 +10,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -34,7 +43,6 @@ from app.homes.forms import (
     HomeForm,
     MembershipForm,
     MoveOccurrenceForm,
-    RestoreOccurrenceForm,
     time_text,
 )
 from app.homes.models import Activity, Home, HomeStaff, Membership
@@ -137,8 +145,23 @@ def _load_occurrence(activity: Activity, key: str):
     start = recurrence.parse_occurrence_key(key)
     occ = recurrence.occurrence_at(activity, start) if start else None
     if occ is None:
+        if request.method == "POST" and not _csrf_ok():
+            abort(400)  # a forged or expired POST is refused before anything is revealed
         abort(404)
     return occ
+
+
+def _csrf_ok() -> bool:
+    from flask_wtf.csrf import validate_csrf
+    from wtforms.validators import ValidationError
+
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
 
 
 # --- homes --------------------------------------------------------------------------------
@@ -696,13 +719,9 @@ def move_occurrence(activity_id: int, key: str):
 
 @bp.route("/activities/<int:activity_id>/sessions/<key>/restore", methods=["POST"])
 @role_required("home_staff")
-@form_view
 def restore_occurrence(activity_id: int, key: str):
     activity = _load_activity(activity_id, manage=True)
     occ = _load_occurrence(activity, key)
-    form = RestoreOccurrenceForm()
-    if not form.validate_on_submit():
-        abort(400)
     services.restore_occurrence(activity, occ.original_start)
     db.session.commit()
     flash(_("The session is back at its planned time and place."), "success")
