@@ -9,6 +9,13 @@ import pytest
 from app.extensions import db
 from tests.athletes.conftest import _english, make_athlete, make_user, sports  # noqa: F401
 from tests.competitions.conftest import enter, make_competition, make_event  # noqa: F401
+from tests.homes.conftest import add_members, make_activity, make_home  # noqa: F401
+from tests.performances.conftest import (  # noqa: F401
+    make_performance,
+    make_programme,
+    make_troupe,
+    organiser,
+)
 
 ZONE = ZoneInfo("Asia/Shanghai")
 

@@ -1,0 +1,184 @@
+"""Home activities and performances in the feeds: RRULE masters with EXDATE and RECURRENCE-ID
+overrides that follow the homes services, members' and performers' personal feeds, public
+and non-public items."""
+
+from datetime import UTC, date, time, timedelta
+
+import icalendar
+import sqlalchemy as sa
+
+from app.calendars import tokens
+from app.calendars.lint import lint
+from app.calendars.models import CalendarItem
+from app.extensions import db
+
+from .conftest import local_instant
+
+
+def item(kind, source_id):
+    db.session.expire_all()
+    return db.session.scalar(
+        sa.select(CalendarItem).where(
+            CalendarItem.kind == kind, CalendarItem.source_id == source_id
+        )
+    )
+
+
+def monday_after(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
+
+
+def test_activity_master_exdate_and_moved_override(client, make_home, make_activity, today):
+    from app.homes import services
+
+    home = make_home()
+    first = monday_after(today)
+    activity = make_activity(
+        home, weekdays=(0, 3), first_day=first, until_on=first + timedelta(days=60)
+    )
+    found = item("activity", activity.id)
+    text = found.ics_zh.decode()
+    assert "RRULE:FREQ=WEEKLY;" in text and "UNTIL=" in text and "COUNT=" not in text
+    assert found.sequence == 0
+    cancelled_start = local_instant(first + timedelta(days=7), 9)
+    moved_start = local_instant(first + timedelta(days=14), 9)
+    activity = db.session.get(type(activity), activity.id)
+    services.cancel_occurrence(activity, cancelled_start, "holiday")
+    db.session.commit()
+    found = item("activity", activity.id)
+    assert found.sequence == 1
+    assert "EXDATE;TZID=Asia/Shanghai:" in found.ics_zh.decode()
+    activity = db.session.get(type(activity), activity.id)
+    services.move_occurrence(
+        activity, moved_start, first + timedelta(days=15), time(14), time(16), None, "rain"
+    )
+    db.session.commit()
+    found = item("activity", activity.id)
+    assert found.sequence == 2
+    data = client.get(f"/calendar/home/{home.id}.ics").data
+    assert lint(data) == []
+    events = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    master = next(e for e in events if "RECURRENCE-ID" not in e)
+    override = next(e for e in events if "RECURRENCE-ID" in e)
+    assert master["SEQUENCE"] == 2 and override["SEQUENCE"] == 3
+    assert (
+        str(master["UID"])
+        == str(override["UID"])
+        == f"activity-{activity.id}@calendar.ronghe.local"
+    )
+    exdates = master["EXDATE"]
+    exdates = exdates if isinstance(exdates, list) else [exdates]
+    assert [d.dt.astimezone(UTC) for e in exdates for d in e.dts] == [cancelled_start]
+    assert all(d.dt.tzinfo.key == "Asia/Shanghai" for e in exdates for d in e.dts)
+    assert override["RECURRENCE-ID"].dt.astimezone(UTC) == moved_start
+    assert override.start.astimezone(UTC) == local_instant(first + timedelta(days=15), 14)
+    # Restoring the moved occurrence removes the override and raises SEQUENCE again.
+    activity = db.session.get(type(activity), activity.id)
+    services.restore_occurrence(activity, moved_start)
+    db.session.commit()
+    found = item("activity", activity.id)
+    assert found.sequence == 3 and "RECURRENCE-ID" not in found.ics_zh.decode()
+
+
+def test_members_get_all_activities_public_gets_public_ones(
+    client, make_home, make_activity, add_members, make_person, make_user, today
+):
+    home = make_home()
+    first = monday_after(today)
+    open_one = make_activity(home, first_day=first, title="Open craft")
+    private = make_activity(home, first_day=first, title="Counselling", is_public=False)
+    member = make_person()
+    add_members(home, [member.id], joined_on=today - timedelta(days=30))
+    user = make_user("participant", person_id=member.id)
+    token = tokens.issue(user.id)
+    db.session.commit()
+    mine = client.get(f"/calendar/u/{token}.ics").data
+    assert f"activity-{open_one.id}@".encode() in mine
+    assert f"activity-{private.id}@".encode() in mine
+    public = (
+        client.get("/calendar/public.ics").data + client.get(f"/calendar/home/{home.id}.ics").data
+    )
+    assert f"activity-{open_one.id}@".encode() in public
+    assert f"activity-{private.id}@".encode() not in public
+
+
+def test_archived_activity_leaves_as_cancelled(make_home, make_activity, today):
+    home = make_home()
+    activity = make_activity(home, first_day=monday_after(today))
+    activity = db.session.get(type(activity), activity.id)
+    activity.is_archived = True
+    db.session.commit()
+    found = item("activity", activity.id)
+    assert found.cancelled_at is not None and "STATUS:CANCELLED" in found.ics_en.decode()
+
+
+def test_performance_feeds(
+    client, make_performance, make_troupe, make_person, make_user, make_venue, today
+):
+    performer = make_person()
+    interpreter = make_person()
+    troupe = make_troupe()
+    day = today + timedelta(days=12)
+    show = make_performance(
+        local_instant(day, 14),
+        local_instant(day, 16),
+        troupe_id=troupe.id,
+        needs=["sign_language"],
+        people=[(performer, "performer"), (interpreter, "interpreter")],
+    )
+    closed = make_performance(
+        local_instant(day + timedelta(days=1), 14),
+        local_instant(day + timedelta(days=1), 16),
+        is_public=False,
+        people=[(performer, "performer")],
+    )
+    found = item("performance", show.id)
+    text = found.fields["text"]["en"]["description"]
+    assert "Interpretation: Sign-language interpretation" in text
+    public = client.get("/calendar/public.ics").data.decode()
+    assert f"performance-{show.id}@" in public and f"performance-{closed.id}@" not in public
+    for url in (
+        f"/calendar/programme/{show.programme_id}.ics",
+        f"/calendar/troupe/{troupe.id}.ics",
+    ):
+        data = client.get(url).data.decode()
+        assert f"performance-{show.id}@" in data and f"performance-{closed.id}@" not in data
+    user = make_user("participant", person_id=performer.id)
+    token = tokens.issue(user.id)
+    other = make_user("participant", person_id=make_person().id)
+    other_token = tokens.issue(other.id)
+    db.session.commit()
+    mine = client.get(f"/calendar/u/{token}.ics").data.decode()
+    assert f"performance-{show.id}@" in mine and f"performance-{closed.id}@" in mine
+    theirs = client.get(f"/calendar/u/{other_token}.ics").data.decode()
+    assert "performance-" not in theirs
+    # Cancelling: STATUS:CANCELLED with a higher SEQUENCE, the ETag moves.
+    etag = client.get("/calendar/public.ics").headers["ETag"]
+    show = db.session.get(type(show), show.id)
+    show.status = "cancelled"
+    db.session.commit()
+    again = client.get("/calendar/public.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    event = next(
+        e
+        for e in icalendar.Calendar.from_ical(again.data).walk("VEVENT")
+        if str(e["UID"]).startswith(f"performance-{show.id}@")
+    )
+    assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
+
+
+def test_single_event_of_a_private_performance_only_for_its_people(
+    client, make_performance, make_person, login_as, today
+):
+    performer = make_person()
+    day = today + timedelta(days=5)
+    closed = make_performance(
+        local_instant(day, 14),
+        local_instant(day, 16),
+        is_public=False,
+        people=[(performer, "performer")],
+    )
+    url = f"/calendar/event/performance/{closed.id}.ics"
+    assert client.get(url).status_code == 404
+    login_as("participant", person_id=performer.id)
+    assert client.get(url).status_code == 200
