@@ -782,6 +782,8 @@ def roll_call(activity_id: int, key: str):
                 code=303,
             )
     lines = queries.roll_call(activity, occ)
+    if error_person not in {line.person_id for line in lines}:
+        error_person = None  # the summary links only to a line on the page
     counts = {
         "present": sum(
             1
