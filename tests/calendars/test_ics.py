@@ -196,3 +196,15 @@ def test_own_fold_matches_icalendar():
         warnings.simplefilter("ignore", DeprecationWarning)
         for line in samples:
             assert fold(line) == foldline(line), line
+
+
+def test_oversized_feed_keeps_the_earliest_items_under_the_limit():
+    block = render_item(fixed_fields(), "en", sequence=0, changed_at=STAMP).encode()
+    blocks = [block.replace(b"competition-event-7@", f"e-{n}@".encode()) for n in range(50)]
+    whole = assemble("x", blocks, "en")
+    limit = len(whole) // 2
+    cut = assemble("x", blocks, "en", limit=limit)
+    assert len(cut) <= limit and lint(cut) == []
+    uids = [str(e["UID"]) for e in icalendar.Calendar.from_ical(cut).walk("VEVENT")]
+    assert uids == [f"e-{n}@calendar.ronghe.local" for n in range(len(uids))]
+    assert 20 <= len(uids) < 50
