@@ -31,7 +31,7 @@ MAX_FEED_BYTES = 1_000_000
 
 @dataclass
 class Feed:
-    keys: list[str]
+    keys: list[str] | None  # None: every item (the admin export)
     name: str
     filename: str
     personal: bool = False
@@ -58,14 +58,15 @@ class Window:
 def validator(session, feed: Feed, lang: str, alarm: int | None, today: date | None = None):
     """(ETag value without quotes, Last-Modified) from the keys' marks: one query."""
     today = today or local_today()
-    marks = session.execute(
-        sa.select(CalendarFeedMark.feed_key, CalendarFeedMark.revision, CalendarFeedMark.changed_at)
-        .where(CalendarFeedMark.feed_key.in_(feed.keys))
-        .order_by(CalendarFeedMark.feed_key)
-    ).all()
+    query = sa.select(
+        CalendarFeedMark.feed_key, CalendarFeedMark.revision, CalendarFeedMark.changed_at
+    ).order_by(CalendarFeedMark.feed_key)
+    if feed.keys is not None:
+        query = query.where(CalendarFeedMark.feed_key.in_(feed.keys))
+    marks = session.execute(query).all()
     digest = hashlib.sha256()
     day = today.isoformat() if feed.windowed else ""
-    for part in (feed.name, lang, str(alarm or 0), day, *feed.keys, *feed.extra):
+    for part in (feed.name, lang, str(alarm or 0), day, *(feed.keys or ["*"]), *feed.extra):
         digest.update(part.encode() + b"\x00")
     for key, revision, _changed in marks:
         digest.update(f"{key}={revision}".encode() + b"\x00")
@@ -80,15 +81,13 @@ def validator(session, feed: Feed, lang: str, alarm: int | None, today: date | N
 
 def item_query(keys, window: Window | None, lang: str):
     text = CalendarItem.ics_en if lang == "en" else CalendarItem.ics_zh
-    if len(keys) == 1:
-        filed = CalendarItem.id.in_(
-            sa.select(CalendarItemFeed.item_id).where(CalendarItemFeed.feed_key == keys[0])
+    query = sa.select(text)
+    if keys is not None:
+        query = query.where(
+            CalendarItem.id.in_(
+                sa.select(CalendarItemFeed.item_id).where(CalendarItemFeed.feed_key.in_(keys))
+            )
         )
-    else:
-        filed = CalendarItem.id.in_(
-            sa.select(CalendarItemFeed.item_id).where(CalendarItemFeed.feed_key.in_(keys))
-        )
-    query = sa.select(text).where(filed)
     if window is not None:
         query = query.where(
             CalendarItem.ends_on >= window.first,

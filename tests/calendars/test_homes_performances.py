@@ -182,3 +182,17 @@ def test_single_event_of_a_private_performance_only_for_its_people(
     assert client.get(url).status_code == 404
     login_as("participant", person_id=performer.id)
     assert client.get(url).status_code == 200
+
+
+def test_go_links_reach_the_performance_and_activity_pages(
+    client, make_performance, make_home, make_activity, today
+):
+    day = today + timedelta(days=5)
+    show = make_performance(local_instant(day, 14), local_instant(day, 16))
+    activity = make_activity(make_home(), first_day=monday_after(today))
+    response = client.get(f"/calendar/go/performance/{show.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/performances/{show.id}")
+    response = client.get(f"/calendar/go/activity/{activity.id}")
+    assert response.headers["Location"].endswith(f"/homes/activities/{activity.id}")
+    assert client.get("/calendar/go/activity/99999").status_code == 404
