@@ -11,7 +11,7 @@ import segno
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.calendars.feeds import Window
 from app.calendars.models import CalendarItem, CalendarItemFeed
@@ -30,6 +30,10 @@ class SubscribeLinks:
     google: str | None
     qr_svg: Markup
 
+    @property
+    def webcal_breakable(self) -> Markup:
+        return breakable(self.webcal)
+
 
 def subscribe_links(feed_url: str, name: str) -> SubscribeLinks:
     webcal = "webcal://" + feed_url.split("://", 1)[1]
@@ -41,6 +45,16 @@ def subscribe_links(feed_url: str, name: str) -> SubscribeLinks:
         google=google if len(google) <= GOOGLE_URL_LIMIT else None,
         qr_svg=qr_svg(webcal, _("QR code of the address %(url)s", url=webcal)),
     )
+
+
+def breakable(text: str, every: int = 16) -> Markup:
+    """A long address that may wrap at 320 px: <wbr> after each slash and every ``every``
+    characters of a long run (the token)."""
+    pieces = []
+    for part in text.split("/"):
+        chunks = [part[i : i + every] for i in range(0, len(part), every)] or [""]
+        pieces.append(Markup("<wbr>").join(escape(chunk) for chunk in chunks))
+    return Markup("/<wbr>").join(pieces)
 
 
 def qr_svg(data: str, title: str) -> Markup:
