@@ -332,7 +332,7 @@ def _local_and_upcoming(sports, athletes, zhou, venues, support, admin, coach):
             curling,
         ),
         (
-            "区残疾人旱地冰壶迎新春友谊赛",
+            "区残疾人旱地冰壶迎新年友谊赛",
             "district",
             CompetitionStatus.ENTRIES_OPEN,
             next_month,

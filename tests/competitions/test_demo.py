@@ -48,7 +48,7 @@ def test_demo_medals_match_the_report(client):
         )
     ).all()
     assert sorted(upcoming) == [
-        "区残疾人旱地冰壶迎新春友谊赛",
+        "区残疾人旱地冰壶迎新年友谊赛",
         "宁波市残疾人射箭邀请赛",
         "浙江省残疾人游泳锦标赛",
     ]
