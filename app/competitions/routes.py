@@ -1,10 +1,13 @@
 """Competition pages under /competitions/: the medal table (public), each competition's
 events, results and medallists (public, names only with publication consent), and the forms
-to create competitions, events and entries and to record an event's results at the venue.
+to create and edit competitions and events, add and withdraw entries and record an event's
+results at the venue.
 
-Permissions: a coach creates competitions (and manages those they create); whoever manages a
-competition (its manager, or an admin) edits it and adds events and entries; a coach records
-results of entries of athletes they coach; admins everything."""
+Permissions: a coach creates competitions (and manages those they create; an admin picks the
+managing coach); whoever manages a competition (its manager, or an admin) edits it and adds
+and edits events and entries; a coach records results of, and withdraws, entries of athletes
+they coach; admins everything. Every edit form carries the record's version: a stale one
+answers 409 with both values and the input kept."""
 
 from __future__ import annotations
 
