@@ -744,7 +744,7 @@ def roll_call(activity_id: int, key: str):
             pid for pid, _name in queries.expected_members(activity.home_id, occ.local_start.date())
         }
         try:
-            if request.form.get("action") == "rest_present":
+            if request.form.get("mark") == "rest_present":
                 marked = set(
                     db.session.scalars(
                         sa.select(services.Attendance.person_id).where(

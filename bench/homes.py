@@ -1,0 +1,295 @@
+"""Sunshine homes benchmark: many homes, members, weekly activities and attendance rows in a
+throw-away database; prints the median time and the query count of the statistics page, the
+summary API (against the grouped SQL alone), the busy query's activity source for a week,
+the admin's dashboard and an 80-member roll-call page.
+
+    .venv/bin/python bench/homes.py                     # SQLite
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python bench/homes.py
+    BENCH_ATTENDANCE=20000 .venv/bin/python bench/homes.py   # smaller
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from unittest import mock
+
+import sqlalchemy as sa
+from flask import g, request_started
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
+
+HOMES = int(os.environ.get("BENCH_HOMES", "60"))
+MEMBERS_PER_HOME = int(os.environ.get("BENCH_MEMBERS", "80"))
+ACTIVITIES_PER_HOME = int(os.environ.get("BENCH_ACTIVITIES", "4"))
+ATTENDANCE = int(os.environ.get("BENCH_ATTENDANCE", "200000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "11"))
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # Tuesday 11:00 Beijing
+
+
+def seed():
+    from app.accounts import services as accounts
+    from app.core.reference import ensure_towns
+    from app.homes import recurrence
+    from app.homes.models import (
+        Activity,
+        Attendance,
+        Home,
+        HomeService,
+        HomeStaff,
+        Membership,
+        MembershipService,
+    )
+    from app.people.models import Person
+
+    rng = random.Random(6)  # noqa: S311  (benchmark data)
+    towns = ensure_towns(db.session)
+    admin = accounts.create_user(
+        username="bench-admin", display_name="Bench", password="bench-password-123", roles=["admin"]
+    )
+    db.session.commit()
+    conn = db.session.connection()
+    people = HOMES * MEMBERS_PER_HOME
+    conn.execute(
+        sa.insert(Person),
+        [
+            {
+                "id": i,
+                "name": f"成员{i}",
+                "name_pinyin": f"m{i:07d}",
+                "gender": "male",
+                "birth_on": date(1990, 1, 1),
+                "town_id": towns[i % 12].id,
+            }
+            for i in range(1, people + 1)
+        ],
+    )
+    conn.execute(
+        sa.insert(Home),
+        [
+            {
+                "id": h,
+                "name": f"家园{h}",
+                "kind": "sunshine_home",
+                "town_id": towns[h % 12].id,
+                "opened_on": date(2017 + h % 5, 1, 1),
+                "capacity": MEMBERS_PER_HOME,
+                "version": 1,
+            }
+            for h in range(1, HOMES + 1)
+        ],
+    )
+    conn.execute(
+        sa.insert(HomeService),
+        [
+            {"home_id": h, "service": s}
+            for h in range(1, HOMES + 1)
+            for s in ("day_care", "rehab_recreation")
+        ],
+    )
+    conn.execute(sa.insert(HomeStaff), [{"home_id": h, "user_id": admin.id} for h in range(1, 3)])
+    memberships = []
+    for i in range(1, people + 1):
+        home = (i - 1) // MEMBERS_PER_HOME + 1
+        memberships.append(
+            {
+                "id": i,
+                "person_id": i,
+                "home_id": home,
+                "joined_on": date(2017 + i % 5, 1 + i % 12, 1),
+                "version": 1,
+            }
+        )
+    conn.execute(sa.insert(Membership), memberships)
+    conn.execute(
+        sa.insert(MembershipService),
+        [
+            {
+                "membership_id": i,
+                "service": ("day_care", "rehab_recreation", "sheltered_employment")[i % 3],
+            }
+            for i in range(1, people + 1)
+        ],
+    )
+    activities = []
+    aid = 0
+    for h in range(1, HOMES + 1):
+        for k in range(ACTIVITIES_PER_HOME):
+            aid += 1
+            days = [(h + k) % 5, (h + k + 2) % 5]
+            starts_at = recurrence.first_start_on_or_after(
+                date(2025, 1, 6), days, datetime.min.time().replace(hour=9)
+            )
+            rule = recurrence.build_rrule(days, 1, until_on=date(2027, 6, 30))
+            activities.append(
+                {
+                    "id": aid,
+                    "home_id": h,
+                    "title": f"活动{aid}",
+                    "kind": [
+                        "rehab_exercise",
+                        "recreation",
+                        "craft_work",
+                        "counselling",
+                        "peer_support",
+                        "sports",
+                        "culture",
+                        "outing",
+                    ][aid % 8],
+                    "starts_at": starts_at,
+                    "duration_minutes": 120,
+                    "rrule": rule,
+                    "series_end_at": recurrence.series_end(starts_at, rule, timedelta(hours=2)),
+                    "is_public": True,
+                    "is_archived": False,
+                    "version": 1,
+                    "venue_id": None,
+                }
+            )
+    conn.execute(sa.insert(Activity), activities)
+    rows, seen = [], set()
+    while len(rows) < ATTENDANCE:
+        act = activities[rng.randrange(len(activities))]
+        week = rng.randrange(0, 95)
+        start = act["starts_at"] + timedelta(weeks=week)
+        person = (act["home_id"] - 1) * MEMBERS_PER_HOME + rng.randrange(MEMBERS_PER_HOME) + 1
+        key = (act["id"], start, person)
+        if key in seen:
+            continue
+        seen.add(key)
+        absent = rng.random() < 0.1
+        rows.append(
+            {
+                "activity_id": act["id"],
+                "occurrence_start": start,
+                "person_id": person,
+                "status": "absent" if absent else "present",
+                "absence_reason": "ill" if absent else None,
+                "recorded_at": start,
+            }
+        )
+    for i in range(0, len(rows), 5000):
+        conn.execute(sa.insert(Attendance), rows[i : i + 5000])
+    db.session.commit()
+    db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
+    print(
+        f"seeded {HOMES} homes, {people} members, {len(activities)} activities, {len(rows)} attendance rows"
+    )
+    return admin
+
+
+def timed(fn) -> float:
+    timings = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        fn()
+        timings.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(timings)
+
+
+def count_queries(fn) -> int:
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        fn()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def main() -> None:
+    from app.homes import recurrence, stats
+    from app.scheduling.busy import SOURCES
+
+    tmp = tempfile.mkdtemp(prefix="ronghe-bench-homes-")
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost"}
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        admin = seed()
+        uid = admin.get_id()
+
+    def fresh(sender, **extra):
+        db.session.expire_all()
+        for name in list(vars(g)):
+            delattr(g, name)
+
+    request_started.connect(fresh, app)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = uid
+        session["_fresh"] = True
+    first, last = date(2025, 1, 1), date(2026, 12, 31)
+    week = recurrence.local_day_window(date(2026, 11, 30), date(2026, 12, 6))
+    roll_key = recurrence.occurrence_key(
+        recurrence.first_start_on_or_after(
+            date(2026, 11, 30), [(1 + 0) % 5], datetime.min.time().replace(hour=9)
+        )
+    )
+    frozen = mock.patch.multiple(
+        "app.homes.routes", utcnow=lambda: NOW, local_today=lambda: date(2026, 12, 1)
+    )
+
+    with app.app_context():
+
+        def raw():
+            stats.period_stats(first, last)
+
+        def busy():
+            with app.test_request_context():
+                list(SOURCES["activity"](*week, frozenset({-1}), frozenset({-1})))
+
+        raw_ms = timed(raw)
+        print(f"{db.engine.dialect.name}, {RUNS} runs (median ms)")
+        print(f"{'what':<58}{'median':>9}{'x raw':>8}{'queries':>9}")
+        print(
+            f"{'period_stats (grouped SQL) alone':<58}{raw_ms:9.1f}{1.0:8.2f}{count_queries(raw):9d}"
+        )
+
+        def page():
+            assert client.get(f"/homes/statistics?from={first}&to={last}").status_code == 200
+
+        def api():
+            assert client.get(f"/api/v1/homes/summary?from={first}&to={last}").status_code == 200
+
+        def dashboard():
+            with frozen:
+                assert client.get("/homes/dashboard").status_code == 200
+
+        def roll_call():
+            with frozen:
+                assert (
+                    client.get(f"/homes/activities/1/sessions/{roll_key}/roll-call").status_code
+                    == 200
+                )
+
+        for name, fn, base in (
+            ("/homes/statistics (two years)", page, raw_ms),
+            ("/api/v1/homes/summary (two years)", api, raw_ms),
+            ("/homes/dashboard (admin: every home)", dashboard, None),
+            ("/homes/.../roll-call (80 members)", roll_call, None),
+            ("busy source 'activity', one week, no match", busy, None),
+        ):
+            ms = timed(fn)
+            ratio = f"{ms / base:8.2f}" if base else f"{'':>8}"
+            print(f"{name:<58}{ms:9.1f}{ratio}{count_queries(fn):9d}")
+        db.session.remove()
+        db.drop_all()
+
+
+if __name__ == "__main__":
+    main()
