@@ -138,12 +138,17 @@ def sync(session, item_keys, feed_keys=(), *, now: datetime | None = None) -> se
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             data = source.load(session, chunk)
+            # Locked (PostgreSQL) and re-read: two transactions changing one item take turns,
+            # so the second raises SEQUENCE from the first's committed value.
             existing = {
                 item.source_id: item
                 for item in session.scalars(
                     sa.select(CalendarItem)
                     .where(CalendarItem.kind == kind, CalendarItem.source_id.in_(chunk))
+                    .order_by(CalendarItem.source_id)
                     .options(selectinload(CalendarItem.feeds))
+                    .with_for_update(of=CalendarItem)
+                    .execution_options(populate_existing=True)
                 )
             }
             for source_id in chunk:
@@ -210,11 +215,34 @@ def _apply(session, source, source_id: int, data: ItemData | None, item, now) ->
 
 
 def bump_marks(session, keys, now: datetime | None = None) -> None:
-    """Raise the revision of each feed key (creating its mark when new)."""
+    """Raise the revision of each feed key (creating its mark when new), in SQL: one
+    ``INSERT … ON CONFLICT DO UPDATE SET revision = revision + 1`` per batch, so concurrent
+    transactions each add their own step (a read-modify-write could lose one, and a client
+    would then keep a stale feed on a 304)."""
     if not keys:
         return
     now = now or _now()
     keys = sorted(keys)
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            statement = insert(CalendarFeedMark).values(
+                [{"feed_key": key, "revision": 1, "changed_at": now} for key in chunk]
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=[CalendarFeedMark.feed_key],
+                set_={
+                    "revision": CalendarFeedMark.revision + 1,
+                    "changed_at": statement.excluded.changed_at,
+                },
+            )
+            session.execute(statement)
+        return
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         marks = {

@@ -30,6 +30,7 @@ def keys_of(found):
 
 
 def mark(key):
+    db.session.expire_all()
     found = db.session.get(CalendarFeedMark, key)
     return found.revision if found else 0
 
