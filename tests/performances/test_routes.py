@@ -227,3 +227,66 @@ def test_agenda_query_count_does_not_grow(client, make_performance, make_venue, 
     for day in range(4, 14):
         make_performance(at(day, 9), at(day, 10), venue=make_venue())
     assert measure() == few
+
+
+def test_bad_filter_dates_are_explained_in_place(client):
+    response = client.get("/performances/?from=2026-02-30&to=soon")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert text.count("Write the date as year-month-day") == 4  # summary and inline, twice
+    assert 'aria-invalid="true"' in text
+    assert 'value="2026-02-30"' in text
+
+
+def test_postponement_history_is_on_the_page(client, login_as, organiser, make_performance):
+    performance = make_performance(at(3, 14), at(3, 16), title="Moving show")
+    login_as(user=organiser)
+    data = form_data(
+        performance,
+        **{"day-day": "10", "status": "postponed", "reschedule_reason": "Heavy rain"},
+    )
+    assert client.post(f"/performances/{performance.id}/edit", data=data).status_code == 303
+    text = client.get(f"/performances/{performance.id}").get_data(as_text=True)
+    assert "Changes of time" in text
+    assert "Heavy rain" in text
+    assert "2026-12-03 14:00" in text and "2026-12-10 14:00" in text
+
+
+def test_organiser_own_view(
+    client, login_as, organiser, make_user, make_programme, make_performance
+):
+    mine = make_performance(at(3, 9), at(3, 10), title="Mine to run", is_public=False)
+    other_programme = make_programme(organisers=[make_user("organiser")])
+    make_performance(
+        at(4, 9),
+        at(4, 10),
+        title="Someone else's",
+        programme_id=other_programme.id,
+        is_public=False,
+    )
+    login_as(user=organiser)
+    everything = client.get("/performances/?from=2026-12-01").get_data(as_text=True)
+    assert "Mine to run" in everything and "Someone else&#39;s" in everything
+    own = client.get("/performances/?from=2026-12-01&mine=1").get_data(as_text=True)
+    assert mine.title in own and "Someone else" not in own
+
+
+def test_public_page_shows_names_with_publication_consent(client, make_person, make_performance):
+    from datetime import timedelta
+
+    from app.people import services as people_services
+    from app.people.models import local_today
+
+    performer = make_person(name="Consenting Zhou")
+    people_services.record_consent(
+        performer,
+        kind="publication",
+        given_on=local_today() - timedelta(days=1),
+        given_by="self",
+    )
+    db.session.commit()
+    performance = make_performance(people=[(performer, "performer")])
+    text = client.get(f"/performances/{performance.id}").get_data(as_text=True)
+    assert "Consenting Zhou" in text
+    # No link to the person's bookings for the public.
+    assert f"/performances/people/{performer.id}" not in text
