@@ -177,3 +177,14 @@ def test_rebuild_recreates_lost_items(upcoming):
     assert rebuild(db.session) > 0
     db.session.commit()
     assert item("competition_event", event.id) is not None
+
+
+def test_rebuild_command(runner, upcoming):
+    competition, event = upcoming()
+    event_id = event.id  # the command empties the session as it goes
+    db.session.execute(sa.delete(CalendarItem))
+    db.session.commit()
+    result = runner.invoke(args=["calendars", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Calendar items rebuilt" in result.output
+    assert item("competition_event", event_id) is not None
