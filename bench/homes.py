@@ -8,22 +8,26 @@ the admin's dashboard and an 80-member roll-call page.
     BENCH_ATTENDANCE=20000 .venv/bin/python bench/homes.py   # smaller
 """
 
+# ruff: noqa: E402
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The repository root replaces bench/ on the path before anything else is imported
+# (bench/calendar.py would shadow the standard library's calendar module).
+sys.path[0:1] = [str(Path(__file__).resolve().parents[1])]
 
 import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from unittest import mock
 
 import sqlalchemy as sa
 from flask import g, request_started
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
