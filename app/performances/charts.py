@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 WIDTH = 320
 LABEL_WIDTH = 112
 VALUE_WIDTH = 44
@@ -44,7 +46,14 @@ def bar_chart(chart_id: str, title: str, summary: str, rows, measure: str) -> HB
     rows = list(rows)
     if not rows:
         return None
-    top = max(getattr(r, measure) for r in rows) or 1
+    best = max(rows, key=lambda r: getattr(r, measure))
+    top = getattr(best, measure) or 1
+    summary = " ".join(
+        (
+            summary,
+            _("Highest: %(label)s, %(value)d.", label=best.label, value=getattr(best, measure)),
+        )
+    )
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     chart = HBarChart(id=chart_id, title=title, summary=summary, height=TOP * 2 + ROW * len(rows))
     for index, row in enumerate(rows):

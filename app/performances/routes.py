@@ -39,7 +39,7 @@ from app.core.security import form_view, mark_personal
 from app.extensions import db
 from app.people.models import Person, local_today
 from app.performances import bp, charts, photos, queries, rules, services, stats
-from app.performances.enums import AccessNeed, PerformanceStatus, Setting
+from app.performances.enums import PerformanceStatus, Setting
 from app.performances.forms import (
     MemberForm,
     PerformanceForm,
@@ -836,7 +836,3 @@ def statistics_export(fmt: str):
     filename = f"performances-{date_from.isoformat()}-{date_to.isoformat()}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-# Accessibility needs in words, for the templates.
-NEEDS = list(AccessNeed)

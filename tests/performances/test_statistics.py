@@ -112,6 +112,7 @@ def test_statistics_page_tables_and_charts(
     assert text.count('role="img"') == 4
     assert "<td>170</td>" in text  # village in the table, and drawn in the chart
     assert ">170</text>" in text
+    assert "Highest: Into a village, 170." in text  # each chart's summary in words
     assert q.count <= 8
     bad = client.get("/performances/statistics?from=2019-13-01")
     assert bad.status_code == 422
