@@ -250,6 +250,7 @@ def _visible_item(kind: str, source_id: int) -> CalendarItem | None:
     )
     if "public" in keys:
         return item
+    mark_personal()  # someone's own schedule: never cached on a shared device
     if current_user.is_authenticated and (
         current_user.is_admin or keys & set(personal_keys(current_user.id, current_user.person_id))
     ):

@@ -196,3 +196,17 @@ def test_go_links_reach_the_performance_and_activity_pages(
     response = client.get(f"/calendar/go/activity/{activity.id}")
     assert response.headers["Location"].endswith(f"/homes/activities/{activity.id}")
     assert client.get("/calendar/go/activity/99999").status_code == 404
+
+
+def test_private_single_event_is_not_cached(client, make_performance, make_person, login_as, today):
+    performer = make_person()
+    day = today + timedelta(days=5)
+    closed = make_performance(
+        local_instant(day, 14),
+        local_instant(day, 16),
+        is_public=False,
+        people=[(performer, "performer")],
+    )
+    login_as("participant", person_id=performer.id)
+    response = client.get(f"/calendar/event/performance/{closed.id}.ics")
+    assert response.headers["Cache-Control"] == "no-store"
