@@ -27,6 +27,8 @@ from app.people.models import Person
 
 ABSENT_DAYS = 30
 ABSENT_IN_A_ROW = 3
+# How far back the absence alerts read attendance (keeps the dashboard's queries bounded).
+HISTORY_DAYS = 180
 
 
 def _active_on(day: date):
@@ -256,7 +258,9 @@ def dashboard(home_ids: set[int] | None, today: date, now: datetime) -> Dashboar
 
 def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Alert]:
     """Active members not present for ABSENT_DAYS days (in a home that took roll-call in
-    that time), or marked absent at their last ABSENT_IN_A_ROW sessions. Four queries."""
+    that time), or marked absent at their last ABSENT_IN_A_ROW sessions, from the last
+    HISTORY_DAYS days of attendance (``last_present`` is None when not present in that
+    time). Four queries."""
     if not home_ids:
         return []
     cutoff = now - timedelta(days=ABSENT_DAYS)
@@ -278,6 +282,8 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
             .where(
                 Activity.home_id.in_(home_ids),
                 Attendance.status == AttendanceStatus.PRESENT,
+                Attendance.occurrence_start >= now - timedelta(days=HISTORY_DAYS),
+                Attendance.occurrence_start <= now,
             )
             .group_by(Activity.home_id, Attendance.person_id)
         )
@@ -309,7 +315,7 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
         .join(Activity, Activity.id == Attendance.activity_id)
         .where(
             Activity.home_id.in_(home_ids),
-            Attendance.occurrence_start >= now - timedelta(days=365),
+            Attendance.occurrence_start >= now - timedelta(days=HISTORY_DAYS),
             Attendance.occurrence_start <= now,
         )
         .subquery()

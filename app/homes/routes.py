@@ -825,7 +825,12 @@ def dashboard():
     board = queries.dashboard(access.managed_home_ids(), today, utcnow())
     homes = {h.id: h for h in board.homes}
     return render_template(
-        "homes/dashboard.html", board=board, homes=homes, today=today, days=queries.ABSENT_DAYS
+        "homes/dashboard.html",
+        board=board,
+        homes=homes,
+        today=today,
+        days=queries.ABSENT_DAYS,
+        history_days=queries.HISTORY_DAYS,
     )
 
 
