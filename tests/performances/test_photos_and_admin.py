@@ -144,3 +144,53 @@ def test_troupe_members_by_register_number_and_birth_date(
     form = client.get("/performances/new").get_data(as_text=True)
     assert "Member Li (Arts troupe, Performer)" in form
     assert f'name="role_{person.id}"' in form
+
+
+def test_programme_and_troupe_changes_are_audited(organiser, make_person):
+    from app.performances import services
+
+    programme = services.create_programme(
+        {"name": "Five Ones", "first_year": 2017, "organiser_ids": [organiser.id]}, actor=organiser
+    )
+    services.update_programme(
+        programme,
+        {
+            "name": "Five Ones",
+            "first_year": 2017,
+            "last_year": 2021,
+            "organiser_ids": [organiser.id],
+        },
+        version=programme.version,
+        actor=organiser,
+    )
+    troupe = services.create_troupe({"name": "Ensemble"}, actor=organiser)
+    person = make_person()
+    member = services.add_member(
+        troupe, person_id=person.id, birth_on=person.birth_on, role="leader", actor=organiser
+    )
+    services.remove_member(troupe, member.id, actor=organiser)
+    db.session.commit()
+    rows = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.entity, AuditEvent.fields, AuditEvent.actor_id)
+        .where(AuditEvent.entity.in_(["programme", "troupe"]))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(a, e, f) for a, e, f, _actor in rows] == [
+        ("create", "programme", "description,first_year,last_year,name,organisers"),
+        ("update", "programme", "last_year"),
+        ("create", "troupe", "name,notes"),
+        ("update", "troupe", "members"),
+        ("update", "troupe", "members"),
+    ]
+    assert {actor for *_rest, actor in rows} == {organiser.id}
+
+
+def test_override_reason_is_shown_to_staff_only(client, login_as, organiser, make_performance):
+    make_performance(title="Booked first")
+    second = make_performance(title="Second", override_reason="Two stages in one hall")
+    public = client.get(f"/performances/{second.id}").get_data(as_text=True)
+    assert "Two stages in one hall" not in public
+    login_as(user=organiser)
+    staff = client.get(f"/performances/{second.id}").get_data(as_text=True)
+    assert "Clashes overridden" in staff and "Two stages in one hall" in staff
+    assert ">Booked first</a>" in staff
