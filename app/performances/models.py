@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, utcnow
 from app.performances.enums import (
@@ -192,6 +192,15 @@ class Performance(VersionedMixin, TimestampMixin, Base):
         sa.Index("ix_performances_held_on", "held_on"),
         sa.Index("ix_performances_status_held_on", "status", "held_on"),
     )
+
+    @validates("starts_at")
+    def _keep_held_on(self, _key, value):
+        """``held_on`` follows ``starts_at`` (the Beijing day), whoever sets the time."""
+        if value is not None:
+            from app.performances.services import local_day
+
+            self.held_on = local_day(value)
+        return value
 
     @property
     def needs(self) -> list[AccessNeed]:

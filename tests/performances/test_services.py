@@ -240,3 +240,13 @@ def test_clash_check_query_count_does_not_grow(
         )
     assert len(found) == 10
     assert q.count == 2
+
+
+def test_held_on_follows_the_beijing_day_of_the_start(make_performance):
+    # 23:30 Beijing on 3 December is 15:30 UTC the same day; 00:30 on the 4th is 16:30 UTC
+    # on the 3rd.
+    performance = make_performance(at(3, 23, 30), at(4, 0, 30))
+    assert performance.held_on.isoformat() == "2026-12-03"
+    performance.starts_at = at(4, 0, 30)
+    assert performance.held_on.isoformat() == "2026-12-04"
+    db.session.rollback()
