@@ -344,6 +344,8 @@ def test_statistics_page_exports_and_api(
     for bad in ("from=2026-1-1", "to=x", "from=2026-02-01&to=2026-01-01", "town=1"):
         resp = client.get(f"/api/v1/homes/summary?{bad}")
         assert resp.status_code == 400 and "error" in resp.get_json()
+    edge = client.get("/api/v1/homes/summary?from=0001-01-01&to=9999-12-31").get_json()
+    assert edge["members"] == 3 and edge["to"] == "9999-12-31"
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/homes/summary" in spec["paths"]
 
