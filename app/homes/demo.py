@@ -317,7 +317,7 @@ def _activities(session, homes, people, users) -> list[tuple[Activity, bool]]:
                 (
                     "周末同伴支持",
                     ActivityKind.PEER_SUPPORT,
-                    [5, 6],
+                    [6],
                     time(14, 0),
                     time(16, 0),
                     False,

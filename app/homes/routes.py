@@ -20,7 +20,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -452,6 +452,7 @@ def activity(activity_id: int):
         venues=_venue_names([o.venue_id for o in occs] + [activity.venue_id]),
         rule=parts,
         rule_text=rule_sentence(activity),
+        clashes=services.clashing_sessions(activity, now) if manage else [],
     )
 
 
@@ -522,6 +523,7 @@ def create_activity(home_id: int):
         else:
             db.session.commit()
             flash(_("The activity has been added. Its sessions are listed below."), "success")
+            _flash_clashes(activity)
             return redirect(url_for("homes.activity", activity_id=activity.id), code=303)
     return _render_activity_form(form, home, None)
 
@@ -561,8 +563,26 @@ def edit_activity(activity_id: int):
         else:
             db.session.commit()
             flash(_("Your changes to the activity have been saved."), "success")
+            _flash_clashes(activity)
             return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
     return _render_activity_form(form, home, activity)
+
+
+def _flash_clashes(activity: Activity) -> None:
+    """A warning (not a block) when coming sessions overlap other bookings of the venue or
+    the leader; the activity page lists them."""
+    pairs = services.clashing_sessions(activity, utcnow())
+    if pairs:
+        flash(
+            ngettext(
+                "%(num)d coming session overlaps another booking of the venue or the leader: "
+                "see the list below.",
+                "%(num)d coming sessions overlap other bookings of the venue or the leader: "
+                "see the list below.",
+                len({occ.original_start for occ, _booking in pairs}),
+            ),
+            "warning",
+        )
 
 
 def _activity_conflict_rows(form: ActivityForm, current: Activity):

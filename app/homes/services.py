@@ -526,3 +526,45 @@ def record_marks(
             },
         )
     return len(rows)
+
+
+CLASH_WEEKS = 8
+
+
+def clashing_sessions(activity: Activity, now: datetime | None = None):
+    """Sessions of ``activity`` in the next CLASH_WEEKS weeks that overlap another booking
+    of its venue or leader (performances, competition events, other activities), as
+    (occurrence, booking) pairs: one shared busy query over the span, matched in Python."""
+    from app.scheduling.busy import find_clashes
+
+    now = now or utcnow()
+    start, end = (
+        max(now, activity.starts_at),
+        max(now, activity.starts_at) + timedelta(weeks=CLASH_WEEKS),
+    )
+    occs = recurrence.occurrences(activity, start, end, include_cancelled=False)
+    if not occs:
+        return []
+    people = [activity.leader_person_id] if activity.leader_person_id else []
+    pairs = []
+    venue_ids = {o.venue_id for o in occs if o.venue_id is not None}
+    clashes = []
+    for venue_id in sorted(venue_ids) or [None]:
+        clashes += find_clashes(
+            occs[0].start,
+            occs[-1].end,
+            venue_id=venue_id,
+            person_ids=people,
+            exclude=("activity", activity.id),
+        )
+    seen = set()
+    for occ in occs:
+        for clash in clashes:
+            booking = clash.booking
+            same_place = booking.venue_id is not None and booking.venue_id == occ.venue_id
+            if (same_place or clash.person_ids) and booking.overlaps(occ.start, occ.end):
+                key = (occ.original_start, booking.kind, booking.id, booking.start)
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append((occ, booking))
+    return pairs

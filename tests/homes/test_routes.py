@@ -390,3 +390,26 @@ def test_add_and_end_membership(client, login_as, make_home, make_person, make_u
     db.session.expire_all()
     assert db.session.get(services.Membership, membership.id).left_on == date(2026, 11, 3)
     assert db.session.get(Home, home.id) is not None
+
+
+def test_overlapping_sessions_are_a_warning_not_a_block(
+    client, login_as, make_home, make_activity, bulk_people, add_members, make_user
+):
+    staff, home, _people, activity = setup_home(
+        make_home, make_activity, bulk_people, add_members, make_user
+    )
+    login_as(user=staff)
+    with frozen():
+        # Mondays 10:00-11:30 at the home's venue: overlaps the Monday 09:00-11:00 sessions.
+        data = form_data(title="Choir", weekdays=["0"], start_time="10:00", end_time="11:30")
+        resp = client.post(f"/homes/{home.id}/activities/new", data=data, follow_redirects=True)
+        assert resp.status_code == 200
+        page = resp.get_data(as_text=True)
+        assert "coming sessions overlap other bookings" in page
+        assert "Sessions that overlap other bookings" in page and "Rehab exercise" in page
+        # Touching sessions (11:30-12:30, after the choir) do not clash.
+        data = form_data(title="Lunch club", weekdays=["0"], start_time="11:30", end_time="12:30")
+        page = client.post(
+            f"/homes/{home.id}/activities/new", data=data, follow_redirects=True
+        ).get_data(as_text=True)
+        assert "overlap" not in page
