@@ -328,3 +328,17 @@ def test_admin_export_has_everything(client, login_as, upcoming, make_competitio
     assert response.status_code == 200 and f"competition-{old.id}@".encode() in response.data
     client2 = client.application.test_client()
     assert client2.get("/calendar/export.ics").status_code in (302, 401)
+
+
+def test_add_to_calendar_macro(app, upcoming):
+    from flask import render_template_string
+
+    competition, event = upcoming()
+    with app.test_request_context("/"):
+        html = render_template_string(
+            '{% from "calendars/_add.html" import add_to_calendar %}'
+            "{{ add_to_calendar('competition_event', event_id) }}",
+            event_id=event.id,
+        )
+    assert f'href="/calendar/event/competition_event/{event.id}.ics' in html
+    assert "download" in html and "Add to my calendar" in html
