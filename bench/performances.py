@@ -149,13 +149,22 @@ def main() -> None:
         print(f"seeded {COUNT} performances in {time.perf_counter() - t:.1f} s")
         from app.performances import queries, stats
         from app.performances.busy import performance_bookings
+        from app.performances.models import Performance
         from app.scheduling.busy import find_clashes
 
-        window = (datetime(2021, 6, 1, 1, tzinfo=UTC), datetime(2021, 6, 1, 3, tzinfo=UTC))
+        # A window that does overlap bookings: one of the venue's performances in mid-2021.
+        hit = db.session.execute(
+            sa.select(Performance.starts_at)
+            .where(Performance.venue_id == venue_id, Performance.held_on >= date(2021, 6, 1))
+            .order_by(Performance.starts_at)
+            .limit(1)
+        ).scalar_one()
+        window = (hit - timedelta(hours=1), hit + timedelta(hours=1))
+        found = performance_bookings(*window, frozenset({venue_id}), frozenset(people))
         ms, n = timed(
             lambda: performance_bookings(*window, frozenset({venue_id}), frozenset(people))
         )
-        print(f"performance busy source: {ms:.2f} ms, {n} queries")
+        print(f"performance busy source: {ms:.2f} ms, {n} queries, {len(found)} bookings found")
         ms, n = timed(lambda: find_clashes(*window, venue_id=venue_id, person_ids=people))
         print(f"find_clashes (all sources): {ms:.2f} ms, {n} queries")
         ms, n = timed(lambda: stats.statistics(date(2017, 1, 1), date(2026, 12, 31)))
