@@ -17,7 +17,10 @@ def load(reset: bool) -> None:
         raise click.ClickException("Demo data is not allowed in this configuration.")
     from app.demo import load_demo
 
-    logins = load_demo(reset=reset)
+    # The loader saves through the services, which build page links (a clash names the
+    # booking it clashes with): give them a request context as a web request would.
+    with current_app.test_request_context("/"):
+        logins = load_demo(reset=reset)
     click.echo("Demo logins (username / password):")
     for role, username, password in logins:
         click.echo(f"  {role:<12} {username:<12} {password}")

@@ -1,5 +1,10 @@
 """``flask demo load [--reset]``: idempotent, prints one login per role, every login works."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 
@@ -102,3 +107,26 @@ def test_refused_where_demo_data_is_not_allowed(app, runner, monkeypatch):
     with pytest.raises(DemoNotAllowed):
         load_demo()
     assert row_counts()["users"] == 0
+
+
+def test_make_run_steps_work_from_the_command_line(tmp_path):
+    """`make run` migrates and loads the demo with the real CLI, where no SERVER_NAME is
+    configured (the suite sets one): nothing on the way may need a request."""
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "RONGHE_CONFIG": "development",
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": f"sqlite:///{tmp_path}/run.sqlite3",
+    }
+    for args in (["db", "upgrade"], ["demo", "load"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+    assert "participant" in result.stdout
