@@ -48,6 +48,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     PAGE_SIZE = 25
+    # The site's public address (https://…): calendar feeds carry absolute links to event
+    # pages and are built outside any request. Required in production.
+    RONGHE_BASE_URL = os.environ.get("RONGHE_BASE_URL", "")
+    # The right-hand side of calendar UIDs; stored with each item, so changing it later
+    # never changes an existing event's UID.
+    CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "calendar.ronghe.local")
+    # Where performance photos are kept (default: instance/performance_photos).
+    PERFORMANCE_PHOTO_FOLDER = os.environ.get("PERFORMANCE_PHOTO_FOLDER") or None
     HSTS = False
     DEMO_DATA_ALLOWED = False
 
@@ -88,6 +96,11 @@ class ProductionConfig(Config):
             raise RuntimeError("Debug mode must never be on in production.")
         if not config.get("PERSONAL_DATA_KEY"):
             raise RuntimeError("PERSONAL_DATA_KEY must be set in production.")
+        if not (config.get("RONGHE_BASE_URL") or "").startswith("https://"):
+            raise RuntimeError(
+                "RONGHE_BASE_URL must be set to the site's https:// address in production "
+                "(calendar feeds link to event pages with it)."
+            )
 
 
 CONFIGS = {

@@ -14,7 +14,6 @@ catalogue, so a feed in either language is a plain select."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -84,7 +83,7 @@ def uid_domain() -> str:
 
 def base_url() -> str:
     """Where event pages live, for URL properties rendered outside any request."""
-    configured = current_app.config.get("RONGHE_BASE_URL") or os.environ.get("RONGHE_BASE_URL")
+    configured = current_app.config.get("RONGHE_BASE_URL")
     if configured:
         return configured.rstrip("/")
     server = current_app.config.get("SERVER_NAME")

@@ -14,6 +14,7 @@ from config import ProductionConfig
 from tests.security.routes import csrf_token
 
 ROOT = Path(__file__).resolve().parents[2]
+SITE = "https://ronghe.example.org"
 STRONG = "k3J9x-a_strong-random-secret-of-sufficient-length-0123456789"
 START = (
     "from app import create_app\n"
@@ -28,9 +29,16 @@ def start_production(**env) -> subprocess.CompletedProcess:
         k: v
         for k, v in os.environ.items()
         if k
-        not in ("SECRET_KEY", "PERSONAL_DATA_KEY", "DATABASE_URL", "FLASK_DEBUG", "RONGHE_CONFIG")
+        not in (
+            "SECRET_KEY",
+            "PERSONAL_DATA_KEY",
+            "DATABASE_URL",
+            "FLASK_DEBUG",
+            "RONGHE_CONFIG",
+            "RONGHE_BASE_URL",
+        )
     }
-    clean.update({"DATABASE_URL": "sqlite://", **env})
+    clean.update({"DATABASE_URL": "sqlite://", "RONGHE_BASE_URL": SITE, **env})
     return subprocess.run(
         [sys.executable, "-c", START],
         cwd=ROOT,
@@ -52,8 +60,24 @@ def start_production(**env) -> subprocess.CompletedProcess:
         ),
         ({"SECRET_KEY": STRONG, "PERSONAL_DATA_KEY": STRONG, "FLASK_DEBUG": "1"}, "Debug mode"),
         ({"SECRET_KEY": STRONG}, "PERSONAL_DATA_KEY must be set"),
+        (
+            {"SECRET_KEY": STRONG, "PERSONAL_DATA_KEY": STRONG, "RONGHE_BASE_URL": ""},
+            "RONGHE_BASE_URL",
+        ),
+        (
+            {"SECRET_KEY": STRONG, "PERSONAL_DATA_KEY": STRONG, "RONGHE_BASE_URL": "http://x.org"},
+            "RONGHE_BASE_URL",
+        ),
     ],
-    ids=["no-secret", "weak-secret", "short-secret", "debug", "no-personal-data-key"],
+    ids=[
+        "no-secret",
+        "weak-secret",
+        "short-secret",
+        "debug",
+        "no-personal-data-key",
+        "no-base-url",
+        "plain-http-base-url",
+    ],
 )
 def test_production_refuses_to_start(env, message):
     result = start_production(**env)
@@ -61,7 +85,7 @@ def test_production_refuses_to_start(env, message):
     assert message in result.stderr
     # The refusal names the problem, never the value it was given.
     for value in env.values():
-        if value not in ("1", STRONG):
+        if value and value not in ("1", STRONG):
             assert value not in result.stderr
 
 
@@ -81,6 +105,7 @@ def production_app():
         PERSONAL_DATA_KEY = STRONG + "-other"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
         RATELIMIT_STORAGE_URI = "memory://"
+        RONGHE_BASE_URL = SITE
 
     app = create_app(Production)
     with app.app_context():
