@@ -10,7 +10,15 @@ Target: each page within 3x the raw query."""
 
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
+
+# Run as a script, this folder comes first on sys.path, and its calendar.py would shadow the
+# standard library module that the email package (imported by Flask) needs: drop the folder.
+_HERE = str(Path(__file__).resolve().parent)
+sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
+
+import os  # noqa: E402
 import random
 import statistics
 import sys
