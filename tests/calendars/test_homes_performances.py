@@ -210,3 +210,29 @@ def test_private_single_event_is_not_cached(client, make_performance, make_perso
     login_as("participant", person_id=performer.id)
     response = client.get(f"/calendar/event/performance/{closed.id}.ics")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_public_feeds_carry_what_public_pages_show(
+    client, make_performance, make_person, make_user, today
+):
+    """A public performance still planned or postponed is on its people's feeds but not on
+    the public ones, as the public performance pages do not show it yet."""
+    performer = make_person()
+    day = today + timedelta(days=20)
+    planned = make_performance(
+        local_instant(day, 9), local_instant(day, 11), people=[(performer, "performer")]
+    )
+    planned = db.session.get(type(planned), planned.id)
+    planned.status = "planned"
+    db.session.commit()
+    assert f"performance-{planned.id}@" not in client.get("/calendar/public.ics").data.decode()
+    venue_feed = client.get(f"/calendar/venue/{planned.venue_id}.ics").data.decode()
+    assert f"performance-{planned.id}@" not in venue_feed
+    token = tokens.issue(make_user("participant", person_id=performer.id).id)
+    db.session.commit()
+    mine = client.get(f"/calendar/u/{token}.ics").data.decode()
+    assert f"performance-{planned.id}@" in mine and "STATUS:TENTATIVE" in mine
+    planned = db.session.get(type(planned), planned.id)
+    planned.status = "confirmed"
+    db.session.commit()
+    assert f"performance-{planned.id}@" in client.get("/calendar/public.ics").data.decode()

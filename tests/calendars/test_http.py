@@ -157,7 +157,10 @@ def test_entity_feeds_and_unknown_ids(client, upcoming):
     assert client.get(f"/calendar/venue/{competition.venue_id}.ics").status_code == 200
     assert client.get("/calendar/competition/999999.ics").status_code == 404
     assert client.get("/calendar/home/999999.ics").status_code == 404
-    assert b"Ronghe: " in ok.data
+    # Chinese by default, English on request: the feed's name is in the feed's language.
+    assert f"X-WR-CALNAME:融合：{competition.name}".encode() in ok.data
+    english = client.get(f"/calendar/competition/{competition.id}.ics?lang=en").data
+    assert f"X-WR-CALNAME:Ronghe: {competition.name}".encode() in english
 
 
 def test_personal_feed_token_rotation_and_off(client, login_as, upcoming, make_athlete):

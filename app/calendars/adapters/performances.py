@@ -1,6 +1,7 @@
 """Performances as calendar items (read-only on app.performances).
 
-A public performance is filed under ``public``, ``programme:<id>``, ``troupe:<id>`` and
+A public performance that is confirmed or done (or has been cancelled) is filed under
+``public``, ``programme:<id>``, ``troupe:<id>`` and
 ``venue:<id>``; every performance, public or not, under ``person:<id>`` of each register
 person booked for it (performers and support people) and ``user:<id>`` of its programme's
 organisers. Planned and postponed performances are TENTATIVE, cancelled ones CANCELLED.
@@ -24,7 +25,7 @@ from app.calendars.sources import (
     venue_lines,
     venue_location,
 )
-from app.performances.enums import AccessNeed, PerformanceStatus
+from app.performances.enums import PUBLIC_STATUSES, AccessNeed, PerformanceStatus
 from app.performances.models import (
     Performance,
     PerformanceNeed,
@@ -121,7 +122,13 @@ class PerformanceSource(Source):
             keys = booked.get(performance.id, set()) | organisers.get(
                 performance.programme_id, set()
             )
-            if performance.is_public:
+            # The public feeds carry what the public pages show (public, confirmed or done),
+            # and a cancellation of such a show, so subscribers see it called off.
+            published = PerformanceStatus(performance.status) in (
+                *PUBLIC_STATUSES,
+                PerformanceStatus.CANCELLED,
+            )
+            if performance.is_public and published:
                 keys |= {"public", f"programme:{performance.programme_id}", f"venue:{venue.id}"}
                 if performance.troupe_id is not None:
                     keys.add(f"troupe:{performance.troupe_id}")
