@@ -172,12 +172,14 @@ def personal_feed(token: str, lang: str) -> Feed | None:
 
 
 def personal_keys(user_id: int, person_id: int | None) -> list[str]:
-    """The feed keys of a user's schedule: as a coach (``user:``), as a person (athlete,
-    support person, performer) and as the caregiver of each dependant (Person.guardian_person),
-    and the homes they or their dependants belong to."""
+    """The feed keys of a user's schedule: as a coach or organiser (``user:``), as the staff
+    of homes, as a person (athlete, support person, performer) and as the caregiver of each
+    dependant (Person.guardian_person), and the homes they or their dependants belong to."""
     from app.people.models import Person
 
     keys = {f"user:{user_id}"}
+    for source in SOURCES.values():
+        keys |= source.user_keys(db.session, user_id)
     people: list[int] = []
     if person_id is not None:
         people = [person_id] + list(

@@ -57,6 +57,10 @@ class Source:
         """Extra feed keys of a personal feed for these people (e.g. their homes)."""
         return set()
 
+    def user_keys(self, session, user_id: int) -> set[str]:
+        """Extra feed keys of a personal feed for the account itself (e.g. homes it staffs)."""
+        return set()
+
     def load(self, session, ids: list[int]) -> dict[int, ItemData]:
         raise NotImplementedError
 

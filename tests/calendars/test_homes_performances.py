@@ -236,3 +236,49 @@ def test_public_feeds_carry_what_public_pages_show(
     planned.status = "confirmed"
     db.session.commit()
     assert f"performance-{planned.id}@" in client.get("/calendar/public.ics").data.decode()
+
+
+def test_home_staff_schedule_holds_their_homes_activities(
+    client, make_home, make_activity, make_user, login_as, today
+):
+    from app.homes.models import HomeStaff
+
+    home, other_home = make_home(), make_home()
+    first = monday_after(today)
+    private = make_activity(home, first_day=first, title="Counselling", is_public=False)
+    elsewhere = make_activity(other_home, first_day=first, title="Elsewhere", is_public=False)
+    staff = login_as("home_staff")
+    db.session.add(HomeStaff(home_id=home.id, user_id=staff.id))
+    token = tokens.issue(staff.id)
+    db.session.commit()
+    mine = client.get(f"/calendar/u/{token}.ics").data.decode()
+    assert f"activity-{private.id}@" in mine and f"activity-{elsewhere.id}@" not in mine
+    # So the activity page's "add to my calendar" works for them too.
+    assert client.get(f"/calendar/event/activity/{private.id}.ics").status_code == 200
+    assert client.get(f"/calendar/event/activity/{elsewhere.id}.ics").status_code == 404
+
+
+def test_event_pages_offer_add_to_my_calendar(
+    client, upcoming, make_performance, make_home, make_activity, login_as, today
+):
+    competition, event = upcoming()
+    day = today + timedelta(days=9)
+    show = make_performance(local_instant(day, 14), local_instant(day, 16))
+    activity = make_activity(make_home(), first_day=monday_after(today))
+    db.session.commit()
+    login_as("admin")
+    pages = {
+        f"/competitions/{competition.id}": (
+            f"/calendar/event/competition/{competition.id}.ics",
+            f"/calendar/event/competition_event/{event.id}.ics",
+        ),
+        f"/performances/{show.id}": (f"/calendar/event/performance/{show.id}.ics",),
+        f"/homes/activities/{activity.id}": (f"/calendar/event/activity/{activity.id}.ics",),
+    }
+    for page, links in pages.items():
+        html = client.get(page).data.decode()
+        for link in links:
+            assert f'href="{link}"' in html, (page, link)
+            response = client.get(link)
+            assert response.status_code == 200
+            assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"

@@ -8,7 +8,7 @@ earlier rule (no longer a start of the rule) are ignored, as app.homes.recurrenc
 
 Public activities are filed under ``public``, ``home:<id>`` and ``venue:<id>``; every
 activity under ``home-members:<id>``, which a personal feed includes for each home the user
-(or a dependant) currently belongs to. An archived activity, or one of an archived home,
+(or a dependant) currently belongs to and each home the user staffs. An archived activity, or one of an archived home,
 leaves the feeds as cancelled."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from app.calendars.sources import (
     venue_location,
 )
 from app.homes.enums import ActivityKind, ExceptionKind
-from app.homes.models import Activity, ActivityException, Home, Membership
+from app.homes.models import Activity, ActivityException, Home, HomeStaff, Membership
 from app.homes.recurrence import is_rule_start
 from app.people.models import local_today
 from app.venues.models import Venue, VenueFeature
@@ -104,6 +104,11 @@ class ActivitySource(Source):
             )
             .distinct()
         )
+        return {f"home-members:{home_id}" for home_id in homes}
+
+    def user_keys(self, session, user_id):
+        """Home staff get their homes' activities (members-only ones too) in their schedule."""
+        homes = session.scalars(sa.select(HomeStaff.home_id).where(HomeStaff.user_id == user_id))
         return {f"home-members:{home_id}" for home_id in homes}
 
     def load(self, session, ids):
