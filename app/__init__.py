@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.homes import bp as homes_bp
     from app.people import bp as people_bp
     from app.performances import bp as performances_bp
+    from app.reports import bp as reports_bp
     from app.venues import bp as venues_bp
 
     app.register_blueprint(core_bp)
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(performances_bp, url_prefix="/performances")
     app.register_blueprint(homes_bp, url_prefix="/homes")
     app.register_blueprint(calendars_bp, url_prefix="/calendar")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -129,3 +129,4 @@ def openapi():
 from app.competitions import api as _competitions_api  # noqa: E402, F401
 from app.homes import api as _homes_api  # noqa: E402, F401
 from app.performances import api as _performances_api  # noqa: E402, F401
+from app.reports import api as _reports_api  # noqa: E402, F401

@@ -21,6 +21,7 @@ NAV = (
     ("performances.index", _l("Performances"), None),
     ("homes.index", _l("Sunshine homes"), None),
     ("calendars.index", _l("Calendars"), None),
+    ("reports.index", _l("Term report"), None),
     ("accounts.users", _l("Accounts"), ("admin",)),
 )
 
