@@ -69,6 +69,10 @@ def render_error(code: int):
 
 def register(app: Flask) -> None:
     def handle_http(error: HTTPException):
+        if request.path.startswith("/api/v1/"):  # routing 404/405 of the JSON API
+            from app.api import http_problem
+
+            return http_problem(error)
         code = error.code or 500
         if code not in ERROR_TEXT:
             return error
@@ -84,6 +88,10 @@ def register(app: Flask) -> None:
         from app.extensions import db
 
         db.session.rollback()
+        if request.path.startswith("/api/v1/"):
+            from app.api import http_problem
+
+            return http_problem(None)
         return render_error(500)
 
     app.register_error_handler(HTTPException, handle_http)
