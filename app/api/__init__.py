@@ -3,13 +3,23 @@
 Each domain keeps its endpoints in its own ``api.py``: it adds routes to ``bp`` and describes
 them with ``describe(path, operation)`` and ``schema(name, schema)``; the domain modules are
 imported at the bottom of this file. A malformed parameter raises ``BadParameter`` and
-answers 400 with a JSON error, never a 500."""
+answers 400, never a 500.
+
+Every error under /api/v1 is a problem document (RFC 9457, ``application/problem+json``):
+``type`` (``about:blank``: the status says it all), ``title`` (the HTTP status phrase),
+``status``, ``detail`` (what was wrong, in English) and, for a bad parameter, ``parameter``.
+``problem()`` builds one; 404 and 405 from routing and 500s under /api/ reach
+``http_problem()`` through app/core/errors.py; an error body a domain still answers as
+``{"error": …}`` is converted on the way out (``as_problem``)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from app.core.auth import public
 from app.extensions import csrf
@@ -22,19 +32,33 @@ csrf.exempt(bp)
 EARLIEST = date(1900, 1, 1)
 
 PATHS: dict[str, dict] = {}
+PROBLEM_TYPE = "application/problem+json"
 SCHEMAS: dict[str, dict] = {
+    # The name stays "Error" (domains refer to it); the body is an RFC 9457 problem.
     "Error": {
         "type": "object",
-        "required": ["error"],
-        "properties": {"error": {"type": "string"}, "parameter": {"type": "string"}},
+        "description": "An RFC 9457 problem document.",
+        "required": ["type", "title", "status", "detail"],
+        "properties": {
+            "type": {"type": "string", "description": "about:blank: the status explains it."},
+            "title": {"type": "string", "description": "The HTTP status phrase."},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string", "description": "What was wrong, in English."},
+            "parameter": {"type": "string", "description": "The query parameter at fault."},
+        },
     }
 }
 
 DATE_SCHEMA = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-ERROR_RESPONSE = {
-    "description": "A malformed or unknown parameter.",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
+ERROR_CONTENT = {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Error"}}}
+ERROR_RESPONSE = {"description": "A malformed or unknown parameter.", "content": ERROR_CONTENT}
+
+
+def error_response(description: str) -> dict:
+    """An error response of the OpenAPI document (e.g. a 404 for an unknown id)."""
+    return {"description": description, "content": ERROR_CONTENT}
+
+
 PERIOD_PARAMETERS = [
     {
         "name": "from",
@@ -60,9 +84,66 @@ class BadParameter(Exception):
         self.message = message
 
 
+def problem(status: int, detail: str, *, parameter: str | None = None, headers=None) -> Response:
+    """An RFC 9457 problem response."""
+    body = {
+        "type": "about:blank",
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if parameter is not None:
+        body["parameter"] = parameter
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        mimetype=PROBLEM_TYPE,
+        headers=headers,
+    )
+
+
+HTTP_DETAILS = {
+    404: "No such resource under /api/v1.",
+    405: "The method is not allowed for this resource.",
+    500: "Something went wrong on our side.",
+}
+
+
+def http_problem(error: HTTPException | None) -> Response:
+    """The problem for an HTTP error (routing 404/405, an abort) or, with None, a 500."""
+    code = (error.code if error is not None else None) or 500
+    headers = None
+    if code == 405 and getattr(error, "valid_methods", None):
+        headers = {"Allow": ", ".join(error.valid_methods)}
+    return problem(
+        code, HTTP_DETAILS.get(code, HTTP_STATUS_CODES.get(code, "Error")), headers=headers
+    )
+
+
+def is_api_request() -> bool:
+    return request.path == "/api/v1" or request.path.startswith("/api/v1/")
+
+
 @bp.errorhandler(BadParameter)
 def bad_parameter(error: BadParameter):
-    return jsonify({"error": error.message, "parameter": error.name}), 400
+    return problem(400, error.message, parameter=error.name)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    return http_problem(error)
+
+
+@bp.after_request
+def as_problem(response: Response) -> Response:
+    """An error answered as ``{"error": …, "parameter": …}`` (a domain's own handler) leaves
+    as a problem document, so every /api/v1 error has one shape."""
+    if response.status_code < 400 or response.mimetype != "application/json":
+        return response
+    body = response.get_json(silent=True)
+    if not isinstance(body, dict) or "error" not in body:
+        return response
+    return problem(response.status_code, str(body["error"]), parameter=body.get("parameter"))
 
 
 def check_parameters(allowed: tuple[str, ...]) -> None:
@@ -105,6 +186,21 @@ def schema(name: str, definition: dict) -> None:
     SCHEMAS[name] = definition
 
 
+def _problem_media_types(node):
+    """Error responses described with application/json and the Error schema state the media
+    type they are sent with (application/problem+json)."""
+    if isinstance(node, dict):
+        content = node.get("content")
+        if isinstance(content, dict) and set(content) == {"application/json"}:
+            ref = content["application/json"].get("schema", {}).get("$ref", "")
+            if ref == "#/components/schemas/Error":
+                node = {**node, "content": ERROR_CONTENT}
+        return {key: _problem_media_types(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_problem_media_types(value) for value in node]
+    return node
+
+
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
@@ -114,7 +210,7 @@ def openapi_document() -> dict:
             "description": "Public, read-only data of the district Disabled Persons' Federation.",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": dict(sorted(PATHS.items())),
+        "paths": _problem_media_types(dict(sorted(PATHS.items()))),
         "components": {"schemas": dict(sorted(SCHEMAS.items()))},
     }
 
@@ -126,7 +222,9 @@ def openapi():
 
 
 # The domains' endpoints (each module adds routes to ``bp`` and describes them).
+from app.api import schedule as _schedule_api  # noqa: E402, F401
 from app.competitions import api as _competitions_api  # noqa: E402, F401
 from app.homes import api as _homes_api  # noqa: E402, F401
 from app.performances import api as _performances_api  # noqa: E402, F401
 from app.reports import api as _reports_api  # noqa: E402, F401
+from app.venues import api as _venues_api  # noqa: E402, F401

@@ -95,14 +95,25 @@ def test_level_and_sport_filters(client, two_years):
 def test_malformed_parameters_are_400_json(client, sports, query, parameter, error):
     response = client.get(f"/api/v1/medals?{query}")
     assert response.status_code == 400
-    assert response.get_json() == {"error": error, "parameter": parameter}
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json() == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": error,
+        "parameter": parameter,
+    }
 
 
 def test_unknown_sport_code_is_404_json(client, sports):
     response = client.get("/api/v1/medals?sport=quidditch")
     assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
     assert response.get_json() == {
-        "error": "No sport has the code 'quidditch'.",
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": "No sport has the code 'quidditch'.",
         "parameter": "sport",
     }
 

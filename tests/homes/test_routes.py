@@ -343,7 +343,8 @@ def test_statistics_page_exports_and_api(
     assert {"service": "day_care", "members": 3} in data["by_service"]
     for bad in ("from=2026-1-1", "to=x", "from=2026-02-01&to=2026-01-01", "town=1"):
         resp = client.get(f"/api/v1/homes/summary?{bad}")
-        assert resp.status_code == 400 and "error" in resp.get_json()
+        assert resp.status_code == 400 and resp.mimetype == "application/problem+json"
+        assert resp.get_json()["parameter"] and resp.get_json()["detail"]
     edge = client.get("/api/v1/homes/summary?from=0001-01-01&to=9999-12-31").get_json()
     assert edge["members"] == 3 and edge["to"] == "9999-12-31"
     spec = client.get("/api/v1/openapi.json").get_json()

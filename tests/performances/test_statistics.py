@@ -150,7 +150,8 @@ def test_summary_api(client, make_performance, make_venue, make_programme):
     for query in ("from=2019-1-1", "to=2019-02-30", "from=2020-01-01&to=2019-01-01", "year=2019"):
         response = client.get(f"/api/v1/performances/summary?{query}")
         assert response.status_code == 400, query
-        assert "error" in response.get_json()
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["status"] == 400 and response.get_json()["detail"]
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/performances/summary" in spec["paths"]
     assert "PerformancesSummary" in spec["components"]["schemas"]
