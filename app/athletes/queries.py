@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
-from app.athletes.enums import ClassificationStatus, SquadLevel, Stage
+from app.athletes.enums import ClassificationStatus, DiscoverySource, SquadLevel, Stage
 from app.athletes.models import (
     REVIEW_WARNING_DAYS,
     Assessment,
@@ -176,6 +176,51 @@ def pipeline_counts(filters: AthleteFilters, user) -> dict[tuple[int, Stage], in
     if filters.sport_id is not None:
         query = query.where(athlete_sports.c.sport_id == filters.sport_id)
     return {(sport_id, Stage(stage)): count for sport_id, stage, count in db.session.execute(query)}
+
+
+def stage_totals() -> dict[Stage, int]:
+    """{stage: athletes} over every athlete, today (counts only, no visibility rule: the
+    term report's public figure). One grouped query."""
+    counts = dict(
+        db.session.execute(
+            sa.select(AthleteProfile.stage, sa.func.count(AthleteProfile.id)).group_by(
+                AthleteProfile.stage
+            )
+        ).all()
+    )
+    return {stage: int(counts.get(stage, 0)) for stage in Stage}
+
+
+def identified_by_source(first: date, last: date) -> dict[DiscoverySource, int]:
+    """{how found: athletes} found (``discovered_on``) between ``first`` and ``last``, both
+    inclusive: the new talents of a period. One grouped query."""
+    counts = dict(
+        db.session.execute(
+            sa.select(AthleteProfile.discovery_source, sa.func.count(AthleteProfile.id))
+            .where(AthleteProfile.discovered_on >= first, AthleteProfile.discovered_on <= last)
+            .group_by(AthleteProfile.discovery_source)
+        ).all()
+    )
+    return {source: int(counts.get(source, 0)) for source in DiscoverySource}
+
+
+def classifications_due_by_sport(first: date, last: date) -> list[tuple[Sport, int]]:
+    """Classifications not confirmed whose review date falls between ``first`` and ``last``
+    (athletes not retired), counted by sport in sport order. One grouped query."""
+    rows = db.session.execute(
+        sa.select(Sport, sa.func.count(Classification.id))
+        .join(Classification, Classification.sport_id == Sport.id)
+        .join(AthleteProfile, AthleteProfile.id == Classification.athlete_id)
+        .where(
+            AthleteProfile.stage != Stage.RETIRED,
+            Classification.status != ClassificationStatus.CONFIRMED,
+            Classification.review_on >= first,
+            Classification.review_on <= last,
+        )
+        .group_by(Sport.id)
+        .order_by(Sport.sort_order, Sport.id)
+    ).all()
+    return [(sport, int(count)) for sport, count in rows]
 
 
 def sports(include_inactive: bool = False) -> list[Sport]:
