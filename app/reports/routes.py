@@ -1,14 +1,138 @@
-"""The term report: pages."""
+"""The term report: one page for a chosen period (preset or typed dates), and a CSV or .xlsx
+download of each of its tables. Public: visitors read the counts (no names); admins and the
+role working in a part (coach: sports, organiser: culture, home staff: homes) also read
+that part's detail figures (see figures.DETAIL_ROLES)."""
 
 from __future__ import annotations
 
-from flask import render_template
+from datetime import date
 
+from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.athletes import spreadsheets
+from app.core import audit
 from app.core.auth import public
-from app.reports import bp
+from app.core.forms import BaseForm, DatePartsField
+from app.extensions import db
+from app.reports import bp, figures
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+PART_ORDER = (figures.Part.HEADLINE, figures.Part.SPORTS, figures.Part.CULTURE, figures.Part.HOMES)
 
 
-@bp.route("/")
+class PeriodForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    first = DatePartsField(_l("First day"))
+    last = DatePartsField(_l("Last day"))
+
+
+def _typed(args) -> bool:
+    return any(key.startswith(("first-", "last-")) for key in args)
+
+
+def choose_period(args) -> tuple[PeriodForm, date | None, date | None, str]:
+    """(form, first, last, preset key) from the query string: typed dates win over a preset;
+    nothing chosen means the current term. On an error, first and last are None."""
+    if _typed(args):
+        form = PeriodForm(formdata=args)
+        form.validate()
+        for field, message in (
+            (form.first, _("Enter the first day of the period.")),
+            (form.last, _("Enter the last day of the period.")),
+        ):
+            if field.data is None and not field.errors:
+                field.errors = [*field.errors, message]
+        if form.first.data and form.last.data and form.last.data < form.first.data:
+            form.last.errors = [
+                *form.last.errors,
+                _("The last day must be on or after the first day."),
+            ]
+        if form.has_errors:
+            return form, None, None, ""
+        return form, form.first.data, form.last.data, ""
+    chosen = figures.preset(args.get("preset", "")) or figures.preset("term")
+    form = PeriodForm(formdata=None, data={"first": chosen.first, "last": chosen.last})
+    return form, chosen.first, chosen.last, chosen.key
+
+
+@bp.get("/")
 @public
 def index():
-    return render_template("reports/index.html")
+    form, first, last, preset_key = choose_period(request.args)
+    allowed = figures.detail_parts(current_user)
+    report = figures.build_report(first, last) if first else None
+    parts = []
+    if report:
+        parts = [(part, report.part_figures(part, allowed)) for part in PART_ORDER]
+    return (
+        render_template(
+            "reports/index.html",
+            form=form,
+            report=report,
+            parts=parts,
+            allowed=allowed,
+            presets=figures.presets(),
+            preset_key=preset_key,
+            current_term=figures.CURRENT_TERM,
+            term_2017=figures.TERM_2017,
+            export_args={"from": first.isoformat(), "to": last.isoformat()} if first else {},
+            page_has_errors=form.has_errors,
+        ),
+        422 if form.has_errors else 200,
+    )
+
+
+def _iso(name: str) -> date:
+    text = request.args.get(name, "")
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(400)
+
+
+@bp.get("/<key>.<any(csv, xlsx):fmt>")
+@public
+def export(key: str, fmt: str):
+    first, last = _iso("from"), _iso("to")
+    if last < first:
+        abort(400)
+    report = figures.build_report(first, last)
+    figure = report.figure(key)
+    if figure is None:
+        abort(404)
+    if figure.detail and figure.part not in figures.detail_parts(current_user):
+        abort(403 if current_user.is_authenticated else 404)
+    rows = figure.export_rows()
+    if fmt == "csv":
+        body = spreadsheets.to_csv(rows)
+    else:
+        body = spreadsheets.to_xlsx(rows, figure.title)
+    response = Response(body, mimetype=MIMETYPES[fmt])
+    response.headers["Content-Length"] = str(len(body))
+    if current_user.is_authenticated:
+        audit.record(
+            "export",
+            "term_report",
+            None,
+            [],
+            details={
+                "table": key,
+                "format": fmt,
+                "from": first.isoformat(),
+                "to": last.isoformat(),
+            },
+        )
+        db.session.commit()
+    filename = f"report-{key}-{first.isoformat()}-{last.isoformat()}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

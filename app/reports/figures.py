@@ -1,0 +1,495 @@
+"""The term report's figures for a period, read through each domain's own grouped statistics
+(no SQL of its own):
+
+- sports: ``competitions.standings.medal_table`` (medals by year × level, one query),
+  ``athletes.queries.stage_totals`` (athletes per pipeline stage today),
+  ``identified_by_source`` (new talents found in the period) and
+  ``classifications_due_by_sport`` (reviews falling in the period);
+- culture: ``performances.stats.statistics`` (performances held and beneficiaries, by setting,
+  town and programme);
+- sunshine homes: ``homes.stats.period_stats`` (homes open, towns covered, members served,
+  attendance person-times, by service, kind and home).
+
+A fixed number of queries whatever the data (about 18). Each figure becomes a ``Figure``:
+a table (header and rows of plain values, exported as CSV or .xlsx), a chart with the same
+numbers and a one-sentence summary. Who sees which figure: ``PUBLIC`` figures are counts
+anyone may read; ``detail`` figures belong to a part (sports, culture, homes) and are shown
+to admins and to the role that works in that part (``DETAIL_ROLES``)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.athletes import queries as athlete_queries
+from app.athletes.enums import Stage
+from app.competitions import charts as medal_charts
+from app.competitions import standings
+from app.core.templating import fmt_date
+from app.homes import charts as home_charts
+from app.homes import stats as home_stats
+from app.people.models import local_today
+from app.performances import charts as performance_charts
+from app.performances import stats as performance_stats
+
+# The 2017 change of term (the source report's period) and the term after it.
+TERM_2017 = (date(2017, 1, 1), date(2021, 12, 31))
+CURRENT_TERM = (date(2022, 1, 1), date(2026, 12, 31))
+
+
+class Part(enum.StrEnum):
+    HEADLINE = "headline"
+    SPORTS = "sports"
+    CULTURE = "culture"
+    HOMES = "homes"
+
+    @property
+    def label(self):
+        return {
+            Part.HEADLINE: _l("Headline figures"),
+            Part.SPORTS: _l("Sports"),
+            Part.CULTURE: _l("Culture"),
+            Part.HOMES: _l("Sunshine homes"),
+        }[self]
+
+
+# The role whose work a part covers: it sees the part's detail figures (admins see all).
+DETAIL_ROLES = {Part.SPORTS: "coach", Part.CULTURE: "organiser", Part.HOMES: "home_staff"}
+
+
+def detail_parts(user) -> frozenset[Part]:
+    """The parts whose detail figures ``user`` may read (none for a visitor)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    if user.is_admin:
+        return frozenset(DETAIL_ROLES)
+    return frozenset(part for part, role in DETAIL_ROLES.items() if user.has_role(role))
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: object
+    first: date
+    last: date
+
+
+def presets(today: date | None = None) -> list[Preset]:
+    today = today or local_today()
+    return [
+        Preset("term", _l("Current term (2022–2026)"), *CURRENT_TERM),
+        Preset("term2017", _l("2017 term (2017–2021)"), *TERM_2017),
+        Preset("this_year", _l("This year"), date(today.year, 1, 1), date(today.year, 12, 31)),
+        Preset(
+            "last_year", _l("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+        ),
+    ]
+
+
+def preset(key: str) -> Preset | None:
+    return next((p for p in presets() if p.key == key), None)
+
+
+def number(value: int) -> str:
+    """A count in the reader's locale (4,586)."""
+    return format_decimal(value)
+
+
+def period_phrase(first: date, last: date, today: date | None = None) -> str:
+    """How the sentences name the period: "Since 2017", "In 2021", "From 2017 to 2021", or
+    the two dates."""
+    today = today or local_today()
+    whole_start = first.month == 1 and first.day == 1
+    whole_end = last.month == 12 and last.day == 31
+    if whole_start and last >= today and first.year < today.year:
+        return _("Since %(year)d", year=first.year)
+    if whole_start and whole_end:
+        if first.year == last.year:
+            return _("In %(year)d", year=first.year)
+        return _("From %(first)d to %(last)d", first=first.year, last=last.year)
+    return _("From %(first)s to %(last)s", first=fmt_date(first), last=fmt_date(last))
+
+
+def performances_sentence(when: str, performances: int, beneficiaries: int) -> str:
+    return ngettext(
+        "%(when)s: %(count)s touring performance reaching %(people)s person-times",
+        "%(when)s: %(count)s touring performances reaching %(people)s person-times",
+        performances,
+        when=when,
+        count=number(performances),
+        people=number(beneficiaries),
+    )
+
+
+def medals_sentence(when: str, tally) -> str:
+    return ngettext(
+        "%(when)s: %(count)s medal won (%(gold)s gold, %(silver)s silver, %(bronze)s bronze)",
+        "%(when)s: %(count)s medals won (%(gold)s gold, %(silver)s silver, %(bronze)s bronze)",
+        tally.total,
+        when=when,
+        count=number(tally.total),
+        gold=number(tally.gold),
+        silver=number(tally.silver),
+        bronze=number(tally.bronze),
+    )
+
+
+def homes_sentence(when: str, homes) -> str:
+    return ngettext(
+        "%(when)s: %(count)s sunshine home in %(towns)s towns served %(members)s members, "
+        "with %(attendance)s attendance person-times",
+        "%(when)s: %(count)s sunshine homes in %(towns)s towns served %(members)s members, "
+        "with %(attendance)s attendance person-times",
+        homes.homes,
+        when=when,
+        count=number(homes.homes),
+        towns=number(homes.towns_covered),
+        members=number(homes.members),
+        attendance=number(homes.attendance),
+    )
+
+
+def talents_sentence(when: str, found: int, in_pipeline: int) -> str:
+    return ngettext(
+        "%(when)s: %(count)s new talent identified; %(pipeline)s athletes in the pipeline today",
+        "%(when)s: %(count)s new talents identified; %(pipeline)s athletes in the pipeline today",
+        found,
+        when=when,
+        count=number(found),
+        pipeline=number(in_pipeline),
+    )
+
+
+@dataclass
+class Figure:
+    key: str  # the export's name
+    part: Part
+    title: str
+    header: list
+    rows: list[list]  # first cell the row's label, then numbers
+    summary: str
+    chart: object = None
+    chart_kind: str = ""  # "stacked" (medals), "bars" (homes' helper) or "hbars"
+    total: list | None = None
+    detail: bool = False  # only for admins and the part's role
+
+    def export_rows(self) -> list[list]:
+        rows = [self.header, *self.rows]
+        if self.total:
+            rows.append(self.total)
+        return rows
+
+
+@dataclass
+class Report:
+    first: date
+    last: date
+    when: str
+    medals: standings.MedalTable
+    stages: dict
+    talents: dict
+    classifications_due: list
+    performances: performance_stats.Statistics
+    homes: home_stats.PeriodStats
+    headline: list[str] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+    def part_figures(self, part: Part, allowed: frozenset) -> list[Figure]:
+        return [f for f in self.figures if f.part == part and (not f.detail or f.part in allowed)]
+
+    def figure(self, key: str) -> Figure | None:
+        return next((f for f in self.figures if f.key == key), None)
+
+    @property
+    def in_pipeline(self) -> int:
+        return sum(count for stage, count in self.stages.items() if stage != Stage.RETIRED)
+
+
+def _hbar(chart_id, title, summary, labelled: list[tuple[str, int]]):
+    """The performances' horizontal bars for (label, value) pairs."""
+    rows = [performance_stats.Row(key=label, label=label, performances=v) for label, v in labelled]
+    return performance_charts.bar_chart(chart_id, title, summary, rows, "performances")
+
+
+def _bars(title, summary, labelled: list[tuple[str, int]]):
+    """The homes' vertical bars for (label, value) pairs."""
+    return home_charts.bar_chart(title, summary, [(label, label, v) for label, v in labelled])
+
+
+def _sports(report: Report) -> list[Figure]:
+    table = report.medals
+    t = table.totals
+    medals = Figure(
+        key="medals",
+        part=Part.SPORTS,
+        title=_("Medals by year and level"),
+        header=[_("Year"), _("Level"), _("Gold"), _("Silver"), _("Bronze"), _("Total")],
+        rows=[
+            [year, str(level.label), c.gold, c.silver, c.bronze, c.total]
+            for (year, level), c in sorted(
+                table.by_year_level.items(), key=lambda item: (item[0][0], item[0][1].order)
+            )
+        ],
+        total=[_("Total"), "", t.gold, t.silver, t.bronze, t.total],
+        summary=medal_charts.summary_text(table) if table.years else _("No medals in this period."),
+        chart=medal_charts.medals_by_year(table),
+        chart_kind="stacked",
+    )
+    stage_rows = [(str(stage.label), count) for stage, count in report.stages.items()]
+    stages = Figure(
+        key="athletes_by_stage",
+        part=Part.SPORTS,
+        title=_("Athletes per pipeline stage (today)"),
+        header=[_("Stage"), _("Athletes")],
+        rows=[[label, count] for label, count in stage_rows],
+        total=[_("Total"), sum(report.stages.values())],
+        summary=_(
+            "%(pipeline)s athletes in the pipeline today, %(retired)s retired.",
+            pipeline=number(report.in_pipeline),
+            retired=number(report.stages.get(Stage.RETIRED, 0)),
+        ),
+        chart_kind="bars",
+    )
+    stages.chart = _bars(_("Athletes per stage"), stages.summary, stage_rows)
+    talent_rows = [(str(source.label), count) for source, count in report.talents.items()]
+    found = sum(report.talents.values())
+    talents = Figure(
+        key="new_talents",
+        part=Part.SPORTS,
+        title=_("New talents identified, by how they were found"),
+        header=[_("How the athlete was found"), _("Athletes")],
+        rows=[[label, count] for label, count in talent_rows],
+        total=[_("Total"), found],
+        summary=ngettext(
+            "%(count)s athlete found in this period.",
+            "%(count)s athletes found in this period.",
+            found,
+            count=number(found),
+        ),
+        chart_kind="hbars",
+    )
+    talents.chart = _hbar(
+        "chart-talents", _("New talents by how they were found"), talents.summary, talent_rows
+    )
+    due_rows = [(sport.display_name, count) for sport, count in report.classifications_due]
+    due = sum(count for _label, count in due_rows)
+    classifications = Figure(
+        key="classifications_due",
+        part=Part.SPORTS,
+        title=_("Classifications due for review, by sport"),
+        header=[_("Sport"), _("Classifications")],
+        rows=[[label, count] for label, count in due_rows],
+        total=[_("Total"), due],
+        summary=ngettext(
+            "%(count)s classification not confirmed has its review date in this period.",
+            "%(count)s classifications not confirmed have their review date in this period.",
+            due,
+            count=number(due),
+        ),
+        chart_kind="hbars",
+        detail=True,
+    )
+    classifications.chart = _hbar(
+        "chart-classifications",
+        _("Classifications due by sport"),
+        classifications.summary,
+        due_rows,
+    )
+    return [medals, stages, talents, classifications]
+
+
+def _culture(report: Report) -> list[Figure]:
+    result = report.performances
+    t = result.totals
+    header_tail = [_("Performances held"), _("Beneficiaries (person-times)")]
+    figures = []
+    for key, title, group, rows, detail in (
+        (
+            "performances_by_setting",
+            _("Performances by setting"),
+            _("Setting"),
+            result.by_setting,
+            False,
+        ),
+        ("performances_by_town", _("Performances by town"), _("Town"), result.by_town, False),
+        (
+            "performances_by_programme",
+            _("Performances by programme"),
+            _("Programme"),
+            result.by_programme,
+            True,
+        ),
+    ):
+        summary = _(
+            "%(performances)s performances held, %(beneficiaries)s beneficiaries "
+            "(person-times); the bars show beneficiaries.",
+            performances=number(t.performances),
+            beneficiaries=number(t.beneficiaries),
+        )
+        figures.append(
+            Figure(
+                key=key,
+                part=Part.CULTURE,
+                title=title,
+                header=[group, *header_tail],
+                rows=[[r.label, r.performances, r.beneficiaries] for r in rows],
+                total=[_("Total"), t.performances, t.beneficiaries],
+                summary=summary,
+                chart=performance_charts.bar_chart(
+                    f"chart-{key}", title, summary, rows, "beneficiaries"
+                ),
+                chart_kind="hbars",
+                detail=detail,
+            )
+        )
+    return figures
+
+
+def _homes(report: Report) -> list[Figure]:
+    h = report.homes
+    service_rows = [(str(service.label), count) for service, count in h.by_service]
+    services = Figure(
+        key="members_by_service",
+        part=Part.HOMES,
+        title=_("Members served, by service"),
+        header=[_("Service"), _("Members")],
+        rows=[[label, count] for label, count in service_rows],
+        total=[_("Members served"), h.members],
+        summary=_(
+            "%(homes)s homes open in %(towns)s of %(all)s towns; %(members)s members served "
+            "(a member may receive several services).",
+            homes=number(h.homes),
+            towns=number(h.towns_covered),
+            all=number(h.towns_total),
+            members=number(h.members),
+        ),
+        chart_kind="bars",
+    )
+    services.chart = _bars(_("Members by service"), services.summary, service_rows)
+    kind_rows = [(str(kind.label), count) for kind, count in h.by_kind]
+    kinds = Figure(
+        key="attendance_by_kind",
+        part=Part.HOMES,
+        title=_("Attendance person-times, by activity"),
+        header=[_("Activity"), _("Attendance (person-times)")],
+        rows=[[label, count] for label, count in kind_rows],
+        total=[_("Total"), h.attendance],
+        summary=_(
+            "%(attendance)s attendance person-times in this period.",
+            attendance=number(h.attendance),
+        ),
+        chart_kind="hbars",
+    )
+    kinds.chart = _hbar("chart-attendance", _("Attendance by activity"), kinds.summary, kind_rows)
+    home_rows = [(f"{home.name} ({home.town})", home.attendance) for home in h.by_home]
+    by_home = Figure(
+        key="homes",
+        part=Part.HOMES,
+        title=_("Each home: members and attendance"),
+        header=[_("Home"), _("Town"), _("Members"), _("Attendance (person-times)")],
+        rows=[[home.name, home.town, home.members, home.attendance] for home in h.by_home],
+        total=[
+            _("Total"),
+            "",
+            sum(x.members for x in h.by_home),
+            sum(x.attendance for x in h.by_home),
+        ],
+        summary=ngettext(
+            "%(count)s home open in this period; the bars show attendance.",
+            "%(count)s homes open in this period; the bars show attendance.",
+            h.homes,
+            count=number(h.homes),
+        ),
+        chart_kind="hbars",
+        detail=True,
+    )
+    by_home.chart = _hbar("chart-homes", _("Attendance by home"), by_home.summary, home_rows)
+    return [services, kinds, by_home]
+
+
+def _headline(report: Report) -> Figure:
+    m, p, h = report.medals.totals, report.performances.totals, report.homes
+    found = sum(report.talents.values())
+    pairs = [
+        (_("Gold medals"), m.gold),
+        (_("Silver medals"), m.silver),
+        (_("Bronze medals"), m.bronze),
+        (_("New talents identified"), found),
+        (_("Performances held"), p.performances),
+        (_("Beneficiaries (person-times)"), p.beneficiaries),
+        (_("Sunshine homes open"), h.homes),
+        (_("Towns covered"), h.towns_covered),
+        (_("Members served"), h.members),
+        (_("Attendance (person-times)"), h.attendance),
+    ]
+    return Figure(
+        key="headline",
+        part=Part.HEADLINE,
+        title=_("Headline figures"),
+        header=[_("Figure"), _("Value")],
+        rows=[[label, value] for label, value in pairs],
+        summary=_("The numbers behind the sentences above, for the whole period."),
+    )
+
+
+def build_report(first: date, last: date) -> Report:
+    """Every figure of the period (both days inclusive)."""
+    report = Report(
+        first=first,
+        last=last,
+        when=period_phrase(first, last),
+        medals=standings.medal_table(standings.MedalFilters(date_from=first, date_to=last)),
+        stages=athlete_queries.stage_totals(),
+        talents=athlete_queries.identified_by_source(first, last),
+        classifications_due=athlete_queries.classifications_due_by_sport(first, last),
+        performances=performance_stats.statistics(first, last),
+        homes=home_stats.period_stats(first, last),
+    )
+    report.headline = [
+        medals_sentence(report.when, report.medals.totals),
+        talents_sentence(report.when, sum(report.talents.values()), report.in_pipeline),
+        performances_sentence(
+            report.when,
+            report.performances.totals.performances,
+            report.performances.totals.beneficiaries,
+        ),
+        homes_sentence(report.when, report.homes),
+    ]
+    report.figures = [_headline(report), *_sports(report), *_culture(report), *_homes(report)]
+    return report
+
+
+def summary_figures(first: date, last: date) -> dict:
+    """The public API's figures (counts only)."""
+    medals = standings.medal_table(standings.MedalFilters(date_from=first, date_to=last)).totals
+    performances = performance_stats.statistics(first, last).totals
+    homes = home_stats.period_stats(first, last)
+    stages = athlete_queries.stage_totals()
+    return {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "medals": {
+            "gold": medals.gold,
+            "silver": medals.silver,
+            "bronze": medals.bronze,
+            "total": medals.total,
+        },
+        "performances": {
+            "performances": performances.performances,
+            "beneficiaries": performances.beneficiaries,
+        },
+        "homes": {
+            "homes": homes.homes,
+            "towns_covered": homes.towns_covered,
+            "members": homes.members,
+            "attendance": homes.attendance,
+        },
+        "athletes": {
+            "by_stage": [{"stage": stage.value, "athletes": n} for stage, n in stages.items()]
+        },
+    }
