@@ -5,6 +5,7 @@ that part's detail figures (see figures.DETAIL_ROLES)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Response, abort, render_template, request
@@ -116,8 +117,11 @@ def export(key: str, fmt: str):
     if fmt == "csv":
         body = spreadsheets.to_csv(rows)
     else:
-        body = spreadsheets.to_xlsx(rows, figure.title)
-    response = Response(body, mimetype=MIMETYPES[fmt])
+        # Excel refuses these characters in a sheet's name.
+        title = re.sub(r"[\\/*?:\[\]]", " ", figure.title).strip()
+        body = spreadsheets.to_xlsx(rows, title)
+    # The workbook is sent as a one-chunk stream (binary: nothing to read as text).
+    response = Response(iter([body]) if fmt == "xlsx" else body, mimetype=MIMETYPES[fmt])
     response.headers["Content-Length"] = str(len(body))
     if current_user.is_authenticated:
         audit.record(
