@@ -52,8 +52,8 @@ class Part(enum.StrEnum):
     def label(self):
         return {
             Part.HEADLINE: _l("Headline figures"),
-            Part.SPORTS: _l("Sports"),
-            Part.CULTURE: _l("Culture"),
+            Part.SPORTS: _l("Sports: medals and athletes"),
+            Part.CULTURE: _l("Culture: performances"),
             Part.HOMES: _l("Sunshine homes"),
         }[self]
 
@@ -84,9 +84,17 @@ def presets(today: date | None = None) -> list[Preset]:
     return [
         Preset("term", _l("Current term (2022–2026)"), *CURRENT_TERM),
         Preset("term2017", _l("2017 term (2017–2021)"), *TERM_2017),
-        Preset("this_year", _l("This year"), date(today.year, 1, 1), date(today.year, 12, 31)),
         Preset(
-            "last_year", _l("Last year"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+            "this_year",
+            _l("This year (%(year)d)", year=today.year),
+            date(today.year, 1, 1),
+            date(today.year, 12, 31),
+        ),
+        Preset(
+            "last_year",
+            _l("Last year (%(year)d)", year=today.year - 1),
+            date(today.year - 1, 1, 1),
+            date(today.year - 1, 12, 31),
         ),
     ]
 
@@ -391,7 +399,7 @@ def _homes(report: Report) -> list[Figure]:
         key="homes",
         part=Part.HOMES,
         title=_("Each home: members and attendance"),
-        header=[_("Home"), _("Town"), _("Members"), _("Attendance (person-times)")],
+        header=[_("Sunshine home"), _("Town"), _("Members"), _("Attendance (person-times)")],
         rows=[[home.name, home.town, home.members, home.attendance] for home in h.by_home],
         total=[
             _("Total"),

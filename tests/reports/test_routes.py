@@ -117,7 +117,7 @@ def test_csv_and_xlsx_hold_the_table_without_formulas(app, client, login_as):
     assert csv.status_code == 200
     body = csv.get_data().decode("utf-8-sig")
     assert "'=HYPERLINK" in body
-    assert body.splitlines()[0] == "Home,Town,Members,Attendance (person-times)"
+    assert body.splitlines()[0] == "Sunshine home,Town,Members,Attendance (person-times)"
     xlsx = client.get(f"/reports/homes.xlsx?{period}")
     sheet = load_workbook(io.BytesIO(xlsx.get_data())).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
