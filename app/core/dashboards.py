@@ -87,21 +87,20 @@ def results_to_enter(user, now: datetime, today: date) -> list[tuple[Competition
         CompetitionEvent.starts_at <= now,
         sa.and_(CompetitionEvent.starts_at.is_(None), Competition.end_on < today),
     )
-    missing = sa.func.count(sa.distinct(Entry.id))
-    rows = db.session.execute(
-        sa.select(CompetitionEvent, missing)
-        .join(Competition, Competition.id == CompetitionEvent.competition_id)
-        .join(Entry, Entry.event_id == CompetitionEvent.id)
+    missing = (
+        sa.select(Entry.event_id, sa.func.count(sa.distinct(Entry.id)).label("entries"))
         .outerjoin(Result, Result.entry_id == Entry.id)
-        .where(
-            started,
-            Competition.status != CompetitionStatus.CANCELLED,
-            Result.id.is_(None),
-            Entry.id.in_(_coach_entries(user)),
-        )
+        .where(Result.id.is_(None), Entry.id.in_(_coach_entries(user)))
+        .group_by(Entry.event_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(CompetitionEvent, missing.c.entries)
+        .join(missing, missing.c.event_id == CompetitionEvent.id)
+        .join(Competition, Competition.id == CompetitionEvent.competition_id)
+        .where(started, Competition.status != CompetitionStatus.CANCELLED)
         .options(joinedload(CompetitionEvent.competition))
-        .group_by(CompetitionEvent.id)
-        .order_by(CompetitionEvent.starts_at.desc(), CompetitionEvent.id.desc())
+        .order_by(CompetitionEvent.starts_at.desc().nulls_last(), CompetitionEvent.id.desc())
         .limit(LIST_LIMIT)
     ).all()
     return [(event, count) for event, count in rows]
