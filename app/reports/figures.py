@@ -469,6 +469,9 @@ def build_report(first: date, last: date) -> Report:
         homes_sentence(report.when, report.homes),
     ]
     report.figures = [_headline(report), *_sports(report), *_culture(report), *_homes(report)]
+    for f in report.figures:
+        if f.chart is not None and f.chart_kind == "hbars":
+            f.summary = f.chart.summary  # the sentence and the highest bar in words
     return report
 
 

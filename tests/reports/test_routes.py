@@ -166,3 +166,7 @@ def test_chinese_page(app, client, login_as):
     login_as("admin", language="zh_Hans")
     response = client.get("/reports/?preset=this_year")
     assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert 'lang="zh-CN"' in text
+    # Every figure is on the page for the admin, whatever the language.
+    assert len(_figure_keys(text)) == 11
