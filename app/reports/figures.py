@@ -22,7 +22,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -104,7 +104,10 @@ def preset(key: str) -> Preset | None:
 
 
 def number(value: int) -> str:
-    """A count in the reader's locale (4,586)."""
+    """A count in the reader's locale: 4,586 in English; in Chinese, as the source report and
+    GB/T 15835 write them, no separator up to four digits (4586), grouped beyond (12,000)."""
+    if str(get_locale()).startswith("zh") and abs(value) < 10_000:
+        return str(value)
     return format_decimal(value)
 
 
