@@ -164,6 +164,7 @@ def test_query_count_does_not_grow_with_events(client, world, count_queries, mak
         ("limit=101", "limit", "'limit' must be a whole number from 1 to 100."),
         ("kind=party", "kind", "'kind' must be one of: competition, performance, activity."),
         ("cursor=abc", "cursor", "'cursor' must be a next_cursor given by this API."),
+        ("cursor=WzFd", "cursor", "'cursor' must be a next_cursor given by this API."),
         ("town=x", "town", "'town' must be a whole number from 1 to 2147483647."),
         ("from=2026-1-1", "from", "'from' must be a date as YYYY-MM-DD."),
         ("from=2026-12-02&to=2026-12-01", "to", "'to' must be on or after 'from'."),
@@ -276,3 +277,12 @@ def test_openapi_states_problem_json_for_every_error(client):
         "status",
         "detail",
     ]
+
+
+def test_an_unexpected_error_under_the_api_is_a_500_problem(app):
+    from app.api import http_problem
+
+    with app.test_request_context("/api/v1/schedule"):
+        response = http_problem(None)
+    assert (response.status_code, response.mimetype) == (500, "application/problem+json")
+    assert response.get_json()["title"] == "Internal Server Error"

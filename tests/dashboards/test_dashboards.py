@@ -306,7 +306,7 @@ def test_admin_headline_exact_and_page(client, login_as, make_person, make_venue
         make_person()
     with count_queries() as q_large:
         page(client)
-    assert q_large.count == q_small.count
+    assert q_large.count == q_small.count <= 6
     assert dashboards.headline(local_today()).people == 7
     assert admin.is_admin
 
