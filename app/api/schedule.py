@@ -266,7 +266,7 @@ def activity_items(q: Query, start: datetime, end: datetime) -> list[Item]:
         end,
         where=[Activity.is_public.is_(True), Activity.home_id.in_(homes_in_use)],
         include_cancelled=False,
-        options=(selectinload(Activity.home),),
+        options=(selectinload(Activity.home).lazyload(Home.service_rows),),
     )
     items = []
     after = q.after.sort_key() if q.after is not None else None

@@ -154,7 +154,7 @@ def test_query_count_does_not_grow_with_events(client, world, count_queries, mak
     with count_queries() as large:
         body = get(client, "from=2026-12-01&to=2026-12-31")
     assert len(body["items"]) == 6 + 13
-    assert large.count == small.count <= 8
+    assert large.count == small.count == 7
 
 
 @pytest.mark.parametrize(
