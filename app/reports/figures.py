@@ -58,6 +58,24 @@ class Part(enum.StrEnum):
         }[self]
 
 
+# Every table's key, part and whether it is a detail figure (kept equal to build_report's
+# figures by a test), so an export can refuse an unknown key or a forbidden table before the
+# whole report is built.
+FIGURE_KEYS = {
+    "headline": (Part.HEADLINE, False),
+    "medals": (Part.SPORTS, False),
+    "athletes_by_stage": (Part.SPORTS, False),
+    "new_talents": (Part.SPORTS, False),
+    "classifications_due": (Part.SPORTS, True),
+    "performances_by_setting": (Part.CULTURE, False),
+    "performances_by_town": (Part.CULTURE, False),
+    "performances_by_programme": (Part.CULTURE, True),
+    "members_by_service": (Part.HOMES, False),
+    "attendance_by_kind": (Part.HOMES, False),
+    "homes": (Part.HOMES, True),
+}
+
+
 # The role whose work a part covers: it sees the part's detail figures (admins see all).
 DETAIL_ROLES = {Part.SPORTS: "coach", Part.CULTURE: "organiser", Part.HOMES: "home_staff"}
 

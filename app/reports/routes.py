@@ -104,6 +104,12 @@ def _iso(name: str) -> date:
 @bp.get("/<key>.<any(csv, xlsx):fmt>")
 @public
 def export(key: str, fmt: str):
+    # The key and the permission first: an unknown or forbidden table builds nothing.
+    if key not in figures.FIGURE_KEYS:
+        abort(404)
+    part, detail = figures.FIGURE_KEYS[key]
+    if detail and part not in figures.detail_parts(current_user):
+        abort(403 if current_user.is_authenticated else 404)
     first, last = _iso("from"), _iso("to")
     if last < first:
         abort(400)
@@ -111,8 +117,6 @@ def export(key: str, fmt: str):
     figure = report.figure(key)
     if figure is None:
         abort(404)
-    if figure.detail and figure.part not in figures.detail_parts(current_user):
-        abort(403 if current_user.is_authenticated else 404)
     rows = figure.export_rows()
     if fmt == "csv":
         body = spreadsheets.to_csv(rows)

@@ -172,3 +172,24 @@ def test_chinese_page(app, client, login_as):
     assert 'lang="zh-CN"' in text
     # Every figure is on the page for the admin, whatever the language.
     assert len(_figure_keys(text)) == 11
+
+
+def test_table_keys_match_the_report(app):
+    from datetime import date
+
+    from app.reports import figures
+
+    report = figures.build_report(date(2017, 1, 1), date(2021, 12, 31))
+    assert {f.key: (f.part, f.detail) for f in report.figures} == figures.FIGURE_KEYS
+
+
+def test_unknown_or_forbidden_table_builds_no_report(app, client, count_queries):
+    period = "from=2017-01-01&to=2021-12-31"
+    with count_queries() as unknown:
+        assert client.get(f"/reports/nothing.csv?{period}").status_code == 404
+    with count_queries() as forbidden:
+        assert client.get(f"/reports/homes.xlsx?{period}").status_code == 404
+    # Before: the whole report (a dozen and more queries) was built first.
+    assert unknown.count == 0 and forbidden.count == 0
+    # The key is checked before the period, too.
+    assert client.get("/reports/nothing.csv").status_code == 404
