@@ -33,6 +33,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
         _development_secrets(app)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_commands(app)
@@ -71,6 +72,12 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    from app.core.params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -22,6 +22,7 @@ from app.accounts.models import User
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.i18n import SESSION_KEY
+from app.core.params import whole_number
 from app.core.security import form_view, is_safe_next, mark_personal
 from app.extensions import db, limiter
 
@@ -143,8 +144,7 @@ def account():
 
 
 def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return whole_number(request.args.get("page"), low=1, high=99_999) or 1
 
 
 @bp.route("/admin/users/")

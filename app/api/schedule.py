@@ -41,6 +41,7 @@ from app.api import (
 from app.competitions.enums import CompetitionStatus
 from app.competitions.models import Competition, CompetitionEvent
 from app.core.auth import public
+from app.core.params import whole_number
 from app.extensions import db
 from app.homes import recurrence
 from app.homes.models import Activity, Home
@@ -149,10 +150,9 @@ def query_from_args() -> Query:
         raise BadParameter("kind", "'kind' must be one of: competition, performance, activity.")
     limit = DEFAULT_LIMIT
     if "limit" in request.args:
-        text = request.args["limit"]
-        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        limit = whole_number(request.args["limit"], low=1, high=MAX_LIMIT)
+        if limit is None:
             raise BadParameter("limit", f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
-        limit = int(text)
     after = decode_cursor(request.args["cursor"]) if "cursor" in request.args else None
     return Query(first, last, kind, id_arg("town"), limit, after)
 

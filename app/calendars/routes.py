@@ -24,6 +24,7 @@ from app.calendars.sources import BABEL_LOCALE, SOURCES
 from app.core import audit
 from app.core.auth import login_required, public, role_required
 from app.core.i18n import normalise_locale
+from app.core.params import whole_number
 from app.core.security import mark_personal
 from app.extensions import db
 
@@ -49,14 +50,15 @@ def _alarm() -> int | None:
     value = request.args.get("alarm")
     if value is None or value == "" or value == "0":
         return None
-    if not value.isdigit() or not 0 < int(value) <= MAX_ALARM_MINUTES:
+    minutes = whole_number(value, low=1, high=MAX_ALARM_MINUTES)
+    if minutes is None:
         raise BadFeedParameter(
             _(
                 "The alarm parameter must be a number of minutes from 1 to %(most)s.",
                 most=MAX_ALARM_MINUTES,
             )
         )
-    return int(value)
+    return minutes
 
 
 @bp.errorhandler(BadFeedParameter)

@@ -84,7 +84,10 @@ def register(app: Flask) -> None:
         return response
 
     def handle_unexpected(error: Exception):
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        # The route's pattern, not the path: a path can hold a secret (a personal calendar
+        # feed's token) that must not reach the logs.
+        rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        log.exception("Unhandled error on %s %s", request.method, rule)
         from app.extensions import db
 
         db.session.rollback()

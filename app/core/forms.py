@@ -133,7 +133,7 @@ class DatePartsField(Field):
             return
         try:
             self.data = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: a month or day of 20 digits
             self.invalid_parts = {"month", "day"}
             self.process_errors.append(_l("This date does not exist: check the month and day."))
 

@@ -19,12 +19,12 @@ from app.api import (
     schema,
 )
 from app.core.auth import public
+from app.core.params import MAX_ID, whole_number
 from app.extensions import db
 from app.venues.enums import AccessibilityFeature, VenueKind
 from app.venues.models import Venue, degrees_text
 
 VENUES_PARAMS = ("town", "feature")
-MAX_ID = 2**31 - 1  # an INTEGER column: a larger id cannot exist (and PostgreSQL refuses it)
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
@@ -32,10 +32,10 @@ def id_arg(name: str) -> int | None:
     """An optional positive id parameter, checked."""
     if name not in request.args:
         return None
-    text = request.args.get(name, "")
-    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+    value = whole_number(request.args.get(name, ""), low=1, high=MAX_ID)
+    if value is None:
         raise BadParameter(name, f"'{name}' must be a whole number from 1 to {MAX_ID}.")
-    return int(text)
+    return value
 
 
 def feature_arg() -> AccessibilityFeature | None:

@@ -42,6 +42,13 @@ def test_date_parts_accept_full_width_and_reject_impossible(app):
         ]
         assert form.born.raw_parts == {"year": "2008", "month": "2", "day": "30"}
 
+        # A month or day of 20 digits overflows date(): the same message, not a 500.
+        form = SampleForm(MultiDict({"born-year": "2008", "born-month": "9" * 20, "born-day": "3"}))
+        form.validate()
+        assert [str(e) for e in form.born.errors] == [
+            "This date does not exist: check the month and day."
+        ]
+
         form = SampleForm(MultiDict({"born-year": "2008", "born-month": "", "born-day": "3"}))
         form.validate()
         assert [str(e) for e in form.born.errors] == ["Enter the date as year, month and day."]
