@@ -175,7 +175,7 @@ def _check_row(row: Row, competitions, athletes, user) -> None:
     if row.medal is None:
         row.errors.append(_l("Write the medal as gold, silver or bronze, or leave it empty."))
     rank = cells.get("rank", "")
-    if rank and not (rank.isdigit() and len(rank) < 6):
+    if rank and not (rank.isascii() and rank.isdigit() and len(rank) < 6):
         row.errors.append(_l("The rank must be a whole number."))
     else:
         row.rank = int(rank) if rank else None

@@ -39,7 +39,7 @@ from app.competitions.models import Competition, CompetitionEvent, Entry
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.forms import normalise_text
-from app.core.security import form_view
+from app.core.security import form_view, mark_personal
 from app.extensions import db
 from app.people.models import Person
 from app.venues.queries import venue_choices
@@ -389,7 +389,7 @@ def new_entry(event_id: int):
     form = EntryForm(athletes=athletes)
     if form.validate_on_submit():
         try:
-            _entry, warnings = services.create_entry(
+            entry, warnings = services.create_entry(
                 event,
                 athlete_ids=form.athlete_ids.data,
                 team_name=form.team_name.data,
@@ -401,11 +401,13 @@ def new_entry(event_id: int):
             db.session.rollback()
             form.add_error(error.field, error.message)
         else:
-            messages = [str(w.message) for w in warnings]
             db.session.commit()
             flash(_("Entry added."), "success")
-            for message in messages:
-                flash(_("Warning: %(message)s", message=message), "warning")
+            if warnings:
+                # The details (athlete numbers, classification status) go on a page, not in a
+                # flash: flashed messages travel in the client-readable session cookie.
+                flash(_("Check the classification warnings for this entry."), "warning")
+                return redirect(url_for(".entry_warnings", entry_id=entry.id), 303)
             return redirect(url_for(".detail", competition_id=event.competition_id), 303)
     return _render("competitions/entry_form.html", form, event=event)
 
@@ -415,6 +417,26 @@ def _entry(entry_id: int) -> Entry:
     if entry is None:
         abort(404)
     return entry
+
+
+@bp.get("/entries/<int:entry_id>/warnings")
+@role_required("coach")
+def entry_warnings(entry_id: int):
+    """The entry's classification warnings, worked out again from the register (so they are
+    current and never stored in the session): for those who may record the entry."""
+    entry = _entry(entry_id)
+    event = entry.event
+    if not rules.can_record(current_user, entry, event.competition):
+        abort(404)
+    mark_personal()
+    warnings = services.classification_warnings(event, list(entry.athletes))
+    return render_template(
+        "competitions/entry_warnings.html",
+        entry=entry,
+        event=event,
+        warnings=warnings,
+        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+    )
 
 
 @bp.route("/entries/<int:entry_id>/withdraw", methods=["GET", "POST"])
@@ -520,7 +542,8 @@ def results(event_id: int):
                     status=row["status"],
                     medal=row["medal"],
                     notes=row["notes"],
-                    version=int(row["version"]) if row["version"].isdigit() else None,
+                    # An unreadable version (not ASCII digits, or too long) is a stale one.
+                    version=row["version"] or None,
                     actor=current_user,
                 )
             except EditConflict:

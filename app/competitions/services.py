@@ -82,9 +82,38 @@ def _flush_or_conflict(current=None) -> None:
         raise EditConflict(current) from None
 
 
+MAX_ID = 2**31 - 1  # INTEGER columns: PostgreSQL refuses more, SQLite overflows past 2**63
+
+
+def _id(value) -> int:
+    """An id from request data: an int, or plain ASCII digits of at most 10 characters within
+    an INTEGER column. ValueError otherwise (a 20-digit or 5,000-digit string, "²", "-1"),
+    which callers turn into their own clear message instead of a 500."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value if value is not None else "").strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 10):
+            raise ValueError(value)
+        number = int(text)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def _same_version(version, saved: int) -> bool:
+    """Whether the form's version is the saved one; an unreadable version is a stale one."""
+    try:
+        return _id(version) == saved
+    except (TypeError, ValueError):
+        return False
+
+
 def _sports(sport_ids) -> list[Sport]:
     try:
-        ids = {int(v) for v in sport_ids or ()}
+        ids = {_id(v) for v in sport_ids or ()}
     except (TypeError, ValueError):
         raise DomainError(_l("Choose sports from the list."), field="sport_ids") from None
     sports = list(db.session.scalars(sa.select(Sport).where(Sport.id.in_(ids)))) if ids else []
@@ -98,7 +127,7 @@ def _venue_id(value) -> int | None:
     if value in (None, ""):
         return None
     try:
-        venue = db.session.get(Venue, int(value))
+        venue = db.session.get(Venue, _id(value))
     except (TypeError, ValueError):
         venue = None
     if venue is None:
@@ -113,7 +142,7 @@ def _manager_id(value) -> int | None:
     from app.accounts.models import User
 
     try:
-        user = db.session.get(User, int(value))
+        user = db.session.get(User, _id(value))
     except (TypeError, ValueError):
         user = None
     if user is None or not user.is_active or not user.has_role("coach"):
@@ -193,7 +222,7 @@ def _event_values(competition: Competition, data: dict) -> dict:
     if not name:
         raise DomainError(_l("Enter the event's name."), field="name")
     try:
-        sport = db.session.get(Sport, int(data.get("sport_id")))
+        sport = db.session.get(Sport, _id(data.get("sport_id")))
     except (TypeError, ValueError):
         sport = None
     if sport is None:
@@ -236,7 +265,7 @@ def update_event(
 ) -> CompetitionEvent:
     """Change an event. ``version`` is the one the form was built from (None only for
     internal callers); an older one raises EditConflict. Audit: old and new values."""
-    if version is not None and int(version) != event.version:
+    if version is not None and not _same_version(version, event.version):
         raise EditConflict(event)
     values = _event_values(event.competition, data)
     if event.entries and values["is_team"] != event.is_team:
@@ -361,7 +390,11 @@ def _support(items) -> list[EntrySupport]:
         if item.get("register_number"):
             person_id = _register_person(item["register_number"], item.get("birth_on"))
         elif person_id:
-            if db.session.get(Person, int(person_id)) is None:
+            try:
+                found = db.session.get(Person, _id(person_id))
+            except (TypeError, ValueError):
+                found = None
+            if found is None:
                 raise DomainError(_l("Choose the support person from the list."), "support")
         elif not name:
             raise DomainError(_l("Enter the support person's name."), field="support")
@@ -381,7 +414,7 @@ def create_entry(
     """Enter one athlete (individual event) or a team of two or more (team event). Returns the
     entry and its classification warnings (the entry is made all the same)."""
     try:
-        ids = list(dict.fromkeys(int(v) for v in athlete_ids or ()))
+        ids = list(dict.fromkeys(_id(v) for v in athlete_ids or ()))
     except (TypeError, ValueError):
         raise DomainError(_l("Choose athletes from the list."), field="athlete_ids") from None
     athletes = (
@@ -435,7 +468,7 @@ def create_entry(
 def set_entry_status(entry: Entry, status, *, version: int | None = None, actor=None) -> None:
     """Change an entry's status (withdraw it, confirm it). ``version`` is the one the page was
     built from; an older one raises EditConflict with the saved entry."""
-    if version is not None and int(version) != entry.version:
+    if version is not None and not _same_version(version, entry.version):
         raise EditConflict(entry)
     status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
     if status == entry.status:
@@ -528,7 +561,7 @@ def save_result(
     was built from; an older one raises EditConflict with the saved result. Audit: old and new
     values of the changed fields in ``details``."""
     result = entry.result
-    if result is not None and (version is None or int(version) != result.version):
+    if result is not None and (version is None or not _same_version(version, result.version)):
         raise EditConflict(result)
     status = _enum(ResultStatus, status or ResultStatus.OK, _l("Choose the status."), "status")
     medal = _enum(Medal, medal or Medal.NONE, _l("Choose the medal."), "medal")

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from app.competitions.models import Competition, Entry, Result
 from app.core.audit import AuditEvent
+from app.core.errors import DomainError
 from app.extensions import db
 from app.people import services as people_services
 from app.people.enums import ConsentKind
@@ -247,13 +248,22 @@ def test_entry_form_warns_about_classification(client, scene, login_as, make_ath
         data={"athlete_ids": [str(new.id)], "status": "nominated", "support_role": ""},
     )
     assert response.status_code == 303
-    # Flashes travel in the client-readable session cookie: the athlete's number, no name.
-    with client.session_transaction() as session:
-        flashes = [message for _category, message in session["_flashes"]]
-    assert flashes == [
-        "Entry added.",
-        f"Warning: Athlete number {new.id} has no classification in this sport.",
-    ]
+    entry_id = db.session.scalar(sa.select(sa.func.max(Entry.id)))
+    assert response.headers["Location"] == f"/competitions/entries/{entry_id}/warnings"
+    # Flashes travel in the client-readable session cookie: a generic warning only, no
+    # athlete number and no classification status.
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    serializer = client.application.session_interface.get_signing_serializer(client.application)
+    payload = serializer.loads(cookie.split(";")[0].removeprefix("session="))
+    flashes = [message for _category, message in payload["_flashes"]]
+    assert flashes == ["Entry added.", "Check the classification warnings for this entry."]
+    assert "Athlete number" not in str(payload) and "classification in this" not in str(payload)
+    # The details are on the page the coach lands on.
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f"Athlete number {new.id} has no classification in this sport." in text
+    assert "Check the classification warnings for this entry." in text
     assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == 3
     response = client.post(
         f"/competitions/events/{scene['event'].id}/entries/new",
@@ -333,3 +343,72 @@ def test_event_with_local_schedule(client, login_as, make_competition, sports):
 def test_medal_table_ignores_non_ascii_year_digits(client):
     # "²⁰²¹" passes str.isdigit() but not int(): it must be ignored, not a 500.
     assert client.get("/competitions/?to_year=²²²²&from_year=２０１７").status_code == 200
+
+
+def test_entry_warnings_page_only_for_those_who_record_it(
+    client, scene, login_as, make_athlete, make_user
+):
+    coach = login_as(user=scene["coach"])
+    new = make_athlete(coaches=[coach])
+    response = client.post(
+        f"/competitions/events/{scene['event'].id}/entries/new",
+        data={"athlete_ids": [str(new.id)], "status": "nominated", "support_role": ""},
+    )
+    url = response.headers["Location"]
+    assert client.get(url).status_code == 200
+    login_as("coach")  # another coach, not managing the competition nor coaching the athlete
+    assert client.get(url).status_code == 404
+    assert client.get("/competitions/entries/99999/warnings").status_code == 404
+
+
+def test_unreadable_ids_and_versions_are_clear_errors(client, scene, login_as):
+    login_as("admin")
+    huge = "9" * 20
+    response = client.post(
+        "/competitions/new",
+        data={
+            "name": "X",
+            "level": "city",
+            "status": "planned",
+            "start_on-year": "2026",
+            "start_on-month": "3",
+            "start_on-day": "1",
+            "end_on-year": "2026",
+            "end_on-month": "3",
+            "end_on-day": "2",
+            "venue_id": huge,
+            "manager_id": huge,
+        },
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Choose the venue from the list." in text
+    assert f'value="{huge}"' not in text or "Choose the venue" in text
+
+
+@pytest.mark.parametrize("version", ["9" * 5000, "9" * 20, "²", "-1"])
+def test_unreadable_result_version_is_a_409_not_a_500(client, scene, login_as, version):
+    login_as(user=scene["coach"])
+    mine = scene["mine"]
+    url = f"/competitions/events/{scene['event'].id}/results"
+    response = client.post(url, data=_row(mine.id, rank="1", mark="660", version=version))
+    assert response.status_code == 409
+    assert db.session.scalar(sa.select(Result.mark).where(Result.entry_id == mine.id)) == "652"
+
+
+def test_services_refuse_oversized_ids(scene):
+    from app.competitions import services
+
+    huge = "9" * 20
+    with pytest.raises(DomainError) as venue:
+        services._venue_id(huge)
+    assert venue.value.field == "venue_id"
+    with pytest.raises(DomainError) as manager:
+        services._manager_id(huge)
+    assert manager.value.field == "manager_id"
+    with pytest.raises(DomainError):
+        services._sports([huge])
+    with pytest.raises(DomainError):
+        services.create_entry(scene["event"], athlete_ids=[huge])
+    with pytest.raises(DomainError):
+        services._support([{"role": "guide", "person_id": huge}])
