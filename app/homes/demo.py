@@ -291,7 +291,14 @@ def _bulk_people(session, rng, homes, count: int) -> list[int]:
 
 def _activities(session, homes, people, users) -> list[tuple[Activity, bool]]:
     """(activity, has roll-call history)."""
-    leaders = [p.id for p in people if not p.is_archived and p.disability_category is None]
+    # A leader is one of the home's staff with a person record (what the form offers).
+    staff = users.get("staff")
+    staff_person = getattr(staff, "person_id", None)
+    staffed = (
+        set(session.scalars(sa.select(HomeStaff.home_id).where(HomeStaff.user_id == staff.id)))
+        if staff_person
+        else set()
+    )
     out = []
     for i, home in enumerate(homes):
         main_kind = KINDS[i % len(KINDS)]
@@ -346,7 +353,7 @@ def _activities(session, homes, people, users) -> list[tuple[Activity, bool]]:
                 title=title,
                 kind=kind,
                 venue_id=home.venue_id,
-                leader_person_id=leaders[i % len(leaders)] if leaders and roll else None,
+                leader_person_id=staff_person if roll and home.id in staffed else None,
                 starts_at=starts_at,
                 duration_minutes=minutes,
                 rrule=rule,

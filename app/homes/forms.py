@@ -48,6 +48,24 @@ class TimeText(StringField):
         self.time = time(int(match.group(1)), int(match.group(2)))
 
 
+class ListedChoice(SelectField):
+    """A select whose value must be one of the offered choices (compared as text), with a
+    message of our own; anything else (another id, a 20-digit number) stops validation."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, coerce=str, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        if (self.data or "") not in {str(value) for value, _label in self.choices or ()}:
+            raise StopValidation(self.message)
+
+
+def listed_id(value: str) -> int | None:
+    """The id of a ListedChoice value ("" is None)."""
+    return int(value) if value and value.isascii() and value.isdigit() else None
+
+
 def time_text(value: time | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
@@ -61,8 +79,10 @@ class ActivityForm(BaseForm):
         ],
     )
     kind = SelectField(_l("Kind of activity"), choices=enum_choices(ActivityKind))
-    venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
-    leader_person_id = SelectField(_l("Leader"), coerce=str, validate_choice=False)
+    venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
+    leader_person_id = ListedChoice(
+        _l("Leader"), message=_l("Choose a leader from the list: a member of the home's staff.")
+    )
     first_day = DatePartsField(
         _l("First day"), validators=[date_required(_l("Enter the first day of the series."))]
     )
@@ -125,10 +145,8 @@ class ActivityForm(BaseForm):
         return {
             "title": self.title.data,
             "kind": ActivityKind(self.kind.data),
-            "venue_id": int(self.venue_id.data) if self.venue_id.data.isdigit() else None,
-            "leader_person_id": int(self.leader_person_id.data)
-            if self.leader_person_id.data.isdigit()
-            else None,
+            "venue_id": listed_id(self.venue_id.data),
+            "leader_person_id": listed_id(self.leader_person_id.data),
             "capacity": self.capacity.data,
             "is_public": self.is_public.data,
             "description": self.description.data,
@@ -175,7 +193,7 @@ class MoveOccurrenceForm(BaseForm):
     )
     start_time = TimeText(_l("New start time"), required_message=_l("Enter the start time."))
     end_time = TimeText(_l("New end time"), required_message=_l("Enter the end time."))
-    venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
+    venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
     reason = StringField(
         _l("Reason"),
         validators=[
@@ -229,7 +247,7 @@ class HomeForm(BaseForm):
     kind = SelectField(_l("Kind"), choices=enum_choices(HomeKind))
     town_id = SelectField(_l("Town or sub-district"), coerce=str)
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
-    venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
+    venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
     operator = StringField(_l("Operator"), validators=[Optional(), Length(max=120)])
     capacity = OptionalInteger(_l("Capacity"), validators=[Optional()])
     opened_on = DatePartsField(
@@ -265,7 +283,7 @@ class HomeForm(BaseForm):
             "kind": HomeKind(self.kind.data),
             "town_id": int(self.town_id.data),
             "address": self.address.data or "",
-            "venue_id": int(self.venue_id.data) if self.venue_id.data.isdigit() else None,
+            "venue_id": listed_id(self.venue_id.data),
             "operator": self.operator.data or "",
             "capacity": self.capacity.data,
             "opened_on": self.opened_on.data,

@@ -34,6 +34,10 @@ LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MAX_OCCURRENCES = 600  # about 11 years of one weekly session: a rule longer is refused
 MAX_SERIES_DAYS = 3 * 366
+# The instants every window is clamped to: a day inside datetime's range on both sides, so
+# that the zone conversions and the +/- one day of the window arithmetic cannot overflow.
+EARLIEST_INSTANT = datetime(1, 1, 3, tzinfo=UTC)
+LATEST_INSTANT = datetime(9999, 12, 29, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -71,30 +75,50 @@ def occurrence_key(start: datetime) -> str:
 
 
 def parse_occurrence_key(key: str) -> datetime | None:
+    """The instant of a key, or None when it is malformed or outside the clamped range."""
     try:
-        return datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        moment = datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except (TypeError, ValueError):
         return None
+    if not EARLIEST_INSTANT <= moment <= LATEST_INSTANT:
+        return None
+    return moment
+
+
+def clamp_instant(moment: datetime) -> datetime:
+    """``moment`` moved into [EARLIEST_INSTANT, LATEST_INSTANT]."""
+    return min(max(moment, EARLIEST_INSTANT), LATEST_INSTANT)
 
 
 # --- local time helpers -------------------------------------------------------------------
 
 
 def local_datetime(day: date, at: time) -> datetime:
-    """A wall-clock date and time in Asia/Shanghai as an aware UTC instant."""
-    return datetime.combine(day, at, tzinfo=LOCAL_ZONE).astimezone(UTC)
+    """A wall-clock date and time in Asia/Shanghai as an aware UTC instant (clamped to
+    [EARLIEST_INSTANT, LATEST_INSTANT]: 0001-01-01 00:00 local is before datetime.min UTC)."""
+    try:
+        moment = datetime.combine(day, at, tzinfo=LOCAL_ZONE).astimezone(UTC)
+    except OverflowError:
+        return EARLIEST_INSTANT if day.year == 1 else LATEST_INSTANT
+    return clamp_instant(moment)
 
 
 def local_day_window(first: date, last: date | None = None) -> tuple[datetime, datetime]:
-    """[00:00 of ``first``, 00:00 of the day after ``last``) in Asia/Shanghai, as UTC."""
+    """[00:00 of ``first``, 00:00 of the day after ``last``) in Asia/Shanghai, as UTC,
+    clamped to what datetime can represent."""
     last = last or first
-    return local_datetime(first, time()), local_datetime(last + timedelta(days=1), time())
+    if last >= date.max - timedelta(days=7):
+        end = LATEST_INSTANT
+    else:
+        end = local_datetime(last + timedelta(days=1), time())
+    return local_datetime(first, time()), end
 
 
 def local_week_window(day: date) -> tuple[datetime, datetime]:
     """Monday 00:00 to the next Monday 00:00 of the week holding ``day``."""
-    monday = day - timedelta(days=day.weekday())
-    return local_day_window(monday, monday + timedelta(days=6))
+    monday = day - timedelta(days=min(day.weekday(), (day - date.min).days))
+    sunday = monday + timedelta(days=min(6, (date.max - monday).days))
+    return local_day_window(monday, sunday)
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -174,6 +198,8 @@ def rule_starts(starts_at: datetime, rule_text: str, after: datetime, before: da
 
 
 def is_rule_start(starts_at: datetime, rule_text: str, moment: datetime) -> bool:
+    if not EARLIEST_INSTANT <= moment <= LATEST_INSTANT:
+        return False
     rule = _rule(rule_text, starts_at)
     found = rule.after(moment.astimezone(LOCAL_ZONE) - timedelta(microseconds=1), inc=True)
     return found is not None and found.astimezone(UTC) == moment.astimezone(UTC)
@@ -214,7 +240,9 @@ def occurrences(
     """Occurrences of ``activity`` overlapping [window_start, window_end), by start.
 
     Moved occurrences count at their new time (one moved into the window from outside it is
-    included; one moved out is not). ``exceptions`` defaults to ``activity.exceptions``."""
+    included; one moved out is not). ``exceptions`` defaults to ``activity.exceptions``.
+    The window is clamped to [EARLIEST_INSTANT, LATEST_INSTANT]."""
+    window_start, window_end = clamp_instant(window_start), clamp_instant(window_end)
     if exceptions is None:
         exceptions = activity.exceptions
     duration = timedelta(minutes=activity.duration_minutes)
@@ -222,7 +250,7 @@ def occurrences(
     result: list[Occurrence] = []
     seen = set()
     for start in rule_starts(
-        activity.starts_at, activity.rrule, window_start - duration, window_end
+        activity.starts_at, activity.rrule, clamp_instant(window_start - duration), window_end
     ):
         seen.add(start)
         exc = by_start.get(start)
@@ -284,6 +312,7 @@ def candidate_activities_query(window_start: datetime, window_end: datetime):
     overlaps it, or one of its occurrences was moved into it."""
     from app.homes.models import Activity, ActivityException
 
+    window_start, window_end = clamp_instant(window_start), clamp_instant(window_end)
     moved_in = sa.select(ActivityException.activity_id).where(
         ActivityException.kind == ExceptionKind.MOVED,
         ActivityException.new_start < window_end,
@@ -307,6 +336,7 @@ def exceptions_for(session, activity_ids, window_start: datetime, window_end: da
     if not ids:
         return grouped
     longest = timedelta(days=1)  # an occurrence lasts at most a day (duration_range)
+    window_start, window_end = clamp_instant(window_start), clamp_instant(window_end)
     rows = session.scalars(
         sa.select(ActivityException).where(
             ActivityException.activity_id.in_(ids),

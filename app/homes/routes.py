@@ -43,9 +43,10 @@ from app.homes.forms import (
     HomeForm,
     MembershipForm,
     MoveOccurrenceForm,
+    listed_id,
     time_text,
 )
-from app.homes.models import Activity, Home, HomeStaff, Membership
+from app.homes.models import Activity, Home, Membership
 from app.people.models import Person, local_today
 from app.venues.models import Venue
 
@@ -78,26 +79,16 @@ def _venue_names(ids) -> dict[int, Venue]:
     return {v.id: v for v in db.session.scalars(sa.select(Venue).where(Venue.id.in_(ids)))}
 
 
-def _venue_choices(town_id: int | None = None) -> list[tuple[str, str]]:
-    venues = db.session.scalars(
-        sa.select(Venue).where(Venue.is_archived.is_(False)).order_by(Venue.name)
-    )
+def _venue_choices(current_id: int | None = None) -> list[tuple[str, str]]:
+    """The venues not archived, and ``current_id`` (the venue kept as it is)."""
+    venues = db.session.scalars(services.venue_choice_query(current_id))
     return [(str(v.id), v.name) for v in venues]
 
 
-def _leader_choices(home: Home, current_id: int | None = None) -> list[tuple[str, str]]:
-    """People who may lead: the home's staff who have a person record, and the current one."""
-    from app.accounts.models import User
-
-    ids = set(
-        db.session.scalars(
-            sa.select(User.person_id)
-            .join(HomeStaff, HomeStaff.user_id == User.id)
-            .where(HomeStaff.home_id == home.id, User.person_id.is_not(None))
-        )
-    )
-    if current_id:
-        ids.add(current_id)
+def _leader_choices(home: Home) -> list[tuple[str, str]]:
+    """People who may lead: the home's staff who have a person record. A current leader who
+    is no longer one of them is not offered (the service refuses them too)."""
+    ids = services.leader_person_ids(home.id)
     if not ids:
         return []
     people = db.session.execute(
@@ -130,6 +121,12 @@ def _can_see_activity(activity: Activity) -> bool:
     if activity.is_archived and not access.can_manage(activity.home_id):
         return False
     return activity.is_public or access.can_manage(activity.home_id) or _member_of(activity.home_id)
+
+
+def _may_see_reasons(activity: Activity, manage: bool) -> bool:
+    """Why a session was cancelled or moved is free text that may be about a member: it is
+    shown to the home's staff and admins, and to its members and their caregivers only."""
+    return manage or _member_of(activity.home_id)
 
 
 def _load_activity(activity_id: int, *, manage: bool = False) -> Activity:
@@ -211,6 +208,7 @@ def detail(home_id: int):
         activities=activities,
         all_activities=queries.home_activities(home_id, public_only=not (manage or member)),
         occurrences=occs,
+        show_reasons=manage or member,
         venues=_venue_names([o.venue_id for o in occs]),
         members=members,
         past=past,
@@ -232,11 +230,11 @@ def _staff_choices():
     return [(u.id, f"{u.display_name} ({u.username})") for u in users]
 
 
-def _home_form(*args, **kwargs) -> HomeForm:
+def _home_form(*args, current_venue=None, **kwargs) -> HomeForm:
     return HomeForm(
         *args,
         towns=town_choices(db.session),
-        venues=_venue_choices(),
+        venues=_venue_choices(current_venue),
         staff=_staff_choices(),
         **kwargs,
     )
@@ -268,8 +266,10 @@ def create_home():
 def edit_home(home_id: int):
     home = get_or_404(Home, home_id)
     if request.method == "GET":
-        return _render_home_form(_home_form(data=HomeForm.data_from(home)), home)
-    form = _home_form()
+        return _render_home_form(
+            _home_form(data=HomeForm.data_from(home), current_venue=home.venue_id), home
+        )
+    form = _home_form(current_venue=home.venue_id)
     if form.validate_on_submit():
         try:
             services.update_home(home, form.version.data, form.service_values(), form.services.data)
@@ -337,7 +337,8 @@ def add_member(home_id: int):
         form.joined_on.process(None, local_today())
         form.services.data = [s.value for s in home.services][:1]
     if form.validate_on_submit():
-        person = db.session.get(Person, form.person_number.data)
+        number = form.person_number.data
+        person = db.session.get(Person, number) if services.valid_id(number) else None
         if person is None or person.is_archived or person.birth_on != form.birth_on.data:
             form.add_error(
                 "person_number",
@@ -441,6 +442,7 @@ def activity(activity_id: int):
         "homes/activity.html",
         activity=activity,
         manage=manage,
+        show_reasons=_may_see_reasons(activity, manage),
         occurrences=occs,
         upcoming=[o for o in occs if o.end >= now],
         past=[o for o in occs if o.end < now][-10:],
@@ -483,11 +485,11 @@ def rule_sentence(activity: Activity) -> str:
     return text + " " + _("for %(count)d sessions.", count=parts.count)
 
 
-def _activity_form(home: Home, *args, current_leader=None, **kwargs) -> ActivityForm:
+def _activity_form(home: Home, *args, current_venue=None, **kwargs) -> ActivityForm:
     return ActivityForm(
         *args,
-        venues=_venue_choices(),
-        leaders=_leader_choices(home, current_leader),
+        venues=_venue_choices(current_venue),
+        leaders=_leader_choices(home),
         **kwargs,
     )
 
@@ -536,10 +538,10 @@ def edit_activity(activity_id: int):
     home = activity.home
     if request.method == "GET":
         form = _activity_form(
-            home, data=ActivityForm.data_from(activity), current_leader=activity.leader_person_id
+            home, data=ActivityForm.data_from(activity), current_venue=activity.venue_id
         )
         return _render_activity_form(form, home, activity)
-    form = _activity_form(home, current_leader=activity.leader_person_id)
+    form = _activity_form(home, current_venue=activity.venue_id)
     if form.validate_on_submit():
         try:
             services.update_activity(
@@ -651,6 +653,7 @@ def occurrence(activity_id: int, key: str):
         activity=activity,
         occ=occ,
         manage=manage,
+        show_reasons=_may_see_reasons(activity, manage),
         venues=_venue_names([occ.venue_id, activity.venue_id]),
         can_roll_call=manage and not occ.cancelled and occ.start <= utcnow() + timedelta(hours=12),
     )
@@ -693,7 +696,7 @@ def cancel_occurrence(activity_id: int, key: str):
 def move_occurrence(activity_id: int, key: str):
     activity = _load_activity(activity_id, manage=True)
     occ = _load_occurrence(activity, key)
-    form = MoveOccurrenceForm(venues=_venue_choices())
+    form = MoveOccurrenceForm(venues=_venue_choices(occ.venue_id))
     if request.method == "GET":
         local = occ.local_start
         form.new_day.process(None, local.date())
@@ -702,7 +705,7 @@ def move_occurrence(activity_id: int, key: str):
         if occ.moved and occ.venue_id != activity.venue_id:
             form.venue_id.data = str(occ.venue_id or "")
     elif form.validate_on_submit():
-        venue_id = int(form.venue_id.data) if form.venue_id.data.isdigit() else None
+        venue_id = listed_id(form.venue_id.data)
         try:
             services.move_occurrence(
                 activity,
@@ -717,7 +720,10 @@ def move_occurrence(activity_id: int, key: str):
         except DomainError as error:
             db.session.rollback()
             form.add_error(
-                {"end_time": "end_time", "new_day": "new_day"}.get(error.field), error.message
+                {"end_time": "end_time", "new_day": "new_day", "venue_id": "venue_id"}.get(
+                    error.field
+                ),
+                error.message,
             )
         else:
             db.session.commit()
@@ -780,7 +786,9 @@ def roll_call(activity_id: int, key: str):
                 anchor = "roll-call-summary"
             else:
                 person_text = request.form.get("person_id", "")
-                if not person_text.isdigit():
+                if not (
+                    person_text.isascii() and person_text.isdigit() and len(person_text) <= 10
+                ):  # a huge number is no person's id (and int() refuses 4300+ digits)
                     raise DomainError(_("That person is not expected at this session."))
                 error_person = int(person_text)
                 marks = [

@@ -50,6 +50,62 @@ ACTIVITY_FIELDS = (
 )
 # A mark saved this long after the occurrence ended is a late correction (audit-logged).
 LATE_AFTER = timedelta(days=1)
+# The largest id any table holds (a 32-bit key on PostgreSQL); larger numbers match nothing.
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+# --- choices the forms offer, and the services check -------------------------------------
+
+
+def venue_choice_query(current_id: int | None = None):
+    """The venues a home, activity or moved session may be placed at: those not archived,
+    and the one it is at now (archived or not)."""
+    from app.venues.models import Venue
+
+    condition = Venue.is_archived.is_(False)
+    if current_id is not None:
+        condition = sa.or_(condition, Venue.id == current_id)
+    return sa.select(Venue).where(condition).order_by(Venue.name)
+
+
+def check_venue(venue_id, current_ids=(), field: str = "venue_id") -> None:
+    """DomainError naming ``field`` unless ``venue_id`` is None, one of ``current_ids`` (the
+    venue kept as it is) or a venue that is not archived."""
+    from app.venues.models import Venue
+
+    if venue_id is None or venue_id in {c for c in current_ids if c is not None}:
+        return
+    if not valid_id(venue_id) or not db.session.scalar(
+        sa.select(Venue.id).where(Venue.id == venue_id, Venue.is_archived.is_(False))
+    ):
+        raise DomainError(_l("Choose a venue from the list."), field)
+
+
+def leader_person_ids(home_id: int) -> set[int]:
+    """The people who may lead the home's activities: its staff who have a person record."""
+    from app.accounts.models import User
+
+    return set(
+        db.session.scalars(
+            sa.select(User.person_id)
+            .join(HomeStaff, HomeStaff.user_id == User.id)
+            .where(HomeStaff.home_id == home_id, User.person_id.is_not(None))
+        )
+    )
+
+
+def check_leader(home_id: int, person_id) -> None:
+    if person_id is None:
+        return
+    if not valid_id(person_id) or person_id not in leader_person_ids(home_id):
+        raise DomainError(
+            _l("Choose a leader from the list: a member of the home's staff."),
+            "leader_person_id",
+        )
 
 
 # --- homes --------------------------------------------------------------------------------
@@ -58,6 +114,7 @@ LATE_AFTER = timedelta(days=1)
 def create_home(data: dict, services=(), staff_user_ids=()) -> Home:
     if db.session.scalar(sa.select(Home.id).where(Home.name == data["name"])):
         raise DomainError(_l("A home with this name already exists."), field="name")
+    check_venue(data.get("venue_id"))
     home = Home(**{k: data.get(k) for k in HOME_FIELDS if k in data})
     home.set_services(services)
     db.session.add(home)
@@ -70,6 +127,8 @@ def create_home(data: dict, services=(), staff_user_ids=()) -> Home:
 def update_home(home: Home, version: int | None, data: dict, services=None) -> list[str]:
     if version is not None and version != home.version:
         raise EditConflict(home)
+    if "venue_id" in data:
+        check_venue(data["venue_id"], (home.venue_id,))
     for key in HOME_FIELDS:
         if key in data:
             setattr(home, key, data[key])
@@ -256,6 +315,8 @@ class Schedule:
 
 
 def create_activity(home: Home, data: dict, schedule: Schedule) -> Activity:
+    check_venue(data.get("venue_id"))
+    check_leader(home.id, data.get("leader_person_id"))
     starts_at, minutes, rule, series_end_at = schedule.compile()
     activity = Activity(
         home_id=home.id,
@@ -284,6 +345,8 @@ def update_activity(
     original start the new rule no longer produces stay stored but no longer apply."""
     if version is None or version != activity.version:
         raise EditConflict(activity)
+    check_venue(data.get("venue_id"), (activity.venue_id,))
+    check_leader(activity.home_id, data.get("leader_person_id"))
     starts_at, minutes, rule, series_end_at = schedule.compile()
     values = dict(
         title=data["title"],
@@ -357,6 +420,8 @@ def move_occurrence(
     user=None,
 ):
     _occurrence_or_error(activity, original_start)
+    existing = _exception_row(activity, original_start)
+    check_venue(new_venue_id, (activity.venue_id, existing.new_venue_id if existing else None))
     new_start = recurrence.local_datetime(new_day, new_start_time)
     new_end = recurrence.local_datetime(new_day, new_end_time)
     if new_end <= new_start:

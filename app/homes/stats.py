@@ -74,14 +74,10 @@ def members_served(first: date, last: date) -> int:
     )
 
 
-# Dates outside this span hold no records; clamping keeps instant arithmetic in range (the
-# API accepts any well-formed date, e.g. 9999-12-31).
-EARLIEST, LATEST = date(1900, 1, 1), date(9000, 12, 31)
-
-
 def period_stats(first: date, last: date) -> PeriodStats:
+    # Any well-formed dates are accepted (the API's from=0001-01-01 or to=9999-12-31): the
+    # instant windows are clamped by recurrence.local_day_window.
     stats = PeriodStats(first, last)
-    first, last = max(first, EARLIEST), min(last, LATEST)
     stats.homes, stats.towns_covered = db.session.execute(
         sa.select(sa.func.count(Home.id), sa.func.count(sa.distinct(Home.town_id))).where(
             _open_homes(first, last)
