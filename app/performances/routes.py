@@ -93,10 +93,14 @@ def _date_arg(name: str, errors: list) -> date | None:
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        value = date.fromisoformat(text)
     except ValueError:
         errors.append((name, _("Write the date as year-month-day, for example 2026-12-03.")))
         return None
+    if not FIRST_MONTH <= value <= date(2100, 12, 31):
+        errors.append((name, _("Choose a date from 1900 to 2100.")))
+        return None
+    return value
 
 
 def _enum_arg(name: str, enum_cls):
@@ -111,14 +115,22 @@ def _own() -> frozenset[int]:
 # Agenda ------------------------------------------------------------------------------------
 
 
+# The month view's range: the months before and after stay valid dates.
+FIRST_MONTH, LAST_MONTH = date(1900, 1, 1), date(2100, 12, 1)
+
+
 def _month_arg() -> date:
+    """``?month=YYYY-MM`` clamped to 1900-01..2100-12; anything else is this month."""
     text = request.args.get("month", "")
     try:
+        if not text.isascii() or len(text) > 7:
+            raise ValueError
         year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         today = local_today()
         return date(today.year, today.month, 1)
+    return min(max(first, FIRST_MONTH), LAST_MONTH)
 
 
 def _month_weeks(first: date) -> list[list[date | None]]:
@@ -208,6 +220,9 @@ def detail(performance_id: int, photo_form=None, status: int = 200):
             staff=staff,
             manages=manages,
             shows_photos=staff or booked,
+            # Free text (reasons, the after-show report, notes) may name people: only those
+            # who manage the performance and the people booked (and their caregivers).
+            shows_free_text=manages or booked,
             shows_name=lambda person: rules.shows_name(current_user, person, own),
             warnings=services.performance_warnings(performance) if staff or manages else [],
             photo_form=photo_form,
@@ -225,7 +240,7 @@ def _managed(performance_id: int) -> Performance:
     if performance is None:
         abort(404)
     if not rules.can_manage_performance(current_user, performance):
-        abort(403)
+        abort(404)  # not theirs: the same answer as a performance that does not exist
     return performance
 
 
@@ -484,7 +499,7 @@ def create_programme():
 def edit_programme(programme_id: int):
     programme = get_or_404(Programme, programme_id)
     if not rules.can_manage_programme(current_user, programme):
-        abort(403)
+        abort(404)  # not theirs: the same answer as a programme that does not exist
     options = {"organisers": _organiser_choices()}
     if request.method == "GET":
         form = ProgrammeForm(data=ProgrammeForm.data_from(programme), **options)

@@ -102,7 +102,7 @@ def test_programme_create_edit_and_409(client, login_as, organiser):
 def test_programme_of_another_organiser_is_refused(client, login_as, make_programme):
     programme = make_programme()
     login_as("organiser")
-    assert client.get(f"/performances/programmes/{programme.id}/edit").status_code == 403
+    assert client.get(f"/performances/programmes/{programme.id}/edit").status_code == 404
 
 
 def test_troupe_members_by_register_number_and_birth_date(

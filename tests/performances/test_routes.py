@@ -1,6 +1,7 @@
 """Routes: pages render for each audience, permissions, invalid input, clash display, 409,
 query counts."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -163,11 +164,11 @@ def test_other_organisers_and_participants_cannot_edit(
     client, login_as, make_user, make_performance
 ):
     performance = make_performance()
-    login_as("organiser")  # not responsible for the programme
-    assert client.get(f"/performances/{performance.id}/edit").status_code == 403
+    login_as("organiser")  # not responsible for the programme: 404, as if it did not exist
+    assert client.get(f"/performances/{performance.id}/edit").status_code == 404
     assert (
         client.post(f"/performances/{performance.id}/edit", data=form_data(performance)).status_code
-        == 403
+        == 404
     )
     client2 = client.application.test_client()
     user = make_user("participant")
@@ -290,3 +291,86 @@ def test_public_page_shows_names_with_publication_consent(client, make_person, m
     assert "Consenting Zhou" in text
     # No link to the person's bookings for the public.
     assert f"/performances/people/{performer.id}" not in text
+
+
+def test_free_text_only_for_managers_and_people_booked(
+    client, login_as, organiser, make_user, make_person, make_performance
+):
+    """Reschedule reasons, the after-show report, notes and override reasons may name people:
+    the public page and other users do not see them."""
+    carer = make_person(disability_category=None, disability_grade=None, name="Carer")
+    performer = make_person(guardian_person_id=carer.id, name="Performer Wang")
+    performance = make_performance(
+        at(3, 14), at(3, 16), title="Moving show", people=[(performer, "performer")]
+    )
+    from app.performances.models import PerformanceReschedule
+
+    saved = db.session.get(Performance, performance.id)
+    saved.reschedules.append(
+        PerformanceReschedule(
+            old_starts_at=at(1, 14),
+            old_ends_at=at(1, 16),
+            new_starts_at=at(3, 14),
+            new_ends_at=at(3, 16),
+            reason="Zeng Xiaoyi is in hospital",
+        )
+    )
+    saved.notes = "Call Mr Li first"
+    saved.report = "Li Hua sang the last song"
+    saved.beneficiaries = 40
+    db.session.commit()
+    login_as(user=organiser)
+    url = f"/performances/{performance.id}"
+    secrets = ("Zeng Xiaoyi", "Li Hua", "Call Mr Li")
+
+    def page(user=None):
+        other = client.application.test_client()
+        if user is not None:
+            with other.session_transaction() as session:
+                session["_user_id"] = user.get_id()
+        response = other.get(url)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    manager_page = client.get(url).get_data(as_text=True)
+    assert all(s in manager_page for s in secrets)
+    anonymous = page()
+    assert "Changes of time" in anonymous and "2026-12-03 14:00" in anonymous
+    assert "Beneficiaries (person-times)" in anonymous
+    for viewer in (None, make_user("organiser"), make_user("participant")):
+        text = page(viewer)
+        assert not any(s in text for s in secrets), viewer
+    for person in (performer, carer):
+        text = page(make_user("participant", person_id=person.id))
+        assert "Zeng Xiaoyi" in text and "Li Hua" in text
+        assert "Call Mr Li" not in text  # notes are the organisers' own
+
+
+def test_not_yours_is_404(client, login_as, make_programme, make_performance):
+    performance = make_performance()
+    login_as("organiser")  # not responsible for the programme
+    assert client.get(f"/performances/{performance.id}/edit").status_code == 404
+    assert (
+        client.post(f"/performances/{performance.id}/edit", data=form_data(performance)).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/performances/programmes/{performance.programme_id}/edit").status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("month", "shown"),
+    [("0001-01", "January 1900"), ("9999-12", "December 2100"), ("1899-12", "January 1900")],
+)
+def test_month_view_is_clamped_to_1900_2100(client, month, shown):
+    response = client.get(f"/performances/?view=month&month={month}")
+    assert response.status_code == 200
+    assert shown in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_agenda_dates_out_of_range_are_explained(client, day):
+    response = client.get(f"/performances/?from={day}&to={day}")
+    assert response.status_code == 422
+    assert "Choose a date from 1900 to 2100." in response.get_data(as_text=True)
