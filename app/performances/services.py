@@ -115,6 +115,9 @@ def _enum(enum_cls, value, message, field_name):
         raise DomainError(message, field=field_name) from None
 
 
+MAX_ID = 2**31 - 1  # INTEGER id columns
+
+
 def _count(data: dict, name: str, message) -> int | None:
     value = data.get(name)
     if value is None or value == "":
@@ -561,7 +564,10 @@ def add_member(
     """Add a register person by register number, confirmed by the date of birth (so an
     organiser cannot browse the register by guessing numbers)."""
     role = _enum(TroupeRole, role, _l("Choose the member's role."), "role")
-    person = db.session.get(Person, person_id) if person_id else None
+    # A register number past an INTEGER column (a 20-digit one overflows SQLite and
+    # PostgreSQL) names nobody: the same message as any other unknown number.
+    known = isinstance(person_id, int) and 0 < person_id <= MAX_ID
+    person = db.session.get(Person, person_id) if known else None
     if person is None or person.is_archived or birth_on is None or person.birth_on != birth_on:
         raise DomainError(
             _l("No current person in the register has this number and date of birth."),

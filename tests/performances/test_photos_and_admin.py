@@ -3,6 +3,7 @@ and troupes pages (permissions, 409, members by register number and date of birt
 
 import io
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
 
@@ -194,3 +195,34 @@ def test_override_reason_is_shown_to_staff_only(client, login_as, organiser, mak
     staff = client.get(f"/performances/{second.id}").get_data(as_text=True)
     assert "Clashes overridden" in staff and "Two stages in one hall" in staff
     assert ">Booked first</a>" in staff
+
+
+@pytest.mark.parametrize("number", ["9" * 20, "9" * 11, "2147483648"])
+def test_troupe_member_oversized_register_number_is_a_clear_error(
+    client, login_as, organiser, number
+):
+    login_as(user=organiser)
+    assert client.post("/performances/troupes/new", data={"name": "Arts troupe"}).status_code == 303
+    troupe = db.session.scalars(sa.select(Troupe)).one()
+    response = client.post(
+        f"/performances/troupes/{troupe.id}/members",
+        data={
+            "person_id": number,
+            "birth_on-year": "1990",
+            "birth_on-month": "1",
+            "birth_on-day": "1",
+            "role": "performer",
+        },
+    )
+    assert response.status_code == 422
+    assert "No current person in the register" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("year", ["9" * 20, "12345"])
+def test_programme_oversized_year_is_a_clear_error(client, login_as, organiser, year):
+    login_as(user=organiser)
+    response = client.post(
+        "/performances/programmes/new",
+        data={"name": "Big", "first_year": year, "organiser_ids": [str(organiser.id)]},
+    )
+    assert response.status_code == 422
