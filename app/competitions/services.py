@@ -33,6 +33,7 @@ from app.competitions.models import (
 )
 from app.core import audit
 from app.core.errors import DomainError, EditConflict
+from app.core.params import MAX_ID, whole_number
 from app.extensions import db
 from app.people.models import Person
 from app.venues.models import Venue
@@ -82,9 +83,6 @@ def _flush_or_conflict(current=None) -> None:
         raise EditConflict(current) from None
 
 
-MAX_ID = 2**31 - 1  # INTEGER columns: PostgreSQL refuses more, SQLite overflows past 2**63
-
-
 def _id(value) -> int:
     """An id from request data: an int, or plain ASCII digits of at most 10 characters within
     an INTEGER column. ValueError otherwise (a 20-digit or 5,000-digit string, "²", "-1"),
@@ -92,13 +90,10 @@ def _id(value) -> int:
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int):
-        number = value
+        number = value if 0 < value <= MAX_ID else None
     else:
-        text = str(value if value is not None else "").strip()
-        if not (text.isascii() and text.isdigit() and len(text) <= 10):
-            raise ValueError(value)
-        number = int(text)
-    if not 0 < number <= MAX_ID:
+        number = whole_number(str(value if value is not None else "").strip(), low=1)
+    if number is None:
         raise ValueError(value)
     return number
 
