@@ -72,10 +72,19 @@ class Source:
 
 
 SOURCES: dict[str, Source] = {}
+# The sources each watched model class feeds, kept with SOURCES so the flush hook in
+# app/calendars/sync.py looks a class up instead of rebuilding this table on every flush.
+WATCHED: dict[type, list[Source]] = {}
 
 
 def register(source: Source) -> Source:
+    old = SOURCES.get(source.kind)
+    if old is not None:
+        for cls in old.watched:
+            WATCHED[cls].remove(old)
     SOURCES[source.kind] = source
+    for cls in source.watched:
+        WATCHED.setdefault(cls, []).append(source)
     return source
 
 

@@ -36,7 +36,7 @@ from sqlalchemy.orm.exc import DetachedInstanceError, ObjectDeletedError
 from app.calendars import adapters  # noqa: F401  (registers the sources)
 from app.calendars.ics import render_item
 from app.calendars.models import CalendarFeedMark, CalendarItem, CalendarItemFeed
-from app.calendars.sources import SOURCES, ItemData
+from app.calendars.sources import SOURCES, WATCHED, ItemData
 from app.core.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -51,29 +51,21 @@ def fingerprint(fields: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _watched() -> dict[type, list]:
-    table: dict[type, list] = {}
-    for source in SOURCES.values():
-        for cls in source.watched:
-            table.setdefault(cls, []).append(source)
-    return table
-
-
 @event.listens_for(Session, "after_flush")
 def _note_changes(session, flush_context):
-    watched = _watched()
-    pending = session.info.setdefault(PENDING, [])
-    for obj in session.new:
-        if type(obj) in watched:
-            pending.append((obj, False))
-    for obj in session.dirty:
-        if type(obj) in watched and session.is_modified(obj, include_collections=True):
-            pending.append((obj, False))
-    for obj in session.deleted:
-        if type(obj) in watched:
-            pending.append((obj, True))
-    if not pending:
-        session.info.pop(PENDING, None)
+    # Keyed by (object, deleted): an object flushed several times in one transaction is asked
+    # about once at commit (``touched`` may query).
+    noted = [(obj, False) for obj in session.new if type(obj) in WATCHED]
+    noted += [
+        (obj, False)
+        for obj in session.dirty
+        if type(obj) in WATCHED and session.is_modified(obj, include_collections=True)
+    ]
+    noted += [(obj, True) for obj in session.deleted if type(obj) in WATCHED]
+    if noted:
+        pending = session.info.setdefault(PENDING, {})
+        for obj, deleted in noted:
+            pending.setdefault((id(obj), deleted), (obj, deleted))
 
 
 @event.listens_for(Session, "before_commit")
@@ -86,11 +78,10 @@ def _sync_before_commit(session):
         return
     session.info[SYNCING] = True
     try:
-        watched = _watched()
         item_keys: set[tuple[str, int]] = set()
         feed_keys: set[str] = set()
-        for obj, deleted in pending:
-            for source in watched.get(type(obj), ()):
+        for obj, deleted in pending.values():
+            for source in WATCHED.get(type(obj), ()):
                 try:
                     keys, feeds = source.touched(session, obj, deleted)
                 except (ObjectDeletedError, DetachedInstanceError):
