@@ -164,6 +164,16 @@ def _csrf_ok() -> bool:
 # --- homes --------------------------------------------------------------------------------
 
 
+def _render(template: str, form, status: int | None = None, **context):
+    """A form page: 422 when the form has errors (and the title says so), else 200."""
+    if status is None:
+        status = 422 if form.has_errors else 200
+    return (
+        render_template(template, form=form, page_has_errors=form.has_errors, **context),
+        status,
+    )
+
+
 @bp.route("/")
 @public
 def index():
@@ -309,18 +319,7 @@ def _render_home_form(form, home, conflict=False, status=None):
             for name in ("name", "address", "operator", "capacity", "contact")
             if str(getattr(form, name).data or "") != str(saved[name] or "")
         ]
-    if status is None:
-        status = 422 if form.has_errors else 200
-    return (
-        render_template(
-            "homes/home_form.html",
-            form=form,
-            home=home,
-            conflict_rows=rows,
-            page_has_errors=form.has_errors,
-        ),
-        status,
-    )
+    return _render("homes/home_form.html", form, status, home=home, conflict_rows=rows)
 
 
 # --- members ------------------------------------------------------------------------------
@@ -360,13 +359,7 @@ def add_member(home_id: int):
                 for warning in warnings:
                     flash(str(warning), "warning")
                 return redirect(url_for("homes.detail", home_id=home_id) + "#members", code=303)
-    status = 422 if form.has_errors else 200
-    return (
-        render_template(
-            "homes/member_form.html", form=form, home=home, page_has_errors=form.has_errors
-        ),
-        status,
-    )
+    return _render("homes/member_form.html", form, home=home)
 
 
 @bp.route("/members/<int:membership_id>/end", methods=["GET", "POST"])
@@ -410,17 +403,7 @@ def end_member(membership_id: int):
 
 
 def _render_end(form, membership, status=None):
-    if status is None:
-        status = 422 if form.has_errors else 200
-    return (
-        render_template(
-            "homes/end_member.html",
-            form=form,
-            membership=membership,
-            page_has_errors=form.has_errors,
-        ),
-        status,
-    )
+    return _render("homes/end_member.html", form, status, membership=membership)
 
 
 # --- activities ---------------------------------------------------------------------------
@@ -627,18 +610,13 @@ def _activity_conflict_rows(form: ActivityForm, current: Activity):
 
 
 def _render_activity_form(form, home, activity, conflict=None, status=None):
-    if status is None:
-        status = 422 if form.has_errors else 200
-    return (
-        render_template(
-            "homes/activity_form.html",
-            form=form,
-            home=home,
-            activity=activity,
-            conflict_rows=_activity_conflict_rows(form, conflict) if conflict else None,
-            page_has_errors=form.has_errors,
-        ),
+    return _render(
+        "homes/activity_form.html",
+        form,
         status,
+        home=home,
+        activity=activity,
+        conflict_rows=_activity_conflict_rows(form, conflict) if conflict else None,
     )
 
 
@@ -676,17 +654,8 @@ def cancel_occurrence(activity_id: int, key: str):
             db.session.commit()
             flash(_("The session has been cancelled."), "success")
             return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
-    status = 422 if form.has_errors else 200
-    return (
-        render_template(
-            "homes/cancel.html",
-            form=form,
-            activity=activity,
-            occ=occ,
-            venues=_venue_names([occ.venue_id]),
-            page_has_errors=form.has_errors,
-        ),
-        status,
+    return _render(
+        "homes/cancel.html", form, activity=activity, occ=occ, venues=_venue_names([occ.venue_id])
     )
 
 
@@ -729,17 +698,8 @@ def move_occurrence(activity_id: int, key: str):
             db.session.commit()
             flash(_("The session has been moved."), "success")
             return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
-    status = 422 if form.has_errors else 200
-    return (
-        render_template(
-            "homes/move.html",
-            form=form,
-            activity=activity,
-            occ=occ,
-            venues=_venue_names([occ.venue_id]),
-            page_has_errors=form.has_errors,
-        ),
-        status,
+    return _render(
+        "homes/move.html", form, activity=activity, occ=occ, venues=_venue_names([occ.venue_id])
     )
 
 
