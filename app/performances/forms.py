@@ -257,6 +257,10 @@ class TroupeForm(BaseForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     version = VersionField()
 
+    @staticmethod
+    def data_from(troupe) -> dict:
+        return {"name": troupe.name, "notes": troupe.notes, "version": troupe.version}
+
 
 class MemberForm(BaseForm):
     person_id = OptionalInteger(

@@ -255,33 +255,55 @@ def _form_options(performance=None) -> dict:
     return {"programmes": programmes, "troupes": queries.troupes(), "venues": queries.venues()}
 
 
-def _conflict_rows(form, current: Performance) -> list[tuple]:
-    saved = PerformanceForm.data_from(current, _zone())
+def _conflict_rows(form, saved: dict, names, shown=None) -> list[tuple]:
+    """The 409 panel's rows (field label, your value, saved value) for each named field whose
+    two values differ; ``shown`` maps a field name to what turns a value into its label."""
+    shown = shown or {}
     rows = []
-    for name in (
-        "title",
-        "status",
-        "day",
-        "start_time",
-        "end_time",
-        "venue_id",
-        "is_public",
-        "notes",
-        "audience",
-        "audience_disabled",
-        "beneficiaries",
-        "report",
-    ):
-        mine, theirs = getattr(form, name).data, saved[name]
-        if name == "venue_id":
-            labels = dict(form.venue_id.choices)
-            mine, theirs = labels.get(mine, mine), labels.get(theirs, theirs)
-        if name == "status":
-            mine = PerformanceStatus(mine).label if mine else mine
-            theirs = PerformanceStatus(theirs).label
+    for name in names:
+        field = getattr(form, name)
+        mine, theirs = field.data, saved[name]
+        if name in shown:
+            mine, theirs = shown[name](mine), shown[name](theirs)
         if str(mine if mine is not None else "") != str(theirs if theirs is not None else ""):
-            rows.append((getattr(form, name).label.text, mine, theirs))
+            rows.append((field.label.text, mine, theirs))
     return rows
+
+
+def _edit_conflict(form, current, message) -> None:
+    """After a stale save: the form carries the saved version (saving again keeps the user's
+    values) and a message for the error summary."""
+    form.version.data = current.version
+    form.add_error(None, message)
+
+
+PERFORMANCE_CONFLICT_FIELDS = (
+    "title",
+    "status",
+    "day",
+    "start_time",
+    "end_time",
+    "venue_id",
+    "is_public",
+    "notes",
+    "audience",
+    "audience_disabled",
+    "beneficiaries",
+    "report",
+)
+
+
+def _performance_conflict_rows(form, current: Performance) -> list[tuple]:
+    venues = dict(form.venue_id.choices)
+    return _conflict_rows(
+        form,
+        PerformanceForm.data_from(current, _zone()),
+        PERFORMANCE_CONFLICT_FIELDS,
+        shown={
+            "venue_id": lambda value: venues.get(value, value),
+            "status": lambda value: PerformanceStatus(value).label if value else value,
+        },
+    )
 
 
 def _save(form, performance: Performance | None):
@@ -373,9 +395,10 @@ def edit(performance_id: int):
     except EditConflict:
         db.session.rollback()
         current = _managed(performance_id)
-        form.version.data = current.version
-        form.add_error(None, _("Someone else saved this performance after you opened it."))
-        return _form_page(form, current, status=409, conflict_rows=_conflict_rows(form, current))
+        _edit_conflict(form, current, _("Someone else saved this performance after you opened it."))
+        return _form_page(
+            form, current, status=409, conflict_rows=_performance_conflict_rows(form, current)
+        )
     return response or _form_page(form, performance)
 
 
@@ -513,14 +536,14 @@ def edit_programme(programme_id: int):
         except EditConflict:
             db.session.rollback()
             current = get_or_404(Programme, programme_id)
-            saved = ProgrammeForm.data_from(current)
-            rows = [
-                (getattr(form, n).label.text, getattr(form, n).data, saved[n])
-                for n in ("name", "first_year", "last_year", "description")
-                if str(getattr(form, n).data or "") != str(saved[n] or "")
-            ]
-            form.version.data = current.version
-            form.add_error(None, _("Someone else saved this programme after you opened it."))
+            rows = _conflict_rows(
+                form,
+                ProgrammeForm.data_from(current),
+                ("name", "first_year", "last_year", "description"),
+            )
+            _edit_conflict(
+                form, current, _("Someone else saved this programme after you opened it.")
+            )
             return _render(
                 "performances/programme_form.html",
                 form,
@@ -606,7 +629,7 @@ def create_troupe():
 def edit_troupe(troupe_id: int):
     item = _troupe(troupe_id)
     if request.method == "GET":
-        form = TroupeForm(data={"name": item.name, "notes": item.notes, "version": item.version})
+        form = TroupeForm(data=TroupeForm.data_from(item))
         return _render("performances/troupe_form.html", form, troupe=item)
     form = TroupeForm()
     if form.validate_on_submit():
@@ -620,13 +643,8 @@ def edit_troupe(troupe_id: int):
         except EditConflict:
             db.session.rollback()
             current = _troupe(troupe_id)
-            rows = [
-                (form.name.label.text, form.name.data, current.name),
-                (form.notes.label.text, form.notes.data, current.notes),
-            ]
-            rows = [r for r in rows if (r[1] or "") != (r[2] or "")]
-            form.version.data = current.version
-            form.add_error(None, _("Someone else saved this troupe after you opened it."))
+            rows = _conflict_rows(form, TroupeForm.data_from(current), ("name", "notes"))
+            _edit_conflict(form, current, _("Someone else saved this troupe after you opened it."))
             return _render(
                 "performances/troupe_form.html",
                 form,

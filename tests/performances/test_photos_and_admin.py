@@ -226,3 +226,18 @@ def test_programme_oversized_year_is_a_clear_error(client, login_as, organiser, 
         data={"name": "Big", "first_year": year, "organiser_ids": [str(organiser.id)]},
     )
     assert response.status_code == 422
+
+
+def test_troupe_stale_edit_is_a_409_with_both_values(client, login_as, organiser, make_troupe):
+    troupe = make_troupe(notes="Started in 2019")
+    login_as(user=organiser)
+    url = f"/performances/troupes/{troupe.id}/edit"
+    form = {"name": troupe.name, "version": str(troupe.version)}
+    assert client.post(url, data={**form, "notes": "Theirs"}).status_code == 303
+    stale = client.post(url, data={**form, "notes": "Mine"})
+    assert stale.status_code == 409
+    text = stale.get_data(as_text=True)
+    assert "Someone else saved this troupe after you opened it." in text
+    assert "Mine" in text and "Theirs" in text
+    db.session.expire_all()
+    assert db.session.get(Troupe, troupe.id).notes == "Theirs"
