@@ -250,6 +250,29 @@ def _bars(title, summary, labelled: list[tuple[str, int]]):
     return home_charts.bar_chart(title, summary, [(label, label, v) for label, v in labelled])
 
 
+def _counts(
+    key, part, title, header, labelled, total, summary, *, chart_title, chart_id=None, detail=False
+) -> Figure:
+    """A table of (label, count) rows and its chart: the homes' vertical bars, or with
+    ``chart_id`` the performances' horizontal bars."""
+    if chart_id is None:
+        chart, kind = _bars(chart_title, summary, labelled), "bars"
+    else:
+        chart, kind = _hbar(chart_id, chart_title, summary, labelled), "hbars"
+    return Figure(
+        key=key,
+        part=part,
+        title=title,
+        header=header,
+        rows=[[label, count] for label, count in labelled],
+        total=total,
+        summary=summary,
+        chart=chart,
+        chart_kind=kind,
+        detail=detail,
+    )
+
+
 def _sports(report: Report) -> list[Figure]:
     table = report.medals
     t = table.totals
@@ -270,64 +293,56 @@ def _sports(report: Report) -> list[Figure]:
         chart_kind="stacked",
     )
     stage_rows = [(str(stage.label), count) for stage, count in report.stages.items()]
-    stages = Figure(
-        key="athletes_by_stage",
-        part=Part.SPORTS,
-        title=_("Athletes per pipeline stage (today)"),
-        header=[_("Stage"), _("Athletes")],
-        rows=[[label, count] for label, count in stage_rows],
-        total=[_("Total"), sum(report.stages.values())],
-        summary=_(
+    stages = _counts(
+        "athletes_by_stage",
+        Part.SPORTS,
+        _("Athletes per pipeline stage (today)"),
+        [_("Stage"), _("Athletes")],
+        stage_rows,
+        [_("Total"), sum(report.stages.values())],
+        _(
             "%(pipeline)s athletes in the pipeline today, %(retired)s retired.",
             pipeline=number(report.in_pipeline),
             retired=number(report.stages.get(Stage.RETIRED, 0)),
         ),
-        chart_kind="bars",
+        chart_title=_("Athletes per stage"),
     )
-    stages.chart = _bars(_("Athletes per stage"), stages.summary, stage_rows)
     talent_rows = [(str(source.label), count) for source, count in report.talents.items()]
     found = sum(report.talents.values())
-    talents = Figure(
-        key="new_talents",
-        part=Part.SPORTS,
-        title=_("New talents identified, by how they were found"),
-        header=[_("How the athlete was found"), _("Athletes")],
-        rows=[[label, count] for label, count in talent_rows],
-        total=[_("Total"), found],
-        summary=ngettext(
+    talents = _counts(
+        "new_talents",
+        Part.SPORTS,
+        _("New talents identified, by how they were found"),
+        [_("How the athlete was found"), _("Athletes")],
+        talent_rows,
+        [_("Total"), found],
+        ngettext(
             "%(count)s athlete found in this period.",
             "%(count)s athletes found in this period.",
             found,
             count=number(found),
         ),
-        chart_kind="hbars",
-    )
-    talents.chart = _hbar(
-        "chart-talents", _("New talents by how they were found"), talents.summary, talent_rows
+        chart_title=_("New talents by how they were found"),
+        chart_id="chart-talents",
     )
     due_rows = [(sport.display_name, count) for sport, count in report.classifications_due]
     due = sum(count for _label, count in due_rows)
-    classifications = Figure(
-        key="classifications_due",
-        part=Part.SPORTS,
-        title=_("Classifications due for review, by sport"),
-        header=[_("Sport"), _("Classifications")],
-        rows=[[label, count] for label, count in due_rows],
-        total=[_("Total"), due],
-        summary=ngettext(
+    classifications = _counts(
+        "classifications_due",
+        Part.SPORTS,
+        _("Classifications due for review, by sport"),
+        [_("Sport"), _("Classifications")],
+        due_rows,
+        [_("Total"), due],
+        ngettext(
             "%(count)s classification not confirmed has its review date in this period.",
             "%(count)s classifications not confirmed have their review date in this period.",
             due,
             count=number(due),
         ),
-        chart_kind="hbars",
+        chart_title=_("Classifications due by sport"),
+        chart_id="chart-classifications",
         detail=True,
-    )
-    classifications.chart = _hbar(
-        "chart-classifications",
-        _("Classifications due by sport"),
-        classifications.summary,
-        due_rows,
     )
     return [medals, stages, talents, classifications]
 
@@ -382,14 +397,14 @@ def _culture(report: Report) -> list[Figure]:
 def _homes(report: Report) -> list[Figure]:
     h = report.homes
     service_rows = [(str(service.label), count) for service, count in h.by_service]
-    services = Figure(
-        key="members_by_service",
-        part=Part.HOMES,
-        title=_("Members served, by service"),
-        header=[_("Service"), _("Members")],
-        rows=[[label, count] for label, count in service_rows],
-        total=[_("Members served"), h.members],
-        summary=_(
+    services = _counts(
+        "members_by_service",
+        Part.HOMES,
+        _("Members served, by service"),
+        [_("Service"), _("Members")],
+        service_rows,
+        [_("Members served"), h.members],
+        _(
             "%(homes)s homes open in %(towns)s of %(all)s towns; %(members)s members served "
             "(a member may receive several services).",
             homes=number(h.homes),
@@ -397,24 +412,23 @@ def _homes(report: Report) -> list[Figure]:
             all=number(h.towns_total),
             members=number(h.members),
         ),
-        chart_kind="bars",
+        chart_title=_("Members by service"),
     )
-    services.chart = _bars(_("Members by service"), services.summary, service_rows)
     kind_rows = [(str(kind.label), count) for kind, count in h.by_kind]
-    kinds = Figure(
-        key="attendance_by_kind",
-        part=Part.HOMES,
-        title=_("Attendance person-times, by activity"),
-        header=[_("Activity"), _("Attendance (person-times)")],
-        rows=[[label, count] for label, count in kind_rows],
-        total=[_("Total"), h.attendance],
-        summary=_(
+    kinds = _counts(
+        "attendance_by_kind",
+        Part.HOMES,
+        _("Attendance person-times, by activity"),
+        [_("Activity"), _("Attendance (person-times)")],
+        kind_rows,
+        [_("Total"), h.attendance],
+        _(
             "%(attendance)s attendance person-times in this period.",
             attendance=number(h.attendance),
         ),
-        chart_kind="hbars",
+        chart_title=_("Attendance by activity"),
+        chart_id="chart-attendance",
     )
-    kinds.chart = _hbar("chart-attendance", _("Attendance by activity"), kinds.summary, kind_rows)
     home_rows = [(f"{home.name} ({home.town})", home.attendance) for home in h.by_home]
     by_home = Figure(
         key="homes",
