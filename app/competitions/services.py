@@ -98,6 +98,15 @@ def _id(value) -> int:
     return number
 
 
+def _get(model, value):
+    """The row of ``model`` with the id ``value`` (request data or an int), or None when there
+    is none or the value is no id at all."""
+    try:
+        return db.session.get(model, _id(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def _same_version(version, saved: int) -> bool:
     """Whether the form's version is the saved one; an unreadable version is a stale one."""
     try:
@@ -121,10 +130,7 @@ def _venue_id(value) -> int | None:
     """A venue from the list, or None; anything else names the rule."""
     if value in (None, ""):
         return None
-    try:
-        venue = db.session.get(Venue, _id(value))
-    except (TypeError, ValueError):
-        venue = None
+    venue = _get(Venue, value)
     if venue is None:
         raise DomainError(_l("Choose the venue from the list."), field="venue_id")
     return venue.id
@@ -136,10 +142,7 @@ def _manager_id(value) -> int | None:
         return None
     from app.accounts.models import User
 
-    try:
-        user = db.session.get(User, _id(value))
-    except (TypeError, ValueError):
-        user = None
+    user = _get(User, value)
     if user is None or not user.is_active or not user.has_role("coach"):
         raise DomainError(_l("Choose the manager from the list of coaches."), field="manager_id")
     return user.id
@@ -216,10 +219,7 @@ def _event_values(competition: Competition, data: dict) -> dict:
     name = (data.get("name") or "").strip()
     if not name:
         raise DomainError(_l("Enter the event's name."), field="name")
-    try:
-        sport = db.session.get(Sport, _id(data.get("sport_id")))
-    except (TypeError, ValueError):
-        sport = None
+    sport = _get(Sport, data.get("sport_id"))
     if sport is None:
         raise DomainError(_l("Choose the sport."), field="sport_id")
     gender = _enum(EventGender, data.get("gender"), _l("Choose who the event is for."), "gender")
@@ -385,11 +385,7 @@ def _support(items) -> list[EntrySupport]:
         if item.get("register_number"):
             person_id = _register_person(item["register_number"], item.get("birth_on"))
         elif person_id:
-            try:
-                found = db.session.get(Person, _id(person_id))
-            except (TypeError, ValueError):
-                found = None
-            if found is None:
+            if _get(Person, person_id) is None:
                 raise DomainError(_l("Choose the support person from the list."), "support")
         elif not name:
             raise DomainError(_l("Enter the support person's name."), field="support")
