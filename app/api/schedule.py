@@ -30,6 +30,7 @@ from flask import jsonify, request, url_for
 from sqlalchemy.orm import selectinload
 
 from app.api import (
+    DATE_SCHEMA,
     ERROR_RESPONSE,
     BadParameter,
     bp,
@@ -353,7 +354,6 @@ def schedule_view():
     )
 
 
-DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 LOCAL_TIME = {
     "type": "string",
     "format": "date-time",
@@ -418,14 +418,14 @@ describe(
                 "name": "from",
                 "in": "query",
                 "required": False,
-                "schema": DATE,
+                "schema": DATE_SCHEMA,
                 "description": "First day, YYYY-MM-DD (default today).",
             },
             {
                 "name": "to",
                 "in": "query",
                 "required": False,
-                "schema": DATE,
+                "schema": DATE_SCHEMA,
                 "description": f"Last day, YYYY-MM-DD (default 'from' + {DEFAULT_DAYS} days).",
             },
             {
