@@ -30,6 +30,7 @@ from app.core import audit
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.db import utcnow
 from app.core.errors import DomainError, EditConflict
+from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.extensions import db
@@ -745,12 +746,9 @@ def roll_call(activity_id: int, key: str):
                 ]
                 anchor = "roll-call-summary"
             else:
-                person_text = request.form.get("person_id", "")
-                if not (
-                    person_text.isascii() and person_text.isdigit() and len(person_text) <= 10
-                ):  # a huge number is no person's id (and int() refuses 4300+ digits)
+                error_person = whole_number(request.form.get("person_id"))
+                if error_person is None:  # not digits, or too large for anyone's id
                     raise DomainError(_("That person is not expected at this session."))
-                error_person = int(person_text)
                 marks = [
                     services.parse_mark(
                         error_person, request.form.get("status", ""), request.form.get("reason")

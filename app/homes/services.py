@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core import audit
 from app.core.db import utcnow
 from app.core.errors import DomainError, EditConflict
+from app.core.params import MAX_ID
 from app.extensions import db
 from app.homes import recurrence
 from app.homes.enums import AbsenceReason, AttendanceStatus, ExceptionKind, LeftReason, Service
@@ -50,11 +51,10 @@ ACTIVITY_FIELDS = (
 )
 # A mark saved this long after the occurrence ended is a late correction (audit-logged).
 LATE_AFTER = timedelta(days=1)
-# The largest id any table holds (a 32-bit key on PostgreSQL); larger numbers match nothing.
-MAX_ID = 2**31 - 1
 
 
 def valid_id(value) -> bool:
+    """An int that can be a row's id (core.params.MAX_ID: larger numbers match nothing)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
