@@ -199,7 +199,7 @@ def create_competition(data: dict, *, actor=None) -> Competition:
 def update_competition(
     competition: Competition, data: dict, *, version: int | None, actor=None
 ) -> Competition:
-    if version is None or version != competition.version:
+    if not _same_version(version, competition.version):
         raise EditConflict(competition)
     values = _competition_values(data)
     for key, value in values.items():
@@ -364,12 +364,7 @@ SUPPORT_NOT_FOUND = _l(
 def _register_person(number, birth_on) -> int:
     """A support person named by register number and birth date (as on the person's record):
     one message whatever does not match, so the register cannot be probed."""
-    text = str(number).strip()
-    # isascii: int() also reads other scripts' digits; the bound keeps PostgreSQL's INTEGER.
-    if text.isascii() and text.isdigit() and 0 < int(text) < 2**31:
-        person = db.session.get(Person, int(text))
-    else:
-        person = None
+    person = _get(Person, number)
     if person is None or person.is_archived or birth_on is None or person.birth_on != birth_on:
         raise DomainError(SUPPORT_NOT_FOUND, field="support_register_number")
     return person.id
