@@ -277,6 +277,22 @@ def _edit_conflict(form, current, message) -> None:
     form.add_error(None, message)
 
 
+def _committed(form, save):
+    """Run ``save`` (a service call) and commit: its answer, or None after a rollback with the
+    broken rule on the form. A stale edit (EditConflict) is rolled back and raised."""
+    try:
+        result = save()
+    except EditConflict:
+        db.session.rollback()
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        form.add_error(error.field, error.message)
+        return None
+    db.session.commit()
+    return result
+
+
 PERFORMANCE_CONFLICT_FIELDS = (
     "title",
     "status",
@@ -411,20 +427,14 @@ def edit(performance_id: int):
 def add_photo(performance_id: int):
     performance = _managed(performance_id)
     form = PhotoForm()
-    if form.validate_on_submit():
-        try:
-            photos.add_photo(
-                performance, form.photo.data.read(), form.alt_text.data, actor=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Photo added."), "success")
-            return redirect(
-                url_for(".detail", performance_id=performance.id, _anchor="photos"), 303
-            )
+    if form.validate_on_submit() and _committed(
+        form,
+        lambda: photos.add_photo(
+            performance, form.photo.data.read(), form.alt_text.data, actor=current_user
+        ),
+    ):
+        flash(_("Photo added."), "success")
+        return redirect(url_for(".detail", performance_id=performance.id, _anchor="photos"), 303)
     return detail(performance_id, photo_form=form, status=422)
 
 
@@ -504,13 +514,7 @@ def create_programme():
         data = form.service_values()
         if not current_user.is_admin and current_user.id not in data["organiser_ids"]:
             data["organiser_ids"].append(current_user.id)
-        try:
-            services.create_programme(data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        if _committed(form, lambda: services.create_programme(data, actor=current_user)):
             flash(_("Programme added."), "success")
             return redirect(url_for(".programmes"), 303)
     return _render("performances/programme_form.html", form, programme=None)
@@ -530,11 +534,13 @@ def edit_programme(programme_id: int):
     form = ProgrammeForm(**options)
     if form.validate_on_submit():
         try:
-            services.update_programme(
-                programme, form.service_values(), version=form.version.data, actor=current_user
+            saved = _committed(
+                form,
+                lambda: services.update_programme(
+                    programme, form.service_values(), version=form.version.data, actor=current_user
+                ),
             )
         except EditConflict:
-            db.session.rollback()
             current = get_or_404(Programme, programme_id)
             rows = _conflict_rows(
                 form,
@@ -551,11 +557,7 @@ def edit_programme(programme_id: int):
                 programme=current,
                 conflict_rows=rows,
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Programme saved."), "success")
             return redirect(url_for(".programmes"), 303)
     return _render("performances/programme_form.html", form, programme=programme)
@@ -609,15 +611,13 @@ def troupe(troupe_id: int, member_form=None, status: int = 200):
 def create_troupe():
     form = TroupeForm()
     if form.validate_on_submit():
-        try:
-            item = services.create_troupe(
+        item = _committed(
+            form,
+            lambda: services.create_troupe(
                 {"name": form.name.data, "notes": form.notes.data}, actor=current_user
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+            ),
+        )
+        if item:
             flash(_("Troupe added."), "success")
             return redirect(url_for(".troupe", troupe_id=item.id), 303)
     return _render("performances/troupe_form.html", form, troupe=None)
@@ -634,14 +634,16 @@ def edit_troupe(troupe_id: int):
     form = TroupeForm()
     if form.validate_on_submit():
         try:
-            services.update_troupe(
-                item,
-                {"name": form.name.data, "notes": form.notes.data},
-                version=form.version.data,
-                actor=current_user,
+            saved = _committed(
+                form,
+                lambda: services.update_troupe(
+                    item,
+                    {"name": form.name.data, "notes": form.notes.data},
+                    version=form.version.data,
+                    actor=current_user,
+                ),
             )
         except EditConflict:
-            db.session.rollback()
             current = _troupe(troupe_id)
             rows = _conflict_rows(form, TroupeForm.data_from(current), ("name", "notes"))
             _edit_conflict(form, current, _("Someone else saved this troupe after you opened it."))
@@ -652,11 +654,7 @@ def edit_troupe(troupe_id: int):
                 troupe=current,
                 conflict_rows=rows,
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
+        if saved:
             flash(_("Troupe saved."), "success")
             return redirect(url_for(".troupe", troupe_id=item.id), 303)
     return _render("performances/troupe_form.html", form, troupe=item)
@@ -668,22 +666,18 @@ def edit_troupe(troupe_id: int):
 def add_member(troupe_id: int):
     item = _troupe(troupe_id)
     form = MemberForm()
-    if form.validate_on_submit():
-        try:
-            services.add_member(
-                item,
-                person_id=form.person_id.data,
-                birth_on=form.birth_on.data,
-                role=form.role.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Member added."), "success")
-            return redirect(url_for(".troupe", troupe_id=item.id), 303)
+    if form.validate_on_submit() and _committed(
+        form,
+        lambda: services.add_member(
+            item,
+            person_id=form.person_id.data,
+            birth_on=form.birth_on.data,
+            role=form.role.data,
+            actor=current_user,
+        ),
+    ):
+        flash(_("Member added."), "success")
+        return redirect(url_for(".troupe", troupe_id=item.id), 303)
     return troupe(troupe_id, member_form=form, status=422)
 
 
