@@ -49,11 +49,6 @@ def can_manage(home_id: int, user=None) -> bool:
     return ids is None or home_id in ids
 
 
-def is_staff_anywhere(user=None) -> bool:
-    ids = managed_home_ids(user)
-    return ids is None or bool(ids)
-
-
 def own_person_ids(user=None) -> set[int]:
     """The people whose own schedule and attendance ``user`` may see: their own person and
     the people whose guardian they are."""

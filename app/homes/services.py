@@ -224,17 +224,6 @@ def end_membership(
     audit.record("update", "membership", membership.id, ["left_on", "left_reason"])
 
 
-def update_member_services(membership: Membership, version: int | None, services) -> None:
-    if version is not None and version != membership.version:
-        raise EditConflict(membership)
-    if not services:
-        raise DomainError(_l("Choose at least one service the member receives."), "services")
-    if membership.set_services(services):
-        membership.updated_at = utcnow()  # raises the version
-        db.session.flush()
-        audit.record("update", "membership", membership.id, ["services"])
-
-
 # --- activities ---------------------------------------------------------------------------
 
 
