@@ -34,6 +34,7 @@ from app.athletes import spreadsheets
 from app.core import audit
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
+from app.core.params import whole_number
 from app.core.reference import Town
 from app.core.security import form_view, mark_personal
 from app.extensions import db
@@ -82,8 +83,7 @@ def _render(template: str, form, status: int | None = None, **context):
 
 
 def _int_arg(name: str) -> int | None:
-    text = request.args.get(name, "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+    return whole_number(request.args.get(name, "").strip())
 
 
 def _date_arg(name: str, errors: list) -> date | None:
