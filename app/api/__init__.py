@@ -120,10 +120,6 @@ def http_problem(error: HTTPException | None) -> Response:
     )
 
 
-def is_api_request() -> bool:
-    return request.path == "/api/v1" or request.path.startswith("/api/v1/")
-
-
 @bp.errorhandler(BadParameter)
 def bad_parameter(error: BadParameter):
     return problem(400, error.message, parameter=error.name)
