@@ -440,13 +440,20 @@ def create_entry(
     entry.support = support_rows
     db.session.add(entry)
     db.session.flush()
+    details = {"event_id": event.id, "athlete_ids": ids}
+    if support_rows:
+        # Who supports the athlete is part of the entry: the role and the register's person
+        # (a name typed in is personal data and stays out of the audit log).
+        details["support"] = [
+            {"role": row.role.value, "person_id": row.person_id} for row in support_rows
+        ]
     audit.record(
         "create",
         "entry",
         entry.id,
-        ["athletes", "status", "team_name"],
+        ["athletes", "status", "team_name"] + (["support"] if support_rows else []),
         actor=actor,
-        details={"event_id": event.id, "athlete_ids": ids},
+        details=details,
     )
     return entry, classification_warnings(event, athletes)
 

@@ -352,6 +352,13 @@ def test_support_person_from_the_register_by_number_and_birth_date(
         sa.select(EntrySupport).join(Entry).where(Entry.event_id == event.id)
     )
     assert (support.person_id, support.role.value, support.name) == (helper.id, "guide", "")
+    fields, details = db.session.execute(
+        sa.select(AuditEvent.fields, AuditEvent.details).where(
+            AuditEvent.entity == "entry", AuditEvent.entity_id == support.entry_id
+        )
+    ).one()
+    assert fields == "athletes,status,support,team_name"
+    assert details["support"] == [{"role": "guide", "person_id": helper.id}]
 
 
 @pytest.mark.parametrize("number", ["{id}", "9999999999", "x"])
