@@ -414,3 +414,41 @@ def test_overlapping_sessions_are_a_warning_not_a_block(
             f"/homes/{home.id}/activities/new", data=data, follow_redirects=True
         ).get_data(as_text=True)
         assert "overlap" not in page
+
+
+def test_index_statistics_and_detail_query_counts_do_not_grow(
+    client, login_as, make_home, make_activity, bulkpeople, add_members, make_user, count_queries
+):
+    staff, home, people, activity = setup_home(
+        make_home, make_activity, bulkpeople, add_members, make_user, n=2
+    )
+    services.record_marks(
+        activity,
+        activity.starts_at + timedelta(weeks=2),
+        [services.Mark(people[0], AttendanceStatus.PRESENT)],
+        set(people),
+        staff,
+        NOW,
+    )
+    db.session.commit()
+    login_as(user=staff)
+    urls = ("/homes/", "/homes/statistics?from=2026-01-01&to=2026-12-31", f"/homes/{home.id}")
+
+    def measure():
+        counts = []
+        for url in urls:
+            with frozen(), count_queries() as q:
+                assert client.get(url).status_code == 200, url
+            counts.append(q.count)
+        return counts
+
+    small = measure()
+    for _ in range(3):  # more homes (one staffed by the same user), members and activities
+        other = make_home(staff=[staff])
+        more = bulkpeople(20)
+        add_members(other, more)
+        make_activity(other, weekdays=(0, 2, 4))
+    add_members(home, bulkpeople(20))
+    make_activity(home, weekdays=(1, 3))
+    db.session.commit()
+    assert measure() == small, small
