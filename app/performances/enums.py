@@ -94,10 +94,6 @@ class BookingRole(enum.StrEnum):
     def label(self):
         return BOOKING_ROLE_LABELS[self]
 
-    @property
-    def is_support(self) -> bool:
-        return self is not BookingRole.PERFORMER
-
 
 BOOKING_ROLE_LABELS = {
     BookingRole.PERFORMER: _l("Performer"),

@@ -216,10 +216,6 @@ class Performance(VersionedMixin, TimestampMixin, Base):
         return [p for p in self.people if p.role is BookingRole.PERFORMER]
 
     @property
-    def support_people(self) -> list[PerformancePerson]:
-        return [p for p in self.people if p.role is not BookingRole.PERFORMER]
-
-    @property
     def person_ids(self) -> frozenset[int]:
         return frozenset(p.person_id for p in self.people if p.person_id is not None)
 

@@ -41,10 +41,6 @@ def can_manage_performance(user, performance) -> bool:
     return can_manage_programme(user, performance.programme)
 
 
-def can_manage_troupes(user) -> bool:
-    return is_staff(user)
-
-
 def is_publicly_visible(performance) -> bool:
     return bool(performance.is_public) and performance.status in PUBLIC_STATUSES
 
