@@ -33,6 +33,7 @@ from app.athletes.models import (
 from app.core import audit
 from app.core.db import utcnow
 from app.core.errors import DomainError, EditConflict
+from app.core.params import whole_number
 from app.extensions import db
 from app.people.models import Person, local_today
 
@@ -134,10 +135,9 @@ def create_athlete(
     The people register is admin-only: a non-admin actor names the person by register
     number (``person_id``) and ``birth_on``, and gets one message whatever does not match
     (no such person, archived, other birth date, already an athlete)."""
-    try:
-        person = db.session.get(Person, int(person_id))
-    except (TypeError, ValueError):
-        person = None
+    # whole_number: a register number past an INTEGER column is no such person, not a 500.
+    number = whole_number(str(person_id if person_id is not None else "").strip(), low=1)
+    person = db.session.get(Person, number) if number is not None else None
     if actor is not None and not actor.is_admin:
         if (
             person is None

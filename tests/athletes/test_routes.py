@@ -335,7 +335,9 @@ def test_create_athlete(client, login_as, make_person, sports, count_queries):
     )
 
 
-@pytest.mark.parametrize("case", ["birth_date", "unknown", "archived", "athlete", "text"])
+@pytest.mark.parametrize(
+    "case", ["birth_date", "unknown", "archived", "athlete", "text", "past_integer"]
+)
 def test_create_athlete_refuses_a_wrong_pair_with_one_message(
     client, login_as, make_person, make_athlete, sports, case
 ):
@@ -351,6 +353,8 @@ def test_create_athlete_refuses_a_wrong_pair_with_one_message(
         db.session.commit()
     elif case == "athlete":
         make_athlete(person=person)
+    elif case == "past_integer":
+        register_number = "9" * 20  # past an INTEGER column: 'no such person', not a 500
     else:
         register_number = "abc"
     before = db.session.scalar(sa.select(sa.func.count(AthleteProfile.id)))
