@@ -20,10 +20,18 @@ from datetime import date
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from app.calendars.ics import LANGS
+from app.venues.models import Venue
 
 BABEL_LOCALE = {"zh": "zh_Hans", "en": "en"}
+
+
+def venue_options(attr):
+    """Load the venue relationship ``attr`` with the town and features an item's location
+    shows (selectin: a fixed number of queries whatever the number of items)."""
+    return selectinload(attr).options(selectinload(Venue.town), selectinload(Venue.feature_rows))
 
 
 @dataclass

@@ -29,6 +29,7 @@ from app.calendars.sources import (
     venue_geo,
     venue_lines,
     venue_location,
+    venue_options,
 )
 from app.competitions.enums import CompetitionStatus, EntryStatus, EventGender, Level
 from app.competitions.models import (
@@ -42,10 +43,6 @@ from app.venues.models import Venue, VenueFeature
 
 # An event with a start and no end is shown as lasting this long.
 DEFAULT_DURATION = timedelta(hours=1)
-
-
-def _venue_options(attr):
-    return selectinload(attr).options(selectinload(Venue.town), selectinload(Venue.feature_rows))
 
 
 def _people_by_event(session, event_ids) -> dict[int, set[str]]:
@@ -126,7 +123,7 @@ class CompetitionSource(Source):
         competitions = session.scalars(
             sa.select(Competition)
             .where(Competition.id.in_(ids))
-            .options(_venue_options(Competition.venue))
+            .options(venue_options(Competition.venue))
         ).all()
         event_rows = session.execute(
             sa.select(CompetitionEvent.competition_id, CompetitionEvent.id).where(
@@ -218,10 +215,10 @@ class CompetitionEventSource(Source):
             .where(CompetitionEvent.id.in_(ids), CompetitionEvent.starts_at.is_not(None))
             .options(
                 selectinload(CompetitionEvent.competition).options(
-                    _venue_options(Competition.venue)
+                    venue_options(Competition.venue)
                 ),
                 selectinload(CompetitionEvent.sport),
-                _venue_options(CompetitionEvent.venue),
+                venue_options(CompetitionEvent.venue),
             )
         ).all()
         people = _people_by_event(session, [event.id for event in events])

@@ -30,16 +30,13 @@ from app.calendars.sources import (
     venue_geo,
     venue_lines,
     venue_location,
+    venue_options,
 )
 from app.homes.enums import ActivityKind, ExceptionKind
 from app.homes.models import Activity, ActivityException, Home, HomeStaff, Membership
 from app.homes.recurrence import is_rule_start
 from app.people.models import local_today
 from app.venues.models import Venue, VenueFeature
-
-
-def _venue_options(attr):
-    return selectinload(attr).options(selectinload(Venue.town), selectinload(Venue.feature_rows))
 
 
 class ActivitySource(Source):
@@ -121,10 +118,10 @@ class ActivitySource(Source):
                 Home.is_archived.is_(False),
             )
             .options(
-                selectinload(Activity.home).options(_venue_options(Home.venue)),
-                _venue_options(Activity.venue),
+                selectinload(Activity.home).options(venue_options(Home.venue)),
+                venue_options(Activity.venue),
                 selectinload(Activity.exceptions).options(
-                    _venue_options(ActivityException.new_venue)
+                    venue_options(ActivityException.new_venue)
                 ),
             )
         ).all()

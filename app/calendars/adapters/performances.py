@@ -24,6 +24,7 @@ from app.calendars.sources import (
     venue_geo,
     venue_lines,
     venue_location,
+    venue_options,
 )
 from app.performances.enums import PUBLIC_STATUSES, AccessNeed, PerformanceStatus
 from app.performances.models import (
@@ -94,9 +95,7 @@ class PerformanceSource(Source):
                 selectinload(Performance.programme),
                 selectinload(Performance.troupe),
                 selectinload(Performance.need_rows),
-                selectinload(Performance.venue).options(
-                    selectinload(Venue.town), selectinload(Venue.feature_rows)
-                ),
+                venue_options(Performance.venue),
             )
         ).all()
         booked: dict[int, set[str]] = {}
