@@ -417,10 +417,10 @@ def test_overlapping_sessions_are_a_warning_not_a_block(
 
 
 def test_index_statistics_and_detail_query_counts_do_not_grow(
-    client, login_as, make_home, make_activity, bulkpeople, add_members, make_user, count_queries
+    client, login_as, make_home, make_activity, bulk_people, add_members, make_user, count_queries
 ):
     staff, home, people, activity = setup_home(
-        make_home, make_activity, bulkpeople, add_members, make_user, n=2
+        make_home, make_activity, bulk_people, add_members, make_user, n=2
     )
     services.record_marks(
         activity,
@@ -445,10 +445,10 @@ def test_index_statistics_and_detail_query_counts_do_not_grow(
     small = measure()
     for _ in range(3):  # more homes (one staffed by the same user), members and activities
         other = make_home(staff=[staff])
-        more = bulkpeople(20)
+        more = bulk_people(20)
         add_members(other, more)
         make_activity(other, weekdays=(0, 2, 4))
-    add_members(home, bulkpeople(20))
+    add_members(home, bulk_people(20))
     make_activity(home, weekdays=(1, 3))
     db.session.commit()
     assert measure() == small, small
