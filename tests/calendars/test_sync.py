@@ -188,3 +188,26 @@ def test_rebuild_command(runner, upcoming):
     assert result.exit_code == 0, result.output
     assert "Calendar items rebuilt" in result.output
     assert item("competition_event", event_id) is not None
+
+
+def test_object_flushed_several_times_is_asked_about_once(upcoming, monkeypatch):
+    from app.calendars.sources import SOURCES
+
+    competition, _event = upcoming()
+    source = SOURCES["competition"]
+    calls = []
+    original = source.touched
+
+    def counting(session, obj, deleted):
+        calls.append((type(obj).__name__, obj.id, deleted))
+        return original(session, obj, deleted)
+
+    monkeypatch.setattr(source, "touched", counting)
+    before = item("competition", competition.id).sequence
+    db.session.get(type(competition), competition.id).name = "First name"
+    db.session.flush()
+    db.session.get(type(competition), competition.id).name = "Second name"
+    db.session.flush()
+    db.session.commit()
+    assert calls == [("Competition", competition.id, False)]
+    assert item("competition", competition.id).sequence == before + 1
