@@ -125,6 +125,18 @@ def performance_for_page(performance_id: int) -> Performance | None:
     )
 
 
+def booked_person_ids(performance_id: int) -> frozenset[int]:
+    """The register people booked on one performance, in one indexed query."""
+    return frozenset(
+        db.session.scalars(
+            sa.select(PerformancePerson.person_id).where(
+                PerformancePerson.performance_id == performance_id,
+                PerformancePerson.person_id.is_not(None),
+            )
+        )
+    )
+
+
 def bookings_of(
     person_ids, limit: int = AGENDA_LIMIT
 ) -> list[tuple[PerformancePerson, Performance]]:

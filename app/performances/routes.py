@@ -454,9 +454,9 @@ def delete_photo(photo_id: int):
 def photo(photo_id: int):
     """The image, for staff and the people booked (and their caregivers) only."""
     item = get_or_404(PerformancePhoto, photo_id)
-    performance = queries.performance_for_page(item.performance_id)
-    own = _own()
-    if not (rules.is_staff(current_user) or own & performance.person_ids):
+    if not (
+        rules.is_staff(current_user) or _own() & queries.booked_person_ids(item.performance_id)
+    ):
         abort(404)
     path = photos.photo_path(item)
     if not path.is_file():

@@ -23,10 +23,19 @@ def jpeg_with_exif() -> bytes:
 
 
 def test_photo_upload_strips_exif_and_is_access_checked(
-    client, login_as, organiser, make_performance, make_user, tmp_path, app, monkeypatch
+    client,
+    login_as,
+    organiser,
+    make_performance,
+    make_person,
+    make_user,
+    tmp_path,
+    app,
+    monkeypatch,
 ):
     monkeypatch.setitem(app.config, "PERFORMANCE_PHOTO_FOLDER", str(tmp_path))
-    performance = make_performance()
+    performer = make_person(name="Performer Zhao")
+    performance = make_performance(people=[(performer, "performer")])
     login_as(user=organiser)
     raw = jpeg_with_exif()
     assert b"SecretCam" in raw
@@ -62,6 +71,13 @@ def test_photo_upload_strips_exif_and_is_access_checked(
     with stranger.session_transaction() as session:
         session["_user_id"] = user.get_id()
     assert stranger.get(f"/performances/photos/{photo.id}").status_code == 404
+    # A participant booked on the performance can.
+    booked = app.test_client()
+    with booked.session_transaction() as session:
+        session["_user_id"] = make_user("participant", person_id=performer.id).get_id()
+    seen = booked.get(f"/performances/photos/{photo.id}")
+    assert seen.status_code == 200
+    seen.close()
     # Removing deletes the file and is audited.
     assert client.post(f"/performances/photos/{photo.id}/delete").status_code == 303
     assert db.session.scalar(sa.select(sa.func.count(PerformancePhoto.id))) == 0
