@@ -135,8 +135,8 @@ def period_stats(first: date, last: date) -> PeriodStats:
             .group_by(Activity.home_id)
         ).all()
     )
-    for home_id, name, town_name, town_en in db.session.execute(
-        sa.select(Home.id, Home.name, Town.name, Town.name_en)
+    for home_id, name, town in db.session.execute(
+        sa.select(Home.id, Home.name, Town)
         .join(Town, Town.id == Home.town_id)
         .where(_open_homes(first, last))
         .order_by(Town.sort_order, Home.name)
@@ -145,15 +145,9 @@ def period_stats(first: date, last: date) -> PeriodStats:
             HomeFigures(
                 home_id,
                 name,
-                _town_name(town_name, town_en),
+                town.display_name,
                 members_by_home.get(home_id, 0),
                 attendance_by_home.get(home_id, 0),
             )
         )
     return stats
-
-
-def _town_name(name: str, name_en: str) -> str:
-    from flask_babel import get_locale
-
-    return name_en if str(get_locale() or "") == "en" else name
