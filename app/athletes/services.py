@@ -53,11 +53,15 @@ def _enum(enum_cls, value, message, field):
         raise DomainError(message, field=field) from None
 
 
+def _row_id(value) -> int | None:
+    """An id from request data (or an int); None when it is not one. core.params.whole_number:
+    a number past an INTEGER column is no such row, not an overflow (a 500)."""
+    return whole_number(str(value if value is not None else "").strip(), low=1)
+
+
 def _sport(sport_id, field="primary_sport_id", message=None) -> Sport:
-    try:
-        sport = db.session.get(Sport, int(sport_id))
-    except (TypeError, ValueError):
-        sport = None
+    number = _row_id(sport_id)
+    sport = db.session.get(Sport, number) if number is not None else None
     if sport is None:
         raise DomainError(message or _l("Choose the sport."), field=field)
     return sport
@@ -66,10 +70,10 @@ def _sport(sport_id, field="primary_sport_id", message=None) -> Sport:
 def _coaches(coach_ids) -> list[User]:
     ids = set()
     for value in coach_ids or ():
-        try:
-            ids.add(int(value))
-        except (TypeError, ValueError):
-            raise DomainError(_l("Choose coaches from the list."), field="coach_ids") from None
+        number = _row_id(value)
+        if number is None:
+            raise DomainError(_l("Choose coaches from the list."), field="coach_ids")
+        ids.add(number)
     if not ids:
         return []
     coaches = list(
@@ -135,8 +139,7 @@ def create_athlete(
     The people register is admin-only: a non-admin actor names the person by register
     number (``person_id``) and ``birth_on``, and gets one message whatever does not match
     (no such person, archived, other birth date, already an athlete)."""
-    # whole_number: a register number past an INTEGER column is no such person, not a 500.
-    number = whole_number(str(person_id if person_id is not None else "").strip(), low=1)
+    number = _row_id(person_id)
     person = db.session.get(Person, number) if number is not None else None
     if actor is not None and not actor.is_admin:
         if (

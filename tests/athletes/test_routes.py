@@ -597,3 +597,26 @@ def test_list_page_number_out_of_range_is_clamped(client, login_as):
     login_as("coach")
     for page in ("99999999999999999999999", "-3", "abc"):
         assert client.get(f"/athletes/?page={page}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("primary_sport_id", "Choose the sport."),
+        ("sport_ids", "Choose sports from the list."),
+        ("coach_ids", "Choose coaches from the list."),
+    ],
+)
+def test_an_id_past_an_integer_column_is_refused_not_a_500(
+    client, login_as, make_person, sports, field, message
+):
+    login_as("coach")
+    person = make_person(birth_on=date(2008, 5, 17))
+    data = proposal(person.id, date(2008, 5, 17), sports, **{field: "9" * 20})
+    response = client.post("/athletes/new", data=data, headers=EN)
+    assert response.status_code == 422
+    assert (
+        f'<a href="#{field}{"-0" if field != "primary_sport_id" else ""}">{message}</a>'
+        in main_text(response)
+    )
+    assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 0
