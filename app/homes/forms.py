@@ -207,10 +207,6 @@ class MoveOccurrenceForm(BaseForm):
         self.venue_id.choices = [("", _l("Same venue as planned"))] + list(venues)
 
 
-class RestoreOccurrenceForm(BaseForm):
-    """The confirmation: only the CSRF token."""
-
-
 class MembershipForm(BaseForm):
     person_number = OptionalInteger(
         _l("Register number"),
