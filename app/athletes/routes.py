@@ -42,6 +42,7 @@ from app.athletes.models import AssessmentMeasure, AthleteProfile, Classificatio
 from app.core import audit
 from app.core.auth import get_or_404, login_required, role_required
 from app.core.errors import DomainError, EditConflict
+from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.core.templating import fmt_date
@@ -96,7 +97,7 @@ def index():
     page = queries.search_athletes(
         filters,
         current_user,
-        page=min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000),
+        page=whole_number(request.args.get("page"), low=1, high=100_000) or 1,
         per_page=current_app.config["PAGE_SIZE"],
     )
     return render_template(
