@@ -35,7 +35,7 @@ from app.core import audit
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
-from app.core.reference import Town
+from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.extensions import db
 from app.people.models import Person, local_today
@@ -185,7 +185,7 @@ def index():
         "programmes": queries.programmes(),
         "troupes": queries.troupes() if staff else [],
         "venues": queries.venues(),
-        "towns": list(db.session.scalars(sa.select(Town).order_by(Town.sort_order, Town.id))),
+        "towns": town_choices(db.session),
         "settings": list(Setting),
         "statuses": list(PerformanceStatus),
         "month": month,

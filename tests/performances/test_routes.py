@@ -51,6 +51,17 @@ def test_public_agenda_hides_private_and_planned(client, make_performance, make_
     assert "Private one" not in text and "Only planned" not in text
 
 
+def test_town_filter_keeps_the_chosen_town(client, make_performance, make_venue):
+    here, there = make_venue(town="锦屏街道"), make_venue(town="尚田镇")
+    make_performance(at(3, 9), at(3, 10), venue=here, title="Show here")
+    make_performance(at(3, 11), at(3, 12), venue=there, title="Show there")
+    page = client.get(f"/performances/?from=2026-12-01&town={here.town_id}")
+    text = page.get_data(as_text=True)
+    assert "Show here" in text and "Show there" not in text
+    assert f'<option value="{here.town_id}" selected>' in text
+    assert text.count(" selected>") == 1
+
+
 def test_staff_see_everything_and_the_month_table(client, login_as, make_performance):
     make_performance(at(3, 11), at(3, 12), title="Private one", is_public=False)
     login_as("organiser")
