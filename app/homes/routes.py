@@ -50,6 +50,7 @@ from app.homes.forms import (
 from app.homes.models import Activity, Home, Membership
 from app.people.models import Person, local_today
 from app.venues.models import Venue
+from app.venues.queries import venue_choices
 
 SCHEDULE_WEEKS_AHEAD = 8
 SCHEDULE_WEEKS_BACK = 4
@@ -78,12 +79,6 @@ def _venue_names(ids) -> dict[int, Venue]:
     if not ids:
         return {}
     return {v.id: v for v in db.session.scalars(sa.select(Venue).where(Venue.id.in_(ids)))}
-
-
-def _venue_choices(current_id: int | None = None) -> list[tuple[str, str]]:
-    """The venues not archived, and ``current_id`` (the venue kept as it is)."""
-    venues = db.session.scalars(services.venue_choice_query(current_id))
-    return [(str(v.id), v.name) for v in venues]
 
 
 def _leader_choices(home: Home) -> list[tuple[str, str]]:
@@ -245,7 +240,7 @@ def _home_form(*args, current_venue=None, **kwargs) -> HomeForm:
     return HomeForm(
         *args,
         towns=town_choices(db.session),
-        venues=_venue_choices(current_venue),
+        venues=venue_choices(current_venue),
         staff=_staff_choices(),
         **kwargs,
     )
@@ -472,7 +467,7 @@ def rule_sentence(activity: Activity) -> str:
 def _activity_form(home: Home, *args, current_venue=None, **kwargs) -> ActivityForm:
     return ActivityForm(
         *args,
-        venues=_venue_choices(current_venue),
+        venues=venue_choices(current_venue),
         leaders=_leader_choices(home),
         **kwargs,
     )
@@ -666,7 +661,7 @@ def cancel_occurrence(activity_id: int, key: str):
 def move_occurrence(activity_id: int, key: str):
     activity = _load_activity(activity_id, manage=True)
     occ = _load_occurrence(activity, key)
-    form = MoveOccurrenceForm(venues=_venue_choices(occ.venue_id))
+    form = MoveOccurrenceForm(venues=venue_choices(occ.venue_id))
     if request.method == "GET":
         local = occ.local_start
         form.new_day.process(None, local.date())

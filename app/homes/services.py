@@ -61,17 +61,6 @@ def valid_id(value) -> bool:
 # --- choices the forms offer, and the services check -------------------------------------
 
 
-def venue_choice_query(current_id: int | None = None):
-    """The venues a home, activity or moved session may be placed at: those not archived,
-    and the one it is at now (archived or not)."""
-    from app.venues.models import Venue
-
-    condition = Venue.is_archived.is_(False)
-    if current_id is not None:
-        condition = sa.or_(condition, Venue.id == current_id)
-    return sa.select(Venue).where(condition).order_by(Venue.name)
-
-
 def check_venue(venue_id, current_ids=(), field: str = "venue_id") -> None:
     """DomainError naming ``field`` unless ``venue_id`` is None, one of ``current_ids`` (the
     venue kept as it is) or a venue that is not archived."""
