@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
-from app.athletes.models import AthleteProfile, Sport
+from app.athletes.models import AthleteProfile
 from app.competitions.models import Competition, CompetitionEvent, Entry, EntrySupport
 from app.extensions import db
 from app.people.models import Person
@@ -59,14 +59,6 @@ def event_for_results(event_id: int) -> CompetitionEvent | None:
             selectinload(CompetitionEvent.entries).options(*_entry_options()),
         )
         .execution_options(populate_existing=True)
-    )
-
-
-def sports() -> list[Sport]:
-    return list(
-        db.session.scalars(
-            sa.select(Sport).where(Sport.is_active).order_by(Sport.sort_order, Sport.id)
-        )
     )
 
 

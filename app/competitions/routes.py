@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.athletes import imports as athlete_imports
+from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
 from app.competitions import bp, charts, imports, queries, rules, services, standings
@@ -76,7 +77,7 @@ def index():
     delegations = queries.delegations()
     delegation = request.args.get("delegation", "")
     delegation = delegation if delegation in delegations else ""
-    sports = queries.sports()
+    sports = athlete_queries.sports()
     sport = request.args.get("sport", "")
     sport_id = next((s.id for s in sports if s.code == sport), None)
     filters = standings.MedalFilters(
@@ -192,7 +193,7 @@ def _competition_options(competition: Competition | None = None) -> dict:
     """The form's choices: active sports, current venues (plus the saved one), and for an
     admin the coaches who may manage the competition."""
     return {
-        "sports": queries.sports(),
+        "sports": athlete_queries.sports(),
         "venues": venue_choices(include=competition.venue_id if competition else None),
         "managers": queries.manager_choices() if current_user.is_admin else None,
     }
@@ -290,7 +291,7 @@ def edit(competition_id: int):
 @form_view
 def new_event(competition_id: int):
     competition = _managed(competition_id)
-    form = EventForm(sports=queries.sports(), venues=venue_choices())
+    form = EventForm(sports=athlete_queries.sports(), venues=venue_choices())
     schedule = None
     if form.validate_on_submit():
         schedule = form.schedule(current_app.config["RONGHE_TIMEZONE"])
@@ -331,7 +332,7 @@ def edit_event(event_id: int):
     competition = event.competition
     if not rules.can_manage(current_user, competition):
         abort(403)
-    options = {"sports": queries.sports(), "venues": venue_choices(include=event.venue_id)}
+    options = {"sports": athlete_queries.sports(), "venues": venue_choices(include=event.venue_id)}
     if request.method == "GET":
         form = EventForm(data=EventForm.data_from(event, zone), **options)
         return _render("competitions/event_form.html", form, competition=competition, event=event)
