@@ -18,11 +18,9 @@ sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
 
 import os  # noqa: E402
 import statistics
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import sqlalchemy as sa
 
