@@ -66,15 +66,24 @@ def medals_by_year(table) -> BarChart | None:
         tally = table.year_total(year)
         bar = Bar(x=LEFT + slot * index + slot * 0.15, width=slot * 0.7, label=str(year))
         y = float(HEIGHT - BOTTOM)
-        for css, count, name in (
-            ("chart-gold", tally.gold, _("gold")),
-            ("chart-silver", tally.silver, _("silver")),
-            ("chart-bronze", tally.bronze, _("bronze")),
+        # One whole sentence per medal for the translators (not "year: count" + "gold").
+        for css, count, label in (
+            ("chart-gold", tally.gold, _("%(year)d: %(count)d gold", year=year, count=tally.gold)),
+            (
+                "chart-silver",
+                tally.silver,
+                _("%(year)d: %(count)d silver", year=year, count=tally.silver),
+            ),
+            (
+                "chart-bronze",
+                tally.bronze,
+                _("%(year)d: %(count)d bronze", year=year, count=tally.bronze),
+            ),
         ):
             if count:
                 h = plot_h * count / top
                 y -= h
-                bar.parts.append((css, y, h, f"{year}: {count} {name}"))
+                bar.parts.append((css, y, h, label))
         bars.append(bar)
     return BarChart(
         title=_("Medals by year"), summary=summary_text(table), bars=bars, top_value=top

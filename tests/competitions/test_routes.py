@@ -58,6 +58,7 @@ def test_public_medal_table(client, scene, count_queries):
     assert "保密运动员" not in html
     assert "an athlete" in html
     assert "<svg" in html and "<caption>Medals by year and level" in html
+    assert "<title>2018: 1 gold</title>" in html and "<title>2018: 1 silver</title>" in html
 
 
 def test_medal_table_ranked_by_total(client, scene):
