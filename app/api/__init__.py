@@ -3,14 +3,13 @@
 Each domain keeps its endpoints in its own ``api.py``: it adds routes to ``bp`` and describes
 them with ``describe(path, operation)`` and ``schema(name, schema)``; the domain modules are
 imported at the bottom of this file. A malformed parameter raises ``BadParameter`` and
-answers 400, never a 500.
+answers 400, never a 500; a well-formed one that names nothing raises it with status 404.
 
 Every error under /api/v1 is a problem document (RFC 9457, ``application/problem+json``):
 ``type`` (``about:blank``: the status says it all), ``title`` (the HTTP status phrase),
 ``status``, ``detail`` (what was wrong, in English) and, for a bad parameter, ``parameter``.
 ``problem()`` builds one; 404 and 405 from routing and 500s under /api/ reach
-``http_problem()`` through app/core/errors.py; an error body a domain still answers as
-``{"error": …}`` is converted on the way out (``as_problem``)."""
+``http_problem()`` through app/core/errors.py."""
 
 from __future__ import annotations
 
@@ -78,10 +77,14 @@ PERIOD_PARAMETERS = [
 
 
 class BadParameter(Exception):
-    def __init__(self, name: str, message: str):
+    """A parameter the endpoint cannot answer: malformed (400), or well-formed but naming
+    nothing that exists (``status=404``, like an unknown record)."""
+
+    def __init__(self, name: str, message: str, status: int = 400):
         super().__init__(message)
         self.name = name
         self.message = message
+        self.status = status
 
 
 def problem(status: int, detail: str, *, parameter: str | None = None, headers=None) -> Response:
@@ -122,24 +125,12 @@ def http_problem(error: HTTPException | None) -> Response:
 
 @bp.errorhandler(BadParameter)
 def bad_parameter(error: BadParameter):
-    return problem(400, error.message, parameter=error.name)
+    return problem(error.status, error.message, parameter=error.name)
 
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     return http_problem(error)
-
-
-@bp.after_request
-def as_problem(response: Response) -> Response:
-    """An error answered as ``{"error": …, "parameter": …}`` (a domain's own handler) leaves
-    as a problem document, so every /api/v1 error has one shape."""
-    if response.status_code < 400 or response.mimetype != "application/json":
-        return response
-    body = response.get_json(silent=True)
-    if not isinstance(body, dict) or "error" not in body:
-        return response
-    return problem(response.status_code, str(body["error"]), parameter=body.get("parameter"))
 
 
 def check_parameters(allowed: tuple[str, ...]) -> None:

@@ -29,19 +29,6 @@ SPORT_CODE = re.compile(r"[a-z0-9_]{1,40}")
 SPORT_SCHEMA = {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}
 
 
-class UnknownSport(Exception):
-    """A well-formed sport code that names no sport: 404, like an unknown record."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-@bp.errorhandler(UnknownSport)
-def unknown_sport(error: UnknownSport):
-    return jsonify({"error": f"No sport has the code '{error.code}'.", "parameter": "sport"}), 404
-
-
 def medal_filters() -> standings.MedalFilters:
     check_parameters(MEDALS_PARAMS)
     date_from, date_to = period_args()
@@ -59,7 +46,7 @@ def medal_filters() -> standings.MedalFilters:
             raise BadParameter("sport", "'sport' must be a sport code, e.g. archery.")
         sport_id = db.session.scalar(db.select(Sport.id).where(Sport.code == code))
         if sport_id is None:
-            raise UnknownSport(code)
+            raise BadParameter("sport", f"No sport has the code '{code}'.", status=404)
     return standings.MedalFilters(
         date_from=date_from, date_to=date_to, level=level, sport_id=sport_id
     )
