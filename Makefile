@@ -42,6 +42,6 @@ clean:
 # Re-extract messages after adding strings; fills English and lists Chinese entries still to
 # translate (translate them in the .po, or pass ZH_JSON=file.json with {msgid: msgstr}).
 messages: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app app/templates/_macros
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app app/templates/_macros
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(BIN)/python scripts/i18n_sync.py $(ZH_JSON)

@@ -32,20 +32,19 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
 from datetime import time as dtime  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
+from datetime import timedelta  # noqa: E402
 
 import sqlalchemy as sa  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app import create_app  # noqa: E402
+from app.core import clock  # noqa: E402
 from app.extensions import db  # noqa: E402
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
-ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def seed() -> None:
@@ -53,7 +52,6 @@ def seed() -> None:
     from app.athletes.reference import ensure_sports
     from app.competitions.models import Competition, CompetitionEvent
     from app.core.reference import ensure_towns
-    from app.people.models import local_today
     from app.venues import services as venue_services
 
     sports = [s.id for s in ensure_sports(db.session)]
@@ -72,7 +70,7 @@ def seed() -> None:
         for i in range(10)
     ]
     db.session.flush()
-    today = local_today()
+    today = clock.today()
     conn = db.session.connection()
     competitions = 100
     conn.execute(
@@ -91,8 +89,8 @@ def seed() -> None:
                 "host_city": "奉化",
                 "delegation": "",
                 "notes": "",
-                "created_at": datetime.now(UTC),
-                "updated_at": datetime.now(UTC),
+                "created_at": clock.now(),
+                "updated_at": clock.now(),
             }
             for c in range(competitions)
         ],
@@ -101,7 +99,7 @@ def seed() -> None:
     for i in range(EVENTS):
         c = i % competitions
         day = today + timedelta(days=3 * c + (i // competitions) % 3)
-        start = datetime.combine(day, dtime(8 + i % 10, 0), tzinfo=ZONE).astimezone(UTC)
+        start = clock.local_instant(day, dtime(8 + i % 10, 0))
         rows.append(
             {
                 "id": i + 1,
@@ -154,7 +152,7 @@ def fold(line: str) -> str:
 
 def when(value: str) -> str:
     if "T" in value:
-        return ";TZID=Asia/Shanghai:" + value.replace("-", "").replace(":", "")
+        return f";TZID={clock.zone_name()}:" + value.replace("-", "").replace(":", "")
     return ";VALUE=DATE:" + value.replace("-", "")
 
 

@@ -24,12 +24,12 @@ import statistics
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from unittest import mock
 
 import sqlalchemy as sa
 from flask import g, request_started
 
 from app import create_app  # noqa: E402
+from app.core import clock  # noqa: E402
 from app.extensions import db  # noqa: E402
 
 HOMES = int(os.environ.get("BENCH_HOMES", "60"))
@@ -244,9 +244,7 @@ def main() -> None:
             date(2026, 11, 30), [(1 + 0) % 5], datetime.min.time().replace(hour=9)
         )
     )
-    frozen = mock.patch.multiple(
-        "app.homes.routes", utcnow=lambda: NOW, local_today=lambda: date(2026, 12, 1)
-    )
+    frozen = clock.freeze(NOW)
 
     with app.app_context():
 

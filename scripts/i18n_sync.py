@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
@@ -21,7 +22,15 @@ def load(locale: str):
         return path, read_po(fh, locale=locale)
 
 
+# Fixed header dates and no source locations (`--no-location`): a catalogue changes only when
+# a message does, so two branches that add strings do not conflict over line numbers.
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 def save(path: Path, catalog) -> None:
+    catalog.creation_date = FIXED_DATE
+    catalog.revision_date = FIXED_DATE
+    catalog.obsolete.clear()  # strings the code no longer has: kept by git, not here
     with path.open("wb") as fh:
         write_po(fh, catalog, width=100, omit_header=False, sort_output=True)
 

@@ -1,5 +1,12 @@
-"""Shared fixtures: app, client, runner, login_as(role), factories, query counting and the
-certificate-number leak guard that watches every response and log record of the suite.
+"""Shared fixtures: app, client, runner, login_as(role), factories, query counting, the frozen
+clock and the certificate-number leak guard that watches every response and log record of the
+suite.
+
+The clock (``app.core.clock``) is frozen for the whole run at SUITE_NOW and set back to it at
+the start of every test; it then ticks at the real pace, so instants saved one after the other
+still differ. No test depends on the machine's date, hour or ``TZ``: a test that needs another
+moment moves the clock with the ``frozen_clock`` fixture (``frozen_clock.set(instant)``) or
+``clock.freeze(instant)``.
 
 The suite builds its own schema: on PostgreSQL it drops and recreates the ``public`` schema at
 the start and the end, so tables left by an earlier run never matter."""
@@ -10,13 +17,18 @@ import logging
 import os
 import re
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from flask import request_finished, request_started
 
 from app import create_app
+from app.core import clock
 from app.extensions import db, limiter
+
+# Monday 30 November 2026, 10:00 in Beijing: the suite's "now".
+SUITE_NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 # 17 digits and a check character, optionally followed by category and grade digits: an
 # unmasked resident ID or certificate number.
@@ -66,6 +78,21 @@ class LeakLogHandler(logging.Handler):
             self.guard.check_text(f"log {record.name}", record.getMessage())
         except Exception:  # a broken log call must not hide the test's own result
             pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():
+    """The clock of the whole run, session-scoped fixtures (the browser crawl's demo) included."""
+    with clock.freeze(SUITE_NOW, tick=True) as handle:
+        yield handle
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(_suite_clock):
+    """Each test starts at SUITE_NOW; ``frozen_clock.set(instant)`` moves the clock."""
+    _suite_clock.set(SUITE_NOW)
+    yield _suite_clock
+    _suite_clock.set(SUITE_NOW)
 
 
 @pytest.fixture(scope="session")
@@ -269,9 +296,10 @@ def make_person(app):
     leave the sensitive fields out: ``disability_category=None, disability_grade=None``)."""
     from datetime import date, timedelta
 
+    from app.core import clock
     from app.core.reference import ensure_towns
     from app.people import certificate, services
-    from app.people.models import age_on, local_today
+    from app.people.models import age_on
 
     counter = iter(range(1, 10_000))
 
@@ -289,7 +317,7 @@ def make_person(app):
         number = overrides.pop("certificate_number", _NO_DEFAULT)
         consent = overrides.pop("consent", _NO_DEFAULT)
         data.update(overrides)
-        minor = age_on(data["birth_on"], local_today()) < 14
+        minor = age_on(data["birth_on"], clock.today()) < 14
         if minor and not data.get("guardian_name"):
             data["guardian_name"] = f"测试监护人{n}"
         if number is _NO_DEFAULT:
@@ -306,7 +334,7 @@ def make_person(app):
             )
         if consent is _NO_DEFAULT:
             consent = {
-                "given_on": max(data["birth_on"], local_today() - timedelta(days=365)),
+                "given_on": max(data["birth_on"], clock.today() - timedelta(days=365)),
                 "given_by": "guardian" if minor else "self",
             }
         person = services.create_person(data, certificate_number=number, consent=consent)

@@ -13,14 +13,14 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from app.accounts.enums import Language, Role
-from app.core.forms import BaseForm, MultiCheckboxField, OptionalInteger, VersionField
+from app.core.forms import BaseForm, CodeField, MultiCheckboxField, OptionalInteger, VersionField
 
 LANGUAGE_CHOICES = [(lang.value, lang.label) for lang in Language]
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
 class LoginForm(BaseForm):
-    username = StringField(
+    username = CodeField(
         _l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=64)]
     )
     password = PasswordField(
@@ -125,7 +125,7 @@ class _UserForm(BaseForm):
 
 class UserCreateForm(_UserForm):
     # Fields are built in page order (the error summary lists them in this order).
-    username = StringField(
+    username = CodeField(
         _l("Username"),
         validators=[
             DataRequired(_l("Enter a username.")),

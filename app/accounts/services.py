@@ -13,8 +13,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.enums import Language, Role
 from app.accounts.models import User
 from app.accounts.passwords import hash_password, password_problem, verify_password
-from app.core import audit
-from app.core.db import utcnow
+from app.core import audit, clock
 from app.core.errors import DomainError, EditConflict
 from app.extensions import db
 from app.people.models import Person
@@ -54,7 +53,7 @@ def authenticate(username: str, password: str) -> User:
         raise InvalidCredentials(_l("The username or password is not right."), field="username")
     if not verify_password(user.password_hash, password) or not user.is_active:
         raise InvalidCredentials(_l("The username or password is not right."), field="username")
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     audit.record("login", "user", user.id, actor=user)
     return user
 

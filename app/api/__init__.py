@@ -20,9 +20,9 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from app.core import clock
 from app.core.auth import public
 from app.extensions import csrf
-from app.people.models import local_today
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
@@ -154,7 +154,7 @@ def date_arg(name: str, default: date) -> date:
 
 def period_args() -> tuple[date, date]:
     """The ``from`` and ``to`` parameters, checked: (first day, last day), both inclusive."""
-    date_from, date_to = date_arg("from", EARLIEST), date_arg("to", local_today())
+    date_from, date_to = date_arg("from", EARLIEST), date_arg("to", clock.today())
     if date_to < date_from:
         raise BadParameter("to", "'to' must be on or after 'from'.")
     return date_from, date_to

@@ -41,12 +41,12 @@ from app.api import (
 )
 from app.competitions.enums import CompetitionStatus
 from app.competitions.models import Competition, CompetitionEvent
+from app.core import clock
 from app.core.auth import public
 from app.core.params import whole_number
 from app.extensions import db
 from app.homes import recurrence
 from app.homes.models import Activity, Home
-from app.people.models import local_today
 from app.performances.enums import PUBLIC_STATUSES
 from app.performances.models import Performance, Programme
 from app.venues.api import ID_SCHEMA, id_arg, venue_json, venues_by_id
@@ -139,7 +139,7 @@ def decode_cursor(text: str) -> Position:
 
 def query_from_args() -> Query:
     check_parameters(SCHEDULE_PARAMS)
-    first = date_arg("from", local_today())
+    first = date_arg("from", clock.today())
     default_last = first + timedelta(days=DEFAULT_DAYS) if first < LAST_DAY else first
     last = date_arg("to", default_last)
     if last < first:
@@ -322,7 +322,7 @@ def schedule(q: Query) -> tuple[list[Item], dict[int, Venue], Position | None]:
 def local_iso(instant: datetime | None) -> str | None:
     if instant is None:
         return None
-    return instant.astimezone(recurrence.LOCAL_ZONE).isoformat(timespec="seconds")
+    return clock.to_local(instant).isoformat(timespec="seconds")
 
 
 def item_json(item: Item, venues: dict[int, Venue]) -> dict:

@@ -14,7 +14,8 @@ from app.athletes import services
 from app.athletes.enums import Stage
 from app.athletes.models import AthleteProfile
 from app.athletes.reference import ensure_measures, ensure_sports
-from app.people.models import Person, local_today
+from app.core import clock
+from app.people.models import Person
 
 # (main sport, final stage, squad level, how found, years since found, child?, coached by
 #  the demo coach?, class code or "", note)
@@ -96,7 +97,7 @@ def load_athletes(session, people: list[Person], users: dict) -> list[AthletePro
     coach, staff, admin = users.get("coach"), users.get("staff"), users.get("admin")
     adults, children = _people(session, people)
     rng = random.Random(2008)  # noqa: S311  (demo data, same every time)
-    today = local_today()
+    today = clock.today()
     created = []
     for sport_code, stage, squad, source, years, child, ours, class_code, note in PLAN:
         pool = children if child and children else adults

@@ -3,8 +3,6 @@ outside the choices are refused by the services (and ignored by the list's filte
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -15,7 +13,6 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.athletes.enums import (
@@ -27,27 +24,17 @@ from app.athletes.enums import (
     Stage,
 )
 from app.athletes.queries import AthleteFilters
-from app.core.forms import BaseForm, MultiCheckboxField, VersionField
-from app.core.forms import DatePartsField as CoreDatePartsField
+from app.core.forms import (
+    BaseForm,
+    CodeField,
+    DatePartsField,
+    MultiCheckboxField,
+    VersionField,
+    date_required,
+)
 from app.people.enums import DisabilityCategory
-from app.people.forms import date_required
 
 NOTES_MAX = 2000
-
-
-class DatePartsField(CoreDatePartsField):
-    """The core DatePartsField (same name: the form macro goes by the type name) whose value
-    is None, never WTForms' "unset" marker, when the form carries no date at all."""
-
-    def process(self, formdata, data=unset_value, extra_filters=None):
-        super().process(formdata, data, extra_filters)
-        if self.data is unset_value or not isinstance(self.data, date):
-            self.data = None
-
-
-def enum_choices(enum_cls, blank=None) -> list[tuple[str, str]]:
-    choices = [(member.value, member.label) for member in enum_cls]
-    return [("", blank), *choices] if blank is not None else choices
 
 
 def _notes(label):
@@ -82,13 +69,13 @@ class AthleteFilterForm(BaseForm):
         self.sport.choices = [("", _l("All sports"))] + [
             (str(s.id), s.display_name) for s in sports
         ]
-        self.stage.choices = enum_choices(Stage, _l("All stages"))
+        self.stage.choices = Stage.choices(_l("All stages"))
         self.coach.choices = [("", _l("All coaches"))] + [
             (str(c.id), c.display_name) for c in coaches
         ]
         self.town.choices = [("", _l("All towns"))] + list(towns)
-        self.category.choices = enum_choices(DisabilityCategory, _l("All categories"))
-        self.squad.choices = enum_choices(SquadLevel, _l("All squad levels"))
+        self.category.choices = DisabilityCategory.choices(_l("All categories"))
+        self.squad.choices = SquadLevel.choices(_l("All squad levels"))
 
     def filters(self) -> AthleteFilters:
         def allowed(field):
@@ -117,7 +104,7 @@ class AthleteForm(BaseForm):
         validate_choice=False,
         validators=[InputRequired(_l("Choose the person from the register."))],
     )
-    register_number = StringField(
+    register_number = CodeField(
         _l("Register number"),
         validators=[InputRequired(_l("Enter the person's register number."))],
     )
@@ -162,8 +149,8 @@ class AthleteForm(BaseForm):
         ]
         self.sport_ids.choices = [(str(s.id), s.display_name) for s in sports]
         self.coach_ids.choices = [(str(c.id), c.display_name) for c in coaches]
-        self.squad_level.choices = enum_choices(SquadLevel)
-        self.discovery_source.choices = enum_choices(DiscoverySource, _l("Choose how"))
+        self.squad_level.choices = SquadLevel.choices()
+        self.discovery_source.choices = DiscoverySource.choices(_l("Choose how"))
 
     def service_values(self) -> dict:
         values = {
@@ -223,12 +210,12 @@ class ClassificationForm(BaseForm):
     sport_id = SelectField(
         _l("Sport"), validate_choice=False, validators=[InputRequired(_l("Choose the sport."))]
     )
-    class_code = StringField(
+    class_code = CodeField(
         _l("Sport class"), validators=[InputRequired(_l("Enter the sport class."))]
     )
     status = RadioField(
         _l("Classification status"),
-        choices=enum_choices(ClassificationStatus),
+        choices=ClassificationStatus.choices(),
         validate_choice=False,
         validators=[InputRequired(_l("Choose the classification status."))],
     )
@@ -282,7 +269,7 @@ class AssessmentForm(BaseForm):
     )
     recommendation = RadioField(
         _l("Recommendation"),
-        choices=enum_choices(Recommendation),
+        choices=Recommendation.choices(),
         validate_choice=False,
         validators=[InputRequired(_l("Choose a recommendation."))],
     )
@@ -336,7 +323,7 @@ class SportForm(BaseForm):
     )
 
 
-class DecimalText(StringField):
+class DecimalText(CodeField):
     """A number typed as text (full-width digits and a decimal comma accepted); ``number`` is
     the Decimal, or None when empty or unreadable (the form reports which)."""
 
@@ -399,7 +386,7 @@ class MeasureForm(BaseForm):
         self.sport_id.choices = [("", _l("Every sport (general measurements)"))] + [
             (str(s.id), s.display_name) for s in sports
         ]
-        self.unit.choices = [("", _l("Choose the unit"))] + enum_choices(MeasureUnit)
+        self.unit.choices = [("", _l("Choose the unit"))] + MeasureUnit.choices()
 
 
 class ImportForm(BaseForm):

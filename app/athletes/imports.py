@@ -31,9 +31,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.athletes import rules, services
 from app.athletes.enums import Recommendation
 from app.athletes.models import AssessmentMeasure, AthleteProfile, Sport
+from app.core import clock
 from app.core.errors import DomainError
 from app.extensions import db
-from app.people.models import local_today
 
 MAX_BYTES = 512 * 1024
 MAX_ROWS = 2000
@@ -223,7 +223,7 @@ def check_rows(data: bytes, user) -> list[Row]:
         )
     }
     templates: dict[int, set[int]] = {}
-    today = local_today()
+    today = clock.today()
     result = []
     for number, cells in enumerate(table[1:], start=2):
         values = {}

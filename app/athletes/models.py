@@ -24,7 +24,8 @@ from app.athletes.enums import (
     SquadLevel,
     Stage,
 )
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, utcnow
+from app.core import clock
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 
 # The athlete page and the coach dashboard warn this many days before a review date.
 REVIEW_WARNING_DAYS = 60
@@ -148,7 +149,7 @@ class StageChange(Base):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     reason: Mapped[str] = mapped_column(sa.Text, default="")
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     athlete: Mapped[AthleteProfile] = relationship(back_populates="stage_changes")
     changed_by = relationship("User")

@@ -39,7 +39,7 @@ from app.athletes.forms import (
     assessment_form,
 )
 from app.athletes.models import AssessmentMeasure, AthleteProfile, Classification
-from app.core import audit
+from app.core import audit, clock
 from app.core.auth import get_or_404, login_required, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
@@ -47,7 +47,6 @@ from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.core.templating import fmt_date
 from app.extensions import db
-from app.people.models import local_today
 
 
 def _visible(athlete: AthleteProfile) -> bool:
@@ -147,7 +146,7 @@ def _download(rows: list[list], fmt: str, name: str, title: str) -> Response:
         body = spreadsheets.to_xlsx(rows, title)
         response = Response(iter([body]), mimetype=MIMETYPES[fmt])
         response.headers["Content-Length"] = str(len(body))
-    filename = f"{name}-{local_today().isoformat()}.{fmt}"
+    filename = f"{name}-{clock.today().isoformat()}.{fmt}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -188,7 +187,7 @@ def pipeline_export(fmt: str):
 @bp.route("/dashboard")
 @role_required("coach")
 def dashboard():
-    today = local_today()
+    today = clock.today()
     athletes = queries.my_athletes(current_user)
     by_stage = [(stage, [a for a in athletes if a.stage is stage]) for stage in Stage]
     return render_template(
@@ -226,7 +225,7 @@ def detail(athlete_id: int):
     athlete = queries.athlete_for_detail(athlete_id)
     if athlete is None or not rules.can_view(current_user, athlete):
         abort(404)
-    today = local_today()
+    today = clock.today()
     series = queries.measurement_series(athlete)
     person = athlete.person
     page = render_template(
@@ -390,7 +389,7 @@ def stage(athlete_id: int):
     athlete = _load(athlete_id, edit=True)
     if request.method == "GET":
         form = StageForm(
-            current=athlete.stage, data={"changed_on": local_today(), "version": athlete.version}
+            current=athlete.stage, data={"changed_on": clock.today(), "version": athlete.version}
         )
         return _render("athletes/stage.html", form, athlete=athlete)
     form = StageForm(current=athlete.stage)
@@ -512,7 +511,7 @@ def assessment(athlete_id: int):
     )
     measures = services.template_measures(sport.id)
     if request.method == "GET":
-        form = assessment_form(measures, data={"assessed_on": local_today()})
+        form = assessment_form(measures, data={"assessed_on": clock.today()})
         return _render("athletes/assessment.html", form, athlete=athlete, sport=sport)
     form: AssessmentForm = assessment_form(measures)
     ok = form.validate_on_submit()

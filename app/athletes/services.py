@@ -30,12 +30,11 @@ from app.athletes.models import (
     Sport,
     StageChange,
 )
-from app.core import audit
-from app.core.db import utcnow
+from app.core import audit, clock
 from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
 from app.extensions import db
-from app.people.models import Person, local_today
+from app.people.models import Person
 
 PROFILE_FIELDS = (
     "primary_sport_id",
@@ -97,7 +96,7 @@ def _profile_values(
             sports.append(sport)
     if not isinstance(discovered_on, date):
         raise DomainError(_l("Enter the date the athlete was found."), field="discovered_on")
-    if discovered_on > local_today():
+    if discovered_on > clock.today():
         raise DomainError(_l("The date found must not be in the future."), field="discovered_on")
     return {
         "primary_sport_id": primary.id,
@@ -241,7 +240,7 @@ def update_athlete(
         changed.append("coaches")
     if not changed:
         return athlete
-    athlete.updated_at = utcnow()
+    athlete.updated_at = clock.now()
     _flush_or_conflict()
     audit.record("update", "athlete", athlete.id, changed, actor=actor)
     return athlete
@@ -263,7 +262,7 @@ def change_stage(
     target = _enum(Stage, to_stage, _l("Choose the new stage."), "to_stage")
     if not isinstance(changed_on, date):
         raise DomainError(_l("Enter the date of the change."), field="changed_on")
-    if changed_on > local_today():
+    if changed_on > clock.today():
         raise DomainError(
             _l("The date of the change must not be in the future."), field="changed_on"
         )
@@ -289,7 +288,7 @@ def change_stage(
     athlete.stage_changes.append(change)
     athlete.stage = target
     athlete.stage_since = changed_on
-    athlete.updated_at = utcnow()
+    athlete.updated_at = clock.now()
     _flush_or_conflict()
     audit.record(
         "stage_change",
@@ -326,7 +325,7 @@ def save_classification(
         raise DomainError(_l("Enter the fixed review date."), field="review_on")
     if status is ClassificationStatus.CONFIRMED:
         review_on = None
-    if classified_on is not None and classified_on > local_today():
+    if classified_on is not None and classified_on > clock.today():
         raise DomainError(
             _l("The classification date must not be in the future."), field="classified_on"
         )
@@ -421,7 +420,7 @@ def record_assessment(
     sport = _sport(sport_id, field="sport_id")
     if not isinstance(assessed_on, date):
         raise DomainError(_l("Enter the date of the assessment."), field="assessed_on")
-    if assessed_on > local_today():
+    if assessed_on > clock.today():
         raise DomainError(
             _l("The date of the assessment must not be in the future."), field="assessed_on"
         )

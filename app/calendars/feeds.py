@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.calendars.ics import CALENDAR_TAIL, ZONE, calendar_head, with_alarm
+from app.calendars.ics import CALENDAR_TAIL, calendar_head, with_alarm
 from app.calendars.models import CalendarFeedMark, CalendarItem, CalendarItemFeed
-from app.people.models import local_today
+from app.core import clock
 
 WINDOW_BACK_DAYS = 60
 WINDOW_AHEAD_DAYS = 365
@@ -51,13 +51,13 @@ class Window:
         return cls(
             first=today - timedelta(days=WINDOW_BACK_DAYS),
             last=today + timedelta(days=WINDOW_AHEAD_DAYS),
-            cancelled_since=datetime.combine(cutoff, time(), tzinfo=ZONE).astimezone(UTC),
+            cancelled_since=clock.local_instant(cutoff),
         )
 
 
 def validator(session, feed: Feed, lang: str, alarm: int | None, today: date | None = None):
     """(ETag value without quotes, Last-Modified) from the keys' marks: one query."""
-    today = today or local_today()
+    today = today or clock.today()
     query = sa.select(
         CalendarFeedMark.feed_key, CalendarFeedMark.revision, CalendarFeedMark.changed_at
     ).order_by(CalendarFeedMark.feed_key)
@@ -71,7 +71,7 @@ def validator(session, feed: Feed, lang: str, alarm: int | None, today: date | N
     for key, revision, _changed in marks:
         digest.update(f"{key}={revision}".encode() + b"\x00")
     # Without marks the feed is empty; its Last-Modified is the start of the day (the window).
-    start_of_day = datetime.combine(today, time(), tzinfo=ZONE).astimezone(UTC)
+    start_of_day = clock.local_instant(today)
     changed = [changed for _k, _r, changed in marks]
     last_modified = max(changed) if changed else start_of_day
     if feed.windowed:
@@ -102,7 +102,7 @@ def item_query(keys, window: Window | None, lang: str):
 
 def build(session, feed: Feed, lang: str, alarm: int | None = None, today=None) -> bytes:
     """The feed's bytes: one query for the items' stored text."""
-    window = Window.around(today or local_today()) if feed.windowed else None
+    window = Window.around(today or clock.today()) if feed.windowed else None
     blocks = session.scalars(item_query(feed.keys, window, lang)).all()
     return assemble(feed.name, blocks, lang, alarm, limit=MAX_FEED_BYTES if feed.windowed else None)
 

@@ -19,30 +19,36 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from functools import lru_cache
 
 import icalendar
 
-TZID = "Asia/Shanghai"
-ZONE = ZoneInfo(TZID)
+from app.core import clock
+
 PRODID = "-//Ronghe//Ronghe calendar feeds 1.0//ZH"
 REFRESH = "PT6H"
 LANGS = ("zh", "en")
 
-# Asia/Shanghai has kept +08:00 without daylight saving since 1991, so one STANDARD block is
-# exact for every date a feed carries (icalendar's Timezone.from_tzid output from 2000 on,
-# without its COMMENT).
-VTIMEZONE = (
-    "BEGIN:VTIMEZONE\r\n"
-    "TZID:Asia/Shanghai\r\n"
-    "BEGIN:STANDARD\r\n"
-    "DTSTART:19700101T000000\r\n"
-    "TZNAME:CST\r\n"
-    "TZOFFSETFROM:+0800\r\n"
-    "TZOFFSETTO:+0800\r\n"
-    "END:STANDARD\r\n"
-    "END:VTIMEZONE\r\n"
-)
+
+@lru_cache(maxsize=8)
+def vtimezone(tzid: str) -> str:
+    """The VTIMEZONE block of the feeds' zone (``clock.zone_name()``), from icalendar's
+    Timezone.from_tzid from 2000 on, without its COMMENT. A zone that has kept one offset
+    since then (China: +08:00 without daylight saving since 1991) gets one STANDARD block
+    dated 1970, exact for every date a feed carries. Stored items keep their local times:
+    after changing RONGHE_TIMEZONE run ``flask calendars rebuild``."""
+    block = icalendar.Timezone.from_tzid(tzid, first_date=date(2000, 1, 1))
+    block.pop("COMMENT", None)
+    parts = block.subcomponents
+    if (
+        len(parts) == 1
+        and parts[0].name == "STANDARD"
+        and parts[0]["TZOFFSETFROM"].td == parts[0]["TZOFFSETTO"].td
+    ):
+        parts[0].pop("DTSTART")
+        parts[0].add("DTSTART", datetime(1970, 1, 1))
+    return block.to_ical().decode()
+
 
 # Control characters other than newline and tab cannot appear in a TEXT value.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -59,15 +65,15 @@ def clean_text(value: str | None) -> str:
 
 
 def local(value: str) -> date | datetime:
-    """A stored local ISO value as a date or a Beijing date-time."""
+    """A stored local ISO value as a date or a date-time in the federation's zone."""
     if "T" in value:
-        return datetime.fromisoformat(value).replace(tzinfo=ZONE)
+        return datetime.fromisoformat(value).replace(tzinfo=clock.zone())
     return date.fromisoformat(value)
 
 
 def to_local_iso(instant: datetime) -> str:
     """A UTC instant as the stored local form (seconds precision)."""
-    return instant.astimezone(ZONE).replace(tzinfo=None, microsecond=0).isoformat()
+    return clock.to_local(instant).replace(tzinfo=None, microsecond=0).isoformat()
 
 
 def render_item(fields: dict, lang: str, *, sequence: int, changed_at: datetime) -> str:
@@ -149,6 +155,7 @@ def _line(name: str, value: str) -> str:
 
 def calendar_head(name: str) -> str:
     """Everything before the first VEVENT."""
+    tzid = clock.zone_name()
     escaped = icalendar.vText(clean_text(name).replace("\n", " ")).to_ical().decode()
     return (
         "BEGIN:VCALENDAR\r\n"
@@ -158,9 +165,9 @@ def calendar_head(name: str) -> str:
         "METHOD:PUBLISH\r\n"
         + _line("NAME", escaped)
         + _line("X-WR-CALNAME", escaped)
-        + f"X-WR-TIMEZONE:{TZID}\r\n"
+        + f"X-WR-TIMEZONE:{tzid}\r\n"
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}\r\n"
-        f"X-PUBLISHED-TTL:{REFRESH}\r\n" + VTIMEZONE
+        f"X-PUBLISHED-TTL:{REFRESH}\r\n" + vtimezone(tzid)
     )
 
 

@@ -15,8 +15,8 @@ from markupsafe import Markup, escape
 
 from app.calendars.feeds import Window
 from app.calendars.models import CalendarItem, CalendarItemFeed
+from app.core import clock
 from app.extensions import db
-from app.people.models import local_today
 
 # Google refuses add-by-URL links longer than this.
 GOOGLE_URL_LIMIT = 256
@@ -81,7 +81,7 @@ def feed_groups() -> list[tuple[str, list[FeedLink]]]:
     from app.performances.models import Programme, Troupe
     from app.venues.models import Venue
 
-    window = Window.around(local_today())
+    window = Window.around(clock.today())
     rows = db.session.scalars(
         sa.select(CalendarItemFeed.feed_key)
         .join(CalendarItem, CalendarItem.id == CalendarItemFeed.item_id)

@@ -25,7 +25,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, UTCDateTime, utcnow
+from app.core import clock
+from app.core.db import Base, UTCDateTime
 
 # Far enough for "no end" (an open-ended weekly activity) and still a valid DATE everywhere.
 OPEN_END = date(9999, 12, 31)
@@ -47,7 +48,7 @@ class CalendarItem(Base):
     # sha256 of the visible fields: SEQUENCE rises only when it changes.
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     # DTSTAMP and LAST-MODIFIED: the last visible change.
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # Set when the source was cancelled or deleted; the item stays in feeds with
     # STATUS:CANCELLED for CANCELLED_KEEP_DAYS, then leaves them.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -91,7 +92,7 @@ class CalendarFeedMark(Base):
 
     feed_key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)
-    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class CalendarToken(Base):
@@ -104,6 +105,6 @@ class CalendarToken(Base):
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user = relationship("User")

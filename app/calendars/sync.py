@@ -37,7 +37,7 @@ from app.calendars import adapters  # noqa: F401  (registers the sources)
 from app.calendars.ics import render_item
 from app.calendars.models import CalendarFeedMark, CalendarItem, CalendarItemFeed
 from app.calendars.sources import SOURCES, WATCHED, ItemData
-from app.core.db import utcnow
+from app.core import clock
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def _forget(session):
 
 
 def _now() -> datetime:
-    return utcnow().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def sync(session, item_keys, feed_keys=(), *, now: datetime | None = None) -> set[str]:

@@ -25,9 +25,10 @@ from app.athletes.models import AthleteProfile, Sport
 from app.competitions import services
 from app.competitions.enums import CompetitionStatus, EntryStatus
 from app.competitions.models import Competition
+from app.core import clock
 from app.people import services as people_services
 from app.people.enums import ConsentKind, Gender
-from app.people.models import Person, local_today
+from app.people.models import Person
 from app.venues.models import Venue
 
 G, S, B = "gold", "silver", "bronze"
@@ -268,7 +269,7 @@ def load_competitions(session, users: dict) -> list[Competition]:
         .where(
             Person.id.not_in(sa.select(AthleteProfile.person_id)),
             Person.is_archived.is_(False),
-            Person.birth_on <= local_today() - timedelta(days=20 * 366),
+            Person.birth_on <= clock.today() - timedelta(days=20 * 366),
         )
         .order_by(Person.id)
     )
@@ -315,7 +316,7 @@ def _zhou_jiamin(session, archery, admin, coach) -> AthleteProfile:
 def _local_and_upcoming(sports, athletes, zhou, venues, support, admin, coach):
     """District dryland curling friendlies (last month and next month) and competitions in
     the coming months: every event with a scheduled start and end, a venue and entries."""
-    today = local_today()
+    today = clock.today()
     base = venues.get("区残疾人体育训练基地")
     pool = venues.get("区全民健身中心游泳馆") or base
     made = []

@@ -6,125 +6,59 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.enums import LabelledEnum
 
-class Level(enum.StrEnum):
+
+class Level(LabelledEnum):
     """Competition levels, widest first."""
 
-    INTERNATIONAL = "international"
-    NATIONAL = "national"
-    PROVINCIAL = "provincial"
-    CITY = "city"
-    DISTRICT = "district"
-
-    @property
-    def label(self):
-        return {
-            Level.INTERNATIONAL: _l("International"),
-            Level.NATIONAL: _l("National"),
-            Level.PROVINCIAL: _l("Provincial"),
-            Level.CITY: _l("City"),
-            Level.DISTRICT: _l("District"),
-        }[self]
-
-    @property
-    def order(self) -> int:
-        return list(Level).index(self)
+    INTERNATIONAL = "international", _l("International")
+    NATIONAL = "national", _l("National")
+    PROVINCIAL = "provincial", _l("Provincial")
+    CITY = "city", _l("City")
+    DISTRICT = "district", _l("District")
 
 
-class CompetitionStatus(enum.StrEnum):
-    PLANNED = "planned"
-    ENTRIES_OPEN = "entries_open"
-    IN_PROGRESS = "in_progress"
-    FINISHED = "finished"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        return {
-            CompetitionStatus.PLANNED: _l("Planned"),
-            CompetitionStatus.ENTRIES_OPEN: _l("Entries open"),
-            CompetitionStatus.IN_PROGRESS: _l("In progress"),
-            CompetitionStatus.FINISHED: _l("Finished"),
-            CompetitionStatus.CANCELLED: _l("Cancelled"),
-        }[self]
+class CompetitionStatus(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    ENTRIES_OPEN = "entries_open", _l("Entries open")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    FINISHED = "finished", _l("Finished")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-class EventGender(enum.StrEnum):
-    WOMEN = "women"
-    MEN = "men"
-    MIXED = "mixed"
-    OPEN = "open"
-
-    @property
-    def label(self):
-        return {
-            EventGender.WOMEN: _l("Women"),
-            EventGender.MEN: _l("Men"),
-            EventGender.MIXED: _l("Mixed"),
-            EventGender.OPEN: _l("Open to all"),
-        }[self]
+class EventGender(LabelledEnum):
+    WOMEN = "women", _l("Women")
+    MEN = "men", _l("Men")
+    MIXED = "mixed", _l("Mixed")
+    OPEN = "open", _l("Open to all")
 
 
-class EntryStatus(enum.StrEnum):
-    NOMINATED = "nominated"
-    CONFIRMED = "confirmed"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self):
-        return {
-            EntryStatus.NOMINATED: _l("Nominated"),
-            EntryStatus.CONFIRMED: _l("Confirmed"),
-            EntryStatus.WITHDRAWN: _l("Withdrawn"),
-        }[self]
+class EntryStatus(LabelledEnum):
+    NOMINATED = "nominated", _l("Nominated")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
-class SupportRole(enum.StrEnum):
-    GUIDE = "guide"
-    ASSISTANT = "assistant"
-    COMPANION = "companion"
-    COACH = "coach"
-
-    @property
-    def label(self):
-        return {
-            SupportRole.GUIDE: _l("Guide"),
-            SupportRole.ASSISTANT: _l("Assistant"),
-            SupportRole.COMPANION: _l("Companion"),
-            SupportRole.COACH: _l("Coach"),
-        }[self]
+class SupportRole(LabelledEnum):
+    GUIDE = "guide", _l("Guide")
+    ASSISTANT = "assistant", _l("Assistant")
+    COMPANION = "companion", _l("Companion")
+    COACH = "coach", _l("Coach")
 
 
-class ResultStatus(enum.StrEnum):
-    OK = "OK"
-    DNS = "DNS"
-    DNF = "DNF"
-    DSQ = "DSQ"
-
-    @property
-    def label(self):
-        return {
-            ResultStatus.OK: _l("Finished (OK)"),
-            ResultStatus.DNS: _l("Did not start (DNS)"),
-            ResultStatus.DNF: _l("Did not finish (DNF)"),
-            ResultStatus.DSQ: _l("Disqualified (DSQ)"),
-        }[self]
+class ResultStatus(LabelledEnum):
+    OK = "OK", _l("Finished (OK)")
+    DNS = "DNS", _l("Did not start (DNS)")
+    DNF = "DNF", _l("Did not finish (DNF)")
+    DSQ = "DSQ", _l("Disqualified (DSQ)")
 
 
-class Medal(enum.StrEnum):
-    GOLD = "gold"
-    SILVER = "silver"
-    BRONZE = "bronze"
-    NONE = "none"
-
-    @property
-    def label(self):
-        return {
-            Medal.GOLD: _l("Gold"),
-            Medal.SILVER: _l("Silver"),
-            Medal.BRONZE: _l("Bronze"),
-            Medal.NONE: _l("No medal"),
-        }[self]
+class Medal(LabelledEnum):
+    GOLD = "gold", _l("Gold")
+    SILVER = "silver", _l("Silver")
+    BRONZE = "bronze", _l("Bronze")
+    NONE = "none", _l("No medal")
 
     @property
     def rank(self) -> int | None:

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.athletes.forms import DatePartsField, enum_choices
 from app.competitions.enums import CompetitionStatus, EntryStatus, EventGender, Level, SupportRole
-from app.core.forms import BaseForm, MultiCheckboxField, OptionalInteger, VersionField
-from app.people.forms import date_required
+from app.core import clock
+from app.core.forms import (
+    BaseForm,
+    CodeField,
+    DatePartsField,
+    MultiCheckboxField,
+    OptionalInteger,
+    VersionField,
+    date_required,
+)
 
 
 class CompetitionForm(BaseForm):
@@ -25,7 +31,7 @@ class CompetitionForm(BaseForm):
             Length(max=160, message=_l("The name must have at most %(max)d characters.")),
         ],
     )
-    level = SelectField(_l("Level"), choices=enum_choices(Level))
+    level = SelectField(_l("Level"), choices=Level.choices())
     series = StringField(_l("Series"), validators=[Optional(), Length(max=160)])
     edition = OptionalInteger(_l("Edition"), validators=[Optional()])
     host_city = StringField(_l("Host city"), validators=[Optional(), Length(max=80)])
@@ -35,7 +41,7 @@ class CompetitionForm(BaseForm):
         _l("First day"), validators=[date_required(_l("Enter the first day of the competition."))]
     )
     end_on = DatePartsField(_l("Last day"))
-    status = SelectField(_l("Status"), choices=enum_choices(CompetitionStatus))
+    status = SelectField(_l("Status"), choices=CompetitionStatus.choices())
     sport_ids = MultiCheckboxField(_l("Sports"), coerce=int, validators=[Optional()])
     manager_id = SelectField(_l("Manager"), coerce=str, validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
@@ -91,12 +97,12 @@ class EventForm(BaseForm):
         validators=[InputRequired(_l("Enter the event's name.")), Length(max=160)],
     )
     sport_id = SelectField(_l("Sport"), coerce=str)
-    gender = SelectField(_l("Who the event is for"), choices=enum_choices(EventGender))
-    sport_class = StringField(_l("Sport class"), validators=[Optional(), Length(max=40)])
+    gender = SelectField(_l("Who the event is for"), choices=EventGender.choices())
+    sport_class = CodeField(_l("Sport class"), validators=[Optional(), Length(max=40)])
     is_team = BooleanField(_l("Team event (two or more athletes per entry)"))
     day = DatePartsField(_l("Day of the event"))
-    start_time = StringField(_l("Start time"), validators=[Optional(), Length(max=5)])
-    end_time = StringField(_l("End time"), validators=[Optional(), Length(max=5)])
+    start_time = CodeField(_l("Start time"), validators=[Optional(), Length(max=5)])
+    end_time = CodeField(_l("End time"), validators=[Optional(), Length(max=5)])
     venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
     version = VersionField()
 
@@ -106,11 +112,10 @@ class EventForm(BaseForm):
         self.venue_id.choices = [("", _l("The competition's venue, or none yet"))] + list(venues)
 
     @staticmethod
-    def data_from(event, zone: str) -> dict:
+    def data_from(event) -> dict:
         """The form's values from a saved event (times shown in local time)."""
-        local = ZoneInfo(zone)
-        start = event.starts_at.astimezone(local) if event.starts_at else None
-        end = event.ends_at.astimezone(local) if event.ends_at else None
+        start = clock.to_local(event.starts_at) if event.starts_at else None
+        end = clock.to_local(event.ends_at) if event.ends_at else None
         return {
             "name": event.name,
             "sport_id": str(event.sport_id),
@@ -136,7 +141,7 @@ class EventForm(BaseForm):
             "venue_id": self.venue_id.data or None,
         }
 
-    def schedule(self, zone: str) -> tuple[datetime | None, datetime | None] | None:
+    def schedule(self) -> tuple[datetime | None, datetime | None] | None:
         """The scheduled start and end as UTC instants from the local day and HH:MM times;
         None (with the error added) when a time cannot be read."""
         times = []
@@ -157,28 +162,23 @@ class EventForm(BaseForm):
             return None
         if self.day.data is None:
             return None, None
-        local = ZoneInfo(zone)
         start, end = (times[0] or time(0, 0)), times[1]
-        starts_at = datetime.combine(self.day.data, start, tzinfo=local).astimezone(UTC)
-        ends_at = (
-            datetime.combine(self.day.data, end, tzinfo=local).astimezone(UTC) if end else None
-        )
+        starts_at = clock.local_instant(self.day.data, start)
+        ends_at = clock.local_instant(self.day.data, end) if end else None
         return starts_at, ends_at
 
 
 class EntryForm(BaseForm):
     athlete_ids = MultiCheckboxField(_l("Athletes"), coerce=int, validators=[Optional()])
     team_name = StringField(_l("Team name"), validators=[Optional(), Length(max=80)])
-    status = SelectField(_l("Entry status"), choices=enum_choices(EntryStatus))
-    support_role = SelectField(
-        _l("Support person's role"), choices=enum_choices(SupportRole, blank=_l("None"))
-    )
+    status = SelectField(_l("Entry status"), choices=EntryStatus.choices())
+    support_role = SelectField(_l("Support person's role"), choices=SupportRole.choices(_l("None")))
     support_name = StringField(
         _l("Support person's name"), validators=[Optional(), Length(max=100)]
     )
     # Or a person from the register, named by register number and birth date (the register
     # is not listed to coaches; see app/athletes: proposing a person works the same way).
-    support_register_number = StringField(
+    support_register_number = CodeField(
         _l("Support person's register number"), validators=[Optional(), Length(max=12)]
     )
     support_birth_on = DatePartsField(_l("Support person's birth date"))

@@ -16,7 +16,7 @@ import binascii
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -294,7 +294,7 @@ def new_event(competition_id: int):
     form = EventForm(sports=athlete_queries.sports(), venues=venue_choices())
     schedule = None
     if form.validate_on_submit():
-        schedule = form.schedule(current_app.config["RONGHE_TIMEZONE"])
+        schedule = form.schedule()
     if schedule is not None:
         try:
             services.add_event(competition, form.service_values(schedule), actor=current_user)
@@ -327,17 +327,16 @@ EVENT_CONFLICT_FIELDS = (
 def edit_event(event_id: int):
     """Change an event (name, sport, class, team or not, schedule, venue): those who manage
     the competition. A stale version answers 409 with both values and the input kept."""
-    zone = current_app.config["RONGHE_TIMEZONE"]
     event = _event(event_id)
     competition = event.competition
     if not rules.can_manage(current_user, competition):
         abort(403)
     options = {"sports": athlete_queries.sports(), "venues": venue_choices(include=event.venue_id)}
     if request.method == "GET":
-        form = EventForm(data=EventForm.data_from(event, zone), **options)
+        form = EventForm(data=EventForm.data_from(event), **options)
         return _render("competitions/event_form.html", form, competition=competition, event=event)
     form = EventForm(**options)
-    schedule = form.schedule(zone) if form.validate_on_submit() else None
+    schedule = form.schedule() if form.validate_on_submit() else None
     if schedule is not None:
         try:
             services.update_event(
@@ -358,7 +357,7 @@ def edit_event(event_id: int):
                 competition=current.competition,
                 event=current,
                 conflict_rows=_differences(
-                    form, EventForm.data_from(current, zone), EVENT_CONFLICT_FIELDS
+                    form, EventForm.data_from(current), EVENT_CONFLICT_FIELDS
                 ),
             )
         except DomainError as error:

@@ -12,7 +12,8 @@ from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, UTCDateTime, utcnow
+from app.core import clock
+from app.core.db import Base, UTCDateTime
 from app.extensions import db
 
 
@@ -20,7 +21,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     actor_name: Mapped[str] = mapped_column(sa.String(120), default="")
     action: Mapped[str] = mapped_column(sa.String(40))

@@ -21,6 +21,7 @@ from app.athletes.models import AthleteProfile
 from app.calendars.models import CalendarItem, CalendarItemFeed
 from app.competitions.enums import CompetitionStatus, EntryStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry, Result, entry_members
+from app.core import clock
 from app.core.audit import AuditEvent
 from app.extensions import db
 from app.homes import access as home_access
@@ -237,7 +238,7 @@ def _item_events(fields: dict, lang: str, now: datetime, until: datetime) -> lis
     out = []
     exdates = set(fields.get("exdates", []))
     overrides = {o["recurrence_id"]: o for o in fields.get("overrides", [])}
-    zone = recurrence.LOCAL_ZONE
+    zone = clock.zone()
 
     def utc(local: datetime) -> datetime:
         return local.replace(tzinfo=zone).astimezone(UTC)

@@ -1,6 +1,8 @@
 """The one form base every form uses, and shared fields.
 
-- Text input is trimmed and NFKC-normalised (full-width ２００８ -> 2008) before validation.
+- Free text is kept as typed (Chinese full-width punctuation "，。：" included): only trimmed,
+  with control characters dropped. Identifiers and numbers (``CodeField``, phone numbers,
+  whole numbers, dates, times) are also NFKC-normalised, so full-width ２００８ is 2008.
 - CSRF is checked by the form itself, so an expired token re-renders the form with the
   user's input kept and a plain explanation instead of a bare 400 page.
 - ``version`` carries the record's version for lost-update detection (EditConflict).
@@ -14,25 +16,47 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    EmailField,
     Field,
     HiddenField,
     IntegerField,
     PasswordField,
     SelectMultipleField,
     StringField,
+    TelField,
     TextAreaField,
 )
-from wtforms.validators import ValidationError
+from wtforms.utils import unset_value
+from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core import clock
 
-def normalise_text(value):
+
+def clean_text(value):
+    """Free text as typed, trimmed, without control characters (newline and tab stay)."""
     if isinstance(value, str):
-        value = unicodedata.normalize("NFKC", value)
-        # Drop control characters except newline and tab (pasted text carries them).
+        # Pasted text carries control characters; they are never meant.
         value = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
         return value.strip()
     return value
+
+
+def normalise_text(value):
+    """An identifier or a number as typed by people: NFKC (full-width ２００８ -> 2008,
+    ＡＢ -> AB, "：" -> ":"), trimmed, without control characters."""
+    if isinstance(value, str):
+        return clean_text(unicodedata.normalize("NFKC", value))
+    return value
+
+
+class CodeField(StringField):
+    """A code or number typed as text (certificate and register numbers, sport classes,
+    user names, measurements): NFKC-normalised before validation."""
+
+
+# Text fields whose input is an identifier or a number, not words.
+CODE_FIELDS = (CodeField, TelField, EmailField)
 
 
 CSRF_EXPIRED = _l(
@@ -42,14 +66,20 @@ CSRF_EXPIRED = _l(
 
 
 class BaseForm(FlaskForm):
+    # After a 409 (core.editing): (label, your value, saved value) of each field that differs.
+    # None on every other page, so no form reached by GET shows the conflict panel.
+    conflict_rows: list[tuple[str, str, str]] | None = None
+    _status_code: int | None = None
+
     class Meta:
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class
             if issubclass(field_class, (StringField, TextAreaField)) and not issubclass(
                 field_class, PasswordField
             ):
+                first = normalise_text if issubclass(field_class, CODE_FIELDS) else clean_text
                 own = tuple(unbound_field.kwargs.get("filters", ()))
-                options = {**options, "filters": (normalise_text, *own)}
+                options = {**options, "filters": (first, *own)}
             return unbound_field.bind(form=form, **options)
 
     def validate(self, extra_validators=None) -> bool:
@@ -73,6 +103,17 @@ class BaseForm(FlaskForm):
     def has_errors(self) -> bool:
         return bool(self.errors) or bool(self.form_errors)
 
+    @property
+    def status_code(self) -> int:
+        """The page's status: 409 after an edit conflict, 422 with errors, else 200."""
+        if self._status_code is not None:
+            return self._status_code
+        return 422 if self.has_errors else 200
+
+    @status_code.setter
+    def status_code(self, value: int) -> None:
+        self._status_code = value
+
 
 class VersionField(HiddenField):
     """The record version the form was built from."""
@@ -95,8 +136,10 @@ class DatePartsField(Field):
         self.raw_parts = {part: "" for part in self.PARTS}
         self.invalid_parts: set[str] = set()
 
-    def process(self, formdata, data=None, extra_filters=None):
+    def process(self, formdata, data=unset_value, extra_filters=None):
         self.process_errors = []
+        if data is unset_value or not isinstance(data, date):
+            data = None  # no date (not WTForms' "unset" marker) when the form carries none
         self.object_data = data
         self.data = data
         if formdata is not None and any(f"{self.name}-{p}" in formdata for p in self.PARTS):
@@ -141,8 +184,23 @@ class DatePartsField(Field):
         return f"{self.id}-year"
 
 
+class date_required:  # noqa: N801  (used like WTForms' validators: date_required(message))
+    """A DatePartsField must hold a date. Sets the ``required`` flag, so the field's label
+    does not say "optional"."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if field.data is None:
+            # A partly typed date already has its own message from DatePartsField.
+            raise StopValidation("" if field.errors else self.message)
+
+
 def not_in_future(form, field):
-    if field.data and field.data > date.today():
+    if field.data and field.data > clock.today():
         raise ValidationError(_l("The date must not be in the future."))
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
+from app.core import clock
+
 SESSION_KEY = "lang"
 # Babel locale -> BCP 47 tag for <html lang> (accessibility.md asks for zh-CN).
 HTML_LANG = {"zh_Hans": "zh-CN", "en": "en"}
@@ -46,7 +48,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    return current_app.config["RONGHE_TIMEZONE"]
+    return clock.zone_name()
 
 
 def html_lang(locale: str) -> str:

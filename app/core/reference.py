@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import Base, enum_column
+from app.core.enums import LabelledEnum
 
 
-class TownKind(enum.StrEnum):
-    TOWN = "town"
-    SUBDISTRICT = "subdistrict"
-
-    @property
-    def label(self):
-        return {TownKind.TOWN: _l("Town"), TownKind.SUBDISTRICT: _l("Sub-district")}[self]
+class TownKind(LabelledEnum):
+    TOWN = "town", _l("Town")
+    SUBDISTRICT = "subdistrict", _l("Sub-district")
 
 
 class Town(Base):

@@ -3,14 +3,12 @@ statement, language switch, health check."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
+from app.core import clock
 from app.core.auth import public
-from app.core.db import utcnow
 from app.core.forms import BaseForm
 from app.core.i18n import SESSION_KEY, normalise_locale
 from app.core.security import form_view, is_safe_next, mark_personal
@@ -31,8 +29,8 @@ def home():
     from app.core import dashboards
 
     mark_personal()
-    now = utcnow()
-    now_local = now.astimezone(ZoneInfo(current_app.config["RONGHE_TIMEZONE"]))
+    now = clock.now()
+    now_local = clock.to_local(now)
     boards = dashboards.boards_for(
         current_user,
         today=now_local.date(),

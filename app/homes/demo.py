@@ -13,11 +13,12 @@ Idempotent: nothing is added when the homes exist."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
 from app.athletes.models import AthleteProfile
+from app.core import clock
 from app.homes import recurrence
 from app.homes.enums import (
     AbsenceReason,
@@ -415,7 +416,7 @@ def _attendance(session, rng, homes, activities, users) -> None:
     members present; in the first home one member absent at the last three sessions and one
     not present since the first sessions (the dashboard's two kinds of alert)."""
     staff = users.get("staff")
-    now = datetime.now(UTC)
+    now = clock.now()
     start, _e = recurrence.local_day_window(ROLL_CALL_FROM)
     members = session.execute(
         sa.select(

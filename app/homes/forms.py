@@ -10,10 +10,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
-from app.athletes.forms import DatePartsField, enum_choices
-from app.core.forms import BaseForm, MultiCheckboxField, OptionalInteger, VersionField
+from app.core.forms import (
+    BaseForm,
+    CodeField,
+    DatePartsField,
+    MultiCheckboxField,
+    OptionalInteger,
+    VersionField,
+    date_required,
+)
 from app.homes.enums import ActivityKind, HomeKind, LeftReason, Service
-from app.people.forms import date_required
 
 TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 WEEKDAY_LABELS = (
@@ -27,7 +33,7 @@ WEEKDAY_LABELS = (
 )
 
 
-class TimeText(StringField):
+class TimeText(CodeField):
     """A time typed as HH:MM (9:00, 09:00 and 9.00 are accepted); ``.time`` holds it."""
 
     def __init__(self, label=None, validators=None, required_message=None, **kwargs):
@@ -78,7 +84,7 @@ class ActivityForm(BaseForm):
             Length(max=120, message=_l("The title must have at most %(max)d characters.")),
         ],
     )
-    kind = SelectField(_l("Kind of activity"), choices=enum_choices(ActivityKind))
+    kind = SelectField(_l("Kind of activity"), choices=ActivityKind.choices())
     venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
     leader_person_id = ListedChoice(
         _l("Leader"), message=_l("Choose a leader from the list: a member of the home's staff.")
@@ -223,14 +229,14 @@ class MembershipForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.services.choices = enum_choices(Service)
+        self.services.choices = Service.choices()
 
 
 class EndMembershipForm(BaseForm):
     left_on = DatePartsField(
         _l("Left on"), validators=[date_required(_l("Enter the day the member left."))]
     )
-    reason = SelectField(_l("Reason for leaving"), choices=enum_choices(LeftReason))
+    reason = SelectField(_l("Reason for leaving"), choices=LeftReason.choices())
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     version = VersionField()
 
@@ -240,7 +246,7 @@ class HomeForm(BaseForm):
         _l("Name"),
         validators=[InputRequired(_l("Enter the home's name.")), Length(max=120)],
     )
-    kind = SelectField(_l("Kind"), choices=enum_choices(HomeKind))
+    kind = SelectField(_l("Kind"), choices=HomeKind.choices())
     town_id = SelectField(_l("Town or sub-district"), coerce=str)
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
@@ -260,7 +266,7 @@ class HomeForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.town_id.choices = list(towns)
         self.venue_id.choices = [("", _l("No venue"))] + list(venues)
-        self.services.choices = enum_choices(Service)
+        self.services.choices = Service.choices()
         self.staff.choices = list(staff)
 
     def validate(self, extra_validators=None) -> bool:

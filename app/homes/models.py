@@ -6,7 +6,7 @@
   reason), with the services they receive. At most one *active* membership (``left_on`` IS
   NULL) per person and home: a partial unique index, which SQLite and PostgreSQL both honour.
 - ``Activity``: a weekly series. ``starts_at`` is the first occurrence's start (DTSTART, an
-  instant; the rule is read in Asia/Shanghai wall-clock time), ``duration_minutes`` its
+  instant; the rule is read in the federation's wall-clock time), ``duration_minutes`` its
   length and ``rrule`` the RFC 5545 RRULE value (``FREQ=WEEKLY;INTERVAL=n;BYDAY=..`` and
   either ``UNTIL=..Z`` or ``COUNT=n``, never both). ``series_end_at`` is the end of the last
   occurrence the rule produces, kept so "which series touch this window" is one indexed
@@ -21,12 +21,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, utcnow
+from app.core import clock
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 from app.homes.enums import (
     AbsenceReason,
     ActivityKind,
@@ -36,8 +36,6 @@ from app.homes.enums import (
     LeftReason,
     Service,
 )
-
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 class Home(VersionedMixin, TimestampMixin, Base):
@@ -214,7 +212,7 @@ class Activity(VersionedMixin, TimestampMixin, Base):
     leader_person_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
-    # DTSTART: the first occurrence's start (read in Asia/Shanghai wall-clock time).
+    # DTSTART: the first occurrence's start (read in the federation's wall-clock time).
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(sa.Integer)
     # The RRULE value without the "RRULE:" prefix.
@@ -253,8 +251,8 @@ class Activity(VersionedMixin, TimestampMixin, Base):
 
     @property
     def dtstart_local(self) -> datetime:
-        """DTSTART as an Asia/Shanghai wall-clock datetime (aware)."""
-        return self.starts_at.astimezone(LOCAL_ZONE)
+        """DTSTART as a wall-clock datetime in the federation's zone (aware)."""
+        return clock.to_local(self.starts_at)
 
     def __repr__(self) -> str:
         return f"<Activity {self.id} {self.title!r}>"
@@ -314,7 +312,7 @@ class Attendance(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     activity: Mapped[Activity] = relationship()
     person = relationship("Person")

@@ -2,10 +2,10 @@
 
 An activity stores DTSTART (``Activity.starts_at``, the first occurrence's start), a length
 (``duration_minutes``) and an RFC 5545 rule (``FREQ=WEEKLY;WKST=MO;INTERVAL=n;BYDAY=..`` with
-``UNTIL=yyyymmddThhmmssZ`` or ``COUNT=n``). The rule is read in Asia/Shanghai wall-clock
-time: 09:00 every Monday stays 09:00 local. China has had no daylight-saving time since 1991,
-so every local time exists exactly once and is UTC+8; the code still converts through
-zoneinfo, so it would stay right if that ever changed.
+``UNTIL=yyyymmddThhmmssZ`` or ``COUNT=n``). The rule is read in the federation's wall-clock
+time (``app.core.clock.zone()``): 09:00 every Monday stays 09:00 local. China has had no
+daylight-saving time since 1991, so every local time exists exactly once and is UTC+8; the
+code still converts through zoneinfo, so it would stay right if that ever changed.
 
 Exceptions are rows keyed by the occurrence's *original* start (the RECURRENCE-ID): a
 cancelled occurrence keeps its place in the list with ``cancelled=True`` (pages strike it
@@ -23,14 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from dateutil import rrule as du
 
+from app.core import clock
 from app.homes.enums import ExceptionKind
 
-LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 MAX_OCCURRENCES = 600  # about 11 years of one weekly session: a rule longer is refused
 MAX_SERIES_DAYS = 3 * 366
@@ -59,15 +58,15 @@ class Occurrence:
 
     @property
     def local_start(self) -> datetime:
-        return self.start.astimezone(LOCAL_ZONE)
+        return clock.to_local(self.start)
 
     @property
     def local_end(self) -> datetime:
-        return self.end.astimezone(LOCAL_ZONE)
+        return clock.to_local(self.end)
 
     @property
     def local_original_start(self) -> datetime:
-        return self.original_start.astimezone(LOCAL_ZONE)
+        return clock.to_local(self.original_start)
 
 
 def occurrence_key(start: datetime) -> str:
@@ -94,17 +93,17 @@ def clamp_instant(moment: datetime) -> datetime:
 
 
 def local_datetime(day: date, at: time) -> datetime:
-    """A wall-clock date and time in Asia/Shanghai as an aware UTC instant (clamped to
+    """A wall-clock date and time in the federation's zone as an aware UTC instant (clamped to
     [EARLIEST_INSTANT, LATEST_INSTANT]: 0001-01-01 00:00 local is before datetime.min UTC)."""
     try:
-        moment = datetime.combine(day, at, tzinfo=LOCAL_ZONE).astimezone(UTC)
+        moment = clock.local_instant(day, at)
     except OverflowError:
         return EARLIEST_INSTANT if day.year == 1 else LATEST_INSTANT
     return clamp_instant(moment)
 
 
 def local_day_window(first: date, last: date | None = None) -> tuple[datetime, datetime]:
-    """[00:00 of ``first``, 00:00 of the day after ``last``) in Asia/Shanghai, as UTC,
+    """[00:00 of ``first``, 00:00 of the day after ``last``) in the federation's zone, as UTC,
     clamped to what datetime can represent."""
     last = last or first
     if last >= date.max - timedelta(days=7):
@@ -167,7 +166,7 @@ def parse_rrule(text: str) -> RuleParts:
     until_on = None
     if "UNTIL" in fields:
         until = datetime.strptime(fields["UNTIL"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-        until_on = until.astimezone(LOCAL_ZONE).date()
+        until_on = clock.local_date(until)
     count = int(fields["COUNT"]) if "COUNT" in fields else None
     return RuleParts(weekdays, int(fields.get("INTERVAL", "1")), until_on, count)
 
@@ -184,24 +183,25 @@ def first_start_on_or_after(day: date, weekdays: Iterable[int], at: time) -> dat
 
 
 @lru_cache(maxsize=2048)
+def _parsed_rule(rule_text: str, starts_at: datetime, zone_name: str) -> du.rrule:
+    return du.rrulestr(rule_text, dtstart=starts_at.astimezone(clock.zone()), cache=True)
+
+
 def _rule(rule_text: str, starts_at: datetime) -> du.rrule:
-    return du.rrulestr(rule_text, dtstart=starts_at.astimezone(LOCAL_ZONE), cache=True)
+    return _parsed_rule(rule_text, starts_at, clock.zone_name())
 
 
 def rule_starts(starts_at: datetime, rule_text: str, after: datetime, before: datetime):
     """Original starts s of the rule with after < s < before, as aware UTC datetimes."""
     rule = _rule(rule_text, starts_at)
-    return [
-        s.astimezone(UTC)
-        for s in rule.between(after.astimezone(LOCAL_ZONE), before.astimezone(LOCAL_ZONE))
-    ]
+    return [s.astimezone(UTC) for s in rule.between(clock.to_local(after), clock.to_local(before))]
 
 
 def is_rule_start(starts_at: datetime, rule_text: str, moment: datetime) -> bool:
     if not EARLIEST_INSTANT <= moment <= LATEST_INSTANT:
         return False
     rule = _rule(rule_text, starts_at)
-    found = rule.after(moment.astimezone(LOCAL_ZONE) - timedelta(microseconds=1), inc=True)
+    found = rule.after(clock.to_local(moment) - timedelta(microseconds=1), inc=True)
     return found is not None and found.astimezone(UTC) == moment.astimezone(UTC)
 
 

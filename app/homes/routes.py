@@ -26,9 +26,8 @@ from flask_login import current_user
 
 from app.accounts.enums import Role
 from app.athletes import spreadsheets
-from app.core import audit
+from app.core import audit, clock
 from app.core.auth import get_or_404, login_required, public, role_required
-from app.core.db import utcnow
 from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
 from app.core.reference import town_choices
@@ -48,7 +47,7 @@ from app.homes.forms import (
     time_text,
 )
 from app.homes.models import Activity, Home, Membership
-from app.people.models import Person, local_today
+from app.people.models import Person
 from app.venues.models import Venue
 from app.venues.queries import venue_choices
 
@@ -195,7 +194,7 @@ def detail(home_id: int):
     if home.is_archived and not manage:
         abort(404)
     member = _member_of(home_id)
-    today = local_today()
+    today = clock.today()
     activities, occs = queries.week_occurrences(
         {home_id}, today, public_only=not (manage or member)
     )
@@ -329,7 +328,7 @@ def add_member(home_id: int):
     _manage_or_404(home_id)
     form = MembershipForm()
     if request.method == "GET":
-        form.joined_on.process(None, local_today())
+        form.joined_on.process(None, clock.today())
         form.services.data = [s.value for s in home.services][:1]
     if form.validate_on_submit():
         number = form.person_number.data
@@ -367,7 +366,7 @@ def end_member(membership_id: int):
     mark_personal()
     form = EndMembershipForm()
     if request.method == "GET":
-        form.left_on.process(None, local_today())
+        form.left_on.process(None, clock.today())
         form.version.data = membership.version
     elif form.validate_on_submit():
         try:
@@ -410,8 +409,8 @@ def _render_end(form, membership, status=None):
 def activity(activity_id: int):
     activity = _load_activity(activity_id)
     manage = access.can_manage(activity.home_id) if current_user.is_authenticated else False
-    now = utcnow()
-    today = local_today()
+    now = clock.now()
+    today = clock.today()
     start, _end = recurrence.local_week_window(today - timedelta(weeks=SCHEDULE_WEEKS_BACK))
     _start, end = recurrence.local_week_window(today + timedelta(weeks=SCHEDULE_WEEKS_AHEAD))
     exceptions = queries.exceptions_of(activity.id)
@@ -480,7 +479,7 @@ def create_activity(home_id: int):
     home = get_or_404(Home, home_id)
     _manage_or_404(home_id)
     if request.method == "GET":
-        today = local_today()
+        today = clock.today()
         form = _activity_form(
             home,
             data={
@@ -552,7 +551,7 @@ def edit_activity(activity_id: int):
 def _flash_clashes(activity: Activity) -> None:
     """A warning (not a block) when coming sessions overlap other bookings of the venue or
     the leader; the activity page lists them."""
-    pairs = services.clashing_sessions(activity, utcnow())
+    pairs = services.clashing_sessions(activity, clock.now())
     if pairs:
         flash(
             ngettext(
@@ -629,7 +628,9 @@ def occurrence(activity_id: int, key: str):
         manage=manage,
         show_reasons=_may_see_reasons(activity, manage),
         venues=_venue_names([occ.venue_id, activity.venue_id]),
-        can_roll_call=manage and not occ.cancelled and occ.start <= utcnow() + timedelta(hours=12),
+        can_roll_call=manage
+        and not occ.cancelled
+        and occ.start <= clock.now() + timedelta(hours=12),
     )
 
 
@@ -751,7 +752,7 @@ def roll_call(activity_id: int, key: str):
                 ]
                 anchor = f"member-{error_person}"
             services.record_marks(
-                activity, occ.original_start, marks, expected, current_user, now=utcnow()
+                activity, occ.original_start, marks, expected, current_user, now=clock.now()
             )
         except DomainError as exc:
             db.session.rollback()
@@ -789,7 +790,7 @@ def roll_call(activity_id: int, key: str):
             error=error,
             error_person=error_person,
             page_has_errors=error is not None,
-            open=not occ.cancelled and occ.start <= utcnow() + timedelta(hours=12),
+            open=not occ.cancelled and occ.start <= clock.now() + timedelta(hours=12),
         ),
         422 if error else 200,
     )
@@ -802,8 +803,8 @@ def roll_call(activity_id: int, key: str):
 @role_required("home_staff")
 def dashboard():
     mark_personal()
-    today = local_today()
-    board = queries.dashboard(access.managed_home_ids(), today, utcnow())
+    today = clock.today()
+    board = queries.dashboard(access.managed_home_ids(), today, clock.now())
     homes = {h.id: h for h in board.homes}
     return render_template(
         "homes/dashboard.html",
@@ -820,8 +821,8 @@ def dashboard():
 def mine():
     mark_personal()
     person_ids = access.own_person_ids()
-    now = utcnow()
-    today = local_today()
+    now = clock.now()
+    today = clock.today()
     start, _e = recurrence.local_day_window(today)
     _s, end = recurrence.local_day_window(today + timedelta(days=27))
     schedule = queries.own_schedule(person_ids, start, end, now - timedelta(days=90))
@@ -837,7 +838,7 @@ def mine():
 
 def _period_from_args() -> tuple[date, date, list[str]]:
     errors = []
-    today = local_today()
+    today = clock.today()
     default_first = date(2017, 1, 1)
     default_last = date(2021, 12, 31)
     values = {}

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.core import audit
-from app.core.db import utcnow
+from app.core import audit, clock
 from app.core.errors import DomainError, EditConflict
 from app.core.params import MAX_ID
 from app.extensions import db
@@ -218,7 +217,7 @@ def end_membership(
 
 @dataclass
 class Schedule:
-    """The schedule part of the activity form, in local (Asia/Shanghai) terms."""
+    """The schedule part of the activity form, in local (the federation's zone) terms."""
 
     first_day: date
     start_time: time
@@ -361,7 +360,7 @@ def _exception_row(activity: Activity, original_start: datetime) -> ActivityExce
 
 def _touch(activity: Activity) -> None:
     """A changed occurrence is a visible change of the series (calendar SEQUENCE)."""
-    activity.updated_at = utcnow()
+    activity.updated_at = clock.now()
 
 
 def cancel_occurrence(activity: Activity, original_start: datetime, reason: str, user=None):
@@ -502,7 +501,7 @@ def record_marks(
     occ = _occurrence_or_error(activity, original_start)
     if occ.cancelled:
         raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
-    now = now or utcnow()
+    now = now or clock.now()
     if occ.start > now + timedelta(hours=12):
         raise DomainError(_l("Roll-call opens on the day of the session."))
     unknown = [m.person_id for m in marks if m.person_id not in expected_person_ids]
@@ -580,7 +579,7 @@ def clashing_sessions(activity: Activity, now: datetime | None = None):
     (occurrence, booking) pairs: one shared busy query over the span, matched in Python."""
     from app.scheduling.busy import find_clashes
 
-    now = now or utcnow()
+    now = now or clock.now()
     start, end = (
         max(now, activity.starts_at),
         max(now, activity.starts_at) + timedelta(weeks=CLASH_WEEKS),

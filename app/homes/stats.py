@@ -6,7 +6,7 @@ whatever the number of members or attendance rows).
 - members served: distinct people with a membership overlapping the period (joined on or
   before its last day, not left before its first day), also by service.
 - attendance person-times: "present" marks of occurrences planned in the period (by the
-  occurrence's original start, in Asia/Shanghai), by activity kind, by month, by home.
+  occurrence's original start, in the federation's zone), by activity kind, by month, by home.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.core.reference import Town
 from app.extensions import db
 from app.homes import recurrence
@@ -64,8 +65,11 @@ def _open_homes(first: date, last: date):
 
 def _month(column):
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone("Asia/Shanghai", column), "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column, "+8 hours")
+        return sa.func.to_char(sa.func.timezone(clock.zone_name(), column), "YYYY-MM")
+    # SQLite knows no zones: shift by the zone's offset now (China has kept +08:00, without
+    # daylight saving, since 1991).
+    hours = clock.local_now().utcoffset().total_seconds() / 3600
+    return sa.func.strftime("%Y-%m", column, f"{hours:+g} hours")
 
 
 def members_served(first: date, last: date) -> int:

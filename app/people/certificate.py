@@ -22,6 +22,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app.core import clock
 from app.core.errors import DomainError
 from app.people.enums import DisabilityCategory, DisabilityGrade, Gender
 
@@ -122,7 +123,7 @@ def parse(raw: str | None, *, today: date | None = None) -> Certificate:
                 "but they are not a real date."
             ),
         )
-    if born > (today or date.today()):
+    if born > (today or clock.today()):
         raise CertificateError(
             "future_birth_date",
             _l(

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.people import certificate as cert
 from app.people import services
 from app.people.enums import (
@@ -80,7 +81,7 @@ def load_people(session, towns) -> list[Person]:
     if existing:
         return existing
     rng = random.Random(2017)  # noqa: S311  (demo data, not security: same demo every time)
-    today = date.today()
+    today = clock.today()
     used: set[str] = set()
     categories = list(DisabilityCategory)
     grades = list(DisabilityGrade)

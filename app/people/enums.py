@@ -6,30 +6,26 @@ DisabilityCategory and DisabilityGrade also carry the digit the certificate numb
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
-
-class Gender(enum.StrEnum):
-    MALE = "male"
-    FEMALE = "female"
-
-    @property
-    def label(self):
-        return {Gender.MALE: _l("Male"), Gender.FEMALE: _l("Female")}[self]
+from app.core.enums import LabelledEnum
 
 
-class DisabilityCategory(enum.StrEnum):
+class Gender(LabelledEnum):
+    MALE = "male", _l("Male")
+    FEMALE = "female", _l("Female")
+
+
+class DisabilityCategory(LabelledEnum):
     """The seven categories of the national disability certificate, in certificate order."""
 
-    VISUAL = "visual"
-    HEARING = "hearing"
-    SPEECH = "speech"
-    PHYSICAL = "physical"
-    INTELLECTUAL = "intellectual"
-    MENTAL = "mental"
-    MULTIPLE = "multiple"
+    VISUAL = "visual", _l("Visual disability")
+    HEARING = "hearing", _l("Hearing disability")
+    SPEECH = "speech", _l("Speech disability")
+    PHYSICAL = "physical", _l("Physical disability")
+    INTELLECTUAL = "intellectual", _l("Intellectual disability")
+    MENTAL = "mental", _l("Mental (psychosocial) disability")
+    MULTIPLE = "multiple", _l("Multiple disabilities")
 
     @property
     def digit(self) -> str:
@@ -40,29 +36,14 @@ class DisabilityCategory(enum.StrEnum):
     def from_digit(cls, digit: str) -> DisabilityCategory:
         return list(cls)[int(digit) - 1]
 
-    @property
-    def label(self):
-        return CATEGORY_LABELS[self]
 
-
-CATEGORY_LABELS = {
-    DisabilityCategory.VISUAL: _l("Visual disability"),
-    DisabilityCategory.HEARING: _l("Hearing disability"),
-    DisabilityCategory.SPEECH: _l("Speech disability"),
-    DisabilityCategory.PHYSICAL: _l("Physical disability"),
-    DisabilityCategory.INTELLECTUAL: _l("Intellectual disability"),
-    DisabilityCategory.MENTAL: _l("Mental (psychosocial) disability"),
-    DisabilityCategory.MULTIPLE: _l("Multiple disabilities"),
-}
-
-
-class DisabilityGrade(enum.StrEnum):
+class DisabilityGrade(LabelledEnum):
     """Grades 1 (most severe) to 4 (least severe); the value is the certificate's 20th digit."""
 
-    GRADE_1 = "1"
-    GRADE_2 = "2"
-    GRADE_3 = "3"
-    GRADE_4 = "4"
+    GRADE_1 = "1", _l("Grade 1 (most severe)")
+    GRADE_2 = "2", _l("Grade 2")
+    GRADE_3 = "3", _l("Grade 3")
+    GRADE_4 = "4", _l("Grade 4 (least severe)")
 
     @property
     def digit(self) -> str:
@@ -72,68 +53,26 @@ class DisabilityGrade(enum.StrEnum):
     def from_digit(cls, digit: str) -> DisabilityGrade:
         return cls(digit)
 
-    @property
-    def label(self):
-        return GRADE_LABELS[self]
+
+class GuardianRelation(LabelledEnum):
+    PARENT = "parent", _l("Parent")
+    GRANDPARENT = "grandparent", _l("Grandparent")
+    SPOUSE = "spouse", _l("Spouse or partner")
+    CHILD = "child", _l("Son or daughter")
+    SIBLING = "sibling", _l("Brother or sister")
+    OTHER_RELATIVE = "other_relative", _l("Other relative")
+    CARER = "carer", _l("Paid or volunteer carer")
+    OTHER = "other", _l("Other")
 
 
-GRADE_LABELS = {
-    DisabilityGrade.GRADE_1: _l("Grade 1 (most severe)"),
-    DisabilityGrade.GRADE_2: _l("Grade 2"),
-    DisabilityGrade.GRADE_3: _l("Grade 3"),
-    DisabilityGrade.GRADE_4: _l("Grade 4 (least severe)"),
-}
-
-
-class GuardianRelation(enum.StrEnum):
-    PARENT = "parent"
-    GRANDPARENT = "grandparent"
-    SPOUSE = "spouse"
-    CHILD = "child"
-    SIBLING = "sibling"
-    OTHER_RELATIVE = "other_relative"
-    CARER = "carer"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return RELATION_LABELS[self]
-
-
-RELATION_LABELS = {
-    GuardianRelation.PARENT: _l("Parent"),
-    GuardianRelation.GRANDPARENT: _l("Grandparent"),
-    GuardianRelation.SPOUSE: _l("Spouse or partner"),
-    GuardianRelation.CHILD: _l("Son or daughter"),
-    GuardianRelation.SIBLING: _l("Brother or sister"),
-    GuardianRelation.OTHER_RELATIVE: _l("Other relative"),
-    GuardianRelation.CARER: _l("Paid or volunteer carer"),
-    GuardianRelation.OTHER: _l("Other"),
-}
-
-
-class ConsentKind(enum.StrEnum):
+class ConsentKind(LabelledEnum):
     """collection: to collect and keep sensitive information (PIPL art. 29, 31);
     publication: name, photo and sport class may appear on public pages (art. 25)."""
 
-    COLLECTION = "collection"
-    PUBLICATION = "publication"
-
-    @property
-    def label(self):
-        return {
-            ConsentKind.COLLECTION: _l("Collection of sensitive information"),
-            ConsentKind.PUBLICATION: _l("Publication of name, photo and sport class"),
-        }[self]
+    COLLECTION = "collection", _l("Collection of sensitive information")
+    PUBLICATION = "publication", _l("Publication of name, photo and sport class")
 
 
-class ConsentGivenBy(enum.StrEnum):
-    SELF = "self"
-    GUARDIAN = "guardian"
-
-    @property
-    def label(self):
-        return {
-            ConsentGivenBy.SELF: _l("The person themselves"),
-            ConsentGivenBy.GUARDIAN: _l("Their guardian"),
-        }[self]
+class ConsentGivenBy(LabelledEnum):
+    SELF = "self", _l("The person themselves")
+    GUARDIAN = "guardian", _l("Their guardian")

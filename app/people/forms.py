@@ -19,11 +19,18 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
-from app.core.forms import BaseForm, DatePartsField, OptionalInteger, VersionField, not_in_future
+from app.core.forms import (
+    BaseForm,
+    CodeField,
+    DatePartsField,
+    OptionalInteger,
+    VersionField,
+    date_required,
+    not_in_future,
+)
 from app.people.enums import (
     ConsentGivenBy,
     ConsentKind,
@@ -35,15 +42,6 @@ from app.people.enums import (
 from app.people.queries import ARCHIVED_CHOICES
 
 PHONE = re.compile(r"\+?[\d\s\-()]{5,30}")
-
-
-def date_required(message):
-    def check(form, field):
-        if field.data is None:
-            # A partly typed date already has its own message from DatePartsField.
-            raise StopValidation("" if field.errors else message)
-
-    return check
 
 
 def phone_number(form, field):
@@ -67,11 +65,6 @@ class ChoiceField(SelectField):
         super().__init__(label, validators, **kwargs)
 
 
-def _choices(enum_cls, blank=None):
-    choices = [(m.value, m.label) for m in enum_cls]
-    return [("", blank), *choices] if blank is not None else choices
-
-
 class PersonForm(BaseForm):
     name = StringField(
         _l("Name"),
@@ -80,7 +73,7 @@ class PersonForm(BaseForm):
     name_pinyin = StringField(_l("Name in pinyin"), validators=[Optional(), Length(max=200)])
     gender = RadioField(
         _l("Gender"),
-        choices=_choices(Gender),
+        choices=Gender.choices(),
         validators=[InputRequired(_l("Choose the person's gender."))],
     )
     birth_on = DatePartsField(
@@ -96,15 +89,15 @@ class PersonForm(BaseForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     disability_category = ChoiceField(
         _l("Disability category"),
-        choices=_choices(DisabilityCategory, _l("Not recorded")),
+        choices=DisabilityCategory.choices(_l("Not recorded")),
         validators=[Optional()],
     )
     disability_grade = ChoiceField(
         _l("Disability grade"),
-        choices=_choices(DisabilityGrade, _l("Not recorded")),
+        choices=DisabilityGrade.choices(_l("Not recorded")),
         validators=[Optional()],
     )
-    certificate_number = StringField(
+    certificate_number = CodeField(
         _l("Disability certificate number"), validators=[Optional(), Length(max=40)]
     )
     guardian_name = StringField(
@@ -112,7 +105,7 @@ class PersonForm(BaseForm):
     )
     guardian_relation = ChoiceField(
         _l("Their relation to the person"),
-        choices=_choices(GuardianRelation, _l("Not recorded")),
+        choices=GuardianRelation.choices(_l("Not recorded")),
         validators=[Optional()],
     )
     guardian_phone = TelField(
@@ -166,7 +159,7 @@ class NewPersonForm(PersonForm):
         ],
     )
     consent_given_on = DatePartsField(_l("Date the consent was given"), validators=[not_in_future])
-    consent_notice_version = StringField(
+    consent_notice_version = CodeField(
         _l("Privacy notice version"), validators=[Optional(), Length(max=40)]
     )
 
@@ -193,7 +186,7 @@ class SearchForm(BaseForm):
     town = ChoiceField(_l("Town or sub-district"), choices=[], validators=[Optional()])
     category = ChoiceField(
         _l("Disability category"),
-        choices=_choices(DisabilityCategory, _l("All categories")),
+        choices=DisabilityCategory.choices(_l("All categories")),
         validators=[Optional()],
     )
     archived = ChoiceField(
@@ -213,7 +206,7 @@ class SearchForm(BaseForm):
 class ConsentForm(BaseForm):
     kind = RadioField(
         _l("What the consent is for"),
-        choices=_choices(ConsentKind),
+        choices=ConsentKind.choices(),
         validators=[InputRequired(_l("Choose what the consent is for."))],
     )
     given_on = DatePartsField(
@@ -222,11 +215,11 @@ class ConsentForm(BaseForm):
     )
     given_by = RadioField(
         _l("Who gave the consent"),
-        choices=_choices(ConsentGivenBy),
+        choices=ConsentGivenBy.choices(),
         validators=[InputRequired(_l("Choose who gave the consent."))],
     )
     guardian_name = StringField(_l("Guardian's name"), validators=[Optional(), Length(max=100)])
-    notice_version = StringField(
+    notice_version = CodeField(
         _l("Privacy notice version"),
         validators=[InputRequired(_l("Enter the privacy notice version.")), Length(max=40)],
     )

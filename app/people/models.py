@@ -16,10 +16,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, utcnow
+from app.core import clock
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 from app.people.enums import (
     ConsentGivenBy,
     ConsentKind,
@@ -33,14 +33,6 @@ from app.people.enums import (
 GUARDIAN_CONSENT_AGE = 14
 # The fields PIPL treats as sensitive for everyone; for under-14s the whole record is.
 SENSITIVE_FIELDS = ("disability_category", "disability_grade", "certificate_number", "notes")
-
-
-def local_today() -> date:
-    """Today in the configured zone (default Asia/Shanghai), not the server's."""
-    from zoneinfo import ZoneInfo
-
-    zone = current_app.config["RONGHE_TIMEZONE"] if has_app_context() else "Asia/Shanghai"
-    return utcnow().astimezone(ZoneInfo(zone)).date()
 
 
 def age_on(birth_on: date, on: date) -> int:
@@ -102,10 +94,10 @@ class Person(VersionedMixin, TimestampMixin, Base):
 
     def is_minor(self, on: date | None = None) -> bool:
         """Under 14 (the age below which a guardian consents) on ``on`` (default today)."""
-        return age_on(self.birth_on, on or local_today()) < GUARDIAN_CONSENT_AGE
+        return age_on(self.birth_on, on or clock.today()) < GUARDIAN_CONSENT_AGE
 
     def age(self, on: date | None = None) -> int:
-        return age_on(self.birth_on, on or local_today())
+        return age_on(self.birth_on, on or clock.today())
 
     def active_consents(self, kind: ConsentKind) -> list[Consent]:
         """Consents of ``kind`` that count now: not withdrawn, and for an under-14 given by

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.core import clock
 from app.core.auth import get_or_404, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.reference import Town, town_choices
@@ -26,7 +27,7 @@ from app.people.forms import (
     SearchForm,
     WithdrawConsentForm,
 )
-from app.people.models import Consent, Person, local_today
+from app.people.models import Consent, Person
 from app.people.queries import PeopleFilter, dependants_of, person_for_detail, search_people
 
 FIELD_LABELS = {
@@ -185,7 +186,7 @@ def new():
     else:
         form = NewPersonForm(
             data={
-                "consent_given_on": local_today(),
+                "consent_given_on": clock.today(),
                 "consent_notice_version": services.CURRENT_NOTICE_VERSION,
             }
         )
@@ -233,7 +234,7 @@ def detail(person_id: int):
         "people/detail.html",
         person=person,
         dependants=dependants_of(person),
-        today=local_today(),
+        today=clock.today(),
     )
     # Commit the audit row after rendering so the page reads nothing twice.
     db.session.commit()
@@ -348,7 +349,7 @@ def consent_new(person_id: int):
     else:
         form = ConsentForm(
             data={
-                "given_on": local_today(),
+                "given_on": clock.today(),
                 "notice_version": services.CURRENT_NOTICE_VERSION,
                 "guardian_name": person.guardian_name,
                 "given_by": "guardian" if person.is_minor() else None,
@@ -391,7 +392,7 @@ def consent_withdraw(person_id: int, consent_id: int):
     if request.method == "POST":
         form = WithdrawConsentForm()
     else:
-        form = WithdrawConsentForm(data={"withdrawn_on": local_today()})
+        form = WithdrawConsentForm(data={"withdrawn_on": clock.today()})
     if form.validate_on_submit():
         try:
             erased = services.withdraw_consent(consent, withdrawn_on=form.withdrawn_on.data)

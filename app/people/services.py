@@ -24,8 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.core import audit
-from app.core.db import utcnow
+from app.core import audit, clock
 from app.core.errors import DomainError, EditConflict
 from app.extensions import db
 from app.people import certificate as cert
@@ -43,7 +42,6 @@ from app.people.models import (
     Consent,
     Person,
     age_on,
-    local_today,
 )
 
 # The privacy notice people are shown when they consent; bump when its text changes.
@@ -141,7 +139,7 @@ def _check_basics(values: dict, person: Person | None) -> None:
     birth_on = values.get("birth_on")
     if "birth_on" in values and birth_on is None:
         raise DomainError(_l("Enter the date of birth."), field="birth_on")
-    if birth_on is not None and birth_on > local_today():
+    if birth_on is not None and birth_on > clock.today():
         raise DomainError(_l("The date of birth must not be in the future."), field="birth_on")
     if "gender" in values and values["gender"] is None:
         raise DomainError(_l("Choose the person's gender."), field="gender")
@@ -195,7 +193,7 @@ def _certificate_changes(
             birth_on=merged.get("birth_on"),
             category=merged.get("disability_category"),
             grade=merged.get("disability_grade"),
-            today=local_today(),
+            today=clock.today(),
         )
         number_hash = cert.keyed_hash(parsed.number)
         _check_duplicate(number_hash, person, can_see)
@@ -234,7 +232,7 @@ def _certificate_changes(
 def _collection_consent_ok(person: Person, birth_on: date) -> bool:
     """An active collection consent, from the guardian if the person is under 14 (judged
     with the birth date about to be saved)."""
-    minor = age_on(birth_on, local_today()) < GUARDIAN_CONSENT_AGE
+    minor = age_on(birth_on, clock.today()) < GUARDIAN_CONSENT_AGE
     return any(
         c.kind == ConsentKind.COLLECTION
         and c.withdrawn_on is None
@@ -247,7 +245,7 @@ def _check_consent(person: Person, values: dict, certificate_cols: dict | None) 
     """Sensitive fields need an active collection consent; an under-14's whole record needs
     their guardian's. ``values`` is the record as it would be saved."""
     birth_on = values["birth_on"]
-    if age_on(birth_on, local_today()) < GUARDIAN_CONSENT_AGE and not _collection_consent_ok(
+    if age_on(birth_on, clock.today()) < GUARDIAN_CONSENT_AGE and not _collection_consent_ok(
         person, birth_on
     ):
         raise DomainError(
@@ -363,7 +361,7 @@ def archive_person(person: Person, *, actor=None) -> None:
         raise DomainError(_l("This person is already archived."))
     actor = _actor(actor)
     person.is_archived = True
-    person.archived_at = utcnow()
+    person.archived_at = clock.now()
     person.archived_by_id = getattr(actor, "id", None)
     db.session.flush()
     audit.record("archive", "person", person.id, ["is_archived"], actor=actor)
@@ -392,7 +390,7 @@ def _new_consent(
     kind = ConsentKind(kind)
     if given_on is None:
         raise DomainError(_l("Enter the date the consent was given."), field="given_on")
-    if given_on > local_today():
+    if given_on > clock.today():
         raise DomainError(_l("The consent date must not be in the future."), field="given_on")
     if person.birth_on is not None and given_on < person.birth_on:
         raise DomainError(
@@ -472,13 +470,13 @@ def withdraw_consent(
     erased (PIPL art. 47); returns the names of the fields erased."""
     if consent.withdrawn_on is not None:
         raise DomainError(_l("This consent has already been withdrawn."))
-    withdrawn_on = withdrawn_on or local_today()
+    withdrawn_on = withdrawn_on or clock.today()
     if withdrawn_on < consent.given_on:
         raise DomainError(
             _l("The withdrawal date is before the date the consent was given."),
             field="withdrawn_on",
         )
-    if withdrawn_on > local_today():
+    if withdrawn_on > clock.today():
         raise DomainError(
             _l("The withdrawal date must not be in the future."), field="withdrawn_on"
         )

@@ -12,11 +12,12 @@ members by person, performances by title."""
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
 from app.accounts.enums import Role
+from app.core import clock
 from app.people.models import Person
 from app.performances import services
 from app.performances.enums import AccessNeed, BookingRole, PerformanceStatus, Setting, TroupeRole
@@ -217,8 +218,8 @@ def _historic(session, five, six, troupe, members, venues, existing, actor) -> N
                 "troupe_id": troupe.id,
                 "setting": SETTING_OF_KIND.get(venue.kind, Setting.OTHER),
                 "venue_id": venue.id,
-                "starts_at": services.local_instant(day, hour),
-                "ends_at": services.local_instant(day, hour + 2),
+                "starts_at": clock.local_instant(day, time(hour)),
+                "ends_at": clock.local_instant(day, time(hour + 2)),
                 "status": PerformanceStatus.DONE,
                 "is_public": True,
                 "needs": [AccessNeed.ACCESSIBLE_SEATING],
@@ -317,8 +318,8 @@ def _upcoming(session, six, troupe, members, venues, existing, actor) -> None:
                 "troupe_id": troupe.id,
                 "setting": SETTING_OF_KIND.get(venue.kind, Setting.OTHER),
                 "venue_id": venue.id,
-                "starts_at": services.local_instant(day, hour),
-                "ends_at": services.local_instant(day, hour + 2),
+                "starts_at": clock.local_instant(day, time(hour)),
+                "ends_at": clock.local_instant(day, time(hour + 2)),
                 "status": status,
                 "is_public": public,
                 "needs": needs,
@@ -338,8 +339,8 @@ def _upcoming(session, six, troupe, members, venues, existing, actor) -> None:
                 "troupe_id": troupe.id,
                 "setting": Setting.GOVERNMENT_INSTITUTION,
                 "venue_id": venue_of(VenueKind.GOVERNMENT_INSTITUTION).id,
-                "starts_at": services.local_instant(date(2026, 12, 18), 10),
-                "ends_at": services.local_instant(date(2026, 12, 18), 11),
+                "starts_at": clock.local_instant(date(2026, 12, 18), time(10)),
+                "ends_at": clock.local_instant(date(2026, 12, 18), time(11)),
                 "status": PerformanceStatus.CONFIRMED,
                 "is_public": True,
                 "needs": [AccessNeed.SIGN_LANGUAGE],

@@ -3,126 +3,60 @@ stored as readable strings behind CHECK constraints (core.db.enum_column)."""
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
+from app.core.enums import LabelledEnum
 
-class Setting(enum.StrEnum):
+
+class Setting(LabelledEnum):
     """Where a performance is taken: the six "into" settings of the special-arts "Six Into"
     activities (特殊文艺"六进"), then work-therapy workshops and anything else."""
 
-    COMMUNITY = "community"
-    SCHOOL = "school"
-    ENTERPRISE = "enterprise"
-    VILLAGE = "village"
-    GOVERNMENT_INSTITUTION = "government_institution"
-    FAMILY_HOME = "family_home"
-    WORK_THERAPY_WORKSHOP = "work_therapy_workshop"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return SETTING_LABELS[self]
+    COMMUNITY = "community", _l("Into the community")
+    SCHOOL = "school", _l("Into a school")
+    ENTERPRISE = "enterprise", _l("Into an enterprise")
+    VILLAGE = "village", _l("Into a village")
+    GOVERNMENT_INSTITUTION = "government_institution", _l("Into a government institution")
+    FAMILY_HOME = "family_home", _l("Into a family home")
+    WORK_THERAPY_WORKSHOP = "work_therapy_workshop", _l("Work-therapy workshop")
+    OTHER = "other", _l("Other setting")
 
 
-SETTING_LABELS = {
-    Setting.COMMUNITY: _l("Into the community"),
-    Setting.SCHOOL: _l("Into a school"),
-    Setting.ENTERPRISE: _l("Into an enterprise"),
-    Setting.VILLAGE: _l("Into a village"),
-    Setting.GOVERNMENT_INSTITUTION: _l("Into a government institution"),
-    Setting.FAMILY_HOME: _l("Into a family home"),
-    Setting.WORK_THERAPY_WORKSHOP: _l("Work-therapy workshop"),
-    Setting.OTHER: _l("Other setting"),
-}
+class PerformanceStatus(LabelledEnum):
+    PLANNED = "planned", _l("Planned")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    POSTPONED = "postponed", _l("Postponed")
+    CANCELLED = "cancelled", _l("Cancelled")
+    DONE = "done", _l("Done")
 
-
-class PerformanceStatus(enum.StrEnum):
-    PLANNED = "planned"
-    CONFIRMED = "confirmed"
-    POSTPONED = "postponed"
-    CANCELLED = "cancelled"
-    DONE = "done"
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    PerformanceStatus.PLANNED: _l("Planned"),
-    PerformanceStatus.CONFIRMED: _l("Confirmed"),
-    PerformanceStatus.POSTPONED: _l("Postponed"),
-    PerformanceStatus.CANCELLED: _l("Cancelled"),
-    PerformanceStatus.DONE: _l("Done"),
-}
 
 # What the public may see (with the performance's public flag).
 PUBLIC_STATUSES = (PerformanceStatus.CONFIRMED, PerformanceStatus.DONE)
 
 
-class TroupeRole(enum.StrEnum):
-    PERFORMER = "performer"
-    LEADER = "leader"
-    CAREGIVER = "caregiver"
-    INTERPRETER = "interpreter"
-
-    @property
-    def label(self):
-        return TROUPE_ROLE_LABELS[self]
+class TroupeRole(LabelledEnum):
+    PERFORMER = "performer", _l("Performer")
+    LEADER = "leader", _l("Leader")
+    CAREGIVER = "caregiver", _l("Caregiver")
+    INTERPRETER = "interpreter", _l("Sign-language interpreter")
 
 
-TROUPE_ROLE_LABELS = {
-    TroupeRole.PERFORMER: _l("Performer"),
-    TroupeRole.LEADER: _l("Leader"),
-    TroupeRole.CAREGIVER: _l("Caregiver"),
-    TroupeRole.INTERPRETER: _l("Sign-language interpreter"),
-}
-
-
-class BookingRole(enum.StrEnum):
+class BookingRole(LabelledEnum):
     """What a person booked for a performance does there: performers are on stage, the
     others are support people."""
 
-    PERFORMER = "performer"
-    INTERPRETER = "interpreter"
-    CAREGIVER = "caregiver"
-    DRIVER = "driver"
-
-    @property
-    def label(self):
-        return BOOKING_ROLE_LABELS[self]
+    PERFORMER = "performer", _l("Performer")
+    INTERPRETER = "interpreter", _l("Sign-language interpreter")
+    CAREGIVER = "caregiver", _l("Caregiver")
+    DRIVER = "driver", _l("Driver")
 
 
-BOOKING_ROLE_LABELS = {
-    BookingRole.PERFORMER: _l("Performer"),
-    BookingRole.INTERPRETER: _l("Sign-language interpreter"),
-    BookingRole.CAREGIVER: _l("Caregiver"),
-    BookingRole.DRIVER: _l("Driver"),
-}
-
-
-class AccessNeed(enum.StrEnum):
+class AccessNeed(LabelledEnum):
     """Accessibility a performance promises its audience and performers."""
 
-    SIGN_LANGUAGE = "sign_language"
-    STEP_FREE = "step_free"
-    ACCESSIBLE_SEATING = "accessible_seating"
-    HEARING_LOOP = "hearing_loop"
-    ACCESSIBLE_TOILET = "accessible_toilet"
-    AUDIO_DESCRIPTION = "audio_description"
-
-    @property
-    def label(self):
-        return NEED_LABELS[self]
-
-
-NEED_LABELS = {
-    AccessNeed.SIGN_LANGUAGE: _l("Sign-language interpretation"),
-    AccessNeed.STEP_FREE: _l("Step-free access for performers and audience"),
-    AccessNeed.ACCESSIBLE_SEATING: _l("Accessible seating"),
-    AccessNeed.HEARING_LOOP: _l("Hearing loop"),
-    AccessNeed.ACCESSIBLE_TOILET: _l("Accessible toilet"),
-    AccessNeed.AUDIO_DESCRIPTION: _l("Audio description"),
-}
+    SIGN_LANGUAGE = "sign_language", _l("Sign-language interpretation")
+    STEP_FREE = "step_free", _l("Step-free access for performers and audience")
+    ACCESSIBLE_SEATING = "accessible_seating", _l("Accessible seating")
+    HEARING_LOOP = "hearing_loop", _l("Hearing loop")
+    ACCESSIBLE_TOILET = "accessible_toilet", _l("Accessible toilet")
+    AUDIO_DESCRIPTION = "audio_description", _l("Audio description")

@@ -4,23 +4,23 @@ anything else. Times are typed as a Beijing day and HH:MM; the form turns them i
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.athletes.forms import enum_choices
+from app.core import clock
 from app.core.forms import (
     BaseForm,
+    CodeField,
     DatePartsField,
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
+    date_required,
 )
-from app.people.forms import date_required
 from app.performances.enums import AccessNeed, BookingRole, PerformanceStatus, Setting, TroupeRole
 
 TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -54,22 +54,22 @@ class PerformanceForm(BaseForm):
     )
     programme_id = SelectField(_l("Programme"), coerce=_int_or_none)
     troupe_id = SelectField(_l("Troupe"), coerce=_int_or_none, validators=[Optional()])
-    setting = SelectField(_l("Setting"), choices=enum_choices(Setting))
+    setting = SelectField(_l("Setting"), choices=Setting.choices())
     venue_id = SelectField(_l("Venue"), coerce=_int_or_none)
     day = DatePartsField(
         _l("Day (Beijing time)"),
         validators=[date_required(_l("Enter the day of the performance."))],
     )
-    start_time = StringField(
+    start_time = CodeField(
         _l("Start time"), validators=[InputRequired(_l("Enter the start time.")), Length(max=5)]
     )
-    end_time = StringField(
+    end_time = CodeField(
         _l("End time"), validators=[InputRequired(_l("Enter the end time.")), Length(max=5)]
     )
-    status = SelectField(_l("Status"), choices=enum_choices(PerformanceStatus))
+    status = SelectField(_l("Status"), choices=PerformanceStatus.choices())
     is_public = BooleanField(_l("Public: show it on the public agenda once confirmed"))
     needs = MultiCheckboxField(
-        _l("Accessibility promised"), choices=enum_choices(AccessNeed), validators=[Optional()]
+        _l("Accessibility promised"), choices=AccessNeed.choices(), validators=[Optional()]
     )
     wheelchair_ids = MultiCheckboxField(
         _l("Performers who use a wheelchair"), coerce=int, validators=[Optional()]
@@ -103,7 +103,7 @@ class PerformanceForm(BaseForm):
         for person_id, label in pool:
             attrs[f"role_{person_id}"] = SelectField(
                 label,
-                choices=[("", _l("Not booked")), *enum_choices(BookingRole)],
+                choices=[("", _l("Not booked")), *BookingRole.choices()],
                 validators=[Optional()],
             )
         return type("PerformanceFormWithPool", (cls,), attrs)
@@ -120,15 +120,14 @@ class PerformanceForm(BaseForm):
     def role_fields(self):
         return [getattr(self, f"role_{pid}") for pid, _label in self.pool]
 
-    def schedule(self, zone: str) -> tuple[datetime, datetime] | None:
+    def schedule(self) -> tuple[datetime, datetime] | None:
         if self.day.data is None:
             return None
         start, end = _time(self, self.start_time), _time(self, self.end_time)
         if start is None or end is None:
             return None
-        local = ZoneInfo(zone)
-        starts_at = datetime.combine(self.day.data, start, tzinfo=local).astimezone(UTC)
-        ends_at = datetime.combine(self.day.data, end, tzinfo=local).astimezone(UTC)
+        starts_at = clock.local_instant(self.day.data, start)
+        ends_at = clock.local_instant(self.day.data, end)
         return starts_at, ends_at
 
     def people(self) -> list[dict]:
@@ -145,8 +144,8 @@ class PerformanceForm(BaseForm):
                 rows.append({"person_id": None, "name": line.strip(), "role": "performer"})
         return rows
 
-    def service_values(self, zone: str) -> dict | None:
-        schedule = self.schedule(zone)
+    def service_values(self) -> dict | None:
+        schedule = self.schedule()
         if schedule is None:
             return None
         return {
@@ -170,10 +169,9 @@ class PerformanceForm(BaseForm):
         }
 
     @staticmethod
-    def data_from(performance, zone: str) -> dict:
-        local = ZoneInfo(zone)
-        start = performance.starts_at.astimezone(local)
-        end = performance.ends_at.astimezone(local)
+    def data_from(performance) -> dict:
+        start = clock.to_local(performance.starts_at)
+        end = clock.to_local(performance.ends_at)
         data = {
             "title": performance.title,
             "programme_id": performance.programme_id,
@@ -270,7 +268,7 @@ class MemberForm(BaseForm):
     birth_on = DatePartsField(
         _l("Date of birth"), validators=[date_required(_l("Enter the person's date of birth."))]
     )
-    role = SelectField(_l("Role in the troupe"), choices=enum_choices(TroupeRole))
+    role = SelectField(_l("Role in the troupe"), choices=TroupeRole.choices())
 
 
 class RemoveMemberForm(BaseForm):

@@ -24,7 +24,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, utcnow
+from app.core import clock
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 from app.performances.enums import (
     AccessNeed,
     BookingRole,
@@ -197,9 +198,7 @@ class Performance(VersionedMixin, TimestampMixin, Base):
     def _keep_held_on(self, _key, value):
         """``held_on`` follows ``starts_at`` (the Beijing day), whoever sets the time."""
         if value is not None:
-            from app.performances.services import local_day
-
-            self.held_on = local_day(value)
+            self.held_on = clock.local_date(value)
         return value
 
     @property
@@ -283,7 +282,7 @@ class PerformanceReschedule(Base):
     new_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     new_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -304,7 +303,7 @@ class ClashOverride(Base):
     )
     reason: Mapped[str] = mapped_column(sa.Text)
     clashes: Mapped[list] = mapped_column(sa.JSON, default=list)
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     recorded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

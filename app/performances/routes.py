@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -31,14 +30,14 @@ from flask_login import current_user
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
 from app.athletes import spreadsheets
-from app.core import audit
+from app.core import audit, clock
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.extensions import db
-from app.people.models import Person, local_today
+from app.people.models import Person
 from app.performances import bp, charts, photos, queries, rules, services, stats
 from app.performances.enums import PerformanceStatus, Setting
 from app.performances.forms import (
@@ -67,10 +66,6 @@ MIMETYPES = {
 def performance_time(value) -> str:
     """HH:mm in the configured zone (Beijing time)."""
     return format_datetime(value, "HH:mm") if value else ""
-
-
-def _zone() -> str:
-    return current_app.config["RONGHE_TIMEZONE"]
 
 
 def _render(template: str, form, status: int | None = None, **context):
@@ -128,7 +123,7 @@ def _month_arg() -> date:
         year, month = (int(part) for part in text.split("-"))
         first = date(year, month, 1)
     except ValueError:
-        today = local_today()
+        today = clock.today()
         return date(today.year, today.month, 1)
     return min(max(first, FIRST_MONTH), LAST_MONTH)
 
@@ -163,7 +158,7 @@ def index():
         filters.date_from = month
         filters.date_to = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     elif filters.date_from is None and filters.date_to is None:
-        filters.date_from = local_today()
+        filters.date_from = clock.today()
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
         errors.append(("to", _("The last day must be on or after the first day.")))
         filters.date_to = None
@@ -313,7 +308,7 @@ def _performance_conflict_rows(form, current: Performance) -> list[tuple]:
     venues = dict(form.venue_id.choices)
     return _conflict_rows(
         form,
-        PerformanceForm.data_from(current, _zone()),
+        PerformanceForm.data_from(current),
         PERFORMANCE_CONFLICT_FIELDS,
         shown={
             "venue_id": lambda value: venues.get(value, value),
@@ -327,7 +322,7 @@ def _save(form, performance: Performance | None):
     if not form.is_submitted():
         return None
     valid = form.validate()
-    data = form.service_values(_zone())  # adds its own errors for unreadable times
+    data = form.service_values()  # adds its own errors for unreadable times
     if not valid or data is None:
         return None
     try:
@@ -403,7 +398,7 @@ def edit(performance_id: int):
     options = _form_options(performance)
     form_class = _form_class(performance)
     if request.method == "GET":
-        form = form_class(data=PerformanceForm.data_from(performance, _zone()), **options)
+        form = form_class(data=PerformanceForm.data_from(performance), **options)
         return _form_page(form, performance)
     form = form_class(**options)
     try:
@@ -741,10 +736,10 @@ EARLIEST = date(2000, 1, 1)
 
 def _period(errors: list) -> tuple[date, date]:
     date_from = _date_arg("from", errors) or EARLIEST
-    date_to = _date_arg("to", errors) or local_today()
+    date_to = _date_arg("to", errors) or clock.today()
     if date_to < date_from:
         errors.append(("to", _("The last day must be on or after the first day.")))
-        date_from, date_to = EARLIEST, local_today()
+        date_from, date_to = EARLIEST, clock.today()
     return date_from, date_to
 
 

@@ -11,16 +11,13 @@ step-free access, sign language promised without an interpreter) never block a s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.core import audit
-from app.core.db import utcnow
+from app.core import audit, clock
 from app.core.errors import DomainError, EditConflict
 from app.extensions import db
 from app.people.models import Person
@@ -64,21 +61,6 @@ PERFORMANCE_FIELDS = (
     "beneficiaries",
     "report",
 )
-
-
-def local_zone() -> ZoneInfo:
-    name = current_app.config["RONGHE_TIMEZONE"] if has_app_context() else "Asia/Shanghai"
-    return ZoneInfo(name)
-
-
-def local_day(instant: datetime) -> date:
-    """The Beijing (configured zone) day of a UTC instant."""
-    return instant.astimezone(local_zone()).date()
-
-
-def local_instant(day: date, hour: int, minute: int = 0) -> datetime:
-    """A Beijing wall-clock time as a UTC instant."""
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=local_zone()).astimezone(UTC)
 
 
 class ClashError(DomainError):
@@ -247,7 +229,7 @@ def _performance_values(data: dict) -> dict:
         _l("Choose the status."),
         "status",
     )
-    if status is PerformanceStatus.DONE and starts_at > utcnow():
+    if status is PerformanceStatus.DONE and starts_at > clock.now():
         raise DomainError(
             _l("A performance that has not started yet cannot be done."), field="status"
         )
@@ -357,7 +339,7 @@ def save_performance(
         old_status = performance.status
     for key, value in values.items():
         setattr(performance, key, value)
-    performance.held_on = local_day(values["starts_at"])
+    performance.held_on = clock.local_date(values["starts_at"])
     changed = [] if creating else audit.changed_fields(performance, list(values))
 
     wanted_people = [
@@ -514,7 +496,7 @@ def update_programme(programme: Programme, data: dict, *, version, actor=None) -
     if {u.id for u in organisers} != {u.id for u in programme.organisers}:
         programme.organisers = organisers
         # Touch the row so the version rises even when only the organisers changed.
-        programme.updated_at = utcnow()
+        programme.updated_at = clock.now()
         changed.append("organisers")
     if changed:
         _flush_or_conflict(programme)
@@ -577,7 +559,7 @@ def add_member(
         raise DomainError(_l("This person is already a member of the troupe."), field="person_id")
     member = TroupeMember(person_id=person.id, role=role, joined_on=None)
     troupe.members.append(member)
-    troupe.updated_at = utcnow()
+    troupe.updated_at = clock.now()
     db.session.flush()
     audit.record(
         "update", "troupe", troupe.id, ["members"], actor=actor, details={"added": member.id}
@@ -590,7 +572,7 @@ def remove_member(troupe: Troupe, member_id: int, *, actor=None) -> None:
     if member is None:
         raise DomainError(_l("This person is not a member of the troupe."))
     troupe.members.remove(member)
-    troupe.updated_at = utcnow()
+    troupe.updated_at = clock.now()
     db.session.flush()
     audit.record(
         "update", "troupe", troupe.id, ["members"], actor=actor, details={"removed": member_id}

@@ -18,7 +18,6 @@ to admins and to the role that works in that part (``DETAIL_ROLES``)."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,10 +29,11 @@ from app.athletes import queries as athlete_queries
 from app.athletes.enums import Stage
 from app.competitions import charts as medal_charts
 from app.competitions import standings
+from app.core import clock
+from app.core.enums import LabelledEnum
 from app.core.templating import fmt_date
 from app.homes import charts as home_charts
 from app.homes import stats as home_stats
-from app.people.models import local_today
 from app.performances import charts as performance_charts
 from app.performances import stats as performance_stats
 
@@ -42,20 +42,11 @@ TERM_2017 = (date(2017, 1, 1), date(2021, 12, 31))
 CURRENT_TERM = (date(2022, 1, 1), date(2026, 12, 31))
 
 
-class Part(enum.StrEnum):
-    HEADLINE = "headline"
-    SPORTS = "sports"
-    CULTURE = "culture"
-    HOMES = "homes"
-
-    @property
-    def label(self):
-        return {
-            Part.HEADLINE: _l("Headline figures"),
-            Part.SPORTS: _l("Sports: medals and athletes"),
-            Part.CULTURE: _l("Culture: performances"),
-            Part.HOMES: _l("Sunshine homes"),
-        }[self]
+class Part(LabelledEnum):
+    HEADLINE = "headline", _l("Headline figures")
+    SPORTS = "sports", _l("Sports: medals and athletes")
+    CULTURE = "culture", _l("Culture: performances")
+    HOMES = "homes", _l("Sunshine homes")
 
 
 # Every table's key, part and whether it is a detail figure (kept equal to build_report's
@@ -98,7 +89,7 @@ class Preset:
 
 
 def presets(today: date | None = None) -> list[Preset]:
-    today = today or local_today()
+    today = today or clock.today()
     return [
         Preset("term", _l("Current term (2022–2026)"), *CURRENT_TERM),
         Preset("term2017", _l("2017 term (2017–2021)"), *TERM_2017),
@@ -132,7 +123,7 @@ def number(value: int) -> str:
 def period_phrase(first: date, last: date, today: date | None = None) -> str:
     """How the sentences name the period: "Since 2017", "In 2021", "From 2017 to 2021", or
     the two dates."""
-    today = today or local_today()
+    today = today or clock.today()
     whole_start = first.month == 1 and first.day == 1
     whole_end = last.month == 12 and last.day == 31
     if whole_start and last >= today and first.year < today.year:

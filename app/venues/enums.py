@@ -2,70 +2,31 @@
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
-
-class VenueKind(enum.StrEnum):
-    SPORTS_VENUE = "sports_venue"
-    CULTURAL_AUDITORIUM = "cultural_auditorium"
-    WORK_THERAPY_WORKSHOP = "work_therapy_workshop"
-    SCHOOL = "school"
-    COMMUNITY_CENTRE = "community_centre"
-    ENTERPRISE = "enterprise"
-    SUNSHINE_HOME = "sunshine_home"
-    GOVERNMENT_INSTITUTION = "government_institution"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        return VENUE_KIND_LABELS[self]
+from app.core.enums import LabelledEnum
 
 
-VENUE_KIND_LABELS = {
-    VenueKind.SPORTS_VENUE: _l("Sports venue"),
-    VenueKind.CULTURAL_AUDITORIUM: _l("Village cultural auditorium"),
-    VenueKind.WORK_THERAPY_WORKSHOP: _l("Work-therapy workshop"),
-    VenueKind.SCHOOL: _l("School"),
-    VenueKind.COMMUNITY_CENTRE: _l("Community centre"),
-    VenueKind.ENTERPRISE: _l("Enterprise"),
-    VenueKind.SUNSHINE_HOME: _l("Sunshine home"),
-    VenueKind.GOVERNMENT_INSTITUTION: _l("Government institution"),
-    VenueKind.OTHER: _l("Other"),
-}
+class VenueKind(LabelledEnum):
+    SPORTS_VENUE = "sports_venue", _l("Sports venue")
+    CULTURAL_AUDITORIUM = "cultural_auditorium", _l("Village cultural auditorium")
+    WORK_THERAPY_WORKSHOP = "work_therapy_workshop", _l("Work-therapy workshop")
+    SCHOOL = "school", _l("School")
+    COMMUNITY_CENTRE = "community_centre", _l("Community centre")
+    ENTERPRISE = "enterprise", _l("Enterprise")
+    SUNSHINE_HOME = "sunshine_home", _l("Sunshine home")
+    GOVERNMENT_INSTITUTION = "government_institution", _l("Government institution")
+    OTHER = "other", _l("Other")
 
 
-class AccessibilityFeature(enum.StrEnum):
+class AccessibilityFeature(LabelledEnum):
     """Declaration order is display order: getting in first, then facilities, then services."""
 
-    STEP_FREE_ENTRANCE = "step_free_entrance"
-    ACCESSIBLE_TOILET = "accessible_toilet"
-    LIFT = "lift"
-    HEARING_LOOP = "hearing_loop"
-    SIGN_LANGUAGE = "sign_language"
-    ACCESSIBLE_PARKING = "accessible_parking"
-    TACTILE_PAVING = "tactile_paving"
-    ACCESSIBLE_SEATING = "accessible_seating"
-
-    @property
-    def label(self):
-        return FEATURE_LABELS[self]
-
-    @property
-    def order(self) -> int:
-        return _FEATURE_ORDER[self]
-
-
-FEATURE_LABELS = {
-    AccessibilityFeature.STEP_FREE_ENTRANCE: _l("Step-free entrance"),
-    AccessibilityFeature.ACCESSIBLE_TOILET: _l("Accessible toilet"),
-    AccessibilityFeature.LIFT: _l("Lift"),
-    AccessibilityFeature.HEARING_LOOP: _l("Hearing loop"),
-    AccessibilityFeature.SIGN_LANGUAGE: _l("Sign-language interpretation on request"),
-    AccessibilityFeature.ACCESSIBLE_PARKING: _l("Accessible parking"),
-    AccessibilityFeature.TACTILE_PAVING: _l("Tactile paving"),
-    AccessibilityFeature.ACCESSIBLE_SEATING: _l("Accessible seating"),
-}
-
-_FEATURE_ORDER = {feature: index for index, feature in enumerate(AccessibilityFeature)}
+    STEP_FREE_ENTRANCE = "step_free_entrance", _l("Step-free entrance")
+    ACCESSIBLE_TOILET = "accessible_toilet", _l("Accessible toilet")
+    LIFT = "lift", _l("Lift")
+    HEARING_LOOP = "hearing_loop", _l("Hearing loop")
+    SIGN_LANGUAGE = "sign_language", _l("Sign-language interpretation on request")
+    ACCESSIBLE_PARKING = "accessible_parking", _l("Accessible parking")
+    TACTILE_PAVING = "tactile_paving", _l("Tactile paving")
+    ACCESSIBLE_SEATING = "accessible_seating", _l("Accessible seating")

@@ -22,14 +22,6 @@ from app.venues.queries import VenueFilters
 MAX_CAPACITY = 1_000_000
 
 
-def kind_choices(blank_label) -> list[tuple[str, str]]:
-    return [("", blank_label)] + [(kind.value, kind.label) for kind in VenueKind]
-
-
-def feature_choices() -> list[tuple[str, str]]:
-    return [(feature.value, feature.label) for feature in AccessibilityFeature]
-
-
 class CapacityField(OptionalInteger):
     """A whole number of people; full-width digits, spaces and thousands commas accepted."""
 
@@ -155,9 +147,9 @@ class VenueForm(BaseForm):
 
     def __init__(self, *args, town_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = kind_choices(_l("Choose the kind"))
+        self.kind.choices = VenueKind.choices(_l("Choose the kind"))
         self.town_id.choices = [("", _l("Choose the town"))] + list(town_choices)
-        self.features.choices = feature_choices()
+        self.features.choices = AccessibilityFeature.choices()
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators=extra_validators)
@@ -218,8 +210,8 @@ class VenueFilterForm(BaseForm):
     def __init__(self, *args, town_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.town.choices = [("", _l("All towns"))] + list(town_choices)
-        self.kind.choices = kind_choices(_l("All kinds"))
-        self.feature.choices = feature_choices()
+        self.kind.choices = VenueKind.choices(_l("All kinds"))
+        self.feature.choices = AccessibilityFeature.choices()
 
     def filters(self, *, allow_archived: bool):
         towns = {value for value, _label in self.town.choices if value}

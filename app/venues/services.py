@@ -7,11 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
-from app.core import audit
-from app.core.db import utcnow
-from app.core.errors import DomainError, EditConflict
+from app.core import audit, clock, editing
+from app.core.errors import DomainError
 from app.core.reference import Town
 from app.extensions import db
 from app.venues.enums import AccessibilityFeature, VenueKind
@@ -142,8 +140,7 @@ def update_venue(
 ) -> Venue:
     """Save an edit. ``version`` is the one the form was built from: if the venue was saved
     since, nothing changes and EditConflict carries the venue as it is now."""
-    if version is None or version != venue.version:
-        raise EditConflict(venue)
+    editing.check_version(venue, version)
     values = _clean(
         name=name,
         kind=kind,
@@ -166,8 +163,8 @@ def update_venue(
         return venue
     # Features live in another table; touching the row makes every change raise the
     # version, so a concurrent edit of features alone is a conflict too.
-    venue.updated_at = utcnow()
-    _flush_or_conflict(venue)
+    venue.updated_at = clock.now()
+    editing.flush_or_conflict(venue)
     audit.record("update", "venue", venue.id, changed, actor=actor)
     return venue
 
@@ -177,8 +174,8 @@ def archive_venue(venue: Venue, *, actor=None) -> Venue:
     if venue.is_archived:
         return venue
     venue.is_archived = True
-    venue.archived_at = utcnow()
-    _flush_or_conflict(venue)
+    venue.archived_at = clock.now()
+    editing.flush_or_conflict(venue)
     audit.record("archive", "venue", venue.id, ["is_archived"], actor=actor)
     return venue
 
@@ -189,15 +186,6 @@ def restore_venue(venue: Venue, *, actor=None) -> Venue:
         return venue
     venue.is_archived = False
     venue.archived_at = None
-    _flush_or_conflict(venue)
+    editing.flush_or_conflict(venue)
     audit.record("restore", "venue", venue.id, ["is_archived"], actor=actor)
     return venue
-
-
-def _flush_or_conflict(venue: Venue) -> None:
-    """Another process may save between our version check and this flush; SQLAlchemy's
-    ``WHERE version = :old`` then matches no row. The caller must roll back."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise EditConflict(None) from None

@@ -141,9 +141,9 @@ def test_cursor_pages_walk_every_item_once_in_order(client, world):
 
 def test_default_window_starts_today(client, world):
     body = get(client, "")
-    from app.people.models import local_today
+    from app.core import clock
 
-    assert body["from"] == local_today().isoformat()
+    assert body["from"] == clock.today().isoformat()
 
 
 def test_query_count_does_not_grow_with_events(client, world, count_queries, make_performance):

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from app.athletes.enums import ClassificationStatus, Stage
 from app.athletes.models import Assessment, AthleteProfile, Classification
+from app.core import clock
 from app.demo import load_demo
 from app.extensions import db
-from app.people.models import local_today
 
 
 def test_demo_athletes(app):
@@ -24,7 +24,7 @@ def test_demo_athletes(app):
     assert sports.most_common(1)[0] == ("archery", 18)
     coach_names = Counter(c.username for a in athletes for c in a.coaches)
     assert coach_names["coach"] >= 18
-    today = local_today()
+    today = clock.today()
     due = db.session.scalars(
         sa.select(Classification).where(
             Classification.status == ClassificationStatus.REVIEW_BY_DATE

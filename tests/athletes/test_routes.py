@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from app.athletes import services
 from app.athletes.enums import Stage
 from app.athletes.models import Assessment, AthleteProfile, Classification
+from app.core import clock
 from app.core.audit import AuditEvent
 from app.extensions import db
-from app.people.models import local_today
 
 EN = {"Accept-Language": "en"}
 
@@ -179,7 +179,7 @@ def test_pipeline_respects_visibility(client, login_as, world):
 
 def test_dashboard(client, login_as, make_athlete, sports, count_queries):
     coach = login_as("coach")
-    today = local_today()
+    today = clock.today()
     due = make_athlete(coaches=[coach], person_fields={"name": "复核到期"})
     services.save_classification(
         due,
@@ -240,7 +240,7 @@ def test_detail_shows_history_classes_and_measurements(
         class_code="Open",
         status="review",
         classified_on=date(2023, 4, 1),
-        review_on=local_today() - timedelta(days=1),
+        review_on=clock.today() - timedelta(days=1),
     )
     draw = services.template_measures(sports["archery"].id)[0]
     for on, value in (
@@ -453,7 +453,7 @@ def test_change_stage_route(client, login_as, make_athlete):
     athlete = make_athlete(coaches=[coach])
     page = main_text(client.get(f"/athletes/{athlete.id}/stage", headers=EN))
     assert 'value="identified"' not in page and 'value="screened"' in page
-    today = local_today()
+    today = clock.today()
     date_fields = {
         "changed_on-year": str(today.year),
         "changed_on-month": str(today.month),
@@ -552,7 +552,7 @@ def test_assessment_route(client, login_as, make_athlete, sports):
     assert f'id="value_{draw.id}" inputmode="decimal"' in page
     assert "From 5.0 to 30.0" in page
     assert "Use the Athletics template instead" in page
-    today = local_today()
+    today = clock.today()
     base = {
         "assessed_on-year": str(today.year),
         "assessed_on-month": str(today.month),

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from app.athletes import rules, services
 from app.athletes.enums import ClassificationStatus, SquadLevel, Stage
 from app.athletes.models import AssessmentMeasure, StageChange
+from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.errors import DomainError, EditConflict
 from app.extensions import db
-from app.people.models import local_today
 
 
 def audit_rows(entity):
@@ -136,7 +136,7 @@ def test_future_discovery_date_is_refused(make_person, sports):
             person_id=make_person().id,
             primary_sport_id=sports["boccia"].id,
             discovery_source="referral",
-            discovered_on=local_today() + timedelta(days=1),
+            discovered_on=clock.today() + timedelta(days=1),
         )
     assert str(error.value.message) == "The date found must not be in the future."
 
@@ -220,7 +220,7 @@ def test_stage_change_dates(make_athlete):
     )
     with pytest.raises(DomainError) as error:
         services.change_stage(
-            athlete, to_stage="screened", changed_on=local_today() + timedelta(days=1)
+            athlete, to_stage="screened", changed_on=clock.today() + timedelta(days=1)
         )
     assert error.value.field == "changed_on"
 

@@ -26,9 +26,9 @@ def local_instant(day, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def today():
-    from app.people.models import local_today
+    from app.core import clock
 
-    return local_today()
+    return clock.today()
 
 
 @pytest.fixture

@@ -99,9 +99,9 @@ def test_every_demo_feed_parses_the_same_in_both_parsers_and_lints_clean(client)
 
 
 def test_recurring_activities_expand_alike_in_both_engines_and_match_the_database(app):
+    from app.core import clock
     from app.homes.models import Activity
     from app.homes.recurrence import occurrences
-    from app.people.models import local_today
 
     load_demo_data()
     home_keys = sorted(
@@ -116,7 +116,7 @@ def test_recurring_activities_expand_alike_in_both_engines_and_match_the_databas
     feed = feeds.Feed(keys=home_keys, name="all activities", filename="x.ics")
     data = feeds.build(db.session, feed, "zh")
     assert lint(data) == []
-    today = local_today()
+    today = clock.today()
     start = datetime.combine(today - timedelta(days=60), time(), tzinfo=ZONE)
     end = datetime.combine(today + timedelta(days=365), time(), tzinfo=ZONE)
 

@@ -107,11 +107,11 @@ def test_cancelled_items_leave_after_30_days(app, upcoming, today):
 def test_window_leaves_out_old_and_far_events(client, upcoming, make_competition):
     from datetime import timedelta
 
-    from app.people.models import local_today
+    from app.core import clock
 
     upcoming()
-    old = make_competition(start_on=local_today() - timedelta(days=70))
-    far = make_competition(start_on=local_today() + timedelta(days=400))
+    old = make_competition(start_on=clock.today() - timedelta(days=70))
+    far = make_competition(start_on=clock.today() + timedelta(days=400))
     body = client.get("/calendar/public.ics").data.decode()
     assert f"competition-{old.id}@" not in body and f"competition-{far.id}@" not in body
 

@@ -10,9 +10,10 @@ from app.competitions import queries
 from app.competitions.busy import event_bookings
 from app.competitions.enums import CompetitionStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry
+from app.core import clock
 from app.demo import load_demo
 from app.extensions import db
-from app.people.models import Person, local_today
+from app.people.models import Person
 
 # The digest's table: (year, level) -> (gold, silver, bronze), 2017 to 2021.
 DIGEST = {
@@ -77,7 +78,7 @@ def test_zhou_jiamin_by_name_on_the_rio_gold(client):
 
 def test_upcoming_events_have_schedule_venue_and_entries(app):
     load_demo()
-    today = local_today()
+    today = clock.today()
     events = db.session.scalars(
         sa.select(CompetitionEvent)
         .join(Competition)

@@ -7,12 +7,11 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from app.core import dashboards
-from app.people.models import local_today
+from app.core import clock, dashboards
 
 
 def now_utc():
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def local_at(day, hour):
@@ -42,7 +41,7 @@ def test_visitors_get_the_public_home_page(client):
 def coach_world(make_user, make_athlete, make_competition, make_event, enter):
     def build(athletes=1, competitions=1):
         coach = make_user("coach")
-        today = local_today()
+        today = clock.today()
         mine = [make_athlete(coaches=[coach]) for _ in range(athletes)]
         make_athlete()  # someone else's
         for n in range(competitions):
@@ -63,7 +62,7 @@ def coach_world(make_user, make_athlete, make_competition, make_event, enter):
 
 def test_coach_widgets_exact(app, coach_world):
     coach = coach_world(athletes=2, competitions=2)
-    board = dashboards.coach_board(coach, local_today(), now_utc())
+    board = dashboards.coach_board(coach, clock.today(), now_utc())
     assert board.athlete_count == 2
     assert [c.name for c in board.competitions] == ["Coming 0", "Coming 1"]
     assert [(e.name, n) for e, n in board.results_due] == [("Sprint", 2)]
@@ -92,7 +91,7 @@ def test_coach_page_and_query_count(client, login_as, coach_world, count_queries
 @pytest.fixture
 def organiser_world(make_performance, make_venue):
     def build(shows=1):
-        today = local_today()
+        today = clock.today()
         venue = make_venue()
         for n in range(shows):
             day = today + timedelta(days=3 + n)
@@ -115,7 +114,7 @@ def organiser_world(make_performance, make_venue):
 
 def test_organiser_widgets_exact(app, organiser, organiser_world):
     organiser_world(shows=2)
-    board = dashboards.organiser_board(organiser, local_today(), now_utc())
+    board = dashboards.organiser_board(organiser, clock.today(), now_utc())
     assert [p.title for p in board.upcoming] == ["Show 0", "Squeezed in", "Show 1"]
     assert [(o.performance.title, o.reason) for o in board.overrides] == [
         ("Squeezed in", "Second stage")
@@ -152,7 +151,7 @@ def test_an_organiser_without_shows_reads_empty_states(client, login_as):
 @pytest.fixture
 def staff_world(make_home, make_activity, add_members, bulk_people):
     def build(user, homes=1, members=2):
-        today = local_today()
+        today = clock.today()
         for n in range(homes):
             home = make_home(staff=[user])
             add_members(home, bulk_people(members))
@@ -195,7 +194,7 @@ def test_staff_without_homes_is_told_so(client, login_as):
 @pytest.fixture
 def member_world(make_home, make_activity, add_members):
     def build(person_id, activities=1):
-        tomorrow = local_today() + timedelta(days=1)
+        tomorrow = clock.today() + timedelta(days=1)
         home = make_home()
         add_members(home, [person_id])
         for n in range(activities):
@@ -217,8 +216,8 @@ def test_participant_next_events_from_the_calendar(app, make_person, make_user, 
     person = make_person()
     user = make_user("participant", person_id=person.id)
     member_world(person.id, activities=2)
-    tomorrow = local_today() + timedelta(days=1)
-    now_local = datetime.combine(local_today(), time(0, 1))
+    tomorrow = clock.today() + timedelta(days=1)
+    now_local = datetime.combine(clock.today(), time(0, 1))
     with app.test_request_context():
         events = dashboards.next_events(user, "en", now_local, limit=3)
     assert [(e.start, e.title) for e in events] == [
@@ -290,7 +289,7 @@ def test_admin_headline_exact_and_page(client, login_as, make_person, make_venue
     make_person()
     make_person()
     make_venue()
-    figures = dashboards.headline(local_today())
+    figures = dashboards.headline(clock.today())
     assert (figures.people, figures.athletes, figures.venues, figures.users, figures.homes) == (
         2,
         0,
@@ -307,7 +306,7 @@ def test_admin_headline_exact_and_page(client, login_as, make_person, make_venue
     with count_queries() as q_large:
         page(client)
     assert q_large.count == q_small.count <= 6
-    assert dashboards.headline(local_today()).people == 7
+    assert dashboards.headline(clock.today()).people == 7
     assert admin.is_admin
 
 

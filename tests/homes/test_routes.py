@@ -3,10 +3,10 @@ activity forms (invalid input, 409), single-session cancel and move, roll-call, 
 dashboard, own schedule, statistics and exports, the summary API, and query counts."""
 
 from datetime import UTC, date, datetime, timedelta
-from unittest import mock
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 from app.homes import recurrence, services
 from app.homes.enums import AttendanceStatus
@@ -16,9 +16,8 @@ NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 30 November 2026, 10:00
 
 
 def frozen(now=NOW):
-    """Pretend it is ``now`` for the homes pages and services."""
-    local = now.astimezone(recurrence.LOCAL_ZONE).date()
-    return mock.patch.multiple("app.homes.routes", utcnow=lambda: now, local_today=lambda: local)
+    """Pretend it is ``now`` (the clock stands still there)."""
+    return clock.freeze(now)
 
 
 def setup_home(

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from app.core import clock
 from app.people.enums import ConsentGivenBy, ConsentKind
 from app.people.models import Consent, Person, age_on
 
@@ -43,7 +44,7 @@ def test_withdrawn_consent_does_not_count():
 
 
 def test_under_14_needs_the_guardians_consent():
-    child = date.today().replace(year=date.today().year - 8)
+    child = clock.today().replace(year=clock.today().year - 8)
     assert person_born(child, consent()).has_collection_consent is False
     guardian = consent(given_by=ConsentGivenBy.GUARDIAN)
     assert person_born(child, guardian).has_collection_consent is True

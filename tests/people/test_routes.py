@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.core.audit import AuditEvent
 from app.extensions import db
 from app.people import certificate as cert
-from app.people.models import Person, local_today
+from app.people.models import Person
 
 
 def body(response) -> str:
@@ -436,7 +437,7 @@ def test_archive_asks_then_archives(client, admin, make_person):
 
 def test_record_consent(client, admin, make_person):
     person = make_person()
-    today = local_today()
+    today = clock.today()
     response = client.post(
         f"/people/{person.id}/consents/new",
         data={
@@ -455,14 +456,14 @@ def test_record_consent(client, admin, make_person):
 
 
 def test_record_consent_invalid(client, admin, make_person):
-    child = make_person(birth_on=local_today() - timedelta(days=8 * 365))
+    child = make_person(birth_on=clock.today() - timedelta(days=8 * 365))
     response = client.post(
         f"/people/{child.id}/consents/new",
         data={
             "kind": "publication",
-            "given_on-year": str(local_today().year),
-            "given_on-month": str(local_today().month),
-            "given_on-day": str(local_today().day),
+            "given_on-year": str(clock.today().year),
+            "given_on-month": str(clock.today().month),
+            "given_on-day": str(clock.today().day),
             "given_by": "self",
             "guardian_name": "",
             "notice_version": "",
@@ -475,9 +476,9 @@ def test_record_consent_invalid(client, admin, make_person):
         f"/people/{child.id}/consents/new",
         data={
             "kind": "publication",
-            "given_on-year": str(local_today().year),
-            "given_on-month": str(local_today().month),
-            "given_on-day": str(local_today().day),
+            "given_on-year": str(clock.today().year),
+            "given_on-month": str(clock.today().month),
+            "given_on-day": str(clock.today().day),
             "given_by": "self",
             "notice_version": "2026-1",
         },
@@ -492,7 +493,7 @@ def test_withdraw_consent_erases_sensitive_fields(client, admin, make_person):
     page = client.get(f"/people/{person.id}/consents/{consent.id}/withdraw")
     assert page.status_code == 200
     assert "are erased from the register" in body(page)
-    today = local_today()
+    today = clock.today()
     response = client.post(
         f"/people/{person.id}/consents/{consent.id}/withdraw",
         data={

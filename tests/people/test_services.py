@@ -5,13 +5,14 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.errors import DomainError, EditConflict
 from app.extensions import db
 from app.people import certificate as cert
 from app.people import services
 from app.people.enums import ConsentKind, DisabilityCategory, DisabilityGrade
-from app.people.models import Consent, Person, local_today
+from app.people.models import Consent, Person
 
 
 def audit_rows(action=None):
@@ -116,7 +117,7 @@ def test_adult_without_sensitive_fields_needs_no_consent(town):
 
 
 def test_under_14_needs_guardian_consent(town):
-    child_birth = local_today() - timedelta(days=9 * 365)
+    child_birth = clock.today() - timedelta(days=9 * 365)
     data = base_data(
         town.id,
         birth_on=child_birth,
@@ -132,7 +133,7 @@ def test_under_14_needs_guardian_consent(town):
     )
     with pytest.raises(DomainError) as caught:
         services.create_person(
-            data, consent={**SELF_CONSENT, "given_on": local_today() - timedelta(days=3)}
+            data, consent={**SELF_CONSENT, "given_on": clock.today() - timedelta(days=3)}
         )
     assert caught.value.field == "consent_given_by"
     assert str(caught.value.message) == (
@@ -140,7 +141,7 @@ def test_under_14_needs_guardian_consent(town):
     )
     person = services.create_person(
         data,
-        consent={"given_on": local_today(), "given_by": "guardian", "notice_version": "2026-1"},
+        consent={"given_on": clock.today(), "given_by": "guardian", "notice_version": "2026-1"},
     )
     [consent] = person.consents
     assert consent.guardian_name == "示例·王大明"
@@ -254,12 +255,12 @@ def test_guardian_link_must_exist_and_not_be_self(make_person):
 def test_record_and_withdraw_consent(make_person):
     person = make_person()
     publication = services.record_consent(
-        person, kind="publication", given_on=local_today(), given_by="self"
+        person, kind="publication", given_on=clock.today(), given_by="self"
     )
     assert person.has_publication_consent is True
     assert audit_rows("consent_given")[-1].field_list == ["consent_publication"]
     with pytest.raises(DomainError) as caught:
-        services.record_consent(person, kind="publication", given_on=local_today(), given_by="self")
+        services.record_consent(person, kind="publication", given_on=clock.today(), given_by="self")
     assert str(caught.value.message) == "This person already has an active consent of this kind."
     assert services.withdraw_consent(publication) == []
     assert person.has_publication_consent is False
@@ -269,7 +270,7 @@ def test_consent_dates_are_checked(make_person):
     person = make_person()
     with pytest.raises(DomainError) as caught:
         services.record_consent(
-            person, kind="publication", given_on=local_today() + timedelta(days=1), given_by="self"
+            person, kind="publication", given_on=clock.today() + timedelta(days=1), given_by="self"
         )
     assert caught.value.field == "given_on"
     with pytest.raises(DomainError) as caught:
@@ -285,7 +286,7 @@ def test_consent_dates_are_checked(make_person):
 def test_withdrawing_collection_consent_erases_sensitive_fields(make_person):
     person = make_person(notes="uses a wheelchair")
     [collection] = person.consents
-    erased = services.withdraw_consent(collection, withdrawn_on=local_today())
+    erased = services.withdraw_consent(collection, withdrawn_on=clock.today())
     db.session.commit()
     assert erased == ["disability_category", "disability_grade", "certificate_number", "notes"]
     assert person.disability_category is None and person.certificate_hash is None

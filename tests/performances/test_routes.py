@@ -286,14 +286,14 @@ def test_organiser_own_view(
 def test_public_page_shows_names_with_publication_consent(client, make_person, make_performance):
     from datetime import timedelta
 
+    from app.core import clock
     from app.people import services as people_services
-    from app.people.models import local_today
 
     performer = make_person(name="Consenting Zhou")
     people_services.record_consent(
         performer,
         kind="publication",
-        given_on=local_today() - timedelta(days=1),
+        given_on=clock.today() - timedelta(days=1),
         given_by="self",
     )
     db.session.commit()

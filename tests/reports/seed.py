@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from app.core import clock
 from app.extensions import db
 
 STAGES = ["identified", "screened", "trial_training", "reserve", "squad", "retired"]
@@ -184,7 +185,7 @@ def seed(
                 "venue_id": rng.choice(venues).id,
                 "starts_at": begins,
                 "ends_at": begins + timedelta(hours=2),
-                "held_on": performance_services.local_day(begins),
+                "held_on": clock.local_date(begins),
                 "status": status,
                 "is_public": True,
                 "beneficiaries": count if status == "done" else None,

@@ -400,7 +400,10 @@ def test_stale_edit_is_409_with_both_values_and_input_kept(client, login_as, mak
     )
     assert response.status_code == 409
     main = main_text(response)
-    assert "Someone else saved this venue after you opened it." in main
+    assert (
+        "Someone else saved this record after you opened it. Your input is kept in the form: "
+        "check the differences, then save again to keep your values." in main
+    )
     rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>', main)
     assert rows == [("Name of the venue", "我的名字", "别人的名字")]
     assert 'value="我的名字"' in main

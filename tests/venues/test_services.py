@@ -197,7 +197,7 @@ def test_save_racing_another_process_is_a_conflict(make_venue):
         )
     with pytest.raises(EditConflict) as error:
         services.update_venue(venue, version=1, **edit_values(venue, name="我改的"))
-    assert error.value.current is None
+    assert error.value.current is venue
     db.session.rollback()
     assert db.session.get(Venue, venue.id).name == "别人改的"
 

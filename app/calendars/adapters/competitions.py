@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.athletes.models import AthleteProfile, athlete_coaches
-from app.calendars.ics import ZONE, to_local_iso
+from app.calendars.ics import to_local_iso
 from app.calendars.sources import (
     ItemData,
     Source,
@@ -39,6 +39,7 @@ from app.competitions.models import (
     EntrySupport,
     entry_members,
 )
+from app.core import clock
 from app.venues.models import Venue, VenueFeature
 
 # An event with a start and no end is shown as lasting this long.
@@ -261,8 +262,8 @@ class CompetitionEventSource(Source):
                 "text": per_language(text),
             }
             out[event.id] = ItemData(
-                starts_on=starts.astimezone(ZONE).date(),
-                ends_on=max(ends.astimezone(ZONE).date(), starts.astimezone(ZONE).date()),
+                starts_on=clock.local_date(starts),
+                ends_on=max(clock.local_date(ends), clock.local_date(starts)),
                 fields=fields,
                 feed_keys=keys,
                 cancelled=cancelled,

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.calendars.ics import ZONE, to_local_iso
+from app.calendars.ics import to_local_iso
 from app.calendars.sources import (
     ItemData,
     Source,
@@ -32,10 +32,10 @@ from app.calendars.sources import (
     venue_location,
     venue_options,
 )
+from app.core import clock
 from app.homes.enums import ActivityKind, ExceptionKind
 from app.homes.models import Activity, ActivityException, Home, HomeStaff, Membership
 from app.homes.recurrence import is_rule_start
-from app.people.models import local_today
 from app.venues.models import Venue, VenueFeature
 
 
@@ -91,7 +91,7 @@ class ActivitySource(Source):
     def personal_keys(self, session, person_ids):
         if not person_ids:
             return set()
-        today = local_today()
+        today = clock.today()
         homes = session.scalars(
             sa.select(Membership.home_id)
             .where(
@@ -185,8 +185,8 @@ class ActivitySource(Source):
                 "text": per_language(text),
             }
             out[activity.id] = ItemData(
-                starts_on=starts.astimezone(ZONE).date(),
-                ends_on=max(last_end.astimezone(ZONE).date(), starts.astimezone(ZONE).date()),
+                starts_on=clock.local_date(starts),
+                ends_on=max(clock.local_date(last_end), clock.local_date(starts)),
                 fields=fields,
                 feed_keys=keys,
             )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.calendars.ics import ZONE, to_local_iso
+from app.calendars.ics import to_local_iso
 from app.calendars.sources import (
     ItemData,
     Source,
@@ -26,6 +26,7 @@ from app.calendars.sources import (
     venue_location,
     venue_options,
 )
+from app.core import clock
 from app.performances.enums import PUBLIC_STATUSES, AccessNeed, PerformanceStatus
 from app.performances.models import (
     Performance,
@@ -169,8 +170,8 @@ class PerformanceSource(Source):
                 "text": per_language(text),
             }
             out[performance.id] = ItemData(
-                starts_on=starts.astimezone(ZONE).date(),
-                ends_on=max(ends.astimezone(ZONE).date(), starts.astimezone(ZONE).date()),
+                starts_on=clock.local_date(starts),
+                ends_on=max(clock.local_date(ends), clock.local_date(starts)),
                 fields=fields,
                 feed_keys=keys,
                 cancelled=status == "CANCELLED",

@@ -1,0 +1,171 @@
+"""The one way to save a form, and the one way to detect that someone else saved first.
+
+Services (no HTTP):
+
+- ``check_version(record, version)``: the version an edit form was built from must be the
+  record's version now. A missing or unreadable version is a stale one, never "overwrite".
+- ``flush_or_conflict(record)``: flush, turning SQLAlchemy's StaleDataError (another process
+  saved between the check and the UPDATE) into the same EditConflict.
+
+Routes:
+
+- ``save(form, apply, ...)``: validate -> ``apply()`` (one service call that flushes) ->
+  commit -> flash -> 303 redirect. A DomainError lands on its field (status 422); an
+  EditConflict or StaleDataError is rolled back and the form comes back with the user's
+  input, the conflict table built from *every* field of the form (``conflict_rows``), and the
+  version moved on, so saving again is a deliberate overwrite (status 409).
+- ``render(template, form, **context)``: the page with the form's status (200, 409 or 422).
+
+The conflict table compares what each field shows, for the user's form and for the same form
+filled from the saved record (``saved_form``): select boxes and checkbox groups by their
+labels, dates as dates, so many-valued fields (features, people, organisers) are listed too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import flash, redirect, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.wrappers import Response
+from wtforms import Field
+
+from app.core.errors import DomainError, EditConflict
+from app.extensions import db
+
+CONFLICT_MESSAGE = _l(
+    "Someone else saved this record after you opened it. Your input is kept in the form: "
+    "check the differences, then save again to keep your values."
+)
+
+# Fields that are not the record's values.
+_NOT_VALUES = {"CSRFTokenField", "VersionField", "SubmitField", "FileField", "PasswordField"}
+
+
+def check_version(record, version) -> None:
+    """Raise EditConflict unless ``version`` (from the form) is ``record``'s version now."""
+    if isinstance(version, bool) or not isinstance(version, int) or version != record.version:
+        raise EditConflict(record)
+
+
+def flush_or_conflict(record=None) -> None:
+    """Flush; another process saving the same row in between is an EditConflict. The caller
+    (``save``) rolls back."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise EditConflict(record) from None
+
+
+def shown_value(field: Field) -> str:
+    """What a field holds, in words: a choice's label, a list of labels, a date, yes/no."""
+    data = field.data
+    kind = field.type
+    if kind in ("SelectMultipleField", "MultiCheckboxField"):
+        chosen = {str(value) for value in (data or ())}
+        return ", ".join(str(label) for value, label in _pairs(field) if str(value) in chosen)
+    if kind in ("SelectField", "RadioField", "ChoiceField") or hasattr(field, "choices"):
+        if data is None or data == "":
+            return ""
+        for value, label in _pairs(field):
+            if str(value) == str(data):
+                return str(label)
+        return str(data)
+    if kind == "BooleanField":
+        return _("Yes") if data else _("No")
+    if isinstance(data, date):
+        from app.core.templating import fmt_date
+
+        return fmt_date(data)
+    if data is None:
+        return ""
+    if isinstance(data, list | tuple | set):
+        return ", ".join(str(value) for value in data)
+    return str(data)
+
+
+def _pairs(field) -> list[tuple[Any, Any]]:
+    pairs = []
+    for choice in field.choices or ():
+        if isinstance(choice, tuple | list) and len(choice) >= 2:
+            pairs.append((choice[0], choice[1]))
+        else:
+            pairs.append((choice, choice))
+    return pairs
+
+
+def conflict_rows(form, saved_form) -> list[tuple[str, str, str]]:
+    """(field label, the user's value, the saved value) for every field of ``form`` whose
+    shown value differs from the same field of ``saved_form``."""
+    rows = []
+    for field in form:
+        if field.type in _NOT_VALUES or field.name not in saved_form:
+            continue
+        mine, saved = shown_value(field), shown_value(saved_form[field.name])
+        if mine != saved:
+            rows.append((str(field.label.text), mine, saved))
+    return rows
+
+
+def mark_conflict(form, saved_form) -> None:
+    """Put the conflict on ``form``: message, table, status 409, and the saved version."""
+    form.conflict_rows = conflict_rows(form, saved_form)
+    if getattr(form, "version", None) is not None and "version" in saved_form:
+        form.version.data = saved_form.version.data
+    form.add_error(None, CONFLICT_MESSAGE)
+    form.status_code = 409
+
+
+def save(
+    form,
+    apply: Callable[[], Any],
+    *,
+    saved_form: Callable[[], Any] | None = None,
+    flash_message: Callable[[Any], str] | str | None = None,
+    redirect_to: Callable[[Any], str] | str,
+    validate: bool = True,
+) -> Response | None:
+    """The save step of a form page. Returns the redirect after a successful save, or None:
+    then render the form again (``render``), which now carries the errors or the conflict.
+
+    ``apply`` makes the change through a service (flush, never commit) and answers what
+    ``flash_message`` and ``redirect_to`` are given. ``saved_form`` builds the same form
+    from the record as saved now (call it with ``formdata=None``); it is called after the
+    rollback, for the conflict table. Without it a conflict shows the message only.
+    ``validate=False`` when the route has validated the form already.
+    """
+    if validate and not form.validate_on_submit():
+        return None
+    try:
+        result = apply()
+        db.session.flush()
+        db.session.commit()
+    except (EditConflict, StaleDataError):
+        db.session.rollback()
+        if saved_form is None:
+            form.add_error(None, CONFLICT_MESSAGE)
+            form.status_code = 409
+        else:
+            mark_conflict(form, saved_form())
+        return None
+    except DomainError as error:
+        db.session.rollback()
+        form.add_error(error.field, error.message)
+        form.status_code = error.status_code
+        return None
+    if flash_message is not None:
+        message = flash_message(result) if callable(flash_message) else flash_message
+        flash(message, "success")
+    target = redirect_to(result) if callable(redirect_to) else redirect_to
+    return redirect(target, code=303)
+
+
+def render(template: str, form, status: int | None = None, **context):
+    """A form page with the status the form's state calls for (200, 409 or 422)."""
+    status = status if status is not None else form.status_code
+    context.setdefault("page_has_errors", form.has_errors)
+    return render_template(template, form=form, **context), status
