@@ -28,6 +28,7 @@ from app.core.forms import (
     BaseForm,
     CodeField,
     DatePartsField,
+    DecimalText,
     MultiCheckboxField,
     VersionField,
     date_required,
@@ -321,31 +322,6 @@ class SportForm(BaseForm):
             Length(max=120, message=_l("The classes must have at most %(max)d characters."))
         ],
     )
-
-
-class DecimalText(CodeField):
-    """A number typed as text (full-width digits and a decimal comma accepted); ``number`` is
-    the Decimal, or None when empty or unreadable (the form reports which)."""
-
-    def __init__(self, *args, invalid_message=None, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
-        super().__init__(*args, **kwargs)
-        self.invalid_message = invalid_message
-
-    @property
-    def number(self):
-        from decimal import Decimal, InvalidOperation
-
-        text = (self.data or "").replace(" ", "").replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            return None
-        return value if value.is_finite() and abs(value) < 10**8 else None
-
-    def post_validate(self, form, validation_stopped):
-        if not validation_stopped and self.data and self.number is None:
-            self.errors.append(self.invalid_message)
 
 
 class MeasureForm(BaseForm):

@@ -4,13 +4,14 @@ allowed, what a sport class code and a measured value must look like."""
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 
 from app.athletes.enums import Stage
 from app.core.errors import DomainError
 from app.core.forms import normalise_text
+from app.core.numbers import parse_decimal
 
 ACTIVE_STAGES = tuple(s for s in Stage if s is not Stage.RETIRED)
 
@@ -140,21 +141,15 @@ def format_value(value: Decimal | None, decimals: int) -> str:
 
 
 def parse_measure_value(measure, text) -> Decimal | None:
-    """A measured value typed by a person: full-width digits, spaces and a decimal comma are
-    accepted. Empty means "not measured" (None). Raises DomainError naming the measure, its
-    unit and its range."""
-    raw = normalise_text(text if isinstance(text, str) else ("" if text is None else str(text)))
-    raw = raw.replace(" ", "").replace(",", ".")
-    if not raw:
-        return None
+    """A measured value typed by a person, read with core.numbers (full-width digits, spaces
+    and thousands commas accepted). Empty means "not measured" (None). Raises DomainError
+    naming the measure, its unit and its range."""
     unit = measure.unit
     decimals = unit.decimals
     low, high = format_value(measure.min_value, decimals), format_value(measure.max_value, decimals)
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
+        value = parse_decimal(text)
+    except ValueError:
         raise DomainError(
             _l(
                 "Enter %(measure)s as a number in %(unit)s, for example %(example)s.",
@@ -162,7 +157,9 @@ def parse_measure_value(measure, text) -> Decimal | None:
                 unit=unit.label,
                 example=high,
             ),
-        )
+        ) from None
+    if value is None:
+        return None
     exponent = value.normalize().as_tuple().exponent
     if isinstance(exponent, int) and -exponent > decimals:
         if decimals == 0:

@@ -21,7 +21,7 @@ from app.calendars import bp, links, tokens
 from app.calendars.feeds import Feed, build, validator
 from app.calendars.models import CalendarItem, CalendarItemFeed
 from app.calendars.sources import BABEL_LOCALE, SOURCES
-from app.core import audit
+from app.core import audit, confirm
 from app.core.auth import login_required, public, role_required
 from app.core.i18n import normalise_locale
 from app.core.params import whole_number
@@ -345,6 +345,22 @@ def subscribe(kind: str, entity_id: int):
 def personal(action: str):
     """Turn the personal feed on, give it a new address (the old one stops at once), or turn
     it off. Audited without the token."""
+    if action != "on":
+        page = confirm.ask(
+            _("Turn your schedule feed off?")
+            if action == "off"
+            else _("Give your schedule feed a new address?"),
+            consequence=_(
+                "The address you have now stops working at once: every phone or calendar "
+                "subscribed to it stops receiving your schedule until you subscribe again."
+            ),
+            confirm_label=_("Yes, turn it off")
+            if action == "off"
+            else _("Yes, make a new address"),
+            cancel_url=url_for("calendars.index") + "#personal",
+        )
+        if page is not None:
+            return page
     if action == "off":
         tokens.turn_off(current_user.id)
         message = _("Your schedule feed is off. Its address no longer works.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,7 @@ from app.competitions.models import (
 )
 from app.core import audit
 from app.core.errors import DomainError, EditConflict
+from app.core.numbers import parse_decimal
 from app.core.params import MAX_ID, whole_number
 from app.extensions import db
 from app.people.models import Person
@@ -480,19 +481,12 @@ def set_entry_status(entry: Entry, status, *, version: int | None = None, actor=
 
 
 def parse_mark_value(text) -> Decimal | None:
-    if text in (None, ""):
-        return None
     try:
-        value = Decimal(str(text).strip())
-    except InvalidOperation:
+        return parse_decimal(text, limit=10**9)
+    except ValueError:
         raise DomainError(
             _l("The number for sorting must be a number, like 652 or 12.31."), field="mark_value"
         ) from None
-    if not value.is_finite() or abs(value) >= Decimal("1e9"):
-        raise DomainError(
-            _l("The number for sorting must be a number, like 652 or 12.31."), field="mark_value"
-        )
-    return value
 
 
 def mark_text(value: Decimal) -> str:

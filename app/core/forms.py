@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from datetime import date
+from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,6 +32,7 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core import clock
+from app.core.numbers import parse_decimal, parse_whole
 
 
 def clean_text(value):
@@ -205,15 +207,102 @@ def not_in_future(form, field):
 
 
 class OptionalInteger(IntegerField):
-    """An integer box where full-width digits and surrounding spaces are accepted."""
+    """A whole-number box read with core.numbers (full-width digits, spaces and thousands
+    commas accepted: "1,200" is 1200). Empty is None; anything else is refused with
+    ``invalid_message`` and the typed text stays in the box."""
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a whole number, for example 200.")
 
     def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [normalise_text(valuelist[0]).replace(",", "").replace(" ", "")]
-            if not valuelist[0]:
-                self.data = None
-                return
-        super().process_formdata(valuelist)
+        if not valuelist:
+            return
+        try:
+            # A generous bound (a 5,000-digit paste is refused, not computed); columns and
+            # services check their own ranges with their own messages.
+            self.data = parse_whole(valuelist[0], limit=10**40)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_message) from None
+
+
+_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])|([01][0-9]|2[0-3])([0-5][0-9])")
+TIME_MESSAGE = _l("Enter the time as hours and minutes, for example 09:30.")
+
+
+def parse_time(text) -> time | None:
+    """A wall-clock time as people type it: 9:30, 09:30, 9.30, 0930, ９：３０ (24-hour).
+    None when empty; ValueError when it is not a time."""
+    text = normalise_text(text or "").replace(" ", "")
+    if not text:
+        return None
+    match = _TIME.fullmatch(text)
+    if not match:
+        raise ValueError(f"not a time: {text!r}")
+    hours, minutes = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    return time(int(hours), int(minutes))
+
+
+class TimeField(CodeField):
+    """A wall-clock time typed as hours and minutes (``parse_time``). ``data`` is a
+    ``datetime.time`` or None; the box shows what was typed after an error, HH:MM otherwise.
+    Required or not by its validators (InputRequired sets the flag and the message)."""
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or TIME_MESSAGE
+
+    def process_data(self, value):
+        if isinstance(value, str):
+            try:
+                value = parse_time(value)
+            except ValueError:
+                value = None
+        self.data = value if isinstance(value, time) else None
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = parse_time(valuelist[0])
+        except ValueError:
+            self.data = None
+            raise ValueError(self.invalid_message) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if isinstance(self.data, time) else ""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # one message is enough
+
+
+class DecimalText(CodeField):
+    """A number typed as text, read with core.numbers; ``number`` is the Decimal, or None
+    when empty or unreadable (then the field reports ``invalid_message``). The text is kept
+    as typed, so "36.20" keeps its two places."""
+
+    def __init__(self, *args, invalid_message=None, limit=10**8, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a number, for example 12.5.")
+        self.limit = limit
+
+    @property
+    def number(self):
+        try:
+            return parse_decimal(self.data, limit=self.limit)
+        except ValueError:
+            return None
+
+    def post_validate(self, form, validation_stopped):
+        if not validation_stopped and self.data and self.number is None:
+            self.errors.append(self.invalid_message)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -26,12 +26,13 @@ from flask_login import current_user
 
 from app.accounts.enums import Role
 from app.athletes import spreadsheets
-from app.core import audit, clock
+from app.core import audit, clock, confirm
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
+from app.core.templating import fmt_date
 from app.extensions import db
 from app.homes import access, bp, charts, queries, recurrence, services, stats
 from app.homes.enums import AbsenceReason, AttendanceStatus
@@ -705,6 +706,17 @@ def move_occurrence(activity_id: int, key: str):
 def restore_occurrence(activity_id: int, key: str):
     activity = _load_activity(activity_id, manage=True)
     occ = _load_occurrence(activity, key)
+    page = confirm.ask(
+        _("Undo the change to the session of %(day)s?", day=fmt_date(occ.local_original_start)),
+        consequence=_(
+            "The session goes back to its planned time and place, and the reason given for "
+            "the change is deleted."
+        ),
+        confirm_label=_("Yes, undo the change"),
+        cancel_url=url_for("homes.occurrence", activity_id=activity_id, key=key),
+    )
+    if page is not None:
+        return page
     services.restore_occurrence(activity, occ.original_start)
     db.session.commit()
     flash(_("The session is back at its planned time and place."), "success")

@@ -30,7 +30,7 @@ from flask_login import current_user
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
 from app.athletes import spreadsheets
-from app.core import audit, clock
+from app.core import audit, clock, confirm
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
@@ -438,6 +438,16 @@ def add_photo(performance_id: int):
 def delete_photo(photo_id: int):
     photo = get_or_404(PerformancePhoto, photo_id)
     performance = _managed(photo.performance_id)
+    page = confirm.ask(
+        _("Remove this photo of %(title)s?", title=performance.title),
+        consequence=_(
+            "The photo is deleted for good. Its description was: %(alt)s", alt=photo.alt_text
+        ),
+        confirm_label=_("Yes, remove the photo"),
+        cancel_url=url_for(".detail", performance_id=performance.id, _anchor="photos"),
+    )
+    if page is not None:
+        return page
     photos.delete_photo(photo, actor=current_user)
     db.session.commit()
     flash(_("Photo removed."), "success")
@@ -680,6 +690,20 @@ def add_member(troupe_id: int):
 @role_required("organiser")
 def remove_member(troupe_id: int, member_id: int):
     item = _troupe(troupe_id)
+    member = next((m for m in item.members if m.id == member_id), None)
+    if member is None:
+        abort(404)
+    page = confirm.ask(
+        _("Remove %(name)s from %(troupe)s?", name=member.person.name, troupe=item.name),
+        consequence=_(
+            "They are no longer offered for the troupe's performances. Performances they are "
+            "already booked for keep them."
+        ),
+        confirm_label=_("Yes, remove"),
+        cancel_url=url_for(".troupe", troupe_id=item.id),
+    )
+    if page is not None:
+        return page
     try:
         services.remove_member(item, member_id, actor=current_user)
     except DomainError:

@@ -55,7 +55,7 @@ def test_edit_a_template(client, login_as, sports):
             "name_en": "50 m freestyle",
             "unit": "s",
             "min_value": "２０",
-            "max_value": "180,5",
+            "max_value": "1,200",
             "lower_is_better": "y",
         },
     )
@@ -65,7 +65,7 @@ def test_edit_a_template(client, login_as, sports):
     ).one()
     assert (str(measure.min_value), str(measure.max_value), measure.lower_is_better) == (
         "20.00",
-        "180.50",
+        "1200.00",
         True,
     )
     response = client.post(

@@ -122,7 +122,7 @@ def measure(unit=MeasureUnit.KILOGRAM, low="5", high="30", name="Draw weight hel
     [
         ("12.5", Decimal("12.5")),
         ("１２．５", Decimal("12.5")),
-        (" 12,5 ", Decimal("12.5")),
+        (" 12。5 ", Decimal("12.5")),
         ("30", Decimal("30.0")),
         ("5", Decimal("5.0")),
         ("", None),
@@ -139,6 +139,7 @@ def test_measured_values_are_read_as_people_type_them(typed, value):
         (measure(), "31", "Draw weight held must be between 5.0 and 30.0 kg."),
         (measure(), "4.9", "Draw weight held must be between 5.0 and 30.0 kg."),
         (measure(), "abc", "Enter Draw weight held as a number in kg, for example 30.0."),
+        (measure(), "12,5", "Enter Draw weight held as a number in kg, for example 30.0."),
         (measure(), "12.55", "Enter Draw weight held with at most 1 decimal places."),
         (
             measure(MeasureUnit.POINTS, "0", "300", "18 m score"),

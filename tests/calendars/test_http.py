@@ -188,11 +188,17 @@ def test_personal_feed_token_rotation_and_off(client, login_as, upcoming, make_a
         f"competition-{competition.id}@calendar.ronghe.local",
         f"competition-event-{event.id}@calendar.ronghe.local",
     }
-    client.post("/calendar/personal/rotate")
+    # A new address and turning off ask first: one click changes nothing.
+    asked = client.post("/calendar/personal/rotate")
+    assert asked.status_code == 200 and b"Give your schedule feed a new address?" in asked.data
+    assert client.get(f"/calendar/u/{token}.ics").status_code == 200
+    client.post("/calendar/personal/rotate", data={"confirmed": "yes"})
     assert client.get(f"/calendar/u/{token}.ics").status_code == 404
     new = db.session.scalar(sa.select(CalendarToken.token).where(CalendarToken.user_id == user.id))
     assert new != token and client.get(f"/calendar/u/{new}.ics").status_code == 200
-    client.post("/calendar/personal/off")
+    assert client.post("/calendar/personal/off").status_code == 200
+    assert client.get(f"/calendar/u/{new}.ics").status_code == 200
+    client.post("/calendar/personal/off", data={"confirmed": "yes"})
     assert client.get(f"/calendar/u/{new}.ics").status_code == 404
     assert client.get("/calendar/u/nonsense.ics").status_code == 404
 

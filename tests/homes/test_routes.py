@@ -200,7 +200,12 @@ def test_cancel_move_and_restore_one_session(
         assert row.kind.value == "moved" and row.new_venue_id == hall.id
         assert row.new_start == datetime(2026, 12, 9, 6, 0, tzinfo=UTC)
         assert "Moved" in client.get(f"/homes/activities/{activity.id}").get_data(as_text=True)
-        assert client.post(base + "/restore", data={}).status_code == 303
+        # Undoing the change asks first (one click changes nothing), then undoes it.
+        asked = client.post(base + "/restore", data={})
+        assert asked.status_code == 200
+        assert "Undo the change to the session of Dec 7, 2026?" in asked.get_data(as_text=True)
+        assert db.session.scalar(sa.select(sa.func.count(ActivityException.id))) == 1
+        assert client.post(base + "/restore", data={"confirmed": "yes"}).status_code == 303
         assert db.session.scalar(sa.select(sa.func.count(ActivityException.id))) == 0
 
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from app.core.audit import AuditEvent
 from app.extensions import db
-from app.performances.models import PerformancePhoto, Programme, Troupe
+from app.performances.models import PerformancePhoto, Programme, Troupe, TroupeMember
 
 
 def jpeg_with_exif() -> bytes:
@@ -78,8 +78,17 @@ def test_photo_upload_strips_exif_and_is_access_checked(
     seen = booked.get(f"/performances/photos/{photo.id}")
     assert seen.status_code == 200
     seen.close()
-    # Removing deletes the file and is audited.
-    assert client.post(f"/performances/photos/{photo.id}/delete").status_code == 303
+    # Removing asks first (one click changes nothing), then deletes the file and is audited.
+    asked = client.post(f"/performances/photos/{photo.id}/delete")
+    assert asked.status_code == 200
+    assert "Yes, remove the photo" in asked.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(PerformancePhoto.id))) == 1
+    assert (
+        client.post(
+            f"/performances/photos/{photo.id}/delete", data={"confirmed": "yes"}
+        ).status_code
+        == 303
+    )
     assert db.session.scalar(sa.select(sa.func.count(PerformancePhoto.id))) == 0
     assert list(tmp_path.iterdir()) == []
     actions = db.session.scalars(
@@ -161,6 +170,16 @@ def test_troupe_members_by_register_number_and_birth_date(
     form = client.get("/performances/new").get_data(as_text=True)
     assert "Member Li (Arts troupe, Performer)" in form
     assert f'name="role_{person.id}"' in form
+    # Removing a member asks first: one click changes nothing (issue 19, item 4).
+    member = db.session.scalars(sa.select(TroupeMember)).one()
+    remove = f"/performances/troupes/{troupe.id}/members/{member.id}/remove"
+    asked = client.post(remove)
+    assert asked.status_code == 200
+    assert "Remove Member Li from Arts troupe?" in asked.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(TroupeMember.id))) == 1
+    assert client.post(remove, data={"confirmed": "yes"}).status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count(TroupeMember.id))) == 0
+    assert client.post(remove, data={"confirmed": "yes"}).status_code == 404
 
 
 def test_programme_and_troupe_changes_are_audited(organiser, make_person):
