@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.accounts import bp, queries, services
-from app.accounts.enums import Language, Role
 from app.accounts.forms import (
     ChangePasswordForm,
     ConfirmForm,
@@ -19,8 +18,9 @@ from app.accounts.forms import (
     UserFilterForm,
 )
 from app.accounts.models import User
+from app.core import editing
 from app.core.auth import get_or_404, login_required, public, role_required
-from app.core.errors import DomainError, EditConflict
+from app.core.errors import DomainError
 from app.core.i18n import SESSION_KEY
 from app.core.params import whole_number
 from app.core.security import form_view, is_safe_next, mark_personal
@@ -170,30 +170,23 @@ def users():
 @form_view
 def user_new():
     form = UserCreateForm()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(
-                username=form.username.data,
-                display_name=form.display_name.data,
-                password=form.password.data,
-                roles=form.roles.data,
-                language=form.language.data,
-                person_id=form.person_id.data,
-                actor=current_user._get_current_object(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(
-                _("The account %(username)s has been created.", username=user.username), "success"
-            )
-            return redirect(url_for("accounts.users"), code=303)
-    return (
-        render_template("accounts/user_new.html", form=form, page_has_errors=form.has_errors),
-        422 if form.has_errors else 200,
+    response = editing.save(
+        form,
+        lambda: services.create_user(
+            username=form.username.data,
+            display_name=form.display_name.data,
+            password=form.password.data,
+            roles=form.roles.data,
+            language=form.language.data,
+            person_id=form.person_id.data,
+            actor=current_user._get_current_object(),
+        ),
+        flash_message=lambda user: _(
+            "The account %(username)s has been created.", username=user.username
+        ),
+        redirect_to=url_for("accounts.users"),
     )
+    return response or editing.render("accounts/user_new.html", form)
 
 
 def _edit_data(user: User) -> dict:
@@ -206,81 +199,34 @@ def _edit_data(user: User) -> dict:
     }
 
 
-def _conflict_rows(saved: User, form: UserEditForm) -> list[tuple[str, str, str]]:
-    """(field label, value in the form, value as saved now) for the shared conflict panel."""
-
-    def roles_text(values) -> str:
-        return ", ".join(str(Role(v).label) for v in sorted(values or ()) if v in set(Role))
-
-    def language_text(value) -> str:
-        return Language(value).label if value in set(Language) else ""
-
-    def person_text(value) -> str:
-        return str(value) if value is not None else "—"
-
-    rows = [
-        (form.display_name.label.text, saved.display_name, form.display_name.data or ""),
-        (
-            form.roles.label.text,
-            roles_text({r.value for r in saved.roles}),
-            roles_text(form.roles.data),
-        ),
-        (
-            form.language.label.text,
-            language_text(str(saved.language)),
-            language_text(form.language.data),
-        ),
-        (form.person_id.label.text, person_text(saved.person_id), person_text(form.person_id.data)),
-    ]
-    return [(label, mine, saved_value) for label, saved_value, mine in rows]
-
-
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required("admin")
 @form_view
 def user_edit(user_id: int):
     mark_personal()
     user = get_or_404(User, user_id)
-    form = UserEditForm(data=_edit_data(user))
-    conflict = None
-    status = 200
-    if form.validate_on_submit():
-        try:
-            services.update_user(
-                user,
-                version=form.version.data,
-                display_name=form.display_name.data,
-                roles=form.roles.data,
-                language=form.language.data,
-                person_id=form.person_id.data,
-                actor=current_user._get_current_object(),
-            )
-        except EditConflict as error:
-            db.session.rollback()
-            conflict = _conflict_rows(error.current, form)
-            form.add_error(None, error.message)
-            # Sending the form again now saves the user's values over the newer ones, knowingly.
-            form.version.data = error.current.version
-            status = 409
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The account %(username)s has been saved.", username=user.username), "success")
-            return redirect(url_for("accounts.users"), code=303)
-    if form.has_errors and status == 200:
-        status = 422
-    return (
-        render_template(
-            "accounts/user_edit.html",
-            form=form,
-            user=user,
-            conflict=conflict,
-            page_has_errors=form.has_errors,
+    if request.method == "GET":
+        form = UserEditForm(data=_edit_data(user))
+        return editing.render("accounts/user_edit.html", form, user=user)
+    form = UserEditForm()
+    response = editing.save(
+        form,
+        lambda: services.update_user(
+            user,
+            version=form.version.data,
+            display_name=form.display_name.data,
+            roles=form.roles.data,
+            language=form.language.data,
+            person_id=form.person_id.data,
+            actor=current_user._get_current_object(),
         ),
-        status,
+        saved_form=lambda: UserEditForm(formdata=None, data=_edit_data(get_or_404(User, user_id))),
+        flash_message=lambda _saved: _(
+            "The account %(username)s has been saved.", username=user.username
+        ),
+        redirect_to=url_for("accounts.users"),
     )
+    return response or editing.render("accounts/user_edit.html", form, user=user)
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])

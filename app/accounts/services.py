@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.enums import Language, Role
 from app.accounts.models import User
 from app.accounts.passwords import hash_password, password_problem, verify_password
-from app.core import audit, clock
-from app.core.errors import DomainError, EditConflict
+from app.core import audit, clock, editing
+from app.core.errors import DomainError
+from app.core.params import MAX_ID
 from app.extensions import db
 from app.people.models import Person
 
@@ -97,7 +98,8 @@ def _check_person(person_id: int | None, user: User | None = None) -> None:
     """The person must exist in the register and not be linked to another account."""
     if person_id is None:
         return
-    if db.session.get(Person, person_id) is None:
+    # A number past an INTEGER column names no one (and must not reach the database).
+    if not 1 <= person_id <= MAX_ID or db.session.get(Person, person_id) is None:
         raise DomainError(
             _l("There is no person with record number %(id)d.", id=person_id), field="person_id"
         )
@@ -179,8 +181,7 @@ def update_user(
     """The admin's edit. ``version`` is the one the form was built from: if the account was
     changed since, EditConflict carries the account as saved now. An admin cannot remove
     their own administrator role. Returns the names of the fields that changed."""
-    if version is None or version != user.version:
-        raise EditConflict(user)
+    editing.check_version(user, version)
     display_name = _clean_display_name(display_name)
     wanted = _clean_roles(roles)
     lang = _clean_language(language)
@@ -198,7 +199,7 @@ def update_user(
     if changed:
         bump_version(user)
         audit.record("update", "user", user.id, changed, actor=actor)
-    db.session.flush()
+    editing.flush_or_conflict(user)
     return changed
 
 

@@ -62,7 +62,10 @@ def flush_or_conflict(record=None) -> None:
 
 
 def shown_value(field: Field) -> str:
-    """What a field holds, in words: a choice's label, a list of labels, a date, yes/no."""
+    """What a field holds, in words: a choice's label, a list of labels, a date, yes/no. A
+    field may say it itself with a ``shown`` method (a certificate number shows masked)."""
+    if callable(getattr(field, "shown", None)):
+        return field.shown()
     data = field.data
     kind = field.type
     if kind in ("SelectMultipleField", "MultiCheckboxField"):
@@ -133,7 +136,8 @@ def save(
     then render the form again (``render``), which now carries the errors or the conflict.
 
     ``apply`` makes the change through a service (flush, never commit) and answers what
-    ``flash_message`` and ``redirect_to`` are given. ``saved_form`` builds the same form
+    ``flash_message`` and ``redirect_to`` are given (a message, or a (message, category)
+    pair; "success" by default). ``saved_form`` builds the same form
     from the record as saved now (call it with ``formdata=None``); it is called after the
     rollback, for the conflict table. Without it a conflict shows the message only.
     ``validate=False`` when the route has validated the form already.
@@ -156,10 +160,12 @@ def save(
         db.session.rollback()
         form.add_error(error.field, error.message)
         form.status_code = error.status_code
+        form.domain_error = error  # for pages that show more of it (a duplicate's link)
         return None
     if flash_message is not None:
         message = flash_message(result) if callable(flash_message) else flash_message
-        flash(message, "success")
+        message, category = message if isinstance(message, tuple) else (message, "success")
+        flash(message, category)
     target = redirect_to(result) if callable(redirect_to) else redirect_to
     return redirect(target, code=303)
 

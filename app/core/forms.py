@@ -71,6 +71,8 @@ class BaseForm(FlaskForm):
     # After a 409 (core.editing): (label, your value, saved value) of each field that differs.
     # None on every other page, so no form reached by GET shows the conflict panel.
     conflict_rows: list[tuple[str, str, str]] | None = None
+    # The DomainError of the last failed save (core.editing), when a page shows more of it.
+    domain_error = None
     _status_code: int | None = None
 
     class Meta:

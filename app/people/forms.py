@@ -44,6 +44,18 @@ from app.people.queries import ARCHIVED_CHOICES
 PHONE = re.compile(r"\+?[\d\s\-()]{5,30}")
 
 
+class CertificateField(CodeField):
+    """A certificate number: an edit-conflict table shows it masked, never whole. On the
+    edit form an empty box keeps the recorded number (``recorded``, masked)."""
+
+    recorded = ""
+
+    def shown(self) -> str:
+        from app.people import certificate
+
+        return certificate.mask(self.data) if self.data else self.recorded
+
+
 def phone_number(form, field):
     if field.data and not (
         PHONE.fullmatch(field.data) and sum(ch.isdigit() for ch in field.data) >= 5
@@ -97,7 +109,7 @@ class PersonForm(BaseForm):
         choices=DisabilityGrade.choices(_l("Not recorded")),
         validators=[Optional()],
     )
-    certificate_number = CodeField(
+    certificate_number = CertificateField(
         _l("Disability certificate number"), validators=[Optional(), Length(max=40)]
     )
     guardian_name = StringField(

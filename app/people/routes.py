@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.core import clock
+from app.core import clock, editing
 from app.core.auth import get_or_404, role_required
-from app.core.errors import DomainError, EditConflict
-from app.core.reference import Town, town_choices
+from app.core.errors import DomainError
+from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.extensions import db
 from app.people import bp, services
@@ -29,23 +28,6 @@ from app.people.forms import (
 )
 from app.people.models import Consent, Person
 from app.people.queries import PeopleFilter, dependants_of, person_for_detail, search_people
-
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "name_pinyin": _l("Name in pinyin"),
-    "gender": _l("Gender"),
-    "birth_on": _l("Date of birth"),
-    "town_id": _l("Town or sub-district"),
-    "phone": _l("Phone number"),
-    "address": _l("Address"),
-    "disability_category": _l("Disability category"),
-    "disability_grade": _l("Disability grade"),
-    "guardian_name": _l("Guardian or caregiver's name"),
-    "guardian_relation": _l("Their relation to the person"),
-    "guardian_phone": _l("Guardian or caregiver's phone number"),
-    "guardian_person_id": _l("Guardian's register number"),
-    "notes": _l("Notes"),
-}
 
 
 def can_see(person: Person) -> bool:
@@ -87,49 +69,6 @@ def _form_data(person: Person) -> dict:
         "notes": person.notes,
         "version": person.version,
     }
-
-
-def _display(name: str, value, towns: dict) -> str:
-    """A field's value in words, for the edit-conflict table."""
-    if value in (None, ""):
-        return _("(empty)")
-    if name == "town_id":
-        town = towns.get(int(value))
-        return town.display_name if town else str(value)
-    if name == "birth_on":
-        from app.core.templating import fmt_date
-
-        return fmt_date(value)
-    enum_cls = services.ENUM_FIELDS.get(name)
-    if enum_cls is not None:
-        return str(enum_cls(value).label)
-    return str(value)
-
-
-def _conflict_rows(current: Person, form) -> list[tuple]:
-    """(label, your value, saved value) for each field where the two differ, as the shared
-    conflict panel (_macros/conflict.html) shows them."""
-    yours = services._clean(form.person_data())
-    towns = {t.id: t for t in db.session.scalars(db.select(Town))}
-    rows = []
-    for name in services.PERSON_FIELDS:
-        saved = getattr(current, name)
-        mine = yours.get(name)
-        if name == "name_pinyin" and not mine:
-            continue
-        if (saved or None) != (mine or None):
-            rows.append(
-                (FIELD_LABELS[name], _display(name, saved, towns), _display(name, mine, towns))
-            )
-    if form.certificate_number.data:
-        rows.append(
-            (
-                _l("Disability certificate number"),
-                current.certificate_masked or _("(empty)"),
-                cert.mask(form.certificate_number.data),
-            )
-        )
-    return [(label, mine, saved) for label, saved, mine in rows]
 
 
 def _chosen(field) -> str | None:
@@ -191,34 +130,28 @@ def new():
             }
         )
     _fill_choices(form)
-    duplicate = None
-    if form.validate_on_submit():
-        try:
-            person = services.create_person(
-                form.person_data(),
-                certificate_number=form.certificate_number.data,
-                consent=form.consent_data(),
-                can_see=can_see,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-            duplicate = getattr(error, "existing", None)
-        else:
-            db.session.commit()
-            # No name in the flash: flashed messages travel in the (client-readable) session cookie.
-            flash(_("The person has been added to the register."), "success")
-            return redirect(url_for("people.detail", person_id=person.id), code=303)
-    _echo_certificate(form)
-    return (
-        render_template(
-            "people/form.html",
-            form=form,
-            person=None,
-            duplicate=duplicate,
-            page_has_errors=form.has_errors,
+    response = editing.save(
+        form,
+        lambda: services.create_person(
+            form.person_data(),
+            certificate_number=form.certificate_number.data,
+            consent=form.consent_data(),
+            can_see=can_see,
         ),
-        422 if form.has_errors else 200,
+        # No name in the flash: flashed messages travel in the (client-readable) session cookie.
+        flash_message=_("The person has been added to the register."),
+        redirect_to=lambda person: url_for("people.detail", person_id=person.id),
+    )
+    return response or _form_page(form, person=None)
+
+
+def _form_page(form, person):
+    _echo_certificate(form)
+    return editing.render(
+        "people/form.html",
+        form,
+        person=person,
+        duplicate=getattr(form.domain_error, "existing", None),
     )
 
 
@@ -251,58 +184,40 @@ def edit(person_id: int):
         # The form shows category, grade and notes: log the view like the detail page.
         services.record_view(person)
         db.session.commit()
-    form = EditPersonForm() if request.method == "POST" else EditPersonForm(data=_form_data(person))
+        form = EditPersonForm(data=_form_data(person))
+        _fill_choices(form)
+        return _form_page(form, person)
+    form = EditPersonForm()
     _fill_choices(form)
-    status, duplicate, conflict_rows = 200, None, None
-    if form.validate_on_submit():
-        try:
-            changed = services.update_person(
-                person,
-                form.person_data(),
-                expected_version=form.version.data,
-                certificate_number=form.certificate_number.data,
-                remove_certificate=form.remove_certificate.data,
-                can_see=can_see,
-            )
-        except EditConflict as error:
-            db.session.rollback()
-            person = error.current
-            conflict_rows = _conflict_rows(person, form)
-            form.add_error(
-                None,
-                _l(
-                    "Someone else saved this record after you opened it. Compare their "
-                    "values with yours below, correct your input if needed, and save again."
-                ),
-            )
-            # Saving again now deliberately replaces the other version.
-            form.version.data = person.version
-            status = 409
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-            duplicate = getattr(error, "existing", None)
-        else:
-            db.session.commit()
-            if changed:
-                flash(_("The changes have been saved."), "success")
-            else:
-                flash(_("Nothing was changed."), "info")
-            return redirect(url_for("people.detail", person_id=person.id), code=303)
-    if form.has_errors and status == 200:
-        status = 422
-    _echo_certificate(form)
-    return (
-        render_template(
-            "people/form.html",
-            form=form,
-            person=person,
-            duplicate=duplicate,
-            conflict_rows=conflict_rows,
-            page_has_errors=form.has_errors,
+
+    def saved_form():
+        current = _load(person_id)
+        saved = EditPersonForm(formdata=None, data=_form_data(current))
+        _fill_choices(saved)
+        # The saved number is never in a form: an empty box means "keep it" on both sides.
+        for each in (form, saved):
+            each.certificate_number.recorded = current.certificate_masked or ""
+        return saved
+
+    response = editing.save(
+        form,
+        lambda: services.update_person(
+            person,
+            form.person_data(),
+            expected_version=form.version.data,
+            certificate_number=form.certificate_number.data,
+            remove_certificate=form.remove_certificate.data,
+            can_see=can_see,
         ),
-        status,
+        saved_form=saved_form,
+        flash_message=lambda changed: (
+            (_("The changes have been saved."), "success")
+            if changed
+            else (_("Nothing was changed."), "info")
+        ),
+        redirect_to=url_for("people.detail", person_id=person_id),
     )
+    return response or _form_page(form, person)
 
 
 @bp.route("/<int:person_id>/archive", methods=["GET", "POST"])

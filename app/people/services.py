@@ -22,10 +22,9 @@ import sqlalchemy as sa
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
-from app.core import audit, clock
-from app.core.errors import DomainError, EditConflict
+from app.core import audit, clock, editing
+from app.core.errors import DomainError
 from app.extensions import db
 from app.people import certificate as cert
 from app.people.enums import (
@@ -325,8 +324,7 @@ def update_person(
 ) -> list[str]:
     """Save changes made in an edit form built from ``expected_version`` of the record.
     Raises EditConflict when someone saved in between. Returns the changed field names."""
-    if expected_version is None or person.version != expected_version:
-        raise EditConflict(person)
+    editing.check_version(person, expected_version)
     values = _clean(data)
     _check_basics(values, person)
     merged = {n: getattr(person, n) for n in PERSON_FIELDS} | values
@@ -345,12 +343,7 @@ def update_person(
         changed.append("certificate_number")
     if not changed:
         return []
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        current = db.session.get(Person, person.id)
-        raise EditConflict(current) from None
+    editing.flush_or_conflict(person)
     audit.record("update", "person", person.id, changed, actor=_actor(actor))
     return changed
 

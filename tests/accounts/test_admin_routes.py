@@ -356,6 +356,21 @@ def test_create_refuses_a_person_already_linked(client, admin, register_person, 
 # --- Edit ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("number", ["2147483648", "9" * 20])
+def test_a_record_number_past_the_column_names_no_one(client, admin, make_user, number):
+    """Issue 19 item 17 / issue 13 item 14: an OverflowError 500 that lost the input."""
+    response = client.post("/admin/users/new", data=new_user_data(person_id=number))
+    assert response.status_code == 422
+    html = main_html(response)
+    assert f"There is no person with record number {number}." in html
+    assert 'value="Wang.Fang"' in html and f'value="{number}"' in html
+    user = make_user("coach", username="li.ming")
+    response = client.post(f"/admin/users/{user.id}/edit", data=edit_data(user, person_id=number))
+    assert response.status_code == 422
+    assert f"There is no person with record number {number}." in main_html(response)
+    assert reload(user.id).person_id is None
+
+
 def edit_data(user, **overrides):
     data = {
         "version": str(user.version),
@@ -462,11 +477,16 @@ def test_edit_conflict_shows_both_values_and_keeps_input(client, admin, make_use
     response = client.post(f"/admin/users/{user.id}/edit", data=stale)
     assert response.status_code == 409
     html = main_html(response)
-    assert "<li>Someone else saved this record after you opened it.</li>" in html
+    assert (
+        "<li>Someone else saved this record after you opened it. Your input is kept in the form: "
+        "check the differences, then save again to keep your values.</li>" in html
+    )
     compact = re.sub(r">\s+<", "><", html)
-    # Your value first, then the saved one (the shared conflict panel).
-    assert '<tr><th scope="row">Name</th><td>Mine</td><td>Theirs</td></tr>' in compact
-    assert '<tr><th scope="row">Roles</th><td>Coach, Participant</td><td>Coach</td></tr>' in compact
+    # Your value first, then the saved one (the shared conflict panel), every field that differs.
+    rows = re.findall(
+        r'<tr><th scope="row">([^<]+)</th><td>([^<]*)</td><td>([^<]*)</td></tr>', compact
+    )
+    assert rows == [("Name", "Mine", "Theirs"), ("Roles", "Coach, Participant", "Coach")]
     assert 'value="Mine"' in html
     assert '<input checked id="roles-4" name="roles" type="checkbox" value="participant">' in html
     # The form now carries the saved version: sending it again saves the user's values.
