@@ -37,7 +37,17 @@ class Config:
     LANGUAGES = ("zh_Hans", "en")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
+    # Redis unreachable: keep limiting in this process (Flask-Limiter logs a warning) instead
+    # of failing every sign-in with a 500; back on Redis as soon as it answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Failed sign-ins (and failed current-password checks) per client address ...
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "5 per minute")
+    # ... and per account, whatever the address (a distributed guess at one account); higher,
+    # so that someone else's failures lock the owner out rarely and briefly.
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "10 per minute;50 per day")
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
+    # Without it every user behind the proxy shares the proxy's address and one login limit.
+    RONGHE_PROXY_HOPS = int(os.environ.get("RONGHE_PROXY_HOPS", "0") or 0)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -96,6 +106,12 @@ class ProductionConfig(Config):
             raise RuntimeError("Debug mode must never be on in production.")
         if not config.get("PERSONAL_DATA_KEY"):
             raise RuntimeError("PERSONAL_DATA_KEY must be set in production.")
+        if (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+            raise RuntimeError(
+                "RATELIMIT_STORAGE_URI must name a shared store in production (for example "
+                "redis://127.0.0.1:6379/0): an in-process store counts sign-in failures in each "
+                "worker on its own, so several workers multiply the limit."
+            )
         if not (config.get("RONGHE_BASE_URL") or "").startswith("https://"):
             raise RuntimeError(
                 "RONGHE_BASE_URL must be set to the site's https:// address in production "

@@ -32,6 +32,7 @@ def create_app(config: str | type | dict | None = None) -> Flask:
     else:
         _development_secrets(app)
 
+    register_proxy(app)
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)
@@ -51,6 +52,16 @@ def _development_secrets(app: Flask) -> None:
             path.write_text(secrets.token_urlsafe(48))
             os.chmod(path, 0o600)
         app.config[key] = path.read_text().strip()
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind RONGHE_PROXY_HOPS reverse proxies, take the client's address, scheme and host
+    from their X-Forwarded-* headers (only as many hops as are trusted)."""
+    hops = app.config.get("RONGHE_PROXY_HOPS") or 0
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_extensions(app: Flask) -> None:

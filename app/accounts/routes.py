@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -21,6 +21,7 @@ from app.accounts.models import User
 from app.core import editing
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError
+from app.core.forms import normalise_text
 from app.core.i18n import SESSION_KEY
 from app.core.params import whole_number
 from app.core.security import form_view, is_safe_next, mark_personal
@@ -31,9 +32,30 @@ def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _login_account_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN_ACCOUNT"]
+
+
 def _failed_login(response) -> bool:
     """Only failed attempts count towards the limit (status 422 = wrong credentials)."""
     return response.status_code == 422
+
+
+def _login_account() -> str:
+    """The account a sign-in names (as the login compares it), for the per-account limit."""
+    return "login-account:" + normalise_text(request.form.get("username", "")).lower()[:200]
+
+
+def _password_check_failed(response) -> bool:
+    return bool(g.get("password_check_failed"))
+
+
+def _signed_in_user() -> str:
+    return f"password-check:{current_user.get_id()}"
+
+
+def _not_a_password_check() -> bool:
+    return "pw-password" not in request.form
 
 
 def _sign_in_again(user: User) -> None:
@@ -47,6 +69,13 @@ def _sign_in_again(user: User) -> None:
 @public
 @form_view
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_login)
+@limiter.limit(
+    _login_account_limit,
+    key_func=_login_account,
+    methods=["POST"],
+    deduct_when=_failed_login,
+    scope="login-account",
+)
 def login():
     next_url = request.values.get("next")
     if current_user.is_authenticated and request.method == "GET":
@@ -95,6 +124,20 @@ def logout():
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 @form_view
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    deduct_when=_password_check_failed,
+    exempt_when=_not_a_password_check,
+)
+@limiter.limit(
+    _login_limit,
+    key_func=_signed_in_user,
+    methods=["POST"],
+    deduct_when=_password_check_failed,
+    exempt_when=_not_a_password_check,
+    scope="password-check",
+)
 def account():
     user = current_user._get_current_object()
     prefs = PreferencesForm(prefix="prefs", data={"language": str(user.language)})
@@ -112,6 +155,8 @@ def account():
                     )
                 except DomainError as error:
                     password_form.add_error(error.field, error.message)
+                    # A wrong current password counts like a failed sign-in.
+                    g.password_check_failed = error.field == "current_password"
                 else:
                     db.session.commit()
                     _sign_in_again(user)

@@ -3,7 +3,7 @@ statement, language switch, health check."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -73,5 +73,18 @@ def set_language():
 @bp.route("/healthz")
 @public
 def healthz():
-    db.session.execute(db.text("SELECT 1"))
+    """The process is up (no database: a slow database must not get workers restarted)."""
     return {"status": "ok"}
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    """Ready to serve: database, schema at head, Redis when configured. 503 otherwise."""
+    from app.core import health
+
+    ready, checks = health.readiness()
+    response = jsonify({"status": "ok" if ready else "unavailable", "checks": checks})
+    response.status_code = 200 if ready else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -316,7 +316,7 @@ def test_create_invalid_input_is_422_with_input_kept(client, admin):
         (
             {"password": "password123"},
             "password",
-            "This password is too common and easy to guess. Choose another one.",
+            "This password is too easy to guess: it is a common password, a keyboard pattern or close to your name. A few unrelated words together are long and easy to remember.",
         ),
         ({"password": "1234567"}, "password", "The password must have at least 8 characters."),
         ({"username": "boss"}, "username", "This username is already taken."),
@@ -555,7 +555,10 @@ def test_admin_resetting_own_password_stays_signed_in(client, admin):
     [
         ("", "Enter a new password."),
         ("seven77", "The password must have at least 8 characters."),
-        ("iloveyou", "This password is too common and easy to guess. Choose another one."),
+        (
+            "iloveyou",
+            "This password is too easy to guess: it is a common password, a keyboard pattern or close to your name. A few unrelated words together are long and easy to remember.",
+        ),
         ("wang.fang", "The password must not be the same as your username or name."),
     ],
 )

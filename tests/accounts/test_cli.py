@@ -58,7 +58,10 @@ def test_name_defaults_to_username_and_crlf_is_stripped(runner):
     [
         ("short", "The password must have at least 8 characters."),
         ("", "The password must have at least 8 characters."),
-        ("password123", "This password is too common and easy to guess. Choose another one."),
+        (
+            "password123",
+            "This password is too easy to guess: it is a common password, a keyboard pattern or close to your name. A few unrelated words together are long and easy to remember.",
+        ),
     ],
 )
 def test_refused_password_creates_nothing(runner, password, message):

@@ -302,7 +302,7 @@ def test_account_language_refuses_unknown_value(client, login_as):
         (
             {"pw-current_password": DEFAULT_PASSWORD, "pw-password": "iloveyou"},
             "pw-password",
-            "This password is too common and easy to guess. Choose another one.",
+            "This password is too easy to guess: it is a common password, a keyboard pattern or close to your name. A few unrelated words together are long and easy to remember.",
         ),
         (
             {"pw-current_password": "", "pw-password": ""},

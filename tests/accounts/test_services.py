@@ -84,7 +84,7 @@ def test_create_user_links_a_person(app, register_person):
         (
             {"password": "password1"},
             "password",
-            "This password is too common and easy to guess. Choose another one.",
+            "This password is too easy to guess: it is a common password, a keyboard pattern or close to your name. A few unrelated words together are long and easy to remember.",
         ),
         (
             {"password": "wang.fang"},

@@ -57,7 +57,7 @@ def seed(
     user = accounts.create_user(
         username=f"seed-organiser-{rng_seed}",
         display_name="Seed",
-        password="seed seed seed seed",
+        password="seed orchard lantern river",
         roles=["organiser"],
     )
     programme = performance_services.create_programme(

@@ -16,6 +16,7 @@ from tests.security.routes import csrf_token
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "https://ronghe.example.org"
 STRONG = "k3J9x-a_strong-random-secret-of-sufficient-length-0123456789"
+REDIS = "redis://127.0.0.1:6379/15"
 START = (
     "from app import create_app\n"
     "app = create_app('production')\n"
@@ -36,9 +37,13 @@ def start_production(**env) -> subprocess.CompletedProcess:
             "FLASK_DEBUG",
             "RONGHE_CONFIG",
             "RONGHE_BASE_URL",
+            "RATELIMIT_STORAGE_URI",
         )
     }
-    clean.update({"DATABASE_URL": "sqlite://", "RONGHE_BASE_URL": SITE, **env})
+    clean.update(
+        {"DATABASE_URL": "sqlite://", "RONGHE_BASE_URL": SITE, "RATELIMIT_STORAGE_URI": REDIS}
+    )
+    clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", START],
         cwd=ROOT,
@@ -68,6 +73,18 @@ def start_production(**env) -> subprocess.CompletedProcess:
             {"SECRET_KEY": STRONG, "PERSONAL_DATA_KEY": STRONG, "RONGHE_BASE_URL": "http://x.org"},
             "RONGHE_BASE_URL",
         ),
+        (
+            {"SECRET_KEY": STRONG, "PERSONAL_DATA_KEY": STRONG, "RATELIMIT_STORAGE_URI": ""},
+            "RATELIMIT_STORAGE_URI must name a shared store",
+        ),
+        (
+            {
+                "SECRET_KEY": STRONG,
+                "PERSONAL_DATA_KEY": STRONG,
+                "RATELIMIT_STORAGE_URI": "memory://",
+            },
+            "RATELIMIT_STORAGE_URI must name a shared store",
+        ),
     ],
     ids=[
         "no-secret",
@@ -77,6 +94,8 @@ def start_production(**env) -> subprocess.CompletedProcess:
         "no-personal-data-key",
         "no-base-url",
         "plain-http-base-url",
+        "default-memory-rate-limits",
+        "memory-rate-limits",
     ],
 )
 def test_production_refuses_to_start(env, message):
@@ -104,7 +123,7 @@ def production_app():
         SECRET_KEY = STRONG
         PERSONAL_DATA_KEY = STRONG + "-other"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
-        RATELIMIT_STORAGE_URI = "memory://"
+        RATELIMIT_STORAGE_URI = REDIS
         RONGHE_BASE_URL = SITE
 
     app = create_app(Production)
