@@ -27,6 +27,9 @@ class Config:
     # Key for the keyed hash of certificate numbers (duplicate detection). Kept apart from
     # SECRET_KEY so that rotating the session key does not lose duplicate detection.
     PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY")
+    # Fernet keys (comma-separated; the first encrypts, all decrypt) for values encrypted at
+    # rest, the certificate number among them (app/core/crypto.py). Rotation: docs/deploy.md.
+    PERSONAL_DATA_ENCRYPTION_KEYS = os.environ.get("PERSONAL_DATA_ENCRYPTION_KEYS")
     SQLALCHEMY_DATABASE_URI = _database_url()
     # hide_parameters: a database error must never write personal data (a certificate number,
     # a name) into the log with the failed statement.
@@ -78,6 +81,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-that-is-long-enough-for-the-checks"  # noqa: S105 (tests only)
     PERSONAL_DATA_KEY = "test-personal-data-key"
+    PERSONAL_DATA_ENCRYPTION_KEYS = "vbN3ZyYp1pC0Nfq9c1wDoZ0m0WcNw5pS0Qk5t6mM2Ks="  # noqa: S105
     SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     DEMO_DATA_ALLOWED = True
@@ -106,6 +110,16 @@ class ProductionConfig(Config):
             raise RuntimeError("Debug mode must never be on in production.")
         if not config.get("PERSONAL_DATA_KEY"):
             raise RuntimeError("PERSONAL_DATA_KEY must be set in production.")
+        from app.core.crypto import check_keys
+
+        try:
+            check_keys(config.get("PERSONAL_DATA_ENCRYPTION_KEYS"))
+        except ValueError:
+            raise RuntimeError(
+                "PERSONAL_DATA_ENCRYPTION_KEYS must hold one or more Fernet keys in production "
+                '(python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())").'
+            ) from None
         if (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
             raise RuntimeError(
                 "RATELIMIT_STORAGE_URI must name a shared store in production (for example "

@@ -44,12 +44,18 @@ def create_app(config: str | type | dict | None = None) -> Flask:
 
 def _development_secrets(app: Flask) -> None:
     """Outside production a newcomer sets no variable: keep random keys in instance/."""
-    for key, filename in (("SECRET_KEY", "secret_key"), ("PERSONAL_DATA_KEY", "personal_data_key")):
+    from app.core.crypto import generate_key
+
+    for key, filename, make in (
+        ("SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(48)),
+        ("PERSONAL_DATA_KEY", "personal_data_key", lambda: secrets.token_urlsafe(48)),
+        ("PERSONAL_DATA_ENCRYPTION_KEYS", "personal_data_encryption_key", generate_key),
+    ):
         if app.config.get(key):
             continue
         path = Path(app.instance_path) / filename
         if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
+            path.write_text(make())
             os.chmod(path, 0o600)
         app.config[key] = path.read_text().strip()
 
@@ -126,9 +132,11 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.core.cli import demo_cli
+    from app.people.cli import people_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(people_cli)
 
 
 def register_request_hooks(app: Flask) -> None:

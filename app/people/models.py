@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
+from app.core.crypto import EncryptedText
 from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 from app.people.enums import (
     ConsentGivenBy,
@@ -60,7 +61,8 @@ class Person(VersionedMixin, TimestampMixin, Base):
     )
     # Deferred: loaded only when code asks for it (services, the certificate page), never by
     # the list and detail queries.
-    certificate_number: Mapped[str | None] = mapped_column(sa.String(20), deferred=True)
+    # Encrypted at rest (core.crypto): the database and its backups hold a Fernet token.
+    certificate_number: Mapped[str | None] = mapped_column(EncryptedText, deferred=True)
     certificate_masked: Mapped[str] = mapped_column(sa.String(20), default="")
     certificate_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
     guardian_name: Mapped[str] = mapped_column(sa.String(100), default="")

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = "https://ronghe.example.org"
 STRONG = "k3J9x-a_strong-random-secret-of-sufficient-length-0123456789"
 REDIS = "redis://127.0.0.1:6379/15"
+FERNET = "7Xo0cQ0mW9qkq1q0H7u5h3c2yQ3b8e2rQnV0sF5tJ2M="
 START = (
     "from app import create_app\n"
     "app = create_app('production')\n"
@@ -38,10 +39,16 @@ def start_production(**env) -> subprocess.CompletedProcess:
             "RONGHE_CONFIG",
             "RONGHE_BASE_URL",
             "RATELIMIT_STORAGE_URI",
+            "PERSONAL_DATA_ENCRYPTION_KEYS",
         )
     }
     clean.update(
-        {"DATABASE_URL": "sqlite://", "RONGHE_BASE_URL": SITE, "RATELIMIT_STORAGE_URI": REDIS}
+        {
+            "DATABASE_URL": "sqlite://",
+            "RONGHE_BASE_URL": SITE,
+            "RATELIMIT_STORAGE_URI": REDIS,
+            "PERSONAL_DATA_ENCRYPTION_KEYS": FERNET,
+        }
     )
     clean.update(env)
     return subprocess.run(
@@ -85,6 +92,22 @@ def start_production(**env) -> subprocess.CompletedProcess:
             },
             "RATELIMIT_STORAGE_URI must name a shared store",
         ),
+        (
+            {
+                "SECRET_KEY": STRONG,
+                "PERSONAL_DATA_KEY": STRONG,
+                "PERSONAL_DATA_ENCRYPTION_KEYS": "",
+            },
+            "PERSONAL_DATA_ENCRYPTION_KEYS must hold one or more Fernet keys",
+        ),
+        (
+            {
+                "SECRET_KEY": STRONG,
+                "PERSONAL_DATA_KEY": STRONG,
+                "PERSONAL_DATA_ENCRYPTION_KEYS": "not-a-fernet-key",
+            },
+            "PERSONAL_DATA_ENCRYPTION_KEYS must hold one or more Fernet keys",
+        ),
     ],
     ids=[
         "no-secret",
@@ -96,6 +119,8 @@ def start_production(**env) -> subprocess.CompletedProcess:
         "plain-http-base-url",
         "default-memory-rate-limits",
         "memory-rate-limits",
+        "no-encryption-key",
+        "bad-encryption-key",
     ],
 )
 def test_production_refuses_to_start(env, message):
@@ -124,6 +149,7 @@ def production_app():
         PERSONAL_DATA_KEY = STRONG + "-other"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
         RATELIMIT_STORAGE_URI = REDIS
+        PERSONAL_DATA_ENCRYPTION_KEYS = FERNET
         RONGHE_BASE_URL = SITE
 
     app = create_app(Production)
