@@ -107,12 +107,14 @@ def register_blueprints(app: Flask) -> None:
     from app.homes import bp as homes_bp
     from app.people import bp as people_bp
     from app.performances import bp as performances_bp
+    from app.privacy import bp as privacy_bp
     from app.reports import bp as reports_bp
     from app.venues import bp as venues_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(people_bp, url_prefix="/people")
+    app.register_blueprint(privacy_bp, url_prefix="/people")
     app.register_blueprint(venues_bp, url_prefix="/venues")
     app.register_blueprint(athletes_bp, url_prefix="/athletes")
     app.register_blueprint(competitions_bp, url_prefix="/competitions")

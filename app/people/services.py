@@ -456,6 +456,18 @@ def record_consent(
     return consent
 
 
+# What other domains keep that reveals a person's impairment (an athlete's sport classes and
+# assessment notes): functions erasing it for a person, answering the names of what went.
+# Registered from above (app/privacy), since the register knows no other domain.
+SENSITIVE_ERASERS: list[Callable[[Person], list[str]]] = []
+
+
+def register_eraser(eraser: Callable[[Person], list[str]]) -> Callable[[Person], list[str]]:
+    if eraser not in SENSITIVE_ERASERS:
+        SENSITIVE_ERASERS.append(eraser)
+    return eraser
+
+
 def withdraw_consent(
     consent: Consent, *, withdrawn_on: date | None = None, actor=None
 ) -> list[str]:
@@ -486,6 +498,8 @@ def withdraw_consent(
         person.certificate_number = None
         person.certificate_masked = ""
         person.certificate_hash = None
+        for eraser in SENSITIVE_ERASERS:
+            erased.extend(eraser(person))
     db.session.flush()
     audit.record(
         "consent_withdrawn",

@@ -67,7 +67,11 @@ def every_form_class() -> list[type]:
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        if not cls.__name__.startswith("_") and cls not in found:
+        if (
+            cls.__module__.startswith("app.")
+            and not cls.__name__.startswith("_")
+            and cls not in found
+        ):
             found.append(cls)
     return sorted(found, key=lambda c: (c.__module__, c.__name__))
 

@@ -1,0 +1,173 @@
+"""Erasure (PIPL art. 47): ``anonymise_person`` removes what identifies a person and what
+reveals their impairment, and keeps what the federation's history and the term report count.
+
+Replaced or removed: name (a pseudonym "匿名人员 <id>" / "Anonymised person <id>" stays, so
+results and rosters still read), pinyin, phone, address, the birth date (1 January of the birth
+year remains, so age groups still count), the certificate number, disability category and
+grade, guardian details, notes; free text about them elsewhere (consents' guardian names, an
+athlete's notes, assessment notes, sport classifications, leaving notes, absence reasons,
+typed names on bookings and entries; an absence keeps only that it was one); a linked account
+is deactivated, renamed and unlinked.
+
+Kept: the person's row and id (archived), gender and town, every membership, attendance mark,
+booking, entry, result and medal (person-times, members served and the medal ledger stay true),
+and the audit trail, to which the act itself is added with its reason.
+
+Photos of performances they were booked in are not altered (a photo shows a performance, not
+a record about the person); an admin removes one on the performance page if asked.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.core import audit, clock
+from app.core.errors import DomainError
+from app.extensions import db
+from app.people.models import Person
+
+PSEUDONYM = "匿名人员 {id}"
+
+
+def _t(name: str) -> sa.Table:
+    return db.metadata.tables[name]
+
+
+def anonymise_person(person: Person, *, reason: str, actor) -> list[str]:
+    """Anonymise ``person`` (flush, no commit); answers what was erased, for the audit row."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_l("Give the reason for the erasure."), field="reason")
+    if person.name == PSEUDONYM.format(id=person.id):
+        raise DomainError(_l("This person has already been anonymised."))
+    erased = ["name", "name_pinyin", "phone", "address", "birth_on", "notes"]
+    if person.certificate_hash:
+        erased.append("certificate_number")
+    if person.disability_category or person.disability_grade:
+        erased.append("disability")
+    if person.guardian_name or person.guardian_phone or person.guardian_person_id:
+        erased.append("guardian")
+    person.name = PSEUDONYM.format(id=person.id)
+    person.name_pinyin = ""
+    person.phone = ""
+    person.address = ""
+    person.birth_on = date(person.birth_on.year, 1, 1)
+    person.notes = ""
+    person.certificate_number = None
+    person.certificate_masked = ""
+    person.certificate_hash = None
+    person.disability_category = None
+    person.disability_grade = None
+    person.guardian_name = ""
+    person.guardian_phone = ""
+    person.guardian_relation = None
+    person.guardian_person_id = None
+    if not person.is_archived:
+        person.is_archived = True
+        person.archived_at = clock.now()
+    erased += _elsewhere(person.id)
+    db.session.flush()
+    audit.record(
+        "anonymise", "person", person.id, erased, actor=actor, details={"reason": reason[:500]}
+    )
+    return erased
+
+
+def _update(table: str, where, erased: list[str], label: str, **values) -> None:
+    t = _t(table)
+    result = db.session.execute(t.update().where(where(t)).values(**values))
+    if result.rowcount:
+        erased.append(label)
+
+
+def _elsewhere(person_id: int) -> list[str]:
+    erased: list[str] = []
+    athletes = sa.select(_t("athlete_profiles").c.id).where(
+        _t("athlete_profiles").c.person_id == person_id
+    )
+    _update("consents", lambda t: t.c.person_id == person_id, erased, "consents", guardian_name="")
+    _update(
+        "athlete_profiles",
+        lambda t: (t.c.person_id == person_id) & (t.c.notes != ""),
+        erased,
+        "athlete_notes",
+        notes="",
+    )
+    _update(
+        "assessments",
+        lambda t: t.c.athlete_id.in_(athletes) & (t.c.notes != ""),
+        erased,
+        "assessment_notes",
+        notes="",
+    )
+    classifications = _t("athlete_classifications")
+    removed = db.session.execute(
+        classifications.delete().where(classifications.c.athlete_id.in_(athletes))
+    )
+    if removed.rowcount:
+        erased.append("classifications")
+    _update(
+        "memberships",
+        lambda t: (t.c.person_id == person_id) & (t.c.left_note != ""),
+        erased,
+        "leaving_notes",
+        left_note="",
+    )
+    # "Ill" is health information: every absence keeps only that it was one ("other").
+    _update(
+        "attendance",
+        lambda t: (
+            (t.c.person_id == person_id)
+            & t.c.absence_reason.is_not(None)
+            & (t.c.absence_reason != "other")
+        ),
+        erased,
+        "absence_reasons",
+        absence_reason="other",
+    )
+    for table in ("performance_people", "entry_support"):
+        _update(
+            table, lambda t: (t.c.person_id == person_id) & (t.c.name != ""), erased, table, name=""
+        )
+    users = _t("users")
+    accounts = list(db.session.scalars(sa.select(users.c.id).where(users.c.person_id == person_id)))
+    for user_id in accounts:
+        db.session.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(
+                person_id=None,
+                username=f"anonymised-{user_id}",
+                display_name=PSEUDONYM.format(id=person_id),
+                is_active_account=False,
+                session_version=users.c.session_version + 1,
+                version=users.c.version + 1,
+            )
+        )
+        erased.append("account")
+    return erased
+
+
+def erase_athlete_sensitive(person: Person) -> list[str]:
+    """When the last collection consent is withdrawn: the sport classes and assessment notes
+    reveal the impairment, so they go with the register's sensitive fields."""
+    erased: list[str] = []
+    athletes = sa.select(_t("athlete_profiles").c.id).where(
+        _t("athlete_profiles").c.person_id == person.id
+    )
+    classifications = _t("athlete_classifications")
+    if db.session.execute(
+        classifications.delete().where(classifications.c.athlete_id.in_(athletes))
+    ).rowcount:
+        erased.append("classifications")
+    _update(
+        "assessments",
+        lambda t: t.c.athlete_id.in_(athletes) & (t.c.notes != ""),
+        erased,
+        "assessment_notes",
+        notes="",
+    )
+    return erased
