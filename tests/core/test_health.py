@@ -17,6 +17,7 @@ def stamp_head():
 
 
 def drop_alembic_version():
+    db.session.remove()  # no transaction of the test may hold the table
     with db.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
