@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -25,10 +24,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.enums import Role
-from app.athletes import spreadsheets
 from app.core import audit, clock
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
+from app.core.exports import FORMATS, send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
@@ -874,24 +873,13 @@ def statistics():
     first, last, errors = _period_from_args()
     figures = stats.period_stats(first, last)
     export = request.args.get("format")
-    if export in ("csv", "xlsx") and not errors:
+    if export in FORMATS and not errors:
         rows = _stats_rows(figures)
         if current_user.is_authenticated:
             audit.record("export", "home_statistics", None, details={"format": export})
             db.session.commit()
         name = f"homes-{first.isoformat()}-{last.isoformat()}"
-        if export == "csv":
-            response = Response(spreadsheets.to_csv(rows), mimetype="text/csv; charset=utf-8")
-        else:
-            # Binary: sent as a one-chunk stream (text checks on responses skip streams).
-            body = spreadsheets.to_xlsx(rows, _("Sunshine homes"))
-            response = Response(
-                iter([body]),
-                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response.headers["Content-Length"] = str(len(body))
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
-        return response
+        return send_table(rows, export, name, _("Sunshine homes"))
     kind_chart = charts.bar_chart(
         _("Attendance person-times by kind of activity"),
         _("%(total)d person-times in the period.", total=figures.attendance),

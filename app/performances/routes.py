@@ -14,7 +14,6 @@ from itertools import groupby
 
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -29,10 +28,10 @@ from flask_login import current_user
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
-from app.athletes import spreadsheets
 from app.core import audit, clock
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
+from app.core.exports import send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
@@ -55,11 +54,6 @@ from app.performances.models import (
     Troupe,
     TroupeMember,
 )
-
-MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @bp.app_template_filter("performance_time")
@@ -840,12 +834,6 @@ def statistics_export(fmt: str):
     if errors:
         abort(400)
     rows = statistics_rows(stats.statistics(date_from, date_to))
-    if fmt == "csv":
-        response = Response(spreadsheets.to_csv(rows), mimetype=MIMETYPES[fmt])
-    else:
-        body = spreadsheets.to_xlsx(rows, _("Performances"))
-        response = Response(iter([body]), mimetype=MIMETYPES[fmt])
-        response.headers["Content-Length"] = str(len(body))
     if current_user.is_authenticated:
         audit.record(
             "export",
@@ -855,6 +843,5 @@ def statistics_export(fmt: str):
             details={"format": fmt, "from": date_from.isoformat(), "to": date_to.isoformat()},
         )
         db.session.commit()
-    filename = f"performances-{date_from.isoformat()}-{date_to.isoformat()}.{fmt}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    name = f"performances-{date_from.isoformat()}-{date_to.isoformat()}"
+    return send_table(rows, fmt, name, _("Performances"))

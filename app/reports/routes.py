@@ -5,25 +5,20 @@ that part's detail figures (see figures.DETAIL_ROLES)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.athletes import spreadsheets
 from app.core import audit
 from app.core.auth import public
+from app.core.exports import send_table
 from app.core.forms import BaseForm, DatePartsField
 from app.extensions import db
 from app.reports import bp, figures
 
-MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 PART_ORDER = (figures.Part.HEADLINE, figures.Part.SPORTS, figures.Part.CULTURE, figures.Part.HOMES)
 
 
@@ -117,16 +112,6 @@ def export(key: str, fmt: str):
     figure = report.figure(key)
     if figure is None:
         abort(404)
-    rows = figure.export_rows()
-    if fmt == "csv":
-        body = spreadsheets.to_csv(rows)
-    else:
-        # Excel refuses these characters in a sheet's name.
-        title = re.sub(r"[\\/*?:\[\]]", " ", figure.title).strip()
-        body = spreadsheets.to_xlsx(rows, title)
-    # The workbook is sent as a one-chunk stream (binary: nothing to read as text).
-    response = Response(iter([body]) if fmt == "xlsx" else body, mimetype=MIMETYPES[fmt])
-    response.headers["Content-Length"] = str(len(body))
     if current_user.is_authenticated:
         audit.record(
             "export",
@@ -141,6 +126,5 @@ def export(key: str, fmt: str):
             },
         )
         db.session.commit()
-    filename = f"report-{key}-{first.isoformat()}-{last.isoformat()}.{fmt}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    name = f"report-{key}-{first.isoformat()}-{last.isoformat()}"
+    return send_table(figure.export_rows(), fmt, name, figure.title)
