@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.enums import Role
-from app.core import audit, clock
+from app.core import audit, clock, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import FORMATS, send_table
@@ -835,45 +835,14 @@ def mine():
 # --- statistics ---------------------------------------------------------------------------
 
 
-def _period_from_args() -> tuple[date, date, list[str]]:
-    errors = []
-    today = clock.today()
-    default_first = date(2017, 1, 1)
-    default_last = date(2021, 12, 31)
-    values = {}
-    for name, default in (("from", default_first), ("to", default_last)):
-        text = (request.args.get(name) or "").strip()
-        if not text:
-            values[name] = default
-            continue
-        try:
-            if len(text) != 10:
-                raise ValueError
-            values[name] = date.fromisoformat(text)
-        except ValueError:
-            errors.append(
-                _("Enter the date as YYYY-MM-DD, for example 2021-12-31.")
-                if name == "to"
-                else _("Enter the first day as YYYY-MM-DD, for example 2017-01-01.")
-            )
-            values[name] = default
-    first, last = values["from"], values["to"]
-    if not errors and last < first:
-        errors.append(_("The last day must not be before the first day."))
-        first, last = default_first, default_last
-    if not errors and (first.year < 2000 or last > today + timedelta(days=366 * 2)):
-        errors.append(_("Choose a period between 2000 and the next two years."))
-        first, last = default_first, default_last
-    return first, last, errors
-
-
 @bp.route("/statistics")
 @public
 def statistics():
-    first, last, errors = _period_from_args()
+    span = params.statistics_period(request.args)
+    first, last = span.first, span.last
     figures = stats.period_stats(first, last)
     export = request.args.get("format")
-    if export in FORMATS and not errors:
+    if export in FORMATS and span.ok:
         rows = _stats_rows(figures)
         if current_user.is_authenticated:
             audit.record("export", "home_statistics", None, details={"format": export})
@@ -899,18 +868,13 @@ def statistics():
         render_template(
             "homes/statistics.html",
             figures=figures,
-            errors=errors,
-            error_items=[("period-from", e) for e in errors],
-            args={
-                "from": request.args.get("from", first.isoformat()),
-                "to": request.args.get("to", last.isoformat()),
-            },
+            period=span,
             kind_chart=kind_chart,
             month_chart=month_chart,
             service_chart=service_chart,
-            page_has_errors=bool(errors),
+            page_has_errors=bool(span.errors),
         ),
-        400 if errors else 200,
+        422 if span.errors else 200,
     )
 
 

@@ -28,7 +28,7 @@ from flask_login import current_user
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
-from app.core import audit, clock
+from app.core import audit, clock, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import send_table
@@ -75,23 +75,6 @@ def _int_arg(name: str) -> int | None:
     return whole_number(request.args.get(name, "").strip())
 
 
-def _date_arg(name: str, errors: list) -> date | None:
-    text = request.args.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError
-        value = date.fromisoformat(text)
-    except ValueError:
-        errors.append((name, _("Write the date as year-month-day, for example 2026-12-03.")))
-        return None
-    if not FIRST_MONTH <= value <= date(2100, 12, 31):
-        errors.append((name, _("Choose a date from 1900 to 2100.")))
-        return None
-    return value
-
-
 def _enum_arg(name: str, enum_cls):
     value = request.args.get(name, "")
     return enum_cls(value) if value in {m.value for m in enum_cls} else None
@@ -132,8 +115,9 @@ def _month_weeks(first: date) -> list[list[date | None]]:
 @bp.get("/")
 @public
 def index():
-    errors: list = []
     view = "month" if request.args.get("view") == "month" else "agenda"
+    # The month view has no from/to fields: its month decides.
+    span = params.Period(None, None) if view == "month" else params.period(request.args)
     staff = rules.is_staff(current_user)
     filters = queries.AgendaFilters(
         programme_id=_int_arg("programme"),
@@ -142,8 +126,8 @@ def index():
         town_id=_int_arg("town"),
         setting=_enum_arg("setting", Setting),
         status=_enum_arg("status", PerformanceStatus),
-        date_from=_date_arg("from", errors),
-        date_to=_date_arg("to", errors),
+        date_from=span.first,
+        date_to=span.last,
         organiser_id=current_user.id if staff and request.args.get("mine") == "1" else None,
     )
     month = None
@@ -153,9 +137,6 @@ def index():
         filters.date_to = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     elif filters.date_from is None and filters.date_to is None:
         filters.date_from = clock.today()
-    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
-        errors.append(("to", _("The last day must be on or after the first day.")))
-        filters.date_to = None
     own = _own()
     performances, more = queries.agenda(filters, current_user, own)
     if staff or own:
@@ -169,7 +150,8 @@ def index():
         "more": more,
         "filters": filters,
         "args": request.args,
-        "errors": errors,
+        "errors": span.errors,
+        "period": span,
         "staff": staff,
         "programmes": queries.programmes(),
         "troupes": queries.troupes() if staff else [],
@@ -180,13 +162,13 @@ def index():
         "month": month,
         "weeks": _month_weeks(month) if month else [],
         "can_create": rules.can_create_programme(current_user),
-        "page_has_errors": bool(errors),
+        "page_has_errors": bool(span.errors),
     }
     if month:
         prev_month = (month - timedelta(days=1)).replace(day=1)
         next_month = (month + timedelta(days=32)).replace(day=1)
         context.update(prev_month=prev_month, next_month=next_month)
-    return render_template("performances/index.html", **context), 422 if errors else 200
+    return render_template("performances/index.html", **context), 422 if span.errors else 200
 
 
 @bp.get("/<int:performance_id>")
@@ -725,17 +707,6 @@ def bookings(person_id: int):
 
 # Statistics --------------------------------------------------------------------------------
 
-EARLIEST = date(2000, 1, 1)
-
-
-def _period(errors: list) -> tuple[date, date]:
-    date_from = _date_arg("from", errors) or EARLIEST
-    date_to = _date_arg("to", errors) or clock.today()
-    if date_to < date_from:
-        errors.append(("to", _("The last day must be on or after the first day.")))
-        date_from, date_to = EARLIEST, clock.today()
-    return date_from, date_to
-
 
 def statistics_charts(result: stats.Statistics) -> list:
     found = [
@@ -774,9 +745,8 @@ def statistics_charts(result: stats.Statistics) -> list:
 @bp.get("/statistics")
 @public
 def statistics():
-    errors: list = []
-    date_from, date_to = _period(errors)
-    result = stats.statistics(date_from, date_to)
+    span = params.statistics_period(request.args)
+    result = stats.statistics(span.first, span.last)
     chart_list = statistics_charts(result)
     sections = [
         ("setting", _("By setting"), result.by_setting, chart_list[0]),
@@ -789,15 +759,11 @@ def statistics():
             "performances/statistics.html",
             result=result,
             sections=sections,
-            errors=errors,
-            args={
-                "from": request.args.get("from", ""),
-                "to": request.args.get("to", ""),
-            },
-            export_args={"from": date_from.isoformat(), "to": date_to.isoformat()},
-            page_has_errors=bool(errors),
+            period=span,
+            errors=span.errors,
+            page_has_errors=bool(span.errors),
         ),
-        422 if errors else 200,
+        422 if span.errors else 200,
     )
 
 
@@ -829,10 +795,10 @@ def statistics_rows(result: stats.Statistics) -> list[list]:
 @bp.get("/statistics.<any(csv, xlsx):fmt>")
 @public
 def statistics_export(fmt: str):
-    errors: list = []
-    date_from, date_to = _period(errors)
-    if errors:
+    span = params.statistics_period(request.args)
+    if not span.ok:
         abort(400)
+    date_from, date_to = span.first, span.last
     rows = statistics_rows(stats.statistics(date_from, date_to))
     if current_user.is_authenticated:
         audit.record(

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.core import audit
+from app.core import audit, params
 from app.core.auth import public
 from app.core.exports import send_table
 from app.core.forms import BaseForm, DatePartsField
@@ -47,10 +47,7 @@ def choose_period(args) -> tuple[PeriodForm, date | None, date | None, str]:
             if field.data is None and not field.errors:
                 field.errors = [*field.errors, message]
         if form.first.data and form.last.data and form.last.data < form.first.data:
-            form.last.errors = [
-                *form.last.errors,
-                _("The last day must be on or after the first day."),
-            ]
+            form.last.errors = [*form.last.errors, params.LAST_BEFORE_FIRST]
         if form.has_errors:
             return form, None, None, ""
         return form, form.first.data, form.last.data, ""
@@ -86,16 +83,6 @@ def index():
     )
 
 
-def _iso(name: str) -> date:
-    text = request.args.get(name, "")
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        abort(400)
-
-
 @bp.get("/<key>.<any(csv, xlsx):fmt>")
 @public
 def export(key: str, fmt: str):
@@ -105,9 +92,11 @@ def export(key: str, fmt: str):
     part, detail = figures.FIGURE_KEYS[key]
     if detail and part not in figures.detail_parts(current_user):
         abort(403 if current_user.is_authenticated else 404)
-    first, last = _iso("from"), _iso("to")
-    if last < first:
+    # Both days are required (the page's links always give them).
+    span = params.period(request.args)
+    if not span.ok or span.first is None or span.last is None:
         abort(400)
+    first, last = span.first, span.last
     report = figures.build_report(first, last)
     figure = report.figure(key)
     if figure is None:
