@@ -23,7 +23,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.athletes import bp, charts, exports, imports, queries, rules, services
+from app.athletes import bp, exports, imports, queries, rules, services
 from app.athletes.enums import Stage
 from app.athletes.forms import (
     AssessmentForm,
@@ -215,7 +215,7 @@ def detail(athlete_id: int):
         person=person,
         today=today,
         series=series,
-        charts=[charts.line_chart(s) for s in series],
+        measure_charts=[s.chart() for s in series],
         can_edit=rules.can_edit(current_user, athlete),
     )
     # The page shows the disability category (sensitive): the view is audit-logged.

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
-from app.competitions import bp, charts, imports, queries, rules, services, standings
+from app.competitions import bp, imports, queries, rules, services, standings
 from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
@@ -36,7 +36,7 @@ from app.competitions.forms import (
     WithdrawEntryForm,
 )
 from app.competitions.models import Competition, CompetitionEvent, Entry
-from app.core import spreadsheets
+from app.core import charts, spreadsheets
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.forms import normalise_text
@@ -114,11 +114,12 @@ def index():
             and current_user.is_admin
         ):
             linked.add(row.athlete_id)
+    summary = standings.medal_summary(table)
     return render_template(
         "competitions/index.html",
         table=table,
-        chart=charts.medals_by_year(table),
-        summary=charts.summary_text(table),
+        chart=charts.medals("medal-chart", _("Medals by year"), summary, table.by_year()),
+        summary=summary,
         medallists=medallists,
         names=names,
         linked=linked,

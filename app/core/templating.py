@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import format_skeleton
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -40,6 +41,11 @@ def fmt_date(value: date | None, style: str = "medium") -> str:
     if value is None:
         return ""
     return format_date(value, style)
+
+
+def fmt_month(value: date) -> str:
+    """A month as the reader's language writes it: "January 2017", "2017年1月"."""
+    return format_skeleton("yMMMM", value, locale=str(get_locale() or "zh_Hans"))
 
 
 def fmt_datetime(value: datetime | None, style: str = "medium") -> str:

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.enums import Role
-from app.core import audit, clock, params
+from app.core import audit, charts, clock, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import FORMATS, send_table
@@ -32,7 +32,7 @@ from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.extensions import db
-from app.homes import access, bp, charts, queries, recurrence, services, stats
+from app.homes import access, bp, queries, recurrence, services, stats
 from app.homes.enums import AbsenceReason, AttendanceStatus
 from app.homes.forms import (
     WEEKDAY_LABELS,
@@ -849,20 +849,25 @@ def statistics():
             db.session.commit()
         name = f"homes-{first.isoformat()}-{last.isoformat()}"
         return send_table(rows, export, name, _("Sunshine homes"))
-    kind_chart = charts.bar_chart(
+    person_times = _("%(total)d person-times in the period.", total=figures.attendance)
+    # Kinds and services are numbered under their bars (the table gives each number's name).
+    kind_chart = charts.bars(
+        "kind-chart",
         _("Attendance person-times by kind of activity"),
-        _("%(total)d person-times in the period.", total=figures.attendance),
-        [(str(i + 1), str(k.label), v) for i, (k, v) in enumerate(figures.by_kind)],
+        person_times,
+        [charts.Item(str(k.label), v, str(i + 1)) for i, (k, v) in enumerate(figures.by_kind)],
     )
-    month_chart = charts.bar_chart(
+    month_chart = charts.bars(
+        "month-chart",
         _("Attendance person-times by month"),
-        _("%(total)d person-times in the period.", total=figures.attendance),
-        [(m[5:], m, v) for m, v in figures.by_month[-24:]],
+        person_times,
+        [charts.Item(m, v, m[5:]) for m, v in figures.by_month[-24:]],
     )
-    service_chart = charts.bar_chart(
+    service_chart = charts.bars(
+        "service-chart",
         _("Members served by service"),
         _("%(total)d members served in the period.", total=figures.members),
-        [(str(i + 1), str(s.label), v) for i, (s, v) in enumerate(figures.by_service)],
+        [charts.Item(str(s.label), v, str(i + 1)) for i, (s, v) in enumerate(figures.by_service)],
     )
     return (
         render_template(

@@ -28,7 +28,7 @@ from flask_login import current_user
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
-from app.core import audit, clock, params
+from app.core import audit, charts, clock, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import send_table
@@ -37,7 +37,7 @@ from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.extensions import db
 from app.people.models import Person
-from app.performances import bp, charts, photos, queries, rules, services, stats
+from app.performances import bp, photos, queries, rules, services, stats
 from app.performances.enums import PerformanceStatus, Setting
 from app.performances.forms import (
     MemberForm,
@@ -708,38 +708,67 @@ def bookings(person_id: int):
 # Statistics --------------------------------------------------------------------------------
 
 
-def statistics_charts(result: stats.Statistics) -> list:
-    found = [
-        charts.bar_chart(
-            "chart-setting",
-            _("Beneficiaries (person-times) by setting"),
-            _("Beneficiaries of performances held, by setting; the numbers are in the table."),
+def statistics_sections(result: stats.Statistics) -> list[tuple]:
+    """(key, heading, chart with its table) for each grouping; no chart when nothing was
+    held. The bars show one measure; the table all four."""
+    t = result.totals
+    header = [
+        _("Performances held"),
+        _("Beneficiaries (person-times)"),
+        _("Audience"),
+        _("Of which people with disabilities"),
+    ]
+    sections = []
+    for key, heading, rows, measure, title, intro in (
+        (
+            "setting",
+            _("By setting"),
             result.by_setting,
             "beneficiaries",
+            _("Beneficiaries (person-times) by setting"),
+            _("Beneficiaries of performances held, by setting; the numbers are in the table."),
         ),
-        charts.bar_chart(
-            "chart-town",
-            _("Beneficiaries (person-times) by town"),
-            _("Beneficiaries of performances held, by town; the numbers are in the table."),
+        (
+            "town",
+            _("By town"),
             result.by_town,
             "beneficiaries",
+            _("Beneficiaries (person-times) by town"),
+            _("Beneficiaries of performances held, by town; the numbers are in the table."),
         ),
-        charts.bar_chart(
-            "chart-programme",
-            _("Performances held by programme"),
-            _("Performances held, by programme; the numbers are in the table."),
+        (
+            "programme",
+            _("By programme"),
             result.by_programme,
             "performances",
+            _("Performances held by programme"),
+            _("Performances held, by programme; the numbers are in the table."),
         ),
-        charts.bar_chart(
-            "chart-month",
-            _("Performances held by month"),
-            _("Performances held, by month; the numbers are in the table."),
+        (
+            "month",
+            _("By month"),
             result.by_month,
             "performances",
+            _("Performances held by month"),
+            _("Performances held, by month; the numbers are in the table."),
         ),
-    ]
-    return found
+    ):
+        table = charts.Table(
+            id=f"table-{key}",
+            caption=_("Performances held: %(group)s", group=heading),
+            header=[heading, *header],
+            rows=[
+                [r.label, r.performances, r.beneficiaries, r.audience, r.audience_disabled]
+                for r in rows
+            ],
+            total=[_("Total"), t.performances, t.beneficiaries, t.audience, t.audience_disabled],
+        )
+        summary = charts.sentences(intro, stats.most_sentence(key, measure, rows))
+        chart = charts.hbars(
+            f"chart-{key}", title, summary, stats.chart_items(rows, measure), table=table
+        )
+        sections.append((key, heading, chart))
+    return sections
 
 
 @bp.get("/statistics")
@@ -747,13 +776,7 @@ def statistics_charts(result: stats.Statistics) -> list:
 def statistics():
     span = params.statistics_period(request.args)
     result = stats.statistics(span.first, span.last)
-    chart_list = statistics_charts(result)
-    sections = [
-        ("setting", _("By setting"), result.by_setting, chart_list[0]),
-        ("town", _("By town"), result.by_town, chart_list[1]),
-        ("programme", _("By programme"), result.by_programme, chart_list[2]),
-        ("month", _("By month"), result.by_month, chart_list[3]),
-    ]
+    sections = statistics_sections(result)
     return (
         render_template(
             "performances/statistics.html",
