@@ -57,9 +57,24 @@ def fmt_datetime(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style)
 
 
+def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers a pagination shows: the first and the last, those within ``around``
+    of the current one, and None for each gap ("…"); a gap of one page shows the page."""
+    shown = {1, pages, *range(max(1, current - around), min(pages, current + around) + 1)}
+    numbers: list[int | None] = []
+    for number in sorted(shown):
+        if numbers and number - numbers[-1] == 2:
+            numbers.append(number - 1)
+        elif numbers and number - numbers[-1] > 2:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
+    app.jinja_env.globals["page_numbers"] = page_numbers
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
