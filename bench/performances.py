@@ -71,7 +71,10 @@ def seed() -> tuple[int, list[int]]:
     )
     people = list(db.session.scalars(sa.select(Person.id)))
     user = accounts.create_user(
-        username="bench", display_name="bench", password="bench orchard lantern river", roles=["organiser"]
+        username="bench",
+        display_name="bench",
+        password="bench orchard lantern river",
+        roles=["organiser"],
     )
     programme = services.create_programme(
         {"name": "Bench", "first_year": 2017, "organiser_ids": [user.id]}

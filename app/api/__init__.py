@@ -20,7 +20,7 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from app.core import clock
+from app.core import clock, params
 from app.core.auth import public
 from app.extensions import csrf
 
@@ -140,24 +140,26 @@ def check_parameters(allowed: tuple[str, ...]) -> None:
         raise BadParameter(unknown[0], f"Unknown parameter '{unknown[0]}'.")
 
 
-def date_arg(name: str, default: date) -> date:
-    if name not in request.args:
-        return default
-    text = request.args.get(name, "")
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise BadParameter(name, f"'{name}' must be a date as YYYY-MM-DD.") from None
-
-
-def period_args() -> tuple[date, date]:
-    """The ``from`` and ``to`` parameters, checked: (first day, last day), both inclusive."""
-    date_from, date_to = date_arg("from", EARLIEST), date_arg("to", clock.today())
-    if date_to < date_from:
-        raise BadParameter("to", "'to' must be on or after 'from'.")
-    return date_from, date_to
+def period_args(
+    *, first: date = EARLIEST, last=None, max_days: int | None = None
+) -> tuple[date, date]:
+    """The ``from`` and ``to`` parameters under the app's period rules (app/core/params.py),
+    checked: (first day, last day), both inclusive; by default from 1900-01-01 to today.
+    Any day YYYY-MM-DD is accepted (the documented pattern allows every year); the first
+    problem found raises BadParameter."""
+    found = params.period(
+        request.args,
+        first=first,
+        last=last or clock.today(),
+        earliest=date.min,
+        latest=date.max,
+        max_days=max_days,
+        strict=True,
+    )
+    if found.problems:
+        problem = found.problems[0]
+        raise BadParameter(problem.name, problem.detail)
+    return found.first, found.last
 
 
 def count_schema(description: str) -> dict:

@@ -35,8 +35,8 @@ from app.api import (
     BadParameter,
     bp,
     check_parameters,
-    date_arg,
     describe,
+    period_args,
     schema,
 )
 from app.competitions.enums import CompetitionStatus
@@ -139,13 +139,11 @@ def decode_cursor(text: str) -> Position:
 
 def query_from_args() -> Query:
     check_parameters(SCHEDULE_PARAMS)
-    first = date_arg("from", clock.today())
-    default_last = first + timedelta(days=DEFAULT_DAYS) if first < LAST_DAY else first
-    last = date_arg("to", default_last)
-    if last < first:
-        raise BadParameter("to", "'to' must be on or after 'from'.")
-    if (last - first).days >= MAX_DAYS:
-        raise BadParameter("to", f"'to' must be less than {MAX_DAYS} days after 'from'.")
+    first, last = period_args(
+        first=clock.today(),
+        last=lambda first: first + timedelta(days=DEFAULT_DAYS) if first < LAST_DAY else first,
+        max_days=MAX_DAYS,
+    )
     kind = request.args.get("kind")
     if kind is not None and kind not in KINDS:
         raise BadParameter("kind", "'kind' must be one of: competition, performance, activity.")

@@ -17,12 +17,8 @@ row (``check_rows``) and writes nothing; ``save_rows`` writes the valid rows."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -33,10 +29,8 @@ from app.athletes.enums import Recommendation
 from app.athletes.models import AssessmentMeasure, AthleteProfile, Sport
 from app.core import clock
 from app.core.errors import DomainError
+from app.core.spreadsheets import cell_date, match_key, read_table
 from app.extensions import db
-
-MAX_BYTES = 512 * 1024
-MAX_ROWS = 2000
 
 COLUMNS = {
     "athlete": ("athlete", "athlete number", "运动员编号", "编号"),
@@ -52,85 +46,6 @@ RECOMMENDATION_WORDS = {
     Recommendation.HOLD: ("hold", "保持", "观察"),
     Recommendation.NOT_SUITABLE: ("not suitable", "not_suitable", "不适合", "不合适"),
 }
-
-
-def _key(text) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text or ""))).strip().lower()
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-NOT_A_SPREADSHEET = _l(
-    "The file is not a spreadsheet. Send a CSV file or an Excel workbook (.xlsx)."
-)
-
-
-def read_table(data: bytes) -> list[list[str]]:
-    """The file's rows as text cells. Raises DomainError for a file that is too large, not a
-    spreadsheet, or empty."""
-    if len(data) > MAX_BYTES:
-        raise DomainError(
-            _l(
-                "The file is larger than %(size)d KB. Split it into smaller files.",
-                size=MAX_BYTES // 1024,
-            ),
-            field="file",
-        )
-    if data[:4] == b"PK\x03\x04":
-        rows = _read_xlsx(data)
-    else:
-        rows = _read_csv(data)
-    rows = [row for row in rows if any(cell for cell in row)]
-    if len(rows) < 2:
-        raise DomainError(_l("The file has no rows of results under the headings."), field="file")
-    if len(rows) > MAX_ROWS + 1:
-        raise DomainError(
-            _l("The file has more than %(max)d rows. Split it into smaller files.", max=MAX_ROWS),
-            field="file",
-        )
-    return rows
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-    except Exception:  # any damaged or foreign zip: the user gets one plain message
-        raise DomainError(NOT_A_SPREADSHEET, field="file") from None
-    return rows
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    if b"\x00" in data:
-        raise DomainError(NOT_A_SPREADSHEET, field="file")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DomainError(NOT_A_SPREADSHEET, field="file")
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text):
-        raise DomainError(NOT_A_SPREADSHEET, field="file")
-    try:
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
-    except csv.Error:
-        raise DomainError(NOT_A_SPREADSHEET, field="file") from None
 
 
 @dataclass
@@ -155,11 +70,11 @@ def _columns(header: list[str], measures: list[AssessmentMeasure]):
     names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
     by_measure = {}
     for m in measures:
-        by_measure.setdefault(_key(m.name), m)
-        by_measure.setdefault(_key(m.name_en), m)
+        by_measure.setdefault(match_key(m.name), m)
+        by_measure.setdefault(match_key(m.name_en), m)
     columns, unknown = {}, []
     for index, heading in enumerate(header):
-        key = _key(heading)
+        key = match_key(heading)
         if not key:
             continue
         if key in names:
@@ -185,16 +100,6 @@ def _columns(header: list[str], measures: list[AssessmentMeasure]):
     return columns
 
 
-def _date(text: str) -> date | None:
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    if not match:
-        return None
-    try:
-        return date(*map(int, match.groups()))
-    except ValueError:
-        return None
-
-
 def check_rows(data: bytes, user) -> list[Row]:
     """Read the file and check every row; nothing is written. Raises DomainError when the
     file as a whole cannot be read."""
@@ -205,7 +110,7 @@ def check_rows(data: bytes, user) -> list[Row]:
     sport_by_name = {}
     for s in sports:
         for name in (s.name, s.name_en, s.code):
-            sport_by_name[_key(name)] = s
+            sport_by_name[match_key(name)] = s
     athlete_column = next(i for i, target in columns.items() if target == ("field", "athlete"))
     ids = {
         int(row[athlete_column])
@@ -248,19 +153,19 @@ def _check_row(row: Row, columns, athletes, sport_by_name, templates, today, use
             )
         )
     row.athlete = athlete if not row.errors else None
-    row.assessed_on = _date(cells.get("date", ""))
+    row.assessed_on = cell_date(cells.get("date", ""))
     if row.assessed_on is None:
         row.errors.append(_l("Write the date as year-month-day, for example 2025-09-01."))
     elif row.assessed_on > today:
         row.errors.append(_l("The date of the assessment must not be in the future."))
-    row.sport = sport_by_name.get(_key(cells.get("sport", "")))
+    row.sport = sport_by_name.get(match_key(cells.get("sport", "")))
     if row.sport is None:
         row.errors.append(_l("Unknown sport: %(sport)s.", sport=cells.get("sport", "") or "–"))
     rating = cells.get("rating", "")
     row.rating = int(rating) if rating in {"1", "2", "3", "4", "5"} else None
     if row.rating is None:
         row.errors.append(_l("Choose a rating from 1 to 5."))
-    word = _key(cells.get("recommendation", ""))
+    word = match_key(cells.get("recommendation", ""))
     row.recommendation = next(
         (r for r, words in RECOMMENDATION_WORDS.items() if word in words), None
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.enums import Role
@@ -24,6 +25,9 @@ from app.athletes.models import (
     athlete_coaches,
     athlete_sports,
 )
+from app.athletes.rules import format_value
+from app.core import charts
+from app.core.templating import fmt_date
 from app.extensions import db
 from app.people.enums import DisabilityCategory
 from app.people.models import Person
@@ -284,6 +288,52 @@ class Series:
 
     measure: object
     points: list[tuple[date, object]] = field(default_factory=list)
+
+    def _value(self, value) -> str:
+        return format_value(value, self.measure.unit.decimals)
+
+    def summary(self) -> str:
+        """One sentence: first and latest value with dates, and the best."""
+        measure = self.measure
+        unit = str(measure.unit.label)
+        (first_on, first), (last_on, last) = self.points[0], self.points[-1]
+        if len(self.points) == 1:
+            return _(
+                "%(measure)s: one assessment, %(value)s %(unit)s on %(date)s.",
+                measure=measure.display_name,
+                value=self._value(first),
+                unit=unit,
+                date=fmt_date(first_on),
+            )
+        values = [value for _on, value in self.points]
+        best = min(values) if measure.lower_is_better else max(values)
+        return _(
+            "%(measure)s: %(count)d assessments, from %(first)s %(unit)s on %(first_on)s to "
+            "%(last)s %(unit)s on %(last_on)s; best %(best)s %(unit)s.",
+            measure=measure.display_name,
+            count=len(values),
+            first=self._value(first),
+            first_on=fmt_date(first_on),
+            last=self._value(last),
+            last_on=fmt_date(last_on),
+            best=self._value(best),
+            unit=unit,
+        )
+
+    def chart(self) -> charts.Chart | None:
+        """The line of the values over time (None for a single value: the summary says it)."""
+        return charts.line(
+            f"chart-{self.measure.id}",
+            _(
+                "%(measure)s over time (%(unit)s)",
+                measure=self.measure.display_name,
+                unit=self.measure.unit.label,
+            ),
+            self.summary(),
+            self.points,
+            self._value,
+            lambda on, value: f"{fmt_date(on)}: {self._value(value)}",
+        )
 
 
 def measurement_series(athlete: AthleteProfile) -> list[Series]:

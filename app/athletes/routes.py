@@ -10,7 +10,6 @@ import base64
 import binascii
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -24,7 +23,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.athletes import bp, charts, imports, queries, rules, services, spreadsheets
+from app.athletes import bp, exports, imports, queries, rules, services
 from app.athletes.enums import Stage
 from app.athletes.forms import (
     AssessmentForm,
@@ -39,9 +38,10 @@ from app.athletes.forms import (
     assessment_form,
 )
 from app.athletes.models import AssessmentMeasure, AthleteProfile, Classification
-from app.core import audit, clock
+from app.core import audit, clock, spreadsheets
 from app.core.auth import get_or_404, login_required, role_required
 from app.core.errors import DomainError, EditConflict
+from app.core.exports import send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
@@ -132,25 +132,6 @@ def pipeline():
     )
 
 
-MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def _download(rows: list[list], fmt: str, name: str, title: str) -> Response:
-    if fmt == "csv":
-        response = Response(spreadsheets.to_csv(rows), mimetype=MIMETYPES[fmt])
-    else:
-        # Binary: sent as a one-chunk stream (text checks on responses skip streams).
-        body = spreadsheets.to_xlsx(rows, title)
-        response = Response(iter([body]), mimetype=MIMETYPES[fmt])
-        response.headers["Content-Length"] = str(len(body))
-    filename = f"{name}-{clock.today().isoformat()}.{fmt}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.route("/export.<any(csv, xlsx):fmt>")
 @role_required("coach", "home_staff")
 def export(fmt: str):
@@ -171,7 +152,8 @@ def export(fmt: str):
         details={"format": fmt, "rows": len(athletes), "filters": filters.args()},
     )
     db.session.commit()
-    return _download(spreadsheets.athlete_rows(athletes), fmt, "athletes", _("Athletes"))
+    name = f"athletes-{clock.today().isoformat()}"
+    return send_table(exports.athlete_rows(athletes), fmt, name, _("Athletes"))
 
 
 @bp.route("/pipeline.<any(csv, xlsx):fmt>")
@@ -179,9 +161,8 @@ def export(fmt: str):
 def pipeline_export(fmt: str):
     filters = _filter_form().filters()
     rows, stages = _pipeline_rows(filters)
-    return _download(
-        spreadsheets.pipeline_rows(rows, stages), fmt, "pipeline", _("Reserve pipeline")
-    )
+    name = f"pipeline-{clock.today().isoformat()}"
+    return send_table(exports.pipeline_rows(rows, stages), fmt, name, _("Reserve pipeline"))
 
 
 @bp.route("/dashboard")
@@ -234,7 +215,7 @@ def detail(athlete_id: int):
         person=person,
         today=today,
         series=series,
-        charts=[charts.line_chart(s) for s in series],
+        measure_charts=[s.chart() for s in series],
         can_edit=rules.can_edit(current_user, athlete),
     )
     # The page shows the disability category (sensitive): the view is audit-logged.
@@ -635,7 +616,7 @@ def measure_active(measure_id: int):
 def import_screenings():
     """Upload a spreadsheet → a preview of every row with its errors → confirm (all valid
     rows, or nothing unless every row is valid). Nothing is written before the confirmation.
-    The preview carries the file itself (base64, at most imports.MAX_BYTES) and the
+    The preview carries the file itself (base64, at most spreadsheets.MAX_BYTES) and the
     confirmation checks it again from scratch."""
     upload, confirm = ImportForm(), ConfirmImportForm()
     rows = None
@@ -673,7 +654,7 @@ def import_screenings():
                 rows = None
         form = confirm
     elif upload.validate_on_submit():
-        data = upload.file.data.read(imports.MAX_BYTES + 1)
+        data = upload.file.data.read(spreadsheets.MAX_BYTES + 1)
         try:
             rows = imports.check_rows(data, current_user)
         except DomainError as error:

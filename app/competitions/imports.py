@@ -1,5 +1,5 @@
 """Import of results from a spreadsheet (CSV in UTF-8, UTF-8 with BOM, GBK or GB18030, or
-Excel .xlsx), reading files with app/athletes/imports.read_table.
+Excel .xlsx), reading files with app/core/spreadsheets.read_table.
 
 Columns (first row; English or Chinese headings, any order, case ignored):
 
@@ -23,12 +23,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.athletes.imports import _date, _key, read_table
 from app.athletes.models import AthleteProfile
 from app.competitions import rules, services
 from app.competitions.enums import EntryStatus, Medal, ResultStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry
 from app.core.errors import DomainError
+from app.core.spreadsheets import cell_date, match_key, read_table
 from app.extensions import db
 from app.people.models import Person
 
@@ -77,7 +77,7 @@ def _columns(header: list[str]) -> dict[int, str]:
     names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
     columns, unknown = {}, []
     for index, heading in enumerate(header):
-        key = _key(heading)
+        key = match_key(heading)
         if not key:
             continue
         if key in names:
@@ -109,14 +109,14 @@ def check_rows(data: bytes, user) -> list[Row]:
         values = {name: (cells[i] if i < len(cells) else "") for i, name in columns.items()}
         rows.append(Row(line=number, cells=values))
     competitions = {
-        _key(c.name): c
+        match_key(c.name): c
         for c in db.session.scalars(
             sa.select(Competition)
             .where(Competition.name.in_({r.cells["competition"] for r in rows}))
             .options(selectinload(Competition.events))
         )
     }
-    wanted = {(r.cells["athlete"], _date(r.cells["birth_date"])) for r in rows}
+    wanted = {(r.cells["athlete"], cell_date(r.cells["birth_date"])) for r in rows}
     athletes = {}
     for athlete in db.session.scalars(
         sa.select(AthleteProfile)
@@ -124,7 +124,7 @@ def check_rows(data: bytes, user) -> list[Row]:
         .where(Person.name.in_({name for name, _on in wanted}))
         .options(joinedload(AthleteProfile.person), selectinload(AthleteProfile.coaches))
     ):
-        athletes[(_key(athlete.person.name), athlete.person.birth_on)] = athlete
+        athletes[(match_key(athlete.person.name), athlete.person.birth_on)] = athlete
     for row in rows:
         _check_row(row, competitions, athletes, user)
     _check_teams(rows)
@@ -133,21 +133,21 @@ def check_rows(data: bytes, user) -> list[Row]:
 
 def _check_row(row: Row, competitions, athletes, user) -> None:
     cells = row.cells
-    competition = competitions.get(_key(cells["competition"]))
+    competition = competitions.get(match_key(cells["competition"]))
     if competition is None:
         row.errors.append(_l("Unknown competition: %(name)s.", name=cells["competition"] or "–"))
     else:
         row.event = next(
-            (e for e in competition.events if _key(e.name) == _key(cells["event"])), None
+            (e for e in competition.events if match_key(e.name) == match_key(cells["event"])), None
         )
         if row.event is None:
             row.errors.append(
                 _l("The competition has no event called %(name)s.", name=cells["event"] or "–")
             )
-    born = _date(cells["birth_date"])
+    born = cell_date(cells["birth_date"])
     if born is None:
         row.errors.append(_l("Write the birth date as year-month-day, for example 1990-05-01."))
-    row.athlete = athletes.get((_key(cells["athlete"]), born))
+    row.athlete = athletes.get((match_key(cells["athlete"]), born))
     if born is not None and row.athlete is None:
         row.errors.append(
             _l(
@@ -170,7 +170,7 @@ def _check_row(row: Row, competitions, athletes, user) -> None:
     row.status = next((s for s in ResultStatus if s.value == status_text), None)
     if row.status is None:
         row.errors.append(_l("Write the status as OK, DNS, DNF or DSQ."))
-    word = _key(cells.get("medal", ""))
+    word = match_key(cells.get("medal", ""))
     row.medal = next((m for m, words in MEDAL_WORDS.items() if word in words), None)
     if row.medal is None:
         row.errors.append(_l("Write the medal as gold, silver or bronze, or leave it empty."))

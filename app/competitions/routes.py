@@ -21,11 +21,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.athletes import imports as athlete_imports
 from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
-from app.competitions import bp, charts, imports, queries, rules, services, standings
+from app.competitions import bp, imports, queries, rules, services, standings
 from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
@@ -37,6 +36,7 @@ from app.competitions.forms import (
     WithdrawEntryForm,
 )
 from app.competitions.models import Competition, CompetitionEvent, Entry
+from app.core import charts, spreadsheets
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.forms import normalise_text
@@ -114,11 +114,12 @@ def index():
             and current_user.is_admin
         ):
             linked.add(row.athlete_id)
+    summary = standings.medal_summary(table)
     return render_template(
         "competitions/index.html",
         table=table,
-        chart=charts.medals_by_year(table),
-        summary=charts.summary_text(table),
+        chart=charts.medals("medal-chart", _("Medals by year"), summary, table.by_year()),
+        summary=summary,
         medallists=medallists,
         names=names,
         linked=linked,
@@ -607,7 +608,7 @@ def _row_label(event, entry_id: int) -> str:
 @form_view
 def import_results():
     """Upload a spreadsheet → a preview of every row with its errors → confirm, which saves
-    every row or nothing. The preview carries the file (base64, at most imports.MAX_BYTES);
+    every row or nothing. The preview carries the file (base64, at most spreadsheets.MAX_BYTES);
     the confirmation checks it again from scratch."""
     upload, confirm = ImportForm(), ConfirmImportForm()
     rows, form = None, upload
@@ -630,7 +631,7 @@ def import_results():
                 flash(_("Results saved: %(count)d entries.", count=saved), "success")
                 return redirect(url_for(".index"), code=303)
     elif upload.validate_on_submit():
-        data = upload.file.data.read(athlete_imports.MAX_BYTES + 1)
+        data = upload.file.data.read(spreadsheets.MAX_BYTES + 1)
         try:
             rows = imports.check_rows(data, current_user)
         except DomainError as error:

@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.competitions.enums import Level, Medal, ResultStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry, Result, entry_members
+from app.core import charts
 from app.extensions import db
 
 
@@ -97,6 +99,33 @@ class MedalTable:
             if y == year:
                 tally.add(cell.gold, cell.silver, cell.bronze)
         return tally
+
+    def by_year(self) -> list[charts.MedalYear]:
+        """Each year's gold, silver and bronze, oldest first (the medal chart's bars)."""
+        return [
+            charts.MedalYear(year, t.gold, t.silver, t.bronze)
+            for year, t in ((year, self.year_total(year)) for year in self.years)
+        ]
+
+
+def medal_summary(table: MedalTable) -> str:
+    """The medal table in one sentence: the medals of the period and the best year."""
+    totals = table.totals
+    if not table.years:
+        return _("No medals match these filters.")
+    best = max(table.years, key=lambda y: (table.year_total(y).total, table.year_total(y).gold))
+    return _(
+        "%(total)d medals from %(first)d to %(last)d: %(gold)d gold, %(silver)d silver and "
+        "%(bronze)d bronze. The best year was %(best)d with %(best_total)d medals.",
+        total=totals.total,
+        first=table.years[0],
+        last=table.years[-1],
+        gold=totals.gold,
+        silver=totals.silver,
+        bronze=totals.bronze,
+        best=best,
+        best_total=table.year_total(best).total,
+    )
 
 
 def _medal_sum(medal: Medal):

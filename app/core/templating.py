@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import format_skeleton
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -42,6 +43,11 @@ def fmt_date(value: date | None, style: str = "medium") -> str:
     return format_date(value, style)
 
 
+def fmt_month(value: date) -> str:
+    """A month as the reader's language writes it: "January 2017", "2017年1月"."""
+    return format_skeleton("yMMMM", value, locale=str(get_locale() or "zh_Hans"))
+
+
 def fmt_datetime(value: datetime | None, style: str = "medium") -> str:
     """An instant in the configured zone and the reader's locale, 24-hour form."""
     if value is None:
@@ -51,9 +57,24 @@ def fmt_datetime(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style)
 
 
+def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers a pagination shows: the first and the last, those within ``around``
+    of the current one, and None for each gap ("…"); a gap of one page shows the page."""
+    shown = {1, pages, *range(max(1, current - around), min(pages, current + around) + 1)}
+    numbers: list[int | None] = []
+    for number in sorted(shown):
+        if numbers and number - numbers[-1] == 2:
+            numbers.append(number - 1)
+        elif numbers and number - numbers[-1] > 2:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
+    app.jinja_env.globals["page_numbers"] = page_numbers
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

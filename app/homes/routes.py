@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -25,16 +24,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.enums import Role
-from app.athletes import spreadsheets
-from app.core import audit, clock, confirm
+from app.core import audit, charts, clock, confirm, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
+from app.core.exports import FORMATS, send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.core.templating import fmt_date
 from app.extensions import db
-from app.homes import access, bp, charts, queries, recurrence, services, stats
+from app.homes import access, bp, queries, recurrence, services, stats
 from app.homes.enums import AbsenceReason, AttendanceStatus
 from app.homes.forms import (
     WEEKDAY_LABELS,
@@ -848,93 +847,51 @@ def mine():
 # --- statistics ---------------------------------------------------------------------------
 
 
-def _period_from_args() -> tuple[date, date, list[str]]:
-    errors = []
-    today = clock.today()
-    default_first = date(2017, 1, 1)
-    default_last = date(2021, 12, 31)
-    values = {}
-    for name, default in (("from", default_first), ("to", default_last)):
-        text = (request.args.get(name) or "").strip()
-        if not text:
-            values[name] = default
-            continue
-        try:
-            if len(text) != 10:
-                raise ValueError
-            values[name] = date.fromisoformat(text)
-        except ValueError:
-            errors.append(
-                _("Enter the date as YYYY-MM-DD, for example 2021-12-31.")
-                if name == "to"
-                else _("Enter the first day as YYYY-MM-DD, for example 2017-01-01.")
-            )
-            values[name] = default
-    first, last = values["from"], values["to"]
-    if not errors and last < first:
-        errors.append(_("The last day must not be before the first day."))
-        first, last = default_first, default_last
-    if not errors and (first.year < 2000 or last > today + timedelta(days=366 * 2)):
-        errors.append(_("Choose a period between 2000 and the next two years."))
-        first, last = default_first, default_last
-    return first, last, errors
-
-
 @bp.route("/statistics")
 @public
 def statistics():
-    first, last, errors = _period_from_args()
+    span = params.statistics_period(request.args)
+    first, last = span.first, span.last
     figures = stats.period_stats(first, last)
     export = request.args.get("format")
-    if export in ("csv", "xlsx") and not errors:
+    if export in FORMATS and span.ok:
         rows = _stats_rows(figures)
         if current_user.is_authenticated:
             audit.record("export", "home_statistics", None, details={"format": export})
             db.session.commit()
         name = f"homes-{first.isoformat()}-{last.isoformat()}"
-        if export == "csv":
-            response = Response(spreadsheets.to_csv(rows), mimetype="text/csv; charset=utf-8")
-        else:
-            # Binary: sent as a one-chunk stream (text checks on responses skip streams).
-            body = spreadsheets.to_xlsx(rows, _("Sunshine homes"))
-            response = Response(
-                iter([body]),
-                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            response.headers["Content-Length"] = str(len(body))
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
-        return response
-    kind_chart = charts.bar_chart(
+        return send_table(rows, export, name, _("Sunshine homes"))
+    person_times = _("%(total)d person-times in the period.", total=figures.attendance)
+    # Kinds and services are numbered under their bars (the table gives each number's name).
+    kind_chart = charts.bars(
+        "kind-chart",
         _("Attendance person-times by kind of activity"),
-        _("%(total)d person-times in the period.", total=figures.attendance),
-        [(str(i + 1), str(k.label), v) for i, (k, v) in enumerate(figures.by_kind)],
+        person_times,
+        [charts.Item(str(k.label), v, str(i + 1)) for i, (k, v) in enumerate(figures.by_kind)],
     )
-    month_chart = charts.bar_chart(
+    month_chart = charts.bars(
+        "month-chart",
         _("Attendance person-times by month"),
-        _("%(total)d person-times in the period.", total=figures.attendance),
-        [(m[5:], m, v) for m, v in figures.by_month[-24:]],
+        person_times,
+        [charts.Item(m, v, m[5:]) for m, v in figures.by_month[-24:]],
     )
-    service_chart = charts.bar_chart(
+    service_chart = charts.bars(
+        "service-chart",
         _("Members served by service"),
         _("%(total)d members served in the period.", total=figures.members),
-        [(str(i + 1), str(s.label), v) for i, (s, v) in enumerate(figures.by_service)],
+        [charts.Item(str(s.label), v, str(i + 1)) for i, (s, v) in enumerate(figures.by_service)],
     )
     return (
         render_template(
             "homes/statistics.html",
             figures=figures,
-            errors=errors,
-            error_items=[("period-from", e) for e in errors],
-            args={
-                "from": request.args.get("from", first.isoformat()),
-                "to": request.args.get("to", last.isoformat()),
-            },
+            period=span,
             kind_chart=kind_chart,
             month_chart=month_chart,
             service_chart=service_chart,
-            page_has_errors=bool(errors),
+            page_has_errors=bool(span.errors),
         ),
-        400 if errors else 200,
+        422 if span.errors else 200,
     )
 
 

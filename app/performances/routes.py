@@ -14,7 +14,6 @@ from itertools import groupby
 
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -29,16 +28,16 @@ from flask_login import current_user
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
-from app.athletes import spreadsheets
-from app.core import audit, clock, confirm
+from app.core import audit, charts, clock, confirm, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
+from app.core.exports import send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.extensions import db
 from app.people.models import Person
-from app.performances import bp, charts, photos, queries, rules, services, stats
+from app.performances import bp, photos, queries, rules, services, stats
 from app.performances.enums import PerformanceStatus, Setting
 from app.performances.forms import (
     MemberForm,
@@ -55,11 +54,6 @@ from app.performances.models import (
     Troupe,
     TroupeMember,
 )
-
-MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 @bp.app_template_filter("performance_time")
@@ -79,23 +73,6 @@ def _render(template: str, form, status: int | None = None, **context):
 
 def _int_arg(name: str) -> int | None:
     return whole_number(request.args.get(name, "").strip())
-
-
-def _date_arg(name: str, errors: list) -> date | None:
-    text = request.args.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError
-        value = date.fromisoformat(text)
-    except ValueError:
-        errors.append((name, _("Write the date as year-month-day, for example 2026-12-03.")))
-        return None
-    if not FIRST_MONTH <= value <= date(2100, 12, 31):
-        errors.append((name, _("Choose a date from 1900 to 2100.")))
-        return None
-    return value
 
 
 def _enum_arg(name: str, enum_cls):
@@ -138,8 +115,9 @@ def _month_weeks(first: date) -> list[list[date | None]]:
 @bp.get("/")
 @public
 def index():
-    errors: list = []
     view = "month" if request.args.get("view") == "month" else "agenda"
+    # The month view has no from/to fields: its month decides.
+    span = params.Period(None, None) if view == "month" else params.period(request.args)
     staff = rules.is_staff(current_user)
     filters = queries.AgendaFilters(
         programme_id=_int_arg("programme"),
@@ -148,8 +126,8 @@ def index():
         town_id=_int_arg("town"),
         setting=_enum_arg("setting", Setting),
         status=_enum_arg("status", PerformanceStatus),
-        date_from=_date_arg("from", errors),
-        date_to=_date_arg("to", errors),
+        date_from=span.first,
+        date_to=span.last,
         organiser_id=current_user.id if staff and request.args.get("mine") == "1" else None,
     )
     month = None
@@ -159,9 +137,6 @@ def index():
         filters.date_to = month.replace(day=calendar.monthrange(month.year, month.month)[1])
     elif filters.date_from is None and filters.date_to is None:
         filters.date_from = clock.today()
-    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
-        errors.append(("to", _("The last day must be on or after the first day.")))
-        filters.date_to = None
     own = _own()
     performances, more = queries.agenda(filters, current_user, own)
     if staff or own:
@@ -175,7 +150,8 @@ def index():
         "more": more,
         "filters": filters,
         "args": request.args,
-        "errors": errors,
+        "errors": span.errors,
+        "period": span,
         "staff": staff,
         "programmes": queries.programmes(),
         "troupes": queries.troupes() if staff else [],
@@ -186,13 +162,13 @@ def index():
         "month": month,
         "weeks": _month_weeks(month) if month else [],
         "can_create": rules.can_create_programme(current_user),
-        "page_has_errors": bool(errors),
+        "page_has_errors": bool(span.errors),
     }
     if month:
         prev_month = (month - timedelta(days=1)).replace(day=1)
         next_month = (month + timedelta(days=32)).replace(day=1)
         context.update(prev_month=prev_month, next_month=next_month)
-    return render_template("performances/index.html", **context), 422 if errors else 200
+    return render_template("performances/index.html", **context), 422 if span.errors else 200
 
 
 @bp.get("/<int:performance_id>")
@@ -755,79 +731,86 @@ def bookings(person_id: int):
 
 # Statistics --------------------------------------------------------------------------------
 
-EARLIEST = date(2000, 1, 1)
 
-
-def _period(errors: list) -> tuple[date, date]:
-    date_from = _date_arg("from", errors) or EARLIEST
-    date_to = _date_arg("to", errors) or clock.today()
-    if date_to < date_from:
-        errors.append(("to", _("The last day must be on or after the first day.")))
-        date_from, date_to = EARLIEST, clock.today()
-    return date_from, date_to
-
-
-def statistics_charts(result: stats.Statistics) -> list:
-    found = [
-        charts.bar_chart(
-            "chart-setting",
-            _("Beneficiaries (person-times) by setting"),
-            _("Beneficiaries of performances held, by setting; the numbers are in the table."),
+def statistics_sections(result: stats.Statistics) -> list[tuple]:
+    """(key, heading, chart with its table) for each grouping; no chart when nothing was
+    held. The bars show one measure; the table all four."""
+    t = result.totals
+    header = [
+        _("Performances held"),
+        _("Beneficiaries (person-times)"),
+        _("Audience"),
+        _("Of which people with disabilities"),
+    ]
+    sections = []
+    for key, heading, rows, measure, title, intro in (
+        (
+            "setting",
+            _("By setting"),
             result.by_setting,
             "beneficiaries",
+            _("Beneficiaries (person-times) by setting"),
+            _("Beneficiaries of performances held, by setting; the numbers are in the table."),
         ),
-        charts.bar_chart(
-            "chart-town",
-            _("Beneficiaries (person-times) by town"),
-            _("Beneficiaries of performances held, by town; the numbers are in the table."),
+        (
+            "town",
+            _("By town"),
             result.by_town,
             "beneficiaries",
+            _("Beneficiaries (person-times) by town"),
+            _("Beneficiaries of performances held, by town; the numbers are in the table."),
         ),
-        charts.bar_chart(
-            "chart-programme",
-            _("Performances held by programme"),
-            _("Performances held, by programme; the numbers are in the table."),
+        (
+            "programme",
+            _("By programme"),
             result.by_programme,
             "performances",
+            _("Performances held by programme"),
+            _("Performances held, by programme; the numbers are in the table."),
         ),
-        charts.bar_chart(
-            "chart-month",
-            _("Performances held by month"),
-            _("Performances held, by month; the numbers are in the table."),
+        (
+            "month",
+            _("By month"),
             result.by_month,
             "performances",
+            _("Performances held by month"),
+            _("Performances held, by month; the numbers are in the table."),
         ),
-    ]
-    return found
+    ):
+        table = charts.Table(
+            id=f"table-{key}",
+            caption=_("Performances held: %(group)s", group=heading),
+            header=[heading, *header],
+            rows=[
+                [r.label, r.performances, r.beneficiaries, r.audience, r.audience_disabled]
+                for r in rows
+            ],
+            total=[_("Total"), t.performances, t.beneficiaries, t.audience, t.audience_disabled],
+        )
+        summary = charts.sentences(intro, stats.most_sentence(key, measure, rows))
+        chart = charts.hbars(
+            f"chart-{key}", title, summary, stats.chart_items(rows, measure), table=table
+        )
+        sections.append((key, heading, chart))
+    return sections
 
 
 @bp.get("/statistics")
 @public
 def statistics():
-    errors: list = []
-    date_from, date_to = _period(errors)
-    result = stats.statistics(date_from, date_to)
-    chart_list = statistics_charts(result)
-    sections = [
-        ("setting", _("By setting"), result.by_setting, chart_list[0]),
-        ("town", _("By town"), result.by_town, chart_list[1]),
-        ("programme", _("By programme"), result.by_programme, chart_list[2]),
-        ("month", _("By month"), result.by_month, chart_list[3]),
-    ]
+    span = params.statistics_period(request.args)
+    result = stats.statistics(span.first, span.last)
+    sections = statistics_sections(result)
     return (
         render_template(
             "performances/statistics.html",
             result=result,
             sections=sections,
-            errors=errors,
-            args={
-                "from": request.args.get("from", ""),
-                "to": request.args.get("to", ""),
-            },
-            export_args={"from": date_from.isoformat(), "to": date_to.isoformat()},
-            page_has_errors=bool(errors),
+            period=span,
+            errors=span.errors,
+            page_has_errors=bool(span.errors),
         ),
-        422 if errors else 200,
+        422 if span.errors else 200,
     )
 
 
@@ -859,17 +842,11 @@ def statistics_rows(result: stats.Statistics) -> list[list]:
 @bp.get("/statistics.<any(csv, xlsx):fmt>")
 @public
 def statistics_export(fmt: str):
-    errors: list = []
-    date_from, date_to = _period(errors)
-    if errors:
+    span = params.statistics_period(request.args)
+    if not span.ok:
         abort(400)
+    date_from, date_to = span.first, span.last
     rows = statistics_rows(stats.statistics(date_from, date_to))
-    if fmt == "csv":
-        response = Response(spreadsheets.to_csv(rows), mimetype=MIMETYPES[fmt])
-    else:
-        body = spreadsheets.to_xlsx(rows, _("Performances"))
-        response = Response(iter([body]), mimetype=MIMETYPES[fmt])
-        response.headers["Content-Length"] = str(len(body))
     if current_user.is_authenticated:
         audit.record(
             "export",
@@ -879,6 +856,5 @@ def statistics_export(fmt: str):
             details={"format": fmt, "from": date_from.isoformat(), "to": date_to.isoformat()},
         )
         db.session.commit()
-    filename = f"performances-{date_from.isoformat()}-{date_to.isoformat()}.{fmt}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    name = f"performances-{date_from.isoformat()}-{date_to.isoformat()}"
+    return send_table(rows, fmt, name, _("Performances"))

@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 
+from app.core import charts
 from app.core.reference import Town
+from app.core.templating import fmt_month
 from app.extensions import db
 from app.performances.enums import PerformanceStatus, Setting
 from app.performances.models import Performance, Programme
@@ -109,3 +112,55 @@ def statistics(date_from: date, date_to: date) -> Statistics:
         key = f"{int(y):04d}-{int(m):02d}"
         stats.by_month.append(_row(key, key, counts))
     return stats
+
+
+def chart_items(rows: list[Row], measure: str) -> list[charts.Item]:
+    """The bars of a chart of ``rows`` for ``measure`` ("performances" or "beneficiaries")."""
+    return [charts.Item(row.label, getattr(row, measure)) for row in rows]
+
+
+def _month_name(item: charts.Item) -> str:
+    year, month = item.label.split("-")
+    return fmt_month(date(int(year), int(month), 1))
+
+
+# (group, measure) -> the sentence about the largest value: f(labels, count as written, count).
+MOST = {
+    ("setting", "beneficiaries"): lambda label, count, n: _(
+        "The setting with the most beneficiaries: %(label)s, %(count)s person-times.",
+        label=label,
+        count=count,
+    ),
+    ("town", "beneficiaries"): lambda label, count, n: _(
+        "The town with the most beneficiaries: %(label)s, %(count)s person-times.",
+        label=label,
+        count=count,
+    ),
+    ("programme", "beneficiaries"): lambda label, count, n: _(
+        "The programme with the most beneficiaries: %(label)s, %(count)s person-times.",
+        label=label,
+        count=count,
+    ),
+    ("programme", "performances"): lambda label, count, n: ngettext(
+        "The programme with the most performances held: %(label)s, %(count)s performance.",
+        "The programme with the most performances held: %(label)s, %(count)s performances.",
+        n,
+        label=label,
+        count=count,
+    ),
+    ("month", "performances"): lambda label, count, n: _(
+        "Most performances in one month: %(count)s, in %(label)s.", label=label, count=count
+    ),
+}
+
+
+def most_sentence(group: str, measure: str, rows: list[Row], number=str) -> str:
+    """The largest value of ``rows`` (grouped by ``group``) for ``measure`` in one sentence,
+    naming every group that has it (months by name); "" when nothing was counted. ``number``
+    writes the count (the term report groups digits its own way)."""
+    sentence = MOST[(group, measure)]
+    return charts.most(
+        chart_items(rows, measure),
+        lambda label, value: sentence(label, number(value), value),
+        name=_month_name if group == "month" else (lambda item: item.label),
+    )

@@ -12,7 +12,7 @@
 
 A fixed number of queries whatever the data (about 18). Each figure becomes a ``Figure``:
 a table (header and rows of plain values, exported as CSV or .xlsx), a chart with the same
-numbers and a one-sentence summary. Who sees which figure: ``PUBLIC`` figures are counts
+numbers (app/core/charts.py) and a summary in whole sentences. Who sees which figure: ``PUBLIC`` figures are counts
 anyone may read; ``detail`` figures belong to a part (sports, culture, homes) and are shown
 to admins and to the role that works in that part (``DETAIL_ROLES``)."""
 
@@ -27,14 +27,11 @@ from flask_babel import lazy_gettext as _l
 
 from app.athletes import queries as athlete_queries
 from app.athletes.enums import Stage
-from app.competitions import charts as medal_charts
 from app.competitions import standings
-from app.core import clock
+from app.core import charts, clock
 from app.core.enums import LabelledEnum
 from app.core.templating import fmt_date
-from app.homes import charts as home_charts
 from app.homes import stats as home_stats
-from app.performances import charts as performance_charts
 from app.performances import stats as performance_stats
 
 # The 2017 change of term (the source report's period) and the term after it.
@@ -193,10 +190,13 @@ class Figure:
     header: list
     rows: list[list]  # first cell the row's label, then numbers
     summary: str
-    chart: object = None
-    chart_kind: str = ""  # "stacked" (medals), "bars" (homes' helper) or "hbars"
+    chart: charts.Chart | None = None  # drawn with the table under it
     total: list | None = None
     detail: bool = False  # only for admins and the part's role
+
+    @property
+    def table(self) -> charts.Table:
+        return charts.Table(f"table-{self.key}", self.title, self.header, self.rows, self.total)
 
     def export_rows(self) -> list[list]:
         rows = [self.header, *self.rows]
@@ -230,27 +230,25 @@ class Report:
         return sum(count for stage, count in self.stages.items() if stage != Stage.RETIRED)
 
 
-def _hbar(chart_id, title, summary, labelled: list[tuple[str, int]]):
-    """The performances' horizontal bars for (label, value) pairs."""
-    rows = [performance_stats.Row(key=label, label=label, performances=v) for label, v in labelled]
-    return performance_charts.bar_chart(chart_id, title, summary, rows, "performances")
-
-
-def _bars(title, summary, labelled: list[tuple[str, int]]):
-    """The homes' vertical bars for (label, value) pairs."""
-    return home_charts.bar_chart(title, summary, [(label, label, v) for label, v in labelled])
-
-
 def _counts(
-    key, part, title, header, labelled, total, summary, *, chart_title, chart_id=None, detail=False
+    key,
+    part,
+    title,
+    header,
+    labelled: list[tuple[str, int]],
+    total,
+    summary,
+    *,
+    chart_title,
+    most=None,
+    detail=False,
 ) -> Figure:
-    """A table of (label, count) rows and its chart: the homes' vertical bars, or with
-    ``chart_id`` the performances' horizontal bars."""
-    if chart_id is None:
-        chart, kind = _bars(chart_title, summary, labelled), "bars"
-    else:
-        chart, kind = _hbar(chart_id, chart_title, summary, labelled), "hbars"
-    return Figure(
+    """A table of (label, count) rows and its chart: vertical bars, or horizontal bars
+    (long labels) when ``most`` writes the sentence about the largest count."""
+    items = [charts.Item(label, count) for label, count in labelled]
+    if most is not None:
+        summary = charts.sentences(summary, charts.most(items, most))
+    figure = Figure(
         key=key,
         part=part,
         title=title,
@@ -258,10 +256,11 @@ def _counts(
         rows=[[label, count] for label, count in labelled],
         total=total,
         summary=summary,
-        chart=chart,
-        chart_kind=kind,
         detail=detail,
     )
+    draw = charts.bars if most is None else charts.hbars
+    figure.chart = draw(f"chart-{key}", chart_title, summary, items, table=figure.table)
+    return figure
 
 
 def _sports(report: Report) -> list[Figure]:
@@ -279,9 +278,10 @@ def _sports(report: Report) -> list[Figure]:
             )
         ],
         total=[_("Total"), "", t.gold, t.silver, t.bronze, t.total],
-        summary=medal_charts.summary_text(table) if table.years else _("No medals in this period."),
-        chart=medal_charts.medals_by_year(table),
-        chart_kind="stacked",
+        summary=standings.medal_summary(table) if table.years else _("No medals in this period."),
+    )
+    medals.chart = charts.medals(
+        "chart-medals", _("Medals by year"), medals.summary, table.by_year(), table=medals.table
     )
     stage_rows = [(str(stage.label), count) for stage, count in report.stages.items()]
     stages = _counts(
@@ -314,7 +314,13 @@ def _sports(report: Report) -> list[Figure]:
             count=number(found),
         ),
         chart_title=_("New talents by how they were found"),
-        chart_id="chart-talents",
+        most=lambda label, n: ngettext(
+            "The most common way athletes were found: %(label)s, %(count)s athlete.",
+            "The most common way athletes were found: %(label)s, %(count)s athletes.",
+            n,
+            label=label,
+            count=number(n),
+        ),
     )
     due_rows = [(sport.display_name, count) for sport, count in report.classifications_due]
     due = sum(count for _label, count in due_rows)
@@ -332,7 +338,13 @@ def _sports(report: Report) -> list[Figure]:
             count=number(due),
         ),
         chart_title=_("Classifications due by sport"),
-        chart_id="chart-classifications",
+        most=lambda label, n: ngettext(
+            "The sport with the most reviews due: %(label)s, %(count)s classification.",
+            "The sport with the most reviews due: %(label)s, %(count)s classifications.",
+            n,
+            label=label,
+            count=number(n),
+        ),
         detail=True,
     )
     return [medals, stages, talents, classifications]
@@ -343,45 +355,59 @@ def _culture(report: Report) -> list[Figure]:
     t = result.totals
     header_tail = [_("Performances held"), _("Beneficiaries (person-times)")]
     figures = []
-    for key, title, group, rows, detail in (
+    for key, grouping, title, group, rows, detail in (
         (
             "performances_by_setting",
+            "setting",
             _("Performances by setting"),
             _("Setting"),
             result.by_setting,
             False,
         ),
-        ("performances_by_town", _("Performances by town"), _("Town"), result.by_town, False),
+        (
+            "performances_by_town",
+            "town",
+            _("Performances by town"),
+            _("Town"),
+            result.by_town,
+            False,
+        ),
         (
             "performances_by_programme",
+            "programme",
             _("Performances by programme"),
             _("Programme"),
             result.by_programme,
             True,
         ),
     ):
-        summary = _(
-            "%(performances)s performances held, %(beneficiaries)s beneficiaries "
-            "(person-times); the bars show beneficiaries.",
-            performances=number(t.performances),
-            beneficiaries=number(t.beneficiaries),
+        summary = charts.sentences(
+            _(
+                "%(performances)s performances held, %(beneficiaries)s beneficiaries "
+                "(person-times); the bars show beneficiaries.",
+                performances=number(t.performances),
+                beneficiaries=number(t.beneficiaries),
+            ),
+            performance_stats.most_sentence(grouping, "beneficiaries", rows, number),
         )
-        figures.append(
-            Figure(
-                key=key,
-                part=Part.CULTURE,
-                title=title,
-                header=[group, *header_tail],
-                rows=[[r.label, r.performances, r.beneficiaries] for r in rows],
-                total=[_("Total"), t.performances, t.beneficiaries],
-                summary=summary,
-                chart=performance_charts.bar_chart(
-                    f"chart-{key}", title, summary, rows, "beneficiaries"
-                ),
-                chart_kind="hbars",
-                detail=detail,
-            )
+        figure = Figure(
+            key=key,
+            part=Part.CULTURE,
+            title=title,
+            header=[group, *header_tail],
+            rows=[[r.label, r.performances, r.beneficiaries] for r in rows],
+            total=[_("Total"), t.performances, t.beneficiaries],
+            summary=summary,
+            detail=detail,
         )
+        figure.chart = charts.hbars(
+            f"chart-{key}",
+            title,
+            summary,
+            performance_stats.chart_items(rows, "beneficiaries"),
+            table=figure.table,
+        )
+        figures.append(figure)
     return figures
 
 
@@ -418,9 +444,13 @@ def _homes(report: Report) -> list[Figure]:
             attendance=number(h.attendance),
         ),
         chart_title=_("Attendance by activity"),
-        chart_id="chart-attendance",
+        most=lambda label, n: _(
+            "The activity with the most attendance: %(label)s, %(count)s person-times.",
+            label=label,
+            count=number(n),
+        ),
     )
-    home_rows = [(f"{home.name} ({home.town})", home.attendance) for home in h.by_home]
+    home_items = [charts.Item(f"{home.name} ({home.town})", home.attendance) for home in h.by_home]
     by_home = Figure(
         key="homes",
         part=Part.HOMES,
@@ -433,16 +463,27 @@ def _homes(report: Report) -> list[Figure]:
             sum(x.members for x in h.by_home),
             sum(x.attendance for x in h.by_home),
         ],
-        summary=ngettext(
-            "%(count)s home open in this period; the bars show attendance.",
-            "%(count)s homes open in this period; the bars show attendance.",
-            h.homes,
-            count=number(h.homes),
+        summary=charts.sentences(
+            ngettext(
+                "%(count)s home open in this period; the bars show attendance.",
+                "%(count)s homes open in this period; the bars show attendance.",
+                h.homes,
+                count=number(h.homes),
+            ),
+            charts.most(
+                home_items,
+                lambda label, n: _(
+                    "The home with the most attendance: %(label)s, %(count)s person-times.",
+                    label=label,
+                    count=number(n),
+                ),
+            ),
         ),
-        chart_kind="hbars",
         detail=True,
     )
-    by_home.chart = _hbar("chart-homes", _("Attendance by home"), by_home.summary, home_rows)
+    by_home.chart = charts.hbars(
+        "chart-homes", _("Attendance by home"), by_home.summary, home_items, table=by_home.table
+    )
     return [services, kinds, by_home]
 
 
@@ -495,9 +536,6 @@ def build_report(first: date, last: date) -> Report:
         homes_sentence(report.when, report.homes),
     ]
     report.figures = [_headline(report), *_sports(report), *_culture(report), *_homes(report)]
-    for f in report.figures:
-        if f.chart is not None and f.chart_kind == "hbars":
-            f.summary = f.chart.summary  # the sentence and the highest bar in words
     return report
 
 

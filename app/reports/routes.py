@@ -5,25 +5,20 @@ that part's detail figures (see figures.DETAIL_ROLES)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.athletes import spreadsheets
-from app.core import audit
+from app.core import audit, params
 from app.core.auth import public
+from app.core.exports import send_table
 from app.core.forms import BaseForm, DatePartsField
 from app.extensions import db
 from app.reports import bp, figures
 
-MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 PART_ORDER = (figures.Part.HEADLINE, figures.Part.SPORTS, figures.Part.CULTURE, figures.Part.HOMES)
 
 
@@ -52,10 +47,7 @@ def choose_period(args) -> tuple[PeriodForm, date | None, date | None, str]:
             if field.data is None and not field.errors:
                 field.errors = [*field.errors, message]
         if form.first.data and form.last.data and form.last.data < form.first.data:
-            form.last.errors = [
-                *form.last.errors,
-                _("The last day must be on or after the first day."),
-            ]
+            form.last.errors = [*form.last.errors, params.LAST_BEFORE_FIRST]
         if form.has_errors:
             return form, None, None, ""
         return form, form.first.data, form.last.data, ""
@@ -91,16 +83,6 @@ def index():
     )
 
 
-def _iso(name: str) -> date:
-    text = request.args.get(name, "")
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        abort(400)
-
-
 @bp.get("/<key>.<any(csv, xlsx):fmt>")
 @public
 def export(key: str, fmt: str):
@@ -110,23 +92,15 @@ def export(key: str, fmt: str):
     part, detail = figures.FIGURE_KEYS[key]
     if detail and part not in figures.detail_parts(current_user):
         abort(403 if current_user.is_authenticated else 404)
-    first, last = _iso("from"), _iso("to")
-    if last < first:
+    # Both days are required (the page's links always give them).
+    span = params.period(request.args)
+    if not span.ok or span.first is None or span.last is None:
         abort(400)
+    first, last = span.first, span.last
     report = figures.build_report(first, last)
     figure = report.figure(key)
     if figure is None:
         abort(404)
-    rows = figure.export_rows()
-    if fmt == "csv":
-        body = spreadsheets.to_csv(rows)
-    else:
-        # Excel refuses these characters in a sheet's name.
-        title = re.sub(r"[\\/*?:\[\]]", " ", figure.title).strip()
-        body = spreadsheets.to_xlsx(rows, title)
-    # The workbook is sent as a one-chunk stream (binary: nothing to read as text).
-    response = Response(iter([body]) if fmt == "xlsx" else body, mimetype=MIMETYPES[fmt])
-    response.headers["Content-Length"] = str(len(body))
     if current_user.is_authenticated:
         audit.record(
             "export",
@@ -141,6 +115,5 @@ def export(key: str, fmt: str):
             },
         )
         db.session.commit()
-    filename = f"report-{key}-{first.isoformat()}-{last.isoformat()}.{fmt}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    name = f"report-{key}-{first.isoformat()}-{last.isoformat()}"
+    return send_table(figure.export_rows(), fmt, name, figure.title)

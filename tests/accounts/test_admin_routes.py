@@ -195,7 +195,8 @@ def test_list_is_paginated_and_links_keep_filters(app, client, admin, make_user,
     assert "<caption>4 accounts – page 1 of 2</caption>" in html
     assert "coach0" in html and "coach2" not in html
     assert 'href="/admin/users/?page=2&amp;role=coach" rel="next">Next page</a>' in html
-    assert '<span aria-current="page">Page 1</span>' in html
+    assert '<span aria-current="page">Page 1 of 2</span>' in html
+    assert '<a href="/admin/users/?page=2&amp;role=coach" aria-label="Page 2">2</a>' in html
     html = main_html(client.get("/admin/users/?role=coach&page=2"))
     assert "coach2" in html and "coach3" in html and "coach0" not in html
     assert 'href="/admin/users/?page=1&amp;role=coach" rel="prev">Previous page</a>' in html

@@ -1,47 +1,13 @@
-"""Spreadsheet export: formulas neutralised, the filtered list and the pipeline, audit."""
+"""The athletes' downloads: the filtered list and the pipeline, audit. (The writer itself,
+formulas neutralised, is tested in tests/core/test_exports.py.)"""
 
 import csv
 import io
-from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
-from app.athletes.spreadsheets import safe_cell, to_xlsx
 from app.core.audit import AuditEvent
 from app.extensions import db
-
-
-@pytest.mark.parametrize(
-    ("value", "cell"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+86 138", "'+86 138"),
-        ("-x", "'-x"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("＝HYPERLINK()", "'＝HYPERLINK()"),
-        ("－1", "'－1"),
-        ("张三", "张三"),
-        (12, 12),
-        (-3, -3),
-        (None, ""),
-        (date(2025, 1, 2), date(2025, 1, 2)),
-    ],
-)
-def test_safe_cell(value, cell):
-    assert safe_cell(value) == cell
-
-
-def test_xlsx_never_holds_a_formula(app):
-    from openpyxl import load_workbook
-
-    data = to_xlsx([["名字", "备注"], ["=cmd|' /C calc'!A0", 5]], "Athletes")
-    sheet = load_workbook(io.BytesIO(data)).active
-    assert sheet["A2"].value == "'=cmd|' /C calc'!A0"
-    assert sheet["A2"].data_type == "s"
-    assert sheet["B2"].value == 5
 
 
 def test_export_csv_of_the_filtered_list(client, login_as, make_athlete, make_person, sports):

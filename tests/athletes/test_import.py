@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from app.athletes import imports
 from app.athletes.models import Assessment
+from app.core import spreadsheets
 from app.core.errors import DomainError
 from app.extensions import db
 
@@ -73,7 +74,7 @@ def test_xlsx(app, two):
             "The file is not a spreadsheet. Send a CSV file or an Excel workbook (.xlsx).",
         ),
         (
-            b"a" * (imports.MAX_BYTES + 1),
+            b"a" * (spreadsheets.MAX_BYTES + 1),
             "The file is larger than 512 KB. Split it into smaller files.",
         ),
         (csv_bytes([HEADER]), "The file has no rows of results under the headings."),

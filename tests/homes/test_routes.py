@@ -333,8 +333,19 @@ def test_statistics_page_exports_and_api(
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "2026-11" in text and "<svg" in text
-    assert client.get("/homes/statistics?from=2026-13-01").status_code == 400
-    assert client.get("/homes/statistics?from=2026-12-31&to=2026-01-01").status_code == 400
+    # Bad input is a 422 with the message at its field and the input kept (the period
+    # rules of app/core/params.py, as on the performances' statistics).
+    bad = client.get("/homes/statistics?from=2026-13-01", headers={"Accept-Language": "en"})
+    assert bad.status_code == 422
+    bad_text = bad.get_data(as_text=True)
+    assert 'id="from-error"' in bad_text and 'value="2026-13-01"' in bad_text
+    assert "Write the date as year-month-day, for example 2026-12-03." in bad_text
+    assert "format=csv" not in bad_text  # no download of a period that was not chosen
+    order = client.get("/homes/statistics?from=2026-12-31&to=2026-01-01")
+    # Without a period: everything recorded up to today, as on the performances' statistics.
+    default = client.get("/homes/statistics", headers={"Accept-Language": "en"})
+    assert "From Jan 1, 2000 to Nov 30, 2026" in default.get_data(as_text=True)
+    assert order.status_code == 422 and 'id="to-error"' in order.get_data(as_text=True)
     csv = client.get("/homes/statistics?from=2026-01-01&to=2026-12-31&format=csv").get_data(
         as_text=True
     )

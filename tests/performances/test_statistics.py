@@ -112,11 +112,53 @@ def test_statistics_page_tables_and_charts(
     assert text.count('role="img"') == 4
     assert "<td>170</td>" in text  # village in the table, and drawn in the chart
     assert ">170</text>" in text
-    assert "Highest: Into a village, 170." in text  # each chart's summary in words
     assert q.count <= 8
     bad = client.get("/performances/statistics?from=2019-13-01")
     assert bad.status_code == 422
     assert "Write the date as year-month-day" in bad.get_data(as_text=True)
+
+
+def test_each_chart_says_what_is_largest_in_a_whole_sentence(
+    client, make_performance, make_venue, make_programme
+):
+    """Issue 12 item 16: "最高：2017-01，1" said nothing. Each chart's summary names the
+    largest bar in a real sentence, months by name, in both languages."""
+    held(make_performance, make_venue, make_programme)
+    url = "/performances/statistics?from=2019-01-01&to=2021-12-31"
+    text = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    for sentence in (
+        "The setting with the most beneficiaries: Into a village, 170 person-times.",
+        "The town with the most beneficiaries: Xikou Town, 170 person-times.",
+        "The programme with the most performances held: Programme 2, 2 performances.",
+        "Most performances in one month: 2, in May 2019.",
+    ):
+        assert sentence in text
+    assert "Highest" not in text
+    text = client.get(url, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    for sentence in (
+        "具体数字见表格。受益人次最多的演出场所类型：进农村，170人次。",
+        "受益人次最多的镇：溪口镇，170人次。",
+        "演出场次最多的项目：Programme 2，2场。",
+        "单月演出最多：2019年5月，2场。",
+    ):
+        assert sentence in text
+    assert "最高" not in text
+
+
+def test_ties_are_all_named(client, make_performance, make_venue):
+    for day in (3, 20):
+        make_performance(
+            at(day, 9, month=5 if day == 3 else 6, year=2019),
+            at(day, 11, month=5 if day == 3 else 6, year=2019),
+            venue=make_venue(),
+            status="done",
+            beneficiaries=10,
+        )
+    text = client.get(
+        "/performances/statistics?from=2019-01-01&to=2019-12-31",
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert "Most performances in one month: 1, in May 2019 and June 2019." in text
 
 
 def test_exports_have_no_formulas(client, make_performance, make_venue, make_programme):

@@ -1,0 +1,113 @@
+"""Reading a spreadsheet that people upload (the screening and results imports): CSV in
+UTF-8, UTF-8 with BOM, GBK or GB18030, or an Excel workbook (.xlsx, its first sheet).
+
+``read_table(data)`` gives the file's rows as text cells (NFKC-normalised and trimmed; empty
+rows dropped) or raises DomainError on the ``file`` field for a file that is too large, not a
+spreadsheet, or empty. ``match_key`` is how a heading or a name is compared, ``cell_date``
+how a date cell is read. Writing spreadsheets is app/core/exports.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+
+from app.core.errors import DomainError
+
+MAX_BYTES = 512 * 1024
+MAX_ROWS = 2000
+
+
+def match_key(text) -> str:
+    """Text as compared with headings and names: NFKC, runs of spaces as one, lower case."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text or ""))).strip().lower()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+NOT_A_SPREADSHEET = _l(
+    "The file is not a spreadsheet. Send a CSV file or an Excel workbook (.xlsx)."
+)
+
+
+def read_table(data: bytes) -> list[list[str]]:
+    """The file's rows as text cells. Raises DomainError for a file that is too large, not a
+    spreadsheet, or empty."""
+    if len(data) > MAX_BYTES:
+        raise DomainError(
+            _l(
+                "The file is larger than %(size)d KB. Split it into smaller files.",
+                size=MAX_BYTES // 1024,
+            ),
+            field="file",
+        )
+    if data[:4] == b"PK\x03\x04":
+        rows = _read_xlsx(data)
+    else:
+        rows = _read_csv(data)
+    rows = [row for row in rows if any(cell for cell in row)]
+    if len(rows) < 2:
+        raise DomainError(_l("The file has no rows of results under the headings."), field="file")
+    if len(rows) > MAX_ROWS + 1:
+        raise DomainError(
+            _l("The file has more than %(max)d rows. Split it into smaller files.", max=MAX_ROWS),
+            field="file",
+        )
+    return rows
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    except Exception:  # any damaged or foreign zip: the user gets one plain message
+        raise DomainError(NOT_A_SPREADSHEET, field="file") from None
+    return rows
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if b"\x00" in data:
+        raise DomainError(NOT_A_SPREADSHEET, field="file")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError(NOT_A_SPREADSHEET, field="file")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text):
+        raise DomainError(NOT_A_SPREADSHEET, field="file")
+    try:
+        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error:
+        raise DomainError(NOT_A_SPREADSHEET, field="file") from None
+
+
+def cell_date(text: str) -> date | None:
+    """2025-09-01, 2025/9/1, 2025.9.1 or 2025年9月1日 as a date; None for anything else."""
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if not match:
+        return None
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        return None
