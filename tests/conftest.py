@@ -32,6 +32,10 @@ from app.core import clock
 from app.extensions import db, limiter
 from tests import demo_snapshot
 
+# The browser fixtures and the rule for when browser tests run, for tests/browser/ and
+# tests/journeys/ alike.
+pytest_plugins = ["tests.browser_fixtures"]
+
 # Monday 30 November 2026, 10:00 in Beijing: the suite's "now".
 SUITE_NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
