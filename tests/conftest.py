@@ -9,7 +9,11 @@ moment moves the clock with the ``frozen_clock`` fixture (``frozen_clock.set(ins
 ``clock.freeze(instant)``.
 
 The suite builds its own schema: on PostgreSQL it drops and recreates the ``public`` schema at
-the start and the end, so tables left by an earlier run never matter."""
+the start and the end, so tables left by an earlier run never matter.
+
+The demo data (``app.demo.load_demo``) is loaded once per run and copied into the database for
+each test that asks for the ``demo`` fixture (tests/demo_snapshot.py); tests of the loader
+itself (tests/demo/) call it directly."""
 
 from __future__ import annotations
 
@@ -26,6 +30,11 @@ from flask import request_finished, request_started
 from app import create_app
 from app.core import clock
 from app.extensions import db, limiter
+from tests import demo_snapshot
+
+# The browser fixtures and the rule for when browser tests run, for tests/browser/ and
+# tests/journeys/ alike.
+pytest_plugins = ["tests.browser_fixtures"]
 
 # Monday 30 November 2026, 10:00 in Beijing: the suite's "now".
 SUITE_NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
@@ -53,6 +62,7 @@ def reset_schema(engine: sa.Engine) -> None:
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
             conn.execute(sa.text("CREATE SCHEMA public"))
+            demo_snapshot.drop_schema(conn)
     else:
         db.metadata.drop_all(engine)
         with engine.begin() as conn:
@@ -175,6 +185,37 @@ def _clean_state(request, leak_guard):
         limiter.reset()
     new = leak_guard.leaks[before:]
     assert not new, "Unmasked ID/certificate number leaked:\n" + "\n".join(new)
+
+
+@pytest.fixture(scope="session")
+def _demo_snapshot(app, _suite_clock, tmp_path_factory):
+    """The run's one load of the demo, made when a test first asks for ``demo``."""
+
+    def load():
+        from app.demo import load_demo
+
+        _suite_clock.set(SUITE_NOW)
+        return load_demo()
+
+    with app.app_context():
+        snapshot = demo_snapshot.DemoSnapshot.build(
+            db.engine,
+            db.metadata.sorted_tables,
+            load,
+            tmp_path_factory.mktemp("demo") / "demo.sqlite3",
+        )
+        db.session.remove()
+    return snapshot
+
+
+@pytest.fixture
+def demo(app, _demo_snapshot):
+    """The demo data, as ``load_demo()`` leaves it (rows numbered from 1), copied in from the
+    run's one load; answers what ``load_demo`` answers: one (role, username, password) per
+    role."""
+    _demo_snapshot.restore()
+    db.session.expire_all()
+    return list(_demo_snapshot.logins)
 
 
 @pytest.fixture

@@ -18,8 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from app.demo import load_demo
-
 MAX_EXAMPLES = 25
 
 # Rules across parameters that JSON Schema cannot state, so a schema-valid request may still
@@ -52,8 +50,7 @@ def operations(app):
     return found
 
 
-def test_every_operation_conforms_to_the_document(app):
-    load_demo()
+def test_every_operation_conforms_to_the_document(app, demo):
     ops = operations(app)
     assert {op.label for op in ops} >= {
         "GET /medals",

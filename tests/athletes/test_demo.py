@@ -14,8 +14,7 @@ from app.demo import load_demo
 from app.extensions import db
 
 
-def test_demo_athletes(app):
-    load_demo()
+def test_demo_athletes(demo):
     athletes = list(db.session.scalars(sa.select(AthleteProfile)))
     assert len(athletes) == 26  # 25 fictional athletes and 周佳敏 (app/competitions/demo.py)
     stages = Counter(a.stage for a in athletes)

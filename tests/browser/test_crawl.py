@@ -12,7 +12,7 @@ from flask_babel import force_locale, gettext
 from app.extensions import db
 from tests.browser import crawl
 from tests.browser.crawl import DESKTOP
-from tests.conftest import DEFAULT_PASSWORD
+from tests.browser_fixtures import ACCEPT_LANGUAGE
 
 pytestmark = pytest.mark.browser
 
@@ -32,28 +32,6 @@ IDENTITIES = [
     ("participant", "en", 2),
 ]
 HTML_LANG = {"zh_Hans": "zh-CN", "en": "en"}
-ACCEPT_LANGUAGE = {"zh_Hans": "zh-CN", "en": "en-GB"}
-
-
-def seed(app) -> dict[str, tuple[str, str]]:
-    """The demo data, so pages have content; one login per role (the demo's, or made here)."""
-    from app.accounts import services
-    from app.demo import load_demo
-
-    logins: dict[str, tuple[str, str]] = {}
-    for role, username, password in load_demo() or []:
-        logins.setdefault(str(role), (username, password))
-    for role in ROLES:
-        if role not in logins:
-            services.create_user(
-                username=f"crawl-{role}".replace("_", "-"),
-                display_name=f"Crawl {role}",
-                password=DEFAULT_PASSWORD,
-                roles=[role],
-            )
-            logins[role] = (f"crawl-{role}".replace("_", "-"), DEFAULT_PASSWORD)
-    db.session.commit()
-    return logins
 
 
 def set_language(username: str, locale: str) -> None:
@@ -101,8 +79,10 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     IDENTITIES,
     ids=[f"{role}-{locale}" for role, locale, _ in IDENTITIES],
 )
-def test_crawl_every_page(browser, live_app, live_server, role, locale, per_pattern):
-    logins = seed(live_app)
+def test_crawl_every_page(browser, live_app, live_server, demo, role, locale, per_pattern):
+    # The demo data gives pages content; its accounts, one per role, sign in.
+    logins = {str(r): (username, password) for r, username, password in demo}
+    assert set(ROLES) <= set(logins), "the demo has no account for some role"
     if role != "anonymous":
         set_language(logins[role][0], locale)
     db.session.remove()

@@ -19,12 +19,6 @@ from app.extensions import db
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
-def load_demo_data():
-    from app.demo import load_demo
-
-    load_demo()
-
-
 def as_text(value) -> str:
     if isinstance(value, datetime):
         return value.astimezone(ZONE).strftime("%Y%m%dT%H%M%S")
@@ -69,8 +63,7 @@ def demo_feed_urls(client) -> list[str]:
     return urls
 
 
-def test_every_demo_feed_parses_the_same_in_both_parsers_and_lints_clean(client):
-    load_demo_data()
+def test_every_demo_feed_parses_the_same_in_both_parsers_and_lints_clean(client, demo):
     urls = demo_feed_urls(client)
     kinds = {url.split("/")[2] for url in urls}
     assert {"public.ics", "competition", "programme", "troupe", "home", "venue", "u"} <= kinds
@@ -98,12 +91,11 @@ def test_every_demo_feed_parses_the_same_in_both_parsers_and_lints_clean(client)
     assert total > 100
 
 
-def test_recurring_activities_expand_alike_in_both_engines_and_match_the_database(app):
+def test_recurring_activities_expand_alike_in_both_engines_and_match_the_database(demo):
     from app.core import clock
     from app.homes.models import Activity
     from app.homes.recurrence import occurrences
 
-    load_demo_data()
     home_keys = sorted(
         set(
             db.session.scalars(

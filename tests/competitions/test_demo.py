@@ -28,8 +28,7 @@ DIGEST = {
 }
 
 
-def test_demo_medals_match_the_report(client):
-    load_demo()
+def test_demo_medals_match_the_report(client, demo):
     body = client.get("/api/v1/medals?from=2017-01-01&to=2021-12-31").get_json()
     assert (body["gold"], body["silver"], body["bronze"], body["total"]) == (19, 12, 11, 42)
     assert {
@@ -57,8 +56,7 @@ def test_demo_medals_match_the_report(client):
     assert db.session.scalar(sa.select(sa.func.count(Competition.id))) == 13
 
 
-def test_zhou_jiamin_by_name_on_the_rio_gold(client):
-    load_demo()
+def test_zhou_jiamin_by_name_on_the_rio_gold(client, demo):
     person = db.session.scalar(sa.select(Person).where(Person.name == "周佳敏"))
     assert person.has_publication_consent
     athlete = db.session.scalar(
@@ -76,8 +74,7 @@ def test_zhou_jiamin_by_name_on_the_rio_gold(client):
     assert client.get(f"/competitions/athletes/{athlete.id}").status_code == 200
 
 
-def test_upcoming_events_have_schedule_venue_and_entries(app):
-    load_demo()
+def test_upcoming_events_have_schedule_venue_and_entries(app, demo):
     today = clock.today()
     events = db.session.scalars(
         sa.select(CompetitionEvent)

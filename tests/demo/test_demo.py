@@ -130,3 +130,24 @@ def test_make_run_steps_work_from_the_command_line(tmp_path):
         )
         assert result.returncode == 0, result.stderr[-3000:]
     assert "participant" in result.stdout
+
+
+def test_the_demo_fixture_holds_what_a_fresh_load_holds(demo):
+    """Other tests take the demo from the ``demo`` fixture, a copy of the run's one load
+    (tests/demo_snapshot.py): it must hold what loading the demo afresh holds, row for row
+    in every table, with the same ids, and answer the same logins."""
+    from tests.demo_snapshot import empty_tables, restart_ids
+
+    def keyed() -> set[tuple]:
+        return set(db.session.execute(sa.select(Person.id, Person.name))) | set(
+            db.session.execute(sa.select(Venue.id, Venue.name))
+        )
+
+    copied, copied_names = row_counts(), keyed()
+    assert copied["people"] >= 36 and copied["calendar_items"] > 100
+    db.session.remove()
+    empty_tables(db.engine, db.metadata.sorted_tables)
+    restart_ids(db.engine, db.metadata.sorted_tables)
+    assert load_demo() == demo
+    assert row_counts() == copied
+    assert keyed() == copied_names

@@ -17,8 +17,7 @@ def count(model):
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_demo_homes_figures_and_idempotence(app):
-    load_demo()
+def test_demo_homes_figures_and_idempotence(demo):
     homes = list(db.session.scalars(sa.select(Home)))
     assert len(homes) == 12
     assert len({h.town_id for h in homes}) == 12

@@ -21,8 +21,7 @@ def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_demo_performances(app):
-    load_demo()
+def test_demo_performances(demo):
     done = sa.select(Performance).where(Performance.status == PerformanceStatus.DONE)
     held = db.session.scalars(done).all()
     assert len(held) == 59

@@ -74,10 +74,7 @@ def test_api_equals_generated_sums(app, client, rng_seed):
     ]
 
 
-def test_demo_term_figures(app, client):
-    from app.demo import load_demo
-
-    load_demo()
+def test_demo_term_figures(client, demo):
     body = client.get("/api/v1/report?from=2017-01-01&to=2021-12-31").get_json()
     assert body["from"] == "2017-01-01" and body["to"] == "2021-12-31"
     assert body["medals"] == {"gold": 19, "silver": 12, "bronze": 11, "total": 42}
