@@ -60,19 +60,16 @@ def png() -> bytes:
     return out.getvalue()
 
 
-def test_a_restored_backup_answers_byte_for_byte(app, runner, tmp_path, empty_database_url):
+def test_a_restored_backup_answers_byte_for_byte(app, runner, demo, tmp_path, empty_database_url):
     from flask_migrate import stamp, upgrade
 
     from app.core.health import MIGRATIONS
-    from app.demo import load_demo
     from app.performances import photos
     from app.performances.models import Performance
 
     photo_dir, restored_photos = tmp_path / "photos", tmp_path / "restored-photos"
     app.config["PERFORMANCE_PHOTO_FOLDER"] = str(photo_dir)
     try:
-        with app.test_request_context("/"):
-            load_demo()
         performance = db.session.scalars(sa.select(Performance).order_by(Performance.id)).first()
         photo = photos.add_photo(performance, png(), "舞台上的演员")
         db.session.commit()

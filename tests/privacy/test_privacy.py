@@ -8,20 +8,11 @@ import io
 import json
 import zipfile
 
-import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.people.models import Person
 from app.privacy.export import NOT_ABOUT_THEM, RELATIONS
-
-
-@pytest.fixture
-def demo(app):
-    from app.demo import load_demo
-
-    load_demo()
-    db.session.commit()
 
 
 def rich_person_id() -> int:
