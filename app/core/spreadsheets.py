@@ -20,6 +20,12 @@ from app.core.errors import DomainError
 
 MAX_BYTES = 512 * 1024
 MAX_ROWS = 2000
+# A workbook is a zip: what it may unpack to, whatever it declares (a 5 KB file declaring a
+# sheet of A1:XFD1048576 once made openpyxl pad 3 GB of empty cells).
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024
+MAX_COLUMNS = 100
+# Blank rows are skipped, but reading stops this many physical rows after the data limit.
+MAX_PHYSICAL_ROWS = MAX_ROWS + 1 + 1000
 
 
 def match_key(text) -> str:
@@ -63,24 +69,65 @@ def read_table(data: bytes) -> list[list[str]]:
     if len(rows) < 2:
         raise DomainError(_l("The file has no rows of results under the headings."), field="file")
     if len(rows) > MAX_ROWS + 1:
+        raise _too_many_rows()
+    return rows
+
+
+def _too_many_rows() -> DomainError:
+    return DomainError(
+        _l("The file has more than %(max)d rows. Split it into smaller files.", max=MAX_ROWS),
+        field="file",
+    )
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a workbook whose members would unpack to more than MAX_UNPACKED_BYTES, before
+    any XML is parsed."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise DomainError(NOT_A_SPREADSHEET, field="file") from None
+    if unpacked > MAX_UNPACKED_BYTES:
         raise DomainError(
-            _l("The file has more than %(max)d rows. Split it into smaller files.", max=MAX_ROWS),
+            _l(
+                "The workbook is too large once unpacked. Save it again with only the rows to import."
+            ),
             field="file",
         )
-    return rows
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_zip(data)
+    rows: list[list[str]] = []
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
+        try:
+            sheet = book.worksheets[0]
+            # Ignore the size the file declares (it may claim 16,384 columns and a million
+            # rows): read the cells it holds, up to the known columns and the row limit.
+            sheet.reset_dimensions()
+            for number, row in enumerate(
+                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
+            ):
+                if number > MAX_PHYSICAL_ROWS:
+                    raise _too_many_rows()
+                cells = [_cell(v) for v in row]
+                while cells and not cells[-1]:  # the padding up to MAX_COLUMNS
+                    cells.pop()
+                rows.append(cells)
+        finally:
+            book.close()
+    except DomainError:
+        raise
     except Exception:  # any damaged or foreign zip: the user gets one plain message
         raise DomainError(NOT_A_SPREADSHEET, field="file") from None
-    return rows
+    width = max((len(row) for row in rows), default=0)  # the columns in use, as Excel shows
+    return [row + [""] * (width - len(row)) for row in rows]
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
