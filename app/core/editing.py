@@ -158,6 +158,9 @@ def save(
         return None
     except DomainError as error:
         db.session.rollback()
+        if error.keep:
+            db.session.add_all(error.keep)
+            db.session.commit()
         form.add_error(error.field, error.message)
         form.status_code = error.status_code
         form.domain_error = error  # for pages that show more of it (a duplicate's link)

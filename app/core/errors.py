@@ -15,14 +15,17 @@ log = logging.getLogger(__name__)
 
 class DomainError(Exception):
     """A broken business rule. ``message`` is a lazy translatable string; ``field`` names the
-    form field it belongs to, when there is one."""
+    form field it belongs to, when there is one. ``keep``: rows to save even though the rest
+    of the work is rolled back (the audit row of a refused register look-up); the save step
+    (core.editing.save) adds them again after the rollback and commits them."""
 
     status_code = 422
 
-    def __init__(self, message, field: str | None = None):
+    def __init__(self, message, field: str | None = None, keep=()):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        self.keep = list(keep)
 
 
 class EditConflict(DomainError):

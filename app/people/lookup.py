@@ -1,0 +1,95 @@
+"""The one way someone who may not browse the register names a person in it: by the register
+number and the date of birth shown on the person's record (a coach proposing a talent, home
+staff adding a member, an organiser adding a troupe member, a support person of an entry).
+
+A birth date is not a secret, so the look-up is rationed and watched (issue 13 item 2):
+
+- at most FAILED_PER_DAY failed look-ups per user and per register number in 24 hours; past
+  that every look-up by that user, or of that number, fails whatever is typed;
+- a failure says the same thing whatever the cause (no such number, archived, another birth
+  date, the limit, and any reason of the caller's), so an answer confirms nothing;
+- every look-up is in the audit log (``register_lookup`` or ``register_lookup_failed``, with
+  its purpose). A failed one travels with the DomainError (``keep``): core.editing.save adds it
+  again after rolling the rest back and commits it, so the refusal is counted and kept.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.core import audit, clock
+from app.core.audit import AuditEvent
+from app.core.errors import DomainError
+from app.core.params import MAX_ID
+from app.extensions import db
+from app.people.models import Person
+
+FAILED_PER_DAY = 5
+FOUND = "register_lookup"
+FAILED = "register_lookup_failed"
+
+
+def _number(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    return int(text) if 0 < int(text) <= MAX_ID else None
+
+
+def _failures_since(since, *, actor_id: int | None, number: int | None) -> tuple[int, int]:
+    def count(condition) -> int:
+        return db.session.scalar(
+            sa.select(sa.func.count(AuditEvent.id)).where(
+                AuditEvent.action == FAILED, AuditEvent.occurred_at >= since, condition
+            )
+        )
+
+    by_actor = count(AuditEvent.actor_id == actor_id) if actor_id is not None else 0
+    by_target = (
+        count((AuditEvent.entity == "person") & (AuditEvent.entity_id == number))
+        if number is not None
+        else 0
+    )
+    return by_actor, by_target
+
+
+def find_person(
+    register_number,
+    birth_on: date | None,
+    *,
+    actor,
+    purpose: str,
+    message,
+    field: str,
+    refuse=None,
+) -> Person:
+    """The current person with this register number and birth date, or DomainError(message,
+    field) — the same whatever went wrong. ``refuse(person)`` lets the caller turn a match
+    down (already an athlete, already a member) with that same answer."""
+    number = _number(register_number)
+    actor_id = getattr(actor, "id", None)
+    by_actor, by_target = _failures_since(
+        clock.now() - timedelta(days=1), actor_id=actor_id, number=number
+    )
+    person = db.session.get(Person, number) if number is not None else None
+    found = (
+        by_actor < FAILED_PER_DAY
+        and by_target < FAILED_PER_DAY
+        and person is not None
+        and not person.is_archived
+        and birth_on is not None
+        and person.birth_on == birth_on
+        and not (refuse is not None and refuse(person))
+    )
+    if not found:
+        failure = audit.record(FAILED, "person", number, actor=actor, details={"purpose": purpose})
+        db.session.expunge(failure)  # kept apart from the work the caller will roll back
+        raise DomainError(message, field=field, keep=[failure])
+    audit.record(FOUND, "person", person.id, actor=actor, details={"purpose": purpose})
+    return person
