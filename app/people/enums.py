@@ -67,10 +67,13 @@ class GuardianRelation(LabelledEnum):
 
 class ConsentKind(LabelledEnum):
     """collection: to collect and keep sensitive information (PIPL art. 29, 31);
-    publication: name, photo and sport class may appear on public pages (art. 25)."""
+    publication: name, photo and sport class may appear on public pages (art. 25);
+    scouting: the coaches of their athlete profile may see their disability category and grade
+    (art. 23: sharing sensitive information with another handler needs its own consent)."""
 
     COLLECTION = "collection", _l("Collection of sensitive information")
     PUBLICATION = "publication", _l("Publication of name, photo and sport class")
+    SCOUTING = "scouting", _l("Sharing the disability category and grade with their coaches")
 
 
 class ConsentGivenBy(LabelledEnum):

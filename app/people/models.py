@@ -122,6 +122,10 @@ class Person(VersionedMixin, TimestampMixin, Base):
         return bool(self.active_consents(ConsentKind.PUBLICATION))
 
     @property
+    def has_scouting_consent(self) -> bool:
+        return bool(self.active_consents(ConsentKind.SCOUTING))
+
+    @property
     def has_certificate(self) -> bool:
         return bool(self.certificate_hash)
 

@@ -60,3 +60,40 @@ def test_upgrade_head_equals_models_and_downgrade_empties(empty_database_url):
             # Close pooled connections even when an assertion fails (psycopg warns otherwise).
             db.session.remove()
             db.engine.dispose()
+
+
+def test_every_enum_check_at_head_admits_exactly_the_enums_values(empty_database_url):
+    """Alembic's autogenerate does not compare CHECK constraints: an enum that gains a member
+    without a migration would be refused by the database (tests build tables from the models,
+    so only this test sees it). Each enum column's constraint at head must name exactly the
+    member values."""
+    import re
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        try:
+            upgrade()
+            problems = []
+            with db.engine.connect() as conn:
+                inspector = sa.inspect(conn)
+                for table in db.metadata.sorted_tables:
+                    checks = {
+                        c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)
+                    }
+                    for column in table.columns:
+                        kind = column.type
+                        if not isinstance(kind, sa.Enum) or kind.enum_class is None:
+                            continue
+                        name = f"ck_{table.name}_{kind.name}"
+                        text = checks.get(name)
+                        if text is None:
+                            problems.append(f"{name}: missing")
+                            continue
+                        found = set(re.findall(r"'([^']*)'", text))
+                        wanted = {member.value for member in kind.enum_class}
+                        if found != wanted:
+                            problems.append(f"{name}: {sorted(found)} != {sorted(wanted)}")
+            assert problems == []
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -594,3 +594,26 @@ def test_blank_choices_and_huge_numbers_are_refused_cleanly(client, admin, towns
     assert response.status_code == 422
     html = body(response)
     assert '<a href="#guardian_person_id">Enter the register number shown on the guardian' in html
+
+
+def test_record_the_consent_to_share_disability_details_with_coaches(client, admin, make_person):
+    person = make_person()
+    assert not person.has_scouting_consent
+    page = client.get(f"/people/{person.id}/consents/new").get_data(as_text=True)
+    assert "Sharing the disability category and grade with their coaches" in page
+    today = clock.today()
+    response = client.post(
+        f"/people/{person.id}/consents/new",
+        data={
+            "kind": "scouting",
+            "given_on-year": str(today.year),
+            "given_on-month": str(today.month),
+            "given_on-day": str(today.day),
+            "given_by": "self",
+            "guardian_name": "",
+            "notice_version": "2026-1",
+        },
+    )
+    assert response.status_code == 303
+    db.session.refresh(person)
+    assert person.has_scouting_consent
