@@ -6,14 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-
-
-def stamp_head():
-    from flask_migrate import stamp
-
-    from app.core.health import MIGRATIONS
-
-    stamp(directory=str(MIGRATIONS), revision="head")
+from tests.conftest import stamp_head
 
 
 def drop_alembic_version():
@@ -29,11 +22,7 @@ def test_healthz_needs_nothing_but_the_process(client, count_queries):
 
 
 def test_readyz_is_ready_at_head(client):
-    stamp_head()
-    try:
-        response = client.get("/readyz")
-    finally:
-        drop_alembic_version()
+    response = client.get("/readyz")
     assert response.status_code == 200
     assert response.get_json() == {
         "status": "ok",
@@ -44,7 +33,10 @@ def test_readyz_is_ready_at_head(client):
 
 def test_readyz_is_unavailable_when_the_schema_is_not_migrated(client):
     drop_alembic_version()
-    response = client.get("/readyz")
+    try:
+        response = client.get("/readyz")
+    finally:
+        stamp_head()  # the suite's schema is at head (tests/conftest.py)
     assert response.status_code == 503
     assert response.get_json() == {
         "status": "unavailable",
@@ -53,14 +45,12 @@ def test_readyz_is_unavailable_when_the_schema_is_not_migrated(client):
 
 
 def test_readyz_checks_redis_when_limits_live_there(app, client):
-    stamp_head()
     saved = app.config["RATELIMIT_STORAGE_URI"]
     try:
         app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:1/0"  # nothing listens
         down = client.get("/readyz")
     finally:
         app.config["RATELIMIT_STORAGE_URI"] = saved
-        drop_alembic_version()
     assert down.status_code == 503
     assert down.get_json()["checks"] == {
         "database": "ok",
