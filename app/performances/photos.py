@@ -18,7 +18,13 @@ from app.extensions import db
 from app.performances.models import Performance, PerformancePhoto
 
 MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
+# Pixels are what decoding costs, not bytes: a 5 KB one-bit PNG of 6000 x 6600 decodes to
+# 40 million pixels, 120 MB as RGB (issue 13 item 11). The header's size is read first and
+# nothing larger is decoded. A JPEG is decoded at a reduced scale (Pillow's draft mode costs
+# memory for the reduced size only), so a 48-megapixel phone photo is accepted; PNG has no
+# reduced decode, so its limit is the decoded size itself.
+MAX_PIXELS = {"JPEG": 50_000_000, "PNG": 12_000_000}
+MAX_SIDE = 4000  # stored photos are at most this wide or tall
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 
 
@@ -53,11 +59,17 @@ def reencode(data: bytes) -> tuple[bytes, str, str, int, int]:
         raise DomainError(_l("The file is not a JPEG or PNG image."), field="photo") from None
     if kind not in FORMATS:
         raise DomainError(_l("The file is not a JPEG or PNG image."), field="photo")
-    if width * height > MAX_PIXELS:
-        raise DomainError(_l("The photo has too many pixels."), field="photo")
+    if width * height > MAX_PIXELS[kind]:
+        raise DomainError(
+            _l("The photo has too many pixels: make it smaller than 4000 × 3000 and try again."),
+            field="photo",
+        )
     try:
         with Image.open(io.BytesIO(data)) as image:
+            if kind == "JPEG":
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
             image.load()
+            image.thumbnail((MAX_SIDE, MAX_SIDE))
             image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF said
             out = io.BytesIO()
             if kind == "JPEG":

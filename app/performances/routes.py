@@ -15,6 +15,7 @@ from itertools import groupby
 import sqlalchemy as sa
 from flask import (
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -35,7 +36,7 @@ from app.core.exports import send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
-from app.extensions import db
+from app.extensions import db, limiter
 from app.people.models import Person
 from app.performances import bp, photos, queries, rules, services, stats
 from app.performances.enums import PerformanceStatus, Setting
@@ -392,9 +393,18 @@ def edit(performance_id: int):
 # Photos ------------------------------------------------------------------------------------
 
 
+def _photo_upload_limit() -> str:
+    return current_app.config["RATELIMIT_PHOTO_UPLOAD"]
+
+
+def _photo_uploader() -> str:
+    return f"photo-upload:{current_user.get_id()}"
+
+
 @bp.post("/<int:performance_id>/photos")
 @role_required("organiser")
 @form_view
+@limiter.limit(_photo_upload_limit, key_func=_photo_uploader, scope="photo-upload")
 def add_photo(performance_id: int):
     performance = _managed(performance_id)
     form = PhotoForm()

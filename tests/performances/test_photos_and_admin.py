@@ -276,3 +276,67 @@ def test_troupe_stale_edit_is_a_409_with_both_values(client, login_as, organiser
     assert "Mine" in text and "Theirs" in text
     db.session.expire_all()
     assert db.session.get(Troupe, troupe.id).notes == "Theirs"
+
+
+def one_bit_png(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (width, height), 0).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def test_a_tiny_png_of_many_pixels_is_refused_before_decoding(
+    client, login_as, organiser, make_performance, tmp_path, app, monkeypatch
+):
+    """Issue 13 item 11: 5 KB of PNG declaring 6000 x 6600 pixels (120 MB as RGB) is refused
+    from its header; the pixels are never decoded."""
+    monkeypatch.setitem(app.config, "PERFORMANCE_PHOTO_FOLDER", str(tmp_path))
+    bomb = one_bit_png(6000, 6600)
+    assert len(bomb) < 10_000
+    decoded = []
+    real_load = Image.Image.load
+    monkeypatch.setattr(
+        Image.Image, "load", lambda self: decoded.append(self.size) or real_load(self)
+    )
+    performance = make_performance()
+    login_as(user=organiser)
+    response = client.post(
+        f"/performances/{performance.id}/photos",
+        data={"photo": (io.BytesIO(bomb), "bomb.png"), "alt_text": "A white page"},
+    )
+    assert response.status_code == 422
+    assert "The photo has too many pixels" in response.get_data(as_text=True)
+    assert (6000, 6600) not in decoded
+    assert db.session.scalar(sa.select(sa.func.count(PerformancePhoto.id))) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_wide_photo_is_stored_at_most_4000_pixels_wide(
+    organiser, make_performance, tmp_path, app, monkeypatch
+):
+    from app.performances import photos
+
+    monkeypatch.setitem(app.config, "PERFORMANCE_PHOTO_FOLDER", str(tmp_path))
+    out = io.BytesIO()
+    Image.new("RGB", (6000, 40), "blue").save(out, "JPEG")
+    photo = photos.add_photo(make_performance(), out.getvalue(), "A banner", actor=organiser)
+    assert (photo.width, photo.height) == (4000, 27)
+    with Image.open(photos.photo_path(photo)) as stored:
+        assert stored.size == (4000, 27)
+
+
+def test_photo_uploads_are_limited_per_user(
+    client, login_as, organiser, make_performance, tmp_path, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PERFORMANCE_PHOTO_FOLDER", str(tmp_path))
+    monkeypatch.setitem(app.config, "RATELIMIT_PHOTO_UPLOAD", "3 per hour")
+    performance = make_performance()
+    login_as(user=organiser)
+    url = f"/performances/{performance.id}/photos"
+    statuses = [
+        client.post(
+            url, data={"photo": (io.BytesIO(jpeg_with_exif()), "a.jpg"), "alt_text": "Stage"}
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [303, 303, 303, 429]
+    assert db.session.scalar(sa.select(sa.func.count(PerformancePhoto.id))) == 3
