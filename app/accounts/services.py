@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.enums import Language, Role
@@ -18,6 +19,11 @@ from app.core.errors import DomainError
 from app.core.params import MAX_ID
 from app.extensions import db
 from app.people.models import Person
+
+# Sent (with ``user``) when a user's credentials are reset: a new password, or the account
+# deactivated. Packages holding other credentials of the user listen (calendars turns the
+# personal feed off, issue 13 item 12), so accounts need not know them.
+credentials_reset = Namespace().signal("credentials-reset")
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 DISPLAY_NAME_MAX = 120
@@ -213,6 +219,7 @@ def set_active(user: User, active: bool, *, actor=None) -> None:
     user.is_active_account = active
     if not active:
         user.session_version += 1
+        credentials_reset.send(user)
     bump_version(user)
     audit.record(
         "reactivate" if active else "deactivate",
@@ -230,6 +237,7 @@ def set_password(user: User, password: str, *, actor=None) -> None:
     check_password(password, username=user.username, display_name=user.display_name)
     user.password_hash = hash_password(password)
     user.session_version += 1
+    credentials_reset.send(user)
     audit.record("set_password", "user", user.id, ["password"], actor=actor)
     db.session.flush()
 

@@ -96,15 +96,16 @@ class CalendarFeedMark(Base):
 
 
 class CalendarToken(Base):
-    """A user's personal feed: a random token (256 bits) in the path. Rotating replaces it (the
-    old one answers 404 at once); turning the feed off deletes the row."""
+    """A user's personal feed: a random token (256 bits) in the path, stored as its SHA-256
+    only. Rotating replaces it (the old one answers 404 at once); turning the feed off deletes
+    the row."""
 
     __tablename__ = "calendar_tokens"
 
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user = relationship("User")

@@ -169,7 +169,7 @@ def personal_feed(token: str, lang: str) -> Feed | None:
         name=_named(lang, lambda: _("Ronghe: my schedule")),
         filename="ronghe-my-schedule.ics",
         personal=True,
-        extra=[hashlib.sha256(token.encode()).hexdigest()],
+        extra=[tokens.digest(token)],
     )
 
 
@@ -307,9 +307,11 @@ def go(kind: str, source_id: int):
 @public
 def index():
     personal = None
+    feed_on = False
     if current_user.is_authenticated:
         mark_personal()
-        token = tokens.current(current_user.id)
+        feed_on = tokens.is_on(current_user.id)
+        token = tokens.take_revealed(current_user.id) if feed_on else None
         if token is not None:
             personal = links.subscribe_links(
                 url_for("calendars.personal_ics", token=token, _external=True),
@@ -322,6 +324,7 @@ def index():
         "calendars/index.html",
         public=public_links,
         personal=personal,
+        feed_on=feed_on,
         groups=links.feed_groups(),
         signed_in=current_user.is_authenticated,
     )
@@ -365,7 +368,7 @@ def personal(action: str):
         tokens.turn_off(current_user.id)
         message = _("Your schedule feed is off. Its address no longer works.")
     else:
-        tokens.issue(current_user.id)
+        tokens.reveal(tokens.issue(current_user.id))
         message = (
             _("Your schedule feed has a new address. The old address no longer works.")
             if action == "rotate"

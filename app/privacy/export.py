@@ -8,7 +8,7 @@ the schema that points at a table holding personal rows and fails unless the key
 here or listed in NOT_ABOUT_THEM with the reason, so a new table cannot be forgotten.
 
 Left out of the rows on purpose: secrets that are not information about the person
-(``users.password_hash``, ``calendar_tokens.token``) and the keyed hash of the certificate
+(``users.password_hash``, ``calendar_tokens.token_hash``) and the keyed hash of the certificate
 number (a derived lookup value). The certificate number itself is included: it is theirs, and
 the export is an admin-only, audit-logged act.
 """
@@ -29,7 +29,7 @@ from app.extensions import db
 
 SECRET_COLUMNS = {
     ("users", "password_hash"),
-    ("calendar_tokens", "token"),
+    ("calendar_tokens", "token_hash"),
     ("people", "certificate_hash"),
 }
 

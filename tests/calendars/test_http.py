@@ -3,6 +3,8 @@ request, language and alarm options, bad parameters, personal tokens (rotate, of
 what, the calendar page and the single-event download; query counts."""
 
 import gzip
+import hashlib
+import re
 
 import icalendar
 import sqlalchemy as sa
@@ -163,6 +165,14 @@ def test_entity_feeds_and_unknown_ids(client, upcoming):
     assert f"X-WR-CALNAME:Ronghe: {competition.name}".encode() in english
 
 
+FEED_LINK = re.compile(r"webcal://localhost/calendar/u/([A-Za-z0-9_-]{43})\.ics")
+
+
+def shown_token(page) -> str | None:
+    found = FEED_LINK.search(page.get_data(as_text=True))
+    return found[1] if found else None
+
+
 def test_personal_feed_token_rotation_and_off(client, login_as, upcoming, make_athlete):
     athlete = make_athlete()
     user = login_as("participant", person_id=athlete.person_id)
@@ -172,14 +182,21 @@ def test_personal_feed_token_rotation_and_off(client, login_as, upcoming, make_a
     db.session.commit()
     page = client.get("/calendar/")
     assert b"Turn my schedule feed on" in page.data
-    client.post("/calendar/personal/on")
-    token = db.session.scalar(
-        sa.select(CalendarToken.token).where(CalendarToken.user_id == user.id)
+    turned_on = client.post("/calendar/personal/on", follow_redirects=True)
+    token = shown_token(turned_on)
+    assert token is not None  # 256 bits in URL-safe base64, shown on the page after turning on
+    assert (
+        b"<svg" in turned_on.data and b"calendar.google.com/calendar/r?cid=webcal" in turned_on.data
     )
-    assert len(token) >= 43  # 256 bits in URL-safe base64
-    page = client.get("/calendar/")
-    assert f"webcal://localhost/calendar/u/{token}.ics".encode() in page.data
-    assert b"<svg" in page.data and b"calendar.google.com/calendar/r?cid=webcal" in page.data
+    # Issue 13 item 12: the database holds the token's SHA-256 only, and the page shows the
+    # address once: reloaded, it says the feed is on and offers a new address.
+    stored = db.session.scalar(
+        sa.select(CalendarToken.token_hash).where(CalendarToken.user_id == user.id)
+    )
+    assert stored == hashlib.sha256(token.encode()).hexdigest() and token not in stored
+    again = client.get("/calendar/")
+    assert shown_token(again) is None and token not in again.get_data(as_text=True)
+    assert b"Your schedule feed is on." in again.data
     feed = client.get(f"/calendar/u/{token}.ics")
     assert feed.status_code == 200 and feed.headers["Cache-Control"] == "no-store"
     uids = {str(e["UID"]) for e in events_of(feed.data)}
@@ -192,15 +209,50 @@ def test_personal_feed_token_rotation_and_off(client, login_as, upcoming, make_a
     asked = client.post("/calendar/personal/rotate")
     assert asked.status_code == 200 and b"Give your schedule feed a new address?" in asked.data
     assert client.get(f"/calendar/u/{token}.ics").status_code == 200
-    client.post("/calendar/personal/rotate", data={"confirmed": "yes"})
+    rotated = client.post(
+        "/calendar/personal/rotate", data={"confirmed": "yes"}, follow_redirects=True
+    )
     assert client.get(f"/calendar/u/{token}.ics").status_code == 404
-    new = db.session.scalar(sa.select(CalendarToken.token).where(CalendarToken.user_id == user.id))
-    assert new != token and client.get(f"/calendar/u/{new}.ics").status_code == 200
+    new = shown_token(rotated)
+    assert new is not None and new != token
+    assert client.get(f"/calendar/u/{new}.ics").status_code == 200
     assert client.post("/calendar/personal/off").status_code == 200
     assert client.get(f"/calendar/u/{new}.ics").status_code == 200
     client.post("/calendar/personal/off", data={"confirmed": "yes"})
     assert client.get(f"/calendar/u/{new}.ics").status_code == 404
     assert client.get("/calendar/u/nonsense.ics").status_code == 404
+    assert db.session.get(CalendarToken, user.id) is None
+
+
+def test_a_password_change_or_deactivation_turns_the_feed_off(make_user):
+    """Issue 13 item 12: the feed address is a credential; it stops with a new password (own
+    change or an admin's reset) and with a deactivated account, audited."""
+    from app.accounts import services as accounts
+    from app.calendars import tokens
+    from app.core.audit import AuditEvent
+
+    admin = make_user("admin")
+    user = make_user("participant")
+    other = make_user("participant")
+    first, kept = tokens.issue(user.id), tokens.issue(other.id)
+    db.session.commit()
+    accounts.set_password(user, "a long new passphrase 2026", actor=admin)
+    db.session.commit()
+    assert tokens.owner(first) is None and db.session.get(CalendarToken, user.id) is None
+    assert tokens.owner(kept) == (other.id, other.person_id)
+    second = tokens.issue(user.id)
+    db.session.commit()
+    accounts.set_active(user, False, actor=admin)
+    db.session.commit()
+    assert tokens.owner(second) is None and db.session.get(CalendarToken, user.id) is None
+    offs = db.session.scalars(
+        sa.select(AuditEvent.action).where(
+            AuditEvent.entity == "user",
+            AuditEvent.entity_id == user.id,
+            AuditEvent.action == "calendar_feed_off",
+        )
+    ).all()
+    assert offs == ["calendar_feed_off", "calendar_feed_off"]
 
 
 def test_caregiver_feed_holds_dependants_schedule(
