@@ -3,34 +3,25 @@ throw-away database; prints the median time and the query count of the statistic
 summary API (against the grouped SQL alone), the busy query's activity source for a week,
 the admin's dashboard and an 80-member roll-call page.
 
-    .venv/bin/python bench/homes.py                     # SQLite
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python bench/homes.py
-    BENCH_ATTENDANCE=20000 .venv/bin/python bench/homes.py   # smaller
+    .venv/bin/python -m bench.homes                     # SQLite
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.homes
+    BENCH_ATTENDANCE=20000 .venv/bin/python -m bench.homes   # smaller
 """
 
-# ruff: noqa: E402
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# The repository root replaces bench/ on the path before anything else is imported
-# (bench/calendar.py would shadow the standard library's calendar module).
-sys.path[0:1] = [str(Path(__file__).resolve().parents[1])]
 
 import os
 import random
-import statistics
 import tempfile
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import g, request_started
 
-from app import create_app  # noqa: E402
-from app.core import clock  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+from app.core import clock
+from app.extensions import db
+from bench._util import count_queries, timed
 
 HOMES = int(os.environ.get("BENCH_HOMES", "60"))
 MEMBERS_PER_HOME = int(os.environ.get("BENCH_MEMBERS", "80"))
@@ -192,26 +183,6 @@ def seed():
     return admin
 
 
-def timed(fn) -> float:
-    timings = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(timings)
-
-
-def count_queries(fn) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        fn()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def main() -> None:
     from app.homes import recurrence, stats
     from app.scheduling.busy import SOURCES
@@ -244,8 +215,6 @@ def main() -> None:
             date(2026, 11, 30), [(1 + 0) % 5], datetime.min.time().replace(hour=9)
         )
     )
-    frozen = clock.freeze(NOW)
-
     with app.app_context():
 
         def raw():
@@ -255,7 +224,7 @@ def main() -> None:
             with app.test_request_context():
                 list(SOURCES["activity"](*week, frozenset({-1}), frozenset({-1})))
 
-        raw_ms = timed(raw)
+        raw_ms = timed(raw, RUNS)
         print(f"{db.engine.dialect.name}, {RUNS} runs (median ms)")
         print(f"{'what':<58}{'median':>9}{'x raw':>8}{'queries':>9}")
         print(
@@ -269,11 +238,11 @@ def main() -> None:
             assert client.get(f"/api/v1/homes/summary?from={first}&to={last}").status_code == 200
 
         def dashboard():
-            with frozen:
+            with clock.freeze(NOW):
                 assert client.get("/homes/dashboard").status_code == 200
 
         def roll_call():
-            with frozen:
+            with clock.freeze(NOW):
                 assert (
                     client.get(f"/homes/activities/1/sessions/{roll_key}/roll-call").status_code
                     == 200
@@ -286,7 +255,7 @@ def main() -> None:
             ("/homes/.../roll-call (80 members)", roll_call, None),
             ("busy source 'activity', one week, no match", busy, None),
         ):
-            ms = timed(fn)
+            ms = timed(fn, RUNS)
             ratio = f"{ms / base:8.2f}" if base else f"{'':>8}"
             print(f"{name:<58}{ms:9.1f}{ratio}{count_queries(fn):9d}")
         db.session.remove()

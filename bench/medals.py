@@ -2,36 +2,25 @@
 prints, for the medal-table page and the JSON endpoint, the median time against the raw
 aggregate SQL run alone, and the query count (which must not grow with the data).
 
-    .venv/bin/python bench/medals.py                       # SQLite
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python bench/medals.py
-    BENCH_COMPETITIONS=200 BENCH_RESULTS=10000 .venv/bin/python bench/medals.py   # smaller
+    .venv/bin/python -m bench.medals                       # SQLite
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.medals
+    BENCH_COMPETITIONS=200 BENCH_RESULTS=10000 .venv/bin/python -m bench.medals   # smaller
 
 Target: each page within 3x the raw query."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# Run as a script, this folder comes first on sys.path, and its calendar.py would shadow the
-# standard library module that the email package (imported by Flask) needs: drop the folder.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
-
-import os  # noqa: E402
+import os
 import random
-import statistics
 import tempfile
-import time
 from datetime import date
 
 import sqlalchemy as sa
 from flask import request_started
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+from app.extensions import db
+from bench._util import count_queries, timed
 
 COMPETITIONS = int(os.environ.get("BENCH_COMPETITIONS", "2000"))
 RESULTS = int(os.environ.get("BENCH_RESULTS", "100000"))
@@ -135,29 +124,6 @@ def seed() -> None:
     print(f"seeded {len(competitions)} competitions, {len(events)} events, {len(results)} results")
 
 
-def timed(fn) -> float:
-    timings = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(timings)
-
-
-def count_queries(fn) -> int:
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        fn()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def main() -> None:
     from app.competitions import standings
 
@@ -186,7 +152,7 @@ def main() -> None:
             response = client.get("/api/v1/medals?from=2017-01-01&to=2021-12-31")
             assert response.status_code == 200
 
-        raw_ms, raw_page_ms = timed(raw), timed(raw_page)
+        raw_ms, raw_page_ms = timed(raw, RUNS), timed(raw_page, RUNS)
         print(f"{db.engine.dialect.name}, {RUNS} runs (median ms)")
         print(f"{'what':<48}{'median':>9}{'x raw':>8}{'queries':>9}")
         print(f"{'raw medal aggregate alone':<48}{raw_ms:9.1f}{1.0:8.2f}{1:9d}")
@@ -195,7 +161,7 @@ def main() -> None:
             ("/competitions/?from_year=2017&to_year=2021", page, raw_page_ms),
             ("/api/v1/medals?from=2017-01-01&to=2021-12-31", api, raw_ms),
         ):
-            ms = timed(fn)
+            ms = timed(fn, RUNS)
             print(f"{name:<48}{ms:9.1f}{ms / base:8.2f}{count_queries(fn):9d}")
         print("x raw: the page against both aggregates it runs, the API against the medal one.")
         db.session.remove()

@@ -9,33 +9,24 @@ register people booked on each, then prints the median time and query count of:
 - the agenda query of one month (what /performances/ runs);
 and, on SQLite, the query plan of the interval query (it must use an index).
 
-    .venv/bin/python bench/performances.py
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python bench/performances.py
+    .venv/bin/python -m bench.performances
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.performances
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import os
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
 
-# bench/ holds calendar.py, named like the standard library module the email package imports:
-# take this directory off the path before anything imports it.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
+import sqlalchemy as sa
 
-import os  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, date, datetime, timedelta  # noqa: E402
-
-import sqlalchemy as sa  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+from app.core import clock
+from app.extensions import db
+from bench._util import count_queries, timed
 
 COUNT = int(os.environ.get("BENCH_PERFORMANCES", "20000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
@@ -91,7 +82,7 @@ def seed() -> tuple[int, list[int]]:
                 "venue_id": rng.choice(venues),
                 "starts_at": begins,
                 "ends_at": begins + timedelta(hours=2),
-                "held_on": services.local_day(begins),
+                "held_on": clock.local_date(begins),
                 "status": rng.choice(["done", "done", "done", "cancelled", "planned"]),
                 "is_public": True,
                 "beneficiaries": rng.randrange(20, 120),
@@ -114,24 +105,12 @@ def seed() -> tuple[int, list[int]]:
     return venues[0], people[:4]
 
 
-def timed(fn) -> tuple[float, int]:
-    from app.extensions import db as _db
-
-    counts = []
-
-    def before(*_args):
-        counts[-1] += 1
-
-    times = []
-    for _ in range(RUNS):
-        counts.append(0)
-        sa.event.listen(_db.engine, "before_cursor_execute", before)
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-        sa.event.remove(_db.engine, "before_cursor_execute", before)
-        _db.session.rollback()
-    return statistics.median(times) * 1000, max(counts)
+def measure(fn) -> tuple[float, int]:
+    """Median ms of RUNS calls and the queries of one more, each rolled back after."""
+    ms = timed(fn, RUNS, after=db.session.rollback)
+    count = count_queries(fn)
+    db.session.rollback()
+    return ms, count
 
 
 def main() -> None:
@@ -164,16 +143,16 @@ def main() -> None:
         ).scalar_one()
         window = (hit - timedelta(hours=1), hit + timedelta(hours=1))
         found = performance_bookings(*window, frozenset({venue_id}), frozenset(people))
-        ms, n = timed(
+        ms, n = measure(
             lambda: performance_bookings(*window, frozenset({venue_id}), frozenset(people))
         )
         print(f"performance busy source: {ms:.2f} ms, {n} queries, {len(found)} bookings found")
-        ms, n = timed(lambda: find_clashes(*window, venue_id=venue_id, person_ids=people))
+        ms, n = measure(lambda: find_clashes(*window, venue_id=venue_id, person_ids=people))
         print(f"find_clashes (all sources): {ms:.2f} ms, {n} queries")
-        ms, n = timed(lambda: stats.statistics(date(2017, 1, 1), date(2026, 12, 31)))
+        ms, n = measure(lambda: stats.statistics(date(2017, 1, 1), date(2026, 12, 31)))
         print(f"statistics 2017–2026: {ms:.2f} ms, {n} queries")
         filters = queries.AgendaFilters(date_from=date(2021, 6, 1), date_to=date(2021, 6, 30))
-        ms, n = timed(lambda: queries.agenda(filters, None, frozenset()))
+        ms, n = measure(lambda: queries.agenda(filters, None, frozenset()))
         print(f"agenda of one month: {ms:.2f} ms, {n} queries")
         if db.engine.dialect.name == "sqlite":
             for label, sql in (

@@ -4,27 +4,15 @@ throw-away database; prints, for the report page of the 2017 term (signed in as 
 every figure) and the JSON endpoint, the median time against the underlying grouped queries
 run alone, and the query count (which must not grow with the data).
 
-    .venv/bin/python bench/report.py                   # SQLite
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_reports .venv/bin/python bench/report.py
-    BENCH_SCALE=10 .venv/bin/python bench/report.py    # smaller
+    .venv/bin/python -m bench.report                   # SQLite
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test_reports .venv/bin/python -m bench.report
+    BENCH_SCALE=10 .venv/bin/python -m bench.report    # smaller
 
 Target: the page within 3x its grouped queries."""
 
-# ruff: noqa: E402
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# Run as a script, this folder comes first on sys.path, and its calendar.py would shadow the
-# standard library module that the email package (imported by Flask) needs: the repository
-# root replaces it before anything else is imported.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 import os
-import statistics
 import tempfile
 import time
 from datetime import date
@@ -34,30 +22,11 @@ from flask import g, request_started
 
 from app import create_app
 from app.extensions import db
+from bench._util import count_queries, timed
 
 SCALE = int(os.environ.get("BENCH_SCALE", "100"))
 RUNS = int(os.environ.get("BENCH_RUNS", "11"))
 FIRST, LAST = date(2017, 1, 1), date(2021, 12, 31)
-
-
-def timed(fn) -> float:
-    timings = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(timings)
-
-
-def count_queries(fn) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        fn()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
 
 
 def main() -> None:
@@ -125,7 +94,7 @@ def main() -> None:
 
         raw()
         page()
-        raw_ms = timed(raw)
+        raw_ms = timed(raw, RUNS)
         print(f"{db.engine.dialect.name}, scale {SCALE}, {RUNS} runs (median ms)")
         print(f"{'what':<48}{'median':>9}{'x raw':>8}{'queries':>9}")
         print(
@@ -135,7 +104,7 @@ def main() -> None:
             ("/reports/?preset=term2017 (admin)", page),
             ("/api/v1/report (2017 term)", api),
         ):
-            ms = timed(fn)
+            ms = timed(fn, RUNS)
             print(f"{name:<48}{ms:9.1f}{ms / raw_ms:8.2f}{count_queries(fn):9d}")
         db.session.remove()
         db.drop_all()

@@ -1,22 +1,17 @@
 """Page benchmark: seeds a throw-away database and prints timings and SQL query counts.
 
-    make bench                      # SQLite, 2,000 people, 300 venues
+    make bench                      # python -m bench.run: SQLite, 2,000 people, 300 venues
     BENCH_PEOPLE=10000 make bench   # more data
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench make bench
+
+The other scripts, one per domain, run the same way: ``python -m bench.medals``,
+``bench.performances``, ``bench.homes``, ``bench.feeds``, ``bench.report`` (docs/benchmarks.md).
 
 Tests assert query counts; this prints wall-clock numbers, which tests never assert."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# Run as a script, this folder comes first on sys.path, and its calendar.py would shadow the
-# standard library module that the email package (imported by Flask) needs: drop the folder.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
-
-import os  # noqa: E402
+import os
 import statistics
 import tempfile
 import time
@@ -24,10 +19,9 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from app import create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+from app.extensions import db
+from bench._util import p95, queries, timings
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "2000"))
 VENUES = int(os.environ.get("BENCH_VENUES", "300"))
@@ -89,24 +83,17 @@ def seed() -> None:
 
 
 def measure(client, engine, path: str) -> tuple[float, float, int, int]:
-    statements: list[str] = []
+    """Median and p95 of RUNS requests, the queries and bytes of one more."""
 
-    def count(*args):
-        statements.append(args[2])
-
-    timings = []
-    for i in range(RUNS):
-        if i == RUNS - 1:
-            sa.event.listen(engine, "before_cursor_execute", count)
-        t0 = time.perf_counter()
+    def get():
         response = client.get(path)
-        timings.append((time.perf_counter() - t0) * 1000)
-        if i == RUNS - 1:
-            sa.event.remove(engine, "before_cursor_execute", count)
         assert response.status_code == 200, (path, response.status_code)
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
-    return statistics.median(timings), p95, len(statements), len(response.data)
+        return response
+
+    times = timings(get, RUNS)
+    with queries(engine) as statements:
+        response = get()
+    return statistics.median(times), p95(times), len(statements), len(response.data)
 
 
 def main() -> None:
@@ -140,8 +127,8 @@ def main() -> None:
     print(f"{engine.dialect.name}, {RUNS} runs per page (median / p95 ms, queries, bytes)")
     print(f"{'page':<62}{'median':>8}{'p95':>8}{'queries':>9}{'bytes':>9}")
     for path in pages:
-        median, p95, queries, size = measure(client, engine, path)
-        print(f"{path:<62}{median:8.1f}{p95:8.1f}{queries:9d}{size:9d}")
+        median, slow, count, size = measure(client, engine, path)
+        print(f"{path:<62}{median:8.1f}{slow:8.1f}{count:9d}{size:9d}")
     with app.app_context():
         db.session.remove()
         db.drop_all()

@@ -10,38 +10,31 @@ Prints, in one run:
 - peak memory: the process's peak RSS, and the Python heap peak (tracemalloc) of a warm
   request.
 
-    .venv/bin/python bench/calendar.py
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python bench/calendar.py
-    BENCH_EVENTS=2000 .venv/bin/python bench/calendar.py
+    .venv/bin/python -m bench.feeds
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.feeds
+    BENCH_EVENTS=2000 .venv/bin/python -m bench.feeds
 
 Targets: warm and one-changed within 2x the floor, 304 under 5 ms, peak under 150 MB."""
 
 from __future__ import annotations
 
+import gc
+import os
+import statistics
 import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import time as dtime
+from datetime import timedelta
 from pathlib import Path
 
-# This file is named like the standard library's ``calendar`` module, which the email package
-# (and so Werkzeug) imports: take this directory off the path before anything imports it.
-_HERE = str(Path(__file__).resolve().parent)
-sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != _HERE]
+import sqlalchemy as sa
 
-import gc  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
-from datetime import time as dtime  # noqa: E402
-from datetime import timedelta  # noqa: E402
-
-import sqlalchemy as sa  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from app import create_app  # noqa: E402
-from app.core import clock  # noqa: E402
-from app.extensions import db  # noqa: E402
+from app import create_app
+from app.core import clock
+from app.extensions import db
+from bench._util import ROOT, timed
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "10000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
@@ -202,16 +195,6 @@ def rss_mb() -> tuple[float, float]:
     return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
 
-def median_ms(fn, runs=RUNS) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        gc.collect()
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
-
-
 def serve(uri: str, cold_path: str) -> dict:
     """The serving side, in a process of its own (as a server would be): first request,
     warm requests, one change then a request, 304s; its own peak memory."""
@@ -236,11 +219,10 @@ def serve(uri: str, cold_path: str) -> dict:
     Path(cold_path).write_bytes(cold.data)
     events, size = cold.data.count(b"BEGIN:VEVENT"), len(cold.data)
     del cold
-    warm_ms, warm = median_ms(get)
-    etag = warm.headers["ETag"]
-    del warm
-    not_modified_ms, nm = median_ms(lambda: get({"If-None-Match": etag}), runs=max(RUNS, 21))
-    assert nm.status_code == 304
+    warm_ms = timed(get, RUNS, collect=True)
+    etag = get().headers["ETag"]
+    not_modified_ms = timed(lambda: get({"If-None-Match": etag}), max(RUNS, 21), collect=True)
+    assert get({"If-None-Match": etag}).status_code == 304
     changed_times, commit_times = [], []
     for run in range(RUNS):
         with app.app_context():
@@ -319,7 +301,8 @@ def main() -> None:
         db.engine.dispose()
     cold_path = str(Path(tmp.name) / "cold.ics")
     child = subprocess.run(  # noqa: S603  (this very script, with our own arguments)
-        [sys.executable, __file__, "--serve", uri, cold_path],
+        [sys.executable, "-m", "bench.feeds", "--serve", uri, cold_path],
+        cwd=ROOT,
         check=True,
         capture_output=True,
         text=True,
@@ -333,7 +316,7 @@ def main() -> None:
         a, b = floor.decode().split("\r\n"), cold.decode().split("\r\n")
         print("\n".join(list(difflib.unified_diff(a, b, lineterm=""))[:40]))
         raise SystemExit("the floor builder must produce the served bytes")
-    floor_ms, _floor = median_ms(lambda: floor_feed(items, name, "zh"))
+    floor_ms = timed(lambda: floor_feed(items, name, "zh"), RUNS, collect=True)
     s = served
     print(
         f"Calendar feed benchmark: {s['events']:,} VEVENTs ({EVENTS:,} events and their "
