@@ -164,6 +164,11 @@ JS_SUMMARY = """() => {
   return {
     focused: !!summary && document.activeElement === summary,
     links: links.map(id => ({id, exists: !!document.getElementById(id)})),
+    // The fields the summary links to, in the order the page shows them (issue 12 item 10).
+    domOrder: links.filter(id => document.getElementById(id))
+      .map(id => document.getElementById(id))
+      .sort((a, b) => a === b ? 0 : (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))
+      .map(el => el.id),
   };
 }"""
 
@@ -479,6 +484,12 @@ class Crawl:
             self.problem(label, "the error summary does not have focus after the page loads")
         self.check_overflow(label)
         self.audit(label)
+        listed = [link["id"] for link in summary["links"] if link["exists"]]
+        if listed != summary["domOrder"]:
+            self.problem(
+                label,
+                f"the error summary lists {listed}, the page shows them as {summary['domOrder']}",
+            )
         for link in summary["links"]:
             if not link["exists"]:
                 self.problem(
