@@ -552,8 +552,10 @@ def import_results():
             except DomainError as error:
                 db.session.rollback()
                 confirm.add_error(None, error.message)
+                imports.keep_lookup(rows)  # the refused look-ups stay counted and audited
             else:
                 db.session.commit()
+                imports.keep_lookup(rows)
                 flash(_("Results saved: %(count)d entries.", count=saved), "success")
                 return redirect(url_for(".index"), code=303)
     elif upload.validate_on_submit():
@@ -563,6 +565,7 @@ def import_results():
         except DomainError as error:
             upload.add_error("file", error.message)
         else:
+            imports.keep_lookup(rows)
             confirm.payload.data = base64.b64encode(data).decode("ascii")
     return _render(
         "competitions/import.html",
@@ -571,4 +574,5 @@ def import_results():
         confirm=confirm,
         rows=rows,
         columns=imports.COLUMNS,
+        limit=imports.FAILED_LOOKUPS_PER_DAY,
     )
