@@ -176,3 +176,16 @@ def test_the_confirm_step_keeps_the_lookup_audit_when_it_refuses(client, login_a
         )
         == 2
     )
+
+
+def test_every_broken_rule_of_a_row_at_once(setup):
+    rows = imports.check_rows(
+        csv_bytes(f"{WORLD},女子反曲弓（公开级）,张一,1990-05-01,,3,,DNS,gold"), setup["coach"]
+    )
+    assert errors(rows) == [
+        [
+            "Only a result with status OK has a rank: leave the rank empty.",
+            "Only a result with status OK can hold a medal.",
+            "A gold medal goes with rank 1 (tied athletes share the rank).",
+        ]
+    ]
