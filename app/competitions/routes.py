@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
-from app.competitions import bp, imports, queries, rules, services, standings
+from app.competitions import bp, imports, queries, results_screen, rules, services, standings
 from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
@@ -39,7 +39,6 @@ from app.competitions.models import Competition, CompetitionEvent, Entry
 from app.core import charts, spreadsheets
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
-from app.core.forms import normalise_text
 from app.core.security import form_view, mark_personal
 from app.extensions import db
 from app.people.models import Person
@@ -485,89 +484,27 @@ def withdraw_entry(entry_id: int):
     )
 
 
-ROW_FIELDS = ("rank", "mark", "mark_value", "status", "medal", "notes", "version")
-
-
-def _posted_rows(entries) -> dict[int, dict]:
-    rows = {}
-    for entry in entries:
-        if f"status-{entry.id}" not in request.form:
-            continue
-        rows[entry.id] = {
-            name: normalise_text(request.form.get(f"{name}-{entry.id}", "")) or ""
-            for name in ROW_FIELDS
-        }
-    return rows
-
-
-def _unchanged(entry, row) -> bool:
-    result = entry.result
-    if result is None:
-        return not row["rank"] and not row["mark"] and row["medal"] in ("", "none")
-    saved = services._result_snapshot(result)
-    return (
-        str(saved["rank"] or "") == row["rank"]
-        and saved["mark"] == row["mark"]
-        and (saved["mark_value"] or "") == row["mark_value"]
-        and saved["status"] == row["status"]
-        and saved["medal"] == row["medal"]
-        and saved["notes"] == row["notes"]
-    )
-
-
 @bp.route("/events/<int:event_id>/results", methods=["GET", "POST"])
 @role_required("coach")
 @form_view
 def results(event_id: int):
+    """Every entry of the event on one screen; the rows the user may record are editable and
+    saved together (app/competitions/results_screen.py: what counts as a change, every
+    problem at once, the 409 with every field that differs)."""
     event = _event(event_id)
     editable = {e.id for e in event.entries if rules.can_record(current_user, e, event.competition)}
     if not editable:
         abort(403)
     form = ResultsForm()
-    posted: dict[int, dict] = {}
-    errors: dict[int, str] = {}
-    conflicts: set[int] = set()
-    status = 200
     if request.method == "POST" and form.validate_on_submit():
-        posted = {k: v for k, v in _posted_rows(event.entries).items() if k in editable}
-        for entry in event.entries:
-            row = posted.get(entry.id)
-            if row is None or _unchanged(entry, row):
-                continue
-            try:
-                services.save_result(
-                    entry,
-                    rank=row["rank"],
-                    mark=row["mark"],
-                    mark_value=row["mark_value"],
-                    status=row["status"],
-                    medal=row["medal"],
-                    notes=row["notes"],
-                    # An unreadable version (not ASCII digits, or too long) is a stale one.
-                    version=row["version"] or None,
-                    actor=current_user,
-                )
-            except EditConflict:
-                conflicts.add(entry.id)
-            except DomainError as error:
-                errors[entry.id] = str(error.message)
-        if not errors and not conflicts:
-            db.session.commit()
-            flash(_("Results saved."), "success")
+        outcome = results_screen.submit(event, editable, request.form, actor=current_user)
+        if outcome.status == 200:
+            if outcome.saved:
+                flash(_("Results saved."), "success")
+            else:
+                flash(_("Nothing was changed, so nothing was saved."), "info")
             return redirect(url_for(".results", event_id=event.id), 303)
-        db.session.rollback()
-        event = _event(event_id)
-        status = 409 if conflicts else 422
-        for entry_id in errors:
-            form.add_error(
-                None,
-                _(
-                    "Row %(row)s: %(error)s",
-                    row=_row_label(event, entry_id),
-                    error=errors[entry_id],
-                ),
-            )
-        if conflicts:
+        if outcome.status == 409:
             form.add_error(
                 None,
                 _(
@@ -575,32 +512,21 @@ def results(event_id: int):
                     "Check both versions below, then save again to keep yours."
                 ),
             )
-            for entry_id in conflicts:
-                # The resubmitted form carries the saved version, so saving again keeps yours.
-                saved = next(e for e in event.entries if e.id == entry_id).result
-                posted[entry_id]["version"] = str(saved.version) if saved else ""
-    elif request.method == "POST":
-        status = 422
+        event, rows, summary, status = outcome.event, outcome.rows, outcome.summary, outcome.status
+    else:
+        rows = {e.id: results_screen.saved_row(e) for e in event.entries if e.id in editable}
+        summary, status = [], (422 if request.method == "POST" else 200)
     return _render(
         "competitions/results.html",
         form,
         status=status,
         event=event,
-        editable=editable,
-        posted=posted,
-        errors=errors,
-        conflicts=conflicts,
+        rows=rows,
+        summary=summary,
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         statuses=list(ResultStatus),
         medals=list(Medal),
     )
-
-
-def _row_label(event, entry_id: int) -> str:
-    for position, entry in enumerate(event.entries, start=1):
-        if entry.id == entry_id:
-            return str(position)
-    return ""
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -626,8 +552,10 @@ def import_results():
             except DomainError as error:
                 db.session.rollback()
                 confirm.add_error(None, error.message)
+                imports.keep_lookup(rows)  # the refused look-ups stay counted and audited
             else:
                 db.session.commit()
+                imports.keep_lookup(rows)
                 flash(_("Results saved: %(count)d entries.", count=saved), "success")
                 return redirect(url_for(".index"), code=303)
     elif upload.validate_on_submit():
@@ -637,6 +565,7 @@ def import_results():
         except DomainError as error:
             upload.add_error("file", error.message)
         else:
+            imports.keep_lookup(rows)
             confirm.payload.data = base64.b64encode(data).decode("ascii")
     return _render(
         "competitions/import.html",
@@ -645,4 +574,5 @@ def import_results():
         confirm=confirm,
         rows=rows,
         columns=imports.COLUMNS,
+        limit=imports.FAILED_LOOKUPS_PER_DAY,
     )

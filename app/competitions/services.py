@@ -31,7 +31,7 @@ from app.competitions.models import (
     EntrySupport,
     Result,
 )
-from app.core import audit
+from app.core import audit, editing
 from app.core.errors import DomainError, EditConflict
 from app.core.numbers import parse_decimal
 from app.core.params import MAX_ID, whole_number
@@ -494,29 +494,94 @@ def mark_text(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+RESULT_FIELD_ORDER = ("rank", "mark", "mark_value", "status", "medal", "notes")
+
+
+def _rule_problems(*, rank, status: ResultStatus, medal: Medal) -> list[tuple[str, object]]:
+    problems = []
+    if status is not ResultStatus.OK and rank is not None:
+        problems.append(
+            ("rank", _l("Only a result with status OK has a rank: leave the rank empty."))
+        )
+    if rank is not None and not 1 <= rank <= MAX_RANK:
+        problems.append(("rank", _l("The rank must be a number from 1 to %(max)d.", max=MAX_RANK)))
+    if status is not ResultStatus.OK and medal is not Medal.NONE:
+        problems.append(("medal", _l("Only a result with status OK can hold a medal.")))
+    if medal.rank is not None and rank is not None and rank != medal.rank:
+        problems.append(
+            (
+                "medal",
+                _l(
+                    "A %(medal)s medal goes with rank %(rank)d (tied athletes share the rank).",
+                    medal=str(medal.label).lower(),
+                    rank=medal.rank,
+                ),
+            )
+        )
+    return problems
+
+
+def _raise_first(problems) -> None:
+    if problems:
+        field, message = min(problems, key=lambda p: RESULT_FIELD_ORDER.index(p[0]))
+        raise DomainError(message, field=field)
+
+
 def check_result(*, rank, status: ResultStatus, medal: Medal) -> None:
     """The result rules, each with a message that names it:
     only an OK result has a rank or a medal; a rank is 1 or more; gold goes with rank 1,
-    silver with rank 2 and bronze with rank 3 (ties share a rank, so two bronzes are fine)."""
-    if status is not ResultStatus.OK and medal is not Medal.NONE:
-        raise DomainError(_l("Only a result with status OK can hold a medal."), field="medal")
-    if status is not ResultStatus.OK and rank is not None:
-        raise DomainError(
-            _l("Only a result with status OK has a rank: leave the rank empty."), field="rank"
+    silver with rank 2 and bronze with rank 3 (ties share a rank, so two bronzes are fine).
+    Raises the first broken rule in the order of the fields."""
+    _raise_first(_rule_problems(rank=rank, status=status, medal=medal))
+
+
+def read_result(*, rank, mark_value, status, medal) -> tuple[dict, list[tuple[str, object]]]:
+    """The result's values read from what was typed, and every problem with them as
+    (field, message) pairs in the order of the fields (rank, mark, number for sorting,
+    status, medal), so a page can report them all at once (issue 12 item 2)."""
+    problems: list[tuple[str, object]] = []
+    values: dict = {}
+    if rank in ("", None):
+        values["rank"] = None
+    else:
+        try:
+            values["rank"] = int(rank)
+        except (TypeError, ValueError):
+            values["rank"] = None
+            problems.append(("rank", _l("The rank must be a whole number.")))
+    try:
+        values["mark_value"] = parse_mark_value(mark_value)
+    except DomainError as error:
+        problems.append((error.field, error.message))
+    try:
+        values["status"] = ResultStatus(status or ResultStatus.OK)
+    except ValueError:
+        problems.append(("status", _l("Choose the status.")))
+    try:
+        values["medal"] = Medal(medal or Medal.NONE)
+    except ValueError:
+        problems.append(("medal", _l("Choose the medal.")))
+    if "status" in values and "medal" in values:
+        problems += _rule_problems(
+            rank=values["rank"], status=values["status"], medal=values["medal"]
         )
-    if rank is not None and not 1 <= rank <= MAX_RANK:
-        raise DomainError(
-            _l("The rank must be a number from 1 to %(max)d.", max=MAX_RANK), field="rank"
-        )
-    if medal.rank is not None and rank is not None and rank != medal.rank:
-        raise DomainError(
-            _l(
-                "A %(medal)s medal goes with rank %(rank)d (tied athletes share the rank).",
-                medal=str(medal.label).lower(),
-                rank=medal.rank,
-            ),
-            field="medal",
-        )
+    problems.sort(key=lambda p: RESULT_FIELD_ORDER.index(p[0]))
+    return values, problems
+
+
+def check_result_version(result: Result | None, version) -> None:
+    """The version check of a result, through the one helper (core.editing.check_version):
+    a missing or unreadable version is a stale one. A new result (none saved yet) needs no
+    version; one saved meanwhile by someone else is a conflict."""
+    if result is None:
+        if version not in (None, ""):
+            raise EditConflict(None)
+        return
+    try:
+        number = _id(version)
+    except (TypeError, ValueError):
+        number = None
+    editing.check_version(result, number)
 
 
 def _result_snapshot(result: Result | None) -> dict:
@@ -548,24 +613,16 @@ def save_result(
     was built from; an older one raises EditConflict with the saved result. Audit: old and new
     values of the changed fields in ``details``."""
     result = entry.result
-    if result is not None and (version is None or not _same_version(version, result.version)):
-        raise EditConflict(result)
-    status = _enum(ResultStatus, status or ResultStatus.OK, _l("Choose the status."), "status")
-    medal = _enum(Medal, medal or Medal.NONE, _l("Choose the medal."), "medal")
-    if rank in ("", None):
-        rank = None
-    else:
-        try:
-            rank = int(rank)
-        except (TypeError, ValueError):
-            raise DomainError(_l("The rank must be a whole number."), field="rank") from None
-    check_result(rank=rank, status=status, medal=medal)
+    if result is not None:
+        check_result_version(result, version)
+    read, problems = read_result(rank=rank, mark_value=mark_value, status=status, medal=medal)
+    _raise_first(problems)
     values = {
-        "rank": rank,
+        "rank": read["rank"],
         "mark": (mark or "").strip()[:40],
-        "mark_value": parse_mark_value(mark_value),
-        "status": status,
-        "medal": medal,
+        "mark_value": read["mark_value"],
+        "status": read["status"],
+        "medal": read["medal"],
         "notes": (notes or "").strip(),
     }
     old = _result_snapshot(result)
