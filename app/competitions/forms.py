@@ -66,7 +66,10 @@ class CompetitionForm(BaseForm):
         # Only admins choose the manager; for a coach the field is not shown and the route
         # keeps the manager as it is.
         self.show_manager = managers is not None
-        self.manager_id.choices = [("", _l("No manager (admins only)"))] + list(managers or ())
+        if self.show_manager:
+            self.manager_id.choices = [("", _l("No manager (admins only)"))] + list(managers)
+        else:
+            del self.manager_id
 
     FIELDS = (
         "name",
@@ -85,10 +88,7 @@ class CompetitionForm(BaseForm):
     )
 
     def service_values(self) -> dict:
-        values = {name: getattr(self, name).data for name in self.FIELDS}
-        if not self.show_manager:
-            del values["manager_id"]
-        return values
+        return {name: getattr(self, name).data for name in self.FIELDS if name in self}
 
     @staticmethod
     def data_from(competition) -> dict:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.athletes.enums import ClassificationStatus
@@ -203,13 +204,18 @@ def update_competition(
     if not _same_version(version, competition.version):
         raise EditConflict(competition)
     values = _competition_values(data)
+    # Both queries autoflush: run them before any change, so one save is one UPDATE.
+    sports = _sports(data.get("sport_ids"))
+    sports_changed = {s.id for s in sports} != {s.id for s in competition.sports}
     for key, value in values.items():
         setattr(competition, key, value)
     changed = audit.changed_fields(competition, list(values))
-    sports = _sports(data.get("sport_ids"))
-    if {s.id for s in sports} != {s.id for s in competition.sports}:
+    if sports_changed:
         competition.sports = sports
         changed.append("sports")
+        # The sports live in another table: make the UPDATE happen so the version rises and a
+        # form opened before this change is a conflict.
+        flag_modified(competition, "name")
     if changed:
         _flush_or_conflict(competition)
         audit.record("update", "competition", competition.id, changed, actor=actor)
