@@ -335,29 +335,30 @@ def new_entry(event_id: int):
     if not athletes and not manages:
         abort(403)
     form = EntryForm(athletes=athletes)
-    if form.validate_on_submit():
-        try:
-            entry, warnings = services.create_entry(
-                event,
-                athlete_ids=form.athlete_ids.data,
-                team_name=form.team_name.data,
-                status=form.status.data,
-                support=form.support(),
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Entry added."), "success")
-            if warnings:
-                # The details (athlete numbers, classification status) go on a page, not in a
-                # flash: flashed messages travel in the client-readable session cookie.
-                flash(_("Check the classification warnings for this entry."), "warning")
-                return redirect(url_for(".entry_warnings", entry_id=entry.id), 303)
-            return redirect(url_for(".detail", competition_id=event.competition_id), 303)
-    return _render("competitions/entry_form.html", form, event=event)
+
+    def added(result) -> str:
+        entry, warnings = result
+        if warnings:
+            # The details (athlete numbers, classification status) go on a page, not in a
+            # flash: flashed messages travel in the client-readable session cookie.
+            flash(_("Check the classification warnings for this entry."), "warning")
+            return url_for(".entry_warnings", entry_id=entry.id)
+        return url_for(".detail", competition_id=event.competition_id)
+
+    response = editing.save(
+        form,
+        lambda: services.create_entry(
+            event,
+            athlete_ids=form.athlete_ids.data,
+            team_name=form.team_name.data,
+            status=form.status.data,
+            support=form.support(),
+            actor=current_user,
+        ),
+        flash_message=_("Entry added."),
+        redirect_to=added,
+    )
+    return response or editing.render("competitions/entry_form.html", form, event=event)
 
 
 def _entry(entry_id: int) -> Entry:
