@@ -335,6 +335,7 @@ def new_entry(event_id: int):
     if not athletes and not manages:
         abort(403)
     form = EntryForm(athletes=athletes)
+    show_all = request.args.get("all") == "1"
 
     def added(result) -> str:
         entry, warnings = result
@@ -358,7 +359,26 @@ def new_entry(event_id: int):
         flash_message=_("Entry added."),
         redirect_to=added,
     )
-    return response or editing.render("competitions/entry_form.html", form, event=event)
+    if response:
+        return response
+    fitting = _offer_fitting(form, event, athletes, show_all)
+    return editing.render(
+        "competitions/entry_form.html", form, event=event, show_all=show_all, fitting=fitting
+    )
+
+
+def _offer_fitting(form: EntryForm, event, athletes, show_all: bool) -> int:
+    """Offer the athletes who fit the event (rules.fits_event), plus any already ticked; all
+    of them with ``show_all``. Every enterable athlete stays a valid choice when posted.
+    Returns how many fit."""
+    codes = queries.class_codes(event.sport_id, [a.id for a in athletes])
+    fit = {a.id for a in athletes if rules.fits_event(event, a, codes.get(a.id))}
+    if not show_all and fit:  # none fit: every athlete is offered, the page says why
+        ticked = set(form.athlete_ids.data or ())
+        form.athlete_ids.choices = [
+            (value, label) for value, label in form.athlete_ids.choices if value in fit | ticked
+        ]
+    return len(fit)
 
 
 def _entry(entry_id: int) -> Entry:
