@@ -256,7 +256,8 @@ def create():
             form.add_error(error.field, error.message)
         else:
             db.session.commit()
-            flash(_("%(name)s has been added as an athlete.", name=athlete.person.name), "success")
+            # No name in a flash: flashes travel in the client-readable session cookie.
+            flash(_("The athlete has been added."), "success")
             return redirect(url_for("athletes.detail", athlete_id=athlete.id), code=303)
     return _render("athletes/form.html", form, athlete=None)
 
@@ -397,11 +398,7 @@ def stage(athlete_id: int):
         else:
             db.session.commit()
             flash(
-                _(
-                    "%(name)s is now at the stage %(stage)s.",
-                    name=athlete.person.name,
-                    stage=athlete.stage.label,
-                ),
+                _("The athlete is now at the stage %(stage)s.", stage=athlete.stage.label),
                 "success",
             )
             return redirect(url_for("athletes.detail", athlete_id=athlete_id), code=303)

@@ -333,6 +333,9 @@ def test_create_athlete(client, login_as, make_person, sports, count_queries):
         date(2025, 6, 1),
         coach.id,
     )
+    # The flash names no one (it travels in the session cookie, issue 13 item 13).
+    page = main_text(client.get(response.headers["Location"], headers=EN))
+    assert "The athlete has been added." in page
 
 
 @pytest.mark.parametrize(
@@ -480,6 +483,9 @@ def test_change_stage_route(client, login_as, make_athlete):
     assert response.status_code == 303
     db.session.expire_all()
     assert athlete.stage is Stage.SCREENED
+    # The flash names no one (it travels in the session cookie, issue 13 item 13).
+    page = main_text(client.get(f"/athletes/{athlete.id}", headers=EN))
+    assert "The athlete is now at the stage Screened." in page
     response = client.post(f"/athletes/{athlete.id}/stage", data={}, headers=EN)
     assert response.status_code == 422
     assert '<a href="#to_stage-0">Choose the new stage.</a>' in main_text(response)
