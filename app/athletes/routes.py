@@ -38,7 +38,7 @@ from app.athletes.forms import (
     assessment_form,
 )
 from app.athletes.models import AssessmentMeasure, AthleteProfile, Classification
-from app.core import audit, clock, spreadsheets
+from app.core import audit, clock, editing, spreadsheets
 from app.core.auth import get_or_404, login_required, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import send_table
@@ -72,6 +72,8 @@ def _render(template: str, form, status: int | None = None, **context):
 def _filter_form() -> AthleteFilterForm:
     form = AthleteFilterForm(
         request.args,
+        # Filtering by disability category would tell a non-admin each athlete's category.
+        by_category=current_user.is_admin,
         sports=queries.sports(include_inactive=True),
         coaches=queries.coaches(),
         towns=town_choices(db.session),
@@ -209,8 +211,10 @@ def detail(athlete_id: int):
     today = clock.today()
     series = queries.measurement_series(athlete)
     person = athlete.person
+    show_category = rules.can_see_category(current_user, athlete)
     page = render_template(
         "athletes/detail.html",
+        show_category=show_category,
         athlete=athlete,
         person=person,
         today=today,
@@ -219,7 +223,7 @@ def detail(athlete_id: int):
         can_edit=rules.can_edit(current_user, athlete),
     )
     # The page shows the disability category (sensitive): the view is audit-logged.
-    if person.disability_category is not None:
+    if show_category and person.disability_category is not None:
         audit.record(
             "view_sensitive",
             "person",
@@ -248,17 +252,15 @@ def create():
         sports=queries.sports(),
         coaches=queries.coaches(),
     )
-    if form.validate_on_submit():
-        try:
-            athlete = services.create_athlete(actor=current_user, **form.service_values())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            # No name in a flash: flashes travel in the client-readable session cookie.
-            flash(_("The athlete has been added."), "success")
-            return redirect(url_for("athletes.detail", athlete_id=athlete.id), code=303)
+    response = editing.save(
+        form,
+        lambda: services.create_athlete(actor=current_user, **form.service_values()),
+        # No name in a flash: flashes travel in the client-readable session cookie.
+        flash_message=_("The athlete has been added."),
+        redirect_to=lambda athlete: url_for("athletes.detail", athlete_id=athlete.id),
+    )
+    if response is not None:
+        return response
     return _render("athletes/form.html", form, athlete=None)
 
 

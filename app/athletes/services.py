@@ -34,6 +34,7 @@ from app.core import audit, clock
 from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
 from app.extensions import db
+from app.people import lookup
 from app.people.models import Person
 
 PROFILE_FIELDS = (
@@ -115,6 +116,13 @@ def _profile_values(
     }
 
 
+def _has_profile(person: Person) -> bool:
+    return (
+        db.session.scalar(sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id))
+        is not None
+    )
+
+
 NOT_PROPOSABLE = _l("No person with this register number and birth date can be proposed.")
 
 
@@ -138,29 +146,8 @@ def create_athlete(
     The people register is admin-only: a non-admin actor names the person by register
     number (``person_id``) and ``birth_on``, and gets one message whatever does not match
     (no such person, archived, other birth date, already an athlete)."""
-    number = _row_id(person_id)
-    person = db.session.get(Person, number) if number is not None else None
-    if actor is not None and not actor.is_admin:
-        if (
-            person is None
-            or person.is_archived
-            or birth_on is None
-            or person.birth_on != birth_on
-            or db.session.scalar(
-                sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id)
-            )
-            is not None
-        ):
-            raise DomainError(NOT_PROPOSABLE, field="register_number")
-    if person is None or person.is_archived:
-        raise DomainError(_l("Choose the person from the register."), field="person_id")
-    if (
-        db.session.scalar(sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id))
-        is not None
-    ):
-        raise DomainError(
-            _l("%(name)s already has an athlete profile.", name=person.name), field="person_id"
-        )
+    # The profile's own values first: a look-up that matched must not be told apart from
+    # one that did not by which error comes back.
     values = _profile_values(
         primary_sport_id=primary_sport_id,
         sport_ids=sport_ids,
@@ -169,13 +156,35 @@ def create_athlete(
         discovered_on=discovered_on,
         notes=notes,
     )
+    coaches = _coaches(coach_ids)
     stage = _enum(Stage, stage, _l("Choose the stage."), "stage")
+    if actor is not None and not actor.is_admin:
+        # A birth date proves nothing: the look-up is rationed per user and per number,
+        # logged, and answers the same whatever did not match (issue 13 item 2).
+        person = lookup.find_person(
+            person_id,
+            birth_on,
+            actor=actor,
+            purpose="athlete_proposal",
+            message=NOT_PROPOSABLE,
+            field="register_number",
+            refuse=_has_profile,
+        )
+    else:
+        number = _row_id(person_id)
+        person = db.session.get(Person, number) if number is not None else None
+    if person is None or person.is_archived:
+        raise DomainError(_l("Choose the person from the register."), field="person_id")
+    if _has_profile(person):
+        raise DomainError(
+            _l("%(name)s already has an athlete profile.", name=person.name), field="person_id"
+        )
     athlete = AthleteProfile(
         person=person,
         stage=stage,
         stage_since=values["discovered_on"],
         identified_by_id=getattr(actor, "id", None),
-        coaches=_coaches(coach_ids),
+        coaches=coaches,
         **values,
     )
     athlete.stage_changes.append(

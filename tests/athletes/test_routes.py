@@ -258,6 +258,8 @@ def test_detail_shows_history_classes_and_measurements(
             assessor=coach,
         )
     db.session.commit()
+    # The coach sees the category once the person consents to share it with coaches.
+    _scouting_consent(athlete.person)
     athlete_id = athlete.id
     db.session.remove()
     with count_queries() as q:
@@ -265,8 +267,9 @@ def test_detail_shows_history_classes_and_measurements(
     assert response.status_code == 200
     # user + roles, athlete with person/town/sport/identifier (+ roles), sports, coaches
     # (+ roles), history with who (+ roles), classes with sport, assessments with sport and
-    # assessor (+ roles), values with measure, the audit row for the sensitive field shown
-    assert q.count == 13
+    # assessor (+ roles), values with measure, the person's consents (may the coach see the
+    # category?), the audit row for the sensitive field shown
+    assert q.count == 14
     main = main_text(response)
     assert "<h1>李成长</h1>" in main
     assert "Para archery class Open: Review date passed" in main
@@ -626,3 +629,121 @@ def test_an_id_past_an_integer_column_is_refused_not_a_500(
         in main_text(response)
     )
     assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 0
+
+
+# Issue 13 item 2: a birth date is no proof; the category is shown to those allowed -------
+
+
+def test_proposing_an_athlete_is_a_rationed_and_logged_register_lookup(
+    client, login_as, make_person, sports
+):
+    """A sweep of birth dates: after FAILED_PER_DAY failures even the true date is refused
+    with the same answer, and every look-up is in the audit log with its purpose."""
+    from app.people.lookup import FAILED_PER_DAY
+
+    coach = login_as("coach")
+    person = make_person(name="被猜者", birth_on=date(2008, 5, 17))
+    for day in range(1, FAILED_PER_DAY + 1):
+        response = client.post(
+            "/athletes/new", data=proposal(person.id, date(2008, 6, day), sports), headers=EN
+        )
+        assert response.status_code == 422
+        assert f'<a href="#register_number">{NOT_PROPOSABLE}</a>' in main_text(response)
+    response = client.post(
+        "/athletes/new", data=proposal(person.id, date(2008, 5, 17), sports), headers=EN
+    )
+    assert response.status_code == 422
+    main = main_text(response)
+    assert f'<a href="#register_number">{NOT_PROPOSABLE}</a>' in main
+    assert "被猜者" not in main
+    assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 0
+    rows = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.actor_id, AuditEvent.details)
+        .where(AuditEvent.action.like("register_lookup%"))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(a, e, u) for a, e, u, _d in rows] == [
+        ("register_lookup_failed", person.id, coach.id)
+    ] * (FAILED_PER_DAY + 1)
+    assert {d["purpose"] for *_rest, d in rows} == {"athlete_proposal"}
+
+
+def test_a_successful_proposal_is_logged(client, login_as, make_person, sports):
+    coach = login_as("coach")
+    person = make_person(birth_on=date(2008, 5, 17))
+    response = client.post(
+        "/athletes/new", data=proposal(person.id, date(2008, 5, 17), sports), headers=EN
+    )
+    assert response.status_code == 303
+    rows = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.actor_id).where(
+            AuditEvent.action.like("register_lookup%")
+        )
+    ).all()
+    assert rows == [("register_lookup", person.id, coach.id)]
+
+
+def _scouting_consent(person):
+    from app.people import services as people_services
+
+    people_services.record_consent(
+        person, kind="scouting", given_on=date(2026, 1, 5), given_by="self"
+    )
+    db.session.commit()
+
+
+CATEGORY_ROW = "<dt>Disability category</dt><dd>Physical disability</dd>"
+
+
+@pytest.mark.parametrize(
+    "viewer, consent, shown",
+    [
+        ("admin", False, True),
+        ("coach", False, False),
+        ("coach", True, True),
+        ("identifier", True, False),
+        ("other_coach_with_view", True, False),
+    ],
+)
+def test_the_disability_category_is_shown_to_admins_and_to_consented_coaches(
+    client, login_as, make_user, make_person, make_athlete, viewer, consent, shown
+):
+    coach = make_user("coach")
+    identifier = make_user("home_staff")
+    person = make_person(birth_on=date(2000, 1, 1))
+    athlete = make_athlete(person=person, coaches=[coach], actor=identifier)
+    if consent:
+        _scouting_consent(person)
+    if viewer == "admin":
+        login_as("admin")
+    elif viewer == "coach":
+        login_as(user=coach)
+    elif viewer == "identifier":
+        login_as(user=identifier)
+    else:  # a coach who identified the athlete but does not coach them
+        athlete.identified_by_id = login_as("coach").id
+        db.session.commit()
+    response = client.get(f"/athletes/{athlete.id}", headers=EN)
+    assert response.status_code == 200
+    main = main_text(response)
+    assert (CATEGORY_ROW in main) is shown
+    assert ("Physical disability" in main) is shown
+    views = db.session.scalar(
+        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "view_sensitive")
+    )
+    assert views == (1 if shown else 0)
+
+
+def test_the_category_filter_is_for_admins_only(client, login_as, make_person, make_athlete):
+    coach = login_as("coach")
+    make_athlete(person=make_person(name="类别甲", disability_category="visual"), coaches=[coach])
+    main = main_text(client.get("/athletes/", headers=EN))
+    assert 'name="category"' not in main
+    # The filter in the address is ignored: it would tell which athletes are of a category.
+    main = main_text(client.get("/athletes/?category=physical", headers=EN))
+    assert "1 athlete found" in main and "类别甲" in main
+    main = main_text(client.get("/athletes/pipeline?category=physical", headers=EN))
+    assert "All 1 athletes in" in main
+    login_as("admin")
+    main = main_text(client.get("/athletes/?category=physical", headers=EN))
+    assert 'name="category"' in main and "0 athletes found" in main
