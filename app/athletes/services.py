@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
@@ -30,8 +29,8 @@ from app.athletes.models import (
     Sport,
     StageChange,
 )
-from app.core import audit, clock
-from app.core.errors import DomainError, EditConflict
+from app.core import audit, clock, editing
+from app.core.errors import DomainError
 from app.core.params import whole_number
 from app.extensions import db
 from app.people import lookup
@@ -221,9 +220,10 @@ def update_athlete(
     notes: str = "",
     actor=None,
 ) -> AthleteProfile:
-    """Save an edit of the profile (not the stage: change_stage records that)."""
-    if version is None or version != athlete.version:
-        raise EditConflict(athlete)
+    """Save an edit of the profile (not the stage: change_stage records that). The date found
+    cannot be after the stage history begins (it would count the athlete as newly found in
+    the wrong year)."""
+    editing.check_version(athlete, version)
     values = _profile_values(
         primary_sport_id=primary_sport_id,
         sport_ids=sport_ids,
@@ -232,6 +232,15 @@ def update_athlete(
         discovered_on=discovered_on,
         notes=notes,
     )
+    first = min((change.changed_on for change in athlete.stage_changes), default=None)
+    if first is not None and values["discovered_on"] > first:
+        raise DomainError(
+            _l(
+                "The date found cannot be after the stage history begins (%(date)s).",
+                date=_ShownDate(first),
+            ),
+            field="discovered_on",
+        )
     sports = values.pop("sports")
     coaches = _coaches(coach_ids)
     # Read the collections before changing anything, so loading them cannot autoflush a
@@ -250,7 +259,7 @@ def update_athlete(
     if not changed:
         return athlete
     athlete.updated_at = clock.now()
-    _flush_or_conflict()
+    _flush_or_conflict(athlete)
     audit.record("update", "athlete", athlete.id, changed, actor=actor)
     return athlete
 
@@ -260,14 +269,13 @@ def change_stage(
     *,
     to_stage,
     changed_on: date,
+    version,
     reason: str = "",
-    version: int | None = None,
     actor=None,
 ) -> StageChange:
     """Move the athlete along the pipeline (rules.check_stage_change) and record who, when
-    and why."""
-    if version is not None and version != athlete.version:
-        raise EditConflict(athlete)
+    and why. ``version`` is the profile's version the change was decided on (missing: stale)."""
+    editing.check_version(athlete, version)
     target = _enum(Stage, to_stage, _l("Choose the new stage."), "to_stage")
     if not isinstance(changed_on, date):
         raise DomainError(_l("Enter the date of the change."), field="changed_on")
@@ -298,7 +306,7 @@ def change_stage(
     athlete.stage = target
     athlete.stage_since = changed_on
     athlete.updated_at = clock.now()
-    _flush_or_conflict()
+    _flush_or_conflict(athlete)
     audit.record(
         "stage_change",
         "athlete",
@@ -325,8 +333,8 @@ def save_classification(
 ) -> Classification:
     """Add the athlete's class in a sport, or save an edit of ``classification``. A class
     under review with a fixed date needs that date; a confirmed class needs none."""
-    if classification is not None and (version is None or version != classification.version):
-        raise EditConflict(classification)
+    if classification is not None:
+        editing.check_version(classification, version)
     sport = _sport(sport_id, field="sport_id")
     code = rules.clean_class_code(sport.code, class_code)
     status = _enum(ClassificationStatus, status, _l("Choose the classification status."), "status")
@@ -380,7 +388,7 @@ def save_classification(
         setattr(classification, key, value)
     changed = audit.changed_fields(classification, list(values))
     if changed:
-        _flush_or_conflict()
+        _flush_or_conflict(classification)
         audit.record(
             "update",
             "classification",
@@ -591,8 +599,17 @@ def set_measure_active(measure: AssessmentMeasure, active: bool, *, actor=None) 
     audit.record("update", "assessment_measure", measure.id, ["is_active"], actor=actor)
 
 
-def _flush_or_conflict() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise EditConflict(None) from None
+def _flush_or_conflict(record=None) -> None:
+    editing.flush_or_conflict(record)
+
+
+class _ShownDate:
+    """A date in a lazily translated message, written in the reader's language when shown."""
+
+    def __init__(self, day: date):
+        self.day = day
+
+    def __str__(self) -> str:
+        from app.core.templating import fmt_date
+
+        return fmt_date(self.day)

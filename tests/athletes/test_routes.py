@@ -232,7 +232,12 @@ def test_detail_shows_history_classes_and_measurements(
         coaches=[coach], person_fields={"name": "李成长"}, discovered_on=date(2023, 1, 5)
     )
     services.change_stage(
-        athlete, to_stage="screened", changed_on=date(2023, 3, 1), reason="测评合格", actor=coach
+        athlete,
+        version=athlete.version,
+        to_stage="screened",
+        changed_on=date(2023, 3, 1),
+        reason="测评合格",
+        actor=coach,
     )
     services.save_classification(
         athlete,
@@ -747,3 +752,176 @@ def test_the_category_filter_is_for_admins_only(client, login_as, make_person, m
     login_as("admin")
     main = main_text(client.get("/athletes/?category=physical", headers=EN))
     assert 'name="category"' in main and "0 athletes found" in main
+
+
+# Issue 12 item 4 and issue 13 item 10: missing versions and concurrent saves are 409s --------
+
+
+def _profile_data(athlete, sports, **extra):
+    data = {
+        "primary_sport_id": str(sports["archery"].id),
+        "squad_level": "none",
+        "discovery_source": "sunshine_home",
+        "discovered_on-year": "2024",
+        "discovered_on-month": "3",
+        "discovered_on-day": "1",
+        "notes": "",
+        "version": str(athlete.version),
+    }
+    data.update(extra)
+    return data
+
+
+def _stage_data(athlete, **extra):
+    data = {
+        "to_stage": "screened",
+        "changed_on-year": "2025",
+        "changed_on-month": "1",
+        "changed_on-day": "2",
+        "reason": "测评合格",
+        "version": str(athlete.version),
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_stage_change_without_a_version_is_a_conflict(client, login_as, make_athlete):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    data = _stage_data(athlete)
+    del data["version"]
+    response = client.post(f"/athletes/{athlete.id}/stage", data=data, headers=EN)
+    assert response.status_code == 409
+    assert "Someone else saved this record after you opened it." in main_text(response)
+    db.session.expire_all()
+    assert athlete.stage is Stage.IDENTIFIED
+
+
+def _saved_meanwhile(monkeypatch, name, table, row_id):
+    """Make ``services.<name>`` meet a row another process saved after the version check:
+    the row's version moves on in the database just before the service runs, so the ORM's
+    UPDATE … WHERE version = :old matches nothing (StaleDataError)."""
+    original = getattr(services, name)
+
+    def racing(*args, **kwargs):
+        db.session.execute(
+            sa.text(f"UPDATE {table} SET version = version + 1 WHERE id = :id"), {"id": row_id}
+        )
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, name, racing)
+
+
+def test_a_concurrent_profile_save_is_a_409_with_the_input_kept(
+    client, login_as, make_athlete, sports, monkeypatch
+):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    _saved_meanwhile(monkeypatch, "update_athlete", "athlete_profiles", athlete.id)
+    data = _profile_data(athlete, sports, notes="并发保存", coach_ids=[str(coach.id)])
+    response = client.post(f"/athletes/{athlete.id}/edit", data=data, headers=EN)
+    assert response.status_code == 409
+    main = main_text(response)
+    assert "Someone else saved this record after you opened it." in main
+    assert "并发保存</textarea>" in main
+    db.session.expire_all()
+    assert athlete.notes == ""
+
+
+def test_a_concurrent_stage_change_is_a_409(client, login_as, make_athlete, monkeypatch):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    _saved_meanwhile(monkeypatch, "change_stage", "athlete_profiles", athlete.id)
+    response = client.post(f"/athletes/{athlete.id}/stage", data=_stage_data(athlete), headers=EN)
+    assert response.status_code == 409
+    assert "测评合格</textarea>" in main_text(response)
+    db.session.expire_all()
+    assert athlete.stage is Stage.IDENTIFIED
+    assert len(athlete.stage_changes) == 1
+
+
+def test_a_concurrent_classification_save_is_a_409(
+    client, login_as, make_athlete, sports, monkeypatch
+):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    c = services.save_classification(
+        athlete, sport_id=sports["archery"].id, class_code="W1", status="confirmed"
+    )
+    db.session.commit()
+    _saved_meanwhile(monkeypatch, "save_classification", "athlete_classifications", c.id)
+    response = client.post(
+        f"/athletes/{athlete.id}/classifications/{c.id}",
+        headers=EN,
+        data={
+            "sport_id": str(sports["archery"].id),
+            "class_code": "Open",
+            "status": "confirmed",
+            "notes": "复核",
+            "version": str(c.version),
+        },
+    )
+    assert response.status_code == 409
+    assert "复核</textarea>" in main_text(response)
+    db.session.expire_all()
+    assert c.class_code == "W1"
+
+
+def test_the_classification_conflict_panel_lists_the_review_date(
+    client, login_as, make_athlete, sports
+):
+    """Issue 19 item 3: another coach moved the review date; the stale save of the notes
+    shows it, and the saved value is not lost without being shown."""
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    c = services.save_classification(
+        athlete,
+        sport_id=sports["archery"].id,
+        class_code="W1",
+        status="review_by_date",
+        classified_on=date(2025, 1, 1),
+        review_on=date(2027, 1, 15),
+    )
+    db.session.commit()
+    url = f"/athletes/{athlete.id}/classifications/{c.id}"
+    opened = str(c.version)
+    base = {
+        "sport_id": str(sports["archery"].id),
+        "class_code": "W1",
+        "status": "review_by_date",
+        "classified_on-year": "2025",
+        "classified_on-month": "1",
+        "classified_on-day": "1",
+        "review_on-year": "2027",
+        "review_on-month": "1",
+        "review_on-day": "15",
+        "notes": "",
+        "version": opened,
+    }
+    first = {**base, "review_on-month": "3", "review_on-day": "1"}
+    assert client.post(url, data=first).status_code == 303
+    response = client.post(url, data={**base, "notes": "复核材料齐全"}, headers=EN)
+    assert response.status_code == 409
+    main = main_text(response)
+    assert re.search(
+        r"<th scope=\"row\">Review date</th>\s*<td>Jan 15, 2027</td>\s*<td>Mar 1, 2027</td>", main
+    )
+    assert re.search(r"<th scope=\"row\">Notes</th>\s*<td>复核材料齐全</td>\s*<td>", main)
+    db.session.expire_all()
+    assert (c.review_on, c.notes) == (date(2027, 3, 1), "")
+
+
+def test_a_date_found_after_the_stage_history_begins_is_refused(
+    client, login_as, make_athlete, sports
+):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach], discovered_on=date(2024, 3, 1))
+    data = _profile_data(athlete, sports, **{"discovered_on-month": "5"})
+    response = client.post(f"/athletes/{athlete.id}/edit", data=data, headers=EN)
+    assert response.status_code == 422
+    assert (
+        '<a href="#discovered_on-year">The date found cannot be after the stage history '
+        "begins (Mar 1, 2024).</a>"
+    ) in main_text(response)
+    db.session.expire_all()
+    assert athlete.discovered_on == date(2024, 3, 1)
