@@ -535,14 +535,19 @@ def import_screenings():
                 confirm.add_error(error.field if error.field == "mode" else None, error.message)
             else:
                 db.session.commit()
-                flash(
-                    ngettext(
-                        "%(num)d screening has been saved.",
-                        "%(num)d screenings have been saved.",
-                        saved,
-                    ),
-                    "success",
+                message = ngettext(
+                    "%(num)d screening has been saved.",
+                    "%(num)d screenings have been saved.",
+                    saved,
                 )
+                skipped = sum(1 for row in rows if row.ok and row.stored is not None)
+                if skipped:
+                    message += " " + ngettext(
+                        "%(num)d row was already stored and skipped.",
+                        "%(num)d rows were already stored and skipped.",
+                        skipped,
+                    )
+                flash(message, "success")
                 return redirect(url_for("athletes.dashboard"), code=303)
         elif confirm.payload.data:
             try:
