@@ -316,35 +316,42 @@ def create_activity(home: Home, data: dict, schedule: Schedule) -> Activity:
 
 
 def update_activity(
-    activity: Activity, version: int | None, data: dict, schedule: Schedule
-) -> list[str]:
-    """Save the form; EditConflict when someone saved since ``version``. Exceptions whose
-    original start the new rule no longer produces stay stored but no longer apply."""
+    activity: Activity,
+    version: int | None,
+    data: dict,
+    schedule: Schedule,
+    change_from: date | None = None,
+    drop_lapsed: str | None = None,
+) -> Activity:
+    """Save the form; EditConflict when someone saved since ``version``. A change of days or
+    times applies from ``change_from`` (default: the next session) and never rewrites the
+    past (app.homes.series); changes to single sessions follow their session, and those that
+    could no longer apply are dropped only when ``drop_lapsed`` confirms them
+    (series.LapsingChanges). Returns the activity holding the coming sessions (a new one
+    when the series was split)."""
+    from app.homes import series
+
     if version is None or version != activity.version:
         raise EditConflict(activity)
     check_venue(data.get("venue_id"), (activity.venue_id,))
     check_leader(activity.home_id, data.get("leader_person_id"))
-    starts_at, minutes, rule, series_end_at = schedule.compile()
     values = dict(
         title=data["title"],
         kind=data["kind"],
         venue_id=data.get("venue_id") or activity.home.venue_id,
         leader_person_id=data.get("leader_person_id"),
-        starts_at=starts_at,
-        duration_minutes=minutes,
-        rrule=rule,
         capacity=data.get("capacity"),
         is_public=bool(data.get("is_public", True)),
         description=data.get("description") or "",
     )
-    for key, value in values.items():
-        setattr(activity, key, value)
-    activity.series_end_at = series_end_at
-    changed = audit.changed_fields(activity, ACTIVITY_FIELDS)
-    if changed:
-        db.session.flush()
-        audit.record("update", "activity", activity.id, changed)
-    return changed
+    plan = series.plan(activity, schedule, change_from)
+    result = series.apply(activity, plan, values, drop_lapsed)
+    if result is activity:
+        changed = audit.changed_fields(activity, ACTIVITY_FIELDS)
+        if changed:
+            db.session.flush()
+            audit.record("update", "activity", activity.id, changed)
+    return result
 
 
 def _occurrence_or_error(activity: Activity, original_start: datetime):
