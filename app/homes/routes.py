@@ -274,46 +274,30 @@ def edit_home(home_id: int):
             _home_form(data=HomeForm.data_from(home), current_venue=home.venue_id), home
         )
     form = _home_form(current_venue=home.venue_id)
-    if form.validate_on_submit():
-        try:
-            services.update_home(home, form.version.data, form.service_values(), form.services.data)
-            services.set_staff(home, form.staff.data or ())
-        except EditConflict:
-            db.session.rollback()
-            current = db.session.get(Home, home_id)
-            form.version.data = current.version
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this home after you opened it. Check both versions "
-                    "below, then save again to keep yours."
-                ),
-            )
-            return _render_home_form(form, current, conflict=True, status=409)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Your changes to the home have been saved."), "success")
-            return redirect(url_for("homes.detail", home_id=home_id), code=303)
-    return _render_home_form(form, home)
+
+    def apply():
+        services.update_home(home, form.version.data, form.service_values(), form.services.data)
+        services.set_staff(home, form.staff.data or ())
+        return home
+
+    def saved_form():
+        current = get_or_404(Home, home_id)
+        return _home_form(
+            formdata=None, data=HomeForm.data_from(current), current_venue=current.venue_id
+        )
+
+    response = editing.save(
+        form,
+        apply,
+        saved_form=saved_form,
+        flash_message=_("Your changes to the home have been saved."),
+        redirect_to=url_for("homes.detail", home_id=home_id),
+    )
+    return response or _render_home_form(form, home)
 
 
-def _render_home_form(form, home, conflict=False, status=None):
-    rows = None
-    if conflict:
-        saved = HomeForm.data_from(home)
-        rows = [
-            (
-                str(getattr(form, name).label.text),
-                str(getattr(form, name).data or ""),
-                str(saved[name] or ""),
-            )
-            for name in ("name", "address", "operator", "capacity", "contact")
-            if str(getattr(form, name).data or "") != str(saved[name] or "")
-        ]
-    return _render("homes/home_form.html", form, status, home=home, conflict_rows=rows)
+def _render_home_form(form, home):
+    return editing.render("homes/home_form.html", form, home=home)
 
 
 # --- members ------------------------------------------------------------------------------
