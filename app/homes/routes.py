@@ -700,7 +700,7 @@ def roll_call(activity_id: int, key: str):
         }
         try:
             if request.form.get("mark") == "rest_present":
-                marked = set(
+                unmarked = expected - set(
                     db.session.scalars(
                         sa.select(services.Attendance.person_id).where(
                             services.Attendance.activity_id == activity.id,
@@ -708,21 +708,39 @@ def roll_call(activity_id: int, key: str):
                         )
                     )
                 )
-                marks = [
-                    services.Mark(pid, AttendanceStatus.PRESENT)
-                    for pid in sorted(expected - marked)
-                ]
-                anchor = "roll-call-summary"
-            else:
-                error_person = whole_number(request.form.get("person_id"))
-                if error_person is None:  # not digits, or too large for anyone's id
-                    raise DomainError(_("That person is not expected at this session."))
-                marks = [
-                    services.parse_mark(
-                        error_person, request.form.get("status", ""), request.form.get("reason")
-                    )
-                ]
-                anchor = f"member-{error_person}"
+                page = confirm.ask(
+                    ngettext(
+                        "Mark the %(num)d member not marked yet as present?",
+                        "Mark the %(num)d members not marked yet as present?",
+                        len(unmarked),
+                    ),
+                    consequence=_(
+                        "Members already marked keep their mark, including marks other staff "
+                        "save at the same moment."
+                    ),
+                    confirm_label=_("Yes, mark them present"),
+                    cancel_url=url_for("homes.roll_call", activity_id=activity_id, key=key),
+                )
+                if page is not None:
+                    return page
+                services.mark_rest_present(
+                    activity, occ.original_start, expected, current_user, now=clock.now()
+                )
+                db.session.commit()
+                return redirect(
+                    url_for("homes.roll_call", activity_id=activity_id, key=key)
+                    + "#roll-call-summary",
+                    code=303,
+                )
+            error_person = whole_number(request.form.get("person_id"))
+            if error_person is None:  # not digits, or too large for anyone's id
+                raise DomainError(_("That person is not expected at this session."))
+            marks = [
+                services.parse_mark(
+                    error_person, request.form.get("status", ""), request.form.get("reason")
+                )
+            ]
+            anchor = f"member-{error_person}"
             services.record_marks(
                 activity, occ.original_start, marks, expected, current_user, now=clock.now()
             )
