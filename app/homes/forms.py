@@ -169,7 +169,7 @@ class ActivityForm(BaseForm):
         return {
             "title": activity.title,
             "kind": activity.kind.value,
-            "venue_id": str(activity.venue_id or ""),
+            "venue_id": "" if activity.uses_home_venue else str(activity.venue_id or ""),
             "leader_person_id": str(activity.leader_person_id or ""),
             "first_day": schedule.first_day,
             "start_time": time_text(schedule.start_time),

@@ -40,6 +40,7 @@ ACTIVITY_FIELDS = (
     "title",
     "kind",
     "venue_id",
+    "uses_home_venue",
     "leader_person_id",
     "starts_at",
     "duration_minutes",
@@ -121,12 +122,24 @@ def update_home(home: Home, version: int | None, data: dict, services=None) -> l
         if key in data:
             setattr(home, key, data[key])
     changed = audit.changed_fields(home, HOME_FIELDS)
+    if "venue_id" in changed:
+        follow_home_venue(home)
     if services is not None and home.set_services(services):
         changed.append("services")
     if changed:
         db.session.flush()
         audit.record("update", "home", home.id, changed)
     return changed
+
+
+def follow_home_venue(home: Home) -> None:
+    """Activities held at "the home's own venue" move with the home (issue 19 item 11): the
+    choice is kept (``uses_home_venue``) and their venue is the home's venue of now. Rows
+    are changed through the ORM so the calendars re-sync them at commit."""
+    for activity in db.session.scalars(
+        sa.select(Activity).where(Activity.home_id == home.id, Activity.uses_home_venue.is_(True))
+    ):
+        activity.venue_id = home.venue_id
 
 
 def set_staff(home: Home, user_ids) -> None:
@@ -300,6 +313,7 @@ def create_activity(home: Home, data: dict, schedule: Schedule) -> Activity:
         title=data["title"],
         kind=data["kind"],
         venue_id=data.get("venue_id") or home.venue_id,
+        uses_home_venue=not data.get("venue_id"),
         leader_person_id=data.get("leader_person_id"),
         starts_at=starts_at,
         duration_minutes=minutes,
@@ -339,6 +353,7 @@ def update_activity(
         title=data["title"],
         kind=data["kind"],
         venue_id=data.get("venue_id") or activity.home.venue_id,
+        uses_home_venue=not data.get("venue_id"),
         leader_person_id=data.get("leader_person_id"),
         capacity=data.get("capacity"),
         is_public=bool(data.get("is_public", True)),

@@ -117,3 +117,23 @@ def test_a_stale_write_at_flush_is_the_409_page_not_a_500(
 def _post_data(client, url):
     controls = read_form(client.get(url).get_data(as_text=True), url)
     return {name: list(c.values) for name, c in controls.items()}
+
+
+def test_the_homes_own_venue_is_kept_as_a_choice_and_follows_the_home(
+    client, login_as, make_home, make_activity, make_user, make_venue
+):
+    staff = make_user("home_staff")
+    old_hall, new_hall, other = make_venue(name="旧址"), make_venue(name="新址"), make_venue()
+    home = make_home(staff=[staff], venue=old_hall)
+    own = make_activity(home, first_day=date(2027, 1, 4), venue_id=None)
+    elsewhere = make_activity(home, first_day=date(2027, 1, 4), venue_id=other.id)
+    assert own.uses_home_venue and not elsewhere.uses_home_venue
+    services.update_home(home, None, {"venue_id": new_hall.id})
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Activity, own.id).venue_id == new_hall.id
+    assert db.session.get(Activity, elsewhere.id).venue_id == other.id
+    login_as(user=staff)
+    assert "新址" in client.get(f"/homes/activities/{own.id}").get_data(as_text=True)
+    form = read_form(client.get(f"/homes/activities/{own.id}/edit").get_data(as_text=True))
+    assert form["venue_id"].values == [""]  # still "the home's own venue"
