@@ -26,10 +26,11 @@ from flask import (
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
-from app.core import audit, charts, clock, confirm, params
+from app.core import audit, charts, clock, confirm, editing, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import send_table
@@ -227,71 +228,36 @@ def _form_options(performance=None) -> dict:
     return {"programmes": programmes, "troupes": queries.troupes(), "venues": queries.venues()}
 
 
-def _conflict_rows(form, saved: dict, names, shown=None) -> list[tuple]:
-    """The 409 panel's rows (field label, your value, saved value) for each named field whose
-    two values differ; ``shown`` maps a field name to what turns a value into its label."""
-    shown = shown or {}
-    rows = []
-    for name in names:
-        field = getattr(form, name)
-        mine, theirs = field.data, saved[name]
-        if name in shown:
-            mine, theirs = shown[name](mine), shown[name](theirs)
-        if str(mine if mine is not None else "") != str(theirs if theirs is not None else ""):
-            rows.append((field.label.text, mine, theirs))
-    return rows
-
-
-def _edit_conflict(form, current, message) -> None:
-    """After a stale save: the form carries the saved version (saving again keeps the user's
-    values) and a message for the error summary."""
-    form.version.data = current.version
-    form.add_error(None, message)
+def _conflict(form, saved_form, not_values=()) -> None:
+    """After a stale save (core.editing): the panel built from every field of the form,
+    many-valued ones included, against the same form filled from the record as saved now;
+    the form carries the saved version, so saving again is a deliberate overwrite. Fields in
+    ``not_values`` (reasons for this save) are not the record's: never listed."""
+    for name in not_values:
+        saved_form[name].data = form[name].data
+    editing.mark_conflict(form, saved_form)
 
 
 def _committed(form, save):
     """Run ``save`` (a service call) and commit: its answer, or None after a rollback with the
-    broken rule on the form. A stale edit (EditConflict) is rolled back and raised."""
+    broken rule on the form. A stale edit (EditConflict, or StaleDataError from another
+    process's UPDATE in between) is rolled back and raised as EditConflict."""
     try:
         result = save()
-    except EditConflict:
+        db.session.flush()
+    except (EditConflict, StaleDataError):
         db.session.rollback()
-        raise
+        if getattr(form, "version", None) is not None:
+            raise EditConflict(None) from None
+        # A form without a version (a member, a photo): the other save stands, say so.
+        form.add_error(None, editing.CONFLICT_MESSAGE)
+        return None
     except DomainError as error:
         db.session.rollback()
         form.add_error(error.field, error.message)
         return None
     db.session.commit()
     return result
-
-
-PERFORMANCE_CONFLICT_FIELDS = (
-    "title",
-    "status",
-    "day",
-    "start_time",
-    "end_time",
-    "venue_id",
-    "is_public",
-    "notes",
-    "audience",
-    "audience_disabled",
-    "beneficiaries",
-    "report",
-)
-
-
-def _performance_conflict_rows(form, current: Performance) -> list[tuple]:
-    venues = dict(form.venue_id.choices)
-    return _conflict_rows(
-        form,
-        PerformanceForm.data_from(current),
-        PERFORMANCE_CONFLICT_FIELDS,
-        shown={
-            "venue_id": lambda value: venues.get(value, value),
-            "status": lambda value: PerformanceStatus(value).label if value else value,
-        },
-    )
 
 
 def _save(form, performance: Performance | None):
@@ -314,13 +280,18 @@ def _save(form, performance: Performance | None):
         db.session.rollback()
         form.clashes = error.clashes
         return None
-    except EditConflict:
-        raise
+    except (EditConflict, StaleDataError):
+        db.session.rollback()
+        raise EditConflict(performance) from None
     except DomainError as error:
         db.session.rollback()
         form.add_error(error.field, error.message)
         return None
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise EditConflict(performance) from None
     flash(_("Performance saved."), "success")
     if result.overridden:
         flash(
@@ -383,10 +354,9 @@ def edit(performance_id: int):
     except EditConflict:
         db.session.rollback()
         current = _managed(performance_id)
-        _edit_conflict(form, current, _("Someone else saved this performance after you opened it."))
-        return _form_page(
-            form, current, status=409, conflict_rows=_performance_conflict_rows(form, current)
-        )
+        saved = form_class(formdata=None, data=PerformanceForm.data_from(current), **options)
+        _conflict(form, saved, not_values=("reschedule_reason", "override_reason"))
+        return _form_page(form, current, status=409)
     return response or _form_page(form, performance)
 
 
@@ -533,21 +503,10 @@ def edit_programme(programme_id: int):
             )
         except EditConflict:
             current = get_or_404(Programme, programme_id)
-            rows = _conflict_rows(
-                form,
-                ProgrammeForm.data_from(current),
-                ("name", "first_year", "last_year", "description"),
+            _conflict(
+                form, ProgrammeForm(formdata=None, data=ProgrammeForm.data_from(current), **options)
             )
-            _edit_conflict(
-                form, current, _("Someone else saved this programme after you opened it.")
-            )
-            return _render(
-                "performances/programme_form.html",
-                form,
-                status=409,
-                programme=current,
-                conflict_rows=rows,
-            )
+            return _render("performances/programme_form.html", form, status=409, programme=current)
         if saved:
             flash(_("Programme saved."), "success")
             return redirect(url_for(".programmes"), 303)
@@ -636,15 +595,8 @@ def edit_troupe(troupe_id: int):
             )
         except EditConflict:
             current = _troupe(troupe_id)
-            rows = _conflict_rows(form, TroupeForm.data_from(current), ("name", "notes"))
-            _edit_conflict(form, current, _("Someone else saved this troupe after you opened it."))
-            return _render(
-                "performances/troupe_form.html",
-                form,
-                status=409,
-                troupe=current,
-                conflict_rows=rows,
-            )
+            _conflict(form, TroupeForm(formdata=None, data=TroupeForm.data_from(current)))
+            return _render("performances/troupe_form.html", form, status=409, troupe=current)
         if saved:
             flash(_("Troupe saved."), "success")
             return redirect(url_for(".troupe", troupe_id=item.id), 303)
@@ -692,10 +644,14 @@ def remove_member(troupe_id: int, member_id: int):
         return page
     try:
         services.remove_member(item, member_id, actor=current_user)
+        db.session.commit()
+    except (EditConflict, StaleDataError):
+        db.session.rollback()
+        flash(_("Someone else changed the troupe at the same moment: check it and try again."))
+        return redirect(url_for(".troupe", troupe_id=troupe_id), 303)
     except DomainError:
         db.session.rollback()
         abort(404)
-    db.session.commit()
     flash(_("Member removed."), "success")
     return redirect(url_for(".troupe", troupe_id=item.id), 303)
 

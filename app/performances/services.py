@@ -15,10 +15,9 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
-from app.core import audit, clock
-from app.core.errors import DomainError, EditConflict
+from app.core import audit, clock, editing
+from app.core.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
 from app.performances.enums import (
@@ -81,13 +80,6 @@ class SaveResult:
     performance: Performance
     warnings: list = field(default_factory=list)
     overridden: list[Clash] = field(default_factory=list)
-
-
-def _flush_or_conflict(current=None) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise EditConflict(current) from None
 
 
 def _enum(enum_cls, value, message, field_name):
@@ -288,9 +280,19 @@ def clashes_for(
     )
 
 
-def clash_record(clash: Clash) -> dict:
-    b = clash.booking
+def _schedule_key(starts_at, ends_at, venue_id, person_ids) -> dict:
+    """What a clash was accepted for: this performance's time, venue and register people."""
     return {
+        "start": starts_at.isoformat(),
+        "end": ends_at.isoformat(),
+        "venue_id": venue_id,
+        "person_ids": sorted(person_ids),
+    }
+
+
+def clash_record(clash: Clash, ours: dict | None = None) -> dict:
+    b = clash.booking
+    record = {
         "kind": b.kind,
         "id": b.id,
         "title": b.title,
@@ -300,6 +302,31 @@ def clash_record(clash: Clash) -> dict:
         "venue": clash.venue,
         "people": len(clash.person_ids),
     }
+    if ours is not None:
+        record["ours"] = ours
+    return record
+
+
+def _accepted(performance: Performance | None, clashes: list[Clash], ours: dict) -> list[Clash]:
+    """The clashes saved over with a reason before, for this very time, venue and people
+    (issue 19 item 14): they are not asked again until one of those changes."""
+    if performance is None or not clashes:
+        return []
+    stored = _schedule_key(
+        performance.starts_at,
+        performance.ends_at,
+        performance.venue_id,
+        {p.person_id for p in performance.people if p.person_id is not None},
+    )
+    if stored != ours:
+        return []
+    accepted = {
+        (record.get("kind"), record.get("id"))
+        for override in performance.overrides
+        for record in override.clashes or ()
+        if record.get("ours") == ours
+    }
+    return [c for c in clashes if (c.booking.kind, c.booking.id) in accepted]
 
 
 def save_performance(
@@ -310,20 +337,27 @@ def save_performance(
     actor=None,
     override_reason: str = "",
 ) -> SaveResult:
-    """Create (``performance`` None) or update a performance from checked ``data``."""
-    if performance is not None and (version is None or version != performance.version):
-        raise EditConflict(performance)
+    """Create (``performance`` None) or update a performance from checked ``data``.
+
+    Clashes already saved over with a reason for the same time, venue and people are not
+    asked again; a new clash, or a change of time, venue or people, asks for a reason."""
+    if performance is not None:
+        editing.check_version(performance, version)
     checked = _performance_values(data)
     values, people, needs = checked["values"], checked["people"], checked["needs"]
+    person_ids = [p["person_id"] for p in people if p["person_id"] is not None]
+    ours = _schedule_key(values["starts_at"], values["ends_at"], values["venue_id"], person_ids)
     clashes: list[Clash] = []
     if values["status"] is not PerformanceStatus.CANCELLED:
         clashes = clashes_for(
             values["starts_at"],
             values["ends_at"],
             values["venue_id"],
-            [p["person_id"] for p in people if p["person_id"] is not None],
+            person_ids,
             performance.id if performance is not None else None,
         )
+    accepted = _accepted(performance, clashes, ours)
+    clashes = [c for c in clashes if c not in accepted]
     reason = (override_reason or "").strip()
     if clashes and not reason:
         raise ClashError(clashes)
@@ -395,7 +429,7 @@ def save_performance(
         performance.overrides.append(
             ClashOverride(
                 reason=reason,
-                clashes=[clash_record(c) for c in clashes],
+                clashes=[clash_record(c, ours) for c in [*accepted, *clashes]],
                 recorded_by_id=getattr(actor, "id", None),
             )
         )
@@ -413,7 +447,11 @@ def save_performance(
             details=details or None,
         )
     elif changed:
-        _flush_or_conflict(performance)
+        if {"people", "needs", "clash_override"} & set(changed):
+            # Rows of other tables only: touch the performance so its version rises and a
+            # form opened before this save is stale (issue 19 item 3).
+            performance.updated_at = clock.now()
+        editing.flush_or_conflict(performance)
         audit.record(
             "update", "performance", performance.id, changed, actor=actor, details=details or None
         )
@@ -484,8 +522,7 @@ def create_programme(data: dict, *, actor=None) -> Programme:
 
 
 def update_programme(programme: Programme, data: dict, *, version, actor=None) -> Programme:
-    if version is None or version != programme.version:
-        raise EditConflict(programme)
+    editing.check_version(programme, version)
     values = _programme_values(data)
     if _name_taken(Programme, values["name"], programme.id):
         raise DomainError(_l("A programme with this name already exists."), field="name")
@@ -499,7 +536,7 @@ def update_programme(programme: Programme, data: dict, *, version, actor=None) -
         programme.updated_at = clock.now()
         changed.append("organisers")
     if changed:
-        _flush_or_conflict(programme)
+        editing.flush_or_conflict(programme)
         audit.record("update", "programme", programme.id, changed, actor=actor)
     return programme
 
@@ -526,8 +563,7 @@ def create_troupe(data: dict, *, actor=None) -> Troupe:
 
 
 def update_troupe(troupe: Troupe, data: dict, *, version, actor=None) -> Troupe:
-    if version is None or version != troupe.version:
-        raise EditConflict(troupe)
+    editing.check_version(troupe, version)
     values = _troupe_values(data)
     if _name_taken(Troupe, values["name"], troupe.id):
         raise DomainError(_l("A troupe with this name already exists."), field="name")
@@ -535,7 +571,7 @@ def update_troupe(troupe: Troupe, data: dict, *, version, actor=None) -> Troupe:
         setattr(troupe, key, value)
     changed = audit.changed_fields(troupe, list(values))
     if changed:
-        _flush_or_conflict(troupe)
+        editing.flush_or_conflict(troupe)
         audit.record("update", "troupe", troupe.id, changed, actor=actor)
     return troupe
 

@@ -272,7 +272,7 @@ def test_troupe_stale_edit_is_a_409_with_both_values(client, login_as, organiser
     stale = client.post(url, data={**form, "notes": "Mine"})
     assert stale.status_code == 409
     text = stale.get_data(as_text=True)
-    assert "Someone else saved this troupe after you opened it." in text
+    assert "Someone else saved this record after you opened it." in text
     assert "Mine" in text and "Theirs" in text
     db.session.expire_all()
     assert db.session.get(Troupe, troupe.id).notes == "Theirs"
