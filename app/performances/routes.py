@@ -783,7 +783,8 @@ def statistics():
 def statistics_rows(result: stats.Statistics) -> list[list]:
     header = [
         _("Group"),
-        _("Name"),
+        # What the group's row is: a setting, town, programme or month (never a person).
+        _("Setting, town, programme or month"),
         _("Performances held"),
         _("Beneficiaries (person-times)"),
         _("Audience"),
