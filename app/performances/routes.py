@@ -543,10 +543,13 @@ def troupe(troupe_id: int, member_form=None, status: int = 200):
     mark_personal()
     item = _troupe(troupe_id)
     form = member_form or MemberForm()
+    organised = queries.booked_in_programmes_of(current_user, [m.person_id for m in item.members])
     return (
         render_template(
             "performances/troupe.html",
             troupe=item,
+            # Link a member's bookings page only where the user may open it.
+            links_bookings=lambda m: rules.can_view_bookings_of(current_user, m.person, organised),
             member_form=form,
             remove_form=RemoveMemberForm(),
             page_has_errors=form.has_errors,
@@ -682,10 +685,15 @@ def mine():
 @bp.get("/people/<int:person_id>")
 @login_required
 def bookings(person_id: int):
+    organised = queries.booked_in_programmes_of(current_user, [person_id])
     person = get_or_404(
-        Person, person_id, visible=lambda p: rules.can_view_bookings_of(current_user, p)
+        Person,
+        person_id,
+        visible=lambda p: rules.can_view_bookings_of(current_user, p, organised),
     )
     mark_personal()
+    audit.record("view", "person", person.id, ["performance_bookings"])
+    db.session.commit()
     return render_template(
         "performances/bookings.html",
         heading=_("Performance bookings of %(name)s", name=person.name),
