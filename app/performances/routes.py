@@ -612,7 +612,9 @@ def edit_troupe(troupe_id: int):
 def add_member(troupe_id: int):
     item = _troupe(troupe_id)
     form = MemberForm()
-    if form.validate_on_submit() and _committed(
+    # core.editing.save keeps a failed look-up's audit row (DomainError.keep) after the
+    # rollback, so the ration counts it.
+    response = editing.save(
         form,
         lambda: services.add_member(
             item,
@@ -621,10 +623,14 @@ def add_member(troupe_id: int):
             role=form.role.data,
             actor=current_user,
         ),
-    ):
-        flash(_("Member added."), "success")
-        return redirect(url_for(".troupe", troupe_id=item.id), 303)
-    return troupe(troupe_id, member_form=form, status=422)
+        flash_message=_("Member added."),
+        redirect_to=url_for(".troupe", troupe_id=item.id),
+    )
+    if response is not None:
+        return response
+    if form.status_code == 409:
+        form.status_code = 422  # no version: another save in between, try again
+    return troupe(troupe_id, member_form=form, status=form.status_code)
 
 
 @bp.post("/troupes/<int:troupe_id>/members/<int:member_id>/remove")

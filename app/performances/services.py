@@ -89,9 +89,6 @@ def _enum(enum_cls, value, message, field_name):
         raise DomainError(message, field=field_name) from None
 
 
-MAX_ID = 2**31 - 1  # INTEGER id columns
-
-
 def _count(data: dict, name: str, message) -> int | None:
     value = data.get(name)
     if value is None or value == "":
@@ -577,22 +574,23 @@ def update_troupe(troupe: Troupe, data: dict, *, version, actor=None) -> Troupe:
 
 
 def add_member(
-    troupe: Troupe, *, person_id: int | None, birth_on: date | None, role, actor=None
+    troupe: Troupe, *, person_id, birth_on: date | None, role, actor=None
 ) -> TroupeMember:
-    """Add a register person by register number, confirmed by the date of birth (so an
-    organiser cannot browse the register by guessing numbers)."""
+    """Add a register person named by register number and date of birth, through
+    app.people.lookup (rationed, audited, one answer whatever went wrong: an organiser cannot
+    browse the register by guessing). Someone already in the troupe gets that same answer."""
+    from app.people import lookup
+
     role = _enum(TroupeRole, role, _l("Choose the member's role."), "role")
-    # A register number past an INTEGER column (a 20-digit one overflows SQLite and
-    # PostgreSQL) names nobody: the same message as any other unknown number.
-    known = isinstance(person_id, int) and 0 < person_id <= MAX_ID
-    person = db.session.get(Person, person_id) if known else None
-    if person is None or person.is_archived or birth_on is None or person.birth_on != birth_on:
-        raise DomainError(
-            _l("No current person in the register has this number and date of birth."),
-            field="person_id",
-        )
-    if any(m.person_id == person.id for m in troupe.members):
-        raise DomainError(_l("This person is already a member of the troupe."), field="person_id")
+    person = lookup.find_person(
+        person_id,
+        birth_on,
+        actor=actor,
+        purpose="troupe_member",
+        message=_l("No current person in the register has this number and date of birth."),
+        field="person_id",
+        refuse=lambda found: any(m.person_id == found.id for m in troupe.members),
+    )
     member = TroupeMember(person_id=person.id, role=role, joined_on=None)
     troupe.members.append(member)
     troupe.updated_at = clock.now()
