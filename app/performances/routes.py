@@ -306,14 +306,33 @@ def _save(form, performance: Performance | None):
     return redirect(url_for(".detail", performance_id=result.performance.id), 303)
 
 
+def _clash_names(clashes) -> dict[int, str]:
+    """Names of the people booked in both, for each clash's list: only those the user may
+    see named (rules.shows_name); the others are counted. One query."""
+    ids = {pid for c in clashes for pid in c.person_ids}
+    if not ids:
+        return {}
+    own = _own()
+    people = db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))
+    return {p.id: p.name for p in people if rules.shows_name(current_user, p, own)}
+
+
 def _form_page(form, performance, status=None, **context):
     clashes = getattr(form, "clashes", None) or []
+    names = _clash_names(clashes)
+
+    def clash_people(clash) -> tuple[list[str], int]:
+        """(the names shown, sorted; how many more are not named)."""
+        shown = sorted(names[pid] for pid in clash.person_ids if pid in names)
+        return shown, len(clash.person_ids) - len(shown)
+
     return _render(
         "performances/form.html",
         form,
         status=status if status is not None else (422 if clashes or form.has_errors else 200),
         performance=performance,
         clashes=clashes,
+        clash_people=clash_people,
         has_problems=bool(clashes) or form.has_errors,
         **context,
     )
