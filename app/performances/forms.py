@@ -220,6 +220,43 @@ class PerformanceForm(BaseForm):
         return data
 
 
+class AfterShowForm(BaseForm):
+    """The after-show report on its own (issue 12 item 14): the figures and the short report,
+    and whether the performance took place (it then counts as held in the statistics)."""
+
+    held = BooleanField(_l("The performance took place: count it as held"))
+    audience = OptionalInteger(_l("Audience"), validators=[Optional()])
+    audience_disabled = OptionalInteger(
+        _l("Of which people with disabilities"), validators=[Optional()]
+    )
+    beneficiaries = OptionalInteger(_l("Beneficiaries (person-times)"), validators=[Optional()])
+    report = TextAreaField(_l("Short report"), validators=[Optional(), Length(max=4000)])
+    version = VersionField()
+
+    def service_values(self) -> dict:
+        return {
+            "held": self.held.data,
+            "audience": self.audience.data,
+            "audience_disabled": self.audience_disabled.data,
+            "beneficiaries": self.beneficiaries.data,
+            "report": self.report.data,
+        }
+
+    @staticmethod
+    def data_from(performance) -> dict:
+        from app.performances.enums import PerformanceStatus
+
+        return {
+            "held": performance.status is PerformanceStatus.DONE
+            or performance.status is PerformanceStatus.CONFIRMED,
+            "audience": performance.audience,
+            "audience_disabled": performance.audience_disabled,
+            "beneficiaries": performance.beneficiaries,
+            "report": performance.report,
+            "version": performance.version,
+        }
+
+
 class ProgrammeForm(BaseForm):
     name = StringField(
         _l("Programme name"),

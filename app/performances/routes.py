@@ -42,6 +42,7 @@ from app.people.models import Person
 from app.performances import bp, photos, queries, rules, services, stats
 from app.performances.enums import PerformanceStatus, Setting
 from app.performances.forms import (
+    AfterShowForm,
     MemberForm,
     PerformanceForm,
     PhotoForm,
@@ -196,6 +197,7 @@ def detail(performance_id: int, photo_form=None, status: int = 200):
             # Free text (reasons, the after-show report, notes) may name people: only those
             # who manage the performance and the people booked (and their caregivers).
             shows_free_text=manages or booked,
+            now=clock.now(),
             shows_name=lambda person: rules.shows_name(current_user, person, own),
             warnings=services.performance_warnings(performance) if staff or manages else [],
             photo_form=photo_form,
@@ -377,6 +379,35 @@ def edit(performance_id: int):
         _conflict(form, saved, not_values=("reschedule_reason", "override_reason"))
         return _form_page(form, current, status=409)
     return response or _form_page(form, performance)
+
+
+@bp.route("/<int:performance_id>/report", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def report(performance_id: int):
+    """The after-show report on its own short form (issue 12 item 14), version-checked."""
+    mark_personal()
+    performance = _managed(performance_id)
+    if request.method == "GET":
+        form = AfterShowForm(data=AfterShowForm.data_from(performance))
+        return editing.render("performances/report_form.html", form, performance=performance)
+    form = AfterShowForm()
+    response = editing.save(
+        form,
+        lambda: services.record_after_show(
+            performance, form.service_values(), version=form.version.data, actor=current_user
+        ),
+        saved_form=lambda: AfterShowForm(
+            formdata=None, data=AfterShowForm.data_from(_managed(performance_id))
+        ),
+        flash_message=_("After-show report saved."),
+        redirect_to=url_for(".detail", performance_id=performance_id),
+    )
+    if response is not None:
+        return response
+    return editing.render(
+        "performances/report_form.html", form, performance=_managed(performance_id)
+    )
 
 
 # Photos ------------------------------------------------------------------------------------

@@ -459,6 +459,61 @@ def save_performance(
     )
 
 
+def _figures(data: dict) -> dict:
+    audience = _count(data, "audience", _l("The audience must be a whole number, 0 or more."))
+    disabled = _count(
+        data,
+        "audience_disabled",
+        _l("The audience with disabilities must be a whole number, 0 or more."),
+    )
+    if audience is not None and disabled is not None and disabled > audience:
+        raise DomainError(
+            _l("The audience with disabilities cannot be larger than the whole audience."),
+            field="audience_disabled",
+        )
+    beneficiaries = _count(
+        data, "beneficiaries", _l("The beneficiaries must be a whole number, 0 or more.")
+    )
+    return {
+        "audience": audience,
+        "audience_disabled": disabled,
+        "beneficiaries": beneficiaries,
+        "report": (data.get("report") or "").strip(),
+    }
+
+
+def record_after_show(performance: Performance, data: dict, *, version, actor=None) -> Performance:
+    """The after-show report: audience figures, beneficiaries and the short report. With
+    ``held`` a planned, confirmed or postponed performance that has started becomes done
+    (held, in the statistics); nothing else of the performance changes."""
+    editing.check_version(performance, version)
+    values = _figures(data)
+    if data.get("held") and performance.status is not PerformanceStatus.DONE:
+        if performance.status is PerformanceStatus.CANCELLED:
+            raise DomainError(
+                _l("A cancelled performance did not take place: change its status first."),
+                field="held",
+            )
+        if performance.starts_at > clock.now():
+            raise DomainError(
+                _l("A performance that has not started yet cannot be done."), field="held"
+            )
+        values["status"] = PerformanceStatus.DONE
+    old_status = performance.status
+    for key, value in values.items():
+        setattr(performance, key, value)
+    changed = audit.changed_fields(performance, list(values))
+    if changed:
+        editing.flush_or_conflict(performance)
+        details = (
+            {"status": {"old": str(old_status), "new": str(performance.status)}}
+            if "status" in changed
+            else None
+        )
+        audit.record("update", "performance", performance.id, changed, actor=actor, details=details)
+    return performance
+
+
 # Programmes --------------------------------------------------------------------------------
 
 
