@@ -40,11 +40,6 @@ KNOWN_LIES: set[tuple[str, str]] = {
     ("HomeForm", "kind"),
     ("HomeForm", "town_id"),
     ("HomeForm", "services"),
-    ("PerformanceForm", "programme_id"),
-    ("PerformanceForm", "setting"),
-    ("PerformanceForm", "venue_id"),
-    ("PerformanceForm", "status"),
-    ("MemberForm", "role"),
 }
 
 
