@@ -73,7 +73,10 @@ class _FormParser(HTMLParser):
             tag == "input"
             and name
             and self._legend is not None
-            and (a.get("type") or "").lower() in ("checkbox", "radio")
+            and (
+                (a.get("type") or "").lower() in ("checkbox", "radio")
+                or name.endswith(("-year", "-month", "-day"))
+            )
         ):
             self.legends.setdefault(name, " ".join(self._legend[0].split()))
         if tag == "label" and a.get("for"):
@@ -163,7 +166,8 @@ def read_form(html: str, action: str | None = None) -> dict[str, Control]:
 
 def field_labels(html: str, action: str | None = None) -> dict[str, str]:
     """Each control's label as the page shows it, without its "(optional)" mark, by control
-    name; a checkbox or radio group is named by its fieldset's legend."""
+    name; a checkbox or radio group, or the year/month/day boxes of a date, by its fieldset's
+    legend."""
     parser = _FormParser(action)
     parser.feed(html)
     labels: dict[str, str] = dict(parser.legends)
