@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export RONGHE_CONFIG ?= development
+# The port `make run` serves on: PORT=5001 make run.
+PORT ?= 5000
 
 .PHONY: run test lint translations messages clean bench
 
@@ -24,7 +26,7 @@ translations: $(VENV)/.installed-run
 run: $(VENV)/.installed-run translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed-test translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -22,6 +22,11 @@ def _database_url() -> str | None:
     return url
 
 
+class ConfigError(RuntimeError):
+    """A setting production needs is missing or unsafe (the message names it, never its
+    value)."""
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # Key for the keyed hash of certificate numbers (duplicate detection). Kept apart from
@@ -103,33 +108,33 @@ class ProductionConfig(Config):
         """Refuse to start with a weak secret, debug mode or no database."""
         secret = config.get("SECRET_KEY") or ""
         if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
-            raise RuntimeError(
+            raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least "
                 f"{MIN_SECRET_LENGTH} characters in production "
                 '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
             )
         if config.get("DEBUG"):
-            raise RuntimeError("Debug mode must never be on in production.")
+            raise ConfigError("Debug mode must never be on in production.")
         if not config.get("PERSONAL_DATA_KEY"):
-            raise RuntimeError("PERSONAL_DATA_KEY must be set in production.")
+            raise ConfigError("PERSONAL_DATA_KEY must be set in production.")
         from app.core.crypto import check_keys
 
         try:
             check_keys(config.get("PERSONAL_DATA_ENCRYPTION_KEYS"))
         except ValueError:
-            raise RuntimeError(
+            raise ConfigError(
                 "PERSONAL_DATA_ENCRYPTION_KEYS must hold one or more Fernet keys in production "
                 '(python -c "from cryptography.fernet import Fernet; '
                 'print(Fernet.generate_key().decode())").'
             ) from None
         if (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
-            raise RuntimeError(
+            raise ConfigError(
                 "RATELIMIT_STORAGE_URI must name a shared store in production (for example "
                 "redis://127.0.0.1:6379/0): an in-process store counts sign-in failures in each "
                 "worker on its own, so several workers multiply the limit."
             )
         if not (config.get("RONGHE_BASE_URL") or "").startswith("https://"):
-            raise RuntimeError(
+            raise ConfigError(
                 "RONGHE_BASE_URL must be set to the site's https:// address in production "
                 "(calendar feeds link to event pages with it)."
             )

@@ -149,6 +149,27 @@ def fold(line: str) -> str:
     return b"\r\n ".join(parts).decode()
 
 
+# A URL property, possibly folded over several lines (a continuation starts with a space).
+_URL_LINE = re.compile(rb"\r\nURL:((?:[^\r\n]|\r\n )*)(?=\r\n)")
+_OUR_PATH = re.compile(r"https?://[^/]*(/calendar/go/.*)")
+
+
+def rebase_urls(body: bytes, base: str) -> bytes:
+    """``body`` with the scheme and host of every URL property that points at our stable
+    event address (/calendar/go/…) replaced by ``base``, the line folded again. Outside
+    production without RONGHE_BASE_URL the stored items name a guessed address
+    (http://127.0.0.1:5000); a feed answers with the host that served it instead."""
+    base = base.rstrip("/")
+
+    def swap(match: re.Match) -> bytes:
+        ours = _OUR_PATH.fullmatch(match.group(1).replace(b"\r\n ", b"").decode())
+        if ours is None:
+            return match.group(0)
+        return ("\r\n" + fold(f"URL:{base}{ours.group(1)}")).encode()
+
+    return _URL_LINE.sub(swap, body)
+
+
 def _line(name: str, value: str) -> str:
     return fold(f"{name}:{value}") + "\r\n"
 

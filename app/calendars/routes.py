@@ -12,13 +12,14 @@ import gzip
 import hashlib
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.calendars import bp, links, tokens
 from app.calendars.feeds import Feed, build, validator
+from app.calendars.ics import rebase_urls
 from app.calendars.models import CalendarItem, CalendarItemFeed
 from app.calendars.sources import BABEL_LOCALE, SOURCES
 from app.core import audit, confirm
@@ -92,7 +93,7 @@ def serve(feed: Feed, *, cache: str = "public, max-age=900") -> Response:
     elif request.if_modified_since is not None:
         if last_modified.replace(microsecond=0) <= request.if_modified_since:
             return Response(status=304, headers=headers)
-    body = build(session, feed, lang, alarm)
+    body = _with_our_host(build(session, feed, lang, alarm))
     if zipped:
         body = gzip.compress(body, compresslevel=6, mtime=0)
         headers["Content-Encoding"] = "gzip"
@@ -104,6 +105,15 @@ def serve(feed: Feed, *, cache: str = "public, max-age=900") -> Response:
     response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
     response.headers.update(headers)
     return response
+
+
+def _with_our_host(body: bytes) -> bytes:
+    """Without RONGHE_BASE_URL (never in production: ProductionConfig.check requires it) the
+    stored event URLs name a guessed address; answer with the host that served the feed, so
+    ``PORT=5001 make run`` gives links that work (issue 12 item 21)."""
+    if current_app.config.get("RONGHE_BASE_URL"):
+        return body
+    return rebase_urls(body, request.host_url)
 
 
 def _http_date(value) -> str:
@@ -276,6 +286,7 @@ def event_ics(kind: str, source_id: int):
     from app.calendars.feeds import assemble
 
     body = assemble(item.fields["text"][lang]["summary"], [item.ics(lang)], lang, _alarm())
+    body = _with_our_host(body)
     etag = hashlib.sha256(body).hexdigest()[:32]
     headers = {"ETag": f'"{etag}"', "Last-Modified": _http_date(item.changed_at)}
     if request.if_none_match and request.if_none_match.contains_weak(etag):

@@ -38,7 +38,7 @@ from app.competitions.forms import (
     WithdrawEntryForm,
 )
 from app.competitions.models import Competition, CompetitionEvent, Entry
-from app.core import charts, spreadsheets
+from app.core import charts, editing, spreadsheets
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.security import form_view, mark_personal
@@ -223,69 +223,37 @@ def create():
     return _render("competitions/form.html", form, competition=None)
 
 
-def _conflict_rows(form: CompetitionForm, current: Competition) -> list[tuple]:
-    saved = CompetitionForm.data_from(current)
-    names = ["name", "level", "series", "edition", "host_city", "venue_id", "delegation"]
-    names += ["start_on", "end_on", "status"]
-    if form.show_manager:
-        names.append("manager_id")
-    names.append("notes")
-    return _differences(form, saved, names)
-
-
-def _differences(form, saved: dict, names) -> list[tuple]:
-    """(label, yours, saved) for each field whose posted value differs from the saved one;
-    a select box shows its option's text, not the id."""
-    rows = []
-    for name in names:
-        field = getattr(form, name)
-        mine, theirs = field.data, saved[name]
-        if str(mine or "") == str(theirs or ""):
-            continue
-        if hasattr(field, "choices") and field.choices is not None:
-            labels = {str(value): str(label) for value, label in field.choices}
-            mine, theirs = labels.get(str(mine or ""), mine), labels.get(str(theirs or ""), theirs)
-        rows.append((field.label.text, mine, theirs))
-    return rows
-
-
 @bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
 @role_required("coach")
 @form_view
 def edit(competition_id: int):
+    """Edit a competition: those who manage it. A stale version (or another process saving
+    between the check and the UPDATE) answers 409 with the input kept and every field that
+    differs listed, sports included (core.editing)."""
     competition = _managed(competition_id)
     options = _competition_options(competition)
     if request.method == "GET":
         form = CompetitionForm(data=CompetitionForm.data_from(competition), **options)
-        return _render("competitions/form.html", form, competition=competition)
+        return editing.render("competitions/form.html", form, competition=competition)
     form = CompetitionForm(**options)
-    if form.validate_on_submit():
+
+    def apply():
         data = form.service_values()
         data.setdefault("manager_id", competition.manager_id)
-        try:
-            services.update_competition(
-                competition, data, version=form.version.data, actor=current_user
-            )
-        except EditConflict:
-            db.session.rollback()
-            current = _managed(competition_id)
-            form.version.data = current.version
-            form.add_error(None, _("Someone else saved this competition after you opened it."))
-            return _render(
-                "competitions/form.html",
-                form,
-                status=409,
-                competition=current,
-                conflict_rows=_conflict_rows(form, current),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Competition saved."), "success")
-            return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return _render("competitions/form.html", form, competition=competition)
+        return services.update_competition(
+            competition, data, version=form.version.data, actor=current_user
+        )
+
+    response = editing.save(
+        form,
+        apply,
+        saved_form=lambda: CompetitionForm(
+            formdata=None, data=CompetitionForm.data_from(_managed(competition_id)), **options
+        ),
+        flash_message=_("Competition saved."),
+        redirect_to=url_for(".detail", competition_id=competition_id),
+    )
+    return response or editing.render("competitions/form.html", form, competition=competition)
 
 
 @bp.route("/<int:competition_id>/events/new", methods=["GET", "POST"])
@@ -310,19 +278,6 @@ def new_event(competition_id: int):
     return _render("competitions/event_form.html", form, competition=competition, event=None)
 
 
-EVENT_CONFLICT_FIELDS = (
-    "name",
-    "sport_id",
-    "gender",
-    "sport_class",
-    "is_team",
-    "day",
-    "start_time",
-    "end_time",
-    "venue_id",
-)
-
-
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @role_required("coach")
 @form_view
@@ -336,40 +291,32 @@ def edit_event(event_id: int):
     options = {"sports": athlete_queries.sports(), "venues": venue_choices(include=event.venue_id)}
     if request.method == "GET":
         form = EventForm(data=EventForm.data_from(event), **options)
-        return _render("competitions/event_form.html", form, competition=competition, event=event)
+        return editing.render(
+            "competitions/event_form.html", form, competition=competition, event=event
+        )
     form = EventForm(**options)
     schedule = form.schedule() if form.validate_on_submit() else None
+    response = None
     if schedule is not None:
-        try:
-            services.update_event(
+        response = editing.save(
+            form,
+            lambda: services.update_event(
                 event,
                 form.service_values(schedule),
+                # A missing version is a stale one (never "overwrite").
                 version=form.version.data or 0,
                 actor=current_user,
-            )
-        except EditConflict:
-            db.session.rollback()
-            current = _event(event_id)
-            form.version.data = current.version
-            form.add_error(None, _("Someone else saved this event after you opened it."))
-            return _render(
-                "competitions/event_form.html",
-                form,
-                status=409,
-                competition=current.competition,
-                event=current,
-                conflict_rows=_differences(
-                    form, EventForm.data_from(current), EVENT_CONFLICT_FIELDS
-                ),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Event saved."), "success")
-            return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return _render("competitions/event_form.html", form, competition=competition, event=event)
+            ),
+            saved_form=lambda: EventForm(
+                formdata=None, data=EventForm.data_from(_event(event_id)), **options
+            ),
+            flash_message=_("Event saved."),
+            redirect_to=url_for(".detail", competition_id=competition.id),
+            validate=False,
+        )
+    return response or editing.render(
+        "competitions/event_form.html", form, competition=competition, event=event
+    )
 
 
 def _event(event_id: int) -> CompetitionEvent:
@@ -389,29 +336,50 @@ def new_entry(event_id: int):
     if not athletes and not manages:
         abort(403)
     form = EntryForm(athletes=athletes)
-    if form.validate_on_submit():
-        try:
-            entry, warnings = services.create_entry(
-                event,
-                athlete_ids=form.athlete_ids.data,
-                team_name=form.team_name.data,
-                status=form.status.data,
-                support=form.support(),
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Entry added."), "success")
-            if warnings:
-                # The details (athlete numbers, classification status) go on a page, not in a
-                # flash: flashed messages travel in the client-readable session cookie.
-                flash(_("Check the classification warnings for this entry."), "warning")
-                return redirect(url_for(".entry_warnings", entry_id=entry.id), 303)
-            return redirect(url_for(".detail", competition_id=event.competition_id), 303)
-    return _render("competitions/entry_form.html", form, event=event)
+    show_all = request.args.get("all") == "1"
+
+    def added(result) -> str:
+        entry, warnings = result
+        if warnings:
+            # The details (athlete numbers, classification status) go on a page, not in a
+            # flash: flashed messages travel in the client-readable session cookie.
+            flash(_("Check the classification warnings for this entry."), "warning")
+            return url_for(".entry_warnings", entry_id=entry.id)
+        return url_for(".detail", competition_id=event.competition_id)
+
+    response = editing.save(
+        form,
+        lambda: services.create_entry(
+            event,
+            athlete_ids=form.athlete_ids.data,
+            team_name=form.team_name.data,
+            status=form.status.data,
+            support=form.support(),
+            actor=current_user,
+        ),
+        flash_message=_("Entry added."),
+        redirect_to=added,
+    )
+    if response:
+        return response
+    fitting = _offer_fitting(form, event, athletes, show_all)
+    return editing.render(
+        "competitions/entry_form.html", form, event=event, show_all=show_all, fitting=fitting
+    )
+
+
+def _offer_fitting(form: EntryForm, event, athletes, show_all: bool) -> int:
+    """Offer the athletes who fit the event (rules.fits_event), plus any already ticked; all
+    of them with ``show_all``. Every enterable athlete stays a valid choice when posted.
+    Returns how many fit."""
+    codes = queries.class_codes(event.sport_id, [a.id for a in athletes])
+    fit = {a.id for a in athletes if rules.fits_event(event, a, codes.get(a.id))}
+    if not show_all and fit:  # none fit: every athlete is offered, the page says why
+        ticked = set(form.athlete_ids.data or ())
+        form.athlete_ids.choices = [
+            (value, label) for value, label in form.athlete_ids.choices if value in fit | ticked
+        ]
+    return len(fit)
 
 
 def _entry(entry_id: int) -> Entry:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.athletes.enums import ClassificationStatus
@@ -203,13 +204,18 @@ def update_competition(
     if not _same_version(version, competition.version):
         raise EditConflict(competition)
     values = _competition_values(data)
+    # Both queries autoflush: run them before any change, so one save is one UPDATE.
+    sports = _sports(data.get("sport_ids"))
+    sports_changed = {s.id for s in sports} != {s.id for s in competition.sports}
     for key, value in values.items():
         setattr(competition, key, value)
     changed = audit.changed_fields(competition, list(values))
-    sports = _sports(data.get("sport_ids"))
-    if {s.id for s in sports} != {s.id for s in competition.sports}:
+    if sports_changed:
         competition.sports = sports
         changed.append("sports")
+        # The sports live in another table: make the UPDATE happen so the version rises and a
+        # form opened before this change is a conflict.
+        flag_modified(competition, "name")
     if changed:
         _flush_or_conflict(competition)
         audit.record("update", "competition", competition.id, changed, actor=actor)
@@ -362,16 +368,24 @@ SUPPORT_NOT_FOUND = _l(
 )
 
 
-def _register_person(number, birth_on) -> int:
-    """A support person named by register number and birth date (as on the person's record):
-    one message whatever does not match, so the register cannot be probed."""
-    person = _get(Person, number)
-    if person is None or person.is_archived or birth_on is None or person.birth_on != birth_on:
-        raise DomainError(SUPPORT_NOT_FOUND, field="support_register_number")
+def _register_person(number, birth_on, actor) -> int:
+    """A support person named by register number and birth date (as on the person's record),
+    through app.people.lookup: rationed per user and per number, every look-up audited, one
+    answer whatever does not match, so the register cannot be probed."""
+    from app.people import lookup
+
+    person = lookup.find_person(
+        number,
+        birth_on,
+        actor=actor,
+        purpose="entry_support",
+        message=SUPPORT_NOT_FOUND,
+        field="support_register_number",
+    )
     return person.id
 
 
-def _support(items) -> list[EntrySupport]:
+def _support(items, actor=None) -> list[EntrySupport]:
     """Support people: ``{"role", "name"}``, ``{"role", "register_number", "birth_on"}`` (from
     a form) or ``{"role", "person_id"}`` (internal callers)."""
     support = []
@@ -379,12 +393,13 @@ def _support(items) -> list[EntrySupport]:
         role = _enum(SupportRole, item.get("role"), _l("Choose the support role."), "support")
         person_id, name = item.get("person_id"), (item.get("name") or "").strip()
         if item.get("register_number"):
-            person_id = _register_person(item["register_number"], item.get("birth_on"))
+            person_id = _register_person(item["register_number"], item.get("birth_on"), actor)
+            name = ""
         elif person_id:
             if _get(Person, person_id) is None:
                 raise DomainError(_l("Choose the support person from the list."), "support")
         elif not name:
-            raise DomainError(_l("Enter the support person's name."), field="support")
+            raise DomainError(_l("Enter the support person's name."), field="support_name")
         support.append(EntrySupport(role=role, person_id=person_id or None, name=name))
     return support
 
@@ -435,7 +450,9 @@ def create_entry(
             _l("An athlete you chose is already entered in this event."), field="athlete_ids"
         )
     status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
-    support_rows = _support(support)  # before the entry exists: its look-ups must not flush it
+    support_rows = _support(
+        support, actor
+    )  # before the entry exists: its look-ups must not flush it
     entry = Entry(event=event, team_name=team_name, status=status)
     entry.athletes = athletes
     entry.support = support_rows

@@ -43,6 +43,9 @@ class PeriodStats:
     members: int = 0
     by_service: list[tuple[Service, int]] = field(default_factory=list)
     attendance: int = 0
+    # Roll-call marks of any status in the period: 0 means no roll-call was taken at all,
+    # which the report says in words instead of "0 person-times".
+    recorded: int = 0
     by_kind: list[tuple[ActivityKind, int]] = field(default_factory=list)
     by_month: list[tuple[str, int]] = field(default_factory=list)
     by_home: list[HomeFigures] = field(default_factory=list)
@@ -104,16 +107,21 @@ def period_stats(first: date, last: date) -> PeriodStats:
         Attendance.occurrence_start >= start,
         Attendance.occurrence_start < end,
     )
-    by_kind = dict(
-        db.session.execute(
-            sa.select(Activity.kind, sa.func.count(Attendance.id))
-            .join(Activity, Activity.id == Attendance.activity_id)
-            .where(present)
-            .group_by(Activity.kind)
-        ).all()
-    )
+    # Present marks and all marks per kind in one query.
+    marked = db.session.execute(
+        sa.select(
+            Activity.kind,
+            sa.func.count(sa.case((Attendance.status == AttendanceStatus.PRESENT, Attendance.id))),
+            sa.func.count(Attendance.id),
+        )
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(Attendance.occurrence_start >= start, Attendance.occurrence_start < end)
+        .group_by(Activity.kind)
+    ).all()
+    by_kind = {kind: present_count for kind, present_count, _all in marked}
     stats.by_kind = [(k, by_kind.get(k, 0)) for k in ActivityKind]
     stats.attendance = sum(by_kind.values())
+    stats.recorded = sum(all_count for _kind, _present, all_count in marked)
     month = _month(Attendance.occurrence_start).label("month")
     stats.by_month = [
         (m, c)

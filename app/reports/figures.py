@@ -157,6 +157,19 @@ def medals_sentence(when: str, tally) -> str:
 
 
 def homes_sentence(when: str, homes) -> str:
+    if not homes.recorded:
+        # No roll-call at all in the period: say so, not "0 person-times" (issue 12 item 18).
+        return ngettext(
+            "%(when)s: %(count)s sunshine home in %(towns)s towns served %(members)s members; "
+            "no attendance has been recorded for this period",
+            "%(when)s: %(count)s sunshine homes in %(towns)s towns served %(members)s members; "
+            "no attendance has been recorded for this period",
+            homes.homes,
+            when=when,
+            count=number(homes.homes),
+            towns=number(homes.towns_covered),
+            members=number(homes.members),
+        )
     return ngettext(
         "%(when)s: %(count)s sunshine home in %(towns)s towns served %(members)s members, "
         "with %(attendance)s attendance person-times",
@@ -442,7 +455,9 @@ def _homes(report: Report) -> list[Figure]:
         _(
             "%(attendance)s attendance person-times in this period.",
             attendance=number(h.attendance),
-        ),
+        )
+        if h.recorded
+        else _("No attendance has been recorded for this period."),
         chart_title=_("Attendance by activity"),
         most=lambda label, n: _(
             "The activity with the most attendance: %(label)s, %(count)s person-times.",
@@ -467,6 +482,15 @@ def _homes(report: Report) -> list[Figure]:
             ngettext(
                 "%(count)s home open in this period; the bars show attendance.",
                 "%(count)s homes open in this period; the bars show attendance.",
+                h.homes,
+                count=number(h.homes),
+            )
+            if h.recorded
+            else ngettext(
+                "%(count)s home open in this period; no attendance has been recorded for this "
+                "period.",
+                "%(count)s homes open in this period; no attendance has been recorded for this "
+                "period.",
                 h.homes,
                 count=number(h.homes),
             ),

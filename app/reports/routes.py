@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import Response, abort, render_template, request
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.core import audit, params
+from app.core import audit, clock, params
 from app.core.auth import public
 from app.core.exports import send_table
 from app.core.forms import BaseForm, DatePartsField
+from app.core.templating import fmt_date
 from app.extensions import db
 from app.reports import bp, figures
 
@@ -77,6 +79,14 @@ def index():
             current_term=figures.CURRENT_TERM,
             term_2017=figures.TERM_2017,
             export_args={"from": first.isoformat(), "to": last.isoformat()} if first else {},
+            print_args={
+                "lang": str(get_locale()),
+                "first": first.isoformat(),
+                "last": last.isoformat(),
+                "printed": clock.today().isoformat(),
+            }
+            if first
+            else None,
             page_has_errors=form.has_errors,
         ),
         422 if form.has_errors else 200,
@@ -117,3 +127,60 @@ def export(key: str, fmt: str):
         db.session.commit()
     name = f"report-{key}-{first.isoformat()}-{last.isoformat()}"
     return send_table(figure.export_rows(), fmt, name, figure.title)
+
+
+PRINT_LANGUAGES = ("zh_Hans", "en")
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes and backslashes escaped, line breaks as
+    spaces, so no translation can end the string or the rule."""
+    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + " ".join(text.splitlines()) + (" " if text.endswith("\n") else "") + '"'
+
+
+def _iso_day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        abort(404)
+
+
+@bp.get("/print.css")
+@public
+def print_css():
+    """The printed report's page header and footer (CSS margin boxes): the federation's name,
+    the report and its period, the print date and "page N of M", in the page's language.
+    A stylesheet of its own because the policy allows no inline style; everything it says
+    is in its address, so it may be cached."""
+    lang = request.args.get("lang", "")
+    if lang not in PRINT_LANGUAGES:
+        abort(404)
+    first, last = _iso_day(request.args.get("first")), _iso_day(request.args.get("last"))
+    printed = _iso_day(request.args.get("printed"))
+    if last < first:
+        abort(404)
+    with force_locale(lang):
+        page = _("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")
+        pieces = []
+        for piece in page.split("\0"):
+            if piece in ("page", "pages"):
+                pieces.append(f"counter({piece})")
+            elif piece:
+                pieces.append(css_string(piece))
+        css = render_template(
+            "reports/print.css",
+            federation=css_string(_("District Disabled Persons' Federation")),
+            period=css_string(
+                _(
+                    "Term report: %(first)s to %(last)s",
+                    first=fmt_date(first),
+                    last=fmt_date(last),
+                )
+            ),
+            printed=css_string(_("Printed on %(date)s", date=fmt_date(printed))),
+            page_of=" ".join(pieces),
+        )
+    response = Response(css, content_type="text/css; charset=utf-8")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -662,3 +662,40 @@ def test_nothing_to_do_goes_back_to_the_account(client, admin, make_user, action
         assert response.status_code == 303
         assert response.headers["Location"] == f"/admin/users/{user.id}/edit"
     assert last_audit(user.id).action == "create"
+
+
+def test_a_save_landing_between_the_check_and_the_update_is_a_409_not_a_500(
+    app, client, admin, make_user, monkeypatch
+):
+    """Issue 13 item 10 (users): another admin's save commits after this request compared
+    the versions but before its UPDATE (StaleDataError at flush): the conflict page with the
+    input kept, never a 500, and the other admin's save stays."""
+    import sqlalchemy as sa
+
+    from app.accounts import services
+    from app.accounts.models import User
+    from app.extensions import db
+
+    user = make_user("coach", username="wang.fang", display_name="王芳")
+    data = edit_data(user, display_name="Mine")
+    real_check = services._check_person
+
+    def other_admin_saves_now(person_id, account):
+        with db.engine.connect() as other:
+            other.execute(
+                sa.update(User)
+                .where(User.id == account.id)
+                .values(display_name="Theirs", version=User.version + 1)
+            )
+            other.commit()
+        return real_check(person_id, account)
+
+    monkeypatch.setattr(services, "_check_person", other_admin_saves_now)
+    response = client.post(f"/admin/users/{user.id}/edit", data=data)
+    assert response.status_code == 409
+    html = main_html(response)
+    assert "Someone else saved this record after you opened it." in html
+    assert 'value="Mine"' in html
+    assert '<input id="version" name="version" type="hidden" value="2">' in html
+    saved = reload(user.id)
+    assert (saved.display_name, saved.version) == ("Theirs", 2)

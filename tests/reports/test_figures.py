@@ -143,3 +143,56 @@ def test_presets():
         "this_year": (date(2026, 1, 1), date(2026, 12, 31)),
         "last_year": (date(2025, 1, 1), date(2025, 12, 31)),
     }
+
+
+def _homes_line(report):
+    return report.headline[3]
+
+
+def test_no_roll_call_in_the_period_says_so_instead_of_a_zero(app):
+    """Issue 12 item 18: "参加活动0人次" where no roll-call exists for the period."""
+    import sqlalchemy as sa
+    from flask_babel import force_locale
+
+    from app.extensions import db
+    from app.homes.models import Attendance
+
+    expected = seed(scale=1, rng_seed=11)
+    db.session.execute(sa.delete(Attendance))
+    db.session.commit()
+    report = figures.build_report(*TERM)
+    assert report.homes.recorded == 0
+    assert _homes_line(report) == (
+        f"From 2017 to 2021: {expected['homes']} sunshine homes in {expected['towns']} towns "
+        f"served {expected['members']} members; no attendance has been recorded for this period"
+    )
+    assert report.figure("attendance_by_kind").summary == (
+        "No attendance has been recorded for this period."
+    )
+    assert report.figure("homes").summary.startswith(
+        f"{expected['homes']} homes open in this period; "
+        "no attendance has been recorded for this period."
+    )
+    with force_locale("zh_Hans"):
+        report = figures.build_report(*TERM)
+        line = _homes_line(report)
+        assert "0人次" not in line
+        assert line.endswith("，该期间尚无考勤记录")
+        assert report.figure("attendance_by_kind").summary == "该期间尚无考勤记录。"
+
+
+def test_a_roll_call_with_everyone_absent_is_a_true_zero(app):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.homes.models import Attendance
+
+    seed(scale=1, rng_seed=11)
+    db.session.execute(sa.update(Attendance).values(status="absent", absence_reason="ill"))
+    db.session.commit()
+    report = figures.build_report(*TERM)
+    assert report.homes.attendance == 0 and report.homes.recorded > 0
+    assert _homes_line(report).endswith("with 0 attendance person-times")
+    assert report.figure("attendance_by_kind").summary == (
+        "0 attendance person-times in this period."
+    )

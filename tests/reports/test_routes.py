@@ -193,3 +193,20 @@ def test_unknown_or_forbidden_table_builds_no_report(app, client, count_queries)
     assert unknown.count == 0 and forbidden.count == 0
     # The key is checked before the period, too.
     assert client.get("/reports/nothing.csv").status_code == 404
+
+
+def test_chinese_captions_are_whole_chinese_sentences(app, client, login_as):
+    """Issue 12 item 19: "各阶段运动员人数. 目前…" (an English full stop joining a chart's title
+    and its summary in Chinese). No Chinese character is followed by an ASCII full stop, and
+    the summaries under the charts end with "。"."""
+    import re
+
+    seed(scale=1, rng_seed=2)
+    login_as("admin", language="zh_Hans")
+    text = client.get("/reports/?preset=term2017").get_data(as_text=True)
+    assert not re.findall(r"[\u4e00-\u9fff]\.", text)
+    summaries = re.findall(r'<figcaption id="[^"]+-summary"><p>([^<]+)</p>', text)
+    assert len(summaries) >= 8
+    for summary in summaries:
+        assert summary.endswith("。") and ". " not in summary, summary
+    assert "各阶段运动员人数" in text
