@@ -291,10 +291,9 @@ def _check_row(row: Row, competitions, athletes, user, ration: _Ration) -> None:
     else:
         row.rank = int(rank) if rank else None
     if row.status is not None and row.medal is not None and not row.errors:
-        try:
-            services.check_result(rank=row.rank, status=row.status, medal=row.medal)
-        except DomainError as error:
-            row.errors.append(error.message)
+        # Every broken rule at once (issue 12 item 2), not one per round.
+        problems = services.rule_problems(rank=row.rank, status=row.status, medal=row.medal)
+        row.errors += [message for _field, message in problems]
 
 
 def _check_teams(rows: list[Row]) -> None:

@@ -19,7 +19,9 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
@@ -520,7 +522,20 @@ def import_results():
             except DomainError as error:
                 db.session.rollback()
                 confirm.add_error(None, error.message)
+                confirm.status_code = error.status_code  # 409 when a result moved on
                 imports.keep_lookup(rows)  # the refused look-ups stay counted and audited
+            except (IntegrityError, StaleDataError):
+                # Another save of the same results went first (issue 13 item 10): not a 500.
+                db.session.rollback()
+                confirm.add_error(
+                    None,
+                    _(
+                        "Someone else saved some of these results at the same time. Nothing "
+                        "was saved: send the file again to see the results as they are now."
+                    ),
+                )
+                confirm.status_code = 409
+                imports.keep_lookup(rows)
             else:
                 db.session.commit()
                 imports.keep_lookup(rows)
@@ -538,6 +553,7 @@ def import_results():
     return _render(
         "competitions/import.html",
         form,
+        status=form.status_code,
         upload=upload,
         confirm=confirm,
         rows=rows,

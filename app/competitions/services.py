@@ -514,7 +514,8 @@ def mark_text(value: Decimal) -> str:
 RESULT_FIELD_ORDER = ("rank", "mark", "mark_value", "status", "medal", "notes")
 
 
-def _rule_problems(*, rank, status: ResultStatus, medal: Medal) -> list[tuple[str, object]]:
+def rule_problems(*, rank, status: ResultStatus, medal: Medal) -> list[tuple[str, object]]:
+    """Every broken result rule as (field, message), rank's before medal's."""
     problems = []
     if status is not ResultStatus.OK and rank is not None:
         problems.append(
@@ -549,7 +550,7 @@ def check_result(*, rank, status: ResultStatus, medal: Medal) -> None:
     only an OK result has a rank or a medal; a rank is 1 or more; gold goes with rank 1,
     silver with rank 2 and bronze with rank 3 (ties share a rank, so two bronzes are fine).
     Raises the first broken rule in the order of the fields."""
-    _raise_first(_rule_problems(rank=rank, status=status, medal=medal))
+    _raise_first(rule_problems(rank=rank, status=status, medal=medal))
 
 
 def read_result(*, rank, mark_value, status, medal) -> tuple[dict, list[tuple[str, object]]]:
@@ -579,7 +580,7 @@ def read_result(*, rank, mark_value, status, medal) -> tuple[dict, list[tuple[st
     except ValueError:
         problems.append(("medal", _l("Choose the medal.")))
     if "status" in values and "medal" in values:
-        problems += _rule_problems(
+        problems += rule_problems(
             rank=values["rank"], status=values["status"], medal=values["medal"]
         )
     problems.sort(key=lambda p: RESULT_FIELD_ORDER.index(p[0]))

@@ -22,7 +22,10 @@ class DomainError(Exception):
     status_code = 422
 
     def __init__(self, message, field: str | None = None, keep=()):
-        super().__init__(str(message))
+        # Not str(message): translating picks the locale from the signed-in user, and after a
+        # failed flush (StaleDataError) loading the user raises PendingRollbackError — the
+        # conflict would become a 500. The text is made when the error is shown.
+        super().__init__(message)
         self.message = message
         self.field = field
         self.keep = list(keep)

@@ -176,3 +176,41 @@ def test_the_confirm_step_keeps_the_lookup_audit_when_it_refuses(client, login_a
         )
         == 2
     )
+
+
+def test_every_broken_rule_of_a_row_at_once(setup):
+    rows = imports.check_rows(
+        csv_bytes(f"{WORLD},女子反曲弓（公开级）,张一,1990-05-01,,3,,DNS,gold"), setup["coach"]
+    )
+    assert errors(rows) == [
+        [
+            "Only a result with status OK has a rank: leave the rank empty.",
+            "Only a result with status OK can hold a medal.",
+            "A gold medal goes with rank 1 (tied athletes share the rank).",
+        ]
+    ]
+
+
+@pytest.mark.parametrize("error", ["integrity", "stale"])
+def test_an_import_racing_another_save_is_a_409_not_a_500(
+    client, login_as, setup, monkeypatch, error
+):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    login_as(user=setup["coach"])
+    data = csv_bytes(f"{WORLD},女子反曲弓（公开级）,张一,1990-05-01,,1,652,OK,gold")
+
+    def racing(rows, *, user):
+        if error == "stale":
+            raise StaleDataError("UPDATE statement on table 'results' expected to update 1 row")
+        raise sa.exc.IntegrityError("INSERT INTO results", {}, Exception("unique"))
+
+    monkeypatch.setattr(imports, "save_rows", racing)
+    response = client.post(
+        "/competitions/import", data={"payload": base64.b64encode(data).decode("ascii")}
+    )
+    assert response.status_code == 409
+    assert "Someone else saved some of these results at the same time." in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(sa.select(sa.func.count(Result.id))) == 0

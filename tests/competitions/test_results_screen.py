@@ -256,3 +256,32 @@ def test_a_save_racing_another_is_a_409_with_the_input_kept(
     assert kept[f"notes-{blank.id}"] == "对方先保存"
     assert kept[f"version-{blank.id}"] == "1"
     assert result_of(blank).notes == "对方先保存"
+
+
+def test_an_update_overtaken_in_the_database_is_a_409(client, screen, login_as, monkeypatch):
+    """The other save is committed on its own connection after this request read the result
+    and checked its version: the UPDATE ... WHERE version = 1 finds no row (StaleDataError),
+    and the answer is the 409 with both versions, never a 500."""
+    login_as(user=screen["coach"])
+    scored = screen["scored"]
+    form = page_form(client.get(screen["url"]).get_data(as_text=True))
+    form[f"mark-{scored.id}"] = "649"
+    real = services.save_result
+
+    def overtaken(entry, **values):
+        entry.result  # loaded at version 1 by this request
+        with db.engine.begin() as other:
+            other.execute(
+                sa.update(Result)
+                .where(Result.entry_id == entry.id)
+                .values(version=Result.version + 1, notes="对方先保存")
+            )
+        return real(entry, **values)
+
+    monkeypatch.setattr(services, "save_result", overtaken)
+    response = client.post(screen["url"], data=form)
+    assert response.status_code == 409
+    kept = page_form(response.get_data(as_text=True))
+    assert (kept[f"mark-{scored.id}"], kept[f"notes-{scored.id}"]) == ("649", "对方先保存")
+    assert kept[f"version-{scored.id}"] == "2"
+    assert (result_of(scored).mark, result_of(scored).notes) == ("652", "对方先保存")
