@@ -235,6 +235,44 @@ class EntryForm(BaseForm):
         return [{"role": self.support_role.data, "name": self.support_name.data}]
 
 
+class EntryEditForm(EntryForm):
+    """Edit an entry: the entry form with the entry's version. Its support person is the
+    first of the entry's (the others are kept as they are)."""
+
+    version = VersionField()
+
+    def __init__(self, *args, saved_person_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved_person_id = saved_person_id
+
+    @staticmethod
+    def data_from(entry) -> dict:
+        first = entry.support[0] if entry.support else None
+        return {
+            "athlete_ids": [a.id for a in entry.athletes],
+            "team_name": entry.team_name,
+            "status": entry.status.value,
+            "support_role": first.role.value if first else "",
+            "support_name": first.name if first and not first.person_id else "",
+            "support_register_number": str(first.person_id) if first and first.person_id else "",
+            "support_birth_on": None,
+            "version": entry.version,
+        }
+
+    def support(self) -> list[dict]:
+        """As EntryForm.support; the register person already named keeps their place without
+        the birth date being typed again (a new number is looked up)."""
+        number = (self.support_register_number.data or "").strip()
+        if (
+            self.support_role.data
+            and self.saved_person_id is not None
+            and number == str(self.saved_person_id)
+            and self.support_birth_on.data is None
+        ):
+            return [{"role": self.support_role.data, "person_id": self.saved_person_id}]
+        return super().support()
+
+
 class WithdrawEntryForm(BaseForm):
     """Withdraw an entry: the CSRF token and the entry's version."""
 
