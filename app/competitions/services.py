@@ -62,6 +62,7 @@ EVENT_FIELDS = (
     "is_team",
     "starts_at",
     "ends_at",
+    "all_day",
     "venue_id",
 )
 # Bounds keep absurd numbers out of INTEGER columns (an overflow would be a 500).
@@ -234,6 +235,10 @@ def _event_values(competition: Competition, data: dict) -> dict:
     ends_at: datetime | None = data.get("ends_at")
     if starts_at and ends_at and ends_at < starts_at:
         raise DomainError(_l("The event must end after it starts."), field="ends_at")
+    # All day: a day (its local 00:00 in starts_at) and no end time.
+    all_day = bool(data.get("all_day")) and starts_at is not None
+    if all_day:
+        ends_at = None
     return {
         "name": name,
         "sport_id": sport.id,
@@ -242,6 +247,7 @@ def _event_values(competition: Competition, data: dict) -> dict:
         "is_team": bool(data.get("is_team")),
         "starts_at": starts_at,
         "ends_at": ends_at,
+        "all_day": all_day,
         "venue_id": _venue_id(data.get("venue_id")),
     }
 
