@@ -83,6 +83,7 @@ class Item:
     venue_id: int | None
     town_id: int | None
     url: str
+    all_day: bool = False
 
     @property
     def id(self) -> str:
@@ -190,6 +191,7 @@ def competition_items(q: Query, start: datetime, end: datetime) -> list[Item]:
             Competition.id,
             Competition.name,
             venue_id,
+            CompetitionEvent.all_day,
         )
         .join(Competition, Competition.id == CompetitionEvent.competition_id)
         .where(
@@ -206,14 +208,18 @@ def competition_items(q: Query, start: datetime, end: datetime) -> list[Item]:
     return [
         Item(
             Position(starts_at, "competition", event_id),
-            ends_at,
+            # An all-day event starts at its day's 00:00 and ends at the next day's.
+            starts_at + timedelta(days=1) if all_day else ends_at,
             name,
             competition_name,
             venue,
             None,
             url_for("competitions.detail", competition_id=competition_id, _external=True),
+            all_day=all_day,
         )
-        for event_id, name, starts_at, ends_at, competition_id, competition_name, venue in rows
+        for event_id, name, starts_at, ends_at, competition_id, competition_name, venue, all_day in (
+            rows
+        )
     ]
 
 
@@ -332,6 +338,7 @@ def item_json(item: Item, venues: dict[int, Venue]) -> dict:
         "part_of": item.part_of,
         "start": local_iso(item.position.start),
         "end": local_iso(item.end),
+        "all_day": item.all_day,
         "venue": venue_json(venue) if venue is not None else None,
         "url": item.url,
     }
@@ -363,7 +370,17 @@ schema(
     "ScheduleItem",
     {
         "type": "object",
-        "required": ["id", "kind", "title", "part_of", "start", "end", "venue", "url"],
+        "required": [
+            "id",
+            "kind",
+            "title",
+            "part_of",
+            "start",
+            "end",
+            "all_day",
+            "venue",
+            "url",
+        ],
         "properties": {
             "id": {
                 "type": "string",
@@ -378,6 +395,11 @@ schema(
             },
             "start": LOCAL_TIME,
             "end": {"oneOf": [LOCAL_TIME, {"type": "null"}]},
+            "all_day": {
+                "type": "boolean",
+                "description": "True for an event on a day with no time yet: start is the "
+                "day's 00:00 and end the next day's 00:00 (Beijing time).",
+            },
             "venue": {
                 "oneOf": [{"$ref": "#/components/schemas/VenueRef"}, {"type": "null"}],
             },

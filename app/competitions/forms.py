@@ -138,6 +138,7 @@ class EventForm(BaseForm):
         """The form's values from a saved event (times shown in local time)."""
         start = clock.to_local(event.starts_at) if event.starts_at else None
         end = clock.to_local(event.ends_at) if event.ends_at else None
+        timed = start is not None and not event.all_day  # an all-day event shows no 00:00
         return {
             "name": event.name,
             "sport_id": str(event.sport_id),
@@ -145,7 +146,7 @@ class EventForm(BaseForm):
             "sport_class": event.sport_class,
             "is_team": event.is_team,
             "day": start.date() if start else None,
-            "start_time": start.strftime("%H:%M") if start else "",
+            "start_time": start.strftime("%H:%M") if timed else "",
             "end_time": end.strftime("%H:%M") if end else "",
             "venue_id": str(event.venue_id or ""),
             "version": event.version,
@@ -160,12 +161,14 @@ class EventForm(BaseForm):
             "is_team": self.is_team.data,
             "starts_at": schedule[0],
             "ends_at": schedule[1],
+            "all_day": schedule[2],
             "venue_id": self.venue_id.data or None,
         }
 
-    def schedule(self) -> tuple[datetime | None, datetime | None] | None:
-        """The scheduled start and end as UTC instants from the local day and HH:MM times;
-        None (with the error added) when a time cannot be read."""
+    def schedule(self) -> tuple[datetime | None, datetime | None, bool] | None:
+        """(start, end, all day): the scheduled start and end as UTC instants from the local
+        day and HH:MM times; a day without times is all day (its local 00:00, no end); None
+        (with the error added) when a time cannot be read or an end time has no start."""
         times = []
         for field in (self.start_time, self.end_time):
             text = (field.data or "").replace("：", ":").strip()
@@ -179,15 +182,20 @@ class EventForm(BaseForm):
                 )
                 return None
             times.append(time(int(match.group(1)), int(match.group(2))))
-        if any(times) and self.day.data is None:
+        start, end = times
+        if (start or end) and self.day.data is None:
             self.add_error("day", _l("Enter the day of the event to give it a time."))
             return None
+        if end is not None and start is None:
+            self.add_error("start_time", _l("Enter the start time to give the event an end time."))
+            return None
         if self.day.data is None:
-            return None, None
-        start, end = (times[0] or time(0, 0)), times[1]
+            return None, None, False
+        if start is None:
+            return clock.local_instant(self.day.data, time(0, 0)), None, True
         starts_at = clock.local_instant(self.day.data, start)
         ends_at = clock.local_instant(self.day.data, end) if end else None
-        return starts_at, ends_at
+        return starts_at, ends_at, False
 
 
 class EntryForm(BaseForm):
@@ -233,6 +241,44 @@ class EntryForm(BaseForm):
                 }
             ]
         return [{"role": self.support_role.data, "name": self.support_name.data}]
+
+
+class EntryEditForm(EntryForm):
+    """Edit an entry: the entry form with the entry's version. Its support person is the
+    first of the entry's (the others are kept as they are)."""
+
+    version = VersionField()
+
+    def __init__(self, *args, saved_person_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.saved_person_id = saved_person_id
+
+    @staticmethod
+    def data_from(entry) -> dict:
+        first = entry.support[0] if entry.support else None
+        return {
+            "athlete_ids": [a.id for a in entry.athletes],
+            "team_name": entry.team_name,
+            "status": entry.status.value,
+            "support_role": first.role.value if first else "",
+            "support_name": first.name if first and not first.person_id else "",
+            "support_register_number": str(first.person_id) if first and first.person_id else "",
+            "support_birth_on": None,
+            "version": entry.version,
+        }
+
+    def support(self) -> list[dict]:
+        """As EntryForm.support; the register person already named keeps their place without
+        the birth date being typed again (a new number is looked up)."""
+        number = (self.support_register_number.data or "").strip()
+        if (
+            self.support_role.data
+            and self.saved_person_id is not None
+            and number == str(self.saved_person_id)
+            and self.support_birth_on.data is None
+        ):
+            return [{"role": self.support_role.data, "person_id": self.saved_person_id}]
+        return super().support()
 
 
 class WithdrawEntryForm(BaseForm):

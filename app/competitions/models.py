@@ -23,6 +23,7 @@ from app.competitions.enums import (
     ResultStatus,
     SupportRole,
 )
+from app.core import clock
 from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
 
 competition_sports = sa.Table(
@@ -122,6 +123,10 @@ class CompetitionEvent(VersionedMixin, Base):
     is_team: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A day and no time (issue 19 item 10): ``starts_at`` is the day's local 00:00 (so the
+    # event sorts and is found by day like the others), ``ends_at`` is None, and pages, the API
+    # and the calendars show the day, not 00:00.
+    all_day: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     venue_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
     )
@@ -141,6 +146,11 @@ class CompetitionEvent(VersionedMixin, Base):
         # The busy query: events overlapping a window (starts_at < end AND ends_at > start).
         sa.Index("ix_competition_events_starts_at_ends_at", "starts_at", "ends_at"),
     )
+
+    @property
+    def day(self) -> date | None:
+        """The local day the event is on (None without a schedule)."""
+        return clock.local_date(self.starts_at) if self.starts_at is not None else None
 
     def __str__(self) -> str:
         return self.name

@@ -49,6 +49,19 @@ def competition_for_detail(competition_id: int) -> Competition | None:
     )
 
 
+def entry_for_page(entry_id: int) -> Entry | None:
+    """An entry with its event, competition, athletes, result and support people."""
+    return db.session.scalar(
+        sa.select(Entry)
+        .where(Entry.id == entry_id)
+        .options(
+            joinedload(Entry.event).joinedload(CompetitionEvent.competition),
+            *_entry_options(),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
 def event_for_results(event_id: int) -> CompetitionEvent | None:
     return db.session.scalar(
         sa.select(CompetitionEvent)
@@ -92,11 +105,13 @@ def class_codes(sport_id: int, athlete_ids) -> dict[int, str]:
     )
 
 
-def career_results(athlete_id: int) -> list:
+def career_results(athlete_id: int, *, with_support: bool = False) -> list:
     """Every result of an athlete, newest competition first, team entries included: one
-    query (rows of Result, Entry, CompetitionEvent, Competition)."""
+    query (rows of Entry, CompetitionEvent, Competition, Result), and one more for the
+    entries' support people ``with_support`` (staff pages)."""
     from app.competitions.models import Result, entry_members
 
+    options = (selectinload(Entry.support).joinedload(EntrySupport.person),)
     return list(
         db.session.execute(
             sa.select(Entry, CompetitionEvent, Competition, Result)
@@ -106,6 +121,7 @@ def career_results(athlete_id: int) -> list:
             .outerjoin(Result, Result.entry_id == Entry.id)
             .where(entry_members.c.athlete_id == athlete_id)
             .order_by(Competition.start_on.desc(), CompetitionEvent.id, Entry.id)
+            .options(*(options if with_support else ()))
         )
     )
 

@@ -31,6 +31,7 @@ from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
     ConfirmImportForm,
+    EntryEditForm,
     EntryForm,
     EventForm,
     ImportForm,
@@ -176,11 +177,15 @@ def athlete(athlete_id: int):
         ),
     )
     tally = standings.medal_table(standings.MedalFilters(athlete_id=profile.id)).totals
+    staff = rules.sees_all_names(current_user)
+    if staff:
+        mark_personal()
     return render_template(
         "competitions/athlete.html",
         athlete=profile,
         tally=tally,
-        rows=queries.career_results(profile.id),
+        rows=queries.career_results(profile.id, with_support=staff),
+        staff=staff,
     )
 
 
@@ -364,7 +369,12 @@ def new_entry(event_id: int):
         return response
     fitting = _offer_fitting(form, event, athletes, show_all)
     return editing.render(
-        "competitions/entry_form.html", form, event=event, show_all=show_all, fitting=fitting
+        "competitions/entry_form.html",
+        form,
+        event=event,
+        entry=None,
+        show_all=show_all,
+        fitting=fitting,
     )
 
 
@@ -387,6 +397,80 @@ def _entry(entry_id: int) -> Entry:
     if entry is None:
         abort(404)
     return entry
+
+
+@bp.get("/entries/<int:entry_id>")
+@role_required("coach")
+def entry(entry_id: int):
+    """An entry: its athletes, status, result and support people (staff only: support people
+    are named, never with their register details)."""
+    found = queries.entry_for_page(entry_id)
+    if found is None:
+        abort(404)
+    mark_personal()
+    event = found.event
+    return render_template(
+        "competitions/entry.html",
+        entry=found,
+        event=event,
+        can_edit=rules.can_record(current_user, found, event.competition),
+        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+    )
+
+
+def _entry_edit_form(entry: Entry, formdata=True) -> EntryEditForm:
+    manages = rules.can_manage(current_user, entry.event.competition)
+    athletes = {a.id: a for a in queries.enterable_athletes(current_user, manages)}
+    for athlete in entry.athletes:  # the entry's own athletes stay choices
+        athletes.setdefault(athlete.id, athlete)
+    first = entry.support[0] if entry.support else None
+    kwargs = {
+        "athletes": list(athletes.values()),
+        "saved_person_id": first.person_id if first else None,
+    }
+    if formdata:
+        return EntryEditForm(**kwargs)
+    return EntryEditForm(formdata=None, data=EntryEditForm.data_from(entry), **kwargs)
+
+
+@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@role_required("coach")
+@form_view
+def edit_entry(entry_id: int):
+    """Edit an entry (athletes, team name, status, support person): whoever may record it. A
+    stale version answers 409 with the input kept and every field that differs listed."""
+    found = queries.entry_for_page(entry_id)
+    if found is None:
+        abort(404)
+    event = found.event
+    if not rules.can_record(current_user, found, event.competition):
+        abort(403)
+    if request.method == "GET":
+        form = _entry_edit_form(found, formdata=False)
+        return editing.render("competitions/entry_form.html", form, event=event, entry=found)
+    form = _entry_edit_form(found)
+    others = [
+        {"role": row.role.value, "person_id": row.person_id, "name": row.name}
+        for row in found.support[1:]
+    ]
+    response = editing.save(
+        form,
+        lambda: services.update_entry(
+            found,
+            athlete_ids=form.athlete_ids.data,
+            team_name=form.team_name.data,
+            status=form.status.data,
+            support=form.support() + others,
+            version=form.version.data,
+            actor=current_user,
+        ),
+        saved_form=lambda: _entry_edit_form(queries.entry_for_page(entry_id), formdata=False),
+        flash_message=_("Entry saved."),
+        redirect_to=url_for(".entry", entry_id=entry_id),
+    )
+    return response or editing.render(
+        "competitions/entry_form.html", form, event=event, entry=found
+    )
 
 
 @bp.get("/entries/<int:entry_id>/warnings")

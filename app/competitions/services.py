@@ -62,6 +62,7 @@ EVENT_FIELDS = (
     "is_team",
     "starts_at",
     "ends_at",
+    "all_day",
     "venue_id",
 )
 # Bounds keep absurd numbers out of INTEGER columns (an overflow would be a 500).
@@ -234,6 +235,10 @@ def _event_values(competition: Competition, data: dict) -> dict:
     ends_at: datetime | None = data.get("ends_at")
     if starts_at and ends_at and ends_at < starts_at:
         raise DomainError(_l("The event must end after it starts."), field="ends_at")
+    # All day: a day (its local 00:00 in starts_at) and no end time.
+    all_day = bool(data.get("all_day")) and starts_at is not None
+    if all_day:
+        ends_at = None
     return {
         "name": name,
         "sport_id": sport.id,
@@ -242,6 +247,7 @@ def _event_values(competition: Competition, data: dict) -> dict:
         "is_team": bool(data.get("is_team")),
         "starts_at": starts_at,
         "ends_at": ends_at,
+        "all_day": all_day,
         "venue_id": _venue_id(data.get("venue_id")),
     }
 
@@ -404,17 +410,11 @@ def _support(items, actor=None) -> list[EntrySupport]:
     return support
 
 
-def create_entry(
-    event: CompetitionEvent,
-    *,
-    athlete_ids,
-    team_name: str = "",
-    status=EntryStatus.NOMINATED,
-    support=(),
-    actor=None,
-) -> tuple[Entry, list[EntryWarning]]:
-    """Enter one athlete (individual event) or a team of two or more (team event). Returns the
-    entry and its classification warnings (the entry is made all the same)."""
+def _entry_athletes(
+    event: CompetitionEvent, athlete_ids, team_name, *, entry_id: int | None = None
+) -> tuple[list[AthleteProfile], list[int], str]:
+    """The athletes of an entry (one, or two or more for a team event, none entered in the
+    event by another entry) and the team name as stored."""
     try:
         ids = list(dict.fromkeys(_id(v) for v in athlete_ids or ()))
     except (TypeError, ValueError):
@@ -442,17 +442,35 @@ def create_entry(
         db.session.scalars(
             sa.select(AthleteProfile.id)
             .join(Entry.athletes)
-            .where(Entry.event_id == event.id, AthleteProfile.id.in_(ids))
+            .where(
+                Entry.event_id == event.id,
+                AthleteProfile.id.in_(ids),
+                Entry.id != (entry_id or 0),
+            )
         )
     )
     if taken:
         raise DomainError(
             _l("An athlete you chose is already entered in this event."), field="athlete_ids"
         )
+    return athletes, ids, team_name
+
+
+def create_entry(
+    event: CompetitionEvent,
+    *,
+    athlete_ids,
+    team_name: str = "",
+    status=EntryStatus.NOMINATED,
+    support=(),
+    actor=None,
+) -> tuple[Entry, list[EntryWarning]]:
+    """Enter one athlete (individual event) or a team of two or more (team event). Returns the
+    entry and its classification warnings (the entry is made all the same)."""
+    athletes, ids, team_name = _entry_athletes(event, athlete_ids, team_name)
     status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
-    support_rows = _support(
-        support, actor
-    )  # before the entry exists: its look-ups must not flush it
+    # Before the entry exists: its look-ups must not flush it.
+    support_rows = _support(support, actor)
     entry = Entry(event=event, team_name=team_name, status=status)
     entry.athletes = athletes
     entry.support = support_rows
@@ -495,6 +513,82 @@ def set_entry_status(entry: Entry, status, *, version: int | None = None, actor=
         actor=actor,
         details={"old": {"status": str(old)}, "new": {"status": str(status)}},
     )
+
+
+def _support_snapshot(rows) -> list[dict]:
+    """Support people as the audit log keeps them: role and register person (a name typed in
+    is personal data and stays out of the log: only that there is one)."""
+    return [
+        {"role": row.role.value, "person_id": row.person_id}
+        if row.person_id
+        else {"role": row.role.value, "name": True}
+        for row in rows
+    ]
+
+
+def update_entry(
+    entry: Entry,
+    *,
+    athlete_ids,
+    team_name: str = "",
+    status,
+    support=(),
+    version,
+    actor=None,
+) -> Entry:
+    """Change an entry: its athletes, team name, status and support people (``support`` as for
+    create_entry; it replaces them all). ``version`` is the one the form was built from; a
+    missing or older one raises EditConflict. One UPDATE raises the version even when only
+    the athletes or support people change. Audit: old and new values (support people by role
+    and register person only)."""
+    if not _same_version(version, entry.version):
+        raise EditConflict(entry)
+    event = entry.event
+    # Every query first (they autoflush), then the changes: one save is one UPDATE.
+    athletes, ids, team_name = _entry_athletes(event, athlete_ids, team_name, entry_id=entry.id)
+    status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
+    old_ids = [a.id for a in entry.athletes]
+    old_support = [(row.role, row.person_id, row.name) for row in entry.support]
+    support_rows = _support(support, actor)
+    new_support = [(row.role, row.person_id, row.name) for row in support_rows]
+    old = {
+        "team_name": entry.team_name,
+        "status": entry.status.value,
+        "athlete_ids": sorted(old_ids),
+        "support": _support_snapshot(entry.support),
+    }
+    entry.team_name, entry.status = team_name, status
+    changed = audit.changed_fields(entry, ["team_name", "status"])
+    if set(ids) != set(old_ids):
+        entry.athletes = athletes
+        changed.append("athletes")
+    if new_support != old_support:
+        entry.support = support_rows
+        changed.append("support")
+    if not changed:
+        return entry
+    flag_modified(entry, "team_name")
+    _flush_or_conflict(entry)
+    new = {
+        "team_name": entry.team_name,
+        "status": entry.status.value,
+        "athlete_ids": sorted(ids),
+        "support": _support_snapshot(support_rows),
+    }
+    keys = [{"athletes": "athlete_ids"}.get(k, k) for k in sorted(changed)]
+    audit.record(
+        "update",
+        "entry",
+        entry.id,
+        sorted(changed),
+        actor=actor,
+        details={
+            "event_id": event.id,
+            "old": {k: old[k] for k in keys},
+            "new": {k: new[k] for k in keys},
+        },
+    )
+    return entry
 
 
 def parse_mark_value(text) -> Decimal | None:

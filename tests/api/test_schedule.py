@@ -75,6 +75,7 @@ def test_public_events_of_each_kind_in_order_with_exact_fields(client, world):
         "part_of": "Winter Games",
         "start": "2026-12-10T09:00:00+08:00",
         "end": "2026-12-10T11:00:00+08:00",
+        "all_day": False,
         "venue": {
             "id": hall.id,
             "name": "Hall",

@@ -84,3 +84,206 @@ def test_support_found_is_audited(client, login_as, scene):
     assert [(a, e, d["purpose"]) for a, e, d in lookups()] == [
         ("register_lookup", helper.id, "entry_support")
     ]
+
+
+@pytest.fixture
+def entered(scene, make_user, make_athlete, make_person):
+    """An entry with a guide from the register and one with a guide named by hand."""
+    from app.competitions import services
+
+    coach = make_user("coach")
+    consenting = make_athlete(coaches=[coach])
+    first, _ = services.create_entry(
+        scene["event"],
+        athlete_ids=[scene["athlete"].id],
+        support=[{"role": "guide", "person_id": scene["helper"].id}],
+    )
+    second, _ = services.create_entry(
+        scene["event"],
+        athlete_ids=[consenting.id],
+        support=[{"role": "assistant", "name": "李助理"}],
+    )
+    db.session.commit()
+    return {**scene, "register_entry": first, "named_entry": second, "coach": coach}
+
+
+def test_staff_see_support_people_on_the_event_list(client, login_as, entered):
+    login_as("coach")
+    html = client.get(f"/competitions/{entered['competition'].id}").get_data(as_text=True)
+    assert "Guide: 向导甲" in html
+    assert "Assistant: 李助理" in html
+    assert "Physical disability" not in html  # the register person's category, never
+
+
+def test_the_public_does_not_see_support_people(client, entered):
+    html = client.get(f"/competitions/{entered['competition'].id}").get_data(as_text=True)
+    assert "向导甲" not in html and "李助理" not in html
+
+
+def test_entry_page_shows_support_people_to_staff(client, login_as, entered):
+    entry = entered["register_entry"]
+    assert client.get(f"/competitions/entries/{entry.id}").status_code == 302  # sign in first
+    login_as("participant")
+    assert client.get(f"/competitions/entries/{entry.id}").status_code == 403
+    login_as("coach")
+    response = client.get(f"/competitions/entries/{entry.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Guide: 向导甲" in html
+    assert "Physical disability" not in html
+    assert client.get("/competitions/entries/999999").status_code == 404
+
+
+def test_athlete_results_show_support_people_to_staff_only(
+    client, login_as, entered, count_queries
+):
+    athlete = entered["athlete"]
+    login_as("admin")
+    with count_queries() as counter:
+        response = client.get(f"/competitions/athletes/{athlete.id}")
+    html = response.get_data(as_text=True)
+    assert "Guide: 向导甲" in html
+    assert "Physical disability" not in html
+    # The support people come in one query for every entry (no query per row).
+    assert sum("entry_support" in q for q in counter.statements) == 1
+
+
+def edit_form(entry, **overrides):
+    data = {
+        "athlete_ids": [str(a.id) for a in entry.athletes],
+        "status": entry.status.value,
+        "support_role": "",
+        "version": str(entry.version),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_manager_edits_an_entry_with_audit(client, login_as, entered):
+    entry = entered["named_entry"]
+    login_as(user=entered["manager"])
+    url = f"/competitions/entries/{entry.id}/edit"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'value="李助理"' in page.get_data(as_text=True)
+    response = client.post(
+        url,
+        data=edit_form(
+            entry, status="confirmed", support_role="guide", support_name="王向导（视障）"
+        ),
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/competitions/entries/{entry.id}"
+    saved = db.session.get(Entry, entry.id, populate_existing=True)
+    assert (saved.status.value, saved.version) == ("confirmed", 2)
+    assert [(s.role.value, s.person_id, s.name) for s in saved.support] == [
+        ("guide", None, "王向导（视障）")
+    ]
+    fields, details = db.session.execute(
+        sa.select(AuditEvent.fields, AuditEvent.details).where(
+            AuditEvent.entity == "entry", AuditEvent.action == "update"
+        )
+    ).one()
+    assert fields == "status,support"
+    assert details["old"] == {
+        "status": "nominated",
+        "support": [{"role": "assistant", "name": True}],
+    }
+    assert details["new"]["status"] == "confirmed"
+    assert "王向导" not in str(details)
+    html = client.get(f"/competitions/entries/{entry.id}").get_data(as_text=True)
+    assert "Guide: 王向导（视障）" in html and "Confirmed" in html
+
+
+def test_register_support_is_kept_without_typing_the_birth_date_again(client, login_as, entered):
+    entry = entered["register_entry"]
+    login_as(user=entered["manager"])
+    response = client.post(
+        f"/competitions/entries/{entry.id}/edit",
+        data=edit_form(
+            entry,
+            status="confirmed",
+            support_role="guide",
+            support_register_number=str(entered["helper"].id),
+        ),
+    )
+    assert response.status_code == 303
+    saved = db.session.get(Entry, entry.id, populate_existing=True)
+    assert [(s.role.value, s.person_id) for s in saved.support] == [("guide", entered["helper"].id)]
+    assert lookups() == []  # nothing looked up: the person was named before
+
+
+def test_only_those_who_record_it_edit_an_entry(client, login_as, entered):
+    entry = entered["register_entry"]
+    login_as("coach")
+    assert client.get(f"/competitions/entries/{entry.id}/edit").status_code == 403
+    response = client.post(f"/competitions/entries/{entry.id}/edit", data=edit_form(entry))
+    assert response.status_code == 403
+    assert client.get("/competitions/entries/999999/edit").status_code == 404
+
+
+def test_invalid_entry_edit_is_422_with_input_kept(client, login_as, entered):
+    entry = entered["named_entry"]
+    login_as(user=entered["manager"])
+    response = client.post(
+        f"/competitions/entries/{entry.id}/edit",
+        data=edit_form(entry, athlete_ids=[], support_role="guide", support_name="新向导"),
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Choose the athletes of the entry." in html and 'value="新向导"' in html
+    assert db.session.get(Entry, entry.id, populate_existing=True).version == 1
+
+
+def test_stale_entry_edit_is_409_with_both_versions(client, login_as, entered):
+    from app.competitions import services
+
+    entry = entered["named_entry"]
+    mine = edit_form(entry, support_role="assistant", support_name="李助理", team_name="")
+    services.update_entry(
+        entry,
+        athlete_ids=[a.id for a in entry.athletes],
+        status="confirmed",
+        support=[{"role": "assistant", "name": "李助理"}],
+        version=1,
+    )
+    db.session.commit()
+    login_as(user=entered["manager"])
+    mine["support_name"] = "张助理"
+    response = client.post(f"/competitions/entries/{entry.id}/edit", data=mine)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert 'value="张助理"' in html
+    panel = html[html.index('class="conflict"') :]
+    assert "Confirmed" in panel and "李助理" in panel
+    assert 'name="version" type="hidden" value="2"' in html
+    mine["version"] = "2"
+    assert client.post(f"/competitions/entries/{entry.id}/edit", data=mine).status_code == 303
+    saved = db.session.get(Entry, entry.id, populate_existing=True)
+    assert (saved.status.value, saved.support[0].name, saved.version) == (
+        "nominated",
+        "张助理",
+        3,
+    )
+
+
+def test_entry_stale_write_is_a_409_not_a_500(client, login_as, entered, monkeypatch):
+    from app.competitions import services
+
+    entry = entered["named_entry"]
+    real = services._entry_athletes
+
+    def racing(*args, **kwargs):
+        db.session.execute(
+            sa.text("UPDATE entries SET version = version + 1 WHERE id = :id"), {"id": entry.id}
+        )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_entry_athletes", racing)
+    login_as(user=entered["manager"])
+    response = client.post(
+        f"/competitions/entries/{entry.id}/edit", data=edit_form(entry, status="confirmed")
+    )
+    assert response.status_code == 409
+    saved = db.session.get(Entry, entry.id, populate_existing=True)
+    assert saved.status.value == "nominated"

@@ -3,7 +3,8 @@
 - ``competition``: the whole competition as an all-day item (``DTSTART;VALUE=DATE`` the first
   day, ``DTEND`` the day after the last), so a competition whose events have no times yet is
   still on the calendar.
-- ``competition_event``: each event with a scheduled start, in Beijing time.
+- ``competition_event``: each event with a scheduled start, in Beijing time; an all-day
+  event (a day and no time) as an all-day item on its day (``VALUE=DATE``).
 
 Both are public (competitions are public pages) and filed under ``competition:<id>`` and the
 venue's key; in personal feeds under ``person:<id>`` of every athlete of an entry that is not
@@ -232,6 +233,7 @@ class CompetitionEventSource(Source):
                 keys.add(f"venue:{venue.id}")
             starts = event.starts_at
             ends = event.ends_at or starts + DEFAULT_DURATION
+            day = clock.local_date(starts)
 
             def text(lang, event=event, competition=competition, venue=venue):
                 sport = event.sport.name_en if lang == "en" else event.sport.name
@@ -251,19 +253,27 @@ class CompetitionEventSource(Source):
                 }
 
             cancelled = competition.status == CompetitionStatus.CANCELLED
+            if event.all_day:
+                when = {
+                    "all_day": True,
+                    "start": day.isoformat(),
+                    "end": (day + timedelta(days=1)).isoformat(),
+                }
+                last_day = day
+            else:
+                when = {"all_day": False, "start": to_local_iso(starts), "end": to_local_iso(ends)}
+                last_day = max(clock.local_date(ends), day)
             fields = {
                 "uid": self.uid(event.id),
-                "all_day": False,
-                "start": to_local_iso(starts),
-                "end": to_local_iso(ends),
+                **when,
                 "status": "CANCELLED" if cancelled else "CONFIRMED",
                 "url": item_url(self.kind, event.id),
                 "geo": venue_geo(venue),
                 "text": per_language(text),
             }
             out[event.id] = ItemData(
-                starts_on=clock.local_date(starts),
-                ends_on=max(clock.local_date(ends), clock.local_date(starts)),
+                starts_on=day,
+                ends_on=last_day,
                 fields=fields,
                 feed_keys=keys,
                 cancelled=cancelled,
