@@ -41,7 +41,7 @@ from app.athletes.forms import (
 from app.athletes.models import AssessmentMeasure, AthleteProfile, Classification
 from app.core import audit, clock, editing, spreadsheets
 from app.core.auth import get_or_404, login_required, role_required
-from app.core.errors import DomainError
+from app.core.errors import DomainError, EditConflict
 from app.core.exports import send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
@@ -522,6 +522,16 @@ def measure_active(measure_id: int):
     active = request.form.get("active") == "1"
     try:
         services.set_measure_active(measure, active, actor=current_user)
+    except EditConflict:
+        db.session.rollback()
+        flash(
+            _(
+                "Someone else changed this measurement at the same time. Check it below and "
+                "try again."
+            ),
+            "error",
+        )
+        return redirect(url_for("athletes.measures"), code=303)
     except DomainError as error:
         db.session.rollback()
         flash(str(error.message), "error")

@@ -650,7 +650,7 @@ def set_measure_active(measure: AssessmentMeasure, active: bool, *, actor=None) 
             ),
         )
     measure.is_active = active
-    db.session.flush()
+    _flush_or_conflict(measure)
     audit.record("update", "assessment_measure", measure.id, ["is_active"], actor=actor)
 
 

@@ -218,3 +218,27 @@ def test_a_removed_measures_name_can_be_used_again(client, login_as, sports):
     ) in page
     db.session.expire_all()
     assert old.is_active is False
+
+
+def test_taking_out_a_measure_saved_meanwhile_is_no_500(client, login_as, sports, monkeypatch):
+    """Issue 13 item 10: another admin saved the measure between the page and the click."""
+    from app.athletes import services
+
+    login_as("admin")
+    measure = _measure(sports)
+    original = services.set_measure_active
+
+    def racing(record, *args, **kwargs):
+        db.session.execute(
+            sa.text("UPDATE assessment_measures SET version = version + 1 WHERE id = :id"),
+            {"id": record.id},
+        )
+        return original(record, *args, **kwargs)
+
+    monkeypatch.setattr(services, "set_measure_active", racing)
+    response = client.post(f"/athletes/measures/{measure.id}/active", data={"active": "0"})
+    assert response.status_code == 303
+    page = main_text(client.get("/athletes/measures"))
+    assert "Someone else changed this measurement at the same time." in page
+    db.session.expire_all()
+    assert measure.is_active is True
