@@ -374,6 +374,38 @@ class MeasureForm(BaseForm):
         self.unit.choices = [("", _l("Choose the unit"))] + MeasureUnit.choices()
 
 
+class MeasureEditForm(MeasureForm):
+    """An admin edits a measurement: names, accepted range, direction. The template and the
+    unit are not edited (values already recorded are in that unit)."""
+
+    version = VersionField()
+
+    def __init__(self, *args, **kwargs):
+        BaseForm.__init__(self, *args, **kwargs)
+        del self.sport_id
+        del self.unit
+
+    def service_values(self) -> dict:
+        return {
+            "name": self.name.data,
+            "name_en": self.name_en.data,
+            "min_value": self.min_value.number,
+            "max_value": self.max_value.number,
+            "lower_is_better": self.lower_is_better.data,
+        }
+
+    @staticmethod
+    def data_from(measure) -> dict:
+        return {
+            "name": measure.name,
+            "name_en": measure.name_en,
+            "min_value": measure.min_text,
+            "max_value": measure.max_text,
+            "lower_is_better": measure.lower_is_better,
+            "version": measure.version,
+        }
+
+
 class ImportForm(BaseForm):
     file = FileField(
         _l("Spreadsheet file (CSV or .xlsx)"),

@@ -194,8 +194,10 @@ class Classification(VersionedMixin, TimestampMixin, Base):
         return None
 
 
-class AssessmentMeasure(Base):
-    """One measurement of a sport's screening template (``sport_id`` NULL: every sport)."""
+class AssessmentMeasure(VersionedMixin, Base):
+    """One measurement of a sport's screening template (``sport_id`` NULL: every sport). Its
+    name is unique among the template's measures in use: a measure taken out leaves its name
+    free for a new one (its recorded values stay with it)."""
 
     __tablename__ = "assessment_measures"
 
@@ -217,7 +219,14 @@ class AssessmentMeasure(Base):
 
     __table_args__ = (
         sa.CheckConstraint("min_value <= max_value", name="range_in_order"),
-        sa.UniqueConstraint("sport_id", "name", name="uq_assessment_measures_sport_name"),
+        sa.Index(
+            "uq_assessment_measures_active_name",
+            "sport_id",
+            "name",
+            unique=True,
+            postgresql_where=sa.text("is_active"),
+            sqlite_where=sa.text("is_active"),
+        ),
     )
 
     @property

@@ -32,6 +32,7 @@ from app.athletes.forms import (
     ClassificationForm,
     ConfirmImportForm,
     ImportForm,
+    MeasureEditForm,
     MeasureForm,
     SportForm,
     StageForm,
@@ -40,7 +41,7 @@ from app.athletes.forms import (
 from app.athletes.models import AssessmentMeasure, AthleteProfile, Classification
 from app.core import audit, clock, editing, spreadsheets
 from app.core.auth import get_or_404, login_required, role_required
-from app.core.errors import DomainError
+from app.core.errors import DomainError, EditConflict
 from app.core.exports import send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
@@ -486,12 +487,55 @@ def measures():
     return _render("athletes/measures.html", form, templates=queries.templates(all_sports))
 
 
+@bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+@form_view
+def measure_edit(measure_id: int):
+    measure = get_or_404(AssessmentMeasure, measure_id)
+    if request.method == "GET":
+        form = MeasureEditForm(data=MeasureEditForm.data_from(measure))
+        return editing.render("athletes/measure_edit.html", form, measure=measure)
+    form = MeasureEditForm()
+    response = editing.save(
+        form,
+        lambda: services.update_measure(
+            measure, version=form.version.data, actor=current_user, **form.service_values()
+        ),
+        saved_form=lambda: MeasureEditForm(
+            formdata=None,
+            data=MeasureEditForm.data_from(db.session.get(AssessmentMeasure, measure_id)),
+        ),
+        flash_message=_("The measurement has been saved."),
+        redirect_to=url_for("athletes.measures"),
+    )
+    if response is not None:
+        return response
+    return editing.render(
+        "athletes/measure_edit.html", form, measure=db.session.get(AssessmentMeasure, measure_id)
+    )
+
+
 @bp.route("/measures/<int:measure_id>/active", methods=["POST"])
 @role_required("admin")
 def measure_active(measure_id: int):
     measure = get_or_404(AssessmentMeasure, measure_id)
     active = request.form.get("active") == "1"
-    services.set_measure_active(measure, active, actor=current_user)
+    try:
+        services.set_measure_active(measure, active, actor=current_user)
+    except EditConflict:
+        db.session.rollback()
+        flash(
+            _(
+                "Someone else changed this measurement at the same time. Check it below and "
+                "try again."
+            ),
+            "error",
+        )
+        return redirect(url_for("athletes.measures"), code=303)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(url_for("athletes.measures"), code=303)
     db.session.commit()
     if active:
         flash(_("%(measure)s is in the template again.", measure=measure.display_name), "success")

@@ -555,18 +555,7 @@ def create_measure(
     if min_value > max_value:
         raise DomainError(_l("The lowest value must not be above the highest."), field="max_value")
     sport_id = sport.id if sport else None
-    if (
-        db.session.scalar(
-            sa.select(AssessmentMeasure.id).where(
-                AssessmentMeasure.sport_id.is_(sport_id)
-                if sport_id is None
-                else AssessmentMeasure.sport_id == sport_id,
-                AssessmentMeasure.name == name,
-            )
-        )
-        is not None
-    ):
-        raise DomainError(_l("This template already has a measurement of that name."), field="name")
+    _check_measure_name(sport_id, name)
     order = db.session.scalar(sa.select(sa.func.max(AssessmentMeasure.sort_order))) or 0
     measure = AssessmentMeasure(
         sport_id=sport_id,
@@ -590,12 +579,78 @@ def create_measure(
     return measure
 
 
+MEASURE_FIELDS = ("name", "name_en", "min_value", "max_value", "lower_is_better")
+
+
+def _check_measure_name(sport_id, name: str, *, other_than=None, message=None) -> None:
+    """A name is unique among the measures in use of one template; a measure taken out
+    leaves its name free."""
+    query = sa.select(AssessmentMeasure.id).where(
+        AssessmentMeasure.sport_id.is_(None)
+        if sport_id is None
+        else AssessmentMeasure.sport_id == sport_id,
+        AssessmentMeasure.name == name,
+        AssessmentMeasure.is_active.is_(True),
+    )
+    if other_than is not None:
+        query = query.where(AssessmentMeasure.id != other_than)
+    if db.session.scalar(query) is not None:
+        raise DomainError(
+            message or _l("This template already has a measurement of that name."), field="name"
+        )
+
+
+def update_measure(
+    measure: AssessmentMeasure,
+    *,
+    version,
+    name: str,
+    name_en: str,
+    min_value: Decimal | None,
+    max_value: Decimal | None,
+    lower_is_better: bool = False,
+    actor=None,
+) -> AssessmentMeasure:
+    """Save an edit of a measure: its names, accepted range and direction. The template and
+    the unit stay (values already recorded are in that unit)."""
+    editing.check_version(measure, version)
+    name, name_en = (name or "").strip(), (name_en or "").strip()
+    if not name:
+        raise DomainError(_l("Enter the measurement's Chinese name."), field="name")
+    if not name_en:
+        raise DomainError(_l("Enter the measurement's English name."), field="name_en")
+    if min_value is None or max_value is None:
+        raise DomainError(_l("Enter the lowest and highest accepted values."), field="min_value")
+    if min_value > max_value:
+        raise DomainError(_l("The lowest value must not be above the highest."), field="max_value")
+    if measure.is_active:
+        _check_measure_name(measure.sport_id, name, other_than=measure.id)
+    measure.name, measure.name_en = name, name_en
+    measure.min_value, measure.max_value = min_value, max_value
+    measure.lower_is_better = bool(lower_is_better)
+    changed = audit.changed_fields(measure, MEASURE_FIELDS)
+    if changed:
+        _flush_or_conflict(measure)
+        audit.record("update", "assessment_measure", measure.id, changed, actor=actor)
+    return measure
+
+
 def set_measure_active(measure: AssessmentMeasure, active: bool, *, actor=None) -> None:
-    """Take a measure out of the template (its recorded values stay) or put it back."""
+    """Take a measure out of the template (its recorded values stay) or put it back (not
+    beside a measure in use of the same name)."""
     if measure.is_active == active:
         return
+    if active:
+        _check_measure_name(
+            measure.sport_id,
+            measure.name,
+            other_than=measure.id,
+            message=_l(
+                "This template already has a measurement of that name. Rename one of them first."
+            ),
+        )
     measure.is_active = active
-    db.session.flush()
+    _flush_or_conflict(measure)
     audit.record("update", "assessment_measure", measure.id, ["is_active"], actor=actor)
 
 

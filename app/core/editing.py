@@ -53,11 +53,13 @@ def check_version(record, version) -> None:
 
 
 def flush_or_conflict(record=None) -> None:
-    """Flush; another process saving the same row in between is an EditConflict. The caller
-    (``save``) rolls back."""
+    """Flush; another process saving the same row in between is an EditConflict. The failed
+    flush has ended the transaction, so it is rolled back here: building the conflict's
+    (lazily translated) message may need the database, for the reader's language."""
     try:
         db.session.flush()
     except StaleDataError:
+        db.session.rollback()
         raise EditConflict(record) from None
 
 
