@@ -7,7 +7,7 @@ schedule and attendance (/homes/mine)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -31,7 +31,7 @@ from app.core.exports import FORMATS, send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
-from app.core.templating import fmt_date
+from app.core.templating import fmt_date, fmt_month
 from app.extensions import db
 from app.homes import access, bp, queries, recurrence, series, services, stats
 from app.homes.enums import AbsenceReason, AttendanceStatus
@@ -65,6 +65,20 @@ def homes_when(occ) -> str:
         format_time(occ.start, "HH:mm"),
         format_time(occ.end, "HH:mm"),
     )
+
+
+@bp.app_template_filter("month")
+def month_name(value) -> str:
+    """A month in the reader's language and order: "February 2027", "2027年2月"."""
+    return fmt_month(value)
+
+
+@bp.app_template_filter("month_key")
+def month_key(value) -> str:
+    """The ``?month=`` value of a month (a date, or an instant read in Beijing time)."""
+    if isinstance(value, datetime):
+        value = clock.local_date(value)
+    return f"{value.year:04d}-{value.month:02d}"
 
 
 @bp.app_template_filter("homes_day")
@@ -397,7 +411,21 @@ def activity(activity_id: int):
     start, _end = recurrence.local_week_window(today - timedelta(weeks=SCHEDULE_WEEKS_BACK))
     _start, end = recurrence.local_week_window(today + timedelta(weeks=SCHEDULE_WEEKS_AHEAD))
     exceptions = queries.exceptions_of(activity.id)
+    months = _series_months(activity)
+    month = params.month(request.args.get("month"))
+    if month not in months:
+        month = None
+    if month is not None:
+        # One chosen month of the series (sessions beyond the eight weeks; issue 19 item 16).
+        start, end = recurrence.local_day_window(month, _month_end(month))
     occs = recurrence.occurrences(activity, start, end, exceptions)
+    following = None
+    if month is None and not any(o.end >= now for o in occs):
+        following = recurrence.next_rule_start(activity.starts_at, activity.rrule, now)
+    later = None
+    if month is None and activity.series_end_at > end:
+        later = _month_of(clock.local_date(end))
+    index = months.index(month) if month is not None else None
     parts = recurrence.parse_rrule(activity.rrule)
     return render_template(
         "homes/activity.html",
@@ -405,8 +433,14 @@ def activity(activity_id: int):
         manage=manage,
         show_reasons=_may_see_reasons(activity, manage),
         occurrences=occs,
-        upcoming=[o for o in occs if o.end >= now],
-        past=[o for o in occs if o.end < now][-10:],
+        upcoming=occs if month is not None else [o for o in occs if o.end >= now],
+        past=[] if month is not None else [o for o in occs if o.end < now][-10:],
+        month=month,
+        months=months,
+        previous_month=months[index - 1] if index else None,
+        next_month=months[index + 1] if index is not None and index + 1 < len(months) else None,
+        following=following,
+        later=later,
         exceptions=[
             e
             for e in exceptions
@@ -418,6 +452,27 @@ def activity(activity_id: int):
         continued_by=queries.continuation_of(activity.id),
         clashes=services.clashing_sessions(activity, now) if manage else [],
     )
+
+
+def _month_of(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _series_months(activity: Activity) -> list[date]:
+    """The months the series has sessions in, first to last (a series lasts three years at
+    most, so a few dozen)."""
+    month = _month_of(clock.local_date(activity.starts_at))
+    last = _month_of(clock.local_date(activity.series_end_at))
+    months = []
+    while month <= last and len(months) < 12 * 12:
+        months.append(month)
+        month = _month_of(_month_end(month) + timedelta(days=1))
+    return months
 
 
 def rule_sentence(activity: Activity) -> str:
