@@ -932,8 +932,8 @@ def statistics():
 def _stats_rows(figures) -> list[list]:
     rows = [
         [_("Measure"), _("Group"), _("Value")],
-        [_("Period"), _("From"), figures.first],
-        [_("Period"), _("To"), figures.last],
+        [_("Period"), _("First day"), figures.first],
+        [_("Period"), _("Last day"), figures.last],
         [_("Homes open"), "", figures.homes],
         [_("Towns covered"), "", figures.towns_covered],
         [_("Members served"), "", figures.members],

@@ -23,6 +23,8 @@ from app.core.forms import BaseForm
 # the condition stated in their hint); their label is "(optional)" on purpose.
 CONDITIONAL = {
     ("PersonForm", "guardian_name"),
+    # Required when the series ends on a last date (the hint says so).
+    ("ActivityForm", "until_on"),
 }
 
 # Field types the form macro never labels "(optional)".
@@ -36,16 +38,6 @@ KNOWN_LIES: set[tuple[str, str]] = {
     ("EventForm", "gender"),
     ("EntryForm", "status"),
     ("EntryForm", "support_role"),
-    ("ActivityForm", "kind"),
-    ("ActivityForm", "start_time"),
-    ("ActivityForm", "end_time"),
-    ("ActivityForm", "until_on"),
-    ("MoveOccurrenceForm", "start_time"),
-    ("MoveOccurrenceForm", "end_time"),
-    ("EndMembershipForm", "reason"),
-    ("HomeForm", "kind"),
-    ("HomeForm", "town_id"),
-    ("HomeForm", "services"),
     ("PerformanceForm", "programme_id"),
     ("PerformanceForm", "setting"),
     ("PerformanceForm", "venue_id"),
