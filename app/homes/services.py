@@ -222,7 +222,7 @@ def end_membership(
     membership.left_reason = LeftReason(reason)
     membership.left_note = note or ""
     db.session.flush()
-    audit.record("update", "membership", membership.id, ["left_on", "left_reason"])
+    audit.record("update", "membership", membership.id, ["left_on", "left_reason", "left_note"])
 
 
 # --- activities ---------------------------------------------------------------------------

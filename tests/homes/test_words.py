@@ -68,3 +68,22 @@ def test_the_chinese_home_form_has_no_english_wtforms_messages(
     page = resp.get_data(as_text=True)
     assert "not a valid choice" not in page and "Not a valid" not in page
     assert "请从列表中选择" in page
+
+
+def test_a_leaving_note_is_shown_in_the_former_members_history(
+    client, login_as, make_home, make_person, make_user
+):
+    from app.extensions import db
+    from app.homes import services
+
+    staff = make_user("home_staff")
+    home = make_home(staff=[staff])
+    person = make_person(name="周末")
+    membership, _warnings = services.add_member(home, person.id, date(2020, 1, 1), ["day_care"])
+    services.end_membership(membership, None, date(2026, 10, 1), "moved_away", "随女儿搬到外地")
+    db.session.commit()
+    assert "随女儿搬到外地" not in client.get(f"/homes/{home.id}").get_data(as_text=True)
+    login_as(user=staff)
+    page = client.get(f"/homes/{home.id}").get_data(as_text=True)
+    former = page[page.index("Former members") :]
+    assert "周末" in former and "随女儿搬到外地" in former
