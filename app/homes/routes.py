@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import format_date, format_datetime, format_time, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.enums import Role
@@ -46,11 +47,14 @@ from app.homes.forms import (
     listed_id,
 )
 from app.homes.models import Activity, Home, Membership
+from app.people import lookup
 from app.people.models import Person
 from app.venues.models import Venue
 from app.venues.queries import venue_choices
 
 SCHEDULE_WEEKS_AHEAD = 8
+# One answer for every failed register look-up (app.people.lookup): it confirms nothing.
+NO_SUCH_PERSON = _l("No person in the register has this number and date of birth.")
 SCHEDULE_WEEKS_BACK = 4
 
 
@@ -327,30 +331,29 @@ def add_member(home_id: int):
     if request.method == "GET":
         form.joined_on.process(None, clock.today())
         form.services.data = [s.value for s in home.services][:1]
-    if form.validate_on_submit():
-        number = form.person_number.data
-        person = db.session.get(Person, number) if services.valid_id(number) else None
-        if person is None or person.is_archived or person.birth_on != form.birth_on.data:
-            form.add_error(
-                "person_number",
-                _("No person in the register has this number and date of birth."),
-            )
-        else:
-            try:
-                membership, warnings = services.add_member(
-                    home, person.id, form.joined_on.data, form.services.data
-                )
-            except DomainError as error:
-                db.session.rollback()
-                form.add_error(
-                    "person_number" if error.field == "person" else error.field, error.message
-                )
-            else:
-                db.session.commit()
-                flash(_("The member has been added."), "success")
-                for warning in warnings:
-                    flash(str(warning), "warning")
-                return redirect(url_for("homes.detail", home_id=home_id) + "#members", code=303)
+
+    def apply():
+        person = lookup.find_person(
+            request.form.get("person_number"),
+            form.birth_on.data,
+            actor=current_user,
+            purpose="home_member",
+            message=NO_SUCH_PERSON,
+            field="person_number",
+            refuse=lambda found: services.is_active_member(home.id, found.id),
+        )
+        return services.add_member(home, person.id, form.joined_on.data, form.services.data)
+
+    def added(result) -> str:
+        for warning in result[1]:
+            flash(str(warning), "warning")
+        return url_for("homes.detail", home_id=home_id) + "#members"
+
+    response = editing.save(
+        form, apply, flash_message=_("The member has been added."), redirect_to=added
+    )
+    if response is not None:
+        return response
     return _render("homes/member_form.html", form, home=home)
 
 

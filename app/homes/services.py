@@ -165,6 +165,18 @@ def active_member_count(home_id: int) -> int:
     )
 
 
+def is_active_member(home_id: int, person_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.person_id == person_id,
+                Membership.home_id == home_id,
+                Membership.left_on.is_(None),
+            )
+        )
+    )
+
+
 def add_member(home: Home, person_id: int, joined_on: date, services=()) -> tuple[Membership, list]:
     """Enrol a person; returns (membership, warnings). Over capacity is a warning, not a
     block; a second active membership in the same home is refused."""
