@@ -397,6 +397,20 @@ def end_member(membership_id: int):
     return _render_end(form, membership)
 
 
+@bp.route("/members/<int:membership_id>/contacted", methods=["POST"])
+@role_required("home_staff")
+def record_contact(membership_id: int):
+    """An absence alert followed up: the staff reached the member or their caregiver."""
+    membership = get_or_404(Membership, membership_id)
+    _manage_or_404(membership.home_id)
+    if not _csrf_ok():
+        abort(400)
+    services.record_contact(membership, current_user)
+    db.session.commit()
+    flash(_("The call has been recorded."), "success")
+    return redirect(url_for("homes.dashboard") + "#alerts", code=303)
+
+
 def _render_end(form, membership, status=None):
     return _render("homes/end_member.html", form, status, membership=membership)
 

@@ -237,6 +237,14 @@ def end_membership(
     audit.record("update", "membership", membership.id, ["left_on", "left_reason", "left_note"])
 
 
+def record_contact(membership: Membership, user, now: datetime | None = None) -> None:
+    """The staff reached the member or their caregiver about an absence alert."""
+    membership.contacted_at = now or clock.now()
+    membership.contacted_by_id = getattr(user, "id", None)
+    db.session.flush()
+    audit.record("update", "membership", membership.id, ["contacted_at"], actor=user)
+
+
 # --- activities ---------------------------------------------------------------------------
 
 
