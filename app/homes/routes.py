@@ -32,7 +32,7 @@ from app.core.exports import FORMATS, send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
-from app.core.templating import fmt_date, fmt_month
+from app.core.templating import fmt_date
 from app.extensions import db
 from app.homes import access, bp, queries, recurrence, series, services, stats
 from app.homes.enums import AbsenceReason, AttendanceStatus
@@ -69,12 +69,6 @@ def homes_when(occ) -> str:
         format_time(occ.start, "HH:mm"),
         format_time(occ.end, "HH:mm"),
     )
-
-
-@bp.app_template_filter("month")
-def month_name(value) -> str:
-    """A month in the reader's language and order: "February 2027", "2027年2月"."""
-    return fmt_month(value)
 
 
 @bp.app_template_filter("month_key")
