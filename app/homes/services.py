@@ -648,9 +648,9 @@ def mark_rest_present(
         insert(Attendance)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["activity_id", "occurrence_start", "person_id"])
+        .returning(Attendance.person_id)
     )
-    result = db.session.execute(statement)
-    return max(result.rowcount or 0, 0)
+    return len(db.session.execute(statement).all())
 
 
 CLASH_WEEKS = 8
