@@ -11,7 +11,7 @@ the item's last change, never "now"). Keys:
 - ``rrule``: an RRULE value (UNTIL in UTC, never with COUNT) or None, ``exdates``: local
   ISO date-times of cancelled occurrences, ``overrides``: moved occurrences
   ``{"recurrence_id", "start", "end"}`` (local ISO) and, when moved to another venue,
-  ``"location": {lang: text}`` and ``"geo"``;
+  ``"location": {lang: text}``, ``"description": {lang: text}`` and ``"geo"``;
 - ``text``: ``{"zh": {"summary", "location", "description"}, "en": {...}}``.
 """
 
@@ -91,6 +91,8 @@ def render_item(fields: dict, lang: str, *, sequence: int, changed_at: datetime)
         moved_text = text
         if override.get("location"):
             moved_text = {**text, "location": override["location"][lang]}
+        if override.get("description"):
+            moved_text = {**moved_text, "description": override["description"][lang]}
         moved = _event(
             {
                 **fields,

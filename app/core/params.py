@@ -96,6 +96,17 @@ class Period:
 DAY_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def month(text: str | None) -> date | None:
+    """``YYYY-MM`` (ASCII digits, years 1900-2100) as the month's first day, else None."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text or "", flags=re.ASCII)
+    if not match:
+        return None
+    year, number = int(match.group(1)), int(match.group(2))
+    if not (1900 <= year <= 2100 and 1 <= number <= 12):
+        return None
+    return date(year, number, 1)
+
+
 def parse_day(text: str) -> date | None:
     """YYYY-MM-DD exactly (2026-12-03; not 2026-12-3, and not the week date 2026-W49-4 that
     ``date.fromisoformat`` also reads)."""

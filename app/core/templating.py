@@ -74,6 +74,7 @@ def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
+    app.jinja_env.filters["month"] = fmt_month  # "February 2028", "2028年2月"
     app.jinja_env.globals["page_numbers"] = page_numbers
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -39,6 +39,8 @@ class TimeText(CodeField):
     def __init__(self, label=None, validators=None, required_message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.required_message = required_message
+        if required_message:
+            self.flags.required = True  # the label does not say "optional"
         self.time: time | None = None
 
     def pre_validate(self, form):
@@ -67,6 +69,33 @@ class ListedChoice(SelectField):
             raise StopValidation(self.message)
 
 
+class ListedChoices(MultiCheckboxField):
+    """Checkboxes whose values must be among the offered choices, with a message of our own
+    (not WTForms' English "'6' is not a valid choice for this field.")."""
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        offered = {str(value) for value, _label in self.choices or ()}
+        if any(str(value) not in offered for value in self.data or ()):
+            raise StopValidation(self.message)
+
+
+class AtLeastOne:
+    """A group of checkboxes where at least one must be ticked (sets the required flag)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
 def listed_id(value: str) -> int | None:
     """The id of a ListedChoice value ("" is None)."""
     return int(value) if value and value.isascii() and value.isdigit() else None
@@ -84,17 +113,28 @@ class ActivityForm(BaseForm):
             Length(max=120, message=_l("The title must have at most %(max)d characters.")),
         ],
     )
-    kind = SelectField(_l("Kind of activity"), choices=ActivityKind.choices())
+    kind = ListedChoice(
+        _l("Kind of activity"),
+        choices=ActivityKind.choices(),
+        message=_l("Choose the kind of activity from the list."),
+        validators=[InputRequired(_l("Choose the kind of activity from the list."))],
+    )
     venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
     leader_person_id = ListedChoice(
-        _l("Leader"), message=_l("Choose a leader from the list: a member of the home's staff.")
+        _l("Activity leader"),
+        message=_l("Choose a leader from the list: a member of the home's staff."),
     )
     first_day = DatePartsField(
         _l("First day"), validators=[date_required(_l("Enter the first day of the series."))]
     )
     start_time = TimeText(_l("Start time"), required_message=_l("Enter the start time."))
     end_time = TimeText(_l("End time"), required_message=_l("Enter the end time."))
-    weekdays = MultiCheckboxField(_l("Days of the week"), coerce=int, validators=[Optional()])
+    weekdays = ListedChoices(
+        _l("Days of the week"),
+        coerce=int,
+        message=_l("Choose the days from the list."),
+        validators=[AtLeastOne(_l("Choose at least one day of the week."))],
+    )
     interval = OptionalInteger(_l("Repeat every how many weeks"), validators=[Optional()])
     ends = RadioField(
         _l("The series ends"),
@@ -228,7 +268,11 @@ class MembershipForm(BaseForm):
     joined_on = DatePartsField(
         _l("Joined on"), validators=[date_required(_l("Enter the day the member joined."))]
     )
-    services = MultiCheckboxField(_l("Services received"), validators=[Optional()])
+    services = ListedChoices(
+        _l("Services received"),
+        message=_l("Choose the services from the list."),
+        validators=[AtLeastOne(_l("Choose at least one service the member receives."))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -239,7 +283,12 @@ class EndMembershipForm(BaseForm):
     left_on = DatePartsField(
         _l("Left on"), validators=[date_required(_l("Enter the day the member left."))]
     )
-    reason = SelectField(_l("Reason for leaving"), choices=LeftReason.choices())
+    reason = ListedChoice(
+        _l("Reason for leaving"),
+        choices=LeftReason.choices(),
+        message=_l("Choose the reason for leaving from the list."),
+        validators=[InputRequired(_l("Choose the reason for leaving from the list."))],
+    )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
     version = VersionField()
 
@@ -249,8 +298,17 @@ class HomeForm(BaseForm):
         _l("Name"),
         validators=[InputRequired(_l("Enter the home's name.")), Length(max=120)],
     )
-    kind = SelectField(_l("Kind"), choices=HomeKind.choices())
-    town_id = SelectField(_l("Town or sub-district"), coerce=str)
+    kind = ListedChoice(
+        _l("Kind"),
+        choices=HomeKind.choices(),
+        message=_l("Choose the kind of home from the list."),
+        validators=[InputRequired(_l("Choose the kind of home from the list."))],
+    )
+    town_id = ListedChoice(
+        _l("Town or sub-district"),
+        message=_l("Choose a town or sub-district from the list."),
+        validators=[InputRequired(_l("Choose a town or sub-district from the list."))],
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
     operator = StringField(_l("Operator"), validators=[Optional(), Length(max=120)])
@@ -259,8 +317,17 @@ class HomeForm(BaseForm):
         _l("Opened on"), validators=[date_required(_l("Enter the day the home opened."))]
     )
     contact = StringField(_l("Contact"), validators=[Optional(), Length(max=120)])
-    services = MultiCheckboxField(_l("Services offered"), validators=[Optional()])
-    staff = MultiCheckboxField(_l("Staff who manage the home"), coerce=int, validators=[Optional()])
+    services = ListedChoices(
+        _l("Services offered"),
+        message=_l("Choose the services from the list."),
+        validators=[AtLeastOne(_l("Choose at least one service."))],
+    )
+    staff = ListedChoices(
+        _l("Staff who manage the home"),
+        coerce=int,
+        message=_l("Choose the staff from the list."),
+        validators=[Optional()],
+    )
     version = VersionField()
 
     FIELDS = ("name", "kind", "town_id", "address", "venue_id", "operator", "capacity")
@@ -276,9 +343,6 @@ class HomeForm(BaseForm):
         ok = super().validate(extra_validators)
         if self.capacity.data is not None and not 0 <= self.capacity.data <= 10000:
             self.capacity.errors.append(_l("Enter a capacity from 0 to 10000."))
-            ok = False
-        if not self.services.data:
-            self.services.errors.append(_l("Choose at least one service."))
             ok = False
         return ok
 

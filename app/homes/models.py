@@ -129,6 +129,12 @@ class Membership(VersionedMixin, TimestampMixin, Base):
         enum_column(LeftReason, "membership_left_reason")
     )
     left_note: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The last time the home's staff recorded reaching the member or their caregiver about an
+    # absence alert (the dashboard's "Members to contact").
+    contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contacted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     person = relationship("Person")
     home: Mapped[Home] = relationship()

@@ -197,6 +197,12 @@ class Alert:
     last_present: datetime | None
     long_absence: bool
     in_a_row: bool
+    # How to reach them (shown to the home's staff only: the dashboard is theirs).
+    membership_id: int = 0
+    phone: str = ""
+    caregiver: str = ""
+    caregiver_phone: str = ""
+    contacted_at: datetime | None = None
 
 
 @dataclass
@@ -265,7 +271,17 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
         return []
     cutoff = now - timedelta(days=ABSENT_DAYS)
     members = db.session.execute(
-        sa.select(Membership.home_id, Membership.person_id, Membership.joined_on, Person.name)
+        sa.select(
+            Membership.home_id,
+            Membership.person_id,
+            Membership.joined_on,
+            Person.name,
+            Membership.id,
+            Person.phone,
+            Person.guardian_name,
+            Person.guardian_phone,
+            Membership.contacted_at,
+        )
         .join(Person, Person.id == Membership.person_id)
         .where(Membership.home_id.in_(home_ids), Membership.left_on.is_(None))
         .order_by(Person.name_pinyin, Person.name)
@@ -329,7 +345,7 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
         recent[(home_id, person_id)].append(AttendanceStatus(status))
     alerts = []
     join_cutoff = today - timedelta(days=ABSENT_DAYS)
-    for home_id, person_id, joined_on, name in members:
+    for home_id, person_id, joined_on, name, *contact in members:
         key = (home_id, person_id)
         seen = last_present.get(key)
         long_absence = (
@@ -340,7 +356,7 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
             m == AttendanceStatus.ABSENT for m in marks
         )
         if long_absence or in_a_row:
-            alerts.append(Alert(person_id, name, home_id, seen, long_absence, in_a_row))
+            alerts.append(Alert(person_id, name, home_id, seen, long_absence, in_a_row, *contact))
     return alerts
 
 

@@ -7,7 +7,7 @@ schedule and attendance (/homes/mine)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_babel import format_date, format_datetime, format_time, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.enums import Role
@@ -46,11 +47,14 @@ from app.homes.forms import (
     listed_id,
 )
 from app.homes.models import Activity, Home, Membership
+from app.people import lookup
 from app.people.models import Person
 from app.venues.models import Venue
 from app.venues.queries import venue_choices
 
 SCHEDULE_WEEKS_AHEAD = 8
+# One answer for every failed register look-up (app.people.lookup): it confirms nothing.
+NO_SUCH_PERSON = _l("No person in the register has this number and date of birth.")
 SCHEDULE_WEEKS_BACK = 4
 
 
@@ -65,6 +69,14 @@ def homes_when(occ) -> str:
         format_time(occ.start, "HH:mm"),
         format_time(occ.end, "HH:mm"),
     )
+
+
+@bp.app_template_filter("month_key")
+def month_key(value) -> str:
+    """The ``?month=`` value of a month (a date, or an instant read in Beijing time)."""
+    if isinstance(value, datetime):
+        value = clock.local_date(value)
+    return f"{value.year:04d}-{value.month:02d}"
 
 
 @bp.app_template_filter("homes_day")
@@ -313,30 +325,29 @@ def add_member(home_id: int):
     if request.method == "GET":
         form.joined_on.process(None, clock.today())
         form.services.data = [s.value for s in home.services][:1]
-    if form.validate_on_submit():
-        number = form.person_number.data
-        person = db.session.get(Person, number) if services.valid_id(number) else None
-        if person is None or person.is_archived or person.birth_on != form.birth_on.data:
-            form.add_error(
-                "person_number",
-                _("No person in the register has this number and date of birth."),
-            )
-        else:
-            try:
-                membership, warnings = services.add_member(
-                    home, person.id, form.joined_on.data, form.services.data
-                )
-            except DomainError as error:
-                db.session.rollback()
-                form.add_error(
-                    "person_number" if error.field == "person" else error.field, error.message
-                )
-            else:
-                db.session.commit()
-                flash(_("The member has been added."), "success")
-                for warning in warnings:
-                    flash(str(warning), "warning")
-                return redirect(url_for("homes.detail", home_id=home_id) + "#members", code=303)
+
+    def apply():
+        person = lookup.find_person(
+            request.form.get("person_number"),
+            form.birth_on.data,
+            actor=current_user,
+            purpose="home_member",
+            message=NO_SUCH_PERSON,
+            field="person_number",
+            refuse=lambda found: services.is_active_member(home.id, found.id),
+        )
+        return services.add_member(home, person.id, form.joined_on.data, form.services.data)
+
+    def added(result) -> str:
+        for warning in result[1]:
+            flash(str(warning), "warning")
+        return url_for("homes.detail", home_id=home_id) + "#members"
+
+    response = editing.save(
+        form, apply, flash_message=_("The member has been added."), redirect_to=added
+    )
+    if response is not None:
+        return response
     return _render("homes/member_form.html", form, home=home)
 
 
@@ -380,6 +391,20 @@ def end_member(membership_id: int):
     return _render_end(form, membership)
 
 
+@bp.route("/members/<int:membership_id>/contacted", methods=["POST"])
+@role_required("home_staff")
+def record_contact(membership_id: int):
+    """An absence alert followed up: the staff reached the member or their caregiver."""
+    membership = get_or_404(Membership, membership_id)
+    _manage_or_404(membership.home_id)
+    if not _csrf_ok():
+        abort(400)
+    services.record_contact(membership, current_user)
+    db.session.commit()
+    flash(_("The call has been recorded."), "success")
+    return redirect(url_for("homes.dashboard") + "#alerts", code=303)
+
+
 def _render_end(form, membership, status=None):
     return _render("homes/end_member.html", form, status, membership=membership)
 
@@ -397,7 +422,21 @@ def activity(activity_id: int):
     start, _end = recurrence.local_week_window(today - timedelta(weeks=SCHEDULE_WEEKS_BACK))
     _start, end = recurrence.local_week_window(today + timedelta(weeks=SCHEDULE_WEEKS_AHEAD))
     exceptions = queries.exceptions_of(activity.id)
+    months = _series_months(activity)
+    month = params.month(request.args.get("month"))
+    if month not in months:
+        month = None
+    if month is not None:
+        # One chosen month of the series (sessions beyond the eight weeks; issue 19 item 16).
+        start, end = recurrence.local_day_window(month, _month_end(month))
     occs = recurrence.occurrences(activity, start, end, exceptions)
+    following = None
+    if month is None and not any(o.end >= now for o in occs):
+        following = recurrence.next_rule_start(activity.starts_at, activity.rrule, now)
+    later = None
+    if month is None and activity.series_end_at > end:
+        later = _month_of(clock.local_date(end))
+    index = months.index(month) if month is not None else None
     parts = recurrence.parse_rrule(activity.rrule)
     return render_template(
         "homes/activity.html",
@@ -405,8 +444,14 @@ def activity(activity_id: int):
         manage=manage,
         show_reasons=_may_see_reasons(activity, manage),
         occurrences=occs,
-        upcoming=[o for o in occs if o.end >= now],
-        past=[o for o in occs if o.end < now][-10:],
+        upcoming=occs if month is not None else [o for o in occs if o.end >= now],
+        past=[] if month is not None else [o for o in occs if o.end < now][-10:],
+        month=month,
+        months=months,
+        previous_month=months[index - 1] if index else None,
+        next_month=months[index + 1] if index is not None and index + 1 < len(months) else None,
+        following=following,
+        later=later,
         exceptions=[
             e
             for e in exceptions
@@ -418,6 +463,27 @@ def activity(activity_id: int):
         continued_by=queries.continuation_of(activity.id),
         clashes=services.clashing_sessions(activity, now) if manage else [],
     )
+
+
+def _month_of(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _series_months(activity: Activity) -> list[date]:
+    """The months the series has sessions in, first to last (a series lasts three years at
+    most, so a few dozen)."""
+    month = _month_of(clock.local_date(activity.starts_at))
+    last = _month_of(clock.local_date(activity.series_end_at))
+    months = []
+    while month <= last and len(months) < 12 * 12:
+        months.append(month)
+        month = _month_of(_month_end(month) + timedelta(days=1))
+    return months
 
 
 def rule_sentence(activity: Activity) -> str:
@@ -877,8 +943,8 @@ def statistics():
 def _stats_rows(figures) -> list[list]:
     rows = [
         [_("Measure"), _("Group"), _("Value")],
-        [_("Period"), _("From"), figures.first],
-        [_("Period"), _("To"), figures.last],
+        [_("Period"), _("First day"), figures.first],
+        [_("Period"), _("Last day"), figures.last],
         [_("Homes open"), "", figures.homes],
         [_("Towns covered"), "", figures.towns_covered],
         [_("Members served"), "", figures.members],

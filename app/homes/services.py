@@ -165,6 +165,18 @@ def active_member_count(home_id: int) -> int:
     )
 
 
+def is_active_member(home_id: int, person_id: int) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.person_id == person_id,
+                Membership.home_id == home_id,
+                Membership.left_on.is_(None),
+            )
+        )
+    )
+
+
 def add_member(home: Home, person_id: int, joined_on: date, services=()) -> tuple[Membership, list]:
     """Enrol a person; returns (membership, warnings). Over capacity is a warning, not a
     block; a second active membership in the same home is refused."""
@@ -222,7 +234,15 @@ def end_membership(
     membership.left_reason = LeftReason(reason)
     membership.left_note = note or ""
     db.session.flush()
-    audit.record("update", "membership", membership.id, ["left_on", "left_reason"])
+    audit.record("update", "membership", membership.id, ["left_on", "left_reason", "left_note"])
+
+
+def record_contact(membership: Membership, user, now: datetime | None = None) -> None:
+    """The staff reached the member or their caregiver about an absence alert."""
+    membership.contacted_at = now or clock.now()
+    membership.contacted_by_id = getattr(user, "id", None)
+    db.session.flush()
+    audit.record("update", "membership", membership.id, ["contacted_at"], actor=user)
 
 
 # --- activities ---------------------------------------------------------------------------
@@ -628,9 +648,9 @@ def mark_rest_present(
         insert(Attendance)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["activity_id", "occurrence_start", "person_id"])
+        .returning(Attendance.person_id)
     )
-    result = db.session.execute(statement)
-    return max(result.rowcount or 0, 0)
+    return len(db.session.execute(statement).all())
 
 
 CLASH_WEEKS = 8

@@ -5,6 +5,8 @@ forward ends the old series the day before and starts a new one that continues i
 item 1). ``activities.uses_home_venue``: "the home's own venue" is kept as the choice, so the
 activity follows the home when it moves (issue 19 item 11). Until now that choice was stored
 as the home's venue id, so an activity at its home's venue is taken to have made it.
+``memberships.contacted_at`` / ``contacted_by_id``: the staff recorded reaching the member or
+their caregiver about an absence alert (issue 12 item 15).
 
 Revision ID: 9c2e32f4a95a
 Revises: a7c4e1f09b2d
@@ -13,6 +15,8 @@ Create Date: 2026-12-06 20:13:32.221053
 """
 from alembic import op
 import sqlalchemy as sa
+
+import app.core.db  # noqa: F401  (UTCDateTime in column definitions)
 
 
 # revision identifiers, used by Alembic.
@@ -23,6 +27,11 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('contacted_at', app.core.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('contacted_by_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_memberships_contacted_by_id'), ['contacted_by_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_memberships_contacted_by_id_users'), 'users', ['contacted_by_id'], ['id'], ondelete='SET NULL')
     with op.batch_alter_table('activities', schema=None) as batch_op:
         batch_op.add_column(
             sa.Column('uses_home_venue', sa.Boolean(), nullable=False, server_default=sa.false())
@@ -46,3 +55,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_activities_previous_activity_id'))
         batch_op.drop_column('previous_activity_id')
         batch_op.drop_column('uses_home_venue')
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_memberships_contacted_by_id_users'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_memberships_contacted_by_id'))
+        batch_op.drop_column('contacted_by_id')
+        batch_op.drop_column('contacted_at')

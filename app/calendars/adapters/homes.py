@@ -153,21 +153,20 @@ class ActivitySource(Source):
                             lang: venue_location(moved_to, lang) for lang in ("zh", "en")
                         }
                         override["geo"] = venue_geo(moved_to)
+                        # The new venue's accessibility too, not the planned venue's.
+                        override["description"] = per_language(
+                            lambda lang, moved_to=moved_to, activity=activity, home=home: (
+                                _description(activity, home, moved_to, lang)
+                            )
+                        )
                     overrides.append(override)
                     last_end = max(last_end, exc.new_end)
 
             def text(lang, activity=activity, home=home, venue=venue):
-                lines = [
-                    _("Home: %(name)s", name=home.name),
-                    _("Activity: %(kind)s", kind=str(ActivityKind(activity.kind).label)),
-                ]
-                if activity.description:
-                    lines.append(activity.description)
-                lines += venue_lines(venue, lang)
                 return {
                     "summary": activity.title,
                     "location": venue_location(venue, lang, home.address),
-                    "description": "\n".join(lines),
+                    "description": _description(activity, home, venue, lang),
                 }
 
             starts = activity.starts_at
@@ -191,6 +190,17 @@ class ActivitySource(Source):
                 feed_keys=keys,
             )
         return out
+
+
+def _description(activity, home, venue, lang: str) -> str:
+    lines = [
+        _("Home: %(name)s", name=home.name),
+        _("Activity: %(kind)s", kind=str(ActivityKind(activity.kind).label)),
+    ]
+    if activity.description:
+        lines.append(activity.description)
+    lines += venue_lines(venue, lang)
+    return "\n".join(lines)
 
 
 register(ActivitySource())
