@@ -43,8 +43,7 @@ def values(programme_id: int, venue_id: int, start, end, person_ids=()) -> dict:
         "is_public": True,
         "needs": [],
         "people": [
-            {"person_id": pid, "role": "performer", "uses_wheelchair": False}
-            for pid in person_ids
+            {"person_id": pid, "role": "performer", "uses_wheelchair": False} for pid in person_ids
         ],
     }
 
@@ -91,7 +90,10 @@ def race(app, first: dict, second: dict) -> dict:
 
 
 def test_two_organisers_cannot_double_book_a_venue(
-    app, postgresql_only, make_programme, make_venue
+    app,
+    postgresql_only,
+    make_programme,  # noqa: F811
+    make_venue,
 ):
     programme, venue = make_programme(), make_venue()
     outcome = race(
@@ -105,7 +107,11 @@ def test_two_organisers_cannot_double_book_a_venue(
 
 
 def test_two_organisers_cannot_double_book_a_person(
-    app, postgresql_only, make_programme, make_venue, make_person
+    app,
+    postgresql_only,
+    make_programme,  # noqa: F811
+    make_venue,
+    make_person,
 ):
     programme, person = make_programme(), make_person()
     outcome = race(
@@ -117,7 +123,10 @@ def test_two_organisers_cannot_double_book_a_person(
 
 
 def test_bookings_of_other_venues_and_people_do_not_wait(
-    app, postgresql_only, make_programme, make_venue
+    app,
+    postgresql_only,
+    make_programme,  # noqa: F811
+    make_venue,
 ):
     programme = make_programme()
     started = time.monotonic()
