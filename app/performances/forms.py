@@ -247,8 +247,12 @@ class AfterShowForm(BaseForm):
         from app.performances.enums import PerformanceStatus
 
         return {
+            # Done, or confirmed and started: it took place unless the user says otherwise.
             "held": performance.status is PerformanceStatus.DONE
-            or performance.status is PerformanceStatus.CONFIRMED,
+            or (
+                performance.status is PerformanceStatus.CONFIRMED
+                and performance.starts_at <= clock.now()
+            ),
             "audience": performance.audience,
             "audience_disabled": performance.audience_disabled,
             "beneficiaries": performance.beneficiaries,

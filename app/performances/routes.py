@@ -454,8 +454,12 @@ def delete_photo(photo_id: int):
     )
     if page is not None:
         return page
-    photos.delete_photo(photo, actor=current_user)
-    db.session.commit()
+    try:
+        photos.delete_photo(photo, actor=current_user)
+        db.session.commit()
+    except StaleDataError:
+        # Removed by someone else at the same moment: it is gone either way.
+        db.session.rollback()
     flash(_("Photo removed."), "success")
     return redirect(url_for(".detail", performance_id=performance.id, _anchor="photos"), 303)
 

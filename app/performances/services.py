@@ -37,7 +37,7 @@ from app.performances.models import (
     Troupe,
     TroupeMember,
 )
-from app.scheduling.busy import Clash, find_clashes
+from app.scheduling.busy import Clash, find_clashes, lock_bookings
 from app.venues.enums import AccessibilityFeature
 from app.venues.models import Venue
 
@@ -346,6 +346,8 @@ def save_performance(
     ours = _schedule_key(values["starts_at"], values["ends_at"], values["venue_id"], person_ids)
     clashes: list[Clash] = []
     if values["status"] is not PerformanceStatus.CANCELLED:
+        # Another save of this venue or these people waits here until this one commits.
+        lock_bookings(venue_ids=[values["venue_id"]], person_ids=person_ids)
         clashes = clashes_for(
             values["starts_at"],
             values["ends_at"],

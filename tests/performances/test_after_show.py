@@ -105,3 +105,14 @@ def test_the_dashboard_links_to_the_short_form(client, login_as, organiser, make
     assert f'href="/performances/{show.id}/edit"><' not in home
     detail = client.get(f"/performances/{show.id}").get_data(as_text=True)
     assert f'href="/performances/{show.id}/report"' in detail
+
+
+def test_took_place_is_ticked_only_for_a_confirmed_show_that_has_started(
+    client, login_as, organiser, make_performance
+):
+    over = make_performance(at(27, 14, month=11), at(27, 16, month=11))
+    coming = make_performance(at(3, 14), at(3, 16))
+    login_as(user=organiser)
+    for show, ticked in ((over, ["y"]), (coming, [])):
+        url = f"/performances/{show.id}/report"
+        assert read_form(client.get(url).get_data(as_text=True), url)["held"].values == ticked

@@ -231,3 +231,42 @@ def services_data(performance) -> dict:
             if p.person_id is not None
         ],
     }
+
+
+def test_stale_data_error_on_removing_a_photo_or_member_is_no_500(
+    client, login_as, organiser, make_performance, make_person, make_troupe, monkeypatch
+):
+    """A photo or member removed by someone else at the same moment (the DELETE matches no
+    row): a clear message on the page, never a 500."""
+    from app.performances import photos, services
+    from app.performances.models import PerformancePhoto
+
+    performance = make_performance()
+    photo = PerformancePhoto(
+        performance_id=performance.id,
+        stored_name="gone.jpg",
+        content_type="image/jpeg",
+        width=1,
+        height=1,
+        size_bytes=1,
+        alt_text="Singers",
+    )
+    db.session.add(photo)
+    person = make_person()
+    troupe = make_troupe(members=[(person, "performer")])
+    member_id = troupe.members[0].id
+    db.session.commit()
+
+    def stale(*args, **kwargs):
+        raise StaleDataError("DELETE statement on table expected to delete 1 row(s); 0 matched")
+
+    monkeypatch.setattr(photos, "delete_photo", stale)
+    monkeypatch.setattr(services, "remove_member", stale)
+    login_as(user=organiser)
+    removed = client.post(f"/performances/photos/{photo.id}/delete", data={"confirmed": "yes"})
+    assert removed.status_code == 303
+    url = f"/performances/troupes/{troupe.id}/members/{member_id}/remove"
+    removed = client.post(url, data={"confirmed": "yes"})
+    assert removed.status_code == 303
+    page = client.get(removed.headers["Location"]).get_data(as_text=True)
+    assert "Someone else changed the troupe at the same moment" in page
