@@ -89,6 +89,42 @@ class LeakGuard:
             self.leaks.append(f"{where}: …{text[max(0, match.start() - 40) : match.end() + 10]}…")
 
 
+# Every person's name the suite has written (ORM inserts and updates, the demo's load included):
+# the session cookie is readable by the browser (signed, not encrypted), so no name may travel
+# in it, through a flash message or anything else (issue 13 item 13). Collected by mapper
+# events, so the check after each POST costs no query.
+KNOWN_NAMES: set[str] = set()
+
+
+def _note_person_name(mapper, connection, target):
+    name = (getattr(target, "name", None) or "").strip()
+    if len(name) >= 2:
+        KNOWN_NAMES.add(name)
+
+
+def names_in_session_cookie(app, response) -> list[str]:
+    """The known person names found in the session cookie a response sets (decoded)."""
+    import json
+
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    serializer = app.session_interface.get_signing_serializer(app)
+    found = []
+    for header in response.headers.getlist("Set-Cookie"):
+        name, _sep, rest = header.partition("=")
+        if name.strip() != cookie_name:
+            continue
+        value = rest.split(";", 1)[0].strip().strip('"')
+        if not value:
+            continue
+        try:
+            data = serializer.loads(value)
+        except Exception:  # not ours to judge here; Flask refuses it on the next request
+            continue
+        text = json.dumps(data, ensure_ascii=False, default=str)
+        found.extend(n for n in KNOWN_NAMES if n in text)
+    return found
+
+
 class LeakLogHandler(logging.Handler):
     def __init__(self, guard: LeakGuard):
         super().__init__(level=logging.DEBUG)
@@ -150,6 +186,25 @@ def app(tmp_path_factory, leak_guard):
 
     request_finished.connect(inspect_response, app)
 
+    def inspect_session_cookie(sender, response, **extra):
+        from flask import request
+
+        if request.method != "POST":
+            return
+        names = names_in_session_cookie(app, response)
+        if names:
+            leak_guard.leaks.append(
+                f"{request.method} {request.path}: person names in the session cookie: "
+                + ", ".join(sorted(names))
+            )
+
+    request_finished.connect(inspect_session_cookie, app)
+    from app.people.models import Person
+
+    for event in ("after_insert", "after_update"):
+        if not sa.event.contains(Person, event, _note_person_name):
+            sa.event.listen(Person, event, _note_person_name)
+
     def fresh_identity_map(sender, **extra):
         # Test-client requests reuse the test's app context and so its session; expiring
         # everything makes each request load what it reads, as in production (one session per
@@ -195,7 +250,7 @@ def _clean_state(request, leak_guard):
                 conn.execute(table.delete())
         limiter.reset()
     new = leak_guard.leaks[before:]
-    assert not new, "Unmasked ID/certificate number leaked:\n" + "\n".join(new)
+    assert not new, "Unmasked ID/certificate number or a name leaked:\n" + "\n".join(new)
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,13 @@ class _FormParser(HTMLParser):
         self._select: Control | None = None
         self._option: str | None = None
         self._textarea: Control | None = None
+        self._label_for: str | None = None
+        self.label_text: dict[str, str] = {}  # control id -> its <label>'s text
+        self.ids: dict[str, str] = {}  # control id -> control name
+        self._legend: list[str] | None = None  # the open fieldset's legend text
+        self._in_legend = False
+        self._in_optional = 0
+        self.legends: dict[str, str] = {}  # checkbox/radio group name -> its legend
 
     def _control(self, name: str, kind: str) -> Control:
         return self.controls.setdefault(name, Control(name, kind))
@@ -54,6 +61,29 @@ class _FormParser(HTMLParser):
         if not self.in_form:
             return
         name = a.get("name")
+        if tag == "span" and "optional" in (a.get("class") or "").split():
+            self._in_optional += 1
+        elif tag == "span" and self._in_optional:
+            self._in_optional += 1
+        if tag == "fieldset":
+            self._legend = [""]
+        elif tag == "legend" and self._legend is not None:
+            self._in_legend = True
+        if (
+            tag == "input"
+            and name
+            and self._legend is not None
+            and (
+                (a.get("type") or "").lower() in ("checkbox", "radio")
+                or name.endswith(("-year", "-month", "-day"))
+            )
+        ):
+            self.legends.setdefault(name, " ".join(self._legend[0].split()))
+        if tag == "label" and a.get("for"):
+            self._label_for = a["for"]
+            self.label_text.setdefault(self._label_for, "")
+        if name and a.get("id") and tag in ("input", "select", "textarea"):
+            self.ids[a["id"]] = name
         if tag == "input" and name:
             kind = (a.get("type") or "text").lower()
             if kind in ("submit", "button", "file", "image", "reset"):
@@ -79,6 +109,12 @@ class _FormParser(HTMLParser):
             self._textarea.values.append("")
 
     def handle_data(self, data):
+        if self._in_optional:
+            return
+        if self._in_legend and self._legend is not None:
+            self._legend[0] += data
+        if self._label_for is not None:
+            self.label_text[self._label_for] += data
         if self._textarea is not None:
             self._textarea.values[-1] += data
         elif self._select is not None and self._option is not None:
@@ -87,6 +123,14 @@ class _FormParser(HTMLParser):
             ).strip()
 
     def handle_endtag(self, tag):
+        if tag == "label":
+            self._label_for = None
+        elif tag == "span" and self._in_optional:
+            self._in_optional -= 1
+        elif tag == "legend":
+            self._in_legend = False
+        elif tag == "fieldset":
+            self._legend = None
         if tag == "form" and self.in_form:
             self.in_form = False
         elif tag == "select":
@@ -118,6 +162,20 @@ def read_form(html: str, action: str | None = None) -> dict[str, Control]:
     parser.feed(html)
     assert parser.found, f"no POST form{f' to {action}' if action else ''} on the page"
     return parser.controls
+
+
+def field_labels(html: str, action: str | None = None) -> dict[str, str]:
+    """Each control's label as the page shows it, without its "(optional)" mark, by control
+    name; a checkbox or radio group, or the year/month/day boxes of a date, by its fieldset's
+    legend."""
+    parser = _FormParser(action)
+    parser.feed(html)
+    labels: dict[str, str] = dict(parser.legends)
+    for control_id, name in parser.ids.items():
+        text = " ".join(parser.label_text.get(control_id, "").split())
+        if text and name not in labels:
+            labels[name] = text
+    return labels
 
 
 def values(controls: dict[str, Control]) -> dict[str, list[str]]:
@@ -167,19 +225,24 @@ def round_trip(
     return after
 
 
-def two_sessions(first, second, edit_url: str, change_first: dict, change_second: dict, labels):
+def two_sessions(first, second, edit_url: str, change_first: dict, change_second: dict, labels=()):
     """Both open the edit page; ``first`` saves ``change_first``; ``second`` then saves
-    ``change_second`` over its stale copy: a 409 that names every field the first changed
-    (``labels``: the labels shown for them) with both values, the second's input kept; nothing
-    of the first's was overwritten. Answers the 409 page's text."""
-    stale = read_form(second.get(edit_url).get_data(as_text=True), edit_url)
+    ``change_second`` over its stale copy: a 409 whose panel names every field the first
+    changed (by the label the form shows for it, plus any ``labels`` given, e.g. the saved
+    values), the second's input kept; nothing of the first's was overwritten. Answers the 409
+    page's text."""
+    stale_html = second.get(edit_url).get_data(as_text=True)
+    stale = read_form(stale_html, edit_url)
+    shown_labels = field_labels(stale_html, edit_url)
+    labels = [*(shown_labels[name] for name in change_first), *labels]
     fresh = read_form(first.get(edit_url).get_data(as_text=True), edit_url)
     saved = first.post(edit_url, data=post_data(fresh, change_first))
     assert saved.status_code == 303, _errors(saved.get_data(as_text=True))
     conflict = second.post(edit_url, data=post_data(stale, change_second))
     assert conflict.status_code == 409, f"{edit_url}: {conflict.status_code}"
     text = conflict.get_data(as_text=True)
-    panel = text[text.index("<main") : text.index("</main>")]
+    start = text.index('<section class="conflict"')
+    panel = text[start : text.index("</section>", start)]
     for label in labels:
         assert label in panel, f"the conflict panel does not name {label!r}"
     kept = values(read_form(text, edit_url))

@@ -156,7 +156,12 @@ def _walk_to(athlete, stage: Stage, found_on: date, today: date, *, actor) -> No
             Stage.RETIRED: "退役",
         }
         services.change_stage(
-            athlete, to_stage=target, changed_on=on, reason=reasons[target], actor=actor
+            athlete,
+            to_stage=target,
+            changed_on=on,
+            reason=reasons[target],
+            version=athlete.version,
+            actor=actor,
         )
 
 

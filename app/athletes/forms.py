@@ -65,8 +65,12 @@ class AthleteFilterForm(BaseForm):
     category = SelectField(_l("Disability category"), validate_choice=False)
     squad = SelectField(_l("Squad level"), validate_choice=False)
 
-    def __init__(self, *args, sports=(), coaches=(), towns=(), **kwargs):
+    def __init__(self, *args, sports=(), coaches=(), towns=(), by_category=True, **kwargs):
+        """``by_category``: offer the disability category filter (admins only: the category
+        is shown to others only with the person's consent)."""
         super().__init__(*args, **kwargs)
+        if not by_category:
+            del self.category
         self.sport.choices = [("", _l("All sports"))] + [
             (str(s.id), s.display_name) for s in sports
         ]
@@ -75,7 +79,8 @@ class AthleteFilterForm(BaseForm):
             (str(c.id), c.display_name) for c in coaches
         ]
         self.town.choices = [("", _l("All towns"))] + list(towns)
-        self.category.choices = DisabilityCategory.choices(_l("All categories"))
+        if self.category is not None:
+            self.category.choices = DisabilityCategory.choices(_l("All categories"))
         self.squad.choices = SquadLevel.choices(_l("All squad levels"))
 
     def filters(self) -> AthleteFilters:
@@ -92,7 +97,11 @@ class AthleteFilterForm(BaseForm):
             stage=enum_or_none(self.stage, Stage),
             coach_id=_int_or_none(self.coach.data, allowed(self.coach)),
             town_id=_int_or_none(self.town.data, allowed(self.town)),
-            category=enum_or_none(self.category, DisabilityCategory),
+            category=(
+                enum_or_none(self.category, DisabilityCategory)
+                if self.category is not None
+                else None
+            ),
             squad_level=enum_or_none(self.squad, SquadLevel),
         )
 

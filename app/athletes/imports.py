@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.athletes import rules, services
 from app.athletes.enums import Recommendation
-from app.athletes.models import AssessmentMeasure, AthleteProfile, Sport
+from app.athletes.models import Assessment, AssessmentMeasure, AthleteProfile, Sport
 from app.core import clock
 from app.core.errors import DomainError
 from app.core.spreadsheets import cell_date, match_key, read_table
@@ -59,19 +59,42 @@ class Row:
     recommendation: Recommendation | None = None
     values: dict = field(default_factory=dict)  # AssessmentMeasure -> Decimal
     errors: list = field(default_factory=list)
+    # Not an error: the screening is stored already (a message saying so), and is skipped.
+    stored: object = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def new(self) -> bool:
+        return self.ok and self.stored is None
+
+    def key(self) -> tuple:
+        """What makes two screenings the same: athlete, sport, day and every value."""
+        return (
+            self.athlete.id,
+            self.sport.id,
+            self.assessed_on,
+            frozenset((m.id, v.normalize()) for m, v in self.values.items()),
+        )
+
+
+def _measure_keys(measures) -> dict:
+    """{heading key: measure} for the Chinese and English names of ``measures``."""
+    keys = {}
+    for m in measures:
+        keys.setdefault(match_key(m.name), m)
+        keys.setdefault(match_key(m.name_en), m)
+    return keys
+
 
 def _columns(header: list[str], measures: list[AssessmentMeasure]):
-    """{column index: ("field", name) or ("measure", measure)}; refuses unknown headings."""
+    """{column index: ("field", name) or ("measure", heading key)}; refuses unknown headings.
+    A measure heading is only a name: two sports may have a measure of the same name
+    (平衡能力 in swimming and in archery), so each row reads it within its own sport."""
     names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-    by_measure = {}
-    for m in measures:
-        by_measure.setdefault(match_key(m.name), m)
-        by_measure.setdefault(match_key(m.name_en), m)
+    by_measure = _measure_keys(measures)
     columns, unknown = {}, []
     for index, heading in enumerate(header):
         key = match_key(heading)
@@ -80,7 +103,7 @@ def _columns(header: list[str], measures: list[AssessmentMeasure]):
         if key in names:
             columns[index] = ("field", names[key])
         elif key in by_measure:
-            columns[index] = ("measure", by_measure[key])
+            columns[index] = ("measure", key)
         else:
             unknown.append(heading)
     if unknown:
@@ -106,6 +129,7 @@ def check_rows(data: bytes, user) -> list[Row]:
     table = read_table(data)
     measures = list(db.session.scalars(sa.select(AssessmentMeasure).order_by(AssessmentMeasure.id)))
     columns = _columns(table[0], measures)
+    any_measure = _measure_keys(measures)
     sports = list(db.session.scalars(db.select(Sport)))
     sport_by_name = {}
     for s in sports:
@@ -127,7 +151,7 @@ def check_rows(data: bytes, user) -> list[Row]:
             .options(joinedload(AthleteProfile.person), selectinload(AthleteProfile.coaches))
         )
     }
-    templates: dict[int, set[int]] = {}
+    templates: dict[int, dict] = {}
     today = clock.today()
     result = []
     for number, cells in enumerate(table[1:], start=2):
@@ -135,13 +159,50 @@ def check_rows(data: bytes, user) -> list[Row]:
         row = Row(line=number, cells=values)
         for index, (kind, target) in columns.items():
             text = cells[index] if index < len(cells) else ""
-            values[target if kind == "field" else target.id] = text
-        _check_row(row, columns, athletes, sport_by_name, templates, today, user)
+            values[target if kind == "field" else ("measure", target)] = text
+        _check_row(row, columns, athletes, sport_by_name, templates, any_measure, today, user)
         result.append(row)
+    _mark_stored(result)
     return result
 
 
-def _check_row(row: Row, columns, athletes, sport_by_name, templates, today, user) -> None:
+def _mark_stored(rows: list[Row]) -> None:
+    """Mark the valid rows whose screening is stored already, or repeats an earlier row of
+    the file: importing a file twice saves nothing twice (issue 19 item 6)."""
+    valid = [row for row in rows if row.ok]
+    if not valid:
+        return
+    stored = set()
+    athlete_ids = {row.athlete.id for row in valid}
+    days = {row.assessed_on for row in valid}
+    found = db.session.scalars(
+        sa.select(Assessment)
+        .where(Assessment.athlete_id.in_(athlete_ids), Assessment.assessed_on.in_(days))
+        .options(selectinload(Assessment.values))
+    )
+    for assessment in found:
+        stored.add(
+            (
+                assessment.athlete_id,
+                assessment.sport_id,
+                assessment.assessed_on,
+                frozenset((v.measure_id, v.value.normalize()) for v in assessment.values),
+            )
+        )
+    seen: dict[tuple, int] = {}
+    for row in valid:
+        key = row.key()
+        if key in stored:
+            row.stored = _l("Already stored, skipped.")
+        elif key in seen:
+            row.stored = _l("The same as row %(line)d, skipped.", line=seen[key])
+        else:
+            seen[key] = row.line
+
+
+def _check_row(
+    row: Row, columns, athletes, sport_by_name, templates, any_measure, today, user
+) -> None:
     cells = row.cells
     text = cells.get("athlete", "")
     athlete = athletes.get(int(text)) if text.isdigit() and len(text) < 10 else None
@@ -172,20 +233,23 @@ def _check_row(row: Row, columns, athletes, sport_by_name, templates, today, use
     if row.recommendation is None:
         row.errors.append(_l("Write the recommendation as advance, hold or not suitable."))
     if row.sport is not None and row.sport.id not in templates:
-        templates[row.sport.id] = {m.id for m in services.template_measures(row.sport.id)}
+        templates[row.sport.id] = _measure_keys(services.template_measures(row.sport.id))
     measured = False
-    for kind, measure in columns.values():
+    for kind, key in columns.values():
         if kind != "measure":
             continue
-        text = cells.get(measure.id, "")
+        text = cells.get(("measure", key), "")
         if not text:
             continue
         measured = True
-        if row.sport is not None and measure.id not in templates[row.sport.id]:
+        if row.sport is None:
+            continue
+        measure = templates[row.sport.id].get(key)
+        if measure is None:
             row.errors.append(
                 _l(
                     "%(measure)s is not measured in %(sport)s.",
-                    measure=measure.display_name,
+                    measure=any_measure[key].display_name,
                     sport=row.sport.display_name,
                 )
             )
@@ -201,8 +265,8 @@ def _check_row(row: Row, columns, athletes, sport_by_name, templates, today, use
 
 
 def save_rows(rows: list[Row], *, all_or_nothing: bool, user) -> int:
-    """Write the valid rows (or, with ``all_or_nothing``, every row only when all are valid);
-    return how many screenings were saved."""
+    """Write the valid rows (or, with ``all_or_nothing``, every row only when all are valid),
+    skipping those already stored; return how many screenings were saved."""
     bad = [row for row in rows if not row.ok]
     if all_or_nothing and bad:
         raise DomainError(
@@ -215,7 +279,7 @@ def save_rows(rows: list[Row], *, all_or_nothing: bool, user) -> int:
         )
     saved = 0
     for row in rows:
-        if not row.ok:
+        if not row.new:
             continue
         services.record_assessment(
             row.athlete,

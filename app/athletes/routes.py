@@ -38,14 +38,13 @@ from app.athletes.forms import (
     assessment_form,
 )
 from app.athletes.models import AssessmentMeasure, AthleteProfile, Classification
-from app.core import audit, clock, spreadsheets
+from app.core import audit, clock, editing, spreadsheets
 from app.core.auth import get_or_404, login_required, role_required
-from app.core.errors import DomainError, EditConflict
+from app.core.errors import DomainError
 from app.core.exports import send_table
 from app.core.params import whole_number
 from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
-from app.core.templating import fmt_date
 from app.extensions import db
 
 
@@ -72,6 +71,8 @@ def _render(template: str, form, status: int | None = None, **context):
 def _filter_form() -> AthleteFilterForm:
     form = AthleteFilterForm(
         request.args,
+        # Filtering by disability category would tell a non-admin each athlete's category.
+        by_category=current_user.is_admin,
         sports=queries.sports(include_inactive=True),
         coaches=queries.coaches(),
         towns=town_choices(db.session),
@@ -209,8 +210,10 @@ def detail(athlete_id: int):
     today = clock.today()
     series = queries.measurement_series(athlete)
     person = athlete.person
+    show_category = rules.can_see_category(current_user, athlete)
     page = render_template(
         "athletes/detail.html",
+        show_category=show_category,
         athlete=athlete,
         person=person,
         today=today,
@@ -219,7 +222,7 @@ def detail(athlete_id: int):
         can_edit=rules.can_edit(current_user, athlete),
     )
     # The page shows the disability category (sensitive): the view is audit-logged.
-    if person.disability_category is not None:
+    if show_category and person.disability_category is not None:
         audit.record(
             "view_sensitive",
             "person",
@@ -248,16 +251,15 @@ def create():
         sports=queries.sports(),
         coaches=queries.coaches(),
     )
-    if form.validate_on_submit():
-        try:
-            athlete = services.create_athlete(actor=current_user, **form.service_values())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added as an athlete.", name=athlete.person.name), "success")
-            return redirect(url_for("athletes.detail", athlete_id=athlete.id), code=303)
+    response = editing.save(
+        form,
+        lambda: services.create_athlete(actor=current_user, **form.service_values()),
+        # No name in a flash: flashes travel in the client-readable session cookie.
+        flash_message=_("The athlete has been added."),
+        redirect_to=lambda athlete: url_for("athletes.detail", athlete_id=athlete.id),
+    )
+    if response is not None:
+        return response
     return _render("athletes/form.html", form, athlete=None)
 
 
@@ -269,98 +271,23 @@ def edit(athlete_id: int):
     options = {"sports": queries.sports(), "coaches": queries.coaches()}
     if request.method == "GET":
         form = AthleteForm(data=AthleteForm.data_from(athlete), **options)
-        return _render("athletes/form.html", form, athlete=athlete)
+        return editing.render("athletes/form.html", form, athlete=athlete)
     form = AthleteForm(**options)
-    if form.validate_on_submit():
-        try:
-            services.update_athlete(
-                athlete, version=form.version.data, actor=current_user, **form.service_values()
-            )
-        except EditConflict:
-            db.session.rollback()
-            current = _load(athlete_id)
-            form.version.data = current.version
-            form.add_error(None, _conflict_text())
-            return _render(
-                "athletes/form.html",
-                form,
-                status=409,
-                athlete=current,
-                conflict_rows=_profile_rows(form, current),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Your changes have been saved."), "success")
-            return redirect(url_for("athletes.detail", athlete_id=athlete_id), code=303)
-    return _render("athletes/form.html", form, athlete=athlete)
-
-
-def _profile_rows(form: AthleteForm, current: AthleteProfile) -> list[tuple[str, str, str]]:
-    """(field label, the user's value, the saved value) for each profile field that differs."""
-    sports = dict(form.sport_ids.choices)
-    coaches = dict(form.coach_ids.choices)
-    squad = dict(form.squad_level.choices)
-    sources = dict(form.discovery_source.choices)
-    saved_data = AthleteForm.data_from(current)
-
-    def words(values, names) -> str:
-        return ", ".join(str(names.get(v, "")) for v in sorted(values or ()))
-
-    def day(value) -> str:
-        return fmt_date(value) if value else ""
-
-    pairs = {
-        "primary_sport_id": (
-            str(sports.get(form.primary_sport_id.data, "")),
-            current.primary_sport.display_name,
+    response = editing.save(
+        form,
+        lambda: services.update_athlete(
+            athlete, version=form.version.data, actor=current_user, **form.service_values()
         ),
-        "sport_ids": (words(form.sport_ids.data, sports), words(saved_data["sport_ids"], sports)),
-        "coach_ids": (words(form.coach_ids.data, coaches), words(saved_data["coach_ids"], coaches)),
-        "squad_level": (str(squad.get(form.squad_level.data, "")), str(current.squad_level.label)),
-        "discovery_source": (
-            str(sources.get(form.discovery_source.data, "")),
-            str(current.discovery_source.label),
+        # The conflict table from every field of the form (core.editing.conflict_rows).
+        saved_form=lambda: AthleteForm(
+            formdata=None, data=AthleteForm.data_from(_load(athlete_id)), **options
         ),
-        "discovered_on": (day(form.discovered_on.data), day(current.discovered_on)),
-        "notes": (form.notes.data or "", current.notes),
-    }
-    return [
-        (str(getattr(form, name).label.text), mine, saved)
-        for name, (mine, saved) in pairs.items()
-        if mine != saved
-    ]
-
-
-def _classification_rows(form: ClassificationForm, current: Classification):
-    statuses = dict(form.status.choices)
-    sports = dict(form.sport_id.choices)
-
-    def day(value) -> str:
-        return fmt_date(value) if value else ""
-
-    pairs = {
-        "sport_id": (str(sports.get(form.sport_id.data, "")), current.sport.display_name),
-        "class_code": (form.class_code.data or "", current.class_code),
-        "status": (str(statuses.get(form.status.data, "")), str(current.status.label)),
-        "classified_on": (day(form.classified_on.data), day(current.classified_on)),
-        "review_on": (day(form.review_on.data), day(current.review_on)),
-        "notes": (form.notes.data or "", current.notes),
-    }
-    return [
-        (str(getattr(form, name).label.text), mine, saved)
-        for name, (mine, saved) in pairs.items()
-        if mine != saved
-    ]
-
-
-def _conflict_text() -> str:
-    return _(
-        "Someone else saved this record after you opened it. Check both versions below, "
-        "then save again to keep yours."
+        flash_message=_("Your changes have been saved."),
+        redirect_to=url_for("athletes.detail", athlete_id=athlete_id),
     )
+    if response is not None:
+        return response
+    return editing.render("athletes/form.html", form, athlete=_load(athlete_id))
 
 
 @bp.route("/<int:athlete_id>/stage", methods=["GET", "POST"])
@@ -372,40 +299,33 @@ def stage(athlete_id: int):
         form = StageForm(
             current=athlete.stage, data={"changed_on": clock.today(), "version": athlete.version}
         )
-        return _render("athletes/stage.html", form, athlete=athlete)
+        return editing.render("athletes/stage.html", form, athlete=athlete)
     form = StageForm(current=athlete.stage)
-    if form.validate_on_submit():
-        try:
-            services.change_stage(
-                athlete,
-                to_stage=form.to_stage.data,
-                changed_on=form.changed_on.data,
-                reason=form.reason.data,
-                version=form.version.data,
-                actor=current_user,
-            )
-        except EditConflict:
-            db.session.rollback()
-            current = _load(athlete_id)
-            form = StageForm(current=current.stage)
-            form.version.data = current.version
-            form.add_error(None, _conflict_text())
-            return _render("athletes/stage.html", form, status=409, athlete=current)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "%(name)s is now at the stage %(stage)s.",
-                    name=athlete.person.name,
-                    stage=athlete.stage.label,
-                ),
-                "success",
-            )
-            return redirect(url_for("athletes.detail", athlete_id=athlete_id), code=303)
-    return _render("athletes/stage.html", form, athlete=athlete)
+    response = editing.save(
+        form,
+        lambda: services.change_stage(
+            athlete,
+            to_stage=form.to_stage.data,
+            changed_on=form.changed_on.data,
+            reason=form.reason.data,
+            version=form.version.data,
+            actor=current_user,
+        ),
+        # No name in a flash: flashes travel in the client-readable session cookie.
+        flash_message=lambda change: _(
+            "The athlete is now at the stage %(stage)s.", stage=change.to_stage.label
+        ),
+        redirect_to=url_for("athletes.detail", athlete_id=athlete_id),
+    )
+    if response is not None:
+        return response
+    current = _load(athlete_id)
+    if form.status_code == 409:
+        # The stage may have moved on: offer the moves from where the athlete is now, and
+        # the version saving again is decided on.
+        form.to_stage.choices = StageForm(formdata=None, current=current.stage).to_stage.choices
+        form.version.data = current.version
+    return editing.render("athletes/stage.html", form, athlete=current)
 
 
 @bp.route("/<int:athlete_id>/classifications/new", methods=["GET", "POST"])
@@ -424,6 +344,7 @@ def classification(athlete_id: int, classification_id: int | None = None):
         for s in queries.sports(include_inactive=True)
         if s.is_active or (existing and s.id == existing.sport_id)
     ]
+    context = {"athlete": athlete, "classification": existing, "sports": sports}
     if request.method == "GET":
         data = (
             ClassificationForm.data_from(existing)
@@ -431,53 +352,31 @@ def classification(athlete_id: int, classification_id: int | None = None):
             else {"sport_id": str(athlete.primary_sport_id)}
         )
         form = ClassificationForm(data=data, sports=sports)
-        return _render(
-            "athletes/classification.html",
-            form,
-            athlete=athlete,
-            classification=existing,
-            sports=sports,
-        )
+        return editing.render("athletes/classification.html", form, **context)
     form = ClassificationForm(sports=sports)
-    if form.validate_on_submit():
-        try:
-            services.save_classification(
-                athlete,
-                classification=existing,
-                version=form.version.data,
-                actor=current_user,
-                **form.service_values(),
-            )
-        except EditConflict:
-            db.session.rollback()
-            current = db.session.get(Classification, classification_id)
-            form.version.data = current.version
-            form.add_error(None, _conflict_text())
-            return _render(
-                "athletes/classification.html",
-                form,
-                status=409,
-                athlete=athlete,
-                classification=current,
-                sports=sports,
-                conflict_rows=_classification_rows(form, current),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The sport class has been saved."), "success")
-            return redirect(
-                url_for("athletes.detail", athlete_id=athlete_id, _anchor="classes"), code=303
-            )
-    return _render(
-        "athletes/classification.html",
+    response = editing.save(
         form,
-        athlete=athlete,
-        classification=existing,
-        sports=sports,
+        lambda: services.save_classification(
+            athlete,
+            classification=existing,
+            version=form.version.data,
+            actor=current_user,
+            **form.service_values(),
+        ),
+        # The conflict table from every field of the form, the review date included.
+        saved_form=lambda: ClassificationForm(
+            formdata=None,
+            data=ClassificationForm.data_from(db.session.get(Classification, classification_id)),
+            sports=sports,
+        ),
+        flash_message=_("The sport class has been saved."),
+        redirect_to=url_for("athletes.detail", athlete_id=athlete_id, _anchor="classes"),
     )
+    if response is not None:
+        return response
+    if existing is not None:
+        context["classification"] = db.session.get(Classification, classification_id)
+    return editing.render("athletes/classification.html", form, **context)
 
 
 @bp.route("/<int:athlete_id>/assessments/new", methods=["GET", "POST"])
@@ -636,14 +535,19 @@ def import_screenings():
                 confirm.add_error(error.field if error.field == "mode" else None, error.message)
             else:
                 db.session.commit()
-                flash(
-                    ngettext(
-                        "%(num)d screening has been saved.",
-                        "%(num)d screenings have been saved.",
-                        saved,
-                    ),
-                    "success",
+                message = ngettext(
+                    "%(num)d screening has been saved.",
+                    "%(num)d screenings have been saved.",
+                    saved,
                 )
+                skipped = sum(1 for row in rows if row.ok and row.stored is not None)
+                if skipped:
+                    message += " " + ngettext(
+                        "%(num)d row was already stored and skipped.",
+                        "%(num)d rows were already stored and skipped.",
+                        skipped,
+                    )
+                flash(message, "success")
                 return redirect(url_for("athletes.dashboard"), code=303)
         elif confirm.payload.data:
             try:

@@ -33,6 +33,24 @@ def can_view(user, athlete) -> bool:
     return user.person_id is not None and user.person_id == athlete.person_id
 
 
+def can_see_category(user, athlete) -> bool:
+    """The disability category (sensitive, PIPL art. 28) on athlete pages: admins; the person
+    themself; the athlete's coaches once the person has consented to share it with them
+    (ConsentKind.SCOUTING). Not the identifier as such, nor a coach who only identified them
+    (issue 13 item 2)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    if user.person_id is not None and user.person_id == athlete.person_id:
+        return True
+    return (
+        user.has_role("coach")
+        and user.id in athlete.coach_ids()
+        and athlete.person.has_scouting_consent
+    )
+
+
 def can_edit(user, athlete) -> bool:
     """Admins, and coaches who coach or identified the athlete."""
     if user is None or not user.is_authenticated:

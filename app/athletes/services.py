@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
@@ -30,10 +29,11 @@ from app.athletes.models import (
     Sport,
     StageChange,
 )
-from app.core import audit, clock
-from app.core.errors import DomainError, EditConflict
+from app.core import audit, clock, editing
+from app.core.errors import DomainError
 from app.core.params import whole_number
 from app.extensions import db
+from app.people import lookup
 from app.people.models import Person
 
 PROFILE_FIELDS = (
@@ -115,6 +115,13 @@ def _profile_values(
     }
 
 
+def _has_profile(person: Person) -> bool:
+    return (
+        db.session.scalar(sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id))
+        is not None
+    )
+
+
 NOT_PROPOSABLE = _l("No person with this register number and birth date can be proposed.")
 
 
@@ -138,29 +145,8 @@ def create_athlete(
     The people register is admin-only: a non-admin actor names the person by register
     number (``person_id``) and ``birth_on``, and gets one message whatever does not match
     (no such person, archived, other birth date, already an athlete)."""
-    number = _row_id(person_id)
-    person = db.session.get(Person, number) if number is not None else None
-    if actor is not None and not actor.is_admin:
-        if (
-            person is None
-            or person.is_archived
-            or birth_on is None
-            or person.birth_on != birth_on
-            or db.session.scalar(
-                sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id)
-            )
-            is not None
-        ):
-            raise DomainError(NOT_PROPOSABLE, field="register_number")
-    if person is None or person.is_archived:
-        raise DomainError(_l("Choose the person from the register."), field="person_id")
-    if (
-        db.session.scalar(sa.select(AthleteProfile.id).where(AthleteProfile.person_id == person.id))
-        is not None
-    ):
-        raise DomainError(
-            _l("%(name)s already has an athlete profile.", name=person.name), field="person_id"
-        )
+    # The profile's own values first: a look-up that matched must not be told apart from
+    # one that did not by which error comes back.
     values = _profile_values(
         primary_sport_id=primary_sport_id,
         sport_ids=sport_ids,
@@ -169,13 +155,35 @@ def create_athlete(
         discovered_on=discovered_on,
         notes=notes,
     )
+    coaches = _coaches(coach_ids)
     stage = _enum(Stage, stage, _l("Choose the stage."), "stage")
+    if actor is not None and not actor.is_admin:
+        # A birth date proves nothing: the look-up is rationed per user and per number,
+        # logged, and answers the same whatever did not match (issue 13 item 2).
+        person = lookup.find_person(
+            person_id,
+            birth_on,
+            actor=actor,
+            purpose="athlete_proposal",
+            message=NOT_PROPOSABLE,
+            field="register_number",
+            refuse=_has_profile,
+        )
+    else:
+        number = _row_id(person_id)
+        person = db.session.get(Person, number) if number is not None else None
+    if person is None or person.is_archived:
+        raise DomainError(_l("Choose the person from the register."), field="person_id")
+    if _has_profile(person):
+        raise DomainError(
+            _l("%(name)s already has an athlete profile.", name=person.name), field="person_id"
+        )
     athlete = AthleteProfile(
         person=person,
         stage=stage,
         stage_since=values["discovered_on"],
         identified_by_id=getattr(actor, "id", None),
-        coaches=_coaches(coach_ids),
+        coaches=coaches,
         **values,
     )
     athlete.stage_changes.append(
@@ -212,9 +220,10 @@ def update_athlete(
     notes: str = "",
     actor=None,
 ) -> AthleteProfile:
-    """Save an edit of the profile (not the stage: change_stage records that)."""
-    if version is None or version != athlete.version:
-        raise EditConflict(athlete)
+    """Save an edit of the profile (not the stage: change_stage records that). The date found
+    cannot be after the stage history begins (it would count the athlete as newly found in
+    the wrong year)."""
+    editing.check_version(athlete, version)
     values = _profile_values(
         primary_sport_id=primary_sport_id,
         sport_ids=sport_ids,
@@ -223,6 +232,15 @@ def update_athlete(
         discovered_on=discovered_on,
         notes=notes,
     )
+    first = min((change.changed_on for change in athlete.stage_changes), default=None)
+    if first is not None and values["discovered_on"] > first:
+        raise DomainError(
+            _l(
+                "The date found cannot be after the stage history begins (%(date)s).",
+                date=_ShownDate(first),
+            ),
+            field="discovered_on",
+        )
     sports = values.pop("sports")
     coaches = _coaches(coach_ids)
     # Read the collections before changing anything, so loading them cannot autoflush a
@@ -241,7 +259,7 @@ def update_athlete(
     if not changed:
         return athlete
     athlete.updated_at = clock.now()
-    _flush_or_conflict()
+    _flush_or_conflict(athlete)
     audit.record("update", "athlete", athlete.id, changed, actor=actor)
     return athlete
 
@@ -251,14 +269,13 @@ def change_stage(
     *,
     to_stage,
     changed_on: date,
+    version,
     reason: str = "",
-    version: int | None = None,
     actor=None,
 ) -> StageChange:
     """Move the athlete along the pipeline (rules.check_stage_change) and record who, when
-    and why."""
-    if version is not None and version != athlete.version:
-        raise EditConflict(athlete)
+    and why. ``version`` is the profile's version the change was decided on (missing: stale)."""
+    editing.check_version(athlete, version)
     target = _enum(Stage, to_stage, _l("Choose the new stage."), "to_stage")
     if not isinstance(changed_on, date):
         raise DomainError(_l("Enter the date of the change."), field="changed_on")
@@ -289,7 +306,7 @@ def change_stage(
     athlete.stage = target
     athlete.stage_since = changed_on
     athlete.updated_at = clock.now()
-    _flush_or_conflict()
+    _flush_or_conflict(athlete)
     audit.record(
         "stage_change",
         "athlete",
@@ -316,8 +333,8 @@ def save_classification(
 ) -> Classification:
     """Add the athlete's class in a sport, or save an edit of ``classification``. A class
     under review with a fixed date needs that date; a confirmed class needs none."""
-    if classification is not None and (version is None or version != classification.version):
-        raise EditConflict(classification)
+    if classification is not None:
+        editing.check_version(classification, version)
     sport = _sport(sport_id, field="sport_id")
     code = rules.clean_class_code(sport.code, class_code)
     status = _enum(ClassificationStatus, status, _l("Choose the classification status."), "status")
@@ -371,7 +388,7 @@ def save_classification(
         setattr(classification, key, value)
     changed = audit.changed_fields(classification, list(values))
     if changed:
-        _flush_or_conflict()
+        _flush_or_conflict(classification)
         audit.record(
             "update",
             "classification",
@@ -582,8 +599,17 @@ def set_measure_active(measure: AssessmentMeasure, active: bool, *, actor=None) 
     audit.record("update", "assessment_measure", measure.id, ["is_active"], actor=actor)
 
 
-def _flush_or_conflict() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise EditConflict(None) from None
+def _flush_or_conflict(record=None) -> None:
+    editing.flush_or_conflict(record)
+
+
+class _ShownDate:
+    """A date in a lazily translated message, written in the reader's language when shown."""
+
+    def __init__(self, day: date):
+        self.day = day
+
+    def __str__(self) -> str:
+        from app.core.templating import fmt_date
+
+        return fmt_date(self.day)

@@ -1,6 +1,7 @@
 """The "competition_event" source of the one busy query (app.scheduling.busy).
 
-A competition event occupies, from its scheduled start to its scheduled end, its own venue and
+A competition event occupies, from its scheduled start to its scheduled end, its own venue (or,
+without one, the competition's venue: "at the competition's venue") and
 the people of its entries: the athletes of every entry that is not withdrawn (each member of
 a team entry) and the support people of those entries who are in the people register (a
 support person given only by name occupies no one). Events without both a start and an end,
@@ -59,9 +60,11 @@ def event_bookings(
     intervals do not clash — that use one of ``venue_ids`` or ``person_ids``."""
     if not venue_ids and not person_ids:
         return []
+    # An event without a venue of its own runs at the competition's venue (issue 12 item 11).
+    venue = sa.func.coalesce(CompetitionEvent.venue_id, Competition.venue_id)
     uses = []
     if venue_ids:
-        uses.append(CompetitionEvent.venue_id.in_(venue_ids))
+        uses.append(venue.in_(venue_ids))
     if person_ids:
         people = sa.union_all(_athlete_people(), _support_people()).subquery()
         uses.append(
@@ -76,7 +79,7 @@ def event_bookings(
             CompetitionEvent.competition_id,
             CompetitionEvent.starts_at,
             CompetitionEvent.ends_at,
-            CompetitionEvent.venue_id,
+            venue.label("venue_id"),
             Competition.name.label("competition_name"),
         )
         .join(Competition, Competition.id == CompetitionEvent.competition_id)

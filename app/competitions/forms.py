@@ -31,7 +31,13 @@ class CompetitionForm(BaseForm):
             Length(max=160, message=_l("The name must have at most %(max)d characters.")),
         ],
     )
-    level = SelectField(_l("Level"), choices=Level.choices())
+    # No default: the level decides where the competition counts (issue 12 item 7).
+    level = SelectField(
+        _l("Level"),
+        choices=Level.choices(_l("Choose the level")),
+        default="",
+        validators=[InputRequired(_l("Choose the competition's level."))],
+    )
     series = StringField(_l("Series"), validators=[Optional(), Length(max=160)])
     edition = OptionalInteger(_l("Edition"), validators=[Optional()])
     host_city = StringField(_l("Host city"), validators=[Optional(), Length(max=80)])
@@ -41,7 +47,13 @@ class CompetitionForm(BaseForm):
         _l("First day"), validators=[date_required(_l("Enter the first day of the competition."))]
     )
     end_on = DatePartsField(_l("Last day"))
-    status = SelectField(_l("Status"), choices=CompetitionStatus.choices())
+    # A new competition shows "Planned" chosen (visible, not a silent default).
+    status = SelectField(
+        _l("Status"),
+        choices=CompetitionStatus.choices(),
+        default=CompetitionStatus.PLANNED.value,
+        validators=[InputRequired(_l("Choose the competition's status."))],
+    )
     sport_ids = MultiCheckboxField(_l("Sports"), coerce=int, validators=[Optional()])
     manager_id = SelectField(_l("Manager"), coerce=str, validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
@@ -54,7 +66,10 @@ class CompetitionForm(BaseForm):
         # Only admins choose the manager; for a coach the field is not shown and the route
         # keeps the manager as it is.
         self.show_manager = managers is not None
-        self.manager_id.choices = [("", _l("No manager (admins only)"))] + list(managers or ())
+        if self.show_manager:
+            self.manager_id.choices = [("", _l("No manager (admins only)"))] + list(managers)
+        else:
+            del self.manager_id
 
     FIELDS = (
         "name",
@@ -73,10 +88,7 @@ class CompetitionForm(BaseForm):
     )
 
     def service_values(self) -> dict:
-        values = {name: getattr(self, name).data for name in self.FIELDS}
-        if not self.show_manager:
-            del values["manager_id"]
-        return values
+        return {name: getattr(self, name).data for name in self.FIELDS if name in self}
 
     @staticmethod
     def data_from(competition) -> dict:
@@ -96,8 +108,16 @@ class EventForm(BaseForm):
         _l("Event name"),
         validators=[InputRequired(_l("Enter the event's name.")), Length(max=160)],
     )
-    sport_id = SelectField(_l("Sport"), coerce=str)
-    gender = SelectField(_l("Who the event is for"), choices=EventGender.choices())
+    sport_id = SelectField(
+        _l("Sport"), coerce=str, default="", validators=[InputRequired(_l("Choose the sport."))]
+    )
+    # No default: who may enter depends on it (issue 12 items 5 and 7).
+    gender = SelectField(
+        _l("Who the event is for"),
+        choices=EventGender.choices(_l("Choose who the event is for")),
+        default="",
+        validators=[InputRequired(_l("Choose who the event is for."))],
+    )
     sport_class = CodeField(_l("Sport class"), validators=[Optional(), Length(max=40)])
     is_team = BooleanField(_l("Team event (two or more athletes per entry)"))
     day = DatePartsField(_l("Day of the event"))
@@ -108,7 +128,9 @@ class EventForm(BaseForm):
 
     def __init__(self, *args, sports=(), venues=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.sport_id.choices = [(str(s.id), s.display_name) for s in sports]
+        self.sport_id.choices = [("", _l("Choose the sport"))] + [
+            (str(s.id), s.display_name) for s in sports
+        ]
         self.venue_id.choices = [("", _l("The competition's venue, or none yet"))] + list(venues)
 
     @staticmethod
@@ -169,10 +191,21 @@ class EventForm(BaseForm):
 
 
 class EntryForm(BaseForm):
-    athlete_ids = MultiCheckboxField(_l("Athletes"), coerce=int, validators=[Optional()])
+    athlete_ids = MultiCheckboxField(
+        _l("Athletes"),
+        coerce=int,
+        validators=[InputRequired(_l("Choose the athletes of the entry."))],
+    )
     team_name = StringField(_l("Team name"), validators=[Optional(), Length(max=80)])
-    status = SelectField(_l("Entry status"), choices=EntryStatus.choices())
-    support_role = SelectField(_l("Support person's role"), choices=SupportRole.choices(_l("None")))
+    status = SelectField(
+        _l("Entry status"),
+        choices=EntryStatus.choices(),
+        default=EntryStatus.NOMINATED.value,
+        validators=[InputRequired(_l("Choose the entry's status."))],
+    )
+    support_role = SelectField(
+        _l("Support person's role"), choices=SupportRole.choices(_l("None")), default=""
+    )
     support_name = StringField(
         _l("Support person's name"), validators=[Optional(), Length(max=100)]
     )

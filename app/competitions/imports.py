@@ -12,12 +12,28 @@ Columns (first row; English or Chinese headings, any order, case ignored):
 - ``rank`` / ``名次``, ``mark`` / ``成绩``, ``status`` / ``状态`` (OK, DNS, DNF, DSQ; empty
   means OK), ``medal`` / ``奖牌`` (gold, silver, bronze or 金, 银, 铜; empty means none)
 
-``check_rows`` reads and checks every row and writes nothing; ``save_rows`` saves all rows or
-nothing (one entry per athlete or team, created when missing, its result created or updated)."""
+``check_rows`` reads and checks every row and changes nothing (it adds one audit row of its
+athlete look-ups); ``save_rows`` saves all rows or nothing (one entry per athlete or team,
+created when missing, its result created or updated).
+
+Cells are read as written (``read_table(as_written=True)``): competition, event and athlete
+names are compared the way they are stored ("世界残疾人射箭锦标赛（北京）" keeps its full-width
+brackets) and an error shows what the user wrote; a mark is kept as the cell shows it (36.20
+under the format 0.00); the codes and numbers (birth date, team, rank, status, medal) are
+NFKC-normalised here, so full-width digits still read.
+
+Naming an athlete by name and birth date is a look-up like app/people/lookup (issue 13 item
+3): a row names an athlete the user may not record, or none at all, with one and the same
+answer; the look-ups are audited (one ``results_import_lookup`` row per check, with the
+counts and the athletes named without success) and rationed — after FAILED_LOOKUPS_PER_DAY
+failed rows in 24 hours by a user, or naming one athlete, athletes the user does not coach
+are no longer found (their own athletes, whose records they see anyway, still are)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -27,7 +43,10 @@ from app.athletes.models import AthleteProfile
 from app.competitions import rules, services
 from app.competitions.enums import EntryStatus, Medal, ResultStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry
+from app.core import audit, clock
+from app.core.audit import AuditEvent
 from app.core.errors import DomainError
+from app.core.forms import normalise_text
 from app.core.spreadsheets import cell_date, match_key, read_table
 from app.extensions import db
 from app.people.models import Person
@@ -44,6 +63,10 @@ COLUMNS = {
     "medal": ("medal", "奖牌"),
 }
 REQUIRED = ("competition", "event", "athlete", "birth_date")
+# Read as typed: names (compared as stored, shown as written) and the mark (as written).
+AS_WRITTEN = ("competition", "event", "athlete", "mark")
+LOOKUP = "results_import_lookup"
+FAILED_LOOKUPS_PER_DAY = 20
 MEDAL_WORDS = {
     Medal.GOLD: ("gold", "金", "金牌"),
     Medal.SILVER: ("silver", "银", "银牌"),
@@ -100,40 +123,144 @@ def _columns(header: list[str]) -> dict[int, str]:
     return columns
 
 
-def check_rows(data: bytes, user) -> list[Row]:
-    """Read the file and check every row; nothing is written. A fixed number of queries."""
-    table = read_table(data)
+class CheckedRows(list):
+    """The checked rows; ``lookup`` is the audit row of their athlete look-ups, kept out of
+    the session so the caller adds it whatever becomes of the rest (``keep_lookup``)."""
+
+    lookup: AuditEvent | None = None
+
+
+@dataclass
+class _Ration:
+    """Failed look-ups in the last 24 hours, by this user and of each athlete."""
+
+    by_user: int = 0
+    by_athlete: Counter = field(default_factory=Counter)
+    found: int = 0
+    failed: int = 0
+    named: list = field(default_factory=list)  # athletes named without success
+
+    @classmethod
+    def load(cls, user) -> _Ration:
+        ration = cls()
+        since = clock.now() - timedelta(days=1)
+        for actor_id, details in db.session.execute(
+            sa.select(AuditEvent.actor_id, AuditEvent.details).where(
+                AuditEvent.action == LOOKUP, AuditEvent.occurred_at >= since
+            )
+        ):
+            details = details or {}
+            if actor_id == user.id:
+                ration.by_user += int(details.get("failed", 0))
+            ration.by_athlete.update(details.get("athletes", ()))
+        return ration
+
+    def allows(self, athlete) -> bool:
+        return (
+            self.by_user + self.failed < FAILED_LOOKUPS_PER_DAY
+            and self.by_athlete[athlete.id] < FAILED_LOOKUPS_PER_DAY
+        )
+
+
+def _code(text: str) -> str:
+    return normalise_text(text) or ""
+
+
+def check_rows(data: bytes, user) -> CheckedRows:
+    """Read the file and check every row; nothing is changed but the look-ups' audit row
+    (``rows.lookup``, for the caller to add: ``keep_lookup``). A fixed number of queries."""
+    table = read_table(data, as_written=True)
     columns = _columns(table[0])
-    rows = []
+    rows = CheckedRows()
     for number, cells in enumerate(table[1:], start=2):
         values = {name: (cells[i] if i < len(cells) else "") for i, name in columns.items()}
+        for name in values:
+            if name not in AS_WRITTEN:
+                values[name] = _code(values[name])
         rows.append(Row(line=number, cells=values))
-    competitions = {
-        match_key(c.name): c
-        for c in db.session.scalars(
-            sa.select(Competition)
-            .where(Competition.name.in_({r.cells["competition"] for r in rows}))
-            .options(selectinload(Competition.events))
-        )
-    }
-    wanted = {(r.cells["athlete"], cell_date(r.cells["birth_date"])) for r in rows}
-    athletes = {}
+    written = {r.cells["competition"] for r in rows}
+    competitions: dict[str, Competition] = {}
+    for competition in db.session.scalars(
+        sa.select(Competition)
+        .where(Competition.name.in_(written | {_code(name) for name in written}))
+        .options(selectinload(Competition.events))
+    ):
+        competitions[competition.name] = competition  # as stored first, then as compared
+        competitions.setdefault(match_key(competition.name), competition)
+    names = {r.cells["athlete"] for r in rows}
+    athletes, by_name = {}, {}
     for athlete in db.session.scalars(
         sa.select(AthleteProfile)
         .join(Person, Person.id == AthleteProfile.person_id)
-        .where(Person.name.in_({name for name, _on in wanted}))
+        .where(Person.name.in_(names | {_code(name) for name in names}))
         .options(joinedload(AthleteProfile.person), selectinload(AthleteProfile.coaches))
     ):
-        athletes[(match_key(athlete.person.name), athlete.person.birth_on)] = athlete
+        key = match_key(athlete.person.name)
+        athletes[(key, athlete.person.birth_on)] = athlete
+        by_name.setdefault(key, []).append(athlete)
+    ration = _Ration.load(user)
     for row in rows:
-        _check_row(row, competitions, athletes, user)
+        _check_row(row, competitions, (athletes, by_name), user, ration)
     _check_teams(rows)
+    if rows:
+        rows.lookup = audit.record(
+            LOOKUP,
+            "athlete",
+            None,
+            actor=user,
+            details={
+                "purpose": "results_import",
+                "rows": len(rows),
+                "found": ration.found,
+                "failed": ration.failed,
+                "athletes": sorted(set(ration.named)),
+            },
+        )
+        db.session.expunge(rows.lookup)
     return rows
 
 
-def _check_row(row: Row, competitions, athletes, user) -> None:
+def keep_lookup(rows) -> None:
+    """Add the look-ups' audit row of ``rows`` (after a commit or a rollback) and commit it."""
+    lookup = getattr(rows, "lookup", None)
+    if lookup is not None:
+        db.session.add(lookup)
+        db.session.commit()
+        rows.lookup = None
+
+
+def _find_athlete(row: Row, athletes, competition, user, ration: _Ration) -> None:
+    """The row's athlete, when it is one the user may record; otherwise one answer whatever
+    the reason (no such name, another birth date, not the user's, the ration spent)."""
     cells = row.cells
-    competition = competitions.get(match_key(cells["competition"]))
+    born = cell_date(cells["birth_date"])
+    if born is None:
+        row.errors.append(_l("Write the birth date as year-month-day, for example 1990-05-01."))
+        return
+    exact, by_name = athletes
+    key = match_key(cells["athlete"])
+    athlete = exact.get((key, born))
+    own = athlete is not None and user.id in athlete.coach_ids()
+    manages = competition is not None and rules.can_manage(user, competition)
+    if own or (athlete is not None and manages and ration.allows(athlete)):
+        row.athlete = athlete
+        ration.found += 1
+        return
+    ration.failed += 1
+    ration.named += [a.id for a in by_name.get(key, ()) if user.id not in a.coach_ids()]
+    row.errors.append(
+        _l(
+            "No athlete you may record is called %(name)s with the birth date given.",
+            name=cells["athlete"] or "–",
+        )
+    )
+
+
+def _check_row(row: Row, competitions, athletes, user, ration: _Ration) -> None:
+    cells = row.cells
+    competition = competitions.get(cells["competition"]) or competitions.get(
+        match_key(cells["competition"])
+    )
     if competition is None:
         row.errors.append(_l("Unknown competition: %(name)s.", name=cells["competition"] or "–"))
     else:
@@ -144,24 +271,8 @@ def _check_row(row: Row, competitions, athletes, user) -> None:
             row.errors.append(
                 _l("The competition has no event called %(name)s.", name=cells["event"] or "–")
             )
-    born = cell_date(cells["birth_date"])
-    if born is None:
-        row.errors.append(_l("Write the birth date as year-month-day, for example 1990-05-01."))
-    row.athlete = athletes.get((match_key(cells["athlete"]), born))
-    if born is not None and row.athlete is None:
-        row.errors.append(
-            _l(
-                "No athlete called %(name)s born on %(date)s.",
-                name=cells["athlete"] or "–",
-                date=born.isoformat(),
-            )
-        )
+    _find_athlete(row, athletes, competition, user, ration)
     if row.event is not None and row.athlete is not None:
-        manages = rules.can_manage(user, competition)
-        if not manages and user.id not in row.athlete.coach_ids():
-            row.errors.append(
-                _l("You may record results only for athletes you coach in this competition.")
-            )
         if row.event.is_team and not cells.get("team"):
             row.errors.append(_l("This is a team event: write the team code."))
         if not row.event.is_team and cells.get("team"):

@@ -76,6 +76,22 @@ def enterable_athletes(user, manages: bool) -> list[AthleteProfile]:
     return list(db.session.scalars(stmt))
 
 
+def class_codes(sport_id: int, athlete_ids) -> dict[int, str]:
+    """{athlete id: class code} of the given athletes' classes in one sport: one query."""
+    from app.athletes.models import Classification
+
+    ids = list(athlete_ids)
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(Classification.athlete_id, Classification.class_code).where(
+                Classification.sport_id == sport_id, Classification.athlete_id.in_(ids)
+            )
+        ).all()
+    )
+
+
 def career_results(athlete_id: int) -> list:
     """Every result of an athlete, newest competition first, team entries included: one
     query (rows of Result, Entry, CompetitionEvent, Competition)."""

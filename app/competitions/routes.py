@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
-from app.competitions import bp, imports, queries, rules, services, standings
+from app.competitions import bp, imports, queries, results_screen, rules, services, standings
 from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
@@ -36,10 +36,9 @@ from app.competitions.forms import (
     WithdrawEntryForm,
 )
 from app.competitions.models import Competition, CompetitionEvent, Entry
-from app.core import charts, spreadsheets
+from app.core import charts, editing, spreadsheets
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
-from app.core.forms import normalise_text
 from app.core.security import form_view, mark_personal
 from app.extensions import db
 from app.people.models import Person
@@ -222,69 +221,37 @@ def create():
     return _render("competitions/form.html", form, competition=None)
 
 
-def _conflict_rows(form: CompetitionForm, current: Competition) -> list[tuple]:
-    saved = CompetitionForm.data_from(current)
-    names = ["name", "level", "series", "edition", "host_city", "venue_id", "delegation"]
-    names += ["start_on", "end_on", "status"]
-    if form.show_manager:
-        names.append("manager_id")
-    names.append("notes")
-    return _differences(form, saved, names)
-
-
-def _differences(form, saved: dict, names) -> list[tuple]:
-    """(label, yours, saved) for each field whose posted value differs from the saved one;
-    a select box shows its option's text, not the id."""
-    rows = []
-    for name in names:
-        field = getattr(form, name)
-        mine, theirs = field.data, saved[name]
-        if str(mine or "") == str(theirs or ""):
-            continue
-        if hasattr(field, "choices") and field.choices is not None:
-            labels = {str(value): str(label) for value, label in field.choices}
-            mine, theirs = labels.get(str(mine or ""), mine), labels.get(str(theirs or ""), theirs)
-        rows.append((field.label.text, mine, theirs))
-    return rows
-
-
 @bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
 @role_required("coach")
 @form_view
 def edit(competition_id: int):
+    """Edit a competition: those who manage it. A stale version (or another process saving
+    between the check and the UPDATE) answers 409 with the input kept and every field that
+    differs listed, sports included (core.editing)."""
     competition = _managed(competition_id)
     options = _competition_options(competition)
     if request.method == "GET":
         form = CompetitionForm(data=CompetitionForm.data_from(competition), **options)
-        return _render("competitions/form.html", form, competition=competition)
+        return editing.render("competitions/form.html", form, competition=competition)
     form = CompetitionForm(**options)
-    if form.validate_on_submit():
+
+    def apply():
         data = form.service_values()
         data.setdefault("manager_id", competition.manager_id)
-        try:
-            services.update_competition(
-                competition, data, version=form.version.data, actor=current_user
-            )
-        except EditConflict:
-            db.session.rollback()
-            current = _managed(competition_id)
-            form.version.data = current.version
-            form.add_error(None, _("Someone else saved this competition after you opened it."))
-            return _render(
-                "competitions/form.html",
-                form,
-                status=409,
-                competition=current,
-                conflict_rows=_conflict_rows(form, current),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Competition saved."), "success")
-            return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return _render("competitions/form.html", form, competition=competition)
+        return services.update_competition(
+            competition, data, version=form.version.data, actor=current_user
+        )
+
+    response = editing.save(
+        form,
+        apply,
+        saved_form=lambda: CompetitionForm(
+            formdata=None, data=CompetitionForm.data_from(_managed(competition_id)), **options
+        ),
+        flash_message=_("Competition saved."),
+        redirect_to=url_for(".detail", competition_id=competition_id),
+    )
+    return response or editing.render("competitions/form.html", form, competition=competition)
 
 
 @bp.route("/<int:competition_id>/events/new", methods=["GET", "POST"])
@@ -309,19 +276,6 @@ def new_event(competition_id: int):
     return _render("competitions/event_form.html", form, competition=competition, event=None)
 
 
-EVENT_CONFLICT_FIELDS = (
-    "name",
-    "sport_id",
-    "gender",
-    "sport_class",
-    "is_team",
-    "day",
-    "start_time",
-    "end_time",
-    "venue_id",
-)
-
-
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @role_required("coach")
 @form_view
@@ -335,40 +289,32 @@ def edit_event(event_id: int):
     options = {"sports": athlete_queries.sports(), "venues": venue_choices(include=event.venue_id)}
     if request.method == "GET":
         form = EventForm(data=EventForm.data_from(event), **options)
-        return _render("competitions/event_form.html", form, competition=competition, event=event)
+        return editing.render(
+            "competitions/event_form.html", form, competition=competition, event=event
+        )
     form = EventForm(**options)
     schedule = form.schedule() if form.validate_on_submit() else None
+    response = None
     if schedule is not None:
-        try:
-            services.update_event(
+        response = editing.save(
+            form,
+            lambda: services.update_event(
                 event,
                 form.service_values(schedule),
+                # A missing version is a stale one (never "overwrite").
                 version=form.version.data or 0,
                 actor=current_user,
-            )
-        except EditConflict:
-            db.session.rollback()
-            current = _event(event_id)
-            form.version.data = current.version
-            form.add_error(None, _("Someone else saved this event after you opened it."))
-            return _render(
-                "competitions/event_form.html",
-                form,
-                status=409,
-                competition=current.competition,
-                event=current,
-                conflict_rows=_differences(
-                    form, EventForm.data_from(current), EVENT_CONFLICT_FIELDS
-                ),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Event saved."), "success")
-            return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return _render("competitions/event_form.html", form, competition=competition, event=event)
+            ),
+            saved_form=lambda: EventForm(
+                formdata=None, data=EventForm.data_from(_event(event_id)), **options
+            ),
+            flash_message=_("Event saved."),
+            redirect_to=url_for(".detail", competition_id=competition.id),
+            validate=False,
+        )
+    return response or editing.render(
+        "competitions/event_form.html", form, competition=competition, event=event
+    )
 
 
 def _event(event_id: int) -> CompetitionEvent:
@@ -388,29 +334,50 @@ def new_entry(event_id: int):
     if not athletes and not manages:
         abort(403)
     form = EntryForm(athletes=athletes)
-    if form.validate_on_submit():
-        try:
-            entry, warnings = services.create_entry(
-                event,
-                athlete_ids=form.athlete_ids.data,
-                team_name=form.team_name.data,
-                status=form.status.data,
-                support=form.support(),
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Entry added."), "success")
-            if warnings:
-                # The details (athlete numbers, classification status) go on a page, not in a
-                # flash: flashed messages travel in the client-readable session cookie.
-                flash(_("Check the classification warnings for this entry."), "warning")
-                return redirect(url_for(".entry_warnings", entry_id=entry.id), 303)
-            return redirect(url_for(".detail", competition_id=event.competition_id), 303)
-    return _render("competitions/entry_form.html", form, event=event)
+    show_all = request.args.get("all") == "1"
+
+    def added(result) -> str:
+        entry, warnings = result
+        if warnings:
+            # The details (athlete numbers, classification status) go on a page, not in a
+            # flash: flashed messages travel in the client-readable session cookie.
+            flash(_("Check the classification warnings for this entry."), "warning")
+            return url_for(".entry_warnings", entry_id=entry.id)
+        return url_for(".detail", competition_id=event.competition_id)
+
+    response = editing.save(
+        form,
+        lambda: services.create_entry(
+            event,
+            athlete_ids=form.athlete_ids.data,
+            team_name=form.team_name.data,
+            status=form.status.data,
+            support=form.support(),
+            actor=current_user,
+        ),
+        flash_message=_("Entry added."),
+        redirect_to=added,
+    )
+    if response:
+        return response
+    fitting = _offer_fitting(form, event, athletes, show_all)
+    return editing.render(
+        "competitions/entry_form.html", form, event=event, show_all=show_all, fitting=fitting
+    )
+
+
+def _offer_fitting(form: EntryForm, event, athletes, show_all: bool) -> int:
+    """Offer the athletes who fit the event (rules.fits_event), plus any already ticked; all
+    of them with ``show_all``. Every enterable athlete stays a valid choice when posted.
+    Returns how many fit."""
+    codes = queries.class_codes(event.sport_id, [a.id for a in athletes])
+    fit = {a.id for a in athletes if rules.fits_event(event, a, codes.get(a.id))}
+    if not show_all and fit:  # none fit: every athlete is offered, the page says why
+        ticked = set(form.athlete_ids.data or ())
+        form.athlete_ids.choices = [
+            (value, label) for value, label in form.athlete_ids.choices if value in fit | ticked
+        ]
+    return len(fit)
 
 
 def _entry(entry_id: int) -> Entry:
@@ -485,89 +452,27 @@ def withdraw_entry(entry_id: int):
     )
 
 
-ROW_FIELDS = ("rank", "mark", "mark_value", "status", "medal", "notes", "version")
-
-
-def _posted_rows(entries) -> dict[int, dict]:
-    rows = {}
-    for entry in entries:
-        if f"status-{entry.id}" not in request.form:
-            continue
-        rows[entry.id] = {
-            name: normalise_text(request.form.get(f"{name}-{entry.id}", "")) or ""
-            for name in ROW_FIELDS
-        }
-    return rows
-
-
-def _unchanged(entry, row) -> bool:
-    result = entry.result
-    if result is None:
-        return not row["rank"] and not row["mark"] and row["medal"] in ("", "none")
-    saved = services._result_snapshot(result)
-    return (
-        str(saved["rank"] or "") == row["rank"]
-        and saved["mark"] == row["mark"]
-        and (saved["mark_value"] or "") == row["mark_value"]
-        and saved["status"] == row["status"]
-        and saved["medal"] == row["medal"]
-        and saved["notes"] == row["notes"]
-    )
-
-
 @bp.route("/events/<int:event_id>/results", methods=["GET", "POST"])
 @role_required("coach")
 @form_view
 def results(event_id: int):
+    """Every entry of the event on one screen; the rows the user may record are editable and
+    saved together (app/competitions/results_screen.py: what counts as a change, every
+    problem at once, the 409 with every field that differs)."""
     event = _event(event_id)
     editable = {e.id for e in event.entries if rules.can_record(current_user, e, event.competition)}
     if not editable:
         abort(403)
     form = ResultsForm()
-    posted: dict[int, dict] = {}
-    errors: dict[int, str] = {}
-    conflicts: set[int] = set()
-    status = 200
     if request.method == "POST" and form.validate_on_submit():
-        posted = {k: v for k, v in _posted_rows(event.entries).items() if k in editable}
-        for entry in event.entries:
-            row = posted.get(entry.id)
-            if row is None or _unchanged(entry, row):
-                continue
-            try:
-                services.save_result(
-                    entry,
-                    rank=row["rank"],
-                    mark=row["mark"],
-                    mark_value=row["mark_value"],
-                    status=row["status"],
-                    medal=row["medal"],
-                    notes=row["notes"],
-                    # An unreadable version (not ASCII digits, or too long) is a stale one.
-                    version=row["version"] or None,
-                    actor=current_user,
-                )
-            except EditConflict:
-                conflicts.add(entry.id)
-            except DomainError as error:
-                errors[entry.id] = str(error.message)
-        if not errors and not conflicts:
-            db.session.commit()
-            flash(_("Results saved."), "success")
+        outcome = results_screen.submit(event, editable, request.form, actor=current_user)
+        if outcome.status == 200:
+            if outcome.saved:
+                flash(_("Results saved."), "success")
+            else:
+                flash(_("Nothing was changed, so nothing was saved."), "info")
             return redirect(url_for(".results", event_id=event.id), 303)
-        db.session.rollback()
-        event = _event(event_id)
-        status = 409 if conflicts else 422
-        for entry_id in errors:
-            form.add_error(
-                None,
-                _(
-                    "Row %(row)s: %(error)s",
-                    row=_row_label(event, entry_id),
-                    error=errors[entry_id],
-                ),
-            )
-        if conflicts:
+        if outcome.status == 409:
             form.add_error(
                 None,
                 _(
@@ -575,32 +480,21 @@ def results(event_id: int):
                     "Check both versions below, then save again to keep yours."
                 ),
             )
-            for entry_id in conflicts:
-                # The resubmitted form carries the saved version, so saving again keeps yours.
-                saved = next(e for e in event.entries if e.id == entry_id).result
-                posted[entry_id]["version"] = str(saved.version) if saved else ""
-    elif request.method == "POST":
-        status = 422
+        event, rows, summary, status = outcome.event, outcome.rows, outcome.summary, outcome.status
+    else:
+        rows = {e.id: results_screen.saved_row(e) for e in event.entries if e.id in editable}
+        summary, status = [], (422 if request.method == "POST" else 200)
     return _render(
         "competitions/results.html",
         form,
         status=status,
         event=event,
-        editable=editable,
-        posted=posted,
-        errors=errors,
-        conflicts=conflicts,
+        rows=rows,
+        summary=summary,
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         statuses=list(ResultStatus),
         medals=list(Medal),
     )
-
-
-def _row_label(event, entry_id: int) -> str:
-    for position, entry in enumerate(event.entries, start=1):
-        if entry.id == entry_id:
-            return str(position)
-    return ""
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -626,8 +520,10 @@ def import_results():
             except DomainError as error:
                 db.session.rollback()
                 confirm.add_error(None, error.message)
+                imports.keep_lookup(rows)  # the refused look-ups stay counted and audited
             else:
                 db.session.commit()
+                imports.keep_lookup(rows)
                 flash(_("Results saved: %(count)d entries.", count=saved), "success")
                 return redirect(url_for(".index"), code=303)
     elif upload.validate_on_submit():
@@ -637,6 +533,7 @@ def import_results():
         except DomainError as error:
             upload.add_error("file", error.message)
         else:
+            imports.keep_lookup(rows)
             confirm.payload.data = base64.b64encode(data).decode("ascii")
     return _render(
         "competitions/import.html",
@@ -645,4 +542,5 @@ def import_results():
         confirm=confirm,
         rows=rows,
         columns=imports.COLUMNS,
+        limit=imports.FAILED_LOOKUPS_PER_DAY,
     )

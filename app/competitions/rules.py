@@ -36,3 +36,25 @@ def athlete_name(athlete, user) -> str:
     if sees_all_names(user) or athlete.person.has_publication_consent:
         return athlete.person.name
     return str(_l("an athlete"))
+
+
+def _compact(code: str) -> str:
+    return (code or "").replace(" ", "").upper()
+
+
+def fits_event(event, athlete, class_code: str | None) -> bool:
+    """Whether an athlete fits an event, for the entry form's first list (issue 12 item 5):
+    a women's event takes women and a men's event men (mixed and open events anyone), and an
+    event with a sport class takes the athletes with that class in the event's sport
+    (``class_code``: the athlete's class in that sport, None without one). The form can show
+    every athlete; the services do not refuse the others."""
+    from app.competitions.enums import EventGender
+
+    gender = athlete.person.gender.value
+    if event.gender is EventGender.WOMEN and gender != "female":
+        return False
+    if event.gender is EventGender.MEN and gender != "male":
+        return False
+    if event.sport_class:
+        return class_code is not None and _compact(class_code) == _compact(event.sport_class)
+    return True

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.athletes.enums import ClassificationStatus
@@ -31,7 +32,7 @@ from app.competitions.models import (
     EntrySupport,
     Result,
 )
-from app.core import audit
+from app.core import audit, editing
 from app.core.errors import DomainError, EditConflict
 from app.core.numbers import parse_decimal
 from app.core.params import MAX_ID, whole_number
@@ -203,13 +204,18 @@ def update_competition(
     if not _same_version(version, competition.version):
         raise EditConflict(competition)
     values = _competition_values(data)
+    # Both queries autoflush: run them before any change, so one save is one UPDATE.
+    sports = _sports(data.get("sport_ids"))
+    sports_changed = {s.id for s in sports} != {s.id for s in competition.sports}
     for key, value in values.items():
         setattr(competition, key, value)
     changed = audit.changed_fields(competition, list(values))
-    sports = _sports(data.get("sport_ids"))
-    if {s.id for s in sports} != {s.id for s in competition.sports}:
+    if sports_changed:
         competition.sports = sports
         changed.append("sports")
+        # The sports live in another table: make the UPDATE happen so the version rises and a
+        # form opened before this change is a conflict.
+        flag_modified(competition, "name")
     if changed:
         _flush_or_conflict(competition)
         audit.record("update", "competition", competition.id, changed, actor=actor)
@@ -362,16 +368,24 @@ SUPPORT_NOT_FOUND = _l(
 )
 
 
-def _register_person(number, birth_on) -> int:
-    """A support person named by register number and birth date (as on the person's record):
-    one message whatever does not match, so the register cannot be probed."""
-    person = _get(Person, number)
-    if person is None or person.is_archived or birth_on is None or person.birth_on != birth_on:
-        raise DomainError(SUPPORT_NOT_FOUND, field="support_register_number")
+def _register_person(number, birth_on, actor) -> int:
+    """A support person named by register number and birth date (as on the person's record),
+    through app.people.lookup: rationed per user and per number, every look-up audited, one
+    answer whatever does not match, so the register cannot be probed."""
+    from app.people import lookup
+
+    person = lookup.find_person(
+        number,
+        birth_on,
+        actor=actor,
+        purpose="entry_support",
+        message=SUPPORT_NOT_FOUND,
+        field="support_register_number",
+    )
     return person.id
 
 
-def _support(items) -> list[EntrySupport]:
+def _support(items, actor=None) -> list[EntrySupport]:
     """Support people: ``{"role", "name"}``, ``{"role", "register_number", "birth_on"}`` (from
     a form) or ``{"role", "person_id"}`` (internal callers)."""
     support = []
@@ -379,12 +393,13 @@ def _support(items) -> list[EntrySupport]:
         role = _enum(SupportRole, item.get("role"), _l("Choose the support role."), "support")
         person_id, name = item.get("person_id"), (item.get("name") or "").strip()
         if item.get("register_number"):
-            person_id = _register_person(item["register_number"], item.get("birth_on"))
+            person_id = _register_person(item["register_number"], item.get("birth_on"), actor)
+            name = ""
         elif person_id:
             if _get(Person, person_id) is None:
                 raise DomainError(_l("Choose the support person from the list."), "support")
         elif not name:
-            raise DomainError(_l("Enter the support person's name."), field="support")
+            raise DomainError(_l("Enter the support person's name."), field="support_name")
         support.append(EntrySupport(role=role, person_id=person_id or None, name=name))
     return support
 
@@ -435,7 +450,9 @@ def create_entry(
             _l("An athlete you chose is already entered in this event."), field="athlete_ids"
         )
     status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
-    support_rows = _support(support)  # before the entry exists: its look-ups must not flush it
+    support_rows = _support(
+        support, actor
+    )  # before the entry exists: its look-ups must not flush it
     entry = Entry(event=event, team_name=team_name, status=status)
     entry.athletes = athletes
     entry.support = support_rows
@@ -494,29 +511,94 @@ def mark_text(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+RESULT_FIELD_ORDER = ("rank", "mark", "mark_value", "status", "medal", "notes")
+
+
+def _rule_problems(*, rank, status: ResultStatus, medal: Medal) -> list[tuple[str, object]]:
+    problems = []
+    if status is not ResultStatus.OK and rank is not None:
+        problems.append(
+            ("rank", _l("Only a result with status OK has a rank: leave the rank empty."))
+        )
+    if rank is not None and not 1 <= rank <= MAX_RANK:
+        problems.append(("rank", _l("The rank must be a number from 1 to %(max)d.", max=MAX_RANK)))
+    if status is not ResultStatus.OK and medal is not Medal.NONE:
+        problems.append(("medal", _l("Only a result with status OK can hold a medal.")))
+    if medal.rank is not None and rank is not None and rank != medal.rank:
+        problems.append(
+            (
+                "medal",
+                _l(
+                    "A %(medal)s medal goes with rank %(rank)d (tied athletes share the rank).",
+                    medal=str(medal.label).lower(),
+                    rank=medal.rank,
+                ),
+            )
+        )
+    return problems
+
+
+def _raise_first(problems) -> None:
+    if problems:
+        field, message = min(problems, key=lambda p: RESULT_FIELD_ORDER.index(p[0]))
+        raise DomainError(message, field=field)
+
+
 def check_result(*, rank, status: ResultStatus, medal: Medal) -> None:
     """The result rules, each with a message that names it:
     only an OK result has a rank or a medal; a rank is 1 or more; gold goes with rank 1,
-    silver with rank 2 and bronze with rank 3 (ties share a rank, so two bronzes are fine)."""
-    if status is not ResultStatus.OK and medal is not Medal.NONE:
-        raise DomainError(_l("Only a result with status OK can hold a medal."), field="medal")
-    if status is not ResultStatus.OK and rank is not None:
-        raise DomainError(
-            _l("Only a result with status OK has a rank: leave the rank empty."), field="rank"
+    silver with rank 2 and bronze with rank 3 (ties share a rank, so two bronzes are fine).
+    Raises the first broken rule in the order of the fields."""
+    _raise_first(_rule_problems(rank=rank, status=status, medal=medal))
+
+
+def read_result(*, rank, mark_value, status, medal) -> tuple[dict, list[tuple[str, object]]]:
+    """The result's values read from what was typed, and every problem with them as
+    (field, message) pairs in the order of the fields (rank, mark, number for sorting,
+    status, medal), so a page can report them all at once (issue 12 item 2)."""
+    problems: list[tuple[str, object]] = []
+    values: dict = {}
+    if rank in ("", None):
+        values["rank"] = None
+    else:
+        try:
+            values["rank"] = int(rank)
+        except (TypeError, ValueError):
+            values["rank"] = None
+            problems.append(("rank", _l("The rank must be a whole number.")))
+    try:
+        values["mark_value"] = parse_mark_value(mark_value)
+    except DomainError as error:
+        problems.append((error.field, error.message))
+    try:
+        values["status"] = ResultStatus(status or ResultStatus.OK)
+    except ValueError:
+        problems.append(("status", _l("Choose the status.")))
+    try:
+        values["medal"] = Medal(medal or Medal.NONE)
+    except ValueError:
+        problems.append(("medal", _l("Choose the medal.")))
+    if "status" in values and "medal" in values:
+        problems += _rule_problems(
+            rank=values["rank"], status=values["status"], medal=values["medal"]
         )
-    if rank is not None and not 1 <= rank <= MAX_RANK:
-        raise DomainError(
-            _l("The rank must be a number from 1 to %(max)d.", max=MAX_RANK), field="rank"
-        )
-    if medal.rank is not None and rank is not None and rank != medal.rank:
-        raise DomainError(
-            _l(
-                "A %(medal)s medal goes with rank %(rank)d (tied athletes share the rank).",
-                medal=str(medal.label).lower(),
-                rank=medal.rank,
-            ),
-            field="medal",
-        )
+    problems.sort(key=lambda p: RESULT_FIELD_ORDER.index(p[0]))
+    return values, problems
+
+
+def check_result_version(result: Result | None, version) -> None:
+    """The version check of a result, through the one helper (core.editing.check_version):
+    a missing or unreadable version is a stale one. A new result (none saved yet) needs no
+    version; one saved meanwhile by someone else is a conflict."""
+    if result is None:
+        if version not in (None, ""):
+            raise EditConflict(None)
+        return
+    try:
+        number = _id(version)
+    except (TypeError, ValueError):
+        number = None
+    editing.check_version(result, number)
 
 
 def _result_snapshot(result: Result | None) -> dict:
@@ -548,24 +630,16 @@ def save_result(
     was built from; an older one raises EditConflict with the saved result. Audit: old and new
     values of the changed fields in ``details``."""
     result = entry.result
-    if result is not None and (version is None or not _same_version(version, result.version)):
-        raise EditConflict(result)
-    status = _enum(ResultStatus, status or ResultStatus.OK, _l("Choose the status."), "status")
-    medal = _enum(Medal, medal or Medal.NONE, _l("Choose the medal."), "medal")
-    if rank in ("", None):
-        rank = None
-    else:
-        try:
-            rank = int(rank)
-        except (TypeError, ValueError):
-            raise DomainError(_l("The rank must be a whole number."), field="rank") from None
-    check_result(rank=rank, status=status, medal=medal)
+    if result is not None:
+        check_result_version(result, version)
+    read, problems = read_result(rank=rank, mark_value=mark_value, status=status, medal=medal)
+    _raise_first(problems)
     values = {
-        "rank": rank,
+        "rank": read["rank"],
         "mark": (mark or "").strip()[:40],
-        "mark_value": parse_mark_value(mark_value),
-        "status": status,
-        "medal": medal,
+        "mark_value": read["mark_value"],
+        "status": read["status"],
+        "medal": read["medal"],
         "notes": (notes or "").strip(),
     }
     old = _result_snapshot(result)

@@ -222,6 +222,10 @@ def _item_events(fields: dict, lang: str, now: datetime, until: datetime) -> lis
     all_day = bool(fields.get("all_day"))
     start = _parse_local(fields["start"], all_day)
     end = _parse_local(fields["end"], all_day) if fields.get("end") else None
+    if all_day and end is not None:
+        # The calendar stores an all-day end as exclusive (DTEND): the page shows, and
+        # filters by, the last day itself (issue 12 item 12).
+        end = max(start, end - timedelta(days=1))
 
     def make(s, e, location=None):
         return NextEvent(

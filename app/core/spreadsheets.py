@@ -2,7 +2,7 @@
 UTF-8, UTF-8 with BOM, GBK or GB18030, or an Excel workbook (.xlsx, its first sheet).
 
 ``read_table(data)`` gives the file's rows as text cells (NFKC-normalised and trimmed; empty
-rows dropped) or raises DomainError on the ``file`` field for a file that is too large, not a
+rows dropped; ``as_written=True``: as typed and as displayed) or raises DomainError on the ``file`` field for a file that is too large, not a
 spreadsheet, or empty. ``match_key`` is how a heading or a name is compared, ``cell_date``
 how a date cell is read. Writing spreadsheets is app/core/exports.py."""
 
@@ -33,16 +33,47 @@ def match_key(text) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text or ""))).strip().lower()
 
 
-def _cell(value) -> str:
+def _cell(value, number_format: str | None = None, *, as_written: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if as_written and isinstance(value, int | float) and not isinstance(value, bool):
+        shown = _as_displayed(value, number_format or "General")
+        if shown is not None:
+            return shown
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if as_written:
+        return _clean(str(value))
     return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _clean(text: str) -> str:
+    """Text as typed: trimmed, without control characters (no NFKC: "（北京）" stays)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc").strip()
+
+
+# The plain number formats a cell may carry: "0", "0.00", "#,##0.0", "0.0%".
+_NUMBER_FORMAT = re.compile(r"(?P<int>[#,0]*0)(?:\.(?P<dec>0+))?(?P<pct>%?)")
+
+
+def _as_displayed(value: float | int, number_format: str) -> str | None:
+    """The number as Excel shows it under a plain number format (its first section), e.g.
+    36.2 under "0.00" is "36.20"; None for a format this does not read (then the caller
+    writes the plain number)."""
+    section = number_format.split(";")[0].strip()
+    if section in ("General", "@", ""):
+        return None
+    match = _NUMBER_FORMAT.fullmatch(section)
+    if match is None:
+        return None
+    places = len(match["dec"] or "")
+    number = value * 100 if match["pct"] else value
+    grouping = "," if "," in match["int"] else ""
+    return f"{number:{grouping}.{places}f}{match['pct']}"
 
 
 NOT_A_SPREADSHEET = _l(
@@ -50,9 +81,14 @@ NOT_A_SPREADSHEET = _l(
 )
 
 
-def read_table(data: bytes) -> list[list[str]]:
+def read_table(data: bytes, *, as_written: bool = False) -> list[list[str]]:
     """The file's rows as text cells. Raises DomainError for a file that is too large, not a
-    spreadsheet, or empty."""
+    spreadsheet, or empty.
+
+    ``as_written``: text cells as typed (trimmed, not NFKC-normalised: names compared the way
+    they are stored keep their full-width brackets) and a workbook's numbers as the cell
+    displays them under its number format (36.2 formatted "0.00" is "36.20": marks are kept
+    as written). The caller normalises the cells that are codes or numbers itself."""
     if len(data) > MAX_BYTES:
         raise DomainError(
             _l(
@@ -62,9 +98,9 @@ def read_table(data: bytes) -> list[list[str]]:
             field="file",
         )
     if data[:4] == b"PK\x03\x04":
-        rows = _read_xlsx(data)
+        rows = _read_xlsx(data, as_written=as_written)
     else:
-        rows = _read_csv(data)
+        rows = _read_csv(data, as_written=as_written)
     rows = [row for row in rows if any(cell for cell in row)]
     if len(rows) < 2:
         raise DomainError(_l("The file has no rows of results under the headings."), field="file")
@@ -99,7 +135,7 @@ def _check_zip(data: bytes) -> None:
         )
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _read_xlsx(data: bytes, *, as_written: bool = False) -> list[list[str]]:
     from openpyxl import load_workbook
 
     _check_zip(data)
@@ -112,11 +148,17 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
             # rows): read the cells it holds, up to the known columns and the row limit.
             sheet.reset_dimensions()
             for number, row in enumerate(
-                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
+                sheet.iter_rows(max_col=MAX_COLUMNS, values_only=not as_written), start=1
             ):
                 if number > MAX_PHYSICAL_ROWS:
                     raise _too_many_rows()
-                cells = [_cell(v) for v in row]
+                if as_written:  # cells with their number formats
+                    cells = [
+                        _cell(c.value, getattr(c, "number_format", None), as_written=True)
+                        for c in row
+                    ]
+                else:
+                    cells = [_cell(v) for v in row]
                 while cells and not cells[-1]:  # the padding up to MAX_COLUMNS
                     cells.pop()
                 rows.append(cells)
@@ -130,7 +172,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     return [row + [""] * (width - len(row)) for row in rows]
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes, *, as_written: bool = False) -> list[list[str]]:
     if b"\x00" in data:
         raise DomainError(NOT_A_SPREADSHEET, field="file")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -144,7 +186,9 @@ def _read_csv(data: bytes) -> list[list[str]]:
     if any(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text):
         raise DomainError(NOT_A_SPREADSHEET, field="file")
     try:
-        return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text))]
+        return [
+            [_cell(c, as_written=as_written) for c in row] for row in csv.reader(io.StringIO(text))
+        ]
     except csv.Error:
         raise DomainError(NOT_A_SPREADSHEET, field="file") from None
 

@@ -354,6 +354,7 @@ def _activities(session, homes, people, users) -> list[tuple[Activity, bool]]:
                 title=title,
                 kind=kind,
                 venue_id=home.venue_id,
+                uses_home_venue=True,
                 leader_person_id=staff_person if roll and home.id in staffed else None,
                 starts_at=starts_at,
                 duration_minutes=minutes,

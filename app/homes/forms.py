@@ -104,6 +104,9 @@ class ActivityForm(BaseForm):
     )
     until_on = DatePartsField(_l("Last date"))
     count = OptionalInteger(_l("Number of sessions"), validators=[Optional()])
+    # Edit only (the create view removes it): from which day a change of days or times
+    # applies; empty means the next session (app.homes.series).
+    change_from = DatePartsField(_l("Changes to days and times apply from"))
     capacity = OptionalInteger(_l("Places"), validators=[Optional()])
     is_public = BooleanField(_l("Public: anyone may see this activity and its times"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
@@ -166,7 +169,7 @@ class ActivityForm(BaseForm):
         return {
             "title": activity.title,
             "kind": activity.kind.value,
-            "venue_id": str(activity.venue_id or ""),
+            "venue_id": "" if activity.uses_home_venue else str(activity.venue_id or ""),
             "leader_person_id": str(activity.leader_person_id or ""),
             "first_day": schedule.first_day,
             "start_time": time_text(schedule.start_time),

@@ -209,6 +209,14 @@ class Activity(VersionedMixin, TimestampMixin, Base):
     venue_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
     )
+    # "The home's own venue" chosen on the form: venue_id follows the home's venue (kept in
+    # step by services.update_home) instead of being frozen at save time.
+    uses_home_venue: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # The series this one continues: a change of days or times from a date forward ends the
+    # old series the day before and starts this one (app.homes.series).
+    previous_activity_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="SET NULL"), index=True
+    )
     leader_person_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
@@ -227,6 +235,7 @@ class Activity(VersionedMixin, TimestampMixin, Base):
     home: Mapped[Home] = relationship()
     venue = relationship("Venue")
     leader = relationship("Person")
+    previous_activity = relationship("Activity", remote_side="Activity.id")
     exceptions: Mapped[list[ActivityException]] = relationship(
         back_populates="activity",
         cascade="all, delete-orphan",

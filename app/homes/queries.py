@@ -385,6 +385,17 @@ def own_schedule(person_ids: set[int], start: datetime, end: datetime, since: da
     return OwnSchedule(people, memberships, occs, activities, attendance)
 
 
+def continuation_of(activity_id: int) -> Activity | None:
+    """The series that continues this one after a change of days or times (app.homes.series),
+    when it is not archived."""
+    return db.session.scalar(
+        sa.select(Activity)
+        .where(Activity.previous_activity_id == activity_id, Activity.is_archived.is_(False))
+        .order_by(Activity.id)
+        .limit(1)
+    )
+
+
 def exceptions_of(activity_id: int) -> list[ActivityException]:
     return list(
         db.session.scalars(

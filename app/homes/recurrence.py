@@ -205,6 +205,12 @@ def is_rule_start(starts_at: datetime, rule_text: str, moment: datetime) -> bool
     return found is not None and found.astimezone(UTC) == moment.astimezone(UTC)
 
 
+def next_rule_start(starts_at: datetime, rule_text: str, after: datetime) -> datetime | None:
+    """The rule's first start strictly after ``after`` (aware UTC), or None."""
+    found = _rule(rule_text, starts_at).after(clock.to_local(clamp_instant(after)))
+    return None if found is None else found.astimezone(UTC)
+
+
 def all_rule_starts(starts_at: datetime, rule_text: str, limit: int = MAX_OCCURRENCES + 1):
     rule = _rule(rule_text, starts_at)
     out = []

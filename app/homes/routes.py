@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.enums import Role
-from app.core import audit, charts, clock, confirm, params
+from app.core import audit, charts, clock, confirm, editing, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import FORMATS, send_table
@@ -33,7 +33,7 @@ from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.core.templating import fmt_date
 from app.extensions import db
-from app.homes import access, bp, queries, recurrence, services, stats
+from app.homes import access, bp, queries, recurrence, series, services, stats
 from app.homes.enums import AbsenceReason, AttendanceStatus
 from app.homes.forms import (
     WEEKDAY_LABELS,
@@ -44,7 +44,6 @@ from app.homes.forms import (
     MembershipForm,
     MoveOccurrenceForm,
     listed_id,
-    time_text,
 )
 from app.homes.models import Activity, Home, Membership
 from app.people.models import Person
@@ -275,46 +274,30 @@ def edit_home(home_id: int):
             _home_form(data=HomeForm.data_from(home), current_venue=home.venue_id), home
         )
     form = _home_form(current_venue=home.venue_id)
-    if form.validate_on_submit():
-        try:
-            services.update_home(home, form.version.data, form.service_values(), form.services.data)
-            services.set_staff(home, form.staff.data or ())
-        except EditConflict:
-            db.session.rollback()
-            current = db.session.get(Home, home_id)
-            form.version.data = current.version
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this home after you opened it. Check both versions "
-                    "below, then save again to keep yours."
-                ),
-            )
-            return _render_home_form(form, current, conflict=True, status=409)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Your changes to the home have been saved."), "success")
-            return redirect(url_for("homes.detail", home_id=home_id), code=303)
-    return _render_home_form(form, home)
+
+    def apply():
+        services.update_home(home, form.version.data, form.service_values(), form.services.data)
+        services.set_staff(home, form.staff.data or ())
+        return home
+
+    def saved_form():
+        current = get_or_404(Home, home_id)
+        return _home_form(
+            formdata=None, data=HomeForm.data_from(current), current_venue=current.venue_id
+        )
+
+    response = editing.save(
+        form,
+        apply,
+        saved_form=saved_form,
+        flash_message=_("Your changes to the home have been saved."),
+        redirect_to=url_for("homes.detail", home_id=home_id),
+    )
+    return response or _render_home_form(form, home)
 
 
-def _render_home_form(form, home, conflict=False, status=None):
-    rows = None
-    if conflict:
-        saved = HomeForm.data_from(home)
-        rows = [
-            (
-                str(getattr(form, name).label.text),
-                str(getattr(form, name).data or ""),
-                str(saved[name] or ""),
-            )
-            for name in ("name", "address", "operator", "capacity", "contact")
-            if str(getattr(form, name).data or "") != str(saved[name] or "")
-        ]
-    return _render("homes/home_form.html", form, status, home=home, conflict_rows=rows)
+def _render_home_form(form, home):
+    return editing.render("homes/home_form.html", form, home=home)
 
 
 # --- members ------------------------------------------------------------------------------
@@ -432,6 +415,7 @@ def activity(activity_id: int):
         venues=_venue_names([o.venue_id for o in occs] + [activity.venue_id]),
         rule=parts,
         rule_text=rule_sentence(activity),
+        continued_by=queries.continuation_of(activity.id),
         clashes=services.clashing_sessions(activity, now) if manage else [],
     )
 
@@ -463,13 +447,18 @@ def rule_sentence(activity: Activity) -> str:
     return text + " " + _("for %(count)d sessions.", count=parts.count)
 
 
-def _activity_form(home: Home, *args, current_venue=None, **kwargs) -> ActivityForm:
-    return ActivityForm(
+def _activity_form(
+    home: Home, *args, current_venue=None, new: bool = False, **kwargs
+) -> ActivityForm:
+    form = ActivityForm(
         *args,
         venues=venue_choices(current_venue),
         leaders=_leader_choices(home),
         **kwargs,
     )
+    if new:
+        del form.change_from  # a new series starts on its first day
+    return form
 
 
 @bp.route("/<int:home_id>/activities/new", methods=["GET", "POST"])
@@ -482,6 +471,7 @@ def create_activity(home_id: int):
         today = clock.today()
         form = _activity_form(
             home,
+            new=True,
             data={
                 "first_day": today,
                 "interval": 1,
@@ -493,7 +483,7 @@ def create_activity(home_id: int):
             },
         )
         return _render_activity_form(form, home, None)
-    form = _activity_form(home)
+    form = _activity_form(home, new=True)
     if form.validate_on_submit():
         try:
             activity = services.create_activity(home, form.service_values(), form.schedule())
@@ -515,37 +505,45 @@ def edit_activity(activity_id: int):
     activity = _load_activity(activity_id, manage=True)
     home = activity.home
     if request.method == "GET":
-        form = _activity_form(
-            home, data=ActivityForm.data_from(activity), current_venue=activity.venue_id
-        )
+        data = ActivityForm.data_from(activity)
+        data["change_from"] = series.default_change_from(activity, clock.now())
+        form = _activity_form(home, data=data, current_venue=activity.venue_id)
         return _render_activity_form(form, home, activity)
     form = _activity_form(home, current_venue=activity.venue_id)
-    if form.validate_on_submit():
-        try:
-            services.update_activity(
-                activity, form.version.data, form.service_values(), form.schedule()
+
+    def saved_form():
+        current = get_or_404(Activity, activity_id)
+        data = ActivityForm.data_from(current)
+        data["change_from"] = form.change_from.data  # not a value of the record
+        return _activity_form(home, formdata=None, data=data, current_venue=current.venue_id)
+
+    def done(saved: Activity) -> str:
+        _flash_clashes(saved)
+        return url_for("homes.activity", activity_id=saved.id)
+
+    response = editing.save(
+        form,
+        lambda: services.update_activity(
+            activity,
+            form.version.data,
+            form.service_values(),
+            form.schedule(),
+            form.change_from.data,
+            request.form.get("drop_lapsed"),
+        ),
+        saved_form=saved_form,
+        flash_message=lambda saved: (
+            _("Your changes to the activity have been saved.")
+            if saved.id == activity_id
+            else _(
+                "The activity has been saved. The new days and times apply from %(day)s; earlier "
+                "sessions keep theirs.",
+                day=fmt_date(saved.dtstart_local.date()),
             )
-        except EditConflict:
-            db.session.rollback()
-            current = db.session.get(Activity, activity_id)
-            form.version.data = current.version
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this activity after you opened it. Check both "
-                    "versions below, then save again to keep yours."
-                ),
-            )
-            return _render_activity_form(form, home, current, conflict=current, status=409)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Your changes to the activity have been saved."), "success")
-            _flash_clashes(activity)
-            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
-    return _render_activity_form(form, home, activity)
+        ),
+        redirect_to=done,
+    )
+    return response or _render_activity_form(form, home, activity)
 
 
 def _flash_clashes(activity: Activity) -> None:
@@ -565,53 +563,16 @@ def _flash_clashes(activity: Activity) -> None:
         )
 
 
-def _activity_conflict_rows(form: ActivityForm, current: Activity):
-    saved = ActivityForm.data_from(current)
-    kinds = dict(form.kind.choices)
-    venues = dict(form.venue_id.choices)
-
-    def days(values):
-        return ", ".join(str(WEEKDAY_LABELS[d]) for d in sorted(values or ()))
-
-    mine = {
-        "title": form.title.data or "",
-        "kind": str(kinds.get(form.kind.data, "")),
-        "venue_id": str(venues.get(form.venue_id.data, "")),
-        "first_day": format_date(form.first_day.data) if form.first_day.data else "",
-        "start_time": time_text(form.start_time.time),
-        "end_time": time_text(form.end_time.time),
-        "weekdays": days(form.weekdays.data),
-        "interval": str(form.interval.data or 1),
-        "capacity": "" if form.capacity.data is None else str(form.capacity.data),
-        "description": form.description.data or "",
-    }
-    theirs = {
-        "title": saved["title"],
-        "kind": str(kinds.get(saved["kind"], "")),
-        "venue_id": str(venues.get(saved["venue_id"], "")),
-        "first_day": format_date(saved["first_day"]),
-        "start_time": saved["start_time"],
-        "end_time": saved["end_time"],
-        "weekdays": days(saved["weekdays"]),
-        "interval": str(saved["interval"]),
-        "capacity": "" if saved["capacity"] is None else str(saved["capacity"]),
-        "description": saved["description"],
-    }
-    return [
-        (str(getattr(form, name).label.text), mine[name], theirs[name])
-        for name in mine
-        if mine[name] != theirs[name]
-    ]
-
-
-def _render_activity_form(form, home, activity, conflict=None, status=None):
-    return _render(
+def _render_activity_form(form, home, activity):
+    lapsing = getattr(form.domain_error, "lapsing", None)
+    return editing.render(
         "homes/activity_form.html",
         form,
-        status,
         home=home,
         activity=activity,
-        conflict_rows=_activity_conflict_rows(form, conflict) if conflict else None,
+        lapsing=lapsing,
+        lapsing_token=getattr(form.domain_error, "token", None),
+        venues=_venue_names([e.new_venue_id for e in lapsing or ()]),
     )
 
 
@@ -739,7 +700,7 @@ def roll_call(activity_id: int, key: str):
         }
         try:
             if request.form.get("mark") == "rest_present":
-                marked = set(
+                unmarked = expected - set(
                     db.session.scalars(
                         sa.select(services.Attendance.person_id).where(
                             services.Attendance.activity_id == activity.id,
@@ -747,21 +708,39 @@ def roll_call(activity_id: int, key: str):
                         )
                     )
                 )
-                marks = [
-                    services.Mark(pid, AttendanceStatus.PRESENT)
-                    for pid in sorted(expected - marked)
-                ]
-                anchor = "roll-call-summary"
-            else:
-                error_person = whole_number(request.form.get("person_id"))
-                if error_person is None:  # not digits, or too large for anyone's id
-                    raise DomainError(_("That person is not expected at this session."))
-                marks = [
-                    services.parse_mark(
-                        error_person, request.form.get("status", ""), request.form.get("reason")
-                    )
-                ]
-                anchor = f"member-{error_person}"
+                page = confirm.ask(
+                    ngettext(
+                        "Mark the %(num)d member not marked yet as present?",
+                        "Mark the %(num)d members not marked yet as present?",
+                        len(unmarked),
+                    ),
+                    consequence=_(
+                        "Members already marked keep their mark, including marks other staff "
+                        "save at the same moment."
+                    ),
+                    confirm_label=_("Yes, mark them present"),
+                    cancel_url=url_for("homes.roll_call", activity_id=activity_id, key=key),
+                )
+                if page is not None:
+                    return page
+                services.mark_rest_present(
+                    activity, occ.original_start, expected, current_user, now=clock.now()
+                )
+                db.session.commit()
+                return redirect(
+                    url_for("homes.roll_call", activity_id=activity_id, key=key)
+                    + "#roll-call-summary",
+                    code=303,
+                )
+            error_person = whole_number(request.form.get("person_id"))
+            if error_person is None:  # not digits, or too large for anyone's id
+                raise DomainError(_("That person is not expected at this session."))
+            marks = [
+                services.parse_mark(
+                    error_person, request.form.get("status", ""), request.form.get("reason")
+                )
+            ]
+            anchor = f"member-{error_person}"
             services.record_marks(
                 activity, occ.original_start, marks, expected, current_user, now=clock.now()
             )

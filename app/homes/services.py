@@ -40,6 +40,7 @@ ACTIVITY_FIELDS = (
     "title",
     "kind",
     "venue_id",
+    "uses_home_venue",
     "leader_person_id",
     "starts_at",
     "duration_minutes",
@@ -121,12 +122,24 @@ def update_home(home: Home, version: int | None, data: dict, services=None) -> l
         if key in data:
             setattr(home, key, data[key])
     changed = audit.changed_fields(home, HOME_FIELDS)
+    if "venue_id" in changed:
+        follow_home_venue(home)
     if services is not None and home.set_services(services):
         changed.append("services")
     if changed:
         db.session.flush()
         audit.record("update", "home", home.id, changed)
     return changed
+
+
+def follow_home_venue(home: Home) -> None:
+    """Activities held at "the home's own venue" move with the home (issue 19 item 11): the
+    choice is kept (``uses_home_venue``) and their venue is the home's venue of now. Rows
+    are changed through the ORM so the calendars re-sync them at commit."""
+    for activity in db.session.scalars(
+        sa.select(Activity).where(Activity.home_id == home.id, Activity.uses_home_venue.is_(True))
+    ):
+        activity.venue_id = home.venue_id
 
 
 def set_staff(home: Home, user_ids) -> None:
@@ -300,6 +313,7 @@ def create_activity(home: Home, data: dict, schedule: Schedule) -> Activity:
         title=data["title"],
         kind=data["kind"],
         venue_id=data.get("venue_id") or home.venue_id,
+        uses_home_venue=not data.get("venue_id"),
         leader_person_id=data.get("leader_person_id"),
         starts_at=starts_at,
         duration_minutes=minutes,
@@ -316,35 +330,43 @@ def create_activity(home: Home, data: dict, schedule: Schedule) -> Activity:
 
 
 def update_activity(
-    activity: Activity, version: int | None, data: dict, schedule: Schedule
-) -> list[str]:
-    """Save the form; EditConflict when someone saved since ``version``. Exceptions whose
-    original start the new rule no longer produces stay stored but no longer apply."""
+    activity: Activity,
+    version: int | None,
+    data: dict,
+    schedule: Schedule,
+    change_from: date | None = None,
+    drop_lapsed: str | None = None,
+) -> Activity:
+    """Save the form; EditConflict when someone saved since ``version``. A change of days or
+    times applies from ``change_from`` (default: the next session) and never rewrites the
+    past (app.homes.series); changes to single sessions follow their session, and those that
+    could no longer apply are dropped only when ``drop_lapsed`` confirms them
+    (series.LapsingChanges). Returns the activity holding the coming sessions (a new one
+    when the series was split)."""
+    from app.homes import series
+
     if version is None or version != activity.version:
         raise EditConflict(activity)
     check_venue(data.get("venue_id"), (activity.venue_id,))
     check_leader(activity.home_id, data.get("leader_person_id"))
-    starts_at, minutes, rule, series_end_at = schedule.compile()
     values = dict(
         title=data["title"],
         kind=data["kind"],
         venue_id=data.get("venue_id") or activity.home.venue_id,
+        uses_home_venue=not data.get("venue_id"),
         leader_person_id=data.get("leader_person_id"),
-        starts_at=starts_at,
-        duration_minutes=minutes,
-        rrule=rule,
         capacity=data.get("capacity"),
         is_public=bool(data.get("is_public", True)),
         description=data.get("description") or "",
     )
-    for key, value in values.items():
-        setattr(activity, key, value)
-    activity.series_end_at = series_end_at
-    changed = audit.changed_fields(activity, ACTIVITY_FIELDS)
-    if changed:
-        db.session.flush()
-        audit.record("update", "activity", activity.id, changed)
-    return changed
+    plan = series.plan(activity, schedule, change_from)
+    result = series.apply(activity, plan, values, drop_lapsed)
+    if result is activity:
+        changed = audit.changed_fields(activity, ACTIVITY_FIELDS)
+        if changed:
+            db.session.flush()
+            audit.record("update", "activity", activity.id, changed)
+    return result
 
 
 def _occurrence_or_error(activity: Activity, original_start: datetime):
@@ -568,6 +590,47 @@ def record_marks(
             },
         )
     return len(rows)
+
+
+def mark_rest_present(
+    activity: Activity,
+    original_start: datetime,
+    expected_person_ids: set[int],
+    user=None,
+    now: datetime | None = None,
+) -> int:
+    """ "Mark the rest present": one INSERT .. ON CONFLICT DO NOTHING of a present row for
+    every expected member, so a mark saved by someone else at the same moment (an absence
+    and its reason) is never overwritten, whatever the order the two statements run in
+    (issue 13 item 8). Returns the number of rows inserted."""
+    occ = _occurrence_or_error(activity, original_start)
+    if occ.cancelled:
+        raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
+    now = now or clock.now()
+    if occ.start > now + timedelta(hours=12):
+        raise DomainError(_l("Roll-call opens on the day of the session."))
+    if not expected_person_ids:
+        return 0
+    rows = [
+        {
+            "activity_id": activity.id,
+            "occurrence_start": original_start,
+            "person_id": person_id,
+            "status": AttendanceStatus.PRESENT,
+            "absence_reason": None,
+            "recorded_by_id": getattr(user, "id", None),
+            "recorded_at": now,
+        }
+        for person_id in sorted(expected_person_ids)
+    ]
+    insert = _insert(db.session.get_bind().dialect.name)
+    statement = (
+        insert(Attendance)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["activity_id", "occurrence_start", "person_id"])
+    )
+    result = db.session.execute(statement)
+    return max(result.rowcount or 0, 0)
 
 
 CLASH_WEEKS = 8

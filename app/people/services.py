@@ -89,19 +89,66 @@ class DuplicateCertificate(DomainError):
         self.existing = existing
 
 
-def pinyin_for(name: str) -> str:
-    """Pinyin without tones, family name first: 张三丰 → "Zhang Sanfeng". Parts separated by
-    a middle dot or space are romanised separately."""
+# pypinyin has no surname mode (python-pinyin issue 297, open): its dictionary reads a name's
+# first characters as ordinary words. A family name is read from these tables first.
+COMPOUND_SURNAMES = {
+    "欧阳": "ouyang", "司马": "sima", "上官": "shangguan", "诸葛": "zhuge", "东方": "dongfang",
+    "皇甫": "huangfu", "尉迟": "yuchi", "公孙": "gongsun", "令狐": "linghu", "慕容": "murong",
+    "宇文": "yuwen", "长孙": "zhangsun", "司徒": "situ", "司空": "sikong", "夏侯": "xiahou",
+    "轩辕": "xuanyuan", "端木": "duanmu", "独孤": "dugu", "南宫": "nangong", "西门": "ximen",
+    "万俟": "moqi", "单于": "chanyu", "澹台": "tantai", "公羊": "gongyang", "淳于": "chunyu",
+    "赫连": "helian", "钟离": "zhongli", "闻人": "wenren", "申屠": "shentu", "呼延": "huyan",
+    "百里": "baili", "东郭": "dongguo", "濮阳": "puyang", "太史": "taishi", "拓跋": "tuoba",
+}  # fmt: skip
+# Characters read one way as a family name and another in ordinary words.
+SURNAME_READINGS = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha",
+    "区": "ou", "覃": "qin", "翟": "zhai", "盖": "ge", "缪": "miao", "乐": "yue", "尉": "yu",
+    "秘": "bi", "冼": "xian", "过": "guo", "种": "chong", "重": "chong", "繁": "po",
+    "瞿": "qu", "折": "she", "那": "na", "藏": "zang", "都": "du", "六": "lu", "薄": "bo",
+    "贾": "jia", "居": "ju", "盛": "sheng", "柏": "bai", "牟": "mou", "陆": "lu", "华": "hua",
+    "纪": "ji", "燕": "yan", "宿": "su", "沈": "shen", "员": "yun", "阚": "kan", "祭": "zhai",
+}  # fmt: skip
+
+
+def _letters(syllable: str) -> str:
+    """Only the letters of what pypinyin returned (it passes emoji, digits and symbols
+    through unchanged)."""
+    return "".join(ch for ch in syllable if ch.isalpha() and not _is_han(ch))
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch >= "\U00020000"
+
+
+def _family_and_given(part: str) -> tuple[str, list[str]]:
+    """The family name's pinyin (compound surnames as one word) and the given name's
+    syllables, of one part of a name."""
     from pypinyin import lazy_pinyin
 
+    family, rest = "", part
+    if part[:2] in COMPOUND_SURNAMES:
+        family, rest = COMPOUND_SURNAMES[part[:2]], part[2:]
+    elif part[:1] in SURNAME_READINGS:
+        family, rest = SURNAME_READINGS[part[:1]], part[1:]
+    syllables = [_letters(s) for s in lazy_pinyin(rest)]
+    syllables = [s for s in syllables if s]
+    if not family and syllables:
+        family, syllables = syllables[0], syllables[1:]
+    return family, syllables
+
+
+def pinyin_for(name: str) -> str:
+    """Pinyin without tones, family name first: 张三丰 → "Zhang Sanfeng", 欧阳娜娜 →
+    "Ouyang Nana", 单雄信 → "Shan Xiongxin". Parts separated by a middle dot or space are
+    romanised separately; what is not a letter (emoji, digits, symbols) is dropped."""
     words = []
     for part in re.split(r"[\s·•・]+", name or ""):
-        syllables = [s.strip() for s in lazy_pinyin(part) if s.strip()]
-        if not syllables:
-            continue
-        words.append(syllables[0].capitalize())
-        if len(syllables) > 1:
-            words.append("".join(syllables[1:]).capitalize())
+        family, given = _family_and_given(part)
+        if family:
+            words.append(family.capitalize())
+        if given:
+            words.append("".join(given).capitalize())
     return " ".join(words)[:200]
 
 

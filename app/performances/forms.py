@@ -52,10 +52,21 @@ class PerformanceForm(BaseForm):
             Length(max=200, message=_l("The title must have at most %(max)d characters.")),
         ],
     )
-    programme_id = SelectField(_l("Programme"), coerce=_int_or_none)
+    # No programme, setting or venue is preselected: the user chooses (issue 12 item 7).
+    programme_id = SelectField(
+        _l("Programme"),
+        coerce=_int_or_none,
+        validators=[InputRequired(_l("Choose the programme."))],
+    )
     troupe_id = SelectField(_l("Troupe"), coerce=_int_or_none, validators=[Optional()])
-    setting = SelectField(_l("Setting"), choices=Setting.choices())
-    venue_id = SelectField(_l("Venue"), coerce=_int_or_none)
+    setting = SelectField(
+        _l("Setting"),
+        choices=[("", _l("Choose a setting")), *Setting.choices()],
+        validators=[InputRequired(_l("Choose the setting."))],
+    )
+    venue_id = SelectField(
+        _l("Venue"), coerce=_int_or_none, validators=[InputRequired(_l("Choose the venue."))]
+    )
     day = DatePartsField(
         _l("Day (Beijing time)"),
         validators=[date_required(_l("Enter the day of the performance."))],
@@ -66,7 +77,11 @@ class PerformanceForm(BaseForm):
     end_time = CodeField(
         _l("End time"), validators=[InputRequired(_l("Enter the end time.")), Length(max=5)]
     )
-    status = SelectField(_l("Status"), choices=PerformanceStatus.choices())
+    status = SelectField(
+        _l("Status"),
+        choices=PerformanceStatus.choices(),
+        validators=[InputRequired(_l("Choose the status."))],
+    )
     is_public = BooleanField(_l("Public: show it on the public agenda once confirmed"))
     needs = MultiCheckboxField(
         _l("Accessibility promised"), choices=AccessNeed.choices(), validators=[Optional()]
@@ -110,10 +125,14 @@ class PerformanceForm(BaseForm):
 
     def __init__(self, *args, programmes=(), troupes=(), venues=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.programme_id.choices = [(p.id, p.name) for p in programmes]
+        self.programme_id.choices = [
+            ("", _l("Choose a programme")),
+            *((p.id, p.name) for p in programmes),
+        ]
         self.troupe_id.choices = [(None, _l("No troupe")), *((t.id, t.name) for t in troupes)]
         self.venue_id.choices = [
-            (v.id, f"{v.name} ({v.town.display_name})" if v.town else v.name) for v in venues
+            ("", _l("Choose a venue")),
+            *((v.id, f"{v.name} ({v.town.display_name})" if v.town else v.name) for v in venues),
         ]
         self.wheelchair_ids.choices = list(self.pool)
 
@@ -201,6 +220,43 @@ class PerformanceForm(BaseForm):
         return data
 
 
+class AfterShowForm(BaseForm):
+    """The after-show report on its own (issue 12 item 14): the figures and the short report,
+    and whether the performance took place (it then counts as held in the statistics)."""
+
+    held = BooleanField(_l("The performance took place: count it as held"))
+    audience = OptionalInteger(_l("Audience"), validators=[Optional()])
+    audience_disabled = OptionalInteger(
+        _l("Of which people with disabilities"), validators=[Optional()]
+    )
+    beneficiaries = OptionalInteger(_l("Beneficiaries (person-times)"), validators=[Optional()])
+    report = TextAreaField(_l("Short report"), validators=[Optional(), Length(max=4000)])
+    version = VersionField()
+
+    def service_values(self) -> dict:
+        return {
+            "held": self.held.data,
+            "audience": self.audience.data,
+            "audience_disabled": self.audience_disabled.data,
+            "beneficiaries": self.beneficiaries.data,
+            "report": self.report.data,
+        }
+
+    @staticmethod
+    def data_from(performance) -> dict:
+        from app.performances.enums import PerformanceStatus
+
+        return {
+            "held": performance.status is PerformanceStatus.DONE
+            or performance.status is PerformanceStatus.CONFIRMED,
+            "audience": performance.audience,
+            "audience_disabled": performance.audience_disabled,
+            "beneficiaries": performance.beneficiaries,
+            "report": performance.report,
+            "version": performance.version,
+        }
+
+
 class ProgrammeForm(BaseForm):
     name = StringField(
         _l("Programme name"),
@@ -215,7 +271,9 @@ class ProgrammeForm(BaseForm):
     last_year = OptionalInteger(_l("Last year"), validators=[Optional()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=4000)])
     organiser_ids = MultiCheckboxField(
-        _l("Responsible organisers"), coerce=int, validators=[Optional()]
+        _l("Responsible organisers"),
+        coerce=int,
+        validators=[InputRequired(_l("Choose at least one responsible organiser."))],
     )
     version = VersionField()
 
@@ -268,7 +326,11 @@ class MemberForm(BaseForm):
     birth_on = DatePartsField(
         _l("Date of birth"), validators=[date_required(_l("Enter the person's date of birth."))]
     )
-    role = SelectField(_l("Role in the troupe"), choices=TroupeRole.choices())
+    role = SelectField(
+        _l("Role in the troupe"),
+        choices=[("", _l("Choose a role")), *TroupeRole.choices()],
+        validators=[InputRequired(_l("Choose the member's role."))],
+    )
 
 
 class RemoveMemberForm(BaseForm):

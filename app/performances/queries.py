@@ -219,3 +219,23 @@ def booking_pool(performance: Performance | None) -> list[tuple[int, str]]:
             if booked.person_id is not None and booked.person_id not in pool:
                 pool[booked.person_id] = booked.person.name
     return list(pool.items())
+
+
+def booked_in_programmes_of(user, person_ids) -> frozenset[int]:
+    """Which of ``person_ids`` are booked in a performance of a programme ``user`` is
+    responsible for (their bookings page is theirs to see). One query."""
+    ids = {i for i in person_ids if i is not None}
+    if not ids or user is None or getattr(user, "id", None) is None:
+        return frozenset()
+    return frozenset(
+        db.session.scalars(
+            sa.select(PerformancePerson.person_id)
+            .join(Performance, Performance.id == PerformancePerson.performance_id)
+            .join(
+                programme_organisers,
+                programme_organisers.c.programme_id == Performance.programme_id,
+            )
+            .where(PerformancePerson.person_id.in_(ids), programme_organisers.c.user_id == user.id)
+            .distinct()
+        )
+    )

@@ -26,10 +26,11 @@ from flask import (
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
-from app.core import audit, charts, clock, confirm, params
+from app.core import audit, charts, clock, confirm, editing, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import send_table
@@ -41,6 +42,7 @@ from app.people.models import Person
 from app.performances import bp, photos, queries, rules, services, stats
 from app.performances.enums import PerformanceStatus, Setting
 from app.performances.forms import (
+    AfterShowForm,
     MemberForm,
     PerformanceForm,
     PhotoForm,
@@ -195,6 +197,7 @@ def detail(performance_id: int, photo_form=None, status: int = 200):
             # Free text (reasons, the after-show report, notes) may name people: only those
             # who manage the performance and the people booked (and their caregivers).
             shows_free_text=manages or booked,
+            now=clock.now(),
             shows_name=lambda person: rules.shows_name(current_user, person, own),
             warnings=services.performance_warnings(performance) if staff or manages else [],
             photo_form=photo_form,
@@ -227,71 +230,36 @@ def _form_options(performance=None) -> dict:
     return {"programmes": programmes, "troupes": queries.troupes(), "venues": queries.venues()}
 
 
-def _conflict_rows(form, saved: dict, names, shown=None) -> list[tuple]:
-    """The 409 panel's rows (field label, your value, saved value) for each named field whose
-    two values differ; ``shown`` maps a field name to what turns a value into its label."""
-    shown = shown or {}
-    rows = []
-    for name in names:
-        field = getattr(form, name)
-        mine, theirs = field.data, saved[name]
-        if name in shown:
-            mine, theirs = shown[name](mine), shown[name](theirs)
-        if str(mine if mine is not None else "") != str(theirs if theirs is not None else ""):
-            rows.append((field.label.text, mine, theirs))
-    return rows
-
-
-def _edit_conflict(form, current, message) -> None:
-    """After a stale save: the form carries the saved version (saving again keeps the user's
-    values) and a message for the error summary."""
-    form.version.data = current.version
-    form.add_error(None, message)
+def _conflict(form, saved_form, not_values=()) -> None:
+    """After a stale save (core.editing): the panel built from every field of the form,
+    many-valued ones included, against the same form filled from the record as saved now;
+    the form carries the saved version, so saving again is a deliberate overwrite. Fields in
+    ``not_values`` (reasons for this save) are not the record's: never listed."""
+    for name in not_values:
+        saved_form[name].data = form[name].data
+    editing.mark_conflict(form, saved_form)
 
 
 def _committed(form, save):
     """Run ``save`` (a service call) and commit: its answer, or None after a rollback with the
-    broken rule on the form. A stale edit (EditConflict) is rolled back and raised."""
+    broken rule on the form. A stale edit (EditConflict, or StaleDataError from another
+    process's UPDATE in between) is rolled back and raised as EditConflict."""
     try:
         result = save()
-    except EditConflict:
+        db.session.flush()
+    except (EditConflict, StaleDataError):
         db.session.rollback()
-        raise
+        if getattr(form, "version", None) is not None:
+            raise EditConflict(None) from None
+        # A form without a version (a member, a photo): the other save stands, say so.
+        form.add_error(None, editing.CONFLICT_MESSAGE)
+        return None
     except DomainError as error:
         db.session.rollback()
         form.add_error(error.field, error.message)
         return None
     db.session.commit()
     return result
-
-
-PERFORMANCE_CONFLICT_FIELDS = (
-    "title",
-    "status",
-    "day",
-    "start_time",
-    "end_time",
-    "venue_id",
-    "is_public",
-    "notes",
-    "audience",
-    "audience_disabled",
-    "beneficiaries",
-    "report",
-)
-
-
-def _performance_conflict_rows(form, current: Performance) -> list[tuple]:
-    venues = dict(form.venue_id.choices)
-    return _conflict_rows(
-        form,
-        PerformanceForm.data_from(current),
-        PERFORMANCE_CONFLICT_FIELDS,
-        shown={
-            "venue_id": lambda value: venues.get(value, value),
-            "status": lambda value: PerformanceStatus(value).label if value else value,
-        },
-    )
 
 
 def _save(form, performance: Performance | None):
@@ -314,13 +282,18 @@ def _save(form, performance: Performance | None):
         db.session.rollback()
         form.clashes = error.clashes
         return None
-    except EditConflict:
-        raise
+    except (EditConflict, StaleDataError):
+        db.session.rollback()
+        raise EditConflict(performance) from None
     except DomainError as error:
         db.session.rollback()
         form.add_error(error.field, error.message)
         return None
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise EditConflict(performance) from None
     flash(_("Performance saved."), "success")
     if result.overridden:
         flash(
@@ -335,14 +308,33 @@ def _save(form, performance: Performance | None):
     return redirect(url_for(".detail", performance_id=result.performance.id), 303)
 
 
+def _clash_names(clashes) -> dict[int, str]:
+    """Names of the people booked in both, for each clash's list: only those the user may
+    see named (rules.shows_name); the others are counted. One query."""
+    ids = {pid for c in clashes for pid in c.person_ids}
+    if not ids:
+        return {}
+    own = _own()
+    people = db.session.scalars(sa.select(Person).where(Person.id.in_(ids)))
+    return {p.id: p.name for p in people if rules.shows_name(current_user, p, own)}
+
+
 def _form_page(form, performance, status=None, **context):
     clashes = getattr(form, "clashes", None) or []
+    names = _clash_names(clashes)
+
+    def clash_people(clash) -> tuple[list[str], int]:
+        """(the names shown, sorted; how many more are not named)."""
+        shown = sorted(names[pid] for pid in clash.person_ids if pid in names)
+        return shown, len(clash.person_ids) - len(shown)
+
     return _render(
         "performances/form.html",
         form,
         status=status if status is not None else (422 if clashes or form.has_errors else 200),
         performance=performance,
         clashes=clashes,
+        clash_people=clash_people,
         has_problems=bool(clashes) or form.has_errors,
         **context,
     )
@@ -383,11 +375,39 @@ def edit(performance_id: int):
     except EditConflict:
         db.session.rollback()
         current = _managed(performance_id)
-        _edit_conflict(form, current, _("Someone else saved this performance after you opened it."))
-        return _form_page(
-            form, current, status=409, conflict_rows=_performance_conflict_rows(form, current)
-        )
+        saved = form_class(formdata=None, data=PerformanceForm.data_from(current), **options)
+        _conflict(form, saved, not_values=("reschedule_reason", "override_reason"))
+        return _form_page(form, current, status=409)
     return response or _form_page(form, performance)
+
+
+@bp.route("/<int:performance_id>/report", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def report(performance_id: int):
+    """The after-show report on its own short form (issue 12 item 14), version-checked."""
+    mark_personal()
+    performance = _managed(performance_id)
+    if request.method == "GET":
+        form = AfterShowForm(data=AfterShowForm.data_from(performance))
+        return editing.render("performances/report_form.html", form, performance=performance)
+    form = AfterShowForm()
+    response = editing.save(
+        form,
+        lambda: services.record_after_show(
+            performance, form.service_values(), version=form.version.data, actor=current_user
+        ),
+        saved_form=lambda: AfterShowForm(
+            formdata=None, data=AfterShowForm.data_from(_managed(performance_id))
+        ),
+        flash_message=_("After-show report saved."),
+        redirect_to=url_for(".detail", performance_id=performance_id),
+    )
+    if response is not None:
+        return response
+    return editing.render(
+        "performances/report_form.html", form, performance=_managed(performance_id)
+    )
 
 
 # Photos ------------------------------------------------------------------------------------
@@ -533,21 +553,10 @@ def edit_programme(programme_id: int):
             )
         except EditConflict:
             current = get_or_404(Programme, programme_id)
-            rows = _conflict_rows(
-                form,
-                ProgrammeForm.data_from(current),
-                ("name", "first_year", "last_year", "description"),
+            _conflict(
+                form, ProgrammeForm(formdata=None, data=ProgrammeForm.data_from(current), **options)
             )
-            _edit_conflict(
-                form, current, _("Someone else saved this programme after you opened it.")
-            )
-            return _render(
-                "performances/programme_form.html",
-                form,
-                status=409,
-                programme=current,
-                conflict_rows=rows,
-            )
+            return _render("performances/programme_form.html", form, status=409, programme=current)
         if saved:
             flash(_("Programme saved."), "success")
             return redirect(url_for(".programmes"), 303)
@@ -584,10 +593,13 @@ def troupe(troupe_id: int, member_form=None, status: int = 200):
     mark_personal()
     item = _troupe(troupe_id)
     form = member_form or MemberForm()
+    organised = queries.booked_in_programmes_of(current_user, [m.person_id for m in item.members])
     return (
         render_template(
             "performances/troupe.html",
             troupe=item,
+            # Link a member's bookings page only where the user may open it.
+            links_bookings=lambda m: rules.can_view_bookings_of(current_user, m.person, organised),
             member_form=form,
             remove_form=RemoveMemberForm(),
             page_has_errors=form.has_errors,
@@ -636,15 +648,8 @@ def edit_troupe(troupe_id: int):
             )
         except EditConflict:
             current = _troupe(troupe_id)
-            rows = _conflict_rows(form, TroupeForm.data_from(current), ("name", "notes"))
-            _edit_conflict(form, current, _("Someone else saved this troupe after you opened it."))
-            return _render(
-                "performances/troupe_form.html",
-                form,
-                status=409,
-                troupe=current,
-                conflict_rows=rows,
-            )
+            _conflict(form, TroupeForm(formdata=None, data=TroupeForm.data_from(current)))
+            return _render("performances/troupe_form.html", form, status=409, troupe=current)
         if saved:
             flash(_("Troupe saved."), "success")
             return redirect(url_for(".troupe", troupe_id=item.id), 303)
@@ -657,7 +662,9 @@ def edit_troupe(troupe_id: int):
 def add_member(troupe_id: int):
     item = _troupe(troupe_id)
     form = MemberForm()
-    if form.validate_on_submit() and _committed(
+    # core.editing.save keeps a failed look-up's audit row (DomainError.keep) after the
+    # rollback, so the ration counts it.
+    response = editing.save(
         form,
         lambda: services.add_member(
             item,
@@ -666,10 +673,14 @@ def add_member(troupe_id: int):
             role=form.role.data,
             actor=current_user,
         ),
-    ):
-        flash(_("Member added."), "success")
-        return redirect(url_for(".troupe", troupe_id=item.id), 303)
-    return troupe(troupe_id, member_form=form, status=422)
+        flash_message=_("Member added."),
+        redirect_to=url_for(".troupe", troupe_id=item.id),
+    )
+    if response is not None:
+        return response
+    if form.status_code == 409:
+        form.status_code = 422  # no version: another save in between, try again
+    return troupe(troupe_id, member_form=form, status=form.status_code)
 
 
 @bp.post("/troupes/<int:troupe_id>/members/<int:member_id>/remove")
@@ -692,10 +703,14 @@ def remove_member(troupe_id: int, member_id: int):
         return page
     try:
         services.remove_member(item, member_id, actor=current_user)
+        db.session.commit()
+    except (EditConflict, StaleDataError):
+        db.session.rollback()
+        flash(_("Someone else changed the troupe at the same moment: check it and try again."))
+        return redirect(url_for(".troupe", troupe_id=troupe_id), 303)
     except DomainError:
         db.session.rollback()
         abort(404)
-    db.session.commit()
     flash(_("Member removed."), "success")
     return redirect(url_for(".troupe", troupe_id=item.id), 303)
 
@@ -726,10 +741,15 @@ def mine():
 @bp.get("/people/<int:person_id>")
 @login_required
 def bookings(person_id: int):
+    organised = queries.booked_in_programmes_of(current_user, [person_id])
     person = get_or_404(
-        Person, person_id, visible=lambda p: rules.can_view_bookings_of(current_user, p)
+        Person,
+        person_id,
+        visible=lambda p: rules.can_view_bookings_of(current_user, p, organised),
     )
     mark_personal()
+    audit.record("view", "person", person.id, ["performance_bookings"])
+    db.session.commit()
     return render_template(
         "performances/bookings.html",
         heading=_("Performance bookings of %(name)s", name=person.name),
@@ -827,7 +847,8 @@ def statistics():
 def statistics_rows(result: stats.Statistics) -> list[list]:
     header = [
         _("Group"),
-        _("Name"),
+        # What the group's row is: a setting, town, programme or month (never a person).
+        _("Setting, town, programme or month"),
         _("Performances held"),
         _("Beneficiaries (person-times)"),
         _("Audience"),

@@ -65,15 +65,20 @@ def can_view(user, performance, own: frozenset[int] | None = None) -> bool:
     return bool(own & performance.person_ids)
 
 
-def can_view_bookings_of(user, person) -> bool:
-    """A person's bookings page: staff, the person, and their caregiver."""
-    if is_staff(user):
+def can_view_bookings_of(user, person, organised: frozenset[int] = frozenset()) -> bool:
+    """A person's bookings page: admins, the person and their caregiver, and an organiser
+    when the person is booked in one of their programmes (``organised``: the person ids
+    queries.booked_in_programmes_of found). Any other organiser gets a 404: the register is
+    not theirs to browse (issue 13 item 4)."""
+    if not _signed_in(user):
+        return False
+    if user.is_admin:
         return True
-    return (
-        _signed_in(user)
-        and user.person_id is not None
-        and (user.person_id == person.id or user.person_id == person.guardian_person_id)
-    )
+    if user.person_id is not None and (
+        user.person_id == person.id or user.person_id == person.guardian_person_id
+    ):
+        return True
+    return user.has_role("organiser") and person.id in organised
 
 
 def shows_name(user, person, own: frozenset[int] = frozenset()) -> bool:

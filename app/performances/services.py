@@ -15,10 +15,9 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
-from app.core import audit, clock
-from app.core.errors import DomainError, EditConflict
+from app.core import audit, clock, editing
+from app.core.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
 from app.performances.enums import (
@@ -83,21 +82,11 @@ class SaveResult:
     overridden: list[Clash] = field(default_factory=list)
 
 
-def _flush_or_conflict(current=None) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise EditConflict(current) from None
-
-
 def _enum(enum_cls, value, message, field_name):
     try:
         return enum_cls(value)
     except ValueError:
         raise DomainError(message, field=field_name) from None
-
-
-MAX_ID = 2**31 - 1  # INTEGER id columns
 
 
 def _count(data: dict, name: str, message) -> int | None:
@@ -288,9 +277,19 @@ def clashes_for(
     )
 
 
-def clash_record(clash: Clash) -> dict:
-    b = clash.booking
+def _schedule_key(starts_at, ends_at, venue_id, person_ids) -> dict:
+    """What a clash was accepted for: this performance's time, venue and register people."""
     return {
+        "start": starts_at.isoformat(),
+        "end": ends_at.isoformat(),
+        "venue_id": venue_id,
+        "person_ids": sorted(person_ids),
+    }
+
+
+def clash_record(clash: Clash, ours: dict | None = None) -> dict:
+    b = clash.booking
+    record = {
         "kind": b.kind,
         "id": b.id,
         "title": b.title,
@@ -300,6 +299,31 @@ def clash_record(clash: Clash) -> dict:
         "venue": clash.venue,
         "people": len(clash.person_ids),
     }
+    if ours is not None:
+        record["ours"] = ours
+    return record
+
+
+def _accepted(performance: Performance | None, clashes: list[Clash], ours: dict) -> list[Clash]:
+    """The clashes saved over with a reason before, for this very time, venue and people
+    (issue 19 item 14): they are not asked again until one of those changes."""
+    if performance is None or not clashes:
+        return []
+    stored = _schedule_key(
+        performance.starts_at,
+        performance.ends_at,
+        performance.venue_id,
+        {p.person_id for p in performance.people if p.person_id is not None},
+    )
+    if stored != ours:
+        return []
+    accepted = {
+        (record.get("kind"), record.get("id"))
+        for override in performance.overrides
+        for record in override.clashes or ()
+        if record.get("ours") == ours
+    }
+    return [c for c in clashes if (c.booking.kind, c.booking.id) in accepted]
 
 
 def save_performance(
@@ -310,20 +334,27 @@ def save_performance(
     actor=None,
     override_reason: str = "",
 ) -> SaveResult:
-    """Create (``performance`` None) or update a performance from checked ``data``."""
-    if performance is not None and (version is None or version != performance.version):
-        raise EditConflict(performance)
+    """Create (``performance`` None) or update a performance from checked ``data``.
+
+    Clashes already saved over with a reason for the same time, venue and people are not
+    asked again; a new clash, or a change of time, venue or people, asks for a reason."""
+    if performance is not None:
+        editing.check_version(performance, version)
     checked = _performance_values(data)
     values, people, needs = checked["values"], checked["people"], checked["needs"]
+    person_ids = [p["person_id"] for p in people if p["person_id"] is not None]
+    ours = _schedule_key(values["starts_at"], values["ends_at"], values["venue_id"], person_ids)
     clashes: list[Clash] = []
     if values["status"] is not PerformanceStatus.CANCELLED:
         clashes = clashes_for(
             values["starts_at"],
             values["ends_at"],
             values["venue_id"],
-            [p["person_id"] for p in people if p["person_id"] is not None],
+            person_ids,
             performance.id if performance is not None else None,
         )
+    accepted = _accepted(performance, clashes, ours)
+    clashes = [c for c in clashes if c not in accepted]
     reason = (override_reason or "").strip()
     if clashes and not reason:
         raise ClashError(clashes)
@@ -395,7 +426,7 @@ def save_performance(
         performance.overrides.append(
             ClashOverride(
                 reason=reason,
-                clashes=[clash_record(c) for c in clashes],
+                clashes=[clash_record(c, ours) for c in [*accepted, *clashes]],
                 recorded_by_id=getattr(actor, "id", None),
             )
         )
@@ -413,7 +444,11 @@ def save_performance(
             details=details or None,
         )
     elif changed:
-        _flush_or_conflict(performance)
+        if {"people", "needs", "clash_override"} & set(changed):
+            # Rows of other tables only: touch the performance so its version rises and a
+            # form opened before this save is stale (issue 19 item 3).
+            performance.updated_at = clock.now()
+        editing.flush_or_conflict(performance)
         audit.record(
             "update", "performance", performance.id, changed, actor=actor, details=details or None
         )
@@ -422,6 +457,61 @@ def save_performance(
         warnings=warnings_for(checked["venue"], people, needs),
         overridden=clashes,
     )
+
+
+def _figures(data: dict) -> dict:
+    audience = _count(data, "audience", _l("The audience must be a whole number, 0 or more."))
+    disabled = _count(
+        data,
+        "audience_disabled",
+        _l("The audience with disabilities must be a whole number, 0 or more."),
+    )
+    if audience is not None and disabled is not None and disabled > audience:
+        raise DomainError(
+            _l("The audience with disabilities cannot be larger than the whole audience."),
+            field="audience_disabled",
+        )
+    beneficiaries = _count(
+        data, "beneficiaries", _l("The beneficiaries must be a whole number, 0 or more.")
+    )
+    return {
+        "audience": audience,
+        "audience_disabled": disabled,
+        "beneficiaries": beneficiaries,
+        "report": (data.get("report") or "").strip(),
+    }
+
+
+def record_after_show(performance: Performance, data: dict, *, version, actor=None) -> Performance:
+    """The after-show report: audience figures, beneficiaries and the short report. With
+    ``held`` a planned, confirmed or postponed performance that has started becomes done
+    (held, in the statistics); nothing else of the performance changes."""
+    editing.check_version(performance, version)
+    values = _figures(data)
+    if data.get("held") and performance.status is not PerformanceStatus.DONE:
+        if performance.status is PerformanceStatus.CANCELLED:
+            raise DomainError(
+                _l("A cancelled performance did not take place: change its status first."),
+                field="held",
+            )
+        if performance.starts_at > clock.now():
+            raise DomainError(
+                _l("A performance that has not started yet cannot be done."), field="held"
+            )
+        values["status"] = PerformanceStatus.DONE
+    old_status = performance.status
+    for key, value in values.items():
+        setattr(performance, key, value)
+    changed = audit.changed_fields(performance, list(values))
+    if changed:
+        editing.flush_or_conflict(performance)
+        details = (
+            {"status": {"old": str(old_status), "new": str(performance.status)}}
+            if "status" in changed
+            else None
+        )
+        audit.record("update", "performance", performance.id, changed, actor=actor, details=details)
+    return performance
 
 
 # Programmes --------------------------------------------------------------------------------
@@ -484,8 +574,7 @@ def create_programme(data: dict, *, actor=None) -> Programme:
 
 
 def update_programme(programme: Programme, data: dict, *, version, actor=None) -> Programme:
-    if version is None or version != programme.version:
-        raise EditConflict(programme)
+    editing.check_version(programme, version)
     values = _programme_values(data)
     if _name_taken(Programme, values["name"], programme.id):
         raise DomainError(_l("A programme with this name already exists."), field="name")
@@ -499,7 +588,7 @@ def update_programme(programme: Programme, data: dict, *, version, actor=None) -
         programme.updated_at = clock.now()
         changed.append("organisers")
     if changed:
-        _flush_or_conflict(programme)
+        editing.flush_or_conflict(programme)
         audit.record("update", "programme", programme.id, changed, actor=actor)
     return programme
 
@@ -526,8 +615,7 @@ def create_troupe(data: dict, *, actor=None) -> Troupe:
 
 
 def update_troupe(troupe: Troupe, data: dict, *, version, actor=None) -> Troupe:
-    if version is None or version != troupe.version:
-        raise EditConflict(troupe)
+    editing.check_version(troupe, version)
     values = _troupe_values(data)
     if _name_taken(Troupe, values["name"], troupe.id):
         raise DomainError(_l("A troupe with this name already exists."), field="name")
@@ -535,28 +623,29 @@ def update_troupe(troupe: Troupe, data: dict, *, version, actor=None) -> Troupe:
         setattr(troupe, key, value)
     changed = audit.changed_fields(troupe, list(values))
     if changed:
-        _flush_or_conflict(troupe)
+        editing.flush_or_conflict(troupe)
         audit.record("update", "troupe", troupe.id, changed, actor=actor)
     return troupe
 
 
 def add_member(
-    troupe: Troupe, *, person_id: int | None, birth_on: date | None, role, actor=None
+    troupe: Troupe, *, person_id, birth_on: date | None, role, actor=None
 ) -> TroupeMember:
-    """Add a register person by register number, confirmed by the date of birth (so an
-    organiser cannot browse the register by guessing numbers)."""
+    """Add a register person named by register number and date of birth, through
+    app.people.lookup (rationed, audited, one answer whatever went wrong: an organiser cannot
+    browse the register by guessing). Someone already in the troupe gets that same answer."""
+    from app.people import lookup
+
     role = _enum(TroupeRole, role, _l("Choose the member's role."), "role")
-    # A register number past an INTEGER column (a 20-digit one overflows SQLite and
-    # PostgreSQL) names nobody: the same message as any other unknown number.
-    known = isinstance(person_id, int) and 0 < person_id <= MAX_ID
-    person = db.session.get(Person, person_id) if known else None
-    if person is None or person.is_archived or birth_on is None or person.birth_on != birth_on:
-        raise DomainError(
-            _l("No current person in the register has this number and date of birth."),
-            field="person_id",
-        )
-    if any(m.person_id == person.id for m in troupe.members):
-        raise DomainError(_l("This person is already a member of the troupe."), field="person_id")
+    person = lookup.find_person(
+        person_id,
+        birth_on,
+        actor=actor,
+        purpose="troupe_member",
+        message=_l("No current person in the register has this number and date of birth."),
+        field="person_id",
+        refuse=lambda found: any(m.person_id == found.id for m in troupe.members),
+    )
     member = TroupeMember(person_id=person.id, role=role, joined_on=None)
     troupe.members.append(member)
     troupe.updated_at = clock.now()

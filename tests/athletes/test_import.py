@@ -5,12 +5,13 @@ import base64
 import io
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from app.athletes import imports
-from app.athletes.models import Assessment
+from app.athletes.models import Assessment, AssessmentValue
 from app.core import spreadsheets
 from app.core.errors import DomainError
 from app.extensions import db
@@ -180,3 +181,120 @@ def test_upload_errors_are_422_never_500(client, login_as, two):
 def test_import_is_for_coaches(client, login_as):
     login_as("home_staff")
     assert client.get("/athletes/import").status_code == 403
+
+
+# Issue 19 item 5: a heading is read as the measure of the row's own sport -----------------
+
+
+@pytest.fixture
+def swimming_balance(sports):
+    """A swimming measure named like archery's 平衡能力 / Balance (another unit and range)."""
+    from app.athletes import services
+
+    measure = services.create_measure(
+        sport_id=sports["swimming"].id,
+        name="平衡能力",
+        name_en="Balance",
+        unit="score",
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+    )
+    db.session.commit()
+    return measure
+
+
+@pytest.mark.parametrize("heading", ["平衡能力", "Balance"])
+def test_a_shared_measure_name_is_read_within_the_rows_sport(
+    app, make_athlete, make_user, sports, swimming_balance, heading
+):
+    from app.athletes import services
+
+    coach = make_user("coach")
+    swimmer = make_athlete(coaches=[coach], sport="swimming")
+    archer = make_athlete(coaches=[coach], sport="archery")
+    archery_balance = next(
+        m for m in services.template_measures(sports["archery"].id) if m.name == "平衡能力"
+    )
+    rows = imports.check_rows(
+        csv_bytes(
+            [
+                f"运动员编号,日期,项目,评分,建议,{heading}",
+                f"{swimmer.id},2025-09-01,游泳,4,晋级,55",
+                f"{archer.id},2025-09-01,残疾人射箭,3,保持,7",
+            ]
+        ),
+        coach,
+    )
+    assert [r.errors for r in rows] == [[], []]
+    assert [[(m.id, str(v)) for m, v in r.values.items()] for r in rows] == [
+        [(swimming_balance.id, "55.0")],
+        [(archery_balance.id, "7.0")],
+    ]
+    assert imports.save_rows(rows, all_or_nothing=True, user=coach) == 2
+    db.session.commit()
+    stored = db.session.execute(
+        sa.select(Assessment.athlete_id, AssessmentValue.measure_id)
+        .join(AssessmentValue)
+        .order_by(Assessment.athlete_id)
+    ).all()
+    assert sorted(stored) == sorted(
+        [(swimmer.id, swimming_balance.id), (archer.id, archery_balance.id)]
+    )
+
+
+# Issue 19 item 6: rows already stored are shown and skipped -------------------------------
+
+
+def test_importing_the_same_file_twice_stores_each_screening_once(client, login_as, two):
+    coach, mine, _other = two
+    login_as(user=coach)
+    data = csv_bytes(
+        [
+            HEADER,
+            f"{mine.id},2025-09-01,残疾人射箭,4,晋级,35,18.5,稳定",
+            f"{mine.id},2025-10-01,残疾人射箭,4,晋级,36,,",
+        ]
+    )
+    body = upload(client, data).get_data(as_text=True)
+    payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', body).group(1)
+    assert (
+        client.post("/athletes/import", data={"payload": payload, "mode": "all"}).status_code == 303
+    )
+    assert db.session.scalar(sa.select(sa.func.count(Assessment.id))) == 2
+    # The same file again, with one new row and one row repeated inside the file.
+    again = csv_bytes(
+        [
+            HEADER,
+            f"{mine.id},2025-09-01,残疾人射箭,4,晋级,35,18.5,稳定",
+            f"{mine.id},2025-10-01,残疾人射箭,4,晋级,36,,",
+            f"{mine.id},2025-11-01,残疾人射箭,5,晋级,37,,",
+            f"{mine.id},2025-11-01,残疾人射箭,5,晋级,37,,",
+        ]
+    )
+    response = upload(client, again)
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "To be skipped, already stored or repeated in the file: 3." in body
+    assert body.count("Already stored, skipped.") == 2
+    assert "The same as row 4, skipped." in body
+    payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', body).group(1)
+    # Rows already stored are not errors: "all or nothing" saves the new row.
+    response = client.post("/athletes/import", data={"payload": payload, "mode": "all"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 screening has been saved. 3 rows were already stored and skipped." in page
+    dates = db.session.scalars(sa.select(Assessment.assessed_on).order_by(Assessment.id)).all()
+    assert dates == [date(2025, 9, 1), date(2025, 10, 1), date(2025, 11, 1)]
+
+
+def test_a_different_value_on_the_same_day_is_not_a_repeat(app, two):
+    coach, mine, _other = two
+    first = imports.check_rows(
+        csv_bytes([HEADER, f"{mine.id},2025-09-01,残疾人射箭,4,晋级,35,18.5,"]), coach
+    )
+    imports.save_rows(first, all_or_nothing=True, user=coach)
+    db.session.commit()
+    [row] = imports.check_rows(
+        csv_bytes([HEADER, f"{mine.id},2025-09-01,残疾人射箭,4,晋级,35,19,"]), coach
+    )
+    assert (row.ok, row.stored) == (True, None)

@@ -232,7 +232,12 @@ def test_detail_shows_history_classes_and_measurements(
         coaches=[coach], person_fields={"name": "李成长"}, discovered_on=date(2023, 1, 5)
     )
     services.change_stage(
-        athlete, to_stage="screened", changed_on=date(2023, 3, 1), reason="测评合格", actor=coach
+        athlete,
+        version=athlete.version,
+        to_stage="screened",
+        changed_on=date(2023, 3, 1),
+        reason="测评合格",
+        actor=coach,
     )
     services.save_classification(
         athlete,
@@ -258,6 +263,8 @@ def test_detail_shows_history_classes_and_measurements(
             assessor=coach,
         )
     db.session.commit()
+    # The coach sees the category once the person consents to share it with coaches.
+    _scouting_consent(athlete.person)
     athlete_id = athlete.id
     db.session.remove()
     with count_queries() as q:
@@ -265,8 +272,9 @@ def test_detail_shows_history_classes_and_measurements(
     assert response.status_code == 200
     # user + roles, athlete with person/town/sport/identifier (+ roles), sports, coaches
     # (+ roles), history with who (+ roles), classes with sport, assessments with sport and
-    # assessor (+ roles), values with measure, the audit row for the sensitive field shown
-    assert q.count == 13
+    # assessor (+ roles), values with measure, the person's consents (may the coach see the
+    # category?), the audit row for the sensitive field shown
+    assert q.count == 14
     main = main_text(response)
     assert "<h1>李成长</h1>" in main
     assert "Para archery class Open: Review date passed" in main
@@ -333,6 +341,9 @@ def test_create_athlete(client, login_as, make_person, sports, count_queries):
         date(2025, 6, 1),
         coach.id,
     )
+    # The flash names no one (it travels in the session cookie, issue 13 item 13).
+    page = main_text(client.get(response.headers["Location"], headers=EN))
+    assert "The athlete has been added." in page
 
 
 @pytest.mark.parametrize(
@@ -480,6 +491,9 @@ def test_change_stage_route(client, login_as, make_athlete):
     assert response.status_code == 303
     db.session.expire_all()
     assert athlete.stage is Stage.SCREENED
+    # The flash names no one (it travels in the session cookie, issue 13 item 13).
+    page = main_text(client.get(f"/athletes/{athlete.id}", headers=EN))
+    assert "The athlete is now at the stage Screened." in page
     response = client.post(f"/athletes/{athlete.id}/stage", data={}, headers=EN)
     assert response.status_code == 422
     assert '<a href="#to_stage-0">Choose the new stage.</a>' in main_text(response)
@@ -620,3 +634,294 @@ def test_an_id_past_an_integer_column_is_refused_not_a_500(
         in main_text(response)
     )
     assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 0
+
+
+# Issue 13 item 2: a birth date is no proof; the category is shown to those allowed -------
+
+
+def test_proposing_an_athlete_is_a_rationed_and_logged_register_lookup(
+    client, login_as, make_person, sports
+):
+    """A sweep of birth dates: after FAILED_PER_DAY failures even the true date is refused
+    with the same answer, and every look-up is in the audit log with its purpose."""
+    from app.people.lookup import FAILED_PER_DAY
+
+    coach = login_as("coach")
+    person = make_person(name="被猜者", birth_on=date(2008, 5, 17))
+    for day in range(1, FAILED_PER_DAY + 1):
+        response = client.post(
+            "/athletes/new", data=proposal(person.id, date(2008, 6, day), sports), headers=EN
+        )
+        assert response.status_code == 422
+        assert f'<a href="#register_number">{NOT_PROPOSABLE}</a>' in main_text(response)
+    response = client.post(
+        "/athletes/new", data=proposal(person.id, date(2008, 5, 17), sports), headers=EN
+    )
+    assert response.status_code == 422
+    main = main_text(response)
+    assert f'<a href="#register_number">{NOT_PROPOSABLE}</a>' in main
+    assert "被猜者" not in main
+    assert db.session.scalar(sa.select(sa.func.count(AthleteProfile.id))) == 0
+    rows = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.actor_id, AuditEvent.details)
+        .where(AuditEvent.action.like("register_lookup%"))
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(a, e, u) for a, e, u, _d in rows] == [
+        ("register_lookup_failed", person.id, coach.id)
+    ] * (FAILED_PER_DAY + 1)
+    assert {d["purpose"] for *_rest, d in rows} == {"athlete_proposal"}
+
+
+def test_a_successful_proposal_is_logged(client, login_as, make_person, sports):
+    coach = login_as("coach")
+    person = make_person(birth_on=date(2008, 5, 17))
+    response = client.post(
+        "/athletes/new", data=proposal(person.id, date(2008, 5, 17), sports), headers=EN
+    )
+    assert response.status_code == 303
+    rows = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.entity_id, AuditEvent.actor_id).where(
+            AuditEvent.action.like("register_lookup%")
+        )
+    ).all()
+    assert rows == [("register_lookup", person.id, coach.id)]
+
+
+def _scouting_consent(person):
+    from app.people import services as people_services
+
+    people_services.record_consent(
+        person, kind="scouting", given_on=date(2026, 1, 5), given_by="self"
+    )
+    db.session.commit()
+
+
+CATEGORY_ROW = "<dt>Disability category</dt><dd>Physical disability</dd>"
+
+
+@pytest.mark.parametrize(
+    "viewer, consent, shown",
+    [
+        ("admin", False, True),
+        ("coach", False, False),
+        ("coach", True, True),
+        ("identifier", True, False),
+        ("other_coach_with_view", True, False),
+    ],
+)
+def test_the_disability_category_is_shown_to_admins_and_to_consented_coaches(
+    client, login_as, make_user, make_person, make_athlete, viewer, consent, shown
+):
+    coach = make_user("coach")
+    identifier = make_user("home_staff")
+    person = make_person(birth_on=date(2000, 1, 1))
+    athlete = make_athlete(person=person, coaches=[coach], actor=identifier)
+    if consent:
+        _scouting_consent(person)
+    if viewer == "admin":
+        login_as("admin")
+    elif viewer == "coach":
+        login_as(user=coach)
+    elif viewer == "identifier":
+        login_as(user=identifier)
+    else:  # a coach who identified the athlete but does not coach them
+        athlete.identified_by_id = login_as("coach").id
+        db.session.commit()
+    response = client.get(f"/athletes/{athlete.id}", headers=EN)
+    assert response.status_code == 200
+    main = main_text(response)
+    assert (CATEGORY_ROW in main) is shown
+    assert ("Physical disability" in main) is shown
+    views = db.session.scalar(
+        sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == "view_sensitive")
+    )
+    assert views == (1 if shown else 0)
+
+
+def test_the_category_filter_is_for_admins_only(client, login_as, make_person, make_athlete):
+    coach = login_as("coach")
+    make_athlete(person=make_person(name="类别甲", disability_category="visual"), coaches=[coach])
+    main = main_text(client.get("/athletes/", headers=EN))
+    assert 'name="category"' not in main
+    # The filter in the address is ignored: it would tell which athletes are of a category.
+    main = main_text(client.get("/athletes/?category=physical", headers=EN))
+    assert "1 athlete found" in main and "类别甲" in main
+    main = main_text(client.get("/athletes/pipeline?category=physical", headers=EN))
+    assert "All 1 athletes in" in main
+    login_as("admin")
+    main = main_text(client.get("/athletes/?category=physical", headers=EN))
+    assert 'name="category"' in main and "0 athletes found" in main
+
+
+# Issue 12 item 4 and issue 13 item 10: missing versions and concurrent saves are 409s --------
+
+
+def _profile_data(athlete, sports, **extra):
+    data = {
+        "primary_sport_id": str(sports["archery"].id),
+        "squad_level": "none",
+        "discovery_source": "sunshine_home",
+        "discovered_on-year": "2024",
+        "discovered_on-month": "3",
+        "discovered_on-day": "1",
+        "notes": "",
+        "version": str(athlete.version),
+    }
+    data.update(extra)
+    return data
+
+
+def _stage_data(athlete, **extra):
+    data = {
+        "to_stage": "screened",
+        "changed_on-year": "2025",
+        "changed_on-month": "1",
+        "changed_on-day": "2",
+        "reason": "测评合格",
+        "version": str(athlete.version),
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_stage_change_without_a_version_is_a_conflict(client, login_as, make_athlete):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    data = _stage_data(athlete)
+    del data["version"]
+    response = client.post(f"/athletes/{athlete.id}/stage", data=data, headers=EN)
+    assert response.status_code == 409
+    assert "Someone else saved this record after you opened it." in main_text(response)
+    db.session.expire_all()
+    assert athlete.stage is Stage.IDENTIFIED
+
+
+def _saved_meanwhile(monkeypatch, name, table, row_id):
+    """Make ``services.<name>`` meet a row another process saved after the version check:
+    the row's version moves on in the database just before the service runs, so the ORM's
+    UPDATE … WHERE version = :old matches nothing (StaleDataError)."""
+    original = getattr(services, name)
+
+    def racing(*args, **kwargs):
+        db.session.execute(
+            sa.text(f"UPDATE {table} SET version = version + 1 WHERE id = :id"), {"id": row_id}
+        )
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, name, racing)
+
+
+def test_a_concurrent_profile_save_is_a_409_with_the_input_kept(
+    client, login_as, make_athlete, sports, monkeypatch
+):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    _saved_meanwhile(monkeypatch, "update_athlete", "athlete_profiles", athlete.id)
+    data = _profile_data(athlete, sports, notes="并发保存", coach_ids=[str(coach.id)])
+    response = client.post(f"/athletes/{athlete.id}/edit", data=data, headers=EN)
+    assert response.status_code == 409
+    main = main_text(response)
+    assert "Someone else saved this record after you opened it." in main
+    assert "并发保存</textarea>" in main
+    db.session.expire_all()
+    assert athlete.notes == ""
+
+
+def test_a_concurrent_stage_change_is_a_409(client, login_as, make_athlete, monkeypatch):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    _saved_meanwhile(monkeypatch, "change_stage", "athlete_profiles", athlete.id)
+    response = client.post(f"/athletes/{athlete.id}/stage", data=_stage_data(athlete), headers=EN)
+    assert response.status_code == 409
+    assert "测评合格</textarea>" in main_text(response)
+    db.session.expire_all()
+    assert athlete.stage is Stage.IDENTIFIED
+    assert len(athlete.stage_changes) == 1
+
+
+def test_a_concurrent_classification_save_is_a_409(
+    client, login_as, make_athlete, sports, monkeypatch
+):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    c = services.save_classification(
+        athlete, sport_id=sports["archery"].id, class_code="W1", status="confirmed"
+    )
+    db.session.commit()
+    _saved_meanwhile(monkeypatch, "save_classification", "athlete_classifications", c.id)
+    response = client.post(
+        f"/athletes/{athlete.id}/classifications/{c.id}",
+        headers=EN,
+        data={
+            "sport_id": str(sports["archery"].id),
+            "class_code": "Open",
+            "status": "confirmed",
+            "notes": "复核",
+            "version": str(c.version),
+        },
+    )
+    assert response.status_code == 409
+    assert "复核</textarea>" in main_text(response)
+    db.session.expire_all()
+    assert c.class_code == "W1"
+
+
+def test_the_classification_conflict_panel_lists_the_review_date(
+    client, login_as, make_athlete, sports
+):
+    """Issue 19 item 3: another coach moved the review date; the stale save of the notes
+    shows it, and the saved value is not lost without being shown."""
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach])
+    c = services.save_classification(
+        athlete,
+        sport_id=sports["archery"].id,
+        class_code="W1",
+        status="review_by_date",
+        classified_on=date(2025, 1, 1),
+        review_on=date(2027, 1, 15),
+    )
+    db.session.commit()
+    url = f"/athletes/{athlete.id}/classifications/{c.id}"
+    opened = str(c.version)
+    base = {
+        "sport_id": str(sports["archery"].id),
+        "class_code": "W1",
+        "status": "review_by_date",
+        "classified_on-year": "2025",
+        "classified_on-month": "1",
+        "classified_on-day": "1",
+        "review_on-year": "2027",
+        "review_on-month": "1",
+        "review_on-day": "15",
+        "notes": "",
+        "version": opened,
+    }
+    first = {**base, "review_on-month": "3", "review_on-day": "1"}
+    assert client.post(url, data=first).status_code == 303
+    response = client.post(url, data={**base, "notes": "复核材料齐全"}, headers=EN)
+    assert response.status_code == 409
+    main = main_text(response)
+    assert re.search(
+        r"<th scope=\"row\">Review date</th>\s*<td>Jan 15, 2027</td>\s*<td>Mar 1, 2027</td>", main
+    )
+    assert re.search(r"<th scope=\"row\">Notes</th>\s*<td>复核材料齐全</td>\s*<td>", main)
+    db.session.expire_all()
+    assert (c.review_on, c.notes) == (date(2027, 3, 1), "")
+
+
+def test_a_date_found_after_the_stage_history_begins_is_refused(
+    client, login_as, make_athlete, sports
+):
+    coach = login_as("coach")
+    athlete = make_athlete(coaches=[coach], discovered_on=date(2024, 3, 1))
+    data = _profile_data(athlete, sports, **{"discovered_on-month": "5"})
+    response = client.post(f"/athletes/{athlete.id}/edit", data=data, headers=EN)
+    assert response.status_code == 422
+    assert (
+        '<a href="#discovered_on-year">The date found cannot be after the stage history '
+        "begins (Mar 1, 2024).</a>"
+    ) in main_text(response)
+    db.session.expire_all()
+    assert athlete.discovered_on == date(2024, 3, 1)

@@ -174,7 +174,12 @@ def test_change_stage_moves_and_records_history(make_athlete, make_user):
     coach = make_user("coach")
     athlete = make_athlete(coaches=[coach])
     services.change_stage(
-        athlete, to_stage="screened", changed_on=date(2024, 4, 1), reason="测评合格", actor=coach
+        athlete,
+        version=athlete.version,
+        to_stage="screened",
+        changed_on=date(2024, 4, 1),
+        reason="测评合格",
+        actor=coach,
     )
     db.session.commit()
     assert athlete.stage is Stage.SCREENED
@@ -197,14 +202,30 @@ def test_a_coach_cannot_jump_but_an_admin_can_with_a_reason(make_athlete, make_u
     athlete = make_athlete(coaches=[coach])
     with pytest.raises(DomainError) as error:
         services.change_stage(
-            athlete, to_stage="squad", changed_on=date(2024, 4, 1), reason="很有天赋", actor=coach
+            athlete,
+            version=athlete.version,
+            to_stage="squad",
+            changed_on=date(2024, 4, 1),
+            reason="很有天赋",
+            actor=coach,
         )
     assert error.value.field == "to_stage"
     with pytest.raises(DomainError) as error:
-        services.change_stage(athlete, to_stage="squad", changed_on=date(2024, 4, 1), actor=admin)
+        services.change_stage(
+            athlete,
+            version=athlete.version,
+            to_stage="squad",
+            changed_on=date(2024, 4, 1),
+            actor=admin,
+        )
     assert error.value.field == "reason"
     services.change_stage(
-        athlete, to_stage="squad", changed_on=date(2024, 4, 1), reason="省队直接选调", actor=admin
+        athlete,
+        version=athlete.version,
+        to_stage="squad",
+        changed_on=date(2024, 4, 1),
+        reason="省队直接选调",
+        actor=admin,
     )
     db.session.commit()
     assert athlete.stage is Stage.SQUAD
@@ -214,13 +235,18 @@ def test_a_coach_cannot_jump_but_an_admin_can_with_a_reason(make_athlete, make_u
 def test_stage_change_dates(make_athlete):
     athlete = make_athlete(discovered_on=date(2024, 3, 1))
     with pytest.raises(DomainError) as error:
-        services.change_stage(athlete, to_stage="screened", changed_on=date(2024, 2, 1))
+        services.change_stage(
+            athlete, version=athlete.version, to_stage="screened", changed_on=date(2024, 2, 1)
+        )
     assert str(error.value.message) == (
         "The date of the change cannot be before the current stage began."
     )
     with pytest.raises(DomainError) as error:
         services.change_stage(
-            athlete, to_stage="screened", changed_on=clock.today() + timedelta(days=1)
+            athlete,
+            version=athlete.version,
+            to_stage="screened",
+            changed_on=clock.today() + timedelta(days=1),
         )
     assert error.value.field == "changed_on"
 
@@ -426,3 +452,82 @@ def test_sport_codes_are_unique_even_from_punctuation(sports):
     assert (first.code, second.code, third.code) == ("sport", "sport_2", "archery_2")
     with pytest.raises(DomainError):
         services.create_sport(name="丁", name_en="ARCHERY!")
+
+
+# Issue 12 item 4: a missing (or unreadable) version is a stale one, in every athlete service.
+
+
+@pytest.mark.parametrize("version", [None, "1", True, 10**40])
+def test_a_missing_or_unreadable_version_is_stale_everywhere(make_athlete, sports, version):
+    athlete = make_athlete()
+    c = services.save_classification(
+        athlete, sport_id=sports["archery"].id, class_code="W1", status="confirmed"
+    )
+    db.session.commit()
+    before = (athlete.version, athlete.stage, c.version, c.class_code)
+    with pytest.raises(EditConflict):
+        services.update_athlete(
+            athlete,
+            version=version,
+            primary_sport_id=sports["archery"].id,
+            discovery_source="sunshine_home",
+            discovered_on=date(2024, 3, 1),
+            notes="覆盖",
+        )
+    db.session.rollback()
+    with pytest.raises(EditConflict):
+        services.change_stage(
+            athlete, to_stage="screened", changed_on=date(2024, 4, 1), version=version
+        )
+    db.session.rollback()
+    with pytest.raises(EditConflict):
+        services.save_classification(
+            athlete,
+            classification=c,
+            version=version,
+            sport_id=sports["archery"].id,
+            class_code="Open",
+            status="confirmed",
+        )
+    db.session.rollback()
+    db.session.expire_all()
+    assert (athlete.version, athlete.stage, c.version, c.class_code) == before
+    assert athlete.notes == ""
+
+
+# Issue 19 item 12: the date found cannot be after the stage history starts.
+
+
+def test_the_date_found_cannot_follow_the_start_of_the_stage_history(make_athlete, sports):
+    athlete = make_athlete(discovered_on=date(2024, 3, 1))
+    services.change_stage(
+        athlete,
+        to_stage="screened",
+        changed_on=date(2024, 4, 1),
+        reason="测评合格",
+        version=athlete.version,
+    )
+    db.session.commit()
+    values = {
+        "primary_sport_id": sports["archery"].id,
+        "discovery_source": "sunshine_home",
+        "notes": "",
+    }
+    with pytest.raises(DomainError) as error:
+        services.update_athlete(
+            athlete, version=athlete.version, discovered_on=date(2024, 3, 2), **values
+        )
+    assert (error.value.field, str(error.value.message)) == (
+        "discovered_on",
+        "The date found cannot be after the stage history begins (Mar 1, 2024).",
+    )
+    db.session.rollback()
+    # On or before the first date is fine.
+    services.update_athlete(
+        athlete, version=athlete.version, discovered_on=date(2024, 3, 1), **values
+    )
+    services.update_athlete(
+        athlete, version=athlete.version, discovered_on=date(2023, 12, 1), **values
+    )
+    db.session.commit()
+    assert athlete.discovered_on == date(2023, 12, 1)

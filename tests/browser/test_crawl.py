@@ -125,3 +125,20 @@ def test_crawl_every_page(browser, live_app, live_server, demo, role, locale, pe
     # Everyone meets at least one form (sign-in, or the account page's password change).
     assert run.error_states >= 1, "the crawl reached no form error state"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:150])
+
+
+def test_the_summary_order_check_sees_a_summary_out_of_the_fields_order(browser):
+    """The crawl's error-summary check (issue 12 item 10) is not vacuous: a summary listing the
+    second field first is reported against the order the page shows the fields in."""
+    page = browser.new_page()
+    try:
+        page.set_content(
+            '<div class="error-summary" data-error-summary tabindex="-1">'
+            '<a href="#second">b</a><a href="#first">a</a><a href="#gone">c</a></div>'
+            '<form><input id="first"><input id="second"></form>'
+        )
+        summary = page.evaluate(crawl.JS_SUMMARY)
+    finally:
+        page.close()
+    assert [link["id"] for link in summary["links"] if link["exists"]] == ["second", "first"]
+    assert summary["domOrder"] == ["first", "second"]

@@ -99,7 +99,7 @@ def test_row_errors_and_all_or_nothing(setup, make_user):
     )
     assert [[str(e) for e in r.errors] for r in rows] == [
         [],
-        ["No athlete called 王五 born on 1990-05-01."],
+        ["No athlete you may record is called 王五 with the birth date given."],
         ["Unknown competition: 省运会."],
         ["The competition has no event called 男子反曲弓."],
         ["Only a result with status OK has a rank: leave the rank empty."],
@@ -113,7 +113,7 @@ def test_row_errors_and_all_or_nothing(setup, make_user):
     stranger = make_user("coach")
     rows = imports.check_rows(csv_bytes(GOOD[0]), stranger)
     assert [str(e) for e in rows[0].errors] == [
-        "You may record results only for athletes you coach in this competition."
+        "No athlete you may record is called 张一 with the birth date given."
     ]
 
 

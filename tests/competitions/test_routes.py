@@ -153,7 +153,7 @@ def test_stale_version_is_409_with_both_values(client, scene, login_as):
     response = client.post(url, data=stale)
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "Saved version: rank 1, mark 660" in html
+    assert "<td>648</td>" in html and "<td>660</td>" in html  # mark: yours, saved
     assert 'value="648"' in html
     assert f'name="version-{mine.id}" value="2"' in html
     assert db.session.scalar(sa.select(Result.mark).where(Result.entry_id == mine.id)) == "660"

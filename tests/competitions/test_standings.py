@@ -4,6 +4,7 @@ member on their own page, shared ranks, and one query per table."""
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from app.competitions import standings
 from app.competitions.enums import Level
@@ -117,3 +118,54 @@ def test_empty_ledger(app):
     table = standings.medal_table(MedalFilters(level=Level.DISTRICT))
     assert tally(table) == (0, 0, 0, 0)
     assert table.competitions == [] and standings.by_year_level_list(table) == []
+
+
+def test_a_bronze_tie_and_a_dns_are_stored_and_counted(
+    client, make_competition, make_event, make_athlete, enter
+):
+    """A tie for bronze (two rank-3 bronzes) and a DNS saved through the service: stored as
+    given, counted as 1 gold, 1 silver, 2 bronze in the ledger and on the public pages; the
+    DNS holds no rank and no medal and counts nowhere."""
+    from app.competitions import services
+    from app.competitions.models import Result
+    from app.extensions import db
+
+    gold, silver, bronze1, bronze2, absent = (make_athlete() for _ in range(5))
+    games = make_competition(name="Tie Games", level="provincial", start_on=date(2020, 8, 1))
+    event = make_event(games, sport="wheelchair_fencing", name="Épée A")
+    enter(event, gold, medal="gold", mark="15-10")
+    enter(event, silver, medal="silver", mark="10-15")
+    enter(event, bronze1, medal="bronze", mark="12-15")
+    enter(event, bronze2, medal="bronze", mark="9-15")
+    dns = enter(event, absent, result=False)
+    services.save_result(dns, status="DNS", notes="赛前体检未通过")
+    db.session.commit()
+
+    stored = db.session.execute(
+        sa.select(Result.entry_id, Result.rank, Result.status, Result.medal).order_by(Result.id)
+    ).all()
+    assert [(r.rank, r.status, r.medal) for r in stored] == [
+        (1, "OK", "gold"),
+        (2, "OK", "silver"),
+        (3, "OK", "bronze"),
+        (3, "OK", "bronze"),
+        (None, "DNS", "none"),
+    ]
+    table = standings.medal_table(MedalFilters(competition_id=games.id))
+    assert tally(table) == (1, 1, 2, 4)
+    assert [(c.name, c.gold, c.silver, c.bronze) for c in table.competitions] == [
+        ("Tie Games", 1, 1, 2)
+    ]
+    rows = standings.athlete_rows(MedalFilters(competition_id=games.id))
+    assert [(r.athlete_id, r.rank, r.gold, r.silver, r.bronze) for r in rows] == [
+        (gold.id, 1, 1, 0, 0),
+        (silver.id, 2, 0, 1, 0),
+        (bronze1.id, 3, 0, 0, 1),
+        (bronze2.id, 3, 0, 0, 1),
+    ]
+    assert absent.id not in {r.athlete_id for r in rows}
+    page = client.get(f"/competitions/{games.id}").get_data(as_text=True)
+    assert "1 gold, 1 silver, 2 bronze" in page
+    assert "Did not start (DNS)" in page
+    medals = client.get("/competitions/?from_year=2020&to_year=2020").get_data(as_text=True)
+    assert "4 medals from 2020 to 2020: 1 gold, 1 silver and 2 bronze." in medals

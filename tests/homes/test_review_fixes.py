@@ -114,7 +114,10 @@ def test_edit_form_accepts_only_offered_leaders_and_venues(
         url, data=form_data(version=str(activity.version), leader_person_id=str(leader.id))
     )
     assert resp.status_code == 303
-    assert db.session.get(Activity, activity.id).leader_person_id == leader.id
+    # The new days and times apply from the next session on: the redirect names the series
+    # that holds them (the same one, or its continuation; app.homes.series).
+    saved_id = int(resp.location.rsplit("/", 1)[1])
+    assert db.session.get(Activity, saved_id).leader_person_id == leader.id
     resp = client.post(f"/homes/{home.id}/activities/new", data=form_data(venue_id=HUGE))
     assert resp.status_code == 422
 

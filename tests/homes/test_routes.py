@@ -234,7 +234,7 @@ def test_roll_call_marks_one_member_per_post(
         assert (
             client.post(url, data={"person_id": "999999", "status": "present"}).status_code == 422
         )
-        client.post(url, data={"mark": "rest_present"})
+        client.post(url, data={"mark": "rest_present", "confirmed": "yes"})
         marks = {a.person_id: a.status for a in db.session.scalars(sa.select(Attendance))}
         assert marks == {
             people[0]: AttendanceStatus.PRESENT,

@@ -93,6 +93,35 @@ def test_pinyin_for_names():
     assert services.pinyin_for("") == ""
 
 
+@pytest.mark.parametrize(
+    "name, pinyin",
+    [
+        # Compound surnames stay one word (issue 19 item 13).
+        ("欧阳娜娜", "Ouyang Nana"),
+        ("司马光", "Sima Guang"),
+        ("尉迟恭", "Yuchi Gong"),
+        ("诸葛亮", "Zhuge Liang"),
+        # A surname's own reading where the character has several.
+        ("单雄信", "Shan Xiongxin"),
+        ("曾乐", "Zeng Le"),
+        ("解晓东", "Xie Xiaodong"),
+        ("仇英", "Qiu Ying"),
+        ("朴树", "Piao Shu"),
+        ("查良镛", "Zha Liangyong"),
+        ("区志贤", "Ou Zhixian"),
+        # What is not a letter is dropped: emoji, digits, symbols.
+        ("欧阳娜娜😀", "Ouyang Nana"),
+        ("王😀芳2号", "Wang Fanghao"),
+        ("😀", ""),
+        # Unchanged: ordinary names and names in parts.
+        ("张三丰", "Zhang Sanfeng"),
+        ("示例·欧阳明", "Shi Li Ouyang Ming"),
+    ],
+)
+def test_pinyin_for_surnames_and_stray_characters(name, pinyin):
+    assert services.pinyin_for(name) == pinyin
+
+
 def test_sensitive_fields_need_collection_consent(town):
     with pytest.raises(DomainError) as caught:
         services.create_person(base_data(town.id), consent=None)

@@ -101,14 +101,25 @@ def test_programme_create_edit_and_409(client, login_as, organiser):
     login_as(user=organiser)
     response = client.post(
         "/performances/programmes/new",
-        data={"name": "Six Into", "first_year": "2017", "last_year": "", "description": ""},
+        data={
+            "name": "Six Into",
+            "first_year": "2017",
+            "last_year": "",
+            "description": "",
+            "organiser_ids": str(organiser.id),
+        },
     )
     assert response.status_code == 303
     programme = db.session.scalars(sa.select(Programme)).one()
     assert [u.id for u in programme.organisers] == [organiser.id]
     bad = client.post(
         "/performances/programmes/new",
-        data={"name": "Other", "first_year": "2020", "last_year": "2019"},
+        data={
+            "name": "Other",
+            "first_year": "2020",
+            "last_year": "2019",
+            "organiser_ids": str(organiser.id),
+        },
     )
     assert bad.status_code == 422
     assert "The last year must be the first year or later." in bad.get_data(as_text=True)
@@ -272,7 +283,7 @@ def test_troupe_stale_edit_is_a_409_with_both_values(client, login_as, organiser
     stale = client.post(url, data={**form, "notes": "Mine"})
     assert stale.status_code == 409
     text = stale.get_data(as_text=True)
-    assert "Someone else saved this troupe after you opened it." in text
+    assert "Someone else saved this record after you opened it." in text
     assert "Mine" in text and "Theirs" in text
     db.session.expire_all()
     assert db.session.get(Troupe, troupe.id).notes == "Theirs"

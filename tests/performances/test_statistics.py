@@ -197,3 +197,17 @@ def test_summary_api(client, make_performance, make_venue, make_programme):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/performances/summary" in spec["paths"]
     assert "PerformancesSummary" in spec["components"]["schemas"]
+
+
+def test_export_heads_the_group_column_with_what_it_holds_not_a_person_name(app):
+    """Issue 19 item 18: the column of settings, towns, programmes and months was headed
+    "姓名" (a person's name)."""
+    from flask_babel import force_locale
+
+    from app.performances.routes import statistics_rows
+
+    result = stats.statistics(date(2019, 1, 1), date(2019, 12, 31))
+    with app.test_request_context(), force_locale("zh_Hans"):
+        header = [str(cell) for cell in statistics_rows(result)[0]]
+    assert header[:2] == ["分组", "场所类型、街镇、项目或月份"]
+    assert "姓名" not in header

@@ -1,0 +1,93 @@
+"""Issue 12 item 5: the entry form offers the athletes who fit the event (its gender and, when
+it has one, its sport class in its sport); a link shows every athlete (no script needed), and
+an athlete chosen from the full list is entered all the same."""
+
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from app.athletes import services as athlete_services
+from app.competitions.models import Entry
+from app.extensions import db
+
+
+@pytest.fixture
+def scene(make_user, make_competition, make_event, make_athlete, sports):
+    manager = make_user("coach")
+    competition = make_competition(manager_id=manager.id)
+    event = make_event(competition, gender="women", sport_class="Open")
+
+    def athlete(gender, class_code=None, sport="archery"):
+        made = make_athlete(person_fields={"gender": gender})
+        if class_code:
+            athlete_services.save_classification(
+                made,
+                sport_id=sports[sport].id,
+                class_code=class_code,
+                status="confirmed",
+                classified_on=date(2017, 1, 1),
+            )
+            db.session.commit()
+        return made
+
+    return {
+        "manager": manager,
+        "event": event,
+        "fits": athlete("female", "Open"),
+        "man": athlete("male", "Open"),
+        "unclassified": athlete("female"),
+        "other_class": athlete("female", "W1"),
+        "other_sport": athlete("female", "S9", sport="swimming"),
+    }
+
+
+def offered(html: str) -> set[int]:
+    return {
+        int(v)
+        for v in re.findall(
+            r'id="athlete_ids-\d+" name="athlete_ids" type="checkbox" value="(\d+)"', html
+        )
+    }
+
+
+def test_entry_form_offers_the_athletes_who_fit(client, login_as, scene):
+    login_as(user=scene["manager"])
+    url = f"/competitions/events/{scene['event'].id}/entries/new"
+    html = client.get(url).get_data(as_text=True)
+    assert offered(html) == {scene["fits"].id}
+    assert f'href="{url}?all=1"' in html
+    everyone = client.get(f"{url}?all=1").get_data(as_text=True)
+    assert offered(everyone) == {
+        scene[k].id for k in ("fits", "man", "unclassified", "other_class", "other_sport")
+    }
+    assert f'href="{url}"' in everyone  # back to those who fit
+
+
+def test_an_athlete_from_the_full_list_is_entered(client, login_as, scene):
+    login_as(user=scene["manager"])
+    url = f"/competitions/events/{scene['event'].id}/entries/new?all=1"
+    response = client.post(url, data={"athlete_ids": [str(scene["man"].id)], "status": "nominated"})
+    assert response.status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count(Entry.id))) == 1
+
+
+def test_an_invalid_post_keeps_the_chosen_athlete_offered(client, login_as, scene):
+    login_as(user=scene["manager"])
+    url = f"/competitions/events/{scene['event'].id}/entries/new"
+    response = client.post(
+        url,
+        data={"athlete_ids": [str(scene["man"].id)], "status": "nominated", "support_role": "x"},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert offered(html) == {scene["fits"].id, scene["man"].id}
+    assert re.search(rf'checked id="[^"]+" name="athlete_ids" [^>]*value="{scene["man"].id}"', html)
+
+
+def test_open_event_without_class_offers_everyone(client, login_as, scene, make_event):
+    login_as(user=scene["manager"])
+    event = make_event(scene["event"].competition, name="Mixed", gender="mixed", sport_class="")
+    html = client.get(f"/competitions/events/{event.id}/entries/new").get_data(as_text=True)
+    assert len(offered(html)) == 5

@@ -1,0 +1,139 @@
+"""Two people editing the same home or activity (issue 19 item 3, issue 13 item 10): the second
+gets the 409 page with their input kept and a panel naming every field the first changed,
+many-valued ones included; a StaleDataError at flush is the same 409, never a 500."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.homes import services
+from app.homes.models import Activity, Home
+from tests.roundtrip import read_form, round_trip, sign_in, two_sessions
+
+
+def _panel(page: str) -> str:
+    """The conflict panel alone (the labels of the form below it do not count)."""
+    start = page.index('<section class="conflict"')
+    return page[start : page.index("</section>", start)]
+
+
+def _other(controls, name):
+    control = controls[name]
+    return next(o for o in control.options if o and o not in control.values)
+
+
+def test_home_edit_round_trip_and_two_sessions(
+    app, client, login_as, make_home, make_user, make_venue
+):
+    login_as("admin")
+    staff_a, staff_b = make_user("home_staff"), make_user("home_staff")
+    home = make_home(staff=[staff_a])
+    new_venue = make_venue(name="新场馆")
+    url = f"/homes/{home.id}/edit"
+    controls = read_form(client.get(url).get_data(as_text=True), url)
+    round_trip(client, url, {"contact": "王老师 138 0000 0000", "address": "江口南路１２号"})
+    second = app.test_client()
+    sign_in(second, make_user("admin"))
+    panel = _panel(
+        two_sessions(
+            client,
+            second,
+            url,
+            {
+                "kind": _other(controls, "kind"),
+                "venue_id": str(new_venue.id),
+                "opened_on-year": "2019",
+                "services": ["day_care", "sheltered_employment"],
+                "staff": [str(staff_a.id), str(staff_b.id)],
+            },
+            {"name": "阳光家园（东区）"},
+            labels=["Kind", "Venue", "新场馆", "Opened on", "Services offered", "Staff who manage"],
+        )
+    )
+    for label in ("Kind", "新场馆", "Opened on", "Services offered", "Staff who manage"):
+        assert label in panel, label
+    assert "Test home" in panel  # the saved name beside the one typed
+    db.session.expire_all()
+    saved = db.session.get(Home, home.id)
+    assert saved.opened_on == date(2019, 1, 1) and saved.venue_id == new_venue.id
+    assert {r.user_id for r in saved.staff_rows} == {staff_a.id, staff_b.id}
+
+
+def test_activity_two_sessions_name_the_public_flag_and_series_end(
+    app, client, login_as, make_home, make_activity, make_user
+):
+    staff = make_user("home_staff")
+    home = make_home(staff=[staff])
+    activity = make_activity(home, first_day=date(2027, 1, 4), until_on=date(2027, 3, 29))
+    login_as(user=staff)
+    second = app.test_client()
+    sign_in(second, staff)
+    url = f"/homes/activities/{activity.id}/edit"
+    panel = _panel(
+        two_sessions(
+            client,
+            second,
+            url,
+            {"is_public": [], "until_on-month": "6", "until_on-day": "28"},
+            {"title": "康复训练（二）"},
+            labels=["Public: anyone may see this activity", "Last date", "Jun 28, 2027"],
+        )
+    )
+    for label in ("Public: anyone may see this activity", "Last date", "Jun 28, 2027"):
+        assert label in panel, label
+    assert "Mar 29, 2027" in panel
+
+
+def test_a_stale_write_at_flush_is_the_409_page_not_a_500(
+    client, login_as, make_home, make_activity, make_user, monkeypatch
+):
+    staff = make_user("home_staff")
+    home = make_home(staff=[staff])
+    activity = make_activity(home, first_day=date(2027, 1, 4))
+    login_as(user=staff)
+    url = f"/homes/activities/{activity.id}/edit"
+    data = {k: v for k, v in _post_data(client, url).items()} | {"title": "新标题"}
+
+    def stale(*args, **kwargs):
+        raise StaleDataError("UPDATE statement on table 'activities' expected to update 1 row")
+
+    monkeypatch.setattr(services, "update_activity", stale)
+    resp = client.post(url, data=data)
+    assert resp.status_code == 409
+    assert 'value="新标题"' in resp.get_data(as_text=True)
+    monkeypatch.setattr(services, "update_home", stale)
+    login_as("admin")
+    home_url = f"/homes/{home.id}/edit"
+    resp = client.post(home_url, data=_post_data(client, home_url) | {"name": "新家园"})
+    assert resp.status_code == 409
+    assert 'value="新家园"' in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Activity, activity.id).title == "Rehab exercise"
+
+
+def _post_data(client, url):
+    controls = read_form(client.get(url).get_data(as_text=True), url)
+    return {name: list(c.values) for name, c in controls.items()}
+
+
+def test_the_homes_own_venue_is_kept_as_a_choice_and_follows_the_home(
+    client, login_as, make_home, make_activity, make_user, make_venue
+):
+    staff = make_user("home_staff")
+    old_hall, new_hall, other = make_venue(name="旧址"), make_venue(name="新址"), make_venue()
+    home = make_home(staff=[staff], venue=old_hall)
+    own = make_activity(home, first_day=date(2027, 1, 4), venue_id=None)
+    elsewhere = make_activity(home, first_day=date(2027, 1, 4), venue_id=other.id)
+    assert own.uses_home_venue and not elsewhere.uses_home_venue
+    services.update_home(home, None, {"venue_id": new_hall.id})
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Activity, own.id).venue_id == new_hall.id
+    assert db.session.get(Activity, elsewhere.id).venue_id == other.id
+    login_as(user=staff)
+    assert "新址" in client.get(f"/homes/activities/{own.id}").get_data(as_text=True)
+    form = read_form(client.get(f"/homes/activities/{own.id}/edit").get_data(as_text=True))
+    assert form["venue_id"].values == [""]  # still "the home's own venue"
