@@ -5,9 +5,14 @@ one line saying which, not a traceback (issue 12 item 20)."""
 import os
 
 from app import create_app
-from config import ConfigError
+from config import CONFIGS, ConfigError
 
 _config = os.environ.get("RONGHE_CONFIG")
+if _config and _config not in CONFIGS:
+    raise SystemExit(
+        f"Ronghe: RONGHE_CONFIG={_config} is not one of {', '.join(CONFIGS)}; "
+        "`make run` sets up development."
+    )
 
 try:
     app = create_app(_config or "production")

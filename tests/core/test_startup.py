@@ -105,3 +105,19 @@ def test_development_starts_without_a_word(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "reports.index" in result.stdout
+
+
+def test_an_unknown_config_name_is_one_line_too():
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "routes"],
+        cwd=ROOT,
+        env=clean_env(RONGHE_CONFIG="dev"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Ronghe: RONGHE_CONFIG=dev is not one of development, testing, production; "
+        "`make run` sets up development."
+    )
