@@ -1,7 +1,7 @@
 """competition events: all_day (a day and no time; issue 19 item 10)
 
 Revision ID: c3e8a1d4f7b2
-Revises: a7c4e1f09b2d
+Revises: 9c2e32f4a95a
 Create Date: 2026-12-06 20:45:00
 
 Existing events stay timed (all_day false): an event saved before this change with a day and
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c3e8a1d4f7b2"
-down_revision = "a7c4e1f09b2d"
+down_revision = "9c2e32f4a95a"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,7 @@ unique constraint on sport and name). Downgrading fails if two measures of one t
 a name by then.
 
 Revision ID: c3e8a1d5f7b2
-Revises: a7c4e1f09b2d
+Revises: c3e8a1d4f7b2
 Create Date: 2026-12-06 20:40:00.000000
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c3e8a1d5f7b2'
-down_revision = 'a7c4e1f09b2d'
+down_revision = 'c3e8a1d4f7b2'
 branch_labels = None
 depends_on = None
 
