@@ -309,7 +309,18 @@ class DecimalText(CodeField):
 
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes (any number may be ticked). The form macro prints it inside a
-    fieldset with the field's label as legend."""
+    fieldset with the field's label as legend. A value that is not among the offered choices
+    stops validation with ``message`` (ours, translated; not WTForms' English "'6' is not a
+    valid choice for this field.")."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message or _l("Choose from the list.")
+
+    def pre_validate(self, form):
+        offered = {str(choice[0]) for choice in self.choices or ()}
+        if any(str(value) not in offered for value in self.data or ()):
+            raise StopValidation(self.message)

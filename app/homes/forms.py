@@ -69,20 +69,6 @@ class ListedChoice(SelectField):
             raise StopValidation(self.message)
 
 
-class ListedChoices(MultiCheckboxField):
-    """Checkboxes whose values must be among the offered choices, with a message of our own
-    (not WTForms' English "'6' is not a valid choice for this field.")."""
-
-    def __init__(self, label=None, validators=None, message=None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.message = message
-
-    def pre_validate(self, form):
-        offered = {str(value) for value, _label in self.choices or ()}
-        if any(str(value) not in offered for value in self.data or ()):
-            raise StopValidation(self.message)
-
-
 class AtLeastOne:
     """A group of checkboxes where at least one must be ticked (sets the required flag)."""
 
@@ -129,7 +115,7 @@ class ActivityForm(BaseForm):
     )
     start_time = TimeText(_l("Start time"), required_message=_l("Enter the start time."))
     end_time = TimeText(_l("End time"), required_message=_l("Enter the end time."))
-    weekdays = ListedChoices(
+    weekdays = MultiCheckboxField(
         _l("Days of the week"),
         coerce=int,
         message=_l("Choose the days from the list."),
@@ -268,7 +254,7 @@ class MembershipForm(BaseForm):
     joined_on = DatePartsField(
         _l("Joined on"), validators=[date_required(_l("Enter the day the member joined."))]
     )
-    services = ListedChoices(
+    services = MultiCheckboxField(
         _l("Services received"),
         message=_l("Choose the services from the list."),
         validators=[AtLeastOne(_l("Choose at least one service the member receives."))],
@@ -317,12 +303,12 @@ class HomeForm(BaseForm):
         _l("Opened on"), validators=[date_required(_l("Enter the day the home opened."))]
     )
     contact = StringField(_l("Contact"), validators=[Optional(), Length(max=120)])
-    services = ListedChoices(
+    services = MultiCheckboxField(
         _l("Services offered"),
         message=_l("Choose the services from the list."),
         validators=[AtLeastOne(_l("Choose at least one service."))],
     )
-    staff = ListedChoices(
+    staff = MultiCheckboxField(
         _l("Staff who manage the home"),
         coerce=int,
         message=_l("Choose the staff from the list."),

@@ -78,3 +78,28 @@ def test_every_form_is_found(app):
 
 def test_labels_say_optional_exactly_when_a_field_may_stay_empty(app):
     assert label_problems(app) == []
+
+
+def test_every_checkbox_group_radio_and_date_is_drawn_by_the_macro_made_for_it(app):
+    """The form macro chooses a field's markup by its ``type`` (its class name): a subclass of
+    MultiCheckboxField under another name was drawn as one label over a list of boxes, each
+    ``required`` (a browser then refuses the form until every box is ticked) and without a
+    fieldset and legend."""
+    import re
+    from pathlib import Path
+
+    from wtforms import BooleanField, RadioField
+
+    from app.core.forms import DatePartsField, MultiCheckboxField
+
+    macro = (Path(app.root_path) / "templates" / "_macros" / "forms.html").read_text()
+    drawn = set(re.findall(r"'([A-Za-z]+Field)'", macro))
+    problems = []
+    with app.test_request_context():
+        for cls in every_form_class():
+            form = cls(meta={"csrf": False}, **constructor_args(cls))
+            for field in form:
+                special = (MultiCheckboxField, RadioField, DatePartsField, BooleanField)
+                if isinstance(field, special) and field.type not in drawn:
+                    problems.append(f"{cls.__name__}.{field.name}: {field.type}")
+    assert problems == []

@@ -15,7 +15,10 @@ from tests.roundtrip import read_form, round_trip, sign_in, two_sessions
 
 
 def _panel(page: str) -> str:
-    """The conflict panel alone (the labels of the form below it do not count)."""
+    """The conflict panel alone (the labels of the form below it do not count); two_sessions
+    answers the panel already."""
+    if page.startswith('<section class="conflict"'):
+        return page
     start = page.index('<section class="conflict"')
     return page[start : page.index("</section>", start)]
 
