@@ -14,8 +14,6 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-import pytest
-
 import app as app_package
 from app.core.forms import BaseForm
 
