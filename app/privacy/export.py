@@ -156,6 +156,7 @@ NOT_ABOUT_THEM = {
     "performance_clash_overrides.recorded_by_id": "who saved over a clash",
     "activity_exceptions.created_by_id": "who cancelled or moved a session",
     "attendance.recorded_by_id": "who took a roll-call",
+    "memberships.contacted_by_id": "the staff member who called about an absence",
     "athlete_stage_changes.changed_by_id": "who changed an athlete's stage",
     "assessments.assessor_id": "the coach who assessed",
 }
