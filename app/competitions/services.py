@@ -110,6 +110,17 @@ def _get(model, value):
         return None
 
 
+def _check_version(record, version) -> None:
+    """The one version check (core.editing.check_version) for every saved record changed
+    here: ``version`` is the one the form was built from, read as an id; a missing or
+    unreadable version is a stale one, never "overwrite" (issue 12 item 4)."""
+    try:
+        number = _id(version)
+    except (TypeError, ValueError):
+        number = None
+    editing.check_version(record, number)
+
+
 def _same_version(version, saved: int) -> bool:
     """Whether the form's version is the saved one; an unreadable version is a stale one."""
     try:
@@ -202,8 +213,7 @@ def create_competition(data: dict, *, actor=None) -> Competition:
 def update_competition(
     competition: Competition, data: dict, *, version: int | None, actor=None
 ) -> Competition:
-    if not _same_version(version, competition.version):
-        raise EditConflict(competition)
+    _check_version(competition, version)
     values = _competition_values(data)
     # Both queries autoflush: run them before any change, so one save is one UPDATE.
     sports = _sports(data.get("sport_ids"))
@@ -271,10 +281,9 @@ def add_event(competition: Competition, data: dict, *, actor=None) -> Competitio
 def update_event(
     event: CompetitionEvent, data: dict, *, version: int | None = None, actor=None
 ) -> CompetitionEvent:
-    """Change an event. ``version`` is the one the form was built from (None only for
-    internal callers); an older one raises EditConflict. Audit: old and new values."""
-    if version is not None and not _same_version(version, event.version):
-        raise EditConflict(event)
+    """Change an event. ``version`` is the one the form was built from; an older or missing
+    one raises EditConflict. Audit: old and new values."""
+    _check_version(event, version)
     values = _event_values(event.competition, data)
     if event.entries and values["is_team"] != event.is_team:
         raise DomainError(
@@ -496,9 +505,8 @@ def create_entry(
 
 def set_entry_status(entry: Entry, status, *, version: int | None = None, actor=None) -> None:
     """Change an entry's status (withdraw it, confirm it). ``version`` is the one the page was
-    built from; an older one raises EditConflict with the saved entry."""
-    if version is not None and not _same_version(version, entry.version):
-        raise EditConflict(entry)
+    built from; an older or missing one raises EditConflict with the saved entry."""
+    _check_version(entry, version)
     status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
     if status == entry.status:
         return
@@ -689,11 +697,7 @@ def check_result_version(result: Result | None, version) -> None:
         if version not in (None, ""):
             raise EditConflict(None)
         return
-    try:
-        number = _id(version)
-    except (TypeError, ValueError):
-        number = None
-    editing.check_version(result, number)
+    _check_version(result, version)
 
 
 def _result_snapshot(result: Result | None) -> dict:

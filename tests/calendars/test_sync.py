@@ -131,7 +131,7 @@ def test_entries_file_the_event_under_athletes_coaches_and_support_people(
     assert timed.sequence == 0  # membership is not a visible change
     revision = mark(f"person:{athlete.person_id}")
     entry = db.session.get(type(entry), entry.id)
-    services.set_entry_status(entry, "withdrawn")
+    services.set_entry_status(entry, "withdrawn", version=entry.version)
     db.session.commit()
     assert not expected & keys_of(item("competition_event", event.id))
     assert mark(f"person:{athlete.person_id}") == revision + 1

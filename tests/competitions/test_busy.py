@@ -88,7 +88,7 @@ def test_team_members_occupied_and_touching_does_not_clash(app, scene):
 
 
 def test_withdrawn_entries_and_cancelled_competitions_occupy_nothing(app, scene):
-    services.set_entry_status(scene["team"], "withdrawn")
+    services.set_entry_status(scene["team"], "withdrawn", version=scene["team"].version)
     db.session.commit()
     window = (NINE, ELEVEN + timedelta(hours=3))
     with app.test_request_context():

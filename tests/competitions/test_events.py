@@ -135,7 +135,9 @@ def test_stale_event_edit_is_a_409_with_both_values(client, login_as, setup):
     from app.competitions import services
 
     event = setup["event"]
-    services.update_event(event, {**_values(event), "name": "Renamed by someone else"})
+    services.update_event(
+        event, {**_values(event), "name": "Renamed by someone else"}, version=event.version
+    )
     db.session.commit()
     login_as(user=setup["manager"])
     response = client.post(f"/competitions/events/{event.id}/edit", data=event_form(setup))
@@ -207,7 +209,7 @@ def test_stale_withdrawal_is_a_409_with_both_statuses(client, login_as, setup):
     from app.competitions import services
 
     entry = setup["entry"]
-    services.set_entry_status(entry, "confirmed")
+    services.set_entry_status(entry, "confirmed", version=entry.version)
     db.session.commit()
     login_as(user=setup["manager"])
     url = f"/competitions/entries/{entry.id}/withdraw"

@@ -212,8 +212,8 @@ def test_saving_over_a_newer_result_conflicts(make_competition, make_event, make
 
 def test_withdrawing_an_entry_is_audited(make_competition, make_event, make_athlete, enter):
     entry = enter(make_event(make_competition()), make_athlete(), result=False)
-    services.set_entry_status(entry, "withdrawn")
-    services.set_entry_status(entry, "withdrawn")
+    services.set_entry_status(entry, "withdrawn", version=entry.version)
+    services.set_entry_status(entry, "withdrawn", version=entry.version)
     db.session.commit()
     rows = db.session.execute(
         sa.select(AuditEvent.action, AuditEvent.details)
@@ -223,7 +223,7 @@ def test_withdrawing_an_entry_is_audited(make_competition, make_event, make_athl
     assert [r.action for r in rows] == ["create", "update"]
     assert rows[1].details == {"old": {"status": "nominated"}, "new": {"status": "withdrawn"}}
     with pytest.raises(DomainError) as caught:
-        services.set_entry_status(entry, "lost")
+        services.set_entry_status(entry, "lost", version=entry.version)
     assert str(caught.value.message) == "Choose the entry's status."
 
 
@@ -239,11 +239,11 @@ def test_event_cannot_switch_to_team_once_entered(
         "is_team": True,
     }
     with pytest.raises(DomainError) as caught:
-        services.update_event(event, data)
+        services.update_event(event, data, version=event.version)
     assert caught.value.field == "is_team"
     data["is_team"] = False
     data["sport_class"] = "W1"
-    services.update_event(event, data)
+    services.update_event(event, data, version=event.version)
     db.session.commit()
     assert event.sport_class == "W1"
 
