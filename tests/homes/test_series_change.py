@@ -4,7 +4,7 @@ count a session twice, and changes to single sessions survive the edit or are li
 saving."""
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
@@ -266,4 +266,27 @@ def _values(activity):
     }
 
 
-_ = timedelta
+def test_both_halves_of_a_split_series_are_in_the_calendar(
+    make_home, make_activity, bulk_people, add_members, make_user
+):
+    from app.calendars.models import CalendarItem
+
+    _staff, _home, _people, activity = _setup(
+        make_home, make_activity, bulk_people, add_members, make_user
+    )
+    schedule = services.Schedule.of(activity)
+    schedule.start_time, schedule.end_time = time(9, 30), time(11, 30)
+    with clock.freeze(NOW):
+        new = services.update_activity(
+            activity, activity.version, _values(activity), schedule, date(2026, 12, 7)
+        )
+        db.session.commit()
+    db.session.expire_all()
+    items = {
+        i.source_id: i.ics_zh.decode()
+        for i in db.session.scalars(sa.select(CalendarItem).where(CalendarItem.kind == "activity"))
+    }
+    assert "UNTIL=20261130T155959Z" in items[activity.id]
+    assert "DTSTART;TZID=Asia/Shanghai:20261207T093000" in items[new.id]
+    assert "RECURRENCE-ID;TZID=Asia/Shanghai:20261221T093000" in items[new.id]  # the move
+    assert "EXDATE;TZID=Asia/Shanghai:20261214T093000" in items[new.id]  # the cancellation
