@@ -141,6 +141,10 @@ def test_a_time_change_applies_from_the_next_session_and_keeps_the_past(
         assert new.title == "康复训练" and new.duration_minutes == 120
         old_page = client.get(f"/homes/activities/{old.id}").get_data(as_text=True)
         assert f"/homes/activities/{new.id}" in old_page
+        # The home's page tells the two halves apart by their dates.
+        home_page = client.get(f"/homes/{home.id}").get_data(as_text=True)
+        assert "Nov 2, 2026 – Nov 30, 2026" in home_page
+        assert "Dec 7, 2026 – Mar 29, 2027" in home_page
         # The new series' sessions answer at their new keys.
         new_key = recurrence.occurrence_key(datetime(2026, 12, 7, 1, 30, tzinfo=UTC))
         assert client.get(f"/homes/activities/{new.id}/sessions/{new_key}").status_code == 200
