@@ -294,3 +294,25 @@ def test_both_halves_of_a_split_series_are_in_the_calendar(
     assert "DTSTART;TZID=Asia/Shanghai:20261207T093000" in items[new.id]
     assert "RECURRENCE-ID;TZID=Asia/Shanghai:20261221T093000" in items[new.id]  # the move
     assert "EXDATE;TZID=Asia/Shanghai:20261214T093000" in items[new.id]  # the cancellation
+
+
+def test_the_ended_half_of_a_split_series_is_not_split_again(make_home, make_activity, make_user):
+    home = make_home(staff=[make_user("home_staff")])
+    activity = make_activity(home, first_day=date(2026, 11, 2))
+    schedule = services.Schedule.of(activity)
+    schedule.start_time, schedule.end_time = time(10, 0), time(11, 0)
+    with clock.freeze(NOW):
+        services.update_activity(
+            activity, activity.version, _values(activity), schedule, date(2026, 12, 7)
+        )
+        db.session.commit()
+        again = services.Schedule.of(activity)
+        again.start_time, again.end_time = time(15, 0), time(16, 0)
+        try:
+            services.update_activity(activity, activity.version, _values(activity), again, None)
+        except services.DomainError as error:
+            assert error.field == "change_from"
+        else:
+            raise AssertionError("the ended half was split again")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Activity.id))) == 2
