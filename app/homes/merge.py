@@ -25,25 +25,32 @@ _NOT_VALUES = {"CSRFTokenField", "VersionField", "SubmitField", "FileField", "Pa
 
 def _digest(text: str) -> str:
     key = str(current_app.secret_key or "").encode()
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:16]
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+SESSION_KEY = "homes_seen"
+KEEP = 3  # records remembered at once: the session cookie stays small
 
 
 def _key(kind: str, record_id: int) -> str:
-    return f"seen-{kind}-{record_id}"
+    return f"{kind}-{record_id}"
 
 
 def remember(form, kind: str, record_id: int) -> None:
-    """What ``form`` shows now, as the user's starting point for this record."""
-    session[_key(kind, record_id)] = {
+    """What ``form`` shows now, as the user's starting point for this record (the last KEEP
+    records opened are remembered)."""
+    seen = {k: v for k, v in (session.get(SESSION_KEY) or {}).items() if k != _key(kind, record_id)}
+    seen[_key(kind, record_id)] = {
         field.name: _digest(shown_value(field)) for field in form if field.type not in _NOT_VALUES
     }
+    session[SESSION_KEY] = dict(list(seen.items())[-KEEP:])
 
 
 def take_over(form, saved, kind: str, record_id: int) -> list[str]:
     """After a conflict: each field of ``form`` the user left as it was shown takes its value
     from ``saved`` (the same form filled from the record as saved now). Returns the labels
     of the fields taken over, and remembers the merged form as the new starting point."""
-    seen = session.get(_key(kind, record_id)) or {}
+    seen = (session.get(SESSION_KEY) or {}).get(_key(kind, record_id)) or {}
     taken = []
     for field in form:
         if field.type in _NOT_VALUES or field.name not in saved or field.name not in seen:

@@ -187,3 +187,18 @@ def test_saving_again_after_a_conflict_keeps_both_peoples_changes(
     db.session.expire_all()
     saved = db.session.get(Activity, activity.id)
     assert saved.title == "康复训练（二）" and saved.is_public is False
+
+
+def test_the_session_remembers_only_the_last_few_edit_pages(
+    client, login_as, make_home, make_activity, make_user
+):
+    from app.homes import merge
+
+    staff = make_user("home_staff")
+    home = make_home(staff=[staff])
+    login_as(user=staff)
+    ids = [make_activity(home, first_day=date(2027, 1, 4)).id for _ in range(5)]
+    for activity_id in ids:
+        assert client.get(f"/homes/activities/{activity_id}/edit").status_code == 200
+    with client.session_transaction() as session:
+        assert list(session[merge.SESSION_KEY]) == [f"activity-{i}" for i in ids[-3:]]
