@@ -92,6 +92,7 @@ def time_text(value: time | None) -> str:
 
 
 class ActivityForm(BaseForm):
+    taken_over: tuple = ()  # after a conflict (app.homes.merge)
     title = StringField(
         _l("Title"),
         validators=[
@@ -280,6 +281,7 @@ class EndMembershipForm(BaseForm):
 
 
 class HomeForm(BaseForm):
+    taken_over: tuple = ()  # after a conflict (app.homes.merge)
     name = StringField(
         _l("Name"),
         validators=[InputRequired(_l("Enter the home's name.")), Length(max=120)],

@@ -34,7 +34,7 @@ from app.core.reference import town_choices
 from app.core.security import form_view, mark_personal
 from app.core.templating import fmt_date
 from app.extensions import db
-from app.homes import access, bp, queries, recurrence, series, services, stats
+from app.homes import access, bp, merge, queries, recurrence, series, services, stats
 from app.homes.enums import AbsenceReason, AttendanceStatus
 from app.homes.forms import (
     WEEKDAY_LABELS,
@@ -282,9 +282,9 @@ def create_home():
 def edit_home(home_id: int):
     home = get_or_404(Home, home_id)
     if request.method == "GET":
-        return _render_home_form(
-            _home_form(data=HomeForm.data_from(home), current_venue=home.venue_id), home
-        )
+        form = _home_form(data=HomeForm.data_from(home), current_venue=home.venue_id)
+        merge.remember(form, "home", home_id)
+        return _render_home_form(form, home)
     form = _home_form(current_venue=home.venue_id)
 
     def apply():
@@ -305,7 +305,11 @@ def edit_home(home_id: int):
         flash_message=_("Your changes to the home have been saved."),
         redirect_to=url_for("homes.detail", home_id=home_id),
     )
-    return response or _render_home_form(form, home)
+    if response is not None:
+        return response
+    if form.status_code == 409:
+        form.taken_over = merge.take_over(form, saved_form(), "home", home_id)
+    return _render_home_form(form, home)
 
 
 def _render_home_form(form, home):
@@ -574,6 +578,7 @@ def edit_activity(activity_id: int):
         data = ActivityForm.data_from(activity)
         data["change_from"] = series.default_change_from(activity, clock.now())
         form = _activity_form(home, data=data, current_venue=activity.venue_id)
+        merge.remember(form, "activity", activity_id)
         return _render_activity_form(form, home, activity)
     form = _activity_form(home, current_venue=activity.venue_id)
 
@@ -609,7 +614,11 @@ def edit_activity(activity_id: int):
         ),
         redirect_to=done,
     )
-    return response or _render_activity_form(form, home, activity)
+    if response is not None:
+        return response
+    if form.status_code == 409:
+        form.taken_over = merge.take_over(form, saved_form(), "activity", activity_id)
+    return _render_activity_form(form, home, activity)
 
 
 def _flash_clashes(activity: Activity) -> None:

@@ -112,6 +112,14 @@ def plan(activity, schedule, change_from: date | None, exceptions=None) -> Plan:
                     ),
                     "count",
                 )
+        if _has_continuation(activity):
+            raise DomainError(
+                _l(
+                    "These sessions are continued by a later series: change the days or times "
+                    "there."
+                ),
+                "change_from",
+            )
         later = replace(schedule, first_day=max(schedule.first_day, change_from), count=count)
         compiled = later.compile()
         new_starts = recurrence.all_rule_starts(compiled[0], compiled[2])
@@ -126,6 +134,16 @@ def plan(activity, schedule, change_from: date | None, exceptions=None) -> Plan:
             result.rekeyed.append((exc, target))
     _refuse_over_roll_calls(activity, result, set(new_starts))
     return result
+
+
+def _has_continuation(activity) -> bool:
+    from app.homes.models import Activity
+
+    return bool(
+        db.session.scalar(
+            sa.select(Activity.id).where(Activity.previous_activity_id == activity.id).limit(1)
+        )
+    )
 
 
 def _refuse_over_roll_calls(activity, result: Plan, new_starts: set) -> None:

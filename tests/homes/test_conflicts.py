@@ -140,3 +140,68 @@ def test_the_homes_own_venue_is_kept_as_a_choice_and_follows_the_home(
     assert "新址" in client.get(f"/homes/activities/{own.id}").get_data(as_text=True)
     form = read_form(client.get(f"/homes/activities/{own.id}/edit").get_data(as_text=True))
     assert form["venue_id"].values == [""]  # still "the home's own venue"
+
+
+def test_saving_again_after_a_conflict_keeps_both_peoples_changes(
+    app, client, login_as, make_home, make_activity, make_user, make_venue
+):
+    from tests.roundtrip import post_data
+
+    login_as("admin")
+    staff_a = make_user("home_staff")
+    home = make_home()
+    url = f"/homes/{home.id}/edit"
+    second = app.test_client()
+    sign_in(second, make_user("admin"))
+    stale = read_form(second.get(url).get_data(as_text=True), url)
+    fresh = read_form(client.get(url).get_data(as_text=True), url)
+    changes = {"opened_on-year": "2019", "services": ["sheltered_employment"]}
+    changes["staff"] = [str(staff_a.id)]
+    assert client.post(url, data=post_data(fresh, changes)).status_code == 303
+    conflict = second.post(url, data=post_data(stale, {"name": "阳光家园（东区）"}))
+    assert conflict.status_code == 409
+    page = conflict.get_data(as_text=True)
+    assert "Fields you had not changed now show the saved values" in page
+    shown = read_form(page, url)
+    assert shown["opened_on-year"].values == ["2019"]
+    assert shown["services"].values == ["sheltered_employment"]
+    assert shown["staff"].values == [str(staff_a.id)]
+    assert shown["name"].values == ["阳光家园（东区）"]  # the second person's own change
+    assert second.post(url, data=post_data(shown, {})).status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(Home, home.id)
+    assert saved.name == "阳光家园（东区）" and saved.opened_on == date(2019, 1, 1)
+    assert [s.value for s in saved.services] == ["sheltered_employment"]
+    assert {r.user_id for r in saved.staff_rows} == {staff_a.id}
+
+    # The same on the activity form: one changes the public flag, the other the title.
+    staff = make_user("home_staff")
+    activity = make_activity(make_home(staff=[staff]), first_day=date(2027, 1, 4))
+    login_as(user=staff)
+    sign_in(second, staff)
+    url = f"/homes/activities/{activity.id}/edit"
+    stale = read_form(second.get(url).get_data(as_text=True), url)
+    fresh = read_form(client.get(url).get_data(as_text=True), url)
+    assert client.post(url, data=post_data(fresh, {"is_public": []})).status_code == 303
+    conflict = second.post(url, data=post_data(stale, {"title": "康复训练（二）"}))
+    assert conflict.status_code == 409
+    shown = read_form(conflict.get_data(as_text=True), url)
+    assert second.post(url, data=post_data(shown, {})).status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(Activity, activity.id)
+    assert saved.title == "康复训练（二）" and saved.is_public is False
+
+
+def test_the_session_remembers_only_the_last_few_edit_pages(
+    client, login_as, make_home, make_activity, make_user
+):
+    from app.homes import merge
+
+    staff = make_user("home_staff")
+    home = make_home(staff=[staff])
+    login_as(user=staff)
+    ids = [make_activity(home, first_day=date(2027, 1, 4)).id for _ in range(5)]
+    for activity_id in ids:
+        assert client.get(f"/homes/activities/{activity_id}/edit").status_code == 200
+    with client.session_transaction() as session:
+        assert list(session[merge.SESSION_KEY]) == [f"activity-{i}" for i in ids[-3:]]

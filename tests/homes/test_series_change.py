@@ -4,7 +4,7 @@ count a session twice, and changes to single sessions survive the edit or are li
 saving."""
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 
@@ -141,6 +141,10 @@ def test_a_time_change_applies_from_the_next_session_and_keeps_the_past(
         assert new.title == "康复训练" and new.duration_minutes == 120
         old_page = client.get(f"/homes/activities/{old.id}").get_data(as_text=True)
         assert f"/homes/activities/{new.id}" in old_page
+        # The home's page tells the two halves apart by their dates.
+        home_page = client.get(f"/homes/{home.id}").get_data(as_text=True)
+        assert "Nov 2, 2026 – Nov 30, 2026" in home_page
+        assert "Dec 7, 2026 – Mar 29, 2027" in home_page
         # The new series' sessions answer at their new keys.
         new_key = recurrence.occurrence_key(datetime(2026, 12, 7, 1, 30, tzinfo=UTC))
         assert client.get(f"/homes/activities/{new.id}/sessions/{new_key}").status_code == 200
@@ -266,4 +270,49 @@ def _values(activity):
     }
 
 
-_ = timedelta
+def test_both_halves_of_a_split_series_are_in_the_calendar(
+    make_home, make_activity, bulk_people, add_members, make_user
+):
+    from app.calendars.models import CalendarItem
+
+    _staff, _home, _people, activity = _setup(
+        make_home, make_activity, bulk_people, add_members, make_user
+    )
+    schedule = services.Schedule.of(activity)
+    schedule.start_time, schedule.end_time = time(9, 30), time(11, 30)
+    with clock.freeze(NOW):
+        new = services.update_activity(
+            activity, activity.version, _values(activity), schedule, date(2026, 12, 7)
+        )
+        db.session.commit()
+    db.session.expire_all()
+    items = {
+        i.source_id: i.ics_zh.decode()
+        for i in db.session.scalars(sa.select(CalendarItem).where(CalendarItem.kind == "activity"))
+    }
+    assert "UNTIL=20261130T155959Z" in items[activity.id]
+    assert "DTSTART;TZID=Asia/Shanghai:20261207T093000" in items[new.id]
+    assert "RECURRENCE-ID;TZID=Asia/Shanghai:20261221T093000" in items[new.id]  # the move
+    assert "EXDATE;TZID=Asia/Shanghai:20261214T093000" in items[new.id]  # the cancellation
+
+
+def test_the_ended_half_of_a_split_series_is_not_split_again(make_home, make_activity, make_user):
+    home = make_home(staff=[make_user("home_staff")])
+    activity = make_activity(home, first_day=date(2026, 11, 2))
+    schedule = services.Schedule.of(activity)
+    schedule.start_time, schedule.end_time = time(10, 0), time(11, 0)
+    with clock.freeze(NOW):
+        services.update_activity(
+            activity, activity.version, _values(activity), schedule, date(2026, 12, 7)
+        )
+        db.session.commit()
+        again = services.Schedule.of(activity)
+        again.start_time, again.end_time = time(15, 0), time(16, 0)
+        try:
+            services.update_activity(activity, activity.version, _values(activity), again, None)
+        except services.DomainError as error:
+            assert error.field == "change_from"
+        else:
+            raise AssertionError("the ended half was split again")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Activity.id))) == 2
