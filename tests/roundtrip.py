@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 CHINESE = "场地测评，状态良好（一）。"
-NOT_VALUES = {"csrf_token", "version", "submit", "confirmed"}
+# opened_sport_ids: what the competition form was opened with (bookkeeping for a conflict).
+NOT_VALUES = {"csrf_token", "version", "submit", "confirmed", "opened_sport_ids"}
 
 
 @dataclass

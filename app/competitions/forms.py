@@ -58,6 +58,9 @@ class CompetitionForm(BaseForm):
     manager_id = SelectField(_l("Manager"), coerce=str, validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     version = VersionField()
+    # The sports as they were when the form was opened ("1,3"): after a conflict, sports the
+    # user did not touch take the saved ones, so saving again does not revert them.
+    opened_sport_ids = HiddenField()
 
     def __init__(self, *args, sports=(), venues=(), managers=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +93,16 @@ class CompetitionForm(BaseForm):
     def service_values(self) -> dict:
         return {name: getattr(self, name).data for name in self.FIELDS if name in self}
 
+    def opened_sports(self) -> set[int] | None:
+        """The sports when the form was opened; None when unreadable (then no merge)."""
+        if self.opened_sport_ids.data is None:
+            return None
+        text = self.opened_sport_ids.data.strip()
+        parts = [p for p in text.split(",") if p]
+        if not all(p.isascii() and p.isdigit() and len(p) <= 10 for p in parts):
+            return None
+        return {int(p) for p in parts}
+
     @staticmethod
     def data_from(competition) -> dict:
         data = {name: getattr(competition, name) for name in CompetitionForm.FIELDS[:-2]}
@@ -98,6 +111,7 @@ class CompetitionForm(BaseForm):
         data["venue_id"] = str(competition.venue_id or "")
         data["manager_id"] = str(competition.manager_id or "")
         data["sport_ids"] = [s.id for s in competition.sports]
+        data["opened_sport_ids"] = ",".join(str(i) for i in sorted(data["sport_ids"]))
         data["notes"] = competition.notes
         data["version"] = competition.version
         return data

@@ -249,16 +249,51 @@ def edit(competition_id: int):
             competition, data, version=form.version.data, actor=current_user
         )
 
+    saved: dict = {}
+
+    def saved_form() -> CompetitionForm:
+        saved["competition"] = current = _managed(competition_id)
+        built = CompetitionForm(formdata=None, data=CompetitionForm.data_from(current), **options)
+        del built.opened_sport_ids  # bookkeeping, not a value to compare
+        return built
+
     response = editing.save(
         form,
         apply,
-        saved_form=lambda: CompetitionForm(
-            formdata=None, data=CompetitionForm.data_from(_managed(competition_id)), **options
-        ),
+        saved_form=saved_form,
         flash_message=_("Competition saved."),
         redirect_to=url_for(".detail", competition_id=competition_id),
     )
-    return response or editing.render("competitions/form.html", form, competition=competition)
+    if response:
+        return response
+    if "competition" in saved:
+        _keep_their_sports(form, saved["competition"])
+    return editing.render("competitions/form.html", form, competition=competition)
+
+
+def _keep_their_sports(form: CompetitionForm, current: Competition) -> None:
+    """After a conflict: when the user left the sports as they were and someone else changed
+    them, the form takes the saved sports (its panel row says so), so saving again does not
+    revert them. The form's opened sports move on with its version."""
+    theirs = {s.id for s in current.sports}
+    opened, mine = form.opened_sports(), set(form.sport_ids.data or ())
+    if opened is not None and mine == opened and theirs != opened:
+        form.sport_ids.data = sorted(theirs)
+        label = str(form.sport_ids.label.text)
+        form.conflict_rows = [
+            (
+                row_label,
+                _(
+                    "%(value)s (you had not changed this field: the saved value is kept)",
+                    value=row_saved,
+                )
+                if row_label == label
+                else row_mine,
+                row_saved,
+            )
+            for row_label, row_mine, row_saved in form.conflict_rows or ()
+        ]
+    form.opened_sport_ids.data = ",".join(str(i) for i in sorted(theirs))
 
 
 @bp.route("/<int:competition_id>/events/new", methods=["GET", "POST"])

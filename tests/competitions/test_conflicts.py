@@ -177,3 +177,44 @@ def test_withdrawal_stale_write_is_a_409_not_a_500(client, login_as, scene, ente
     response = client.post(f"/competitions/entries/{entry.id}/withdraw", data={"version": "1"})
     assert response.status_code == 409
     assert db.session.get(Entry, entry.id, populate_existing=True).status.value == "nominated"
+
+
+def test_sports_the_user_left_alone_are_not_reverted_by_saving_again(client, login_as, scene):
+    competition, sports = scene["competition"], scene["sports"]
+    login_as(user=scene["manager"])
+    opened = client.get(f"/competitions/{competition.id}/edit").get_data(as_text=True)
+    archery_id, swimming_id = sports["archery"].id, sports["swimming"].id
+    assert f'name="opened_sport_ids" type="hidden" value="{archery_id}"' in opened
+    data = {
+        **{k: getattr(competition, k) for k in services.COMPETITION_FIELDS},
+        "sport_ids": [archery_id, swimming_id],
+    }
+    services.update_competition(competition, data, version=1)  # someone adds swimming
+    db.session.commit()
+    # The manager changed only the notes.
+    form = competition_form(competition, notes="只改了备注", opened_sport_ids=str(archery_id))
+    form["sport_ids"] = [str(archery_id)]
+    form["version"] = "1"
+    response = client.post(f"/competitions/{competition.id}/edit", data=form)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    rows = _rows(html)
+    swimming = db.session.get(Sport, swimming_id).display_name
+    assert "you had not changed this field: the saved value is kept" in rows["Sports"][0]
+    assert re.search(
+        rf'<input checked id="sport_ids-\d+" name="sport_ids" type="checkbox" value="{swimming_id}"',
+        html,
+    )
+    assert f'name="opened_sport_ids" type="hidden" value="{archery_id},{swimming_id}"' in html
+    assert swimming in rows["Sports"][1]
+    # Saving again what the page holds keeps the other person's sport and the notes.
+    again = dict(
+        form,
+        version="2",
+        sport_ids=[str(archery_id), str(swimming_id)],
+        opened_sport_ids=f"{archery_id},{swimming_id}",
+    )
+    assert client.post(f"/competitions/{competition.id}/edit", data=again).status_code == 303
+    saved = db.session.get(Competition, competition.id, populate_existing=True)
+    assert {s.id for s in saved.sports} == {archery_id, swimming_id}
+    assert saved.notes == "只改了备注"
