@@ -105,7 +105,8 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, config: dict) -> None:
-        """Refuse to start with a weak secret, debug mode or no database."""
+        """Refuse to start with a weak secret, debug mode, missing personal-data keys, an
+        in-process rate-limit store or a base URL that is not https."""
         secret = config.get("SECRET_KEY") or ""
         if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
             raise ConfigError(
