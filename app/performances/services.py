@@ -222,20 +222,7 @@ def _performance_values(data: dict) -> dict:
         raise DomainError(
             _l("A performance that has not started yet cannot be done."), field="status"
         )
-    audience = _count(data, "audience", _l("The audience must be a whole number, 0 or more."))
-    disabled = _count(
-        data,
-        "audience_disabled",
-        _l("The audience with disabilities must be a whole number, 0 or more."),
-    )
-    if audience is not None and disabled is not None and disabled > audience:
-        raise DomainError(
-            _l("The audience with disabilities cannot be larger than the whole audience."),
-            field="audience_disabled",
-        )
-    beneficiaries = _count(
-        data, "beneficiaries", _l("The beneficiaries must be a whole number, 0 or more.")
-    )
+    figures = _figures(data)
     needs = set()
     for value in data.get("needs") or ():
         needs.add(
@@ -253,10 +240,7 @@ def _performance_values(data: dict) -> dict:
             "status": status,
             "is_public": bool(data.get("is_public")),
             "notes": (data.get("notes") or "").strip(),
-            "audience": audience,
-            "audience_disabled": disabled,
-            "beneficiaries": beneficiaries,
-            "report": (data.get("report") or "").strip(),
+            **figures,
         },
         "venue": venue,
         "needs": needs,
