@@ -38,19 +38,25 @@ def _key(kind: str, record_id: int) -> str:
 
 def remember(form, kind: str, record_id: int) -> None:
     """What ``form`` shows now, as the user's starting point for this record (the last KEEP
-    records opened are remembered)."""
-    seen = {k: v for k, v in (session.get(SESSION_KEY) or {}).items() if k != _key(kind, record_id)}
-    seen[_key(kind, record_id)] = {
+    records opened are remembered, oldest first: a list, as the session's JSON sorts keys)."""
+    key = _key(kind, record_id)
+    seen = [pair for pair in session.get(SESSION_KEY) or () if pair[0] != key]
+    digests = {
         field.name: _digest(shown_value(field)) for field in form if field.type not in _NOT_VALUES
     }
-    session[SESSION_KEY] = dict(list(seen.items())[-KEEP:])
+    session[SESSION_KEY] = (seen + [[key, digests]])[-KEEP:]
+
+
+def _seen(kind: str, record_id: int) -> dict:
+    key = _key(kind, record_id)
+    return next((d for k, d in session.get(SESSION_KEY) or () if k == key), {})
 
 
 def take_over(form, saved, kind: str, record_id: int) -> list[str]:
     """After a conflict: each field of ``form`` the user left as it was shown takes its value
     from ``saved`` (the same form filled from the record as saved now). Returns the labels
     of the fields taken over, and remembers the merged form as the new starting point."""
-    seen = (session.get(SESSION_KEY) or {}).get(_key(kind, record_id)) or {}
+    seen = _seen(kind, record_id)
     taken = []
     for field in form:
         if field.type in _NOT_VALUES or field.name not in saved or field.name not in seen:
