@@ -453,14 +453,19 @@ def entry(entry_id: int):
     )
 
 
-def _entry_edit_form(entry: Entry, formdata=True) -> EntryEditForm:
+def _entry_athletes_offered(entry: Entry) -> list:
+    """The athletes the user may put in the entry: those they may enter, and the entry's own."""
     manages = rules.can_manage(current_user, entry.event.competition)
     athletes = {a.id: a for a in queries.enterable_athletes(current_user, manages)}
-    for athlete in entry.athletes:  # the entry's own athletes stay choices
+    for athlete in entry.athletes:
         athletes.setdefault(athlete.id, athlete)
+    return list(athletes.values())
+
+
+def _entry_edit_form(entry: Entry, formdata=True, athletes=None) -> EntryEditForm:
     first = entry.support[0] if entry.support else None
     kwargs = {
-        "athletes": list(athletes.values()),
+        "athletes": athletes if athletes is not None else _entry_athletes_offered(entry),
         "saved_person_id": first.person_id if first else None,
     }
     if formdata:
@@ -480,10 +485,20 @@ def edit_entry(entry_id: int):
     event = found.event
     if not rules.can_record(current_user, found, event.competition):
         abort(403)
+    show_all = request.args.get("all") == "1"
+    athletes = _entry_athletes_offered(found)
     if request.method == "GET":
-        form = _entry_edit_form(found, formdata=False)
-        return editing.render("competitions/entry_form.html", form, event=event, entry=found)
-    form = _entry_edit_form(found)
+        form = _entry_edit_form(found, formdata=False, athletes=athletes)
+        fitting = _offer_fitting(form, event, athletes, show_all)
+        return editing.render(
+            "competitions/entry_form.html",
+            form,
+            event=event,
+            entry=found,
+            show_all=show_all,
+            fitting=fitting,
+        )
+    form = _entry_edit_form(found, athletes=athletes)
     others = [
         {"role": row.role.value, "person_id": row.person_id, "name": row.name}
         for row in found.support[1:]
@@ -503,8 +518,16 @@ def edit_entry(entry_id: int):
         flash_message=_("Entry saved."),
         redirect_to=url_for(".entry", entry_id=entry_id),
     )
-    return response or editing.render(
-        "competitions/entry_form.html", form, event=event, entry=found
+    if response:
+        return response
+    fitting = _offer_fitting(form, event, athletes, show_all)
+    return editing.render(
+        "competitions/entry_form.html",
+        form,
+        event=event,
+        entry=found,
+        show_all=show_all,
+        fitting=fitting,
     )
 
 

@@ -91,3 +91,16 @@ def test_open_event_without_class_offers_everyone(client, login_as, scene, make_
     event = make_event(scene["event"].competition, name="Mixed", gender="mixed", sport_class="")
     html = client.get(f"/competitions/events/{event.id}/entries/new").get_data(as_text=True)
     assert len(offered(html)) == 5
+
+
+def test_entry_edit_form_offers_those_who_fit_and_the_entrys_own(client, login_as, scene):
+    from app.competitions import services
+
+    entry, _ = services.create_entry(scene["event"], athlete_ids=[scene["man"].id])
+    db.session.commit()
+    login_as(user=scene["manager"])
+    url = f"/competitions/entries/{entry.id}/edit"
+    html = client.get(url).get_data(as_text=True)
+    assert offered(html) == {scene["fits"].id, scene["man"].id}
+    assert f'href="{url}?all=1"' in html
+    assert len(offered(client.get(f"{url}?all=1").get_data(as_text=True))) == 5
