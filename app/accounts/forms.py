@@ -93,7 +93,10 @@ def _display_name_field():
 
 def _roles_field():
     return MultiCheckboxField(
-        _l("Roles"), choices=ROLE_CHOICES, validators=[AtLeastOne(_l("Choose at least one role."))]
+        _l("Roles"),
+        choices=ROLE_CHOICES,
+        message=_l("Choose roles from the list."),
+        validators=[AtLeastOne(_l("Choose at least one role."))],
     )
 
 

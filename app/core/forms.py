@@ -321,6 +321,8 @@ class MultiCheckboxField(SelectMultipleField):
         self.message = message or _l("Choose from the list.")
 
     def pre_validate(self, form):
+        if not self.validate_choice:  # the form checks the values itself
+            return
         offered = {str(choice[0]) for choice in self.choices or ()}
         if any(str(value) not in offered for value in self.data or ()):
             raise StopValidation(self.message)
