@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, clock
-from app.core.errors import DomainError, EditConflict
+from app.core.editing import check_version
+from app.core.errors import DomainError
 from app.core.params import MAX_ID
 from app.extensions import db
 from app.homes import recurrence
@@ -114,8 +115,7 @@ def create_home(data: dict, services=(), staff_user_ids=()) -> Home:
 
 
 def update_home(home: Home, version: int | None, data: dict, services=None) -> list[str]:
-    if version is not None and version != home.version:
-        raise EditConflict(home)
+    check_version(home, version)
     if "venue_id" in data:
         check_venue(data["venue_id"], (home.venue_id,))
     for key in HOME_FIELDS:
@@ -224,8 +224,7 @@ def end_membership(
     reason: LeftReason | str,
     note: str = "",
 ) -> None:
-    if version is not None and version != membership.version:
-        raise EditConflict(membership)
+    check_version(membership, version)
     if membership.left_on is not None:
         raise DomainError(_l("This membership has already ended."))
     if left_on < membership.joined_on:
@@ -365,8 +364,7 @@ def update_activity(
     when the series was split)."""
     from app.homes import series
 
-    if version is None or version != activity.version:
-        raise EditConflict(activity)
+    check_version(activity, version)
     check_venue(data.get("venue_id"), (activity.venue_id,))
     check_leader(activity.home_id, data.get("leader_person_id"))
     values = dict(

@@ -131,7 +131,7 @@ def test_the_homes_own_venue_is_kept_as_a_choice_and_follows_the_home(
     own = make_activity(home, first_day=date(2027, 1, 4), venue_id=None)
     elsewhere = make_activity(home, first_day=date(2027, 1, 4), venue_id=other.id)
     assert own.uses_home_venue and not elsewhere.uses_home_venue
-    services.update_home(home, None, {"venue_id": new_hall.id})
+    services.update_home(home, home.version, {"venue_id": new_hall.id})
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Activity, own.id).venue_id == new_hall.id

@@ -67,7 +67,7 @@ def test_service_refuses_archived_or_unknown_venues_for_new_values(staffed, make
         assert error.value.field == "venue_id"
         db.session.rollback()
         with pytest.raises(DomainError) as error:
-            services.update_home(home, None, {"venue_id": bad})
+            services.update_home(home, home.version, {"venue_id": bad})
         assert error.value.field == "venue_id"
         db.session.rollback()
         start = activity.starts_at + timedelta(weeks=1)

@@ -295,3 +295,26 @@ def test_absence_alerts(make_home, make_activity, bulk_people, add_members):
     assert alerts[three_in_a_row].in_a_row and not alerts[three_in_a_row].long_absence
     assert alerts[gone].in_a_row and alerts[gone].long_absence
     assert alerts[gone].last_present == starts[1]
+
+
+@pytest.mark.parametrize("version", [None, "1", True, 10**40])
+def test_a_missing_or_unreadable_version_is_stale(make_home, make_activity, bulk_people, version):
+    """Issue 12 item 4: a save without the version the form was built from is a conflict,
+    never an overwrite (home, membership, activity: one helper, core.editing.check_version)."""
+    home = make_home()
+    membership, _w = services.add_member(home, bulk_people(1)[0], date(2020, 1, 1), ["day_care"])
+    activity = make_activity(home)
+    db.session.commit()
+    with pytest.raises(EditConflict):
+        services.update_home(home, version, {"name": "改名（二）"})
+    with pytest.raises(EditConflict):
+        services.end_membership(membership, version, date(2020, 6, 30), "health")
+    with pytest.raises(EditConflict):
+        services.update_activity(activity, version, {"title": "新名称"}, None)
+    db.session.rollback()
+    db.session.expire_all()
+    assert (home.name, membership.left_on, activity.title) == (
+        "Test home 1",
+        None,
+        "Rehab exercise",
+    )

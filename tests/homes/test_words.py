@@ -80,7 +80,9 @@ def test_a_leaving_note_is_shown_in_the_former_members_history(
     home = make_home(staff=[staff])
     person = make_person(name="周末")
     membership, _warnings = services.add_member(home, person.id, date(2020, 1, 1), ["day_care"])
-    services.end_membership(membership, None, date(2026, 10, 1), "moved_away", "随女儿搬到外地")
+    services.end_membership(
+        membership, membership.version, date(2026, 10, 1), "moved_away", "随女儿搬到外地"
+    )
     db.session.commit()
     assert "随女儿搬到外地" not in client.get(f"/homes/{home.id}").get_data(as_text=True)
     login_as(user=staff)
