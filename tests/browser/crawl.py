@@ -474,6 +474,13 @@ class Crawl:
         if status is None or status >= 500 or status in (400, 405):
             self.problem(label, f"answered {status}")
             return
+        if not has_summary and status in (409, 422):
+            # An error shown at its place only (the roll-call's missing reason is shown at the
+            # member, whose reason list takes the focus): audited like any error state.
+            self.error_states += 1
+            self.check_overflow(label)
+            self.audit(label)
+            return
         if not has_summary:
             return  # the form accepts an empty submission; its result page is crawled as usual
         if status not in (409, 422):
