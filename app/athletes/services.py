@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
@@ -195,8 +196,16 @@ def create_athlete(
             reason="",
         )
     )
-    db.session.add(athlete)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a savepoint: a lost race leaves the session usable
+            db.session.add(athlete)
+            db.session.flush()
+    except IntegrityError:
+        # Another user made this person an athlete between the check above and this INSERT
+        # (the unique person_id): the same answer as the check's, not a 500.
+        raise DomainError(
+            _l("%(name)s already has an athlete profile.", name=person.name), field="person_id"
+        ) from None
     audit.record(
         "create",
         "athlete",

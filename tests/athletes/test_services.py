@@ -531,3 +531,28 @@ def test_the_date_found_cannot_follow_the_start_of_the_stage_history(make_athlet
     )
     db.session.commit()
     assert athlete.discovered_on == date(2023, 12, 1)
+
+
+def test_two_users_proposing_the_same_person_at_once_is_not_a_500(
+    make_user, make_athlete, monkeypatch, sports
+):
+    """The second of two proposals racing past the 'already an athlete' check meets the unique
+    person_id at its INSERT: the same answer as the check's, and the session stays usable."""
+    athlete = make_athlete()
+    person = athlete.person
+    monkeypatch.setattr(services, "_has_profile", lambda person: False)
+    with pytest.raises(DomainError) as refused:
+        services.create_athlete(
+            person_id=person.id,
+            primary_sport_id=sports["archery"].id,
+            discovery_source="special_school",
+            discovered_on=date(2025, 9, 1),
+            actor=make_user("admin"),
+            birth_on=person.birth_on,
+        )
+    assert (refused.value.field, str(refused.value.message)) == (
+        "person_id",
+        f"{person.name} already has an athlete profile.",
+    )
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(type(athlete))) == 1
