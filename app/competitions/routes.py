@@ -453,14 +453,20 @@ def entry(entry_id: int):
     )
 
 
-def _entry_edit_form(entry: Entry, formdata=True) -> EntryEditForm:
+def _edit_athletes(entry: Entry) -> list:
+    """The athletes an entry's edit form may offer: those the user may enter, plus the entry's
+    own (they stay choices)."""
     manages = rules.can_manage(current_user, entry.event.competition)
     athletes = {a.id: a for a in queries.enterable_athletes(current_user, manages)}
-    for athlete in entry.athletes:  # the entry's own athletes stay choices
+    for athlete in entry.athletes:
         athletes.setdefault(athlete.id, athlete)
+    return list(athletes.values())
+
+
+def _entry_edit_form(entry: Entry, formdata=True) -> EntryEditForm:
     first = entry.support[0] if entry.support else None
     kwargs = {
-        "athletes": list(athletes.values()),
+        "athletes": _edit_athletes(entry),
         "saved_person_id": first.person_id if first else None,
     }
     if formdata:
@@ -480,9 +486,22 @@ def edit_entry(entry_id: int):
     event = found.event
     if not rules.can_record(current_user, found, event.competition):
         abort(403)
+    # As on the new-entry form: those who fit the event are offered, a link shows everyone.
+    show_all = request.args.get("all") == "1"
+
+    def page(form):
+        fitting = _offer_fitting(form, event, _edit_athletes(found), show_all)
+        return editing.render(
+            "competitions/entry_form.html",
+            form,
+            event=event,
+            entry=found,
+            show_all=show_all,
+            fitting=fitting,
+        )
+
     if request.method == "GET":
-        form = _entry_edit_form(found, formdata=False)
-        return editing.render("competitions/entry_form.html", form, event=event, entry=found)
+        return page(_entry_edit_form(found, formdata=False))
     form = _entry_edit_form(found)
     others = [
         {"role": row.role.value, "person_id": row.person_id, "name": row.name}
@@ -503,9 +522,7 @@ def edit_entry(entry_id: int):
         flash_message=_("Entry saved."),
         redirect_to=url_for(".entry", entry_id=entry_id),
     )
-    return response or editing.render(
-        "competitions/entry_form.html", form, event=event, entry=found
-    )
+    return response or page(form)
 
 
 @bp.get("/entries/<int:entry_id>/warnings")
