@@ -125,3 +125,22 @@ def test_the_edit_form_offers_the_athletes_who_fit_too(client, login_as, scene):
     stored = db.session.get(Entry, entry.id, populate_existing=True)
     assert [a.id for a in stored.athletes] == [scene["man"].id]
     assert stored.status.value == "confirmed"
+
+
+def test_a_results_note_is_shown_on_the_entry_page(client, login_as, scene):
+    """Found doing the coach's task in a browser: a DNS row's note ("赛前受伤，未出发。") was
+    stored and shown nowhere but the results form. The entry page (staff only) shows it."""
+    from app.competitions import services
+    from app.competitions.enums import Medal, ResultStatus
+    from app.competitions.models import Result
+
+    entry, _warnings = services.create_entry(
+        scene["event"], athlete_ids=[scene["fits"].id], status="confirmed", actor=scene["manager"]
+    )
+    db.session.add(
+        Result(entry=entry, status=ResultStatus.DNS, medal=Medal.NONE, notes="赛前受伤，未出发。")
+    )
+    db.session.commit()
+    login_as(user=scene["manager"])
+    html = client.get(f"/competitions/entries/{entry.id}").get_data(as_text=True)
+    assert "<dt>Result notes</dt><dd>赛前受伤，未出发。</dd>" in html
