@@ -330,22 +330,14 @@ class EntryWarning:
 
     @property
     def message(self) -> str:
-        """Names the athlete by number, not name: the route flashes it, and flashed messages
-        travel in the client-readable session cookie."""
-        number = self.athlete.id
+        """What is wrong, shown after the athlete's name on the entry's warnings page (never
+        flashed: flashed messages travel in the client-readable session cookie)."""
         if self.kind is ClassWarning.NO_CLASS:
-            return _l(
-                "Athlete number %(number)d has no classification in this sport.", number=number
-            )
+            return _l("Has no classification in this sport.")
         if self.kind is ClassWarning.NOT_CONFIRMED:
-            return _l(
-                "The classification of athlete number %(number)d in this sport is not confirmed.",
-                number=number,
-            )
+            return _l("The classification in this sport is not confirmed.")
         return _l(
-            "The classification of athlete number %(number)d is due for review by the "
-            "competition (%(date)s).",
-            number=number,
+            "The classification is due for review by the competition (%(date)s).",
             date=self.review_on.isoformat() if self.review_on else "",
         )
 

@@ -39,6 +39,7 @@ from app.homes.models import (
     Membership,
     MembershipService,
 )
+from app.people import services as people_services
 from app.people.enums import (
     ConsentGivenBy,
     ConsentKind,
@@ -241,10 +242,12 @@ def _bulk_people(session, rng, homes, count: int) -> list[int]:
     rows = []
     for n in range(count):
         home = homes[n % len(homes)]
+        plain = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
         rows.append(
             {
-                "name": PREFIX + rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                "name_pinyin": "",
+                "name": PREFIX + plain,
+                # As the people register stores it: the roll-call and lists sort by pinyin.
+                "name_pinyin": people_services.pinyin_for(plain),
                 "gender": Gender.MALE if n % 2 else Gender.FEMALE,
                 "birth_on": date(rng.randint(1960, 2003), rng.randint(1, 12), rng.randint(1, 28)),
                 "town_id": home.town_id,

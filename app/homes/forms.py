@@ -283,7 +283,7 @@ class EndMembershipForm(BaseForm):
 class HomeForm(BaseForm):
     taken_over: tuple = ()  # after a conflict (app.homes.merge)
     name = StringField(
-        _l("Name"),
+        _l("Name of the home"),
         validators=[InputRequired(_l("Enter the home's name.")), Length(max=120)],
     )
     kind = ListedChoice(

@@ -452,6 +452,10 @@ def activity(activity_id: int):
         past=[] if month is not None else [o for o in occs if o.end < now][-10:],
         month=month,
         months=months,
+        # The month the list shows selected: the chosen one, else this month (or the series'
+        # next month), not the series' first month.
+        selected_month=month
+        or next((m for m in months if m >= _month_of(today)), months[-1] if months else None),
         previous_month=months[index - 1] if index else None,
         next_month=months[index + 1] if index is not None and index + 1 < len(months) else None,
         following=following,

@@ -65,6 +65,12 @@ def performance_time(value) -> str:
     return format_datetime(value, "HH:mm") if value else ""
 
 
+@bp.app_template_filter("performance_list")
+def performance_list(labels) -> str:
+    """Labels listed as the reader's language does ("A、B和C" / "A, B and C")."""
+    return charts.spoken_list([str(label) for label in labels])
+
+
 def _render(template: str, form, status: int | None = None, **context):
     if status is None:
         status = 422 if form.has_errors else 200

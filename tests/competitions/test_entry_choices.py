@@ -93,6 +93,59 @@ def test_open_event_without_class_offers_everyone(client, login_as, scene, make_
     assert len(offered(html)) == 5
 
 
+def test_the_edit_form_offers_the_athletes_who_fit_too(client, login_as, scene):
+    """Found by doing the coach's task in a browser: editing an entry of a women's event offered
+    every athlete, men included, with no way back to those who fit."""
+    from app.competitions import services
+
+    entry, _warnings = services.create_entry(
+        scene["event"],
+        athlete_ids=[scene["fits"].id],
+        team_name="",
+        status="nominated",
+        support=[],
+        actor=scene["manager"],
+    )
+    db.session.commit()
+    login_as(user=scene["manager"])
+    url = f"/competitions/entries/{entry.id}/edit"
+    html = client.get(url).get_data(as_text=True)
+    assert offered(html) == {scene["fits"].id}
+    assert f'href="{url}?all=1"' in html
+    everyone = client.get(f"{url}?all=1").get_data(as_text=True)
+    assert offered(everyone) == {
+        scene[k].id for k in ("fits", "man", "unclassified", "other_class", "other_sport")
+    }
+    assert f'href="{url}"' in everyone
+    response = client.post(
+        f"{url}?all=1",
+        data={"athlete_ids": [str(scene["man"].id)], "status": "confirmed", "version": "1"},
+    )
+    assert response.status_code == 303
+    stored = db.session.get(Entry, entry.id, populate_existing=True)
+    assert [a.id for a in stored.athletes] == [scene["man"].id]
+    assert stored.status.value == "confirmed"
+
+
+def test_a_results_note_is_shown_on_the_entry_page(client, login_as, scene):
+    """Found doing the coach's task in a browser: a DNS row's note ("赛前受伤，未出发。") was
+    stored and shown nowhere but the results form. The entry page (staff only) shows it."""
+    from app.competitions import services
+    from app.competitions.enums import Medal, ResultStatus
+    from app.competitions.models import Result
+
+    entry, _warnings = services.create_entry(
+        scene["event"], athlete_ids=[scene["fits"].id], status="confirmed", actor=scene["manager"]
+    )
+    db.session.add(
+        Result(entry=entry, status=ResultStatus.DNS, medal=Medal.NONE, notes="赛前受伤，未出发。")
+    )
+    db.session.commit()
+    login_as(user=scene["manager"])
+    html = client.get(f"/competitions/entries/{entry.id}").get_data(as_text=True)
+    assert "<dt>Result notes</dt><dd>赛前受伤，未出发。</dd>" in html
+
+
 def test_entry_edit_form_offers_those_who_fit_and_the_entrys_own(client, login_as, scene):
     from app.competitions import services
 

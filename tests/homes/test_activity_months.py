@@ -45,3 +45,19 @@ def test_a_long_series_links_to_the_sessions_after_eight_weeks(
         page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert "Coming sessions" in page
         assert f"{url}?month=2027-02" in page  # the first month past the eight weeks
+
+
+def test_the_month_list_starts_on_this_month(client, make_home, make_activity, make_user):
+    """Found doing the home staff's task in a browser: on a series running since March, the
+    month list showed March (the series' first month), so "show the sessions" went back nine
+    months. With no month chosen, this month is the one selected."""
+    home = make_home(staff=[make_user("home_staff")])
+    activity = make_activity(home, first_day=date(2026, 3, 2), until_on=date(2027, 6, 28))
+    url = f"/homes/activities/{activity.id}"
+    with clock.freeze(NOW):
+        page = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        months = read_form(page.replace('method="get"', 'method="post"'), url)["month"]
+        assert months.values == ["2026-11"]
+        chosen = client.get(url + "?month=2027-02").get_data(as_text=True)
+        months = read_form(chosen.replace('method="get"', 'method="post"'), url)["month"]
+        assert months.values == ["2027-02"]

@@ -48,3 +48,16 @@ def test_demo_homes_figures_and_idempotence(demo):
     before = {m.__tablename__: count(m) for m in (Home, Membership, Activity, Attendance)}
     load_demo()
     assert {m.__tablename__: count(m) for m in (Home, Membership, Activity, Attendance)} == before
+
+
+def test_demo_members_have_pinyin_so_the_roll_call_is_in_pinyin_order(demo):
+    """Found doing the home staff's task in a browser: the demo's home members had no pinyin,
+    so the roll-call listed them in code-point order (于 before 冯 before 刘…)."""
+    from app.people.models import Person
+
+    blank = db.session.scalar(
+        sa.select(sa.func.count(Person.id))
+        .join(Membership, Membership.person_id == Person.id)
+        .where(Person.name_pinyin == "")
+    )
+    assert blank == 0

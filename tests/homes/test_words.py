@@ -89,3 +89,12 @@ def test_a_leaving_note_is_shown_in_the_former_members_history(
     page = client.get(f"/homes/{home.id}").get_data(as_text=True)
     former = page[page.index("Former members") :]
     assert "周末" in former and "随女儿搬到外地" in former
+
+
+def test_the_home_form_asks_for_the_homes_name_not_a_persons(client, login_as, make_user):
+    """Found doing the admin's task in a browser: the home form labelled its name 姓名 (a
+    person's name)."""
+    login_as(user=make_user("admin", language="zh_Hans"))
+    page = client.get("/homes/new").get_data(as_text=True)
+    assert '<label for="name">家园名称</label>' in page
+    assert ">姓名<" not in page
