@@ -10,7 +10,10 @@ A birth date is not a secret, so the look-up is rationed and watched (issue 13 i
   date, the limit, and any reason of the caller's), so an answer confirms nothing;
 - every look-up is in the audit log (``register_lookup`` or ``register_lookup_failed``, with
   its purpose). A failed one travels with the DomainError (``keep``): core.editing.save adds it
-  again after rolling the rest back and commits it, so the refusal is counted and kept.
+  again after rolling the rest back and commits it, so the refusal is counted and kept. A
+  matching one is remembered for the request (``g``): when the rest of the request is refused
+  and rolled back (a joining date before the home opened, a conflict), ``keep_found`` writes
+  it again after the response is made, so a look-up that matched never goes unlogged.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from app.core import audit, clock
 from app.core.audit import AuditEvent
@@ -91,5 +95,31 @@ def find_person(
         failure = audit.record(FAILED, "person", number, actor=actor, details={"purpose": purpose})
         db.session.expunge(failure)  # kept apart from the work the caller will roll back
         raise DomainError(message, field=field, keep=[failure])
-    audit.record(FOUND, "person", person.id, actor=actor, details={"purpose": purpose})
+    event = audit.record(FOUND, "person", person.id, actor=actor, details={"purpose": purpose})
+    if has_request_context():
+        g.setdefault("register_lookups", []).append(event)
     return person
+
+
+def keep_found() -> None:
+    """After the response: write again the matching look-ups of this request that a rollback
+    took away (the audit row was never committed)."""
+    events = g.pop("register_lookups", None) or []
+    lost = [event for event in events if sa.inspect(event).transient]
+    if not lost:
+        return
+    db.session.rollback()  # whatever the request left unfinished is not ours to commit
+    for event in lost:
+        db.session.add(
+            AuditEvent(
+                actor_id=event.actor_id,
+                actor_name=event.actor_name,
+                action=event.action,
+                entity=event.entity,
+                entity_id=event.entity_id,
+                fields=event.fields,
+                details=event.details,
+                ip_address=event.ip_address,
+            )
+        )
+    db.session.commit()
