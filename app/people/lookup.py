@@ -33,6 +33,10 @@ from app.people.models import Person
 FAILED_PER_DAY = 5
 FOUND = "register_lookup"
 FAILED = "register_lookup_failed"
+# The results import names athletes by name and birth date (app.competitions.imports): its
+# failed rows count in the same ration (details "failed" for the user, "people" for each
+# person, once per failed row), so one route does not give a second one.
+IMPORTED = "results_import_lookup"
 
 
 def _number(value) -> int | None:
@@ -47,19 +51,21 @@ def _number(value) -> int | None:
 
 
 def _failures_since(since, *, actor_id: int | None, number: int | None) -> tuple[int, int]:
-    def count(condition) -> int:
-        return db.session.scalar(
-            sa.select(sa.func.count(AuditEvent.id)).where(
-                AuditEvent.action == FAILED, AuditEvent.occurred_at >= since, condition
-            )
-        )
-
-    by_actor = count(AuditEvent.actor_id == actor_id) if actor_id is not None else 0
-    by_target = (
-        count((AuditEvent.entity == "person") & (AuditEvent.entity_id == number))
-        if number is not None
-        else 0
-    )
+    by_actor = by_target = 0
+    for action, actor, entity_id, details in db.session.execute(
+        sa.select(
+            AuditEvent.action, AuditEvent.actor_id, AuditEvent.entity_id, AuditEvent.details
+        ).where(AuditEvent.action.in_((FAILED, IMPORTED)), AuditEvent.occurred_at >= since)
+    ):
+        if action == FAILED:
+            by_actor += actor_id is not None and actor == actor_id
+            by_target += number is not None and entity_id == number
+            continue
+        details = details or {}
+        if actor_id is not None and actor == actor_id:
+            by_actor += int(details.get("failed", 0))
+        if number is not None:
+            by_target += list(details.get("people", ())).count(number)
     return by_actor, by_target
 
 
