@@ -10,7 +10,9 @@ A birth date is not a secret, so the look-up is rationed and watched (issue 13 i
   date, the limit, and any reason of the caller's), so an answer confirms nothing;
 - every look-up is in the audit log (``register_lookup`` or ``register_lookup_failed``, with
   its purpose). A failed one travels with the DomainError (``keep``): core.editing.save adds it
-  again after rolling the rest back and commits it, so the refusal is counted and kept. A
+  again after rolling the rest back and commits it, so the refusal is counted and kept (on
+  PostgreSQL it is committed at once, under a lock per user and per number, so parallel
+  look-ups are judged one by one: tests/security/test_concurrent_lookups.py). A
   matching one is remembered for the request (``g``): when the rest of the request is refused
   and rolled back (a joining date before the home opened, a conflict), ``keep_found`` writes
   it again after the response is made, so a look-up that matched never goes unlogged.
@@ -37,6 +39,39 @@ FAILED = "register_lookup_failed"
 # failed rows count in the same ration (details "failed" for the user, "people" for each
 # person, once per failed row), so one route does not give a second one.
 IMPORTED = "results_import_lookup"
+# Advisory lock key spaces (pg_advisory_xact_lock(kind, id)): "LU" a user's look-ups, "LP"
+# the look-ups of a register number.
+USER_LOCK, NUMBER_LOCK = 0x4C55, 0x4C50
+
+
+def _serialise(actor_id: int | None, number: int | None) -> None:
+    """On PostgreSQL, one look-up at a time per user and per number (until the transaction
+    ends), and a failure committed before its lock is released (``_log_now``): a burst of
+    parallel guesses is judged one by one, each counting the failures before it. The user
+    first, then the number, so two look-ups never wait for each other in a circle. SQLite
+    has a single writer; the failure travels in ``keep`` as before."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for kind, key in ((USER_LOCK, actor_id), (NUMBER_LOCK, number)):
+        if key is not None:
+            db.session.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:kind, :key)"), {"kind": kind, "key": key}
+            )
+
+
+def _log_now(event: AuditEvent) -> bool:
+    """Commit a failed look-up's audit row at once through a connection of its own (while
+    this transaction still holds the look-up locks). PostgreSQL only; False elsewhere."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return False
+    values = {
+        column.key: getattr(event, column.key)
+        for column in AuditEvent.__table__.columns
+        if column.key != "id" and getattr(event, column.key) is not None
+    }
+    with db.engine.begin() as connection:
+        connection.execute(sa.insert(AuditEvent.__table__).values(**values))
+    return True
 
 
 def _number(value) -> int | None:
@@ -84,6 +119,7 @@ def find_person(
     down (already an athlete, already a member) with that same answer."""
     number = _number(register_number)
     actor_id = getattr(actor, "id", None)
+    _serialise(actor_id, number)
     by_actor, by_target = _failures_since(
         clock.now() - timedelta(days=1), actor_id=actor_id, number=number
     )
@@ -100,6 +136,8 @@ def find_person(
     if not found:
         failure = audit.record(FAILED, "person", number, actor=actor, details={"purpose": purpose})
         db.session.expunge(failure)  # kept apart from the work the caller will roll back
+        if _log_now(failure):
+            raise DomainError(message, field=field)
         raise DomainError(message, field=field, keep=[failure])
     event = audit.record(FOUND, "person", person.id, actor=actor, details={"purpose": purpose})
     if has_request_context():
