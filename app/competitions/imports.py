@@ -213,6 +213,11 @@ def check_rows(data: bytes, user) -> CheckedRows:
         key = match_key(athlete.person.name)
         athletes[(key, athlete.person.birth_on)] = athlete
         by_name.setdefault(key, []).append(athlete)
+    # Parallel imports and register look-ups of the same user or people are judged one by
+    # one, each counting the failures logged before it (app.people.lookup.serialise).
+    lookup.serialise(
+        getattr(user, "id", None), *(a.person_id for found in by_name.values() for a in found)
+    )
     ration = _Ration.load(user)
     for row in rows:
         _check_row(row, competitions, (athletes, by_name), user, ration)
@@ -233,6 +238,8 @@ def check_rows(data: bytes, user) -> CheckedRows:
             },
         )
         db.session.expunge(rows.lookup)
+        if lookup.log_now(rows.lookup):  # PostgreSQL: committed before the locks are released
+            rows.lookup = None
     return rows
 
 

@@ -44,22 +44,29 @@ IMPORTED = "results_import_lookup"
 USER_LOCK, NUMBER_LOCK = 0x4C55, 0x4C50
 
 
-def _serialise(actor_id: int | None, number: int | None) -> None:
+def serialise(actor_id: int | None, *numbers: int | None) -> None:
     """On PostgreSQL, one look-up at a time per user and per number (until the transaction
-    ends), and a failure committed before its lock is released (``_log_now``): a burst of
+    ends), and a failure committed before its lock is released (``log_now``): a burst of
     parallel guesses is judged one by one, each counting the failures before it. The user
-    first, then the number, so two look-ups never wait for each other in a circle. SQLite
+    first, then the numbers in order, so two look-ups never wait for each other in a circle
+    (the results import names several people at once: app.competitions.imports). SQLite
     has a single writer; the failure travels in ``keep`` as before."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for kind, key in ((USER_LOCK, actor_id), (NUMBER_LOCK, number)):
-        if key is not None:
-            db.session.execute(
-                sa.text("SELECT pg_advisory_xact_lock(:kind, :key)"), {"kind": kind, "key": key}
-            )
+    keys = [(USER_LOCK, actor_id)] if actor_id is not None else []
+    keys += [(NUMBER_LOCK, n) for n in sorted({n for n in numbers if n is not None})]
+    if keys:
+        db.session.execute(
+            sa.text(
+                "SELECT count(pg_advisory_xact_lock(k.kind, k.id)) "
+                "FROM unnest(CAST(:kinds AS integer[]), CAST(:ids AS integer[])) "
+                "WITH ORDINALITY AS k(kind, id, n)"
+            ),
+            {"kinds": [k for k, _ in keys], "ids": [i for _, i in keys]},
+        )
 
 
-def _log_now(event: AuditEvent) -> bool:
+def log_now(event: AuditEvent) -> bool:
     """Commit a failed look-up's audit row at once through a connection of its own (while
     this transaction still holds the look-up locks). PostgreSQL only; False elsewhere."""
     if db.session.get_bind().dialect.name != "postgresql":
@@ -119,7 +126,7 @@ def find_person(
     down (already an athlete, already a member) with that same answer."""
     number = _number(register_number)
     actor_id = getattr(actor, "id", None)
-    _serialise(actor_id, number)
+    serialise(actor_id, number)
     by_actor, by_target = _failures_since(
         clock.now() - timedelta(days=1), actor_id=actor_id, number=number
     )
@@ -136,7 +143,7 @@ def find_person(
     if not found:
         failure = audit.record(FAILED, "person", number, actor=actor, details={"purpose": purpose})
         db.session.expunge(failure)  # kept apart from the work the caller will roll back
-        if _log_now(failure):
+        if log_now(failure):
             raise DomainError(message, field=field)
         raise DomainError(message, field=field, keep=[failure])
     event = audit.record(FOUND, "person", person.id, actor=actor, details={"purpose": purpose})

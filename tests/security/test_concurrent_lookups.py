@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the competitions and athletes fixtures are imported as fixtures)
 """Adversary: register look-ups sent in parallel (issue 13 item 2). A failed look-up must be
 counted before the same user's next look-up is judged, however the requests overlap;
 otherwise a burst of simultaneous guesses (several workers) all read the count of before the
@@ -21,6 +22,14 @@ from app.core.audit import AuditEvent
 from app.core.errors import DomainError
 from app.extensions import db
 from app.people import lookup
+from tests.competitions.conftest import (  # noqa: F401
+    _english,
+    make_athlete,
+    make_competition,
+    make_event,
+    make_user,
+    sports,
+)
 
 HOLD_SECONDS = 1.0
 
@@ -94,3 +103,64 @@ def test_a_failed_lookup_is_counted_before_the_next_one_is_judged(
         sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.action == lookup.FAILED)
     )
     assert failed == lookup.FAILED_PER_DAY + 1  # each failure logged once
+
+
+WORLD = "世界残疾人射箭锦标赛（北京）"
+EVENT = "女子反曲弓（公开级）"
+HEADER = "competition,event,athlete,birth date,team,rank,mark,status,medal"
+
+
+def _import(app, user_id: int, born: date, *, judged=None, hold=0.0) -> str:
+    """The results import's preview as the route makes it: check the rows, then keep the
+    look-ups' audit row; ``hold``: the request takes that long after the check."""
+    from app.accounts.models import User
+    from app.competitions import imports
+
+    data = "\n".join([HEADER, f"{WORLD},{EVENT},王芳,{born.isoformat()},,,,DNS,"])
+    with app.test_request_context():
+        try:
+            rows = imports.check_rows(data.encode("utf-8-sig"), db.session.get(User, user_id))
+            if judged is not None:
+                judged.set()
+            time.sleep(hold)
+            db.session.rollback()
+            imports.keep_lookup(rows)
+            return "refused" if rows[0].errors else "found"
+        finally:
+            if judged is not None:
+                judged.set()
+            db.session.remove()
+
+
+def test_an_import_row_is_counted_before_the_next_lookup_is_judged(
+    app, postgresql_only, make_user, make_person, make_athlete, make_competition, make_event
+):
+    manager = make_user("coach")
+    theirs = make_athlete(
+        coaches=[make_user("coach")], person=make_person(name="王芳", birth_on=date(1988, 3, 14))
+    )
+    make_event(make_competition(name=WORLD, manager_id=manager.id), name=EVENT)
+    since = clock.now() - timedelta(hours=1)
+    for _ in range(lookup.FAILED_PER_DAY - 1):  # four failed look-ups of 王芳 today
+        event = audit.record(lookup.FAILED, "person", theirs.person_id, actor=None)
+        event.occurred_at = since
+    db.session.commit()
+    manager_id, number = manager.id, theirs.person_id
+    judged, outcome = threading.Event(), {}
+
+    def first():
+        outcome["first"] = _import(
+            app, manager_id, date(1988, 1, 1), judged=judged, hold=HOLD_SECONDS
+        )
+
+    def second():
+        judged.wait(10)
+        outcome["second"] = _find(app, make_user_id, number, date(1988, 3, 14))
+
+    make_user_id = make_user("coach").id
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcome == {"first": "refused", "second": "refused"}
