@@ -49,6 +49,7 @@ from app.core.errors import DomainError
 from app.core.forms import normalise_text
 from app.core.spreadsheets import cell_date, match_key, read_table
 from app.extensions import db
+from app.people import lookup
 from app.people.models import Person
 
 COLUMNS = {
@@ -65,7 +66,7 @@ COLUMNS = {
 REQUIRED = ("competition", "event", "athlete", "birth_date")
 # Read as typed: names (compared as stored, shown as written) and the mark (as written).
 AS_WRITTEN = ("competition", "event", "athlete", "mark")
-LOOKUP = "results_import_lookup"
+LOOKUP = lookup.IMPORTED
 FAILED_LOOKUPS_PER_DAY = 20
 MEDAL_WORDS = {
     Medal.GOLD: ("gold", "金", "金牌"),
@@ -132,33 +133,47 @@ class CheckedRows(list):
 
 @dataclass
 class _Ration:
-    """Failed look-ups in the last 24 hours, by this user and of each athlete."""
+    """Failed look-ups in the last 24 hours, by this user and of each person: this import's
+    and the register's (app.people.lookup), one ration whichever route asks. A person's
+    count is one per failed row or look-up that named them (not one per file), so a sweep
+    spread over several users is cut off after lookup.FAILED_PER_DAY guesses."""
 
     by_user: int = 0
-    by_athlete: Counter = field(default_factory=Counter)
+    by_athlete: Counter = field(default_factory=Counter)  # rows logged before "people"
+    by_person: Counter = field(default_factory=Counter)
     found: int = 0
     failed: int = 0
     named: list = field(default_factory=list)  # athletes named without success
+    named_people: list = field(default_factory=list)  # their people, once per failed row
 
     @classmethod
     def load(cls, user) -> _Ration:
         ration = cls()
         since = clock.now() - timedelta(days=1)
-        for actor_id, details in db.session.execute(
-            sa.select(AuditEvent.actor_id, AuditEvent.details).where(
-                AuditEvent.action == LOOKUP, AuditEvent.occurred_at >= since
-            )
+        for action, actor_id, entity_id, details in db.session.execute(
+            sa.select(
+                AuditEvent.action, AuditEvent.actor_id, AuditEvent.entity_id, AuditEvent.details
+            ).where(AuditEvent.action.in_((LOOKUP, lookup.FAILED)), AuditEvent.occurred_at >= since)
         ):
+            if action == lookup.FAILED:
+                ration.by_user += actor_id == user.id
+                if entity_id is not None:
+                    ration.by_person[entity_id] += 1
+                continue
             details = details or {}
             if actor_id == user.id:
                 ration.by_user += int(details.get("failed", 0))
-            ration.by_athlete.update(details.get("athletes", ()))
+            if "people" in details:
+                ration.by_person.update(details["people"])
+            else:
+                ration.by_athlete.update(details.get("athletes", ()))
         return ration
 
     def allows(self, athlete) -> bool:
         return (
             self.by_user + self.failed < FAILED_LOOKUPS_PER_DAY
-            and self.by_athlete[athlete.id] < FAILED_LOOKUPS_PER_DAY
+            and self.by_athlete[athlete.id] + self.by_person[athlete.person_id]
+            < lookup.FAILED_PER_DAY
         )
 
 
@@ -198,6 +213,11 @@ def check_rows(data: bytes, user) -> CheckedRows:
         key = match_key(athlete.person.name)
         athletes[(key, athlete.person.birth_on)] = athlete
         by_name.setdefault(key, []).append(athlete)
+    # Parallel imports and register look-ups of the same user or people are judged one by
+    # one, each counting the failures logged before it (app.people.lookup.serialise).
+    lookup.serialise(
+        getattr(user, "id", None), *(a.person_id for found in by_name.values() for a in found)
+    )
     ration = _Ration.load(user)
     for row in rows:
         _check_row(row, competitions, (athletes, by_name), user, ration)
@@ -214,9 +234,12 @@ def check_rows(data: bytes, user) -> CheckedRows:
                 "found": ration.found,
                 "failed": ration.failed,
                 "athletes": sorted(set(ration.named)),
+                "people": sorted(ration.named_people),
             },
         )
         db.session.expunge(rows.lookup)
+        if lookup.log_now(rows.lookup):  # PostgreSQL: committed before the locks are released
+            rows.lookup = None
     return rows
 
 
@@ -247,7 +270,9 @@ def _find_athlete(row: Row, athletes, competition, user, ration: _Ration) -> Non
         ration.found += 1
         return
     ration.failed += 1
-    ration.named += [a.id for a in by_name.get(key, ()) if user.id not in a.coach_ids()]
+    others = [a for a in by_name.get(key, ()) if user.id not in a.coach_ids()]
+    ration.named += [a.id for a in others]
+    ration.named_people += [a.person_id for a in others]
     row.errors.append(
         _l(
             "No athlete you may record is called %(name)s with the birth date given.",

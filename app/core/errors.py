@@ -8,6 +8,7 @@ import logging
 
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -103,5 +104,24 @@ def register(app: Flask) -> None:
             return http_problem(None)
         return render_error(500)
 
+    def handle_stale(error: StaleDataError):
+        # Another session saved the record between this request's version check and its
+        # write (issue 13 item 10): the edit-conflict page, never a 500. Form pages catch it
+        # in core.editing.save to keep the input; this is the net under every other POST (a
+        # button such as "contacted", a confirm step).
+        from app.extensions import db
+
+        db.session.rollback()
+        rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+        log.warning("Concurrent change refused on %s %s", request.method, rule)
+        if request.path.startswith("/api/v1/"):
+            from werkzeug.exceptions import Conflict
+
+            from app.api import http_problem
+
+            return http_problem(Conflict())
+        return render_error(409)
+
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(Exception, handle_unexpected)

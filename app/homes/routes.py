@@ -23,6 +23,7 @@ from flask_babel import format_date, format_datetime, format_time, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.enums import Role
 from app.core import audit, charts, clock, confirm, editing, params
@@ -375,7 +376,9 @@ def end_member(membership_id: int):
                 form.reason.data,
                 form.note.data,
             )
-        except EditConflict:
+        except (EditConflict, StaleDataError):
+            # StaleDataError: another save of the membership between the version check and
+            # the write (a racing second session), the same conflict (issue 13 item 10).
             db.session.rollback()
             form.version.data = db.session.get(Membership, membership_id).version
             form.add_error(
