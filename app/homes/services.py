@@ -126,6 +126,7 @@ def update_home(home: Home, version: int | None, data: dict, services=None) -> l
         follow_home_venue(home)
     if services is not None and home.set_services(services):
         changed.append("services")
+        home.updated_at = clock.now()  # the home's row changes, so its version rises
     if changed:
         db.session.flush()
         audit.record("update", "home", home.id, changed)
@@ -150,6 +151,7 @@ def set_staff(home: Home, user_ids) -> None:
     home.staff_rows = [row for row in home.staff_rows if row.user_id in wanted]
     for user_id in sorted(wanted - have):
         home.staff_rows.append(HomeStaff(user_id=user_id))
+    home.updated_at = clock.now()  # the home's version rises: a form opened before is stale
     db.session.flush()
     audit.record("update", "home", home.id, ["staff"])
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -205,3 +206,22 @@ def test_the_session_remembers_only_the_last_few_edit_pages(
         assert client.get(f"/homes/activities/{activity_id}/edit").status_code == 200
     with client.session_transaction() as session:
         assert [k for k, _d in session[merge.SESSION_KEY]] == [f"activity-{i}" for i in ids[-3:]]
+
+
+@pytest.mark.parametrize("many_valued", ["staff", "services"])
+def test_a_change_of_staff_or_services_alone_makes_an_open_form_stale(
+    app, client, login_as, make_home, make_user, many_valued
+):
+    """Staff and services live in other tables: changing only them must still raise the home's
+    version, or a form opened before saves over them without a 409 (found by review)."""
+    login_as("admin")
+    staff_a, staff_b = make_user("home_staff"), make_user("home_staff")
+    home = make_home(staff=[staff_a])
+    url = f"/homes/{home.id}/edit"
+    second = app.test_client()
+    sign_in(second, make_user("admin"))
+    change = {
+        "staff": {"staff": [str(staff_a.id), str(staff_b.id)]},
+        "services": {"services": ["day_care"]},
+    }[many_valued]
+    two_sessions(client, second, url, change, {"name": "阳光家园（东区）"})
