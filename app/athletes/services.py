@@ -202,7 +202,10 @@ def create_athlete(
             db.session.flush()
     except IntegrityError:
         # Another user made this person an athlete between the check above and this INSERT
-        # (the unique person_id): the same answer as the check's, not a 500.
+        # (the unique person_id): the same answer as the check's, not a 500 — and for a
+        # non-admin the look-up's one refusal, which names no one.
+        if actor is not None and not actor.is_admin:
+            raise DomainError(NOT_PROPOSABLE, field="register_number") from None
         raise DomainError(
             _l("%(name)s already has an athlete profile.", name=person.name), field="person_id"
         ) from None

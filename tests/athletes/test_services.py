@@ -556,3 +556,17 @@ def test_two_users_proposing_the_same_person_at_once_is_not_a_500(
     )
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(type(athlete))) == 1
+    # A coach losing the same race is told what every refused proposal is told: no name.
+    with pytest.raises(DomainError) as refused:
+        services.create_athlete(
+            person_id=person.id,
+            primary_sport_id=sports["archery"].id,
+            discovery_source="special_school",
+            discovered_on=date(2025, 9, 1),
+            actor=make_user("coach"),
+            birth_on=person.birth_on,
+        )
+    assert (refused.value.field, refused.value.message) == (
+        "register_number",
+        services.NOT_PROPOSABLE,
+    )
