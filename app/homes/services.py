@@ -135,10 +135,17 @@ def update_home(home: Home, version: int | None, data: dict, services=None) -> l
 
 def follow_home_venue(home: Home) -> None:
     """Activities held at "the home's own venue" move with the home (issue 19 item 11): the
-    choice is kept (``uses_home_venue``) and their venue is the home's venue of now. Rows
-    are changed through the ORM so the calendars re-sync them at commit."""
+    choice is kept (``uses_home_venue``) and their venue is the home's venue of now; series
+    that have ended stay where they were held. Rows are changed through the ORM so the
+    calendars re-sync them at commit."""
     for activity in db.session.scalars(
-        sa.select(Activity).where(Activity.home_id == home.id, Activity.uses_home_venue.is_(True))
+        sa.select(Activity).where(
+            Activity.home_id == home.id,
+            Activity.uses_home_venue.is_(True),
+            # A finished series (or the ended half of a split one) keeps where it was held.
+            Activity.is_archived.is_(False),
+            Activity.series_end_at > clock.now(),
+        )
     ):
         activity.venue_id = home.venue_id
 

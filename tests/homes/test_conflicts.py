@@ -131,11 +131,16 @@ def test_the_homes_own_venue_is_kept_as_a_choice_and_follows_the_home(
     home = make_home(staff=[staff], venue=old_hall)
     own = make_activity(home, first_day=date(2027, 1, 4), venue_id=None)
     elsewhere = make_activity(home, first_day=date(2027, 1, 4), venue_id=other.id)
-    assert own.uses_home_venue and not elsewhere.uses_home_venue
+    finished = make_activity(
+        home, first_day=date(2025, 3, 3), until_on=date(2025, 6, 30), venue_id=None
+    )
+    assert own.uses_home_venue and not elsewhere.uses_home_venue and finished.uses_home_venue
     services.update_home(home, home.version, {"venue_id": new_hall.id})
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(Activity, own.id).venue_id == new_hall.id
+    # A series that has ended stays where it was held (its history is not rewritten).
+    assert db.session.get(Activity, finished.id).venue_id == old_hall.id
     assert db.session.get(Activity, elsewhere.id).venue_id == other.id
     login_as(user=staff)
     assert "新址" in client.get(f"/homes/activities/{own.id}").get_data(as_text=True)
