@@ -657,7 +657,23 @@ def mark_rest_present(
         .on_conflict_do_nothing(index_elements=["activity_id", "occurrence_start", "person_id"])
         .returning(Attendance.person_id)
     )
-    return len(db.session.execute(statement).all())
+    inserted = sorted(db.session.execute(statement).scalars())
+    if now > occ.end + LATE_AFTER:
+        # Marks written long after the session are audited, as record_marks does for each.
+        for person_id in inserted:
+            audit.record(
+                "correct_attendance",
+                "activity",
+                activity.id,
+                ["status"],
+                actor=user,
+                details={
+                    "occurrence": recurrence.occurrence_key(original_start),
+                    "person_id": person_id,
+                    "late": True,
+                },
+            )
+    return len(inserted)
 
 
 CLASH_WEEKS = 8

@@ -127,3 +127,27 @@ def test_roll_call_on_a_phone_is_in_pinyin_order_and_errors_stay_at_the_member(
         assert "autofocus" in line and 'aria-invalid="true"' in line
         assert page.count("autofocus") == 1
         assert "data-error-summary" not in page  # no summary that would take the focus away
+
+
+def test_marking_the_rest_days_later_is_audited_as_late_marks(
+    make_home, make_activity, bulk_people, add_members, make_user
+):
+    """Review: the insert-if-absent path had dropped the audit of late marks that record_marks
+    writes: marks written two days after the session leave one row per member."""
+    from datetime import timedelta
+
+    from app.core.audit import AuditEvent
+
+    staff, activity, people = _sheet(make_home, make_activity, bulk_people, add_members, make_user)
+    with clock.freeze(NOW):
+        assert services.mark_rest_present(activity, START, set(people[:2]), staff) == 2
+    with clock.freeze(NOW + timedelta(days=2)):
+        assert services.mark_rest_present(activity, START, set(people), staff) == 2
+    db.session.commit()
+    rows = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "correct_attendance")
+    ).all()
+    assert sorted((r.actor_id, r.details["person_id"], r.details["late"]) for r in rows) == [
+        (staff.id, people[2], True),
+        (staff.id, people[3], True),
+    ]
