@@ -140,10 +140,10 @@ def css_string(text: str) -> str:
 
 
 def _iso_day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
+    day = params.parse_day(value or "")
+    if day is None:
         abort(404)
+    return day
 
 
 @bp.get("/print.css")

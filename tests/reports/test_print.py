@@ -103,6 +103,7 @@ def test_quotes_and_backslashes_in_a_translation_cannot_break_out_of_the_css_str
         "lang=en&first=2017-13-01&last=2021-12-31&printed=2026-11-30",
         "lang=en&first=2017-01-01&last=2021-12-31",
         "lang=en&first=2021-01-01&last=2017-12-31&printed=2026-11-30",
+        "lang=en&first=2017-01-01&last=2021-12-31&printed=2026-W49-4",  # a week date
     ],
 )
 def test_bad_print_stylesheet_parameters_are_404(client, query):
