@@ -145,6 +145,7 @@ class _Ration:
     failed: int = 0
     named: list = field(default_factory=list)  # athletes named without success
     named_people: list = field(default_factory=list)  # their people, once per failed row
+    in_file: Counter = field(default_factory=Counter)  # the same, counted, for allows()
 
     @classmethod
     def load(cls, user) -> _Ration:
@@ -170,9 +171,13 @@ class _Ration:
         return ration
 
     def allows(self, athlete) -> bool:
+        # This file's failed rows count as soon as they are read: a sixth row naming a person
+        # is refused whatever its birth date, as a sixth look-up elsewhere would be.
         return (
             self.by_user + self.failed < FAILED_LOOKUPS_PER_DAY
-            and self.by_athlete[athlete.id] + self.by_person[athlete.person_id]
+            and self.by_athlete[athlete.id]
+            + self.by_person[athlete.person_id]
+            + self.in_file[athlete.person_id]
             < lookup.FAILED_PER_DAY
         )
 
@@ -269,10 +274,14 @@ def _find_athlete(row: Row, athletes, competition, user, ration: _Ration) -> Non
         row.athlete = athlete
         ration.found += 1
         return
-    ration.failed += 1
     others = [a for a in by_name.get(key, ()) if user.id not in a.coach_ids()]
-    ration.named += [a.id for a in others]
-    ration.named_people += [a.person_id for a in others]
+    if others:
+        # Only a row naming someone the user may not record is a guess; a name that matches
+        # no athlete at all (a typo, a newcomer) proves nothing and costs no ration.
+        ration.failed += 1
+        ration.named += [a.id for a in others]
+        ration.named_people += [a.person_id for a in others]
+        ration.in_file.update(a.person_id for a in others)
     row.errors.append(
         _l(
             "No athlete you may record is called %(name)s with the birth date given.",

@@ -214,3 +214,42 @@ def test_an_import_racing_another_save_is_a_409_not_a_500(
         as_text=True
     )
     assert db.session.scalar(sa.select(sa.func.count(Result.id))) == 0
+
+
+def test_one_file_cannot_guess_a_person_more_than_the_ration(setup):
+    """Review: the failures of the file being read did not count for its later rows, so one
+    file of 15 wrong dates and the true one confirmed the date. A person's sixth row of the
+    same file is refused whatever its date, as a sixth look-up anywhere is."""
+    from app.people import lookup
+
+    wrong = [
+        f"{WORLD},女子反曲弓（公开级）,王芳,1988-01-{d:02d},,,,DNS,"
+        for d in range(1, lookup.FAILED_PER_DAY + 1)
+    ]
+    rows = imports.check_rows(
+        csv_bytes(*wrong, f"{WORLD},女子反曲弓（公开级）,王芳,1988-03-14,,,,DNS,"), setup["coach"]
+    )
+    assert errors(rows)[-1] == [
+        "No athlete you may record is called 王芳 with the birth date given."
+    ]
+
+
+def test_names_matching_no_one_cost_no_ration(setup, make_person):
+    """Review: five rows naming nobody in the register (a typo, a newcomer) were charged as
+    failed look-ups, and locked the coach out of every register look-up for a day."""
+    from app.people import lookup
+
+    nobody = [f"{WORLD},女子反曲弓（公开级）,无此人{n},1990-01-01,,,,DNS," for n in range(1, 11)]
+    rows = imports.check_rows(csv_bytes(*nobody), setup["coach"])
+    imports.keep_lookup(rows)
+    assert all(r.errors for r in rows)
+    person = make_person(name="李四", birth_on=date(1970, 7, 7))
+    found = lookup.find_person(
+        person.id,
+        date(1970, 7, 7),
+        actor=setup["coach"],
+        purpose="test",
+        message="refused",
+        field="register_number",
+    )
+    assert found.id == person.id
