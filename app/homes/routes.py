@@ -496,7 +496,7 @@ def _series_months(activity: Activity) -> list[date]:
 
 def rule_sentence(activity: Activity) -> str:
     parts = recurrence.parse_rrule(activity.rrule)
-    days = ", ".join(str(WEEKDAY_LABELS[d]) for d in parts.weekdays)
+    days = charts.spoken_list([str(WEEKDAY_LABELS[d]) for d in parts.weekdays])
     start = activity.dtstart_local
     end = start + activity.duration
     if parts.interval == 1:

@@ -96,3 +96,17 @@ def test_the_home_form_asks_for_the_homes_name_not_a_persons(client, login_as, m
     page = client.get("/homes/new").get_data(as_text=True)
     assert '<label for="name">家园名称</label>' in page
     assert ">姓名<" not in page
+
+
+def test_the_rule_sentence_lists_weekdays_as_chinese_does(client, make_home, make_activity):
+    """Found doing the home staff's task in a browser: "每周星期三, 星期五，14:30–16:00" (an
+    ASCII comma inside a Chinese sentence)."""
+    home = make_home()
+    activity = make_activity(home, first_day=date(2026, 11, 4), weekdays=(2, 4), is_public=True)
+    with clock.freeze(NOW):
+        zh = client.get(f"/homes/activities/{activity.id}", headers=ZH).get_data(as_text=True)
+        en = client.get(
+            f"/homes/activities/{activity.id}", headers={"Accept-Language": "en"}
+        ).get_data(as_text=True)
+    assert "每周星期三和星期五，" in zh
+    assert "Every week on Wednesday and Friday, " in en
