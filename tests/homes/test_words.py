@@ -110,3 +110,25 @@ def test_the_rule_sentence_lists_weekdays_as_chinese_does(client, make_home, mak
         ).get_data(as_text=True)
     assert "每周星期三和星期五，" in zh
     assert "Every week on Wednesday and Friday, " in en
+
+
+def test_a_cancelled_session_reads_apart_from_its_venue(
+    client, make_home, make_activity, make_person, add_members, make_user, login_as
+):
+    """Found doing the participant's task in a browser: "锦屏街道阳光家园已取消: 元旦放假" (the
+    venue ran into the change, and an ASCII colon) in the member's list of sessions."""
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.homes import services
+
+    home = make_home()
+    member = make_person(name="成员丁")
+    add_members(home, [member.id])
+    activity = make_activity(home, weekdays=(0,), first_day=date(2026, 11, 2), is_public=False)
+    services.cancel_occurrence(activity, activity.starts_at + timedelta(weeks=5), "元旦放假")
+    db.session.commit()
+    login_as(user=make_user("participant", person_id=member.id, language="zh_Hans"))
+    with clock.freeze(NOW):
+        page = client.get("/homes/mine").get_data(as_text=True)
+    assert "</span> · <strong>已取消</strong> 原因：元旦放假" in page
