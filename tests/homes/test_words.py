@@ -132,3 +132,27 @@ def test_a_cancelled_session_reads_apart_from_its_venue(
     with clock.freeze(NOW):
         page = client.get("/homes/mine").get_data(as_text=True)
     assert "</span> · <strong>已取消</strong> 原因：元旦放假" in page
+
+
+def test_the_dashboard_lists_the_staffs_homes_as_chinese_does(
+    client, login_as, make_home, make_user
+):
+    """Found doing the home staff's task in a browser: "您负责的家园： 岳林街道阳光家园,
+    锦屏街道阳光家园" (an ASCII comma between Chinese names)."""
+    import re
+
+    staff = make_user("home_staff", language="zh_Hans")
+    first = make_home(name="甲家园", staff=[staff])
+    second = make_home(name="乙家园", staff=[staff])
+    login_as(user=staff)
+    with clock.freeze(NOW):
+        page = client.get("/homes/dashboard").get_data(as_text=True)
+    found = re.search(
+        r'您负责的家园：<a href="/homes/(\d+)">(.家园)</a>和<a href="/homes/(\d+)">(.家园)</a></p>',
+        page,
+    )
+    assert found
+    assert {(int(found[1]), found[2]), (int(found[3]), found[4])} == {
+        (first.id, "甲家园"),
+        (second.id, "乙家园"),
+    }
