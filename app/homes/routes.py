@@ -7,7 +7,9 @@ schedule and attendance (/homes/mine)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
+from itertools import cycle
 
 import sqlalchemy as sa
 from flask import (
@@ -23,6 +25,7 @@ from flask_babel import format_date, format_datetime, format_time, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.enums import Role
@@ -78,6 +81,22 @@ def month_key(value) -> str:
     if isinstance(value, datetime):
         value = clock.local_date(value)
     return f"{value.year:04d}-{value.month:02d}"
+
+
+@bp.app_template_filter("homes_links")
+def homes_links(homes) -> Markup:
+    """Links to homes, listed as the reader's language does ("甲、乙和丙" / "A, B and C")."""
+    links = [
+        Markup('<a href="{}">{}</a>').format(url_for("homes.detail", home_id=h.id), h.name)
+        for h in homes
+    ]
+    # The language's list pattern, laid out around numbered placeholders; its words are
+    # escaped by join, the links are markup already.
+    pattern = charts.spoken_list([f"\x00{n}\x00" for n in range(len(links))])
+    parts = re.split("\x00(\\d+)\x00", pattern)
+    return Markup("").join(
+        links[int(part)] if odd else part for odd, part in zip(cycle((0, 1)), parts)
+    )
 
 
 @bp.app_template_filter("homes_day")
@@ -499,7 +518,7 @@ def _series_months(activity: Activity) -> list[date]:
 
 def rule_sentence(activity: Activity) -> str:
     parts = recurrence.parse_rrule(activity.rrule)
-    days = ", ".join(str(WEEKDAY_LABELS[d]) for d in parts.weekdays)
+    days = charts.spoken_list([str(WEEKDAY_LABELS[d]) for d in parts.weekdays])
     start = activity.dtstart_local
     end = start + activity.duration
     if parts.interval == 1:

@@ -98,3 +98,63 @@ def test_the_home_form_asks_for_the_homes_name_not_a_persons(client, login_as, m
     page = client.get("/homes/new").get_data(as_text=True)
     assert '<label for="name">家园名称</label>' in page
     assert ">姓名<" not in page
+
+
+def test_the_rule_sentence_lists_weekdays_as_chinese_does(client, make_home, make_activity):
+    """Found doing the home staff's task in a browser: "每周星期三, 星期五，14:30–16:00" (an
+    ASCII comma inside a Chinese sentence)."""
+    home = make_home()
+    activity = make_activity(home, first_day=date(2026, 11, 4), weekdays=(2, 4), is_public=True)
+    with clock.freeze(NOW):
+        zh = client.get(f"/homes/activities/{activity.id}", headers=ZH).get_data(as_text=True)
+        en = client.get(
+            f"/homes/activities/{activity.id}", headers={"Accept-Language": "en"}
+        ).get_data(as_text=True)
+    assert "每周星期三和星期五，" in zh
+    assert "Every week on Wednesday and Friday, " in en
+
+
+def test_a_cancelled_session_reads_apart_from_its_venue(
+    client, make_home, make_activity, make_person, add_members, make_user, login_as
+):
+    """Found doing the participant's task in a browser: "锦屏街道阳光家园已取消: 元旦放假" (the
+    venue ran into the change, and an ASCII colon) in the member's list of sessions."""
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.homes import services
+
+    home = make_home()
+    member = make_person(name="成员丁")
+    add_members(home, [member.id])
+    activity = make_activity(home, weekdays=(0,), first_day=date(2026, 11, 2), is_public=False)
+    services.cancel_occurrence(activity, activity.starts_at + timedelta(weeks=5), "元旦放假")
+    db.session.commit()
+    login_as(user=make_user("participant", person_id=member.id, language="zh_Hans"))
+    with clock.freeze(NOW):
+        page = client.get("/homes/mine").get_data(as_text=True)
+    assert "</span> · <strong>已取消</strong> 原因：元旦放假" in page
+
+
+def test_the_dashboard_lists_the_staffs_homes_as_chinese_does(
+    client, login_as, make_home, make_user
+):
+    """Found doing the home staff's task in a browser: "您负责的家园： 岳林街道阳光家园,
+    锦屏街道阳光家园" (an ASCII comma between Chinese names)."""
+    import re
+
+    staff = make_user("home_staff", language="zh_Hans")
+    first = make_home(name="甲家园", staff=[staff])
+    second = make_home(name="乙家园", staff=[staff])
+    login_as(user=staff)
+    with clock.freeze(NOW):
+        page = client.get("/homes/dashboard").get_data(as_text=True)
+    found = re.search(
+        r'您负责的家园：<a href="/homes/(\d+)">(.家园)</a>和<a href="/homes/(\d+)">(.家园)</a></p>',
+        page,
+    )
+    assert found
+    assert {(int(found[1]), found[2]), (int(found[3]), found[4])} == {
+        (first.id, "甲家园"),
+        (second.id, "乙家园"),
+    }
