@@ -42,6 +42,7 @@ def visited_lines() -> list[str]:
     for s in STATS:
         lines.append(f"{s['identity']}:")
         lines += [f"  {url}" for url in s["visited"]]
+        lines += [f"  error state: {label}" for label in s.get("error_labels", ())]
     return lines
 
 
@@ -191,6 +192,7 @@ class Crawl:
     problems: list[str] = field(default_factory=list)
     pages: int = 0
     error_states: int = 0
+    error_labels: list = field(default_factory=list)  # which form error states were audited
     paths: set = field(default_factory=set)
     visited: list = field(default_factory=list)
     _seen: set = field(default_factory=set)
@@ -249,6 +251,7 @@ class Crawl:
                 "identity": self.identity,
                 "pages": self.pages,
                 "error_states": self.error_states,
+                "error_labels": self.error_labels,
                 "seconds": time.monotonic() - started,
                 "paths": self.paths,
                 "visited": self.visited,
@@ -478,6 +481,7 @@ class Crawl:
             # An error shown at its place only (the roll-call's missing reason is shown at the
             # member, whose reason list takes the focus): audited like any error state.
             self.error_states += 1
+            self.error_labels.append(label)
             self.check_overflow(label)
             self.audit(label)
             return
@@ -486,6 +490,7 @@ class Crawl:
         if status not in (409, 422):
             self.problem(label, f"shows an error summary with status {status} (422 expected)")
         self.error_states += 1
+        self.error_labels.append(label)
         self.check_structure(label, error_state=True)
         if not summary["focused"]:
             self.problem(label, "the error summary does not have focus after the page loads")
