@@ -243,3 +243,16 @@ def screenshot(request):
         return path
 
     return take
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations of the page as it is now, with the crawl's options:
+    for a journey's state the crawl cannot reach (an error shown at its place after a
+    one-click button the crawl leaves alone, a 409 between two users)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.crawl import AXE_OPTIONS
+
+    page.evaluate(Axe().axe_script)
+    found = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    return [f"{v['id']}: {v['help']}" for v in found["violations"]]

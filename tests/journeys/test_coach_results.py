@@ -16,6 +16,7 @@ from app.athletes.models import AthleteProfile, Sport
 from app.competitions import services, standings
 from app.competitions.models import Result
 from app.extensions import db
+from tests.browser_fixtures import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -81,17 +82,6 @@ def _medal_counts(page) -> tuple[int, ...]:
     return tuple(int(n) for n in found.groups())
 
 
-def _axe_violations(page) -> list[str]:
-    """axe-core's WCAG 2.2 AA violations of the page as it is now (the crawl's options)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    from tests.browser.crawl import AXE_OPTIONS
-
-    page.evaluate(Axe().axe_script)
-    found = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
-    return [f"{v['id']}: {v['help']}" for v in found["violations"]]
-
-
 def _row(page, number: int):
     """Row ``number`` of the results screen: the group named by its heading ("2. 姓名")."""
     return page.get_by_role("group", name=re.compile(rf"^{number}\. "))
@@ -136,7 +126,7 @@ def test_coach_enters_a_bronze_tie_and_a_dns(demo, open_page, screenshot):
         page.get_by_role("button", name="保存成绩").click()
     summary = page.locator(".error-summary li").all_inner_texts()
     assert summary == ["第 1 行：名次必须是整数。", "第 5 行：只有状态为 OK 的成绩才能获得奖牌。"]
-    assert _axe_violations(page) == []
+    assert axe_violations(page) == []
     assert _results(entries) == [None] * 5
     _row(page, 5).get_by_label("奖牌").select_option(label="无奖牌")
     _row(page, 1).get_by_label("名次").fill("1")
@@ -207,7 +197,7 @@ def test_two_coaches_edit_the_same_result(demo, open_page, make_user, screenshot
         ["备注", "（空）", "第三组风大，裁判同意补射一箭", "第三组风大，裁判同意补射一箭"],
     ]
     screenshot(second_page, "conflict", full_page=True)
-    assert _axe_violations(second_page) == []
+    assert axe_violations(second_page) == []
     row = _row(second_page, 1)
     assert row.get_by_label("备注").input_value() == "第三组风大，裁判同意补射一箭"
     # Nothing of the second coach's was saved yet.

@@ -17,6 +17,7 @@ from app.homes import queries
 from app.homes.enums import AbsenceReason, AttendanceStatus, ExceptionKind
 from app.homes.models import ActivityException, Attendance, Home
 from app.homes.recurrence import parse_occurrence_key
+from tests.browser_fixtures import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +59,7 @@ def test_staff_take_a_roll_call_with_absences_and_cancel_a_session(demo, open_pa
     assert "请选择缺席原因。" in line.locator(".field-error").inner_text()
     assert page.evaluate("document.activeElement.id") == f"reason-{person_id}"
     screenshot(page, "absence-without-reason")
+    assert axe_violations(page) == []  # the crawl leaves the Absent button alone
 
     # The reason chosen, the absence saved.
     line.get_by_label(re.compile("^原因")).select_option(AbsenceReason.TRANSPORT.value)
