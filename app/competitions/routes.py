@@ -402,12 +402,18 @@ def new_entry(event_id: int):
     )
     if response:
         return response
+    return _entry_page(form, event, athletes, show_all, entry=None)
+
+
+def _entry_page(form: EntryForm, event, athletes, show_all: bool, entry=None):
+    """The new-entry or entry edit page: the athletes who fit offered first (``show_all``: every
+    one), with the form's status."""
     fitting = _offer_fitting(form, event, athletes, show_all)
     return editing.render(
         "competitions/entry_form.html",
         form,
         event=event,
-        entry=None,
+        entry=entry,
         show_all=show_all,
         fitting=fitting,
     )
@@ -489,15 +495,7 @@ def edit_entry(entry_id: int):
     athletes = _entry_athletes_offered(found)
     if request.method == "GET":
         form = _entry_edit_form(found, formdata=False, athletes=athletes)
-        fitting = _offer_fitting(form, event, athletes, show_all)
-        return editing.render(
-            "competitions/entry_form.html",
-            form,
-            event=event,
-            entry=found,
-            show_all=show_all,
-            fitting=fitting,
-        )
+        return _entry_page(form, event, athletes, show_all, entry=found)
     form = _entry_edit_form(found, athletes=athletes)
     others = [
         {"role": row.role.value, "person_id": row.person_id, "name": row.name}
@@ -520,15 +518,7 @@ def edit_entry(entry_id: int):
     )
     if response:
         return response
-    fitting = _offer_fitting(form, event, athletes, show_all)
-    return editing.render(
-        "competitions/entry_form.html",
-        form,
-        event=event,
-        entry=found,
-        show_all=show_all,
-        fitting=fitting,
-    )
+    return _entry_page(form, event, athletes, show_all, entry=found)
 
 
 @bp.get("/entries/<int:entry_id>/warnings")
