@@ -84,3 +84,22 @@ class VersionedMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.version}
+
+
+def advisory_xact_locks(keys: list[tuple[int, int]]) -> None:
+    """On PostgreSQL, take a transaction advisory lock per (key space, id), in the order
+    given (callers sort them, so two transactions never wait for each other in a circle),
+    released at commit or rollback; one statement whatever the number of keys. Elsewhere
+    (SQLite, a single writer) nothing to do."""
+    from app.extensions import db
+
+    if not keys or db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(
+        sa.text(
+            "SELECT count(pg_advisory_xact_lock(k.kind, k.id)) "
+            "FROM unnest(CAST(:kinds AS integer[]), CAST(:ids AS integer[])) "
+            "WITH ORDINALITY AS k(kind, id, n)"
+        ),
+        {"kinds": [k for k, _ in keys], "ids": [i for _, i in keys]},
+    )

@@ -27,6 +27,7 @@ from flask import g, has_request_context
 
 from app.core import audit, clock
 from app.core.audit import AuditEvent
+from app.core.db import advisory_xact_locks
 from app.core.errors import DomainError
 from app.core.params import MAX_ID
 from app.extensions import db
@@ -51,19 +52,9 @@ def serialise(actor_id: int | None, *numbers: int | None) -> None:
     first, then the numbers in order, so two look-ups never wait for each other in a circle
     (the results import names several people at once: app.competitions.imports). SQLite
     has a single writer; the failure travels in ``keep`` as before."""
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
     keys = [(USER_LOCK, actor_id)] if actor_id is not None else []
     keys += [(NUMBER_LOCK, n) for n in sorted({n for n in numbers if n is not None})]
-    if keys:
-        db.session.execute(
-            sa.text(
-                "SELECT count(pg_advisory_xact_lock(k.kind, k.id)) "
-                "FROM unnest(CAST(:kinds AS integer[]), CAST(:ids AS integer[])) "
-                "WITH ORDINALITY AS k(kind, id, n)"
-            ),
-            {"kinds": [k for k, _ in keys], "ids": [i for _, i in keys]},
-        )
+    advisory_xact_locks(keys)
 
 
 def log_now(event: AuditEvent) -> bool:

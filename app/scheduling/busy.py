@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
-
 
 @dataclass(frozen=True)
 class Booking:
@@ -57,22 +55,11 @@ def lock_bookings(*, venue_ids: Iterable[int] = (), person_ids: Iterable[int] = 
     first commits, and its clash check then sees the first's booking (issue 13 item 9). One
     statement whatever the number of ids. Elsewhere (SQLite) nothing to do: the database has
     a single writer."""
-    from app.extensions import db
+    from app.core.db import advisory_xact_locks
 
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
     keys = [(VENUE_LOCK, i) for i in sorted({v for v in venue_ids if v is not None})]
     keys += [(PERSON_LOCK, i) for i in sorted({p for p in person_ids if p is not None})]
-    if not keys:
-        return
-    db.session.execute(
-        sa.text(
-            "SELECT count(pg_advisory_xact_lock(k.kind, k.id)) "
-            "FROM unnest(CAST(:kinds AS integer[]), CAST(:ids AS integer[])) "
-            "WITH ORDINALITY AS k(kind, id, n)"
-        ),
-        {"kinds": [k for k, _ in keys], "ids": [i for _, i in keys]},
-    )
+    advisory_xact_locks(keys)
 
 
 @dataclass(frozen=True)
