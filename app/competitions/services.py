@@ -121,14 +121,6 @@ def _check_version(record, version) -> None:
     editing.check_version(record, number)
 
 
-def _same_version(version, saved: int) -> bool:
-    """Whether the form's version is the saved one; an unreadable version is a stale one."""
-    try:
-        return _id(version) == saved
-    except (TypeError, ValueError):
-        return False
-
-
 def _sports(sport_ids) -> list[Sport]:
     try:
         ids = {_id(v) for v in sport_ids or ()}
@@ -541,8 +533,7 @@ def update_entry(
     missing or older one raises EditConflict. One UPDATE raises the version even when only
     the athletes or support people change. Audit: old and new values (support people by role
     and register person only)."""
-    if not _same_version(version, entry.version):
-        raise EditConflict(entry)
+    _check_version(entry, version)
     event = entry.event
     # Every query first (they autoflush), then the changes: one save is one UPDATE.
     athletes, ids, team_name = _entry_athletes(event, athlete_ids, team_name, entry_id=entry.id)
