@@ -43,7 +43,7 @@ CONFLICT_MESSAGE = _l(
 )
 
 # Fields that are not the record's values.
-_NOT_VALUES = {"CSRFTokenField", "VersionField", "SubmitField", "FileField", "PasswordField"}
+NOT_VALUES = {"CSRFTokenField", "VersionField", "SubmitField", "FileField", "PasswordField"}
 
 
 def check_version(record, version) -> None:
@@ -108,7 +108,7 @@ def conflict_rows(form, saved_form) -> list[tuple[str, str, str]]:
     shown value differs from the same field of ``saved_form``."""
     rows = []
     for field in form:
-        if field.type in _NOT_VALUES or field.name not in saved_form:
+        if field.type in NOT_VALUES or field.name not in saved_form:
             continue
         mine, saved = shown_value(field), shown_value(saved_form[field.name])
         if mine != saved:
