@@ -164,6 +164,11 @@ def serve_from_cache():
         return _answer(stored, keys)
     config = current_app.config
     if _add(keys["lock"], 1, timeout=config["PAGE_CACHE_LOCK_SECONDS"]):
+        # Stored by a builder that finished between the miss and the lock?
+        stored = _get(keys["page"])
+        if stored is not None:
+            _delete(keys["lock"])
+            return _answer(stored, keys)
         g.page_cache_build = True  # this request builds and stores the page
         return None
     previous = _get(keys["last"])
