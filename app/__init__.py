@@ -136,12 +136,14 @@ def register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.backup import backup_cli
     from app.core.cli import demo_cli
+    from app.homes.cli import stats_cli
     from app.people.cli import people_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(people_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(stats_cli)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -27,10 +27,12 @@ from app.core.versions import (
     STATISTICS,
     VENUES,
 )
+from app.homes import aggregates
 from app.homes.models import (
     Activity,
     ActivityException,
     Attendance,
+    AttendanceDay,
     Home,
     HomeService,
     Membership,
@@ -78,6 +80,7 @@ WATCH = {
     Activity: (HOMES_STATS, AGENDA, REPORT),
     ActivityException: (HOMES_STATS, AGENDA, REPORT),
     Attendance: (HOMES_STATS, REPORT),
+    AttendanceDay: (HOMES_STATS, REPORT),
     # The public feed is built from the calendar items the calendar sync keeps.
     CalendarItem: (CALENDAR,),
     CalendarItemFeed: (CALENDAR,),
@@ -103,6 +106,9 @@ PAGES = {
 
 
 def register(app: Flask) -> None:
+    # The aggregates' commit hook before the versions' (installed by page_cache.register), so
+    # the versions see the aggregate rows it writes.
+    aggregates.listen()
     for model, topics in WATCH.items():
         versions.watch(model, *topics)
     for endpoint, topics in PAGES.items():

@@ -6,15 +6,17 @@ the statistics, the term report, the venues, the homes' statistics, the public c
 rows feed. Session events do the rest, the way app/calendars/sync.py keeps calendar items in
 step:
 
-- ``after_flush`` notes the topics of every new, changed or deleted object of a watched class;
+- ``after_flush`` notes the topics of every new, changed or deleted object of a watched class,
+  and ``do_orm_execute`` those of the tables an INSERT, UPDATE or DELETE statement run through
+  the session writes (the roll-call's upserts);
 - ``before_commit`` flushes and writes a new version for those topics in the same transaction
   (one statement), so a page cached under the old version can never be served once the change
   is committed, and a rolled-back change moves nothing (``after_rollback`` drops the notes).
 
 A version is a random token, not a counter: a database restored from a backup or emptied by
-the tests brings back old tokens only together with the data they described. Bulk SQL
-(``session.execute(update(...))``) bypasses the events: call ``bump(session, TOPICS)`` after
-it (``flask stats rebuild`` and ``flask calendars rebuild`` do)."""
+the tests brings back old tokens only together with the data they described. SQL run on
+a bare connection bypasses the events: call ``bump(session, TOPICS)`` after
+it (``flask stats rebuild`` does)."""
 
 from __future__ import annotations
 
@@ -113,6 +115,18 @@ def _note(session, flush_context):
         session.info.setdefault(PENDING, set()).update(topics)
 
 
+def _note_statement(state):
+    # ORM-enabled bulk statements run through the session (an upsert of roll-call marks, the
+    # demo's inserts): no objects to flush, so the statement's tables are noted here.
+    if not (state.is_insert or state.is_update or state.is_delete) or not WATCHED:
+        return
+    topics: set[str] = set()
+    for mapper in state.all_mappers:
+        topics |= WATCHED.get(mapper.class_, frozenset())
+    if topics:
+        state.session.info.setdefault(PENDING, set()).update(topics)
+
+
 def _bump_before_commit(session):
     if session.info.get(BUMPING) or not has_app_context():
         return
@@ -139,6 +153,7 @@ def listen() -> None:
     they flush is noted, and the version rows are the last rows the transaction locks."""
     for name, fn in (
         ("after_flush", _note),
+        ("do_orm_execute", _note_statement),
         ("before_commit", _bump_before_commit),
         ("after_rollback", _forget),
     ):

@@ -40,9 +40,7 @@ def make_app(app):
             **settings,
         }
         if redis:
-            config.update(
-                CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS, CACHE_KEY_PREFIX=prefix
-            )
+            config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS, CACHE_KEY_PREFIX=prefix)
         other = create_app(config)
         other.view_calls = {}
         made.append(other)
