@@ -199,6 +199,8 @@ def wrk(port: int, requests: list[tuple[str, str | None]], workdir: Path) -> dic
             f"-c{CONNECTIONS}",
             f"-d{SECONDS}s",
             "--latency",
+            "--timeout",
+            "30s",
             "-s",
             str(script),
             f"http://127.0.0.1:{port}",
@@ -310,8 +312,8 @@ def main() -> None:
     try:
         print(
             f"scale {SCALE}, {WORKERS} gunicorn workers, {CONNECTIONS} connections, {SECONDS} s "
-            f"per URL, load from {'wrk' if load is wrk else 'Python threads'}, page cache "
-            f"{'on' if PAGE_CACHE != '0' else 'off'}, app from {APP_DIR}"
+            f"per URL, load from {'wrk' if load is wrk else 'Python threads'}, "
+            f"PAGE_CACHE_ENABLED={PAGE_CACHE}, app from {APP_DIR}"
         )
         for path, _cookie in [(p, None) for _n, p in public + API] + [
             (p, coach_cookie) for _n, p in SIGNED_IN
