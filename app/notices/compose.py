@@ -61,6 +61,7 @@ def render(subject, change: Change, facts: dict, language: str, *, person_id, na
     locale = "en" if language == "en" else "zh_Hans"
     with force_locale(locale):
         separator = ", " if locale == "en" else "、"
+        comma, colon = (", ", ": ") if locale == "en" else ("，", "：")
         lines: list[tuple[str, str]] = []
         about = (
             _("This concerns %(names)s, whom you care for.", names=separator.join(names))
@@ -69,7 +70,7 @@ def render(subject, change: Change, facts: dict, language: str, *, person_id, na
         )
         sentence = _change_sentence(change, subject.series)
         when = when_text(subject.starts_at, subject.ends_at)
-        where = ", ".join(part for part in (subject.venue, subject.address) if part)
+        where = comma.join(part for part in (subject.venue, subject.address) if part)
         lines.append((_("What"), subject.title))
         if when:
             lines.append(
@@ -79,7 +80,7 @@ def render(subject, change: Change, facts: dict, language: str, *, person_id, na
             lines.append((_("Where"), where))
         old = facts.get("old") or {}
         if change == Change.MOVED and old:
-            before = ", ".join(
+            before = comma.join(
                 part
                 for part in (
                     when_text(_instant(old.get("starts_at")), _instant(old.get("ends_at"))),
@@ -98,7 +99,7 @@ def render(subject, change: Change, facts: dict, language: str, *, person_id, na
             lines.append((_("Will you come?"), reply))
         title = _title(change, subject.title)
         head = [line for line in (about, sentence) if line]
-        text = "\n".join(head) + "\n\n" + "\n".join(f"{k}: {v}" for k, v in lines) + "\n"
+        text = "\n".join(head) + "\n\n" + "\n".join(f"{k}{colon}{v}" for k, v in lines) + "\n"
         html = Markup("").join(
             [Markup("<p>{}</p>\n").format(line) for line in head]
             + [Markup("<dl>\n")]

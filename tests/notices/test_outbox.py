@@ -75,8 +75,8 @@ def test_changes_within_ten_minutes_make_one_notice_with_the_latest_state(
     save(performance, starts_at=at(5, 19), ends_at=at(5, 21))
     rows = notices()
     assert len(rows) == 1
-    assert "When: 2026-12-05 19:00–21:00" in rows[0].body_text
-    assert "Before: 2026-12-03 14:00–16:00" in rows[0].body_text  # the state before the first
+    assert "时间：2026-12-05 19:00–21:00" in rows[0].body_text
+    assert "原安排：2026-12-03 14:00–16:00" in rows[0].body_text  # the state before the first
     frozen_clock.set(SUITE_NOW + timedelta(minutes=9))
     save(performance, status="cancelled")
     rows = notices()
