@@ -80,7 +80,7 @@ def test_changes_within_ten_minutes_make_one_notice_with_the_latest_state(
     frozen_clock.set(SUITE_NOW + timedelta(minutes=9))
     save(performance, status="cancelled")
     rows = notices()
-    assert [(n.change.value, n.title) for n in rows] == [("cancelled", "Cancelled: Spring tour")]
+    assert [(n.change.value, n.title) for n in rows] == [("cancelled", "取消：Spring tour")]
     # Eleven minutes after the first change: a new notice.
     frozen_clock.set(SUITE_NOW + timedelta(minutes=11))
     save(performance, status="confirmed")
