@@ -21,7 +21,9 @@ def moved(contact_person, make_performance, make_user):
     en = contact_person(email="en@example.cn")
     make_user("participant", person_id=en.id, language="en")
     silent = contact_person(email="no@example.cn", contact=False)
-    performance = make_performance(people=[(zh, "performer"), (en, "performer"), (silent, "caregiver")])
+    performance = make_performance(
+        people=[(zh, "performer"), (en, "performer"), (silent, "caregiver")]
+    )
     db.session.execute(sa.delete(Notice))
     db.session.commit()
     save(performance, starts_at=at(4, 9), ends_at=at(4, 11))
