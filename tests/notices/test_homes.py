@@ -63,9 +63,7 @@ def test_a_caregiver_of_three_members_gets_one_notice_listing_all_three(
     ]
 
 
-def test_a_member_who_left_is_not_told(
-    contact_person, make_home, add_members, make_activity
-):
+def test_a_member_who_left_is_not_told(contact_person, make_home, add_members, make_activity):
     from app.homes import services
 
     left = contact_person(email="left@example.cn")
