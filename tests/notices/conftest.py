@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 
 from app.extensions import db
 from tests.conftest import SUITE_NOW
+from tests.homes.conftest import add_members, make_activity, make_home  # noqa: F401
 from tests.performances.conftest import (  # noqa: F401  (fixtures)
     at,
     make_performance,

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.notices.models import Notice
-from tests.homes.conftest import add_members, make_activity, make_home  # noqa: F401
 
 MONDAY_9 = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # 09:00 Beijing
 
