@@ -34,3 +34,29 @@ def keep_quiet(session) -> None:
 
 def is_quiet(session) -> bool:
     return bool(session.info.get(QUIET))
+
+
+def tell_field():
+    """The edit forms' checkbox "tell the N people affected" (ticked by default; the label
+    with the number is set by ``offer``)."""
+    from flask_babel import lazy_gettext as _l
+    from wtforms import BooleanField
+
+    return BooleanField(_l("Tell the people affected about this change"), default=True)
+
+
+def offer(form, kind: str, subject_id: int) -> None:
+    """Put the number of people a save would tell in the checkbox's label, and keep this
+    request's save quiet when the organiser unticked it (a typo fix)."""
+    from flask_babel import ngettext
+
+    from app.extensions import db
+
+    count = affected_count(kind, subject_id)
+    form.tell_people.label.text = ngettext(
+        "Tell the %(num)d person affected about this change",
+        "Tell the %(num)d people affected about this change",
+        count,
+    )
+    if form.is_submitted() and not form.tell_people.data:
+        keep_quiet(db.session)

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.enums import Role
-from app.core import audit, charts, clock, confirm, editing, params
+from app.core import audit, charts, clock, confirm, editing, notify, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import FORMATS, send_table
@@ -604,9 +604,11 @@ def edit_activity(activity_id: int):
         data = ActivityForm.data_from(activity)
         data["change_from"] = series.default_change_from(activity, clock.now())
         form = _activity_form(home, data=data, current_venue=activity.venue_id)
+        notify.offer(form, "activity", activity_id)
         merge.remember(form, "activity", activity_id)
         return _render_activity_form(form, home, activity)
     form = _activity_form(home, current_venue=activity.venue_id)
+    notify.offer(form, "activity", activity_id)
 
     def saved_form():
         current = get_or_404(Activity, activity_id)

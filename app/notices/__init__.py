@@ -15,5 +15,19 @@ def init_app(app) -> None:
 
     notify.register_counter(lambda kind, subject_id: count_told(db.session, kind, subject_id))
 
+    @app.context_processor
+    def _person_notices():
+        # The person page (people, a lower layer) lists the notices a person got through
+        # this function instead of importing the notices package.
+        from app.notices.queries import for_person
+
+        return {"notices_for_person": for_person}
+
+    @app.teardown_request
+    def _forget_quiet(exc):
+        # A quiet save that never reached commit or rollback (invalid input) must not make
+        # a later save in the same session quiet.
+        db.session.info.pop(notify.QUIET, None)
+
 
 from app.notices import cli, hooks, routes  # noqa: E402, F401

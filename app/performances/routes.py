@@ -30,7 +30,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
-from app.core import audit, charts, clock, confirm, editing, params
+from app.core import audit, charts, clock, confirm, editing, notify, params
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.exports import send_table
@@ -374,8 +374,10 @@ def edit(performance_id: int):
     form_class = _form_class(performance)
     if request.method == "GET":
         form = form_class(data=PerformanceForm.data_from(performance), **options)
+        notify.offer(form, "performance", performance_id)
         return _form_page(form, performance)
     form = form_class(**options)
+    notify.offer(form, "performance", performance_id)
     try:
         response = _save(form, performance)
     except EditConflict:
