@@ -64,17 +64,35 @@ def message_id(key: str) -> str:
     return f"<notice-{key}@{domain}>"
 
 
-def send_email(notice) -> str:
-    import smtplib
+class Connections:
+    """The worker's open SMTP connection, kept across the notices of one run (one TLS
+    handshake and login, not one per message) and dropped after an error."""
 
-    from flask_mailman import EmailMultiAlternatives
+    def __init__(self):
+        self.smtp = None
 
+    def email(self):
+        if self.smtp is None:
+            self.smtp = _smtp_connection()
+            self.smtp.open()
+        return self.smtp
+
+    def drop(self):
+        if self.smtp is not None:
+            try:
+                self.smtp.close()
+            except Exception:  # noqa: S110 (closing a broken connection: nothing to do)
+                pass
+            self.smtp = None
+
+
+def _smtp_connection():
     from app.extensions import mail
 
     c = current_app.config
-    # The SMTP settings are read at each send (not frozen at start-up), so a change of
-    # configuration needs no code path of its own.
-    connection = mail.get_connection(
+    # The SMTP settings are read when a worker run opens its connection (not frozen at
+    # start-up), so a change of configuration needs no code path of its own.
+    return mail.get_connection(
         backend=c.get("MAIL_BACKEND") or "smtp",
         host=c["MAIL_SERVER"],
         port=int(c.get("MAIL_PORT") or 25),
@@ -84,6 +102,14 @@ def send_email(notice) -> str:
         use_ssl=bool(c.get("MAIL_USE_SSL")),
         timeout=c.get("MAIL_TIMEOUT") or 20,
     )
+
+
+def send_email(notice, connections: Connections | None = None) -> str:
+    import smtplib
+
+    from flask_mailman import EmailMultiAlternatives
+
+    c = current_app.config
     mid = message_id(notice.idempotency_key)
     message = EmailMultiAlternatives(
         subject=notice.title,
@@ -91,12 +117,15 @@ def send_email(notice) -> str:
         from_email=c.get("MAIL_DEFAULT_SENDER"),
         to=[notice.address],
         headers={"Message-ID": mid, "X-Ronghe-Notice": notice.idempotency_key},
-        connection=connection,
     )
     message.attach_alternative(notice.body_html, "text/html")
+    connections = connections or Connections()
     try:
-        message.send(fail_silently=False)
+        message.connection = connections.email()
+        if not message.send(fail_silently=False):
+            raise smtplib.SMTPException("the server accepted no recipient")
     except (smtplib.SMTPException, OSError) as error:
+        connections.drop()
         raise ChannelError(f"SMTP: {type(error).__name__}: {error}"[:480]) from error
     return mid
 
@@ -155,8 +184,9 @@ def send_wecom(notice) -> str:
     return ""
 
 
-SENDERS = {"email": send_email, "sms": send_sms, "wecom": send_wecom}
-
-
-def send(notice) -> str:
-    return SENDERS[notice.channel.value](notice)
+def send(notice, connections: Connections | None = None) -> str:
+    if notice.channel.value == "email":
+        return send_email(notice, connections)
+    if notice.channel.value == "sms":
+        return send_sms(notice)
+    return send_wecom(notice)

@@ -98,6 +98,7 @@ def queue(session, kind, subject_id, occurrence, change: Change, old=None, only=
         old["venue"] = venue.name if venue is not None else ""
     facts_base = {"old": old}
     rows: list[dict] = []
+    renderings: dict = {}
     written = 0
 
     def put(person_id, channel, address, language, about):
@@ -111,9 +112,14 @@ def queue(session, kind, subject_id, occurrence, change: Change, old=None, only=
             facts["about"] = sorted(set(existing.facts.get("about", [])) | set(about))
             this_change = _merge_change(existing.change, change)
         names = [people[i].name for i in facts["about"] if i != person_id and i in people]
-        title, text, html, sms, sms_params = compose.render(
-            subject, this_change, facts, language, person_id=person_id, names=names
-        )
+        link = compose.reply_link(person_id, subject)
+        key_r = (language, this_change, tuple(names), repr(facts["old"]), link is not None)
+        if key_r not in renderings:
+            renderings[key_r] = compose.render(
+                subject, this_change, facts, language,
+                reply=compose.REPLY if link is not None else None, names=names,
+            )  # fmt: skip
+        title, text, html, sms, sms_params = compose.fill(renderings[key_r], link)
         if channel != Channel.EMAIL:
             facts["sms_params"] = sms_params
             text, html = sms, ""

@@ -77,13 +77,22 @@ def run_once(limit: int | None = None) -> Counter:
     session = db.session
     ready = channels.configured()
     tally: Counter = Counter()
+    connections = channels.Connections()
+    try:
+        _run(session, ready, tally, limit, connections)
+    finally:
+        connections.drop()
+    return tally
+
+
+def _run(session, ready, tally, limit, connections) -> None:
     while ready and (limit is None or sum(tally.values()) < limit):
         notice = claim(session, ready)
         if notice is None:
             session.rollback()
             break
         try:
-            provider_id = channels.send(notice)
+            provider_id = channels.send(notice, connections)
         except channels.ChannelError as error:
             log.warning("notice %s: %s", notice.id, error)
             mark_error(notice, str(error))
@@ -92,7 +101,6 @@ def run_once(limit: int | None = None) -> Counter:
             mark_sent(notice, provider_id)
             tally["sent"] += 1
         session.commit()
-    return tally
 
 
 def purge(now=None) -> int:
