@@ -164,5 +164,6 @@ def queue(session, kind, subject_id, occurrence, change: Change, old=None, only=
     if channels.wecom_configured() and told:
         put(None, Channel.WECOM, "", "zh_Hans", [])
     if rows:
-        session.execute(sa.insert(Notice), rows)
+        # Core insert (one executemany, no ORM bookkeeping per row).
+        session.execute(sa.insert(Notice.__table__), rows)
     return written

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.athletes.models import AthleteProfile
@@ -26,7 +25,8 @@ from app.competitions.enums import EntryStatus
 from app.competitions.models import CompetitionEvent, Entry, EntrySupport, entry_members
 from app.core import clock
 from app.homes.models import Activity, ActivityException, Home, HomeStaff, Membership
-from app.people.models import Person
+from app.people.enums import ConsentGivenBy, ConsentKind
+from app.people.models import GUARDIAN_CONSENT_AGE, Consent, Person, age_on
 from app.performances.enums import PerformanceStatus
 from app.performances.models import Performance, PerformancePerson
 from app.venues.models import Venue
@@ -170,19 +170,43 @@ def affected(session, kind: str, subject_id: int, only: set[int] | None = None):
     return {pid: sorted(about) for pid, about in told.items()}
 
 
-def load_people(session, ids) -> tuple[dict[int, Person], dict[int, str]]:
-    """The people (with consents) and each one's language (their account's, else Chinese):
-    three queries."""
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    name: str
+    email: str
+    phone: str
+    has_contact_consent: bool
+
+
+def load_people(session, ids) -> tuple[dict[int, Recipient], dict[int, str]]:
+    """The people (not archived) as plain rows with whether they may be contacted
+    (Person.has_contact_consent's rule: an active "contact" consent, the guardian's for an
+    under-14), and each one's language (their account's, else Chinese): three queries of
+    plain columns, no ORM objects (2,000 people told at once stay fast)."""
     if not ids:
         return {}, {}
-    people = {
-        p.id: p
-        for p in session.scalars(
-            sa.select(Person)
-            .where(Person.id.in_(ids), Person.is_archived.is_(False))
-            .options(selectinload(Person.consents))
+    ids = list(ids)
+    today = clock.today()
+    consents: dict[int, set[str]] = {}
+    for pid, given_by in session.execute(
+        sa.select(Consent.person_id, Consent.given_by).where(
+            Consent.person_id.in_(ids),
+            Consent.kind == ConsentKind.CONTACT,
+            Consent.withdrawn_on.is_(None),
         )
-    }
+    ):
+        consents.setdefault(pid, set()).add(ConsentGivenBy(given_by).value)
+    people = {}
+    for pid, name, email, phone, birth_on in session.execute(
+        sa.select(Person.id, Person.name, Person.email, Person.phone, Person.birth_on).where(
+            Person.id.in_(ids), Person.is_archived.is_(False)
+        )
+    ):
+        given = consents.get(pid, set())
+        minor = age_on(birth_on, today) < GUARDIAN_CONSENT_AGE
+        ok = "guardian" in given if minor else bool(given)
+        people[pid] = Recipient(pid, name, email or "", phone or "", ok)
     languages = {
         pid: (lang.value if hasattr(lang, "value") else str(lang))
         for pid, lang in session.execute(
@@ -197,4 +221,6 @@ def count_told(session, kind: str, subject_id: int) -> int:
     and at least one channel): the number the edit forms show."""
     told = affected(session, kind, subject_id)
     people, _ = load_people(session, list(told))
-    return sum(1 for p in people.values() if p.has_contact_consent and (p.email or p.phone))
+    from app.notices.outbox import person_channels
+
+    return sum(1 for p in people.values() if p.has_contact_consent and person_channels(p))
