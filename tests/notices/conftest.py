@@ -12,6 +12,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from app.extensions import db
+from tests.athletes.conftest import make_athlete, sports  # noqa: F401
+from tests.competitions.conftest import enter, make_competition, make_event  # noqa: F401
 from tests.conftest import SUITE_NOW
 from tests.homes.conftest import add_members, make_activity, make_home  # noqa: F401
 from tests.performances.conftest import (  # noqa: F401  (fixtures)
