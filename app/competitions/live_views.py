@@ -109,11 +109,12 @@ def protest(entry_id: int):
     return response or editing.render("competitions/protest.html", form, **context)
 
 
-def _etag(competition_id: int, representation: str) -> tuple[str | None, bool]:
+def _etag(competition_id: int) -> tuple[str | None, bool]:
+    """The validator of what this reader sees (language, every name or not), without the
+    representation: the page and its region add theirs, so the page can hand the script the
+    region's tag without a second query."""
     staff = rules.sees_all_names(current_user)
-    tag = live.validator(
-        competition_id, representation, str(get_locale()), "staff" if staff else "public"
-    )
+    tag = live.validator(competition_id, str(get_locale()), "staff" if staff else "public")
     return tag, staff
 
 
@@ -133,20 +134,23 @@ def _cached(response, tag: str):
 
 
 def _live(competition_id: int, template: str, representation: str):
-    tag, staff = _etag(competition_id, representation)
-    if tag is None:
+    base, staff = _etag(competition_id)
+    if base is None:
         abort(404)
     if staff:
         mark_personal()  # every name: never kept by a shared cache
+    tag = f"{base}-{representation}"
     answer = _conditional(tag)
     if answer is not None:
         return answer
     results = live.build(competition_id, sees_all=staff)
+    if results is None:  # deleted between the two queries
+        abort(404)
     body = render_template(
         template,
         live=results,
         competition=results.competition,
-        etag=tag,
+        region_etag=f"{base}-region",
         poll_seconds=current_app.config.get("LIVE_POLL_SECONDS", POLL_SECONDS),
     )
     return _cached(Response(body, mimetype="text/html"), tag)

@@ -77,7 +77,17 @@ def test_live_page_answers_304_from_one_query_and_200_after_a_change(client, gam
     assert changed.status_code == 200
     assert changed.headers["ETag"] != tag
     assert "Mark: 641" in changed.get_data(as_text=True)
-    # The region the script fetches has its own tag and the same rule.
+    # The region the script fetches has its own tag, which the page hands the script, so the
+    # script's first request answers 304 when nothing changed.
+    page_html = changed.get_data(as_text=True)
+    region_tag = changed.headers["ETag"].strip('"').removesuffix("-page") + "-region"
+    assert f'data-etag="{region_tag}"' in page_html
+    assert (
+        client.get(
+            f"{games['url']}/results", headers={"If-None-Match": f'"{region_tag}"'}
+        ).status_code
+        == 304
+    )
     region = client.get(f"{games['url']}/results")
     assert region.status_code == 200 and "<html" not in region.get_data(as_text=True)
     assert (
