@@ -628,6 +628,7 @@ def results(event_id: int):
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         statuses=list(ResultStatus),
         medals=list(Medal),
+        **results_screen.page_context(event, request.form, summary, current_user),
     )
 
 

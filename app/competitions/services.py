@@ -32,7 +32,7 @@ from app.competitions.models import (
     EntrySupport,
     Result,
 )
-from app.core import audit, editing
+from app.core import audit, clock, editing
 from app.core.errors import DomainError, EditConflict
 from app.core.numbers import parse_decimal
 from app.core.params import MAX_ID, whole_number
@@ -706,12 +706,23 @@ def save_result(
     medal=Medal.NONE,
     notes: str = "",
     version: int | None = None,
+    reason: str = "",
     actor=None,
 ) -> Result:
     """Record or change the entry's result. An existing result needs the ``version`` the form
     was built from; an older one raises EditConflict with the saved result. Audit: old and new
-    values of the changed fields in ``details``."""
+    values of the changed fields in ``details``.
+
+    A result is provisional when entered, until the event's results are published
+    (app/competitions/official.py). A change to an official result, or a result added after
+    publishing, is a correction: it needs a ``reason`` (DomainError on ``reason`` without
+    one), stored with the time on the result and in the audit row."""
+    from app.competitions import official
+
     result = entry.result
+    published = entry.event.results_published
+    correcting = published or official.is_official(result)
+    reason = (reason or "").strip()
     if result is not None:
         check_result_version(result, version)
     read, problems = read_result(rank=rank, mark_value=mark_value, status=status, medal=medal)
@@ -726,34 +737,32 @@ def save_result(
     }
     old = _result_snapshot(result)
     if result is None:
-        result = Result(entry=entry, **values)
+        if correcting and not reason:
+            raise DomainError(official.REASON_NEEDED, field="reason")
+        result = Result(entry=entry, is_provisional=not published, **values)
+        if correcting:
+            result.corrected_at, result.correction_reason = clock.now(), reason
         db.session.add(result)
         db.session.flush()
-        audit.record(
-            "create",
-            "result",
-            result.id,
-            list(values),
-            actor=actor,
-            details={"entry_id": entry.id, "new": _result_snapshot(result)},
-        )
+        details = {"entry_id": entry.id, "new": _result_snapshot(result)}
+        if correcting:
+            details["reason"] = reason
+        audit.record("create", "result", result.id, list(values), actor=actor, details=details)
         return result
     for key, value in values.items():
         setattr(result, key, value)
     changed = audit.changed_fields(result, list(values))
     if changed:
+        if correcting and not reason:
+            raise DomainError(official.REASON_NEEDED, field="reason")
+        details = {"entry_id": entry.id}
+        if correcting:
+            result.is_provisional = False
+            result.corrected_at, result.correction_reason = clock.now(), reason
+            details["reason"] = reason
         _flush_or_conflict(result)
         new = _result_snapshot(result)
-        audit.record(
-            "update",
-            "result",
-            result.id,
-            changed,
-            actor=actor,
-            details={
-                "entry_id": entry.id,
-                "old": {k: old[k] for k in changed},
-                "new": {k: new[k] for k in changed},
-            },
-        )
+        details["old"] = {k: old[k] for k in changed}
+        details["new"] = {k: new[k] for k in changed}
+        audit.record("update", "result", result.id, changed, actor=actor, details=details)
     return result

@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "anonymise": _l("Personal data anonymised"),
     "register_lookup": _l("Register look-up"),
     "register_lookup_failed": _l("Failed register look-up"),
+    "publish_results": _l("Results published as official"),
 }
 ENTITY_LABELS = {
     "activity": _l("Home activity"),

@@ -62,7 +62,11 @@ def redirect_only_pages() -> list[str]:
 
     entry_id = db.session.scalar(sa.select(Entry.id).order_by(Entry.id).limit(1))
     assert entry_id is not None, "the demo has no competition entry"
-    return [f"/competitions/entries/{entry_id}/warnings"]
+    return [
+        f"/competitions/entries/{entry_id}/warnings",
+        # The demo's results are official, so the results screen links to no protest page.
+        f"/competitions/entries/{entry_id}/protest",
+    ]
 
 
 def sign_in(page, base: str, username: str, password: str) -> None:
