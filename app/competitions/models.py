@@ -169,6 +169,13 @@ class Entry(VersionedMixin, TimestampMixin, Base):
     status: Mapped[EntryStatus] = mapped_column(
         enum_column(EntryStatus, "entry_status"), default=EntryStatus.NOMINATED
     )
+    # Where the entry starts (issue 17), all optional: the bib ("105", "A-12"; one bib names
+    # one athlete or team within a competition, so the same athlete keeps theirs in every
+    # event: a rule of app/competitions/startlists.py, not a constraint), the heat (a whole
+    # number) and the lane or target ("4", "12B": a target and the archer's place on it).
+    bib: Mapped[str] = mapped_column(sa.String(8), default="", server_default="")
+    heat: Mapped[int | None] = mapped_column(sa.Integer)
+    lane: Mapped[str] = mapped_column(sa.String(4), default="", server_default="")
 
     event: Mapped[CompetitionEvent] = relationship(back_populates="entries")
     athletes: Mapped[list[AthleteProfile]] = relationship(
@@ -180,6 +187,8 @@ class Entry(VersionedMixin, TimestampMixin, Base):
     result: Mapped[Result | None] = relationship(
         back_populates="entry", cascade="all, delete-orphan", uselist=False
     )
+
+    __table_args__ = (sa.CheckConstraint("heat IS NULL OR heat >= 1", name="heat_positive"),)
 
     @property
     def is_team(self) -> bool:
