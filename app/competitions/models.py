@@ -173,9 +173,9 @@ class Entry(VersionedMixin, TimestampMixin, Base):
     # one athlete or team within a competition, so the same athlete keeps theirs in every
     # event: a rule of app/competitions/startlists.py, not a constraint), the heat (a whole
     # number) and the lane or target ("4", "12B": a target and the archer's place on it).
-    bib: Mapped[str] = mapped_column(sa.String(8), default="", server_default="")
+    bib: Mapped[str] = mapped_column(sa.String(8), default="")
     heat: Mapped[int | None] = mapped_column(sa.Integer)
-    lane: Mapped[str] = mapped_column(sa.String(4), default="", server_default="")
+    lane: Mapped[str] = mapped_column(sa.String(4), default="")
 
     event: Mapped[CompetitionEvent] = relationship(back_populates="entries")
     athletes: Mapped[list[AthleteProfile]] = relationship(

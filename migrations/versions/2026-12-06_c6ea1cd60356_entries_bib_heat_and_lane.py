@@ -29,6 +29,10 @@ def upgrade():
         batch_op.create_check_constraint(
             op.f('ck_entries_heat_positive'), 'heat IS NULL OR heat >= 1'
         )
+    # The server defaults only filled the existing rows; the model gives new rows theirs.
+    with op.batch_alter_table('entries', schema=None) as batch_op:
+        batch_op.alter_column('bib', server_default=None)
+        batch_op.alter_column('lane', server_default=None)
 
 
 def downgrade():

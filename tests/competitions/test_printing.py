@@ -10,6 +10,7 @@ import re
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from app.athletes import services as athlete_services
 from app.competitions import services
@@ -356,3 +357,29 @@ def test_the_competition_page_links_the_documents_for_its_manager_only(client, l
     login_as(user=swim["coach"])
     html = client.get(f"/competitions/{competition_id}").get_data(as_text=True)
     assert not any(link in html for link in links)
+
+
+def test_the_demo_swimming_championship_has_its_start_lists(client, demo, login_as):
+    """The demo's upcoming swimming championship can be run from start lists (issue 17, done
+    when): every entry has a bib, heat 1 and a lane, one bib per athlete."""
+    from app.accounts.services import find_by_username
+    from app.competitions.models import Competition
+
+    competition = db.session.scalar(
+        sa.select(Competition).where(Competition.name == "浙江省残疾人游泳锦标赛")
+    )
+    entries = [entry for event in competition.events for entry in event.entries]
+    assert len(entries) == 4
+    assert [(e.heat, e.lane) for e in entries] == [(1, "4"), (1, "5"), (1, "4"), (1, "5")]
+    bibs = {}
+    for entry in entries:
+        assert bibs.setdefault(entry.athletes[0].id, entry.bib) == entry.bib
+    assert sorted(set(bibs.values())) == [str(101 + n) for n in range(len(bibs))]
+    login_as(user=find_by_username("coach"))
+    html = client.get(f"/competitions/{competition.id}/programme").get_data(as_text=True)
+    assert html.count('<section class="start-list"') == 2
+    first = competition.events[0]
+    rows = cells(html)
+    assert [row[:4] for row in rows] == [
+        [str(n), entry.bib, "1", entry.lane] for n, entry in enumerate(first.entries, 1)
+    ]
