@@ -445,5 +445,23 @@ def _local_and_upcoming(sports, athletes, zhou, venues, support, admin, coach):
                         support=helper,
                         actor=coach or admin,
                     )
+        if sport == "swimming":
+            _start_positions(competition, actor=coach or admin)
         made.append(competition)
     return made
+
+
+def _start_positions(competition, *, actor) -> None:
+    """The swimming championship's start lists (issue 17): one heat per event, the centre
+    lanes first, and one bib per athlete (101, 102, …) kept in every event."""
+    bibs: dict[int, str] = {}
+    for event in competition.events:
+        for lane, entry in zip((4, 5, 3, 6, 2, 7), event.entries, strict=False):
+            athlete_id = entry.athletes[0].id
+            bib = bibs.setdefault(athlete_id, str(101 + len(bibs)))
+            services.set_start(
+                entry,
+                {"bib": bib, "heat": 1, "lane": str(lane)},
+                version=entry.version,
+                actor=actor,
+            )

@@ -183,6 +183,13 @@ class Entry(VersionedMixin, TimestampMixin, Base):
     # A protest lodged against the entry's result while the event's results are provisional
     # (app/competitions/official.py): open while not empty; publishing with one asks first.
     protest_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Where the entry starts (issue 17), all optional: the bib ("105", "A-12"; one bib names
+    # one athlete or team within a competition, so the same athlete keeps theirs in every
+    # event: a rule of app/competitions/startlists.py, not a constraint), the heat (a whole
+    # number) and the lane or target ("4", "12B": a target and the archer's place on it).
+    bib: Mapped[str] = mapped_column(sa.String(8), default="")
+    heat: Mapped[int | None] = mapped_column(sa.Integer)
+    lane: Mapped[str] = mapped_column(sa.String(4), default="")
 
     event: Mapped[CompetitionEvent] = relationship(back_populates="entries")
     athletes: Mapped[list[AthleteProfile]] = relationship(
@@ -194,6 +201,8 @@ class Entry(VersionedMixin, TimestampMixin, Base):
     result: Mapped[Result | None] = relationship(
         back_populates="entry", cascade="all, delete-orphan", uselist=False
     )
+
+    __table_args__ = (sa.CheckConstraint("heat IS NULL OR heat >= 1", name="heat_positive"),)
 
     @property
     def is_team(self) -> bool:

@@ -473,6 +473,7 @@ def _entry_edit_form(entry: Entry, formdata=True, athletes=None) -> EntryEditFor
     kwargs = {
         "athletes": athletes if athletes is not None else _entry_athletes_offered(entry),
         "saved_person_id": first.person_id if first else None,
+        "with_start": rules.can_manage(current_user, entry.event.competition),
     }
     if formdata:
         return EntryEditForm(**kwargs)
@@ -509,6 +510,7 @@ def edit_entry(entry_id: int):
             team_name=form.team_name.data,
             status=form.status.data,
             support=form.support() + others,
+            start=form.start(),
             version=form.version.data,
             actor=current_user,
         ),
