@@ -78,6 +78,21 @@ class Config:
     PERFORMANCE_PHOTO_FOLDER = os.environ.get("PERFORMANCE_PHOTO_FOLDER") or None
     HSTS = False
     DEMO_DATA_ALLOWED = False
+    # The public page cache (app/core/page_cache.py; docs/deploy.md). With CACHE_REDIS_URL
+    # every worker and machine shares one cache in Redis; without it each process keeps its
+    # own (correct, only less shared).
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
+    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "ronghe:")
+    CACHE_DEFAULT_TIMEOUT = 600
+    CACHE_THRESHOLD = 2000  # SimpleCache: entries kept per process
+    PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") != "0"
+    # A stored page lives this long even if nothing moves (a backstop; versions decide).
+    PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+    # The rebuild lock's lifetime, and how long the others wait for the builder when there
+    # are no previous bytes to answer (seconds).
+    PAGE_CACHE_LOCK_SECONDS = 10
+    PAGE_CACHE_WAIT = 3.0
 
 
 class DevelopmentConfig(Config):
@@ -92,6 +107,11 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     DEMO_DATA_ALLOWED = True
+    # The suite's tests count queries of public pages: the page cache is off for them and on
+    # in the apps of tests/core/test_page_cache.py.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_REDIS_URL = None
+    PAGE_CACHE_ENABLED = False
     # Route tests post without tokens; tests/security turns CSRF back on and checks it.
     WTF_CSRF_ENABLED = False
     # The hashing cost is for attackers, not for the test suite.

@@ -73,7 +73,7 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (complete metadata before anything maps)
     from app.core import i18n, sqlite
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     sqlite.register(app)
@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
+    cache.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -135,12 +136,14 @@ def register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.backup import backup_cli
     from app.core.cli import demo_cli
+    from app.homes.cli import stats_cli
     from app.people.cli import people_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(people_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(stats_cli)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -150,3 +153,7 @@ def register_request_hooks(app: Flask) -> None:
     security.register(app)
     templating.register(app)
     auth_hooks.register(app)
+    # Last: the page cache's hooks and the data versions' commit hook run after the others.
+    from app import caching
+
+    caching.register(app)

@@ -15,7 +15,7 @@ from app.core.editing import check_version
 from app.core.errors import DomainError
 from app.core.params import MAX_ID
 from app.extensions import db
-from app.homes import recurrence
+from app.homes import aggregates, recurrence
 from app.homes.enums import AbsenceReason, AttendanceStatus, ExceptionKind, LeftReason, Service
 from app.homes.models import (
     Activity,
@@ -613,6 +613,7 @@ def record_marks(
         },
     )
     db.session.execute(statement)
+    aggregates.touch(db.session, activity.id, original_start)
     for person_id in corrections:
         audit.record(
             "correct_attendance",
@@ -668,6 +669,7 @@ def mark_rest_present(
         .returning(Attendance.person_id)
     )
     inserted = sorted(db.session.execute(statement).scalars())
+    aggregates.touch(db.session, activity.id, original_start)
     if now > occ.end + LATE_AFTER:
         # Marks written long after the session are audited, as record_marks does for each.
         for person_id in inserted:
