@@ -53,6 +53,7 @@ from app.homes.forms import (
 from app.homes.models import Activity, Home, Membership
 from app.people import lookup
 from app.people.models import Person
+from app.replies import pages as reply_pages
 from app.venues.models import Venue
 from app.venues.queries import venue_choices
 
@@ -693,6 +694,7 @@ def occurrence(activity_id: int, key: str):
         can_roll_call=manage
         and not occ.cancelled
         and occ.start <= clock.now() + timedelta(hours=12),
+        reply_panel=reply_pages.panel("session", activity.id, occ.original_start),
     )
 
 

@@ -57,6 +57,7 @@ from app.performances.models import (
     Troupe,
     TroupeMember,
 )
+from app.replies import pages as reply_pages
 
 
 @bp.app_template_filter("performance_time")
@@ -208,6 +209,12 @@ def detail(performance_id: int, photo_form=None, status: int = 200):
             warnings=services.performance_warnings(performance) if staff or manages else [],
             photo_form=photo_form,
             page_has_errors=bool(photo_form is not None and photo_form.has_errors),
+            reply_panel=reply_pages.panel("performance", performance.id, performance.starts_at),
+            reply_tally=reply_pages.tally(
+                "performance", performance.id, performance.starts_at, performance.person_ids
+            )
+            if staff
+            else None,
         ),
         status,
     )

@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("replies", __name__)
 
-from app.replies import routes  # noqa: E402,F401
+from app.replies import busy, routes  # noqa: E402,F401

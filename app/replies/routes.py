@@ -8,14 +8,19 @@ both in the reader's language. Rate-limited per address (``RATELIMIT_REPLY``).""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from datetime import UTC, datetime
 
-from app.core.auth import public
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.core.auth import login_required, public
 from app.core.errors import DomainError
+from app.core.params import whole_number
 from app.core.security import mark_personal
 from app.extensions import db, limiter
-from app.replies import bp, forms, queries, services
+from app.people.models import Person
+from app.replies import bp, forms, queries, services, subjects
 from app.replies.enums import Answer
 from app.replies.names import given_name
 
@@ -49,6 +54,8 @@ def render_answers(
     answers = queries.for_occurrence(
         who.subject.kind, who.subject.id, who.subject.occurrence_start, [p.id for p in who.people]
     )
+    if error_person not in {p.id for p in who.people}:
+        error_person = None  # the error is shown at a person only when they are on the page
     return render_template(
         "replies/answer.html",
         who=who,
@@ -75,7 +82,7 @@ def answer(token: str):
         return refused_page(refused.why)
     action = url_for("replies.answer", token=token)
     if request.method == "POST":
-        posted = None
+        posted_person = whole_number(request.form.get("person_id"))
         try:
             posted = forms.read_posted()
             _reply, changed = services.record_answer(
@@ -83,15 +90,61 @@ def answer(token: str):
             )
         except DomainError as exc:
             db.session.rollback()
-            person = posted.person_id if posted is not None else None
             return render_answers(
                 who,
                 action=action,
                 error=exc.message,
-                error_person=person,
+                error_person=posted_person,
                 kept_reason=request.form.get("reason", ""),
             )
         db.session.commit()
         flash(_("Your answer has been saved.") if changed else _("Your answer was already saved."))
         return redirect(action + "#answers", code=303)
     return render_answers(who, action=action)
+
+
+@bp.route("/mine/<any(performance, event, session):kind>/<int:subject_id>/<key>", methods=["POST"])
+@login_required
+def signed_in(kind: str, subject_id: int, key: str):
+    """The buttons on an event page, for a signed-in participant or caregiver: answers for
+    the user's own register person and their dependants expected there; back to the page."""
+    subject = _subject_or_404(kind, subject_id, key)
+    person = db.session.get(Person, current_user.person_id) if current_user.person_id else None
+    if person is None:
+        abort(404)
+    who = services.answerer(person, subject)
+    if not who.people:
+        abort(404)
+    back = url_for(subject.page_endpoint, **subject.page_args) + "#replies"
+    try:
+        posted = forms.read_posted()
+        _reply, changed = services.record_answer(
+            who, posted.person_id, posted.answer, posted.reason, user=current_user
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(back, code=303)
+    db.session.commit()
+    flash(_("Your answer has been saved.") if changed else _("Your answer was already saved."))
+    return redirect(back, code=303)
+
+
+def _subject_or_404(kind: str, subject_id: int, key: str) -> subjects.Subject:
+    try:
+        start = datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        abort(404)
+    subject = subjects.load(kind, subject_id, start)
+    if subject is None:
+        abort(404)
+    return subject
+
+
+@bp.route("/page/<any(performance, event, session):kind>/<int:subject_id>/<key>")
+@login_required
+def subject_page(kind: str, subject_id: int, key: str):
+    """The page of what a reply is about (the clash list links here); that page applies its
+    own access rules."""
+    subject = _subject_or_404(kind, subject_id, key)
+    return redirect(url_for(subject.page_endpoint, **subject.page_args), code=303)
