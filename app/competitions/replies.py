@@ -12,6 +12,7 @@ from app.competitions.busy import _athlete_people, _support_people
 from app.competitions.enums import CompetitionStatus
 from app.competitions.models import Competition, CompetitionEvent
 from app.extensions import db
+from app.people.models import Person
 from app.replies.subjects import Subject, register
 from app.venues.models import Venue
 
@@ -54,3 +55,32 @@ def event_subject(event_id: int, occurrence_start: datetime) -> Subject | None:
 
 
 register("event", event_subject)
+
+
+def event_panels(competition: Competition) -> dict:
+    """{event id: the signed-in visitor's reply panel} for the events of a competition page
+    where they or one of their dependants is expected: no query for a visitor without a
+    register person, then one for their family's events, and two per such event."""
+    from app.replies import pages
+
+    person = pages.viewer_person()
+    if person is None or competition.status == CompetitionStatus.CANCELLED:
+        return {}
+    timed = {e.id: e for e in competition.events if e.starts_at is not None and e.ends_at}
+    if not timed:
+        return {}
+    family = sa.select(Person.id).where(
+        sa.or_(Person.id == person.id, Person.guardian_person_id == person.id)
+    )
+    people = sa.union_all(_athlete_people(), _support_people()).subquery()
+    theirs = db.session.scalars(
+        sa.select(people.c.event_id)
+        .where(people.c.event_id.in_(timed), people.c.person_id.in_(family))
+        .distinct()
+    ).all()
+    panels = {}
+    for event_id in sorted(theirs):
+        panel = pages.panel_for(event_subject(event_id, timed[event_id].starts_at), person)
+        if panel is not None:
+            panels[event_id] = panel
+    return panels

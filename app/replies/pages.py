@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import url_for
 from flask_login import current_user
 
+from app.core import clock
 from app.extensions import db
 from app.people.models import Person
 from app.replies import links, queries, services, subjects
@@ -21,6 +22,7 @@ class Panel:
     """The buttons of a signed-in visitor on an event page: for themselves and for each
     dependant expected there."""
 
+    anchor: str
     people: list[Person]
     answers: dict[int, Reply]
     action: str
@@ -28,34 +30,47 @@ class Panel:
     Answer: type = Answer
 
 
-def panel(kind: str, subject_id: int, occurrence_start: datetime) -> Panel | None:
-    """None when the visitor is not signed in, has no register person, has nobody to answer
-    for here, or the occurrence is cancelled or over."""
-    person_id = getattr(current_user, "person_id", None) if current_user.is_authenticated else None
-    if person_id is None:
-        return None
-    subject = subjects.load(kind, subject_id, occurrence_start)
-    person = db.session.get(Person, person_id)
-    if subject is None or person is None or subject.cancelled:
-        return None
-    from app.core import clock
+def anchor(subject: subjects.Subject) -> str:
+    """The id of a subject's panel on its page (a competition page has one per event)."""
+    return f"replies-{subject.kind}-{subject.id}"
 
-    if clock.now() >= subject.end:
+
+def viewer_person() -> Person | None:
+    person_id = getattr(current_user, "person_id", None) if current_user.is_authenticated else None
+    return db.session.get(Person, person_id) if person_id is not None else None
+
+
+def panel_for(subject: subjects.Subject | None, person: Person | None) -> Panel | None:
+    """None when there is no person, nobody they answer for is expected, or the occurrence
+    is cancelled or over."""
+    if subject is None or person is None or subject.cancelled or clock.now() >= subject.end:
         return None
     who = services.answerer(person, subject)
     if not who.people:
         return None
     return Panel(
+        anchor=anchor(subject),
         people=who.people,
-        answers=queries.for_occurrence(kind, subject_id, subject.occurrence_start),
+        answers=queries.for_occurrence(
+            subject.kind, subject.id, subject.occurrence_start, [p.id for p in who.people]
+        ),
         action=url_for(
             "replies.signed_in",
-            kind=kind,
-            subject_id=subject_id,
+            kind=subject.kind,
+            subject_id=subject.id,
             key=links.occurrence_key(subject.occurrence_start),
         ),
         names={p.id: p.name for p in who.people},
     )
+
+
+def panel(kind: str, subject_id: int, occurrence_start: datetime) -> Panel | None:
+    """The signed-in visitor's panel for one occurrence (None for a visitor without a
+    register person, at no query cost)."""
+    person = viewer_person()
+    if person is None:
+        return None
+    return panel_for(subjects.load(kind, subject_id, occurrence_start), person)
 
 
 def tally(kind: str, subject_id: int, occurrence_start: datetime, expected) -> queries.Tally:

@@ -20,7 +20,7 @@ from app.core.params import whole_number
 from app.core.security import mark_personal
 from app.extensions import db, limiter
 from app.people.models import Person
-from app.replies import bp, forms, queries, services, subjects
+from app.replies import bp, forms, pages, queries, services, subjects
 from app.replies.enums import Answer
 from app.replies.names import given_name
 
@@ -115,7 +115,7 @@ def signed_in(kind: str, subject_id: int, key: str):
     who = services.answerer(person, subject)
     if not who.people:
         abort(404)
-    back = url_for(subject.page_endpoint, **subject.page_args) + "#replies"
+    back = url_for(subject.page_endpoint, **subject.page_args) + "#" + pages.anchor(subject)
     try:
         posted = forms.read_posted()
         _reply, changed = services.record_answer(

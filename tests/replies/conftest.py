@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.athletes.conftest import make_athlete, sports  # noqa: F401
+from tests.competitions.conftest import enter, make_competition, make_event  # noqa: F401
 from tests.homes.conftest import add_members, make_activity, make_home  # noqa: F401
 from tests.performances.conftest import (  # noqa: F401
     make_performance,

@@ -193,7 +193,7 @@ def test_a_signed_in_performer_answers_on_the_performance_page(app, client, logi
     performance, people = show
     login_as("participant", person_id=people[4].id)
     html = client.get(f"/performances/{performance.id}").get_data(as_text=True)
-    assert 'id="replies-title"' in html
+    assert f'id="replies-performance-{performance.id}-title"' in html
     assert html.count('name="person_id"') == 1
     action = f"/reply/mine/performance/{performance.id}/20261203T060000Z"
     assert f'action="{action}"' in html
@@ -201,7 +201,9 @@ def test_a_signed_in_performer_answers_on_the_performance_page(app, client, logi
         action, data={"person_id": people[4].id, "answer": "not_coming", "reason": "出差"}
     )
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/performances/{performance.id}#replies")
+    assert response.headers["Location"].endswith(
+        f"/performances/{performance.id}#replies-performance-{performance.id}"
+    )
     reply = db.session.scalars(sa.select(Reply)).one()
     assert (reply.person_id, reply.answer, reply.reason, reply.via_link) == (
         people[4].id,
@@ -248,7 +250,7 @@ def test_a_member_answers_on_the_session_page(app, client, login_as, session_hom
     login_as("participant", person_id=members[3].id)
     key = recurrence.occurrence_key(datetime(2026, 12, 7, 1, 0, tzinfo=UTC))
     html = client.get(f"/homes/activities/{activity.id}/sessions/{key}").get_data(as_text=True)
-    assert 'id="replies-title"' in html
+    assert f'id="replies-session-{activity.id}-title"' in html
     response = client.post(
         f"/reply/mine/session/{activity.id}/{key}",
         data={"person_id": members[3].id, "answer": "coming"},
@@ -260,3 +262,42 @@ def test_a_member_answers_on_the_session_page(app, client, login_as, session_hom
         Answer.COMING,
         datetime(2026, 12, 7, 1, 0, tzinfo=UTC),
     )
+
+
+def test_an_athlete_and_a_caregiver_answer_on_the_competition_page(
+    app, client, login_as, make_competition, make_event, make_athlete, enter, make_person
+):
+    carer = make_person(name="钱妈妈")
+    athlete = make_athlete(person_fields={"name": "钱小军", "guardian_person_id": carer.id})
+    other = make_athlete(person_fields={"name": "孙大力"})
+    competition = make_competition(start_on=date(2026, 12, 10))
+    event = make_event(competition)
+    untimed = make_event(competition, name="Men's recurve open", gender="men")
+    event.starts_at, event.ends_at = at(10, 9), at(10, 11)
+    enter(event, athlete, result=False)
+    enter(event, other, result=False)
+    enter(untimed, athlete, result=False)
+    db.session.commit()
+    login_as("participant", person_id=carer.id)
+    html = client.get(f"/competitions/{competition.id}").get_data(as_text=True)
+    assert f'id="replies-event-{event.id}"' in html
+    assert f'id="replies-event-{untimed.id}"' not in html  # no start and end: no replies
+    assert html.count('name="person_id"') == 1
+    response = client.post(
+        f"/reply/mine/event/{event.id}/20261210T010000Z",
+        data={"person_id": athlete.person_id, "answer": "coming"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(
+        f"/competitions/{competition.id}#replies-event-{event.id}"
+    )
+    reply = db.session.scalars(sa.select(Reply)).one()
+    assert (reply.person_id, reply.caregiver_person_id, reply.subject_kind.value) == (
+        athlete.person_id,
+        carer.id,
+        "event",
+    )
+    # The other athlete's family sees nothing of it; a visitor sees no buttons.
+    login_as("participant", person_id=other.person_id)
+    html = client.get(f"/competitions/{competition.id}").get_data(as_text=True)
+    assert html.count('name="person_id"') == 1 and "钱小军" not in html.split("reply-people")[1]
