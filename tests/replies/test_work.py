@@ -301,3 +301,45 @@ def test_an_athlete_and_a_caregiver_answer_on_the_competition_page(
     login_as("participant", person_id=other.person_id)
     html = client.get(f"/competitions/{competition.id}").get_data(as_text=True)
     assert html.count('name="person_id"') == 1 and "钱小军" not in html.split("reply-people")[1]
+
+
+def test_the_organiser_view_and_the_link_page_do_not_grow_with_replies(
+    app, client, login_as, organiser, make_person, make_performance, count_queries
+):
+    def setup(n, day):
+        people = [make_person() for _ in range(n)]
+        performance = make_performance(
+            at(day, 14), at(day, 16), people=[(p, "performer") for p in people]
+        )
+        for p in people[: n // 2]:
+            _answer(app, p.id, "performance", performance.id, at(day, 14), Answer.NOT_COMING, "x")
+        for p in people[n // 2 :]:
+            _answer(app, p.id, "performance", performance.id, at(day, 14), Answer.COMING)
+        return performance.id, [p.id for p in people], day
+
+    def measure(performance_id, people, day):
+        login_as(user=organiser)
+        with count_queries() as page:
+            html = client.get(f"/performances/{performance_id}").get_data(as_text=True)
+        assert f"Cannot come: {len(people) // 2}." in html
+        with app.test_request_context():
+            path = links.reply_url(people[0], "performance", performance_id, at(day, 14))
+        with count_queries() as link:
+            assert client.get(path.split("localhost", 1)[-1]).status_code == 200
+        return page.count, link.count
+
+    few, many = setup(2, 3), setup(12, 5)
+    small, large = measure(*few), measure(*many)
+    assert small == large
+
+
+def test_the_subject_page_link_of_a_clash_leads_to_the_subject(app, client, login_as, show):
+    performance, _people = show
+    login_as("organiser")
+    response = client.get(f"/reply/page/performance/{performance.id}/20261203T060000Z")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/performances/{performance.id}")
+    assert (
+        client.get(f"/reply/page/performance/{performance.id}/20261204T060000Z").status_code == 404
+    )
+    assert client.get(f"/reply/page/performance/{performance.id}/garbage").status_code == 404
