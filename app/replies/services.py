@@ -17,6 +17,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from app.core import audit, clock
 from app.core.errors import DomainError
@@ -79,6 +80,17 @@ def answerer(person: Person, subject: subjects.Subject) -> Answerer:
     return Answerer(person, subject, people + list(dependants))
 
 
+def _existing(person_id: int, kind: SubjectKind, subject: subjects.Subject) -> Reply | None:
+    return db.session.scalars(
+        sa.select(Reply).where(
+            Reply.person_id == person_id,
+            Reply.subject_kind == kind,
+            Reply.subject_id == subject.id,
+            Reply.occurrence_start == subject.occurrence_start,
+        )
+    ).one_or_none()
+
+
 def parse_answer(value: str | None) -> Answer:
     try:
         return Answer((value or "").strip())
@@ -111,27 +123,41 @@ def record_answer(
         )
     caregiver_id = who.person.id if person_id != who.person.id else None
     kind = SubjectKind(subject.kind)
-    reply = db.session.scalars(
-        sa.select(Reply).where(
-            Reply.person_id == person_id,
-            Reply.subject_kind == kind,
-            Reply.subject_id == subject.id,
-            Reply.occurrence_start == subject.occurrence_start,
-        )
-    ).one_or_none()
+    reply = _existing(person_id, kind, subject)
     if reply is not None and reply.answer == answer and reply.reason == reason:
         return reply, False
     if reply is None:
-        reply = Reply(
+        created = Reply(
             person_id=person_id,
             subject_kind=kind,
             subject_id=subject.id,
             occurrence_start=subject.occurrence_start,
+            answer=answer,
+            reason=reason,
+            occurrence_end=subject.end,
+            via_link=via_link,
+            answered_by_id=getattr(user, "id", None),
+            caregiver_person_id=caregiver_id,
+            answered_at=clock.now(),
         )
-        db.session.add(reply)
-        action = "create"
-    else:
-        action = "update"
+        try:
+            with db.session.begin_nested():  # a savepoint: a lost race leaves the session usable
+                db.session.add(created)
+        except IntegrityError:
+            # The same person's first answer saved a moment ago (a double tap): answer over it.
+            reply = _existing(person_id, kind, subject)
+            if reply.answer == answer and reply.reason == reason:
+                return reply, False
+        else:
+            audit.record(
+                "create",
+                "reply",
+                created.id,
+                ["answer", "reason"] if reason else ["answer"],
+                actor=user,
+                details={"via_link": via_link, "by_caregiver": caregiver_id is not None},
+            )
+            return created, True
     fields = [
         name
         for name, value in (("answer", answer), ("reason", reason))
@@ -146,7 +172,7 @@ def record_answer(
     reply.answered_at = clock.now()
     db.session.flush()
     audit.record(
-        action,
+        "update",
         "reply",
         reply.id,
         fields,

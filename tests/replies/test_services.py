@@ -108,7 +108,7 @@ def test_once_per_choice_and_a_change_of_answer(app, booked):
         sa.select(AuditEvent).where(AuditEvent.entity == "reply").order_by(AuditEvent.id)
     ).all()
     assert [(a.action, a.fields, a.entity_id) for a in audits] == [
-        ("create", "answer,reason", reply.id),
+        ("create", "answer", reply.id),
         ("update", "answer,reason", reply.id),
     ]
     # The reason's text is never in the audit log.
@@ -210,3 +210,27 @@ def test_a_session_link_keys_the_original_start_and_follows_a_move(
     reply, _ = services.record_answer(who, member.id, Answer.NOT_COMING, "")
     assert reply.occurrence_start == original
     assert reply.occurrence_end == at(8, 16)
+
+
+def test_a_first_answer_racing_another_answers_over_it(app, booked, monkeypatch):
+    """Two first answers at the same instant (a double tap): the one that loses the race on
+    the unique constraint finds the other's row and answers over it, never a 500."""
+    performance, first, _second = booked
+    who = _open(app, first.id, "performance", performance.id, performance.starts_at)
+    services.record_answer(who, first.id, Answer.COMING, via_link=True)
+    db.session.commit()
+    real = services._existing
+    calls = []
+
+    def not_yet_visible(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(services, "_existing", not_yet_visible)
+    reply, changed = services.record_answer(who, first.id, Answer.NOT_COMING, "rain")
+    db.session.commit()
+    assert changed is True and len(calls) == 2
+    assert [(r.answer, r.reason, r.version) for r in _replies()] == [(Answer.NOT_COMING, "rain", 2)]
+    calls.clear()
+    reply, changed = services.record_answer(who, first.id, Answer.NOT_COMING, "rain")
+    assert changed is False
