@@ -55,6 +55,8 @@ class Config:
     RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "10 per minute;50 per day")
     # Photo uploads per signed-in user: decoding is the costly request an organiser can make.
     RATELIMIT_PHOTO_UPLOAD = os.environ.get("RATELIMIT_PHOTO_UPLOAD", "30 per hour")
+    # Reply links opened or answered per client address (public pages, no sign-in).
+    RATELIMIT_REPLY = os.environ.get("RATELIMIT_REPLY", "30 per minute")
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
     # Without it every user behind the proxy shares the proxy's address and one login limit.
     RONGHE_PROXY_HOPS = int(os.environ.get("RONGHE_PROXY_HOPS", "0") or 0)

@@ -26,7 +26,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
-from app.competitions import bp, imports, queries, results_screen, rules, services, standings
+from app.competitions import (
+    bp,
+    imports,
+    queries,
+    replies,
+    results_screen,
+    rules,
+    services,
+    standings,
+)
 from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
@@ -155,6 +164,7 @@ def detail(competition_id: int):
         manages=rules.can_manage(current_user, competition),
         staff=rules.sees_all_names(current_user),
         can_record=lambda entry: rules.can_record(current_user, entry, competition),
+        reply_panels=replies.event_panels(competition),
     )
 
 
