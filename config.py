@@ -55,6 +55,8 @@ class Config:
     RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "10 per minute;50 per day")
     # Photo uploads per signed-in user: decoding is the costly request an organiser can make.
     RATELIMIT_PHOTO_UPLOAD = os.environ.get("RATELIMIT_PHOTO_UPLOAD", "30 per hour")
+    # Reply links opened or answered per client address (public pages, no sign-in).
+    RATELIMIT_REPLY = os.environ.get("RATELIMIT_REPLY", "30 per minute")
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
     # Without it every user behind the proxy shares the proxy's address and one login limit.
     RONGHE_PROXY_HOPS = int(os.environ.get("RONGHE_PROXY_HOPS", "0") or 0)
@@ -103,6 +105,21 @@ class Config:
     NOTICES_CONTACT = os.environ.get("NOTICES_CONTACT", "")
     HSTS = False
     DEMO_DATA_ALLOWED = False
+    # The public page cache (app/core/page_cache.py; docs/deploy.md). With CACHE_REDIS_URL
+    # every worker and machine shares one cache in Redis; without it each process keeps its
+    # own (correct, only less shared).
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
+    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "ronghe:")
+    CACHE_DEFAULT_TIMEOUT = 600
+    CACHE_THRESHOLD = 2000  # SimpleCache: entries kept per process
+    PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") != "0"
+    # A stored page lives this long even if nothing moves (a backstop; versions decide).
+    PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+    # The rebuild lock's lifetime, and how long the others wait for the builder when there
+    # are no previous bytes to answer (seconds).
+    PAGE_CACHE_LOCK_SECONDS = 10
+    PAGE_CACHE_WAIT = 3.0
 
 
 class DevelopmentConfig(Config):
@@ -117,6 +134,11 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     DEMO_DATA_ALLOWED = True
+    # The suite's tests count queries of public pages: the page cache is off for them and on
+    # in the apps of tests/core/test_page_cache.py.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_REDIS_URL = None
+    PAGE_CACHE_ENABLED = False
     # Route tests post without tokens; tests/security turns CSRF back on and checks it.
     WTF_CSRF_ENABLED = False
     # The hashing cost is for attackers, not for the test suite.

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -20,3 +21,6 @@ babel = Babel()
 mail = Mail()
 # No default limits: only the endpoints that need one (login) are limited.
 limiter = Limiter(key_func=get_remote_address)
+# The public page cache (app/core/page_cache.py): RedisCache in production, shared by every
+# worker; SimpleCache (in-process) in development and tests.
+cache = Cache()

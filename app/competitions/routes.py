@@ -26,7 +26,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
-from app.competitions import bp, imports, queries, results_screen, rules, services, standings
+from app.competitions import (
+    bp,
+    imports,
+    queries,
+    replies,
+    results_screen,
+    rules,
+    services,
+    standings,
+)
 from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
@@ -155,6 +164,7 @@ def detail(competition_id: int):
         manages=rules.can_manage(current_user, competition),
         staff=rules.sees_all_names(current_user),
         can_record=lambda entry: rules.can_record(current_user, entry, competition),
+        reply_panels=replies.event_panels(competition),
     )
 
 
@@ -475,6 +485,7 @@ def _entry_edit_form(entry: Entry, formdata=True, athletes=None) -> EntryEditFor
     kwargs = {
         "athletes": athletes if athletes is not None else _entry_athletes_offered(entry),
         "saved_person_id": first.person_id if first else None,
+        "with_start": rules.can_manage(current_user, entry.event.competition),
     }
     if formdata:
         return EntryEditForm(**kwargs)
@@ -511,6 +522,7 @@ def edit_entry(entry_id: int):
             team_name=form.team_name.data,
             status=form.status.data,
             support=form.support() + others,
+            start=form.start(),
             version=form.version.data,
             actor=current_user,
         ),
@@ -630,6 +642,7 @@ def results(event_id: int):
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         statuses=list(ResultStatus),
         medals=list(Medal),
+        **results_screen.page_context(event, request.form, summary, current_user),
     )
 
 

@@ -6,7 +6,7 @@ entered), and a fourth consent purpose ``contact`` (to be contacted about change
 CHECK constraint of consents.kind changes.
 
 Revision ID: 90dca83e49d0
-Revises: c3e8a1d5f7b2
+Revises: e4b7c2a9d1f3
 Create Date: 2026-12-06 23:16:09.495013
 
 """
@@ -18,7 +18,7 @@ import app.core.db  # noqa: F401  (UTCDateTime in column definitions)
 
 # revision identifiers, used by Alembic.
 revision = '90dca83e49d0'
-down_revision = 'c3e8a1d5f7b2'
+down_revision = 'e4b7c2a9d1f3'
 branch_labels = None
 depends_on = None
 
