@@ -5,7 +5,7 @@ transaction as every write that can change those pages, and the public page cach
 by it (issue 15). The rows start at "0", as a topic never bumped reads.
 
 Revision ID: d5a9c2e7b1f4
-Revises: c3e8a1d5f7b2
+Revises: c6ea1cd60356
 Create Date: 2026-12-06 23:50:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd5a9c2e7b1f4'
-down_revision = 'c3e8a1d5f7b2'
+down_revision = 'c6ea1cd60356'
 branch_labels = None
 depends_on = None
 
