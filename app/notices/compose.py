@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 
 from app.core import clock
 from app.notices.enums import Change
-
 from app.replies.links import reply_url
 
 # A notice's subject kinds as app/replies names them: a home session is named by its
