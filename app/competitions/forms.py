@@ -11,7 +11,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.competitions.enums import CompetitionStatus, EntryStatus, EventGender, Level, SupportRole
-from app.core import clock
+from app.core import clock, notify
 from app.core.forms import (
     BaseForm,
     CodeField,
@@ -138,6 +138,7 @@ class EventForm(BaseForm):
     start_time = CodeField(_l("Start time"), validators=[Optional(), Length(max=5)])
     end_time = CodeField(_l("End time"), validators=[Optional(), Length(max=5)])
     venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
+    tell_people = notify.tell_field()
     version = VersionField()
 
     def __init__(self, *args, sports=(), venues=(), **kwargs):

@@ -65,6 +65,7 @@ ENTITY_LABELS = {
     "performance_statistics": _l("Performance statistics"),
     "person": _l("Person"),
     "programme": _l("Cultural programme"),
+    "reply": _l("Reply to an invitation"),
     "result": _l("Competition result"),
     "sport": _l("Sport"),
     "term_report": _l("Term report"),
