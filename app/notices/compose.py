@@ -14,11 +14,11 @@ from markupsafe import Markup, escape
 
 from app.core import clock
 from app.notices.enums import Change
+from app.replies.links import reply_url
 
-try:  # The replies branch (app/replies) provides the signed reply link.
-    from app.replies.links import reply_url
-except ImportError:  # pragma: no cover - until app/replies lands
-    reply_url = None
+# A notice's subject kinds as app/replies names them: a home session is named by its
+# activity and the occurrence's original start.
+REPLY_KINDS = {"performance": "performance", "competition_event": "event", "activity": "session"}
 
 
 def when_text(starts_at: datetime | None, ends_at: datetime | None) -> str:
@@ -60,9 +60,10 @@ REPLY = "\x00reply\x00"
 
 def reply_link(person_id, subject) -> str | None:
     """The signed "will you come?" link for this person and occurrence (app/replies)."""
-    if reply_url is None or person_id is None or subject.cancelled:
+    if person_id is None or subject.cancelled or subject.series or subject.starts_at is None:
         return None
-    return reply_url(person_id, subject.kind, subject.id, subject.starts_at)
+    start = subject.original_start if subject.kind == "activity" else subject.starts_at
+    return reply_url(person_id, REPLY_KINDS[subject.kind], subject.id, start)
 
 
 def fill(rendered: tuple, link: str | None) -> tuple:

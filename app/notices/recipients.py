@@ -49,6 +49,8 @@ class Subject:
     contact: str
     url: str
     series: bool = False  # a whole weekly activity rather than one session
+    # A home session's original start: what names the occurrence (app/replies' links).
+    original_start: datetime | None = None
 
 
 def _venue(session, venue_id):
@@ -106,6 +108,7 @@ def load_subject(session, kind: str, subject_id: int, occurrence: datetime | Non
             starts + timedelta(minutes=a.duration_minutes), name or home.name,
             address or home.address, cancelled, home.contact or contact,
             absolute_url("homes.activity", activity_id=a.id), series=occurrence is None,
+            original_start=occurrence,
         )  # fmt: skip
     raise ValueError(kind)
 
