@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.core import clock
 from app.notices.enums import Change
+from app.replies.links import reply_url
 
-try:  # The replies branch (app/replies) provides the signed reply link.
-    from app.replies.links import reply_url
-except ImportError:  # pragma: no cover - until app/replies lands
-    reply_url = None
+# Our subject kinds as app/replies names them.
+REPLY_KINDS = {"performance": "performance", "competition_event": "event", "activity": "session"}
 
 
 def when_text(starts_at: datetime | None, ends_at: datetime | None) -> str:
@@ -59,10 +59,18 @@ REPLY = "\x00reply\x00"
 
 
 def reply_link(person_id, subject) -> str | None:
-    """The signed "will you come?" link for this person and occurrence (app/replies)."""
-    if reply_url is None or person_id is None or subject.cancelled:
+    """The signed "will you come?" link for this person and occurrence (app/replies): a
+    performance or event by its start, a home session by its original start. None for a
+    staff group, a cancellation, a whole weekly series (no one occurrence to answer), an event
+    without a time, or outside a request without SERVER_NAME (no host to link to)."""
+    if person_id is None or subject.cancelled or subject.series:
         return None
-    return reply_url(person_id, subject.kind, subject.id, subject.starts_at)
+    start = subject.occurrence if subject.kind == "activity" else subject.starts_at
+    if start is None:
+        return None
+    if not (has_request_context() or current_app.config.get("SERVER_NAME")):
+        return None
+    return reply_url(person_id, REPLY_KINDS[subject.kind], subject.id, start)
 
 
 def fill(rendered: tuple, link: str | None) -> tuple:
