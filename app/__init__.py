@@ -143,8 +143,8 @@ def register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.backup import backup_cli
     from app.core.cli import demo_cli
-    from app.notices.cli import notices_cli
     from app.homes.cli import stats_cli
+    from app.notices.cli import notices_cli
     from app.people.cli import people_cli
 
     app.cli.add_command(users_cli)
