@@ -17,7 +17,8 @@ from app.core import clock
 from app.notices.enums import Change
 from app.replies.links import reply_url
 
-# Our subject kinds as app/replies names them.
+# A notice's subject kinds as app/replies names them: a home session is named by its
+# activity and the occurrence's original start.
 REPLY_KINDS = {"performance": "performance", "competition_event": "event", "activity": "session"}
 
 
@@ -63,13 +64,11 @@ def reply_link(person_id, subject) -> str | None:
     performance or event by its start, a home session by its original start. None for a
     staff group, a cancellation, a whole weekly series (no one occurrence to answer), an event
     without a time, or outside a request without SERVER_NAME (no host to link to)."""
-    if person_id is None or subject.cancelled or subject.series:
-        return None
-    start = subject.occurrence if subject.kind == "activity" else subject.starts_at
-    if start is None:
+    if person_id is None or subject.cancelled or subject.series or subject.starts_at is None:
         return None
     if not (has_request_context() or current_app.config.get("SERVER_NAME")):
         return None
+    start = subject.original_start if subject.kind == "activity" else subject.starts_at
     return reply_url(person_id, REPLY_KINDS[subject.kind], subject.id, start)
 
 

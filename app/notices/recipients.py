@@ -49,7 +49,8 @@ class Subject:
     contact: str
     url: str
     series: bool = False  # a whole weekly activity rather than one session
-    occurrence: datetime | None = None  # a session's original start (its key)
+    # A home session's original start: what names the occurrence (app/replies' links).
+    original_start: datetime | None = None
 
 
 def _venue(session, venue_id):
@@ -107,7 +108,7 @@ def load_subject(session, kind: str, subject_id: int, occurrence: datetime | Non
             starts + timedelta(minutes=a.duration_minutes), name or home.name,
             address or home.address, cancelled, home.contact or contact,
             absolute_url("homes.activity", activity_id=a.id), series=occurrence is None,
-            occurrence=occurrence,
+            original_start=occurrence,
         )  # fmt: skip
     raise ValueError(kind)
 

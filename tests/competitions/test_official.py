@@ -236,6 +236,7 @@ def test_after_publishing_the_screen_requires_a_reason_and_keeps_the_input(clien
     response = client.post(results_url(day), data=form)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
+    assert "<title>Error: Results: " in html
     assert 'href="#reason"' in html  # the error summary links to the field
     assert 'id="reason-error"' in html and 'aria-invalid="true"' in html
     assert page_form(html)[f"mark-{silver.id}"] == "645"  # the input is kept

@@ -249,6 +249,8 @@ def test_every_participant_gets_a_certificate_in_medal_order(client, login_as, r
         "May 3, 2018 Print this certificate alone (陈刚)",
     ]  # 张伟 did not start, 赵六 withdrew
     assert "3 certificates" in html
+    provisional = "Some of these results are provisional: the event's results are not published"
+    assert provisional in htmllib.unescape(html)
 
 
 def test_a_placed_participant_and_the_medallists_only(client, login_as, results, frozen_clock):

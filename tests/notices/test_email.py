@@ -152,3 +152,33 @@ def test_bodies_are_cleared_after_ninety_days(smtp, moved, frozen_clock):
     assert worker.purge(AFTER_HOLD + timedelta(days=91)) == 2
     rows = db.session.scalars(sa.select(Notice)).all()
     assert {(n.body_text, n.body_html, n.status.value) for n in rows} == {("", "", "sent")}
+
+
+def test_the_reply_link_in_the_e_mail_records_the_answer(smtp, moved, frozen_clock, client):
+    """The link a notice carries (app/replies) opens without signing in and stores the
+    person's answer for the moved occurrence."""
+    import re
+    from urllib.parse import urlsplit
+
+    from app.people.models import Person
+    from app.replies.enums import Answer
+    from app.replies.models import Reply
+
+    frozen_clock.set(AFTER_HOLD)
+    assert worker.run_once() == {"sent": 2}
+    (en,) = smtp.inbox.to("en@example.cn")
+    links = re.findall(r"http://localhost/reply/\S+", smtp.inbox.text(en))
+    assert len(links) == 1
+    assert links[0] in smtp.inbox.html(en)
+    path = urlsplit(links[0]).path
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Spring tour" in page.get_data(as_text=True)
+    person_id = db.session.scalar(sa.select(Person.id).where(Person.email == "en@example.cn"))
+    answer = {"person_id": person_id, "answer": "not_coming", "reason": "Clinic visit"}
+    assert client.post(path, data=answer).status_code == 303
+    stored = db.session.scalars(sa.select(Reply)).all()
+    assert [(r.person_id, r.subject_id, r.answer, r.reason) for r in stored] == [
+        (person_id, moved.id, Answer.NOT_COMING, "Clinic visit")
+    ]
+    assert stored[0].occurrence_start == moved.starts_at
