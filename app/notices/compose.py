@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -59,8 +60,13 @@ REPLY = "\x00reply\x00"
 
 
 def reply_link(person_id, subject) -> str | None:
-    """The signed "will you come?" link for this person and occurrence (app/replies)."""
+    """The signed "will you come?" link for this person and occurrence (app/replies): a
+    performance or event by its start, a home session by its original start. None for a
+    staff group, a cancellation, a whole weekly series (no one occurrence to answer), an event
+    without a time, or outside a request without SERVER_NAME (no host to link to)."""
     if person_id is None or subject.cancelled or subject.series or subject.starts_at is None:
+        return None
+    if not (has_request_context() or current_app.config.get("SERVER_NAME")):
         return None
     start = subject.original_start if subject.kind == "activity" else subject.starts_at
     return reply_url(person_id, REPLY_KINDS[subject.kind], subject.id, start)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -38,7 +39,7 @@ def statuses():
 
 
 def test_a_moved_performance_reaches_each_consenting_person_once_in_their_language(
-    smtp, moved, frozen_clock
+    smtp, moved, frozen_clock, client
 ):
     assert worker.run_once() == {}  # held for ten minutes: nothing due yet
     assert smtp.inbox.messages == []
@@ -55,6 +56,24 @@ def test_a_moved_performance_reaches_each_consenting_person_once_in_their_langua
     (zh,) = smtp.inbox.to("zh@example.cn")
     assert zh["Subject"] == "变更：Spring tour"
     assert "时间：2026-12-04 09:00–11:00" in smtp.inbox.text(zh)
+    # The signed reply link for this person and this performance's new start (app/replies),
+    # and it opens the reply page.
+    from app.replies.links import read
+
+    link = re.search(r"Will you come\?: (http://localhost/reply/(\S+))", text)
+    assert link is not None
+    answer = read(link.group(2))
+    person_id = db.session.scalar(
+        sa.select(Notice.person_id).where(Notice.address == "en@example.cn")
+    )
+    assert (answer.person_id, answer.subject_kind, answer.subject_id, answer.occurrence_start) == (
+        person_id,
+        "performance",
+        moved.id,
+        at(4, 9),
+    )
+    assert client.get(link.group(1).removeprefix("http://localhost")).status_code == 200
+    assert "是否参加：http://localhost/reply/" in smtp.inbox.text(zh)
     # Message-ID from the idempotency key.
     keys = dict(db.session.execute(sa.select(Notice.address, Notice.idempotency_key)).all())
     assert en["Message-ID"] == f"<notice-{keys['en@example.cn']}@ronghe.example.cn>"

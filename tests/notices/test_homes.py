@@ -51,11 +51,25 @@ def test_a_caregiver_of_three_members_gets_one_notice_listing_all_three(
     assert "咨询：家园电话 0574-0000" in carer_notice.body_text
     assert carer_notice.occurrence_start == MONDAY_9
     assert "照护" not in got[1].body_text  # a member is told about themselves only
+    assert "是否参加" not in carer_notice.body_text  # nothing to answer about a cancellation
 
     # Restoring the session (within ten minutes) updates the same notices.
     services.restore_occurrence(activity, MONDAY_9)
     db.session.commit()
-    assert [(n.person_id, n.change.value) for n in rows()] == [
+    restored = rows()
+    # Back on: the caregiver's reply link names the session by its original start; the
+    # reply page lets them answer for each dependant (app/replies).
+    from app.replies.links import read
+
+    token = restored[0].body_text.split("是否参加：http://localhost/reply/", 1)[1].split()[0]
+    link = read(token)
+    assert (link.person_id, link.subject_kind, link.subject_id, link.occurrence_start) == (
+        carer.id,
+        "session",
+        activity.id,
+        MONDAY_9,
+    )
+    assert [(n.person_id, n.change.value) for n in restored] == [
         (carer.id, "restored"),
         (member.id, "restored"),
         (staff_person.id, "restored"),
