@@ -1,24 +1,15 @@
-"""What the competition pages share: the form page's status, and loading a competition the
-user manages (403 otherwise), an event or an entry (404)."""
+"""What the competition pages share: loading a competition the user manages (403 otherwise),
+an event or an entry (404). Form pages render with core.editing.render."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort
 from flask_login import current_user
 
 from app.competitions import queries, rules
 from app.competitions.models import Competition, CompetitionEvent, Entry
 from app.core.auth import get_or_404
 from app.extensions import db
-
-
-def render(template: str, form, status: int | None = None, **context):
-    if status is None:
-        status = 422 if form.has_errors else 200
-    return (
-        render_template(template, form=form, page_has_errors=form.has_errors, **context),
-        status,
-    )
 
 
 def managed(competition_id: int) -> Competition:

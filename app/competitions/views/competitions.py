@@ -18,7 +18,7 @@ from app.competitions.forms import (
     EventForm,
 )
 from app.competitions.models import Competition
-from app.competitions.views._common import load_event, managed, render
+from app.competitions.views._common import load_event, managed
 from app.core import editing
 from app.core.auth import public, role_required
 from app.core.errors import DomainError
@@ -74,7 +74,7 @@ def create():
             db.session.commit()
             flash(_("Competition added."), "success")
             return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return render("competitions/form.html", form, competition=None)
+    return editing.render("competitions/form.html", form, competition=None)
 
 
 @bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
@@ -164,7 +164,7 @@ def new_event(competition_id: int):
             db.session.commit()
             flash(_("Event added."), "success")
             return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return render("competitions/event_form.html", form, competition=competition, event=None)
+    return editing.render("competitions/event_form.html", form, competition=competition, event=None)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])

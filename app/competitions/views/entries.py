@@ -16,7 +16,7 @@ from app.competitions.forms import (
     WithdrawEntryForm,
 )
 from app.competitions.models import Entry
-from app.competitions.views._common import load_entry, load_event, render
+from app.competitions.views._common import load_entry, load_event
 from app.core import editing
 from app.core.auth import role_required
 from app.core.errors import EditConflict
@@ -226,7 +226,7 @@ def withdraw_entry(entry_id: int):
                 return redirect(url_for(".detail", competition_id=event.competition_id), 303)
         else:
             status = 422
-    return render(
+    return editing.render(
         "competitions/withdraw.html",
         form,
         status=status,

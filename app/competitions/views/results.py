@@ -19,8 +19,8 @@ from app.competitions.forms import (
     ImportForm,
     ResultsForm,
 )
-from app.competitions.views._common import load_event, render
-from app.core import spreadsheets
+from app.competitions.views._common import load_event
+from app.core import editing, spreadsheets
 from app.core.auth import role_required
 from app.core.errors import DomainError
 from app.core.security import form_view
@@ -59,7 +59,7 @@ def results(event_id: int):
     else:
         rows = {e.id: results_screen.saved_row(e) for e in event.entries if e.id in editable}
         summary, status = [], (422 if request.method == "POST" else 200)
-    return render(
+    return editing.render(
         "competitions/results.html",
         form,
         status=status,
@@ -123,7 +123,7 @@ def import_results():
         else:
             imports.keep_lookup(rows)
             confirm.payload.data = base64.b64encode(data).decode("ascii")
-    return render(
+    return editing.render(
         "competitions/import.html",
         form,
         status=form.status_code,
