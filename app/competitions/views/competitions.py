@@ -12,14 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.athletes import queries as athlete_queries
-from app.competitions import bp, queries, rules, services, standings
-from app.competitions.forms import (
-    CompetitionForm,
-    EventForm,
-)
+from app.competitions import bp, queries, replies, rules, services, standings
+from app.competitions.forms import CompetitionForm, EventForm
 from app.competitions.models import Competition
 from app.competitions.views._common import load_event, managed
-from app.core import editing
+from app.core import editing, notify
 from app.core.auth import public, role_required
 from app.core.errors import DomainError
 from app.core.security import form_view
@@ -42,6 +39,7 @@ def detail(competition_id: int):
         manages=rules.can_manage(current_user, competition),
         staff=rules.sees_all_names(current_user),
         can_record=lambda entry: rules.can_record(current_user, entry, competition),
+        reply_panels=replies.event_panels(competition),
     )
 
 
@@ -180,10 +178,12 @@ def edit_event(event_id: int):
     options = {"sports": athlete_queries.sports(), "venues": venue_choices(include=event.venue_id)}
     if request.method == "GET":
         form = EventForm(data=EventForm.data_from(event), **options)
+        notify.offer(form, "competition_event", event_id)
         return editing.render(
             "competitions/event_form.html", form, competition=competition, event=event
         )
     form = EventForm(**options)
+    notify.offer(form, "competition_event", event_id)
     schedule = form.schedule() if form.validate_on_submit() else None
     response = None
     if schedule is not None:

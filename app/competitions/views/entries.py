@@ -10,11 +10,7 @@ from flask_login import current_user
 
 from app.competitions import bp, queries, rules, services
 from app.competitions.enums import EntryStatus
-from app.competitions.forms import (
-    EntryEditForm,
-    EntryForm,
-    WithdrawEntryForm,
-)
+from app.competitions.forms import EntryEditForm, EntryForm, WithdrawEntryForm
 from app.competitions.models import Entry
 from app.competitions.views._common import load_entry, load_event
 from app.core import editing
@@ -124,6 +120,7 @@ def _entry_edit_form(entry: Entry, formdata=True, athletes=None) -> EntryEditFor
     kwargs = {
         "athletes": athletes if athletes is not None else _entry_athletes_offered(entry),
         "saved_person_id": first.person_id if first else None,
+        "with_start": rules.can_manage(current_user, entry.event.competition),
     }
     if formdata:
         return EntryEditForm(**kwargs)
@@ -160,6 +157,7 @@ def edit_entry(entry_id: int):
             team_name=form.team_name.data,
             status=form.status.data,
             support=form.support() + others,
+            start=form.start(),
             version=form.version.data,
             actor=current_user,
         ),

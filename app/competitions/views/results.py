@@ -14,11 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.competitions import bp, imports, results_screen, rules
 from app.competitions.enums import Medal, ResultStatus
-from app.competitions.forms import (
-    ConfirmImportForm,
-    ImportForm,
-    ResultsForm,
-)
+from app.competitions.forms import ConfirmImportForm, ImportForm, ResultsForm
 from app.competitions.views._common import load_event
 from app.core import editing, spreadsheets
 from app.core.auth import role_required
@@ -69,6 +65,7 @@ def results(event_id: int):
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         statuses=list(ResultStatus),
         medals=list(Medal),
+        **results_screen.page_context(event, request.form, summary, current_user),
     )
 
 
