@@ -287,9 +287,6 @@ class AssessmentForm(BaseForm):
 
     measures: list = []
 
-    def value_fields(self):
-        return [getattr(self, f"value_{m.id}") for m in self.measures]
-
     def values(self) -> dict:
         return {m.id: getattr(self, f"value_{m.id}").data for m in self.measures}
 

@@ -13,9 +13,6 @@ from app.core.errors import DomainError
 from app.core.forms import normalise_text
 from app.core.numbers import parse_decimal
 
-ACTIVE_STAGES = tuple(s for s in Stage if s is not Stage.RETIRED)
-
-
 # Permissions ---------------------------------------------------------------------------
 
 

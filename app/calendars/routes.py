@@ -30,7 +30,6 @@ from app.core.security import mark_personal
 from app.extensions import db
 
 MAX_ALARM_MINUTES = 7 * 24 * 60
-FEED_KINDS = ("competition", "programme", "troupe", "home", "venue")
 
 
 class BadFeedParameter(Exception):

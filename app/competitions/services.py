@@ -41,36 +41,9 @@ from app.extensions import db
 from app.people.models import Person
 from app.venues.models import Venue
 
-COMPETITION_FIELDS = (
-    "name",
-    "level",
-    "series",
-    "edition",
-    "host_city",
-    "venue_id",
-    "start_on",
-    "end_on",
-    "delegation",
-    "status",
-    "manager_id",
-    "notes",
-)
-EVENT_FIELDS = (
-    "name",
-    "sport_id",
-    "gender",
-    "sport_class",
-    "is_team",
-    "starts_at",
-    "ends_at",
-    "all_day",
-    "venue_id",
-)
 # Bounds keep absurd numbers out of INTEGER columns (an overflow would be a 500).
 MAX_EDITION = 1000
 MAX_RANK = 99_999
-
-RESULT_FIELDS = ("rank", "mark", "mark_value", "status", "medal", "notes")
 
 
 def _enum(enum_cls, value, message, field):

@@ -171,9 +171,6 @@ class Membership(VersionedMixin, TimestampMixin, Base):
     def is_active(self) -> bool:
         return self.left_on is None
 
-    def active_on(self, day: date) -> bool:
-        return self.joined_on <= day and (self.left_on is None or self.left_on >= day)
-
     @property
     def services(self) -> list[Service]:
         return sorted((row.service for row in self.service_rows), key=lambda s: s.order)

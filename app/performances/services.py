@@ -44,22 +44,6 @@ from app.venues.models import Venue
 # Bounds keep absurd numbers out of INTEGER columns (an overflow would be a 500).
 MAX_COUNT = 1_000_000
 MAX_HOURS = 24
-PERFORMANCE_FIELDS = (
-    "programme_id",
-    "troupe_id",
-    "title",
-    "setting",
-    "venue_id",
-    "starts_at",
-    "ends_at",
-    "status",
-    "is_public",
-    "notes",
-    "audience",
-    "audience_disabled",
-    "beneficiaries",
-    "report",
-)
 
 
 class ClashError(DomainError):

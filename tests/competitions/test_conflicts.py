@@ -13,6 +13,22 @@ from app.competitions import services
 from app.competitions.models import Competition, CompetitionEvent, Entry
 from app.extensions import db
 
+# A competition's own values, as services.update_competition takes them (another user's save).
+COMPETITION_FIELDS = (
+    "name",
+    "level",
+    "series",
+    "edition",
+    "host_city",
+    "venue_id",
+    "start_on",
+    "end_on",
+    "delegation",
+    "status",
+    "manager_id",
+    "notes",
+)
+
 
 @pytest.fixture
 def scene(make_user, make_competition, make_event, make_athlete, sports):
@@ -63,7 +79,7 @@ def test_competition_conflict_lists_sports_and_resaving_is_deliberate(client, lo
     form = competition_form(competition, notes="我的备注，第一版")
     # Someone else adds a sport meanwhile.
     data = {
-        **{k: getattr(competition, k) for k in services.COMPETITION_FIELDS},
+        **{k: getattr(competition, k) for k in COMPETITION_FIELDS},
         "sport_ids": [sports["archery"].id, sports["swimming"].id],
     }
     services.update_competition(competition, data, version=1)
@@ -99,7 +115,7 @@ def test_coach_sees_no_manager_row_in_the_conflict(client, login_as, scene):
     services.update_competition(
         competition,
         {
-            **{k: getattr(competition, k) for k in services.COMPETITION_FIELDS},
+            **{k: getattr(competition, k) for k in COMPETITION_FIELDS},
             "sport_ids": [s.id for s in competition.sports],
             "notes": "x",
         },
@@ -186,7 +202,7 @@ def test_sports_the_user_left_alone_are_not_reverted_by_saving_again(client, log
     archery_id, swimming_id = sports["archery"].id, sports["swimming"].id
     assert f'name="opened_sport_ids" type="hidden" value="{archery_id}"' in opened
     data = {
-        **{k: getattr(competition, k) for k in services.COMPETITION_FIELDS},
+        **{k: getattr(competition, k) for k in COMPETITION_FIELDS},
         "sport_ids": [archery_id, swimming_id],
     }
     services.update_competition(competition, data, version=1)  # someone adds swimming

@@ -1,9 +1,10 @@
 """What the athlete pages share: loading an athlete the user may see (404) or change (403),
-the form page's status, the list filters, and marking every page personal."""
+the list filters, and marking every page personal. Form pages render with
+core.editing.render."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, request
 from flask_login import current_user
 
 from app.athletes import bp, queries, rules
@@ -24,15 +25,6 @@ def load(athlete_id: int, *, edit: bool = False) -> AthleteProfile:
     if edit and not rules.can_edit(current_user, athlete):
         abort(403)
     return athlete
-
-
-def render(template: str, form, status: int | None = None, **context):
-    if status is None:
-        status = 422 if form.has_errors else 200
-    return (
-        render_template(template, form=form, page_has_errors=form.has_errors, **context),
-        status,
-    )
 
 
 def filter_form() -> AthleteFilterForm:

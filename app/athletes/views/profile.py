@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.athletes import bp, queries, rules, services
 from app.athletes.forms import AthleteForm, StageForm
-from app.athletes.views._common import load, render
+from app.athletes.views._common import load
 from app.core import audit, clock, editing
 from app.core.auth import login_required, role_required
 from app.core.security import form_view
@@ -75,7 +75,7 @@ def create():
     )
     if response is not None:
         return response
-    return render("athletes/form.html", form, athlete=None)
+    return editing.render("athletes/form.html", form, athlete=None)
 
 
 @bp.route("/<int:athlete_id>/edit", methods=["GET", "POST"])

@@ -10,7 +10,6 @@ from flask_login import current_user
 from app.athletes import bp, queries, services
 from app.athletes.forms import MeasureEditForm, MeasureForm, SportForm
 from app.athletes.models import AssessmentMeasure
-from app.athletes.views._common import render
 from app.core import editing
 from app.core.auth import get_or_404, role_required
 from app.core.errors import DomainError, EditConflict
@@ -39,7 +38,9 @@ def sports():
             db.session.commit()
             flash(_("%(sport)s has been added to the sports.", sport=sport.display_name), "success")
             return redirect(url_for("athletes.sports"), code=303)
-    return render("athletes/sports.html", form, sports=queries.sports(include_inactive=True))
+    return editing.render(
+        "athletes/sports.html", form, sports=queries.sports(include_inactive=True)
+    )
 
 
 @bp.route("/measures", methods=["GET", "POST"])
@@ -71,7 +72,7 @@ def measures():
                 "success",
             )
             return redirect(url_for("athletes.measures"), code=303)
-    return render("athletes/measures.html", form, templates=queries.templates(all_sports))
+    return editing.render("athletes/measures.html", form, templates=queries.templates(all_sports))
 
 
 @bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])

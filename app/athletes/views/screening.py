@@ -10,7 +10,7 @@ from flask_login import current_user
 from app.athletes import bp, queries, rules, services
 from app.athletes.forms import AssessmentForm, ClassificationForm, assessment_form
 from app.athletes.models import Classification
-from app.athletes.views._common import load, render
+from app.athletes.views._common import load
 from app.core import clock, editing
 from app.core.auth import role_required
 from app.core.errors import DomainError
@@ -82,7 +82,7 @@ def assessment(athlete_id: int):
     measures = services.template_measures(sport.id)
     if request.method == "GET":
         form = assessment_form(measures, data={"assessed_on": clock.today()})
-        return render("athletes/assessment.html", form, athlete=athlete, sport=sport)
+        return editing.render("athletes/assessment.html", form, athlete=athlete, sport=sport)
     form: AssessmentForm = assessment_form(measures)
     ok = form.validate_on_submit()
     # Check every measured value now, so all mistakes are shown at once.
@@ -114,4 +114,4 @@ def assessment(athlete_id: int):
             return redirect(
                 url_for("athletes.detail", athlete_id=athlete_id, _anchor="assessments"), code=303
             )
-    return render("athletes/assessment.html", form, athlete=athlete, sport=sport)
+    return editing.render("athletes/assessment.html", form, athlete=athlete, sport=sport)

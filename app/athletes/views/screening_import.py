@@ -13,8 +13,7 @@ from flask_login import current_user
 
 from app.athletes import bp, imports, queries
 from app.athletes.forms import ConfirmImportForm, ImportForm
-from app.athletes.views._common import render
-from app.core import spreadsheets
+from app.core import editing, spreadsheets
 from app.core.auth import role_required
 from app.core.errors import DomainError
 from app.core.security import form_view
@@ -81,7 +80,7 @@ def import_screenings():
         form = upload
     else:
         form = upload
-    return render(
+    return editing.render(
         "athletes/import.html",
         form,
         upload=upload,

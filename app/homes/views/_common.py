@@ -1,5 +1,5 @@
 """What the homes pages share: template filters, loading a home's activity or session with
-the reader's rights (404 otherwise), venue names, and the form page's status."""
+the reader's rights (404 otherwise), venue names. Form pages render with core.editing.render."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from itertools import cycle
 
 import sqlalchemy as sa
-from flask import abort, render_template, url_for
+from flask import abort, url_for
 from flask_babel import format_datetime, format_time
 from markupsafe import Markup
 
@@ -109,16 +109,3 @@ def load_occurrence(activity: Activity, key: str):
         refuse_forged_post()  # cancel and move read their token in the form, after this
         abort(404)
     return occ
-
-
-# --- form pages ---------------------------------------------------------------------------
-
-
-def render(template: str, form, status: int | None = None, **context):
-    """A form page: 422 when the form has errors (and the title says so), else 200."""
-    if status is None:
-        status = 422 if form.has_errors else 200
-    return (
-        render_template(template, form=form, page_has_errors=form.has_errors, **context),
-        status,
-    )

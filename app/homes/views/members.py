@@ -17,7 +17,7 @@ from app.extensions import db
 from app.homes import bp, services
 from app.homes.forms import EndMembershipForm, MembershipForm
 from app.homes.models import Home, Membership
-from app.homes.views._common import manage_or_404, render
+from app.homes.views._common import manage_or_404
 from app.people import lookup
 
 # One answer for every failed register look-up (app.people.lookup): it confirms nothing.
@@ -57,7 +57,7 @@ def add_member(home_id: int):
     )
     if response is not None:
         return response
-    return render("homes/member_form.html", form, home=home)
+    return editing.render("homes/member_form.html", form, home=home)
 
 
 @bp.route("/members/<int:membership_id>/end", methods=["GET", "POST"])
@@ -115,4 +115,4 @@ def record_contact(membership_id: int):
 
 
 def _render_end(form, membership, status=None):
-    return render("homes/end_member.html", form, status, membership=membership)
+    return editing.render("homes/end_member.html", form, status, membership=membership)

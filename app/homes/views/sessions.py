@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import confirm
+from app.core import confirm, editing
 from app.core.auth import public, role_required
 from app.core.errors import DomainError
 from app.core.security import form_view
@@ -18,7 +18,6 @@ from app.homes.views._common import (
     load_activity,
     load_occurrence,
     may_see_reasons,
-    render,
     venue_names,
 )
 from app.replies import pages as reply_pages
@@ -60,7 +59,7 @@ def cancel_occurrence(activity_id: int, key: str):
             db.session.commit()
             flash(_("The session has been cancelled."), "success")
             return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
-    return render(
+    return editing.render(
         "homes/cancel.html", form, activity=activity, occ=occ, venues=venue_names([occ.venue_id])
     )
 
@@ -104,7 +103,7 @@ def move_occurrence(activity_id: int, key: str):
             db.session.commit()
             flash(_("The session has been moved."), "success")
             return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
-    return render(
+    return editing.render(
         "homes/move.html", form, activity=activity, occ=occ, venues=venue_names([occ.venue_id])
     )
 

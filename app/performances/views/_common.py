@@ -1,10 +1,10 @@
-"""What the performance pages share: template filters, the form page's status, reading
-filter arguments, the viewer's own people, loading a performance they manage, and the commit
-step with its conflict panel."""
+"""What the performance pages share: template filters, reading filter arguments, the viewer's
+own people, loading a performance they manage, and the commit step with its conflict panel.
+Form pages render with core.editing.render."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, request
 from flask_babel import format_datetime
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,15 +27,6 @@ def performance_time(value) -> str:
 def performance_list(labels) -> str:
     """Labels listed as the reader's language does ("A、B和C" / "A, B and C")."""
     return charts.spoken_list([str(label) for label in labels])
-
-
-def render(template: str, form, status: int | None = None, **context):
-    if status is None:
-        status = 422 if form.has_errors else 200
-    return (
-        render_template(template, form=form, page_has_errors=form.has_errors, **context),
-        status,
-    )
 
 
 def int_arg(name: str) -> int | None:

@@ -19,7 +19,7 @@ from app.people.models import Person
 from app.performances import bp, queries, rules, services
 from app.performances.forms import AfterShowForm, PerformanceForm
 from app.performances.models import Performance
-from app.performances.views._common import conflict, managed, render, viewer_people
+from app.performances.views._common import conflict, managed, viewer_people
 
 
 def _form_class(performance):
@@ -99,7 +99,7 @@ def _form_page(form, performance, status=None, **context):
         shown = sorted(names[pid] for pid in clash.person_ids if pid in names)
         return shown, len(clash.person_ids) - len(shown)
 
-    return render(
+    return editing.render(
         "performances/form.html",
         form,
         status=status if status is not None else (422 if clashes or form.has_errors else 200),

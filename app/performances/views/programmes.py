@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
+from app.core import editing
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import EditConflict
 from app.core.security import form_view
@@ -17,7 +18,7 @@ from app.performances import bp, queries, rules, services
 from app.performances.enums import PerformanceStatus
 from app.performances.forms import ProgrammeForm
 from app.performances.models import Performance, Programme
-from app.performances.views._common import committed, conflict, render
+from app.performances.views._common import committed, conflict
 
 
 def _organiser_choices() -> list[User]:
@@ -67,7 +68,7 @@ def create_programme():
         if committed(form, lambda: services.create_programme(data, actor=current_user)):
             flash(_("Programme added."), "success")
             return redirect(url_for(".programmes"), 303)
-    return render("performances/programme_form.html", form, programme=None)
+    return editing.render("performances/programme_form.html", form, programme=None)
 
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
@@ -80,7 +81,7 @@ def edit_programme(programme_id: int):
     options = {"organisers": _organiser_choices()}
     if request.method == "GET":
         form = ProgrammeForm(data=ProgrammeForm.data_from(programme), **options)
-        return render("performances/programme_form.html", form, programme=programme)
+        return editing.render("performances/programme_form.html", form, programme=programme)
     form = ProgrammeForm(**options)
     if form.validate_on_submit():
         try:
@@ -95,8 +96,10 @@ def edit_programme(programme_id: int):
             conflict(
                 form, ProgrammeForm(formdata=None, data=ProgrammeForm.data_from(current), **options)
             )
-            return render("performances/programme_form.html", form, status=409, programme=current)
+            return editing.render(
+                "performances/programme_form.html", form, status=409, programme=current
+            )
         if saved:
             flash(_("Programme saved."), "success")
             return redirect(url_for(".programmes"), 303)
-    return render("performances/programme_form.html", form, programme=programme)
+    return editing.render("performances/programme_form.html", form, programme=programme)

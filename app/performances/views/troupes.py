@@ -17,7 +17,7 @@ from app.extensions import db
 from app.performances import bp, queries, rules, services
 from app.performances.forms import MemberForm, RemoveMemberForm, TroupeForm
 from app.performances.models import Troupe, TroupeMember
-from app.performances.views._common import committed, conflict, render
+from app.performances.views._common import committed, conflict
 
 
 @bp.get("/troupes")
@@ -77,7 +77,7 @@ def create_troupe():
         if item:
             flash(_("Troupe added."), "success")
             return redirect(url_for(".troupe", troupe_id=item.id), 303)
-    return render("performances/troupe_form.html", form, troupe=None)
+    return editing.render("performances/troupe_form.html", form, troupe=None)
 
 
 @bp.route("/troupes/<int:troupe_id>/edit", methods=["GET", "POST"])
@@ -87,7 +87,7 @@ def edit_troupe(troupe_id: int):
     item = _troupe(troupe_id)
     if request.method == "GET":
         form = TroupeForm(data=TroupeForm.data_from(item))
-        return render("performances/troupe_form.html", form, troupe=item)
+        return editing.render("performances/troupe_form.html", form, troupe=item)
     form = TroupeForm()
     if form.validate_on_submit():
         try:
@@ -103,11 +103,11 @@ def edit_troupe(troupe_id: int):
         except EditConflict:
             current = _troupe(troupe_id)
             conflict(form, TroupeForm(formdata=None, data=TroupeForm.data_from(current)))
-            return render("performances/troupe_form.html", form, status=409, troupe=current)
+            return editing.render("performances/troupe_form.html", form, status=409, troupe=current)
         if saved:
             flash(_("Troupe saved."), "success")
             return redirect(url_for(".troupe", troupe_id=item.id), 303)
-    return render("performances/troupe_form.html", form, troupe=item)
+    return editing.render("performances/troupe_form.html", form, troupe=item)
 
 
 @bp.post("/troupes/<int:troupe_id>/members")
