@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("competitions", __name__)
 
-from app.competitions import busy, routes  # noqa: E402, F401
+# api.py adds this domain's /api/v1 endpoints to app.core.api.bp (it registers itself).
+from app.competitions import api, busy, routes  # noqa: E402, F401
