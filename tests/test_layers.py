@@ -25,8 +25,25 @@ LAYERS: list[tuple[str, set[str]]] = [
     # scheduling imports only core (the clash query over registered sources) and every
     # domain asks it, so it sits with the register, just above core.
     ("register", {"people", "venues", "accounts", "scheduling"}),
+    # replies (a person's answer to an invitation, for any domain's booking) builds on people
+    # and scheduling, and the domains use it.
+    ("shared", {"replies"}),
     ("domains", {"athletes", "competitions", "performances", "homes"}),
-    ("top", {"calendars", "reports", "dashboards", "api", "privacy", "backup", "demo"}),
+    # caching.py (page-cache invalidation) and notices read every domain.
+    (
+        "top",
+        {
+            "calendars",
+            "reports",
+            "dashboards",
+            "api",
+            "privacy",
+            "backup",
+            "demo",
+            "notices",
+            "caching",
+        },
+    ),
     # app/models.py imports every models module (complete metadata for Alembic and tests);
     # app/__init__.py, the factory, wires everything (it imports models first).
     ("metadata", {"models"}),
@@ -44,6 +61,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("competitions", "athletes"): "entries, events and results are athletes' and sports'",
     # The home page lists the user's next events from their personal calendar feed keys.
     ("dashboards", "calendars"): "next events come from the calendar's rendered items",
+    # Page-cache versions move when calendar rows change; notices link to calendar pages.
+    ("caching", "calendars"): "calendar rows are among the cached pages' sources",
+    ("notices", "calendars"): "a notice's links are built with calendars.sources.absolute_url",
 }
 
 

@@ -5,4 +5,12 @@ from flask import Blueprint
 bp = Blueprint("competitions", __name__)
 
 # api.py adds this domain's /api/v1 endpoints to app.core.api.bp (it registers itself).
-from app.competitions import api, busy, routes  # noqa: E402, F401
+from app.competitions import (  # noqa: E402, F401
+    api,
+    busy,
+    live_api,
+    live_views,
+    printing,
+    replies,
+    routes,
+)
