@@ -7,7 +7,7 @@ export RONGHE_CONFIG ?= development
 # The port `make run` serves on: PORT=5001 make run.
 PORT ?= 5000
 
-.PHONY: run test lint translations messages clean bench
+.PHONY: run test lint typecheck translations messages clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,11 +35,16 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy on the packages held to types ([tool.mypy] files in pyproject.toml); the suite runs
+# it too (tests/test_typecheck.py).
+typecheck: $(VENV)/.installed-test
+	$(BIN)/python -m mypy
+
 bench: $(VENV)/.installed-test translations
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache
 
 # Re-extract messages after adding strings; fills English and lists Chinese entries still to
 # translate (translate them in the .po, or pass ZH_JSON=file.json with {msgid: msgstr}).

@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from app.calendars import bp as calendars_bp
     from app.competitions import bp as competitions_bp
     from app.core.routes import bp as core_bp
+    from app.dashboards import routes as _home  # noqa: F401  (core.home, on core_bp)
     from app.homes import bp as homes_bp
     from app.notices import bp as notices_bp
     from app.notices import init_app as notices_init
@@ -142,7 +143,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.backup import backup_cli
-    from app.core.cli import demo_cli
+    from app.demo.cli import demo_cli
     from app.homes.cli import stats_cli
     from app.notices.cli import notices_cli
     from app.people.cli import people_cli

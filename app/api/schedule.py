@@ -29,7 +29,10 @@ import sqlalchemy as sa
 from flask import jsonify, request, url_for
 from sqlalchemy.orm import selectinload
 
-from app.api import (
+from app.competitions.enums import CompetitionStatus
+from app.competitions.models import Competition, CompetitionEvent
+from app.core import clock
+from app.core.api import (
     DATE_SCHEMA,
     ERROR_RESPONSE,
     BadParameter,
@@ -39,9 +42,6 @@ from app.api import (
     period_args,
     schema,
 )
-from app.competitions.enums import CompetitionStatus
-from app.competitions.models import Competition, CompetitionEvent
-from app.core import clock
 from app.core.auth import public
 from app.core.params import whole_number
 from app.extensions import db

@@ -25,6 +25,7 @@ from app.athletes.enums import (
 )
 from app.athletes.queries import AthleteFilters
 from app.core.forms import (
+    NAME_TOO_LONG,
     BaseForm,
     CodeField,
     DatePartsField,
@@ -32,6 +33,7 @@ from app.core.forms import (
     MultiCheckboxField,
     VersionField,
     date_required,
+    required_text,
 )
 from app.people.enums import DisabilityCategory
 
@@ -308,19 +310,11 @@ def assessment_form(measures, *args, **kwargs) -> AssessmentForm:
 class SportForm(BaseForm):
     """An admin adds a sport to the reference list."""
 
-    name = StringField(
-        _l("Name in Chinese"),
-        validators=[
-            InputRequired(_l("Enter the sport's Chinese name.")),
-            Length(max=60, message=_l("The name must have at most %(max)d characters.")),
-        ],
+    name = required_text(
+        _l("Name in Chinese"), _l("Enter the sport's Chinese name."), 60, NAME_TOO_LONG
     )
-    name_en = StringField(
-        _l("Name in English"),
-        validators=[
-            InputRequired(_l("Enter the sport's English name.")),
-            Length(max=80, message=_l("The name must have at most %(max)d characters.")),
-        ],
+    name_en = required_text(
+        _l("Name in English"), _l("Enter the sport's English name."), 80, NAME_TOO_LONG
     )
     class_hint = StringField(
         _l("Sport classes"),
@@ -334,19 +328,11 @@ class MeasureForm(BaseForm):
     """An admin adds a measurement to a sport's screening template."""
 
     sport_id = SelectField(_l("Template"), validate_choice=False)
-    name = StringField(
-        _l("Name in Chinese"),
-        validators=[
-            InputRequired(_l("Enter the measurement's Chinese name.")),
-            Length(max=60, message=_l("The name must have at most %(max)d characters.")),
-        ],
+    name = required_text(
+        _l("Name in Chinese"), _l("Enter the measurement's Chinese name."), 60, NAME_TOO_LONG
     )
-    name_en = StringField(
-        _l("Name in English"),
-        validators=[
-            InputRequired(_l("Enter the measurement's English name.")),
-            Length(max=80, message=_l("The name must have at most %(max)d characters.")),
-        ],
+    name_en = required_text(
+        _l("Name in English"), _l("Enter the measurement's English name."), 80, NAME_TOO_LONG
     )
     unit = SelectField(
         _l("Unit"), validate_choice=False, validators=[InputRequired(_l("Choose the unit."))]

@@ -43,7 +43,7 @@ def vtimezone(tzid: str) -> str:
     if (
         len(parts) == 1
         and parts[0].name == "STANDARD"
-        and parts[0]["TZOFFSETFROM"].td == parts[0]["TZOFFSETTO"].td
+        and parts[0].decoded("TZOFFSETFROM") == parts[0].decoded("TZOFFSETTO")
     ):
         parts[0].pop("DTSTART")
         parts[0].add("DTSTART", datetime(1970, 1, 1))

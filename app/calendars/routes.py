@@ -142,7 +142,8 @@ def _entity_name(kind: str, entity_id: int) -> str | None:
         "home": (Home, Home.is_archived.is_(False)),
         "venue": (Venue, Venue.is_archived.is_(False)),
     }[kind]
-    query = sa.select(model.name).where(model.id == entity_id)
+    table = model.__table__
+    query = sa.select(table.c.name).where(table.c.id == entity_id)
     if condition is not None:
         query = query.where(condition)
     return db.session.scalar(query)

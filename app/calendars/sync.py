@@ -216,10 +216,9 @@ def bump_marks(session, keys, now: datetime | None = None) -> None:
     keys = sorted(keys)
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start : start + CHUNK]
             statement = insert(CalendarFeedMark).values(

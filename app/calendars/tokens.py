@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import cast
 
 import sqlalchemy as sa
 from cryptography.fernet import InvalidToken
@@ -55,7 +56,11 @@ def issue(user_id: int) -> str:
 
 def turn_off(user_id: int) -> bool:
     """Delete the user's feed address; answers whether there was one."""
-    result = db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == user_id))
+    # A DELETE answers a CursorResult (its rowcount); Session.execute is typed as Result.
+    result = cast(
+        sa.CursorResult,
+        db.session.execute(sa.delete(CalendarToken).where(CalendarToken.user_id == user_id)),
+    )
     return bool(result.rowcount)
 
 

@@ -6,7 +6,10 @@ import re
 
 from flask import jsonify, request
 
-from app.api import (
+from app.athletes.models import Sport
+from app.competitions import standings
+from app.competitions.enums import Level
+from app.core.api import (
     ERROR_RESPONSE,
     PERIOD_PARAMETERS,
     BadParameter,
@@ -17,9 +20,6 @@ from app.api import (
     period_args,
     schema,
 )
-from app.athletes.models import Sport
-from app.competitions import standings
-from app.competitions.enums import Level
 from app.core.auth import public
 from app.extensions import db
 

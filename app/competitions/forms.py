@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.competitions.enums import CompetitionStatus, EntryStatus, EventGender, Level, SupportRole
 from app.core import clock, notify
 from app.core.forms import (
+    NAME_TOO_LONG,
     BaseForm,
     CodeField,
     DatePartsField,
@@ -20,16 +21,13 @@ from app.core.forms import (
     OptionalInteger,
     VersionField,
     date_required,
+    required_text,
 )
 
 
 class CompetitionForm(BaseForm):
-    name = StringField(
-        _l("Competition name"),
-        validators=[
-            InputRequired(_l("Enter the competition's name.")),
-            Length(max=160, message=_l("The name must have at most %(max)d characters.")),
-        ],
+    name = required_text(
+        _l("Competition name"), _l("Enter the competition's name."), 160, NAME_TOO_LONG
     )
     # No default: the level decides where the competition counts (issue 12 item 7).
     level = SelectField(

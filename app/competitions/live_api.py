@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Response, json, request
 
-from app.api import bp, check_parameters, describe, error_response, problem, schema
 from app.competitions import live
 from app.competitions.enums import Medal, ResultStatus
+from app.core.api import bp, check_parameters, describe, error_response, problem, schema
 from app.core.auth import public
 from app.core.params import MAX_ID
 

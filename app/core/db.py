@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -80,6 +81,9 @@ class VersionedMixin:
     first, so the user gets a conflict page with both values (core/errors.EditConflict)."""
 
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+
+    if TYPE_CHECKING:  # the mapped class's table (declarative sets it; the mixin has none)
+        __table__: ClassVar[sa.Table]
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:

@@ -17,6 +17,8 @@ import enum
 
 
 class LabelledEnum(enum.StrEnum):
+    _label: str  # set per member in __new__ (an annotation, not a member)
+
     def __new__(cls, value: str, label=None):
         member = str.__new__(cls, value)
         member._value_ = value

@@ -77,16 +77,17 @@ def render_error(code: int):
 def register(app: Flask) -> None:
     def handle_http(error: HTTPException):
         if request.path.startswith("/api/v1/"):  # routing 404/405 of the JSON API
-            from app.api import http_problem
+            from app.core.api import http_problem
 
             return http_problem(error)
         code = error.code or 500
         if code not in ERROR_TEXT:
             return error
         response = render_error(code)
-        if code == 405 and getattr(error, "valid_methods", None):
+        valid_methods = getattr(error, "valid_methods", None)  # a MethodNotAllowed's
+        if code == 405 and valid_methods:
             resp = app.make_response(response)
-            resp.headers["Allow"] = ", ".join(error.valid_methods)
+            resp.headers["Allow"] = ", ".join(valid_methods)
             return resp
         return response
 
@@ -99,7 +100,7 @@ def register(app: Flask) -> None:
 
         db.session.rollback()
         if request.path.startswith("/api/v1/"):
-            from app.api import http_problem
+            from app.core.api import http_problem
 
             return http_problem(None)
         return render_error(500)
@@ -117,7 +118,7 @@ def register(app: Flask) -> None:
         if request.path.startswith("/api/v1/"):
             from werkzeug.exceptions import Conflict
 
-            from app.api import http_problem
+            from app.core.api import http_problem
 
             return http_problem(Conflict())
         return render_error(409)

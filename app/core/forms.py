@@ -28,7 +28,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.utils import unset_value
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core import clock
@@ -50,6 +50,20 @@ def normalise_text(value):
     if isinstance(value, str):
         return clean_text(unicodedata.normalize("NFKC", value))
     return value
+
+
+# "At most N characters" messages for the usual nouns: one msgid each, however many forms.
+NAME_TOO_LONG = _l("The name must have at most %(max)d characters.")
+TITLE_TOO_LONG = _l("The title must have at most %(max)d characters.")
+REASON_TOO_LONG = _l("The reason must have at most %(max)d characters.")
+
+
+def required_text(label, required, max_length: int, too_long, field=StringField, **kwargs):
+    """A text box that must be filled in and holds at most ``max_length`` characters, each
+    rule with its own message (``required``: what to enter; ``too_long``: e.g.
+    NAME_TOO_LONG)."""
+    validators = [InputRequired(required), Length(max=max_length, message=too_long)]
+    return field(label, validators=validators, **kwargs)
 
 
 class CodeField(StringField):

@@ -74,6 +74,13 @@ class Period:
     def ok(self) -> bool:
         return not self.problems
 
+    def bounds(self) -> tuple[date, date]:
+        """(first, last) of a period whose caller gave both defaults (an open end is a
+        programming error, not a user's: ValueError)."""
+        if self.first is None or self.last is None:
+            raise ValueError("the period has an open end; give first= and last= defaults")
+        return self.first, self.last
+
     @property
     def errors(self) -> list[tuple[str, object]]:
         """(parameter, message) pairs, as the page templates and error summaries take them."""

@@ -1,17 +1,16 @@
-"""Site-wide pages: home (the public page, or the signed-in user's dashboards), accessibility
-statement, language switch, health check."""
+"""Site-wide pages: accessibility statement, language switch, health check. The home page
+(``core.home``: the public page, or the signed-in user's dashboards) is registered on this
+blueprint by app/dashboards/routes.py, which reads every domain; core imports none."""
 
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_login import current_user
 
-from app.core import clock
 from app.core.auth import public
 from app.core.forms import BaseForm
 from app.core.i18n import SESSION_KEY, normalise_locale
-from app.core.security import form_view, is_safe_next, mark_personal
+from app.core.security import form_view, is_safe_next
 from app.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -19,34 +18,6 @@ bp = Blueprint("core", __name__)
 
 class LanguageForm(BaseForm):
     """Only the CSRF token; the language comes from the button pressed."""
-
-
-@bp.route("/")
-@public
-def home():
-    if not current_user.is_authenticated:
-        return render_template("core/home.html", boards=None)
-    from app.core import dashboards
-
-    mark_personal()
-    now = clock.now()
-    now_local = clock.to_local(now)
-    boards = dashboards.boards_for(
-        current_user,
-        today=now_local.date(),
-        now=now,
-        now_local=now_local.replace(tzinfo=None),
-        lang="en" if str(get_locale() or "") == "en" else "zh",
-    )
-    return render_template(
-        "core/home.html", boards=boards, today=now_local.date(), staff_days=_staff_days()
-    )
-
-
-def _staff_days():
-    from app.homes.queries import ABSENT_DAYS, HISTORY_DAYS
-
-    return {"absent": ABSENT_DAYS, "history": HISTORY_DAYS}
 
 
 @bp.route("/accessibility")

@@ -83,10 +83,9 @@ def bump(session, topics) -> str | None:
     token = new_token()
     values = [{"topic": topic, "version": token} for topic in topics]
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(DataVersion).values(values)
     statement = statement.on_conflict_do_update(
         index_elements=[DataVersion.topic], set_={"version": statement.excluded.version}

@@ -16,10 +16,12 @@ from flask import current_app
 from app.accounts import services as account_services
 from app.accounts.enums import Role
 from app.athletes.demo import load_athletes
+from app.athletes.models import AthleteProfile
 from app.competitions.demo import load_competitions
 from app.core.reference import Town, ensure_towns
 from app.extensions import db
 from app.homes.demo import load_homes
+from app.homes.models import Membership
 from app.people.demo import load_people
 from app.people.models import Person
 from app.performances.demo import load_performances
@@ -268,8 +270,18 @@ def load_demo(reset: bool = False) -> list[tuple[str, str, str]]:
         }
         load_athletes(session, people, users)
         load_competitions(session, users)
-        load_homes(session, towns, people, users)
-        load_performances(session, towns, people, users)
+        athlete_ids = list(
+            session.scalars(sa.select(AthleteProfile.person_id).order_by(AthleteProfile.id))
+        )
+        load_homes(session, towns, people, users, athlete_person_ids=athlete_ids[:6])
+        member_ids = sorted(session.scalars(sa.select(Membership.person_id).distinct()))
+        load_performances(
+            session,
+            towns,
+            people,
+            users,
+            preferred_person_ids=[*member_ids[:3], *sorted(athlete_ids)[:2]],
+        )
         session.commit()
     except Exception:
         session.rollback()

@@ -5,4 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("homes", __name__)
 
-from app.homes import busy, replies, views  # noqa: E402, F401
+# api.py adds this domain's /api/v1 endpoints to app.core.api.bp (it registers itself).
+from app.homes import api, busy, replies, views  # noqa: E402, F401

@@ -17,7 +17,6 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
-from app.athletes.models import AthleteProfile
 from app.core import clock
 from app.homes import recurrence
 from app.homes.enums import (
@@ -111,14 +110,15 @@ TITLES = {
 }
 
 
-def load_homes(session, towns, people, users) -> None:
-    """Called by app.demo.load_demo after competitions."""
+def load_homes(session, towns, people, users, athlete_person_ids=()) -> None:
+    """Called by app.demo.load_demo after competitions, with the person ids of the first
+    athletes (by profile id; homes do not import the athletes domain)."""
     if session.scalar(sa.select(sa.func.count(Home.id))):
         return
     rng = random.Random(578)  # noqa: S311  (demo data, not security: same demo every time)
     by_town = {t.name: t for t in towns}
     homes = _homes(session, by_town, users)
-    _members(session, rng, homes, people, users)
+    _members(session, rng, homes, people, users, athlete_person_ids)
     activities = _activities(session, homes, people, users)
     _exceptions(session, activities)
     _attendance(session, rng, homes, activities, users)
@@ -180,17 +180,14 @@ def _random_day(rng, first: date, last: date) -> date:
     return first + timedelta(days=rng.randint(0, max((last - first).days, 0)))
 
 
-def _members(session, rng, homes, people, users) -> None:
+def _members(session, rng, homes, people, users, athlete_person_ids) -> None:
     """578 distinct people in the period: the participant's person, three athletes and
     synthetic people; plus LATER_MEMBERS synthetic people who joined after 2021."""
     participant = users.get("participant")
     special: list[int] = []
     if participant is not None and participant.person_id:
         special.append(participant.person_id)
-    athletes = session.scalars(
-        sa.select(AthleteProfile.person_id).order_by(AthleteProfile.id).limit(6)
-    )
-    special += [pid for pid in athletes if pid not in special][:3]
+    special += [pid for pid in athlete_person_ids[:6] if pid not in special][:3]
     synthetic = MEMBERS_IN_PERIOD - len(special) + LATER_MEMBERS
     person_ids = special + _bulk_people(session, rng, homes, synthetic)
     weights = [h.capacity for h in homes]

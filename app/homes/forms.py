@@ -12,6 +12,8 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from app.core import notify
 from app.core.forms import (
+    REASON_TOO_LONG,
+    TITLE_TOO_LONG,
     BaseForm,
     CodeField,
     DatePartsField,
@@ -19,6 +21,7 @@ from app.core.forms import (
     OptionalInteger,
     VersionField,
     date_required,
+    required_text,
 )
 from app.homes.enums import ActivityKind, HomeKind, LeftReason, Service
 
@@ -94,13 +97,7 @@ def time_text(value: time | None) -> str:
 
 class ActivityForm(BaseForm):
     taken_over: tuple = ()  # after a conflict (app.homes.merge)
-    title = StringField(
-        _l("Title"),
-        validators=[
-            InputRequired(_l("Enter the activity's title.")),
-            Length(max=120, message=_l("The title must have at most %(max)d characters.")),
-        ],
-    )
+    title = required_text(_l("Title"), _l("Enter the activity's title."), 120, TITLE_TOO_LONG)
     kind = ListedChoice(
         _l("Kind of activity"),
         choices=ActivityKind.choices(),
@@ -216,12 +213,11 @@ class ActivityForm(BaseForm):
 
 
 class CancelOccurrenceForm(BaseForm):
-    reason = StringField(
+    reason = required_text(
         _l("Reason"),
-        validators=[
-            InputRequired(_l("Say why the session is cancelled, for example a public holiday.")),
-            Length(max=200, message=_l("The reason must have at most %(max)d characters.")),
-        ],
+        _l("Say why the session is cancelled, for example a public holiday."),
+        200,
+        REASON_TOO_LONG,
     )
 
 
@@ -232,13 +228,7 @@ class MoveOccurrenceForm(BaseForm):
     start_time = TimeText(_l("New start time"), required_message=_l("Enter the start time."))
     end_time = TimeText(_l("New end time"), required_message=_l("Enter the end time."))
     venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
-    reason = StringField(
-        _l("Reason"),
-        validators=[
-            InputRequired(_l("Say why the session moves.")),
-            Length(max=200, message=_l("The reason must have at most %(max)d characters.")),
-        ],
-    )
+    reason = required_text(_l("Reason"), _l("Say why the session moves."), 200, REASON_TOO_LONG)
 
     def __init__(self, *args, venues=(), **kwargs):
         super().__init__(*args, **kwargs)

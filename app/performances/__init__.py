@@ -5,4 +5,5 @@ from flask import Blueprint
 
 bp = Blueprint("performances", __name__)
 
-from app.performances import busy, replies, views  # noqa: E402, F401
+# api.py adds this domain's /api/v1 endpoints to app.core.api.bp (it registers itself).
+from app.performances import api, busy, replies, views  # noqa: E402, F401

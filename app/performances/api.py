@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from app.api import (
+from app.core.api import (
     ERROR_RESPONSE,
     PERIOD_PARAMETERS,
     bp,

@@ -93,23 +93,15 @@ def _programme(session, name, first, last, description, organisers) -> Programme
     return programme
 
 
-def _performers(session, people: list[Person]) -> list[tuple[Person, TroupeRole]]:
-    """Troupe members: home members and athletes first, then other adults of the register."""
+def _performers(people: list[Person], preferred_person_ids) -> list[tuple[Person, TroupeRole]]:
+    """Troupe members: the preferred people (home members and athletes, chosen by
+    app.demo) first, then other adults of the register."""
     current = [
         p for p in people if not p.is_archived and not p.is_minor() and p.disability_category
     ]
     chosen: list[Person] = []
     by_id = {p.id: p for p in current}
-    try:
-        from app.homes.models import Membership
-
-        member_ids = session.scalars(sa.select(Membership.person_id).distinct()).all()
-    except ImportError:  # pragma: no cover - the homes domain is part of the app
-        member_ids = []
-    from app.athletes.models import AthleteProfile
-
-    athlete_ids = session.scalars(sa.select(AthleteProfile.person_id)).all()
-    for pid in [*sorted(member_ids)[:3], *sorted(athlete_ids)[:2]]:
+    for pid in preferred_person_ids:
         if pid in by_id and by_id[pid] not in chosen:
             chosen.append(by_id[pid])
     for person in current:
@@ -158,8 +150,9 @@ def _save(data: dict, *, actor=None, override_reason="", tries: int = 1):
     return None
 
 
-def load_performances(session, towns, people, users) -> None:
-    """Called by app.demo.load_demo after homes."""
+def load_performances(session, towns, people, users, preferred_person_ids=()) -> None:
+    """Called by app.demo.load_demo after homes, with the people to cast first in the troupe
+    (three home members and two athletes: performances do not import those domains)."""
     organiser, admin = users.get("organiser"), users.get("admin")
     organisers = [u for u in (organiser, admin) if u is not None and u.has_any_role(Role.ORGANISER)]
     if not organisers or not people:
@@ -180,7 +173,7 @@ def load_performances(session, towns, people, users) -> None:
         "特殊文艺进社区、进学校、进企业、进农村、进机关、进家庭。",
         organisers,
     )
-    members = _performers(session, people)
+    members = _performers(people, preferred_person_ids)
     troupe = _troupe(session, members)
     existing = set(session.scalars(sa.select(Performance.title)))
     venues = list(

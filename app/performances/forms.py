@@ -13,6 +13,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.core import clock, notify
 from app.core.forms import (
+    NAME_TOO_LONG,
+    TITLE_TOO_LONG,
     BaseForm,
     CodeField,
     DatePartsField,
@@ -20,6 +22,7 @@ from app.core.forms import (
     OptionalInteger,
     VersionField,
     date_required,
+    required_text,
 )
 from app.performances.enums import AccessNeed, BookingRole, PerformanceStatus, Setting, TroupeRole
 
@@ -45,13 +48,7 @@ def _time(form, field) -> time | None:
 
 
 class PerformanceForm(BaseForm):
-    title = StringField(
-        _l("Title"),
-        validators=[
-            InputRequired(_l("Enter the performance's title.")),
-            Length(max=200, message=_l("The title must have at most %(max)d characters.")),
-        ],
-    )
+    title = required_text(_l("Title"), _l("Enter the performance's title."), 200, TITLE_TOO_LONG)
     # No programme, setting or venue is preselected: the user chooses (issue 12 item 7).
     programme_id = SelectField(
         _l("Programme"),
@@ -263,12 +260,8 @@ class AfterShowForm(BaseForm):
 
 
 class ProgrammeForm(BaseForm):
-    name = StringField(
-        _l("Programme name"),
-        validators=[
-            InputRequired(_l("Enter the programme's name.")),
-            Length(max=160, message=_l("The name must have at most %(max)d characters.")),
-        ],
+    name = required_text(
+        _l("Programme name"), _l("Enter the programme's name."), 160, NAME_TOO_LONG
     )
     first_year = OptionalInteger(
         _l("First year"), validators=[InputRequired(_l("Enter the first year as four digits."))]
@@ -308,13 +301,7 @@ class ProgrammeForm(BaseForm):
 
 
 class TroupeForm(BaseForm):
-    name = StringField(
-        _l("Troupe name"),
-        validators=[
-            InputRequired(_l("Enter the troupe's name.")),
-            Length(max=160, message=_l("The name must have at most %(max)d characters.")),
-        ],
-    )
+    name = required_text(_l("Troupe name"), _l("Enter the troupe's name."), 160, NAME_TOO_LONG)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
     version = VersionField()
 

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from app.reports import routes  # noqa: E402, F401
+# api.py adds this domain's /api/v1 endpoints to app.core.api.bp (it registers itself).
+from app.reports import api, routes  # noqa: E402, F401

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from app.api import (
+from app.athletes.enums import Stage
+from app.core.api import (
     ERROR_RESPONSE,
     PERIOD_PARAMETERS,
     bp,
@@ -15,7 +16,6 @@ from app.api import (
     period_args,
     schema,
 )
-from app.athletes.enums import Stage
 from app.core.auth import public
 from app.reports import figures
 

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("venues", __name__)
 
-from app.venues import routes  # noqa: E402,F401
+# api.py adds this domain's /api/v1 endpoints to app.core.api.bp (it registers itself).
+from app.venues import api, routes  # noqa: E402, F401

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import jsonify, request
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.api import (
+from app.core.api import (
     ERROR_RESPONSE,
     BadParameter,
     bp,

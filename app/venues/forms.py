@@ -10,11 +10,13 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import TextInput
 
 from app.core.forms import (
+    NAME_TOO_LONG,
     BaseForm,
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
     normalise_text,
+    required_text,
 )
 from app.venues.enums import AccessibilityFeature, VenueKind
 from app.venues.queries import VenueFilters
@@ -95,13 +97,7 @@ def _known_town(form, field):
 
 
 class VenueForm(BaseForm):
-    name = StringField(
-        _l("Name of the venue"),
-        validators=[
-            InputRequired(_l("Enter the venue's name.")),
-            Length(max=120, message=_l("The name must have at most %(max)d characters.")),
-        ],
-    )
+    name = required_text(_l("Name of the venue"), _l("Enter the venue's name."), 120, NAME_TOO_LONG)
     kind = SelectField(
         _l("Kind of venue"),
         validate_choice=False,

@@ -281,7 +281,7 @@ def test_openapi_states_problem_json_for_every_error(client):
 
 
 def test_an_unexpected_error_under_the_api_is_a_500_problem(app):
-    from app.api import http_problem
+    from app.core.api import http_problem
 
     with app.test_request_context("/api/v1/schedule"):
         response = http_problem(None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from app.core import dashboards
+from app.dashboards import boards as dashboards
 
 
 def competition_fields(start: str, end_exclusive: str) -> dict:

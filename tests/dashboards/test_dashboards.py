@@ -7,7 +7,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from app.core import clock, dashboards
+from app.core import clock
+from app.dashboards import boards as dashboards
 
 
 def now_utc():
