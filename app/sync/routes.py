@@ -11,6 +11,7 @@ from flask import Response, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -61,13 +62,23 @@ def anonymous_is_401(response: Response) -> Response:
 
 def _answer(run):
     mark_personal()
-    try:
-        body = run(request.get_json(silent=True), current_user._get_current_object())
-    except services.SyncRefused as refused:
-        db.session.rollback()
-        return problem(refused.status, str(refused.detail))
-    db.session.commit()
-    return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    payload = request.get_json(silent=True)
+    for attempt in (1, 2):
+        try:
+            body = run(payload, current_user._get_current_object())
+            db.session.commit()
+        except services.SyncRefused as refused:
+            db.session.rollback()
+            return problem(refused.status, str(refused.detail))
+        except IntegrityError:
+            # Another request took one of these client ids meanwhile: run the batch again,
+            # which answers that mark as a duplicate (services.sync_roll_call).
+            db.session.rollback()
+            if attempt == 2:
+                raise
+        else:
+            return Response(json.dumps(body, ensure_ascii=False), mimetype="application/json")
+    raise AssertionError("unreachable")
 
 
 @bp.route("/sync/roll-call", methods=["POST"])

@@ -134,23 +134,20 @@ def _known(client_ids) -> dict[str, ClientMark]:
     }
 
 
-def _take(client_id: str, user, target: str, outcome: str, made_at, now) -> bool:
-    """Note the client id; False when another request took it meanwhile (a duplicate)."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                ClientMark(
-                    client_id=client_id,
-                    user_id=getattr(user, "id", None),
-                    target=target,
-                    outcome=outcome,
-                    made_at=made_at,
-                    received_at=now,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+def _take(client_id: str, user, target: str, outcome: str, made_at, now) -> None:
+    """Note the client id (inserted with the batch's other rows at the flush). Another request
+    taking the same id meanwhile makes that flush fail on the unique constraint: the route
+    rolls back and runs the batch again, which then answers it as a duplicate."""
+    db.session.add(
+        ClientMark(
+            client_id=client_id,
+            user_id=getattr(user, "id", None),
+            target=target,
+            outcome=outcome,
+            made_at=made_at,
+            received_at=now,
+        )
+    )
 
 
 def _notices(user, now: datetime) -> list[dict]:
@@ -189,16 +186,23 @@ def _target_json(client_id: str, target: str) -> dict:
 # --- roll-call ------------------------------------------------------------------------------
 
 
-def _attendance_json(row: Attendance | None) -> dict:
-    if row is None:
-        return {"saved": None}
-    return {
-        "saved": {
-            "status": row.status.value,
-            "reason": row.absence_reason.value if row.absence_reason else None,
-            "version": row.recorded_at.isoformat(),
+@dataclass
+class Saved:
+    """A member's saved mark, as read at the start of the batch and kept up to date by it."""
+
+    status: object
+    reason: object
+    recorded_by_id: int | None
+    recorded_at: datetime
+
+    def as_json(self) -> dict:
+        return {
+            "saved": {
+                "status": self.status.value,
+                "reason": self.reason.value if self.reason else None,
+                "version": self.recorded_at.isoformat(),
+            }
         }
-    }
 
 
 def sync_roll_call(body, user, now: datetime | None = None) -> dict:
@@ -246,18 +250,27 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
         mark = home_services.parse_mark(person_id, item.get("status", ""), item.get("reason"))
     except DomainError as error:
         return _invalid(client_id, user, target, made_at, now, error.message)
-    if (activity.id, start) not in expected:
+    sheet = expected.get((activity.id, start))
+    if sheet is None:  # one read of the members and one of the marks per session
         day = occ.local_start.date()
-        expected[activity.id, start] = {
-            pid for pid, _n in queries.expected_members(activity.home_id, day)
+        members = {pid for pid, _n in queries.expected_members(activity.home_id, day)}
+        saved_marks = {
+            row.person_id: Saved(
+                row.status, row.absence_reason, row.recorded_by_id, row.recorded_at
+            )
+            for row in db.session.execute(
+                sa.select(
+                    Attendance.person_id,
+                    Attendance.status,
+                    Attendance.absence_reason,
+                    Attendance.recorded_by_id,
+                    Attendance.recorded_at,
+                ).where(Attendance.activity_id == activity.id, Attendance.occurrence_start == start)
+            )
         }
-    saved = db.session.scalar(
-        sa.select(Attendance).where(
-            Attendance.activity_id == activity.id,
-            Attendance.occurrence_start == start,
-            Attendance.person_id == person_id,
-        )
-    )
+        sheet = expected[activity.id, start] = (members, saved_marks)
+    members, saved_marks = sheet
+    saved = saved_marks.get(person_id)
     details = {
         "occurrence": key,
         "person_id": person_id,
@@ -268,8 +281,7 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
     }
     if saved is not None and saved.recorded_at > made_at:
         # An earlier mark than the one saved: it loses, and is kept in the audit trail.
-        if not _take(client_id, user, target, "superseded", made_at, now):
-            return Answer(client_id, "applied", duplicate=True)
+        _take(client_id, user, target, "superseded", made_at, now)
         audit.record(
             "superseded_attendance",
             "activity",
@@ -278,7 +290,12 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
             actor=user,
             details=details,
         )
-        return Answer(client_id, "superseded", data=_attendance_json(saved))
+        return Answer(client_id, "superseded", data=saved.as_json())
+    try:  # its rules are checked before it writes anything
+        home_services.record_marks(activity, start, [mark], members, user, now=made_at)
+    except DomainError as error:
+        return _invalid(client_id, user, target, made_at, now, error.message)
+    _take(client_id, user, target, "applied", made_at, now)
     previous = None
     if saved is not None:
         previous = {
@@ -286,15 +303,6 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
             "recorded_by_id": saved.recorded_by_id,
             "recorded_at": saved.recorded_at.isoformat(),
         }
-    try:
-        with db.session.begin_nested():
-            home_services.record_marks(
-                activity, start, [mark], expected[activity.id, start], user, now=made_at
-            )
-    except DomainError as error:
-        return _invalid(client_id, user, target, made_at, now, error.message)
-    if not _take(client_id, user, target, "applied", made_at, now):
-        return Answer(client_id, "applied", duplicate=True)
     audit.record(
         "sync_attendance",
         "activity",
@@ -310,21 +318,15 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
                 ClientMark.target == target,
                 ClientMark.outcome == "applied",
                 ClientMark.superseded_at.is_(None),
-                ClientMark.client_id != client_id,
                 ClientMark.user_id != getattr(user, "id", None),
             )
             .values(superseded_at=now)
         )
-    fresh = db.session.scalar(
-        sa.select(Attendance)
-        .where(
-            Attendance.activity_id == activity.id,
-            Attendance.occurrence_start == start,
-            Attendance.person_id == person_id,
-        )
-        .execution_options(populate_existing=True)
-    )
-    return Answer(client_id, "applied", data=_attendance_json(fresh))
+    if saved is None or (saved.status, saved.reason) != (mark.status, mark.reason):
+        # record_marks wrote the row (an unchanged mark is not written again).
+        saved = Saved(mark.status, mark.reason, getattr(user, "id", None), made_at)
+        saved_marks[person_id] = saved
+    return Answer(client_id, "applied", data=saved.as_json())
 
 
 def _invalid(client_id, user, target, made_at, now, message) -> Answer:

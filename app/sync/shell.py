@@ -115,9 +115,9 @@ def manifest():
 @bp.route("/offline")
 @public
 def offline():
-    """What a page not kept for offline use shows without a connection: the same page for
-    everyone (no personal data), in both languages, since it is stored once."""
-    return render_template("sync/offline.html")
+    """What a page not kept for offline use shows without a connection. Stored once by the
+    worker, so it names nobody (``shell_page``: base.html leaves out the signed-in user)."""
+    return render_template("sync/offline.html", shell_page=True)
 
 
 def _keep_roll_call(view_args: dict) -> bool:

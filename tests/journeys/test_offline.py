@@ -65,7 +65,7 @@ def sync_line(page) -> str:
     return page.locator("[data-sync-line]").inner_text()
 
 
-def test_staff_take_a_roll_call_offline_and_it_is_sent_once(sheet, open_page, screenshot):
+def test_staff_take_a_roll_call_offline_and_it_is_sent_once(sheet, open_page, screenshot):  # noqa: F811
     activity, people, staff = sheet["activity"], sheet["people"], sheet["staff"]
     page = open_page(user=staff, viewport=PHONE, locale="en")
     page.goto(roll_call_url(activity))
@@ -132,7 +132,7 @@ def test_staff_take_a_roll_call_offline_and_it_is_sent_once(sheet, open_page, sc
 
 
 @pytest.mark.parametrize("first", ["earlier", "later"])
-def test_two_staff_mark_the_same_member_offline_and_the_later_mark_wins(sheet, open_page, first):
+def test_two_staff_mark_the_same_member_offline_and_the_later_mark_wins(sheet, open_page, first):  # noqa: F811
     activity, person = sheet["activity"], sheet["people"][0]
     phones = {}
     for who, user, at in (
@@ -145,7 +145,7 @@ def test_two_staff_mark_the_same_member_offline_and_the_later_mark_wins(sheet, o
         wait_kept(page, roll_call_url(activity))
         page.context.set_offline(True)
         phones[who] = page
-    line = "li[data-person='%d']" % person
+    line = f"li[data-person='{person}']"
     earlier = phones["earlier"].locator(line)
     earlier.locator("select").select_option("family")
     earlier.locator("button.rollcall-absent-button").click()
@@ -179,7 +179,7 @@ def result_of(entry):
     return db.session.scalar(sa.select(Result).where(Result.entry_id == entry.id))
 
 
-def test_a_coach_records_results_rows_offline(screen, open_page, screenshot):
+def test_a_coach_records_results_rows_offline(screen, open_page, screenshot):  # noqa: F811
     coach, blank, scored = screen["coach"], screen["blank"], screen["scored"]
     url = f"/competitions/events/{screen['event'].id}/results"
     page = open_page(user=coach, viewport=PHONE, locale="en")
@@ -232,7 +232,7 @@ def test_a_coach_records_results_rows_offline(screen, open_page, screenshot):
     screenshot(page, "results-conflict")
 
 
-def test_a_new_release_replaces_the_workers_cache(live_app, sheet, open_page):
+def test_a_new_release_replaces_the_workers_cache(live_app, sheet, open_page):  # noqa: F811
     page = open_page(user=sheet["staff"], viewport=PHONE, locale="en")
     page.goto("/")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")

@@ -185,9 +185,17 @@ def test_manifest_and_worker(client, app):
         assert 'var VERSION = "next-release";' in client.get("/sw.js").get_data(as_text=True)
     finally:
         app.config["RELEASE_VERSION"] = None
-    offline = client.get("/offline")
+    offline = client.get("/offline", headers={"Accept-Language": "en"})
     assert offline.status_code == 200
-    assert "You are offline" in offline.get_data(as_text=True)
+    assert "<h1>You are offline</h1>" in offline.get_data(as_text=True)
+
+
+def test_the_offline_page_names_nobody(client, login_as):
+    user = login_as("home_staff", display_name="Offline Tester")
+    assert user.display_name in client.get("/").get_data(as_text=True)
+    html = client.get("/offline").get_data(as_text=True)
+    assert user.display_name not in html
+    assert "/logout" not in html
 
 
 def test_the_page_links_the_manifest(client):
@@ -214,3 +222,31 @@ def test_sign_out_clears_the_site_data(client, login_as):
     response = client.post("/logout")
     assert response.status_code == 303
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_a_client_id_taken_by_a_racing_request_is_answered_as_a_duplicate(
+    client, login_as, sheet, monkeypatch
+):
+    """Two requests with the same mark at once: the second one's look-up missed the first's
+    client id, its flush meets the unique constraint, and the route runs it again."""
+    from app.sync import services
+
+    login_as(user=sheet["staff"])
+    payload = body(sheet["activity"], sheet["people"][0], cid="race-0000001")
+    assert post(client, "/sync/roll-call", payload).status_code == 200
+    real_known = services._known
+    calls = []
+
+    def blind_once(ids):
+        ids = list(ids)
+        calls.append(ids)
+        return {} if len(calls) == 1 else real_known(ids)
+
+    monkeypatch.setattr(services, "_known", blind_once)
+    response = post(client, "/sync/roll-call", payload)
+    assert response.status_code == 200
+    assert response.get_json()["results"] == [
+        {"client_id": "race-0000001", "outcome": "applied", "duplicate": True}
+    ]
+    assert len(calls) == 2
+    assert count_marks() == 1
