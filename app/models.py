@@ -9,5 +9,5 @@ from app.core import audit, reference  # noqa: F401
 from app.homes import models as homes_models  # noqa: F401
 from app.people import models as people_models  # noqa: F401
 from app.performances import models as performances_models  # noqa: F401
-from app.venues import models as venues_models  # noqa: F401
 from app.sync import models as sync_models  # noqa: F401
+from app.venues import models as venues_models  # noqa: F401
