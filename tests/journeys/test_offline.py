@@ -226,7 +226,14 @@ def test_a_coach_records_results_rows_offline(screen, open_page, screenshot):  #
     conflict = page.locator(f"#conflict-{scored.id}")
     conflict.wait_for()
     assert conflict.locator("tbody th").all_inner_texts() == ["Mark as written", "Notes"]
-    assert conflict.locator("tbody tr").first.locator("td").all_inner_texts() == ["650", "655"]
+    assert conflict.locator("tbody tr").first.locator("td").all_inner_texts() == [
+        "650",
+        "655",
+        "650",
+    ]
+    # The box the coach did not change takes the saved value; the changed one keeps theirs.
+    assert page.input_value(f"#notes-{scored.id}") == ""
+    assert page.input_value(f"#mark-{scored.id}") == "650"
     assert result_of(scored).mark == "655"
     assert axe_violations(page) == []
     screenshot(page, "results-conflict")

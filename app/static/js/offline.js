@@ -396,7 +396,8 @@
       el.setAttribute("aria-invalid", "true");
       el.setAttribute("aria-describedby", p.id);
     }
-    function conflict(entry, result) {
+    function conflict(item, result) {
+      var entry = item.payload.entry_id;
       var fieldset = fieldsetOf(entry);
       var old = form.querySelector("#conflict-" + entry);
       if (old) { old.remove(); }
@@ -410,9 +411,25 @@
       h.textContent = d.msgConflictHeading;
       var p = document.createElement("p");
       p.textContent = d.msgConflictText;
+      // As the form's 409 (results_screen._merge): boxes the user did not change take the saved
+      // value, the others keep the user's; every field where the two differ is listed.
+      var was = item.payload.was || {};
+      var now = {};
+      FIELDS.forEach(function (name) {
+        now[name] = result.yours[name] === was[name] ? result.saved[name] : result.yours[name];
+      });
       var table = document.createElement("table");
+      var caption = table.createCaption();
+      caption.id = "conflict-" + entry + "-caption";
+      caption.textContent = d.msgDiffer;
+      var region = document.createElement("div");  // as the page's own tables: scrolls, focusable
+      region.className = "table-region";
+      region.setAttribute("role", "region");
+      region.setAttribute("tabindex", "0");
+      region.setAttribute("aria-labelledby", caption.id);
+      region.appendChild(table);
       var head = table.createTHead().insertRow();
-      [d.msgField, d.msgYours, d.msgSavedVersion].forEach(function (text) {
+      [d.msgField, d.msgYours, d.msgSavedVersion, d.msgNow].forEach(function (text) {
         var th = document.createElement("th"); th.scope = "col"; th.textContent = text; head.appendChild(th);
       });
       var body = table.createTBody();
@@ -422,8 +439,10 @@
         var th = document.createElement("th"); th.scope = "row"; th.textContent = labelOf(entry, name); row.appendChild(th);
         row.insertCell().textContent = shownText(entry, name, result.yours[name]);
         row.insertCell().textContent = shownText(entry, name, result.saved[name]);
+        row.insertCell().textContent = shownText(entry, name, now[name]);
       });
-      section.appendChild(h); section.appendChild(p); section.appendChild(table);
+      FIELDS.forEach(function (name) { var el = box(entry, name); if (el) { el.value = now[name]; } });
+      section.appendChild(h); section.appendChild(p); section.appendChild(region);
       fieldset.insertAdjacentElement("beforebegin", section);
       // Saving again is a deliberate overwrite made with both versions in view.
       setWas(entry, result.saved, result.version);
@@ -443,7 +462,7 @@
           if (old) { old.remove(); }
           announce(fill(d.msgRowSaved, { row: row }));
         } else if (result.outcome === "conflict") {
-          conflict(entry, result);
+          conflict(item, result);
           announce(fill(d.msgRowConflict, { row: row }));
         } else if (result.outcome === "invalid") {
           (result.errors || []).forEach(function (e) { fieldError(entry, e.field, e.message); });
@@ -465,6 +484,7 @@
         entry_id: Number(entry),
         version: versionBox(entry).value,
         values: values(entry),
+        was: values(entry, "was-"),
         made_at: new Date().toISOString()
       };
       markWaiting(fieldset);
