@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("athletes", __name__)
 
-from app.athletes import routes  # noqa: E402,F401
+from app.athletes import views  # noqa: E402,F401

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from app.accounts.enums import Role
 from app.extensions import db
-from app.homes.models import HomeStaff
+from app.homes.models import HomeStaff, Membership
 
 
 def _user(user=None):
@@ -66,3 +66,20 @@ def own_person_ids(user=None) -> set[int]:
     if has_request_context():
         setattr(g, cache_key, ids)
     return ids
+
+
+def is_member(home_id: int, user=None) -> bool:
+    """Whether ``user`` (or a person in their care) is a current member of the home: such a
+    user sees the home's non-public activities and why its sessions were cancelled or moved."""
+    own = own_person_ids(user)
+    if not own:
+        return False
+    return bool(
+        db.session.scalar(
+            sa.select(Membership.id).where(
+                Membership.home_id == home_id,
+                Membership.person_id.in_(own),
+                Membership.left_on.is_(None),
+            )
+        )
+    )

@@ -52,6 +52,16 @@ ACTIVITY_FIELDS = (
 )
 # A mark saved this long after the occurrence ended is a late correction (audit-logged).
 LATE_AFTER = timedelta(days=1)
+# Roll-call opens this long before a session starts (on the morning of its day), and stays open.
+ROLL_CALL_OPENS_BEFORE = timedelta(hours=12)
+
+
+def roll_call_open(occ, now: datetime | None = None) -> bool:
+    """Whether the roll-call of occurrence ``occ`` can be taken at ``now``: not cancelled, and
+    starting within ROLL_CALL_OPENS_BEFORE (or already started or over). The one rule the
+    services enforce and the pages (the roll-call's notice, the occurrence's button) show."""
+    now = now or clock.now()
+    return not occ.cancelled and occ.start <= now + ROLL_CALL_OPENS_BEFORE
 
 
 def valid_id(value) -> bool:
@@ -551,7 +561,7 @@ def record_marks(
     if occ.cancelled:
         raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
     now = now or clock.now()
-    if occ.start > now + timedelta(hours=12):
+    if not roll_call_open(occ, now):
         raise DomainError(_l("Roll-call opens on the day of the session."))
     unknown = [m.person_id for m in marks if m.person_id not in expected_person_ids]
     if unknown:
@@ -634,7 +644,7 @@ def mark_rest_present(
     if occ.cancelled:
         raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
     now = now or clock.now()
-    if occ.start > now + timedelta(hours=12):
+    if not roll_call_open(occ, now):
         raise DomainError(_l("Roll-call opens on the day of the session."))
     if not expected_person_ids:
         return 0

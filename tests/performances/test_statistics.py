@@ -204,7 +204,7 @@ def test_export_heads_the_group_column_with_what_it_holds_not_a_person_name(app)
     "姓名" (a person's name)."""
     from flask_babel import force_locale
 
-    from app.performances.routes import statistics_rows
+    from app.performances.views.statistics import statistics_rows
 
     result = stats.statistics(date(2019, 1, 1), date(2019, 12, 31))
     with app.test_request_context(), force_locale("zh_Hans"):

@@ -1,0 +1,129 @@
+"""One session of an activity: its page, cancelling or moving it, and undoing that."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.core import confirm
+from app.core.auth import public, role_required
+from app.core.errors import DomainError
+from app.core.security import form_view
+from app.core.templating import fmt_date
+from app.extensions import db
+from app.homes import access, bp, services
+from app.homes.forms import CancelOccurrenceForm, MoveOccurrenceForm, listed_id
+from app.homes.views._common import (
+    load_activity,
+    load_occurrence,
+    may_see_reasons,
+    render,
+    venue_names,
+)
+from app.venues.queries import venue_choices
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>")
+@public
+def occurrence(activity_id: int, key: str):
+    activity = load_activity(activity_id)
+    occ = load_occurrence(activity, key)
+    manage = access.can_manage(activity.home_id) if current_user.is_authenticated else False
+    return render_template(
+        "homes/occurrence.html",
+        activity=activity,
+        occ=occ,
+        manage=manage,
+        show_reasons=may_see_reasons(activity, manage),
+        venues=venue_names([occ.venue_id, activity.venue_id]),
+        can_roll_call=manage and services.roll_call_open(occ),
+    )
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>/cancel", methods=["GET", "POST"])
+@role_required("home_staff")
+@form_view
+def cancel_occurrence(activity_id: int, key: str):
+    activity = load_activity(activity_id, manage=True)
+    occ = load_occurrence(activity, key)
+    form = CancelOccurrenceForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_occurrence(activity, occ.original_start, form.reason.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error.message)
+        else:
+            db.session.commit()
+            flash(_("The session has been cancelled."), "success")
+            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
+    return render(
+        "homes/cancel.html", form, activity=activity, occ=occ, venues=venue_names([occ.venue_id])
+    )
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>/move", methods=["GET", "POST"])
+@role_required("home_staff")
+@form_view
+def move_occurrence(activity_id: int, key: str):
+    activity = load_activity(activity_id, manage=True)
+    occ = load_occurrence(activity, key)
+    form = MoveOccurrenceForm(venues=venue_choices(occ.venue_id))
+    if request.method == "GET":
+        local = occ.local_start
+        form.new_day.process(None, local.date())
+        form.start_time.data = local.strftime("%H:%M")
+        form.end_time.data = occ.local_end.strftime("%H:%M")
+        if occ.moved and occ.venue_id != activity.venue_id:
+            form.venue_id.data = str(occ.venue_id or "")
+    elif form.validate_on_submit():
+        venue_id = listed_id(form.venue_id.data)
+        try:
+            services.move_occurrence(
+                activity,
+                occ.original_start,
+                form.new_day.data,
+                form.start_time.time,
+                form.end_time.time,
+                venue_id,
+                form.reason.data,
+                current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(
+                {"end_time": "end_time", "new_day": "new_day", "venue_id": "venue_id"}.get(
+                    error.field
+                ),
+                error.message,
+            )
+        else:
+            db.session.commit()
+            flash(_("The session has been moved."), "success")
+            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
+    return render(
+        "homes/move.html", form, activity=activity, occ=occ, venues=venue_names([occ.venue_id])
+    )
+
+
+@bp.route("/activities/<int:activity_id>/sessions/<key>/restore", methods=["POST"])
+@role_required("home_staff")
+def restore_occurrence(activity_id: int, key: str):
+    activity = load_activity(activity_id, manage=True)
+    occ = load_occurrence(activity, key)
+    page = confirm.ask(
+        _("Undo the change to the session of %(day)s?", day=fmt_date(occ.local_original_start)),
+        consequence=_(
+            "The session goes back to its planned time and place, and the reason given for "
+            "the change is deleted."
+        ),
+        confirm_label=_("Yes, undo the change"),
+        cancel_url=url_for("homes.occurrence", activity_id=activity_id, key=key),
+    )
+    if page is not None:
+        return page
+    services.restore_occurrence(activity, occ.original_start)
+    db.session.commit()
+    flash(_("The session is back at its planned time and place."), "success")
+    return redirect(url_for("homes.activity", activity_id=activity_id), code=303)

@@ -1,0 +1,102 @@
+"""Programmes: the list (public), adding one and editing it (its organisers and admins)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.enums import Role
+from app.accounts.models import User, UserRole
+from app.core.auth import get_or_404, public, role_required
+from app.core.errors import EditConflict
+from app.core.security import form_view
+from app.extensions import db
+from app.performances import bp, queries, rules, services
+from app.performances.enums import PerformanceStatus
+from app.performances.forms import ProgrammeForm
+from app.performances.models import Performance, Programme
+from app.performances.views._common import committed, conflict, render
+
+
+def _organiser_choices() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(UserRole.role.in_([Role.ORGANISER, Role.ADMIN]), User.is_active_account)
+            .distinct()
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+@bp.get("/programmes")
+@public
+def programmes():
+    items = queries.programmes()
+    counts = dict(
+        db.session.execute(
+            sa.select(Performance.programme_id, sa.func.count(Performance.id))
+            .where(Performance.status == PerformanceStatus.DONE)
+            .group_by(Performance.programme_id)
+        ).all()
+    )
+    return render_template(
+        "performances/programmes.html",
+        programmes=items,
+        counts=counts,
+        staff=rules.is_staff(current_user),
+        can_manage=lambda p: rules.can_manage_programme(current_user, p),
+        can_create=rules.can_create_programme(current_user),
+    )
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def create_programme():
+    form = ProgrammeForm(organisers=_organiser_choices())
+    if request.method == "GET" and not current_user.is_admin:
+        form.organiser_ids.data = [current_user.id]
+    if form.validate_on_submit():
+        data = form.service_values()
+        if not current_user.is_admin and current_user.id not in data["organiser_ids"]:
+            data["organiser_ids"].append(current_user.id)
+        if committed(form, lambda: services.create_programme(data, actor=current_user)):
+            flash(_("Programme added."), "success")
+            return redirect(url_for(".programmes"), 303)
+    return render("performances/programme_form.html", form, programme=None)
+
+
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+@role_required("organiser")
+@form_view
+def edit_programme(programme_id: int):
+    programme = get_or_404(Programme, programme_id)
+    if not rules.can_manage_programme(current_user, programme):
+        abort(404)  # not theirs: the same answer as a programme that does not exist
+    options = {"organisers": _organiser_choices()}
+    if request.method == "GET":
+        form = ProgrammeForm(data=ProgrammeForm.data_from(programme), **options)
+        return render("performances/programme_form.html", form, programme=programme)
+    form = ProgrammeForm(**options)
+    if form.validate_on_submit():
+        try:
+            saved = committed(
+                form,
+                lambda: services.update_programme(
+                    programme, form.service_values(), version=form.version.data, actor=current_user
+                ),
+            )
+        except EditConflict:
+            current = get_or_404(Programme, programme_id)
+            conflict(
+                form, ProgrammeForm(formdata=None, data=ProgrammeForm.data_from(current), **options)
+            )
+            return render("performances/programme_form.html", form, status=409, programme=current)
+        if saved:
+            flash(_("Programme saved."), "success")
+            return redirect(url_for(".programmes"), 303)
+    return render("performances/programme_form.html", form, programme=programme)
