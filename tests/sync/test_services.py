@@ -400,3 +400,30 @@ def test_a_coach_of_other_athletes_is_refused(screen, make_user):
             {"marks": [row(screen["blank"], "result-strg1", "", rank="3")]}, stranger, now=NOW
         )
     assert refused.value.status == 403
+
+
+def test_a_batch_reads_the_session_once_and_writes_each_mark(
+    sheet, bulk_people, add_members, count_queries
+):
+    """The members and the saved marks of a session are read once per batch: each further
+    mark adds its own four statements (record_marks' look-up and upsert, its audit row, its
+    client-id row), never a read of the session, its members or the user's homes again."""
+    activity, staff = sheet["activity"], sheet["staff"]
+    more = bulk_people(15)
+    from app.homes.models import Home
+
+    add_members(db.session.get(Home, activity.home_id), more)
+    people = sheet["people"] + more
+
+    def run(ids, prefix):
+        batch = {"marks": [mark(activity, pid, f"{prefix}-{pid:08d}") for pid in ids]}
+        with count_queries() as counted:
+            answer = services.sync_roll_call(batch, staff, now=NOW)
+            db.session.flush()
+        db.session.commit()
+        assert {r["outcome"] for r in answer["results"]} == {"applied"}
+        return counted.count
+
+    small = run(people[:2], "small")
+    large = run(people[2:20], "large")
+    assert large - small == 4 * (18 - 2)
