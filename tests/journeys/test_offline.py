@@ -257,3 +257,30 @@ def test_a_new_release_replaces_the_workers_cache(live_app, sheet, open_page):  
     finally:
         live_app.config["RELEASE_VERSION"] = None
     assert old not in page.evaluate("caches.keys()")
+
+
+def test_sign_out_forgets_the_kept_pages_and_the_queue(sheet, open_page):  # noqa: F811
+    activity = sheet["activity"]
+    page = open_page(user=sheet["staff"], viewport=PHONE, locale="en")
+    page.goto(roll_call_url(activity))
+    wait_kept(page, roll_call_url(activity))
+    page.context.set_offline(True)
+    page.locator("li.rollcall-line button.rollcall-present").first.click()
+    page.wait_for_function("() => document.querySelectorAll('li.rollcall-waiting').length === 1")
+    assert "ronghe-sync" in page.evaluate("indexedDB.databases().then(d => d.map(x => x.name))")
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.querySelectorAll('li.rollcall-waiting').length === 0")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    assert page.evaluate("caches.has('ronghe-pages')") is False
+    assert "ronghe-sync" not in page.evaluate("indexedDB.databases().then(d => d.map(x => x.name))")
+    # Offline now, the roll-call page is gone: the offline page (or nothing) answers.
+    from playwright.sync_api import Error
+
+    page.context.set_offline(True)
+    try:
+        page.goto(roll_call_url(activity))
+    except Error:  # no worker any more (Clear-Site-Data): the browser's own offline error
+        return
+    assert "Roll-call" not in page.locator("h1").inner_text()
