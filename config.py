@@ -55,6 +55,8 @@ class Config:
     RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "10 per minute;50 per day")
     # Photo uploads per signed-in user: decoding is the costly request an organiser can make.
     RATELIMIT_PHOTO_UPLOAD = os.environ.get("RATELIMIT_PHOTO_UPLOAD", "30 per hour")
+    # Reply links opened or answered per client address (public pages, no sign-in).
+    RATELIMIT_REPLY = os.environ.get("RATELIMIT_REPLY", "30 per minute")
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
     # Without it every user behind the proxy shares the proxy's address and one login limit.
     RONGHE_PROXY_HOPS = int(os.environ.get("RONGHE_PROXY_HOPS", "0") or 0)
@@ -76,8 +78,48 @@ class Config:
     CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "calendar.ronghe.local")
     # Where performance photos are kept (default: instance/performance_photos).
     PERFORMANCE_PHOTO_FOLDER = os.environ.get("PERFORMANCE_PHOTO_FOLDER") or None
+    # Notices (app/notices, docs/features/notices.md). Each channel is off until configured.
+    # E-mail over SMTP (Flask-Mailman):
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25") or 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes", "on")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes", "on")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "ronghe@localhost")
+    MAIL_TIMEOUT = 20
+    # SMS through Alibaba Cloud SMS (an approved template and signature name):
+    ALIYUN_SMS_ACCESS_KEY_ID = os.environ.get("ALIYUN_SMS_ACCESS_KEY_ID", "")
+    ALIYUN_SMS_ACCESS_KEY_SECRET = os.environ.get("ALIYUN_SMS_ACCESS_KEY_SECRET", "")
+    ALIYUN_SMS_SIGN_NAME = os.environ.get("ALIYUN_SMS_SIGN_NAME", "")
+    ALIYUN_SMS_TEMPLATE_CODE = os.environ.get("ALIYUN_SMS_TEMPLATE_CODE", "")
+    ALIYUN_SMS_ENDPOINT = os.environ.get("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+    ALIYUN_SMS_PROTOCOL = os.environ.get("ALIYUN_SMS_PROTOCOL", "https")
+    # The staff's WeCom group robot:
+    WECOM_WEBHOOK_URL = os.environ.get("WECOM_WEBHOOK_URL", "")
+    # Minutes a new notice waits so that quick successive changes make one; tries before a
+    # notice is marked failed; the first retry's delay (doubling each time); "whom to call".
+    NOTICES_HOLD_MINUTES = int(os.environ.get("NOTICES_HOLD_MINUTES", "10") or 10)
+    NOTICES_MAX_ATTEMPTS = int(os.environ.get("NOTICES_MAX_ATTEMPTS", "6") or 6)
+    NOTICES_RETRY_SECONDS = int(os.environ.get("NOTICES_RETRY_SECONDS", "60") or 60)
+    NOTICES_CONTACT = os.environ.get("NOTICES_CONTACT", "")
     HSTS = False
     DEMO_DATA_ALLOWED = False
+    # The public page cache (app/core/page_cache.py; docs/deploy.md). With CACHE_REDIS_URL
+    # every worker and machine shares one cache in Redis; without it each process keeps its
+    # own (correct, only less shared).
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
+    CACHE_TYPE = "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "ronghe:")
+    CACHE_DEFAULT_TIMEOUT = 600
+    CACHE_THRESHOLD = 2000  # SimpleCache: entries kept per process
+    PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") != "0"
+    # A stored page lives this long even if nothing moves (a backstop; versions decide).
+    PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+    # The rebuild lock's lifetime, and how long the others wait for the builder when there
+    # are no previous bytes to answer (seconds).
+    PAGE_CACHE_LOCK_SECONDS = 10
+    PAGE_CACHE_WAIT = 3.0
 
 
 class DevelopmentConfig(Config):
@@ -92,10 +134,20 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url() or "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     DEMO_DATA_ALLOWED = True
+    # The suite's tests count queries of public pages: the page cache is off for them and on
+    # in the apps of tests/core/test_page_cache.py.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_REDIS_URL = None
+    PAGE_CACHE_ENABLED = False
     # Route tests post without tokens; tests/security turns CSRF back on and checks it.
     WTF_CSRF_ENABLED = False
     # The hashing cost is for attackers, not for the test suite.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name, not a password)
+    # No channel unless a test configures one (the machine's environment must not send).
+    MAIL_SERVER = ""
+    ALIYUN_SMS_ACCESS_KEY_ID = ""
+    WECOM_WEBHOOK_URL = ""
+    NOTICES_CONTACT = ""
 
 
 class ProductionConfig(Config):

@@ -73,7 +73,7 @@ def register_proxy(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (complete metadata before anything maps)
     from app.core import i18n, sqlite
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     sqlite.register(app)
@@ -89,6 +89,8 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
+    cache.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -105,9 +107,12 @@ def register_blueprints(app: Flask) -> None:
     from app.competitions import bp as competitions_bp
     from app.core.routes import bp as core_bp
     from app.homes import bp as homes_bp
+    from app.notices import bp as notices_bp
+    from app.notices import init_app as notices_init
     from app.people import bp as people_bp
     from app.performances import bp as performances_bp
     from app.privacy import bp as privacy_bp
+    from app.replies import bp as replies_bp
     from app.reports import bp as reports_bp
     from app.sync import bp as sync_bp
     from app.venues import bp as venues_bp
@@ -125,6 +130,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(sync_bp)
+    app.register_blueprint(notices_bp, url_prefix="/admin/notices")
+    notices_init(app)
+    app.register_blueprint(replies_bp, url_prefix="/reply")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -137,12 +145,16 @@ def register_commands(app: Flask) -> None:
     from app.accounts.cli import users_cli
     from app.backup import backup_cli
     from app.core.cli import demo_cli
+    from app.homes.cli import stats_cli
+    from app.notices.cli import notices_cli
     from app.people.cli import people_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(people_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(notices_cli)
+    app.cli.add_command(stats_cli)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -152,3 +164,7 @@ def register_request_hooks(app: Flask) -> None:
     security.register(app)
     templating.register(app)
     auth_hooks.register(app)
+    # Last: the page cache's hooks and the data versions' commit hook run after the others.
+    from app import caching
+
+    caching.register(app)

@@ -213,6 +213,7 @@ def openapi():
 # The domains' endpoints (each module adds routes to ``bp`` and describes them).
 from app.api import schedule as _schedule_api  # noqa: E402, F401
 from app.competitions import api as _competitions_api  # noqa: E402, F401
+from app.competitions import live_api as _live_results_api  # noqa: E402, F401
 from app.homes import api as _homes_api  # noqa: E402, F401
 from app.performances import api as _performances_api  # noqa: E402, F401
 from app.reports import api as _reports_api  # noqa: E402, F401

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("competitions", __name__)
 
-from app.competitions import busy, routes  # noqa: E402, F401
+from app.competitions import busy, live_views, printing, replies, routes  # noqa: E402, F401

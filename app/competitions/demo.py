@@ -275,7 +275,19 @@ def load_competitions(session, users: dict) -> list[Competition]:
     )
     created.extend(_local_and_upcoming(sports, athletes, zhou, venues, support, admin, coach))
     session.flush()
+    _publish(created, admin)
     return created
+
+
+def _publish(competitions, admin) -> None:
+    """The demo's results are official (the source report counts them): publish every event
+    that has results, as the admin."""
+    from app.competitions import official
+
+    for competition in competitions:
+        for event in competition.events:
+            if any(entry.result is not None for entry in event.entries):
+                official.publish_results(event, actor=admin)
 
 
 def _zhou_jiamin(session, archery, admin, coach) -> AthleteProfile:
@@ -433,5 +445,23 @@ def _local_and_upcoming(sports, athletes, zhou, venues, support, admin, coach):
                         support=helper,
                         actor=coach or admin,
                     )
+        if sport == "swimming":
+            _start_positions(competition, actor=coach or admin)
         made.append(competition)
     return made
+
+
+def _start_positions(competition, *, actor) -> None:
+    """The swimming championship's start lists (issue 17): one heat per event, the centre
+    lanes first, and one bib per athlete (101, 102, …) kept in every event."""
+    bibs: dict[int, str] = {}
+    for event in competition.events:
+        for lane, entry in zip((4, 5, 3, 6, 2, 7), event.entries, strict=False):
+            athlete_id = entry.athletes[0].id
+            bib = bibs.setdefault(athlete_id, str(101 + len(bibs)))
+            services.set_start(
+                entry,
+                {"bib": bib, "heat": 1, "lane": str(lane)},
+                version=entry.version,
+                actor=actor,
+            )

@@ -11,7 +11,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAre
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.competitions.enums import CompetitionStatus, EntryStatus, EventGender, Level, SupportRole
-from app.core import clock
+from app.core import clock, notify
 from app.core.forms import (
     BaseForm,
     CodeField,
@@ -138,6 +138,7 @@ class EventForm(BaseForm):
     start_time = CodeField(_l("Start time"), validators=[Optional(), Length(max=5)])
     end_time = CodeField(_l("End time"), validators=[Optional(), Length(max=5)])
     venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
+    tell_people = notify.tell_field()
     version = VersionField()
 
     def __init__(self, *args, sports=(), venues=(), **kwargs):
@@ -262,10 +263,25 @@ class EntryEditForm(EntryForm):
     first of the entry's (the others are kept as they are)."""
 
     version = VersionField()
+    # Where the entry starts (issue 17): for those who manage the competition only; the route
+    # removes these fields for the others, whose saves keep the saved values.
+    bib = CodeField(_l("Bib"), validators=[Optional(), Length(max=20)])
+    heat = CodeField(_l("Heat"), validators=[Optional(), Length(max=20)])
+    lane = CodeField(_l("Lane or target"), validators=[Optional(), Length(max=20)])
 
-    def __init__(self, *args, saved_person_id: int | None = None, **kwargs):
+    def __init__(
+        self, *args, saved_person_id: int | None = None, with_start: bool = True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.saved_person_id = saved_person_id
+        if not with_start:
+            del self.bib, self.heat, self.lane
+
+    def start(self) -> dict | None:
+        """{"bib", "heat", "lane"} as typed, or None when the form has no such fields."""
+        if "bib" not in self:
+            return None
+        return {"bib": self.bib.data, "heat": self.heat.data, "lane": self.lane.data}
 
     @staticmethod
     def data_from(entry) -> dict:
@@ -278,6 +294,9 @@ class EntryEditForm(EntryForm):
             "support_name": first.name if first and not first.person_id else "",
             "support_register_number": str(first.person_id) if first and first.person_id else "",
             "support_birth_on": None,
+            "bib": entry.bib,
+            "heat": str(entry.heat) if entry.heat is not None else "",
+            "lane": entry.lane,
             "version": entry.version,
         }
 

@@ -395,15 +395,28 @@ def save_rows(rows: list[Row], *, user) -> int:
                 status=EntryStatus.CONFIRMED,
                 actor=user,
             )
-        services.save_result(
-            entry,
-            rank=lead.rank,
-            mark=lead.cells.get("mark", ""),
-            mark_value=_number(lead.cells.get("mark", "")),
-            status=lead.status,
-            medal=lead.medal,
-            notes=entry.result.notes if entry.result else "",
-            version=entry.result.version if entry.result else None,
-            actor=user,
-        )
+        try:
+            services.save_result(
+                entry,
+                rank=lead.rank,
+                mark=lead.cells.get("mark", ""),
+                mark_value=_number(lead.cells.get("mark", "")),
+                status=lead.status,
+                medal=lead.medal,
+                notes=entry.result.notes if entry.result else "",
+                version=entry.result.version if entry.result else None,
+                actor=user,
+            )
+        except DomainError as error:
+            if error.field != "reason":
+                raise
+            # An official result changes only with a reason (issue 17): not from a file.
+            raise DomainError(
+                _l(
+                    "The results of %(event)s are official: correct them on the event's "
+                    "results screen, with a reason. Nothing was saved.",
+                    event=lead.event.name,
+                ),
+                field="file",
+            ) from None
     return len(groups)

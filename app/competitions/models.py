@@ -130,10 +130,17 @@ class CompetitionEvent(VersionedMixin, Base):
     venue_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
     )
+    # Publishing makes the event's results official (app/competitions/official.py): who and
+    # when. Before it the event's results are provisional; after it a change needs a reason.
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    results_published_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
     competition: Mapped[Competition] = relationship(back_populates="events")
     sport: Mapped[Sport] = relationship()
     venue = relationship("Venue")
+    results_published_by = relationship("User", foreign_keys=[results_published_by_id])
     entries: Mapped[list[Entry]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Entry.id"
     )
@@ -146,6 +153,10 @@ class CompetitionEvent(VersionedMixin, Base):
         # The busy query: events overlapping a window (starts_at < end AND ends_at > start).
         sa.Index("ix_competition_events_starts_at_ends_at", "starts_at", "ends_at"),
     )
+
+    @property
+    def results_published(self) -> bool:
+        return self.results_published_at is not None
 
     @property
     def day(self) -> date | None:
@@ -169,6 +180,16 @@ class Entry(VersionedMixin, TimestampMixin, Base):
     status: Mapped[EntryStatus] = mapped_column(
         enum_column(EntryStatus, "entry_status"), default=EntryStatus.NOMINATED
     )
+    # A protest lodged against the entry's result while the event's results are provisional
+    # (app/competitions/official.py): open while not empty; publishing with one asks first.
+    protest_note: Mapped[str] = mapped_column(sa.Text, default="")
+    # Where the entry starts (issue 17), all optional: the bib ("105", "A-12"; one bib names
+    # one athlete or team within a competition, so the same athlete keeps theirs in every
+    # event: a rule of app/competitions/startlists.py, not a constraint), the heat (a whole
+    # number) and the lane or target ("4", "12B": a target and the archer's place on it).
+    bib: Mapped[str] = mapped_column(sa.String(8), default="")
+    heat: Mapped[int | None] = mapped_column(sa.Integer)
+    lane: Mapped[str] = mapped_column(sa.String(4), default="")
 
     event: Mapped[CompetitionEvent] = relationship(back_populates="entries")
     athletes: Mapped[list[AthleteProfile]] = relationship(
@@ -180,6 +201,8 @@ class Entry(VersionedMixin, TimestampMixin, Base):
     result: Mapped[Result | None] = relationship(
         back_populates="entry", cascade="all, delete-orphan", uselist=False
     )
+
+    __table_args__ = (sa.CheckConstraint("heat IS NULL OR heat >= 1", name="heat_positive"),)
 
     @property
     def is_team(self) -> bool:
@@ -232,6 +255,15 @@ class Result(VersionedMixin, TimestampMixin, Base):
     )
     medal: Mapped[Medal] = mapped_column(enum_column(Medal, "medal"), default=Medal.NONE)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Provisional when entered (services.save_result sets it) until the event's manager
+    # publishes the event's results; rows written before publishing existed, or in bulk, are
+    # official (False). Only official medals count in the ledger (standings.py).
+    is_provisional: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
+    # The latest change to an official result: when and why ("corrected on …: reason").
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    correction_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     entry: Mapped[Entry] = relationship(back_populates="result")
 

@@ -13,6 +13,9 @@ issue 13 item 10).
   back and each conflicting row shows every field that differs. Boxes the user did not touch
   take the saved value (the other person's note stays); boxes the user changed keep the
   user's value; saving again is a deliberate choice made with both versions in view.
+- Once results are official (issue 17, app/competitions/official.py) a save that changes
+  any needs the screen's one reason box filled: its error is reported with the rows', and the
+  reason is stored on every result it corrects.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.competitions import queries, services
+from app.competitions import official, queries, services
 from app.competitions.enums import Medal, ResultStatus
 from app.core.errors import EditConflict
 from app.core.forms import clean_text, normalise_text
@@ -149,6 +152,21 @@ class Outcome:
     summary: list = field(default_factory=list)  # (target id, message), in page order
 
 
+def page_context(event, formdata, summary, user) -> dict:
+    """What the screen shows about the results' state (issue 17): whether a change needs a
+    reason (official results), the reason typed and its error, whether the user may publish,
+    and the open protests."""
+    from app.competitions import rules
+
+    return {
+        "needs_reason": official.needs_reason(event),
+        "reason": clean_text(formdata.get("reason", "")) if formdata else "",
+        "reason_error": next((message for target, message in summary if target == "reason"), None),
+        "manages": rules.can_manage(user, event.competition),
+        "protests": official.open_protests(event),
+    }
+
+
 def submit(event, editable: set[int], formdata, *, actor) -> Outcome:
     """Check every posted row, then save the changed ones in one transaction (commit), or
     nothing: 422 with every problem, or 409 with the differences."""
@@ -176,6 +194,9 @@ def submit(event, editable: set[int], formdata, *, actor) -> Outcome:
                     _("Row %(row)s: %(error)s", row=position[row.entry.id], error=message),
                 )
             )
+    reason = clean_text(formdata.get("reason", ""))
+    if changed and not reason and official.needs_reason(event, [row.entry for row in changed]):
+        outcome.summary.append(("reason", str(official.REASON_NEEDED)))
     if outcome.summary:
         outcome.status = 422
         return outcome
@@ -192,6 +213,7 @@ def submit(event, editable: set[int], formdata, *, actor) -> Outcome:
                 medal=row.values["medal"],
                 notes=row.values["notes"],
                 version=row.version,
+                reason=reason,
                 actor=actor,
             )
         db.session.commit()

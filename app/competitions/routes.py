@@ -26,7 +26,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.athletes import queries as athlete_queries
 from app.athletes import rules as athlete_rules
 from app.athletes.models import AthleteProfile
-from app.competitions import bp, imports, queries, results_screen, rules, services, standings
+from app.competitions import (
+    bp,
+    imports,
+    queries,
+    replies,
+    results_screen,
+    rules,
+    services,
+    standings,
+)
 from app.competitions.enums import EntryStatus, Level, Medal, ResultStatus
 from app.competitions.forms import (
     CompetitionForm,
@@ -39,7 +48,7 @@ from app.competitions.forms import (
     WithdrawEntryForm,
 )
 from app.competitions.models import Competition, CompetitionEvent, Entry
-from app.core import charts, editing, spreadsheets
+from app.core import charts, editing, notify, spreadsheets
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.security import form_view, mark_personal
@@ -155,6 +164,7 @@ def detail(competition_id: int):
         manages=rules.can_manage(current_user, competition),
         staff=rules.sees_all_names(current_user),
         can_record=lambda entry: rules.can_record(current_user, entry, competition),
+        reply_panels=replies.event_panels(competition),
     )
 
 
@@ -331,10 +341,12 @@ def edit_event(event_id: int):
     options = {"sports": athlete_queries.sports(), "venues": venue_choices(include=event.venue_id)}
     if request.method == "GET":
         form = EventForm(data=EventForm.data_from(event), **options)
+        notify.offer(form, "competition_event", event_id)
         return editing.render(
             "competitions/event_form.html", form, competition=competition, event=event
         )
     form = EventForm(**options)
+    notify.offer(form, "competition_event", event_id)
     schedule = form.schedule() if form.validate_on_submit() else None
     response = None
     if schedule is not None:
@@ -473,6 +485,7 @@ def _entry_edit_form(entry: Entry, formdata=True, athletes=None) -> EntryEditFor
     kwargs = {
         "athletes": athletes if athletes is not None else _entry_athletes_offered(entry),
         "saved_person_id": first.person_id if first else None,
+        "with_start": rules.can_manage(current_user, entry.event.competition),
     }
     if formdata:
         return EntryEditForm(**kwargs)
@@ -509,6 +522,7 @@ def edit_entry(entry_id: int):
             team_name=form.team_name.data,
             status=form.status.data,
             support=form.support() + others,
+            start=form.start(),
             version=form.version.data,
             actor=current_user,
         ),
@@ -628,6 +642,7 @@ def results(event_id: int):
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         statuses=list(ResultStatus),
         medals=list(Medal),
+        **results_screen.page_context(event, request.form, summary, current_user),
     )
 
 

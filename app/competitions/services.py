@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.athletes.enums import ClassificationStatus
 from app.athletes.models import AthleteProfile, Classification, Sport
+from app.competitions import startlists
 from app.competitions.enums import (
     ClassWarning,
     CompetitionStatus,
@@ -32,7 +33,7 @@ from app.competitions.models import (
     EntrySupport,
     Result,
 )
-from app.core import audit, editing
+from app.core import audit, clock, editing
 from app.core.errors import DomainError, EditConflict
 from app.core.numbers import parse_decimal
 from app.core.params import MAX_ID, whole_number
@@ -349,16 +350,22 @@ def classification_warnings(
         )
     }
     last_day = event.competition.end_on
-    warnings = []
-    for athlete in athletes:
-        found = classes.get(athlete.id)
-        if found is None:
-            warnings.append(EntryWarning(athlete, ClassWarning.NO_CLASS))
-        elif found.review_on is not None and found.review_on <= last_day:
-            warnings.append(EntryWarning(athlete, ClassWarning.REVIEW_DUE, found.review_on))
-        elif found.status in (ClassificationStatus.NEW, ClassificationStatus.REVIEW):
-            warnings.append(EntryWarning(athlete, ClassWarning.NOT_CONFIRMED))
-    return warnings
+    found = (class_warning(athlete, classes.get(athlete.id), last_day) for athlete in athletes)
+    return [warning for warning in found if warning is not None]
+
+
+def class_warning(
+    athlete: AthleteProfile, found: Classification | None, last_day: date
+) -> EntryWarning | None:
+    """The warning for one athlete given their classification in the event's sport (None:
+    they have none) and the competition's last day; None when there is nothing to warn of."""
+    if found is None:
+        return EntryWarning(athlete, ClassWarning.NO_CLASS)
+    if found.review_on is not None and found.review_on <= last_day:
+        return EntryWarning(athlete, ClassWarning.REVIEW_DUE, found.review_on)
+    if found.status in (ClassificationStatus.NEW, ClassificationStatus.REVIEW):
+        return EntryWarning(athlete, ClassWarning.NOT_CONFIRMED)
+    return None
 
 
 SUPPORT_NOT_FOUND = _l(
@@ -507,6 +514,34 @@ def set_entry_status(entry: Entry, status, *, version: int | None = None, actor=
     )
 
 
+START_FIELDS = ("bib", "heat", "lane")
+
+
+def set_start(entry: Entry, start: dict, *, version: int | None = None, actor=None) -> None:
+    """Give an entry its bib, heat and lane or target (the demo; the entry edit form saves
+    them with update_entry). Checked as update_entry checks them; audited with old and new."""
+    _check_version(entry, version)
+    place = startlists.read_start(start.get("bib"), start.get("heat"), start.get("lane"))
+    startlists.check_start(entry.event, entry.id, [a.id for a in entry.athletes], place)
+    old = startlists.Start.of(entry)
+    entry.bib, entry.heat, entry.lane = place.bib, place.heat, place.lane
+    changed = audit.changed_fields(entry, list(START_FIELDS))
+    if not changed:
+        return
+    _flush_or_conflict(entry)
+    audit.record(
+        "update",
+        "entry",
+        entry.id,
+        changed,
+        actor=actor,
+        details={
+            "old": {k: getattr(old, k) for k in changed},
+            "new": {k: getattr(place, k) for k in changed},
+        },
+    )
+
+
 def _support_snapshot(rows) -> list[dict]:
     """Support people as the audit log keeps them: role and register person (a name typed in
     is personal data and stays out of the log: only that there is one)."""
@@ -525,19 +560,25 @@ def update_entry(
     team_name: str = "",
     status,
     support=(),
+    start: dict | None = None,
     version,
     actor=None,
 ) -> Entry:
     """Change an entry: its athletes, team name, status and support people (``support`` as for
-    create_entry; it replaces them all). ``version`` is the one the form was built from; a
-    missing or older one raises EditConflict. One UPDATE raises the version even when only
-    the athletes or support people change. Audit: old and new values (support people by role
-    and register person only)."""
+    create_entry; it replaces them all) and, given ``start`` ({"bib", "heat", "lane"}), where
+    it starts (app/competitions/startlists.py: form and uniqueness). ``version`` is the one
+    the form was built from; a missing or older one raises EditConflict. One UPDATE raises the
+    version even when only the athletes or support people change. Audit: old and new values
+    (support people by role and register person only)."""
     _check_version(entry, version)
     event = entry.event
     # Every query first (they autoflush), then the changes: one save is one UPDATE.
     athletes, ids, team_name = _entry_athletes(event, athlete_ids, team_name, entry_id=entry.id)
     status = _enum(EntryStatus, status, _l("Choose the entry's status."), "status")
+    place = startlists.Start.of(entry)
+    if start is not None:
+        place = startlists.read_start(start.get("bib"), start.get("heat"), start.get("lane"))
+        startlists.check_start(event, entry.id, ids, place)
     old_ids = [a.id for a in entry.athletes]
     old_support = [(row.role, row.person_id, row.name) for row in entry.support]
     support_rows = _support(support, actor)
@@ -547,9 +588,11 @@ def update_entry(
         "status": entry.status.value,
         "athlete_ids": sorted(old_ids),
         "support": _support_snapshot(entry.support),
+        **startlists.Start.of(entry).__dict__,
     }
     entry.team_name, entry.status = team_name, status
-    changed = audit.changed_fields(entry, ["team_name", "status"])
+    entry.bib, entry.heat, entry.lane = place.bib, place.heat, place.lane
+    changed = audit.changed_fields(entry, ["team_name", "status", *START_FIELDS])
     if set(ids) != set(old_ids):
         entry.athletes = athletes
         changed.append("athletes")
@@ -565,6 +608,7 @@ def update_entry(
         "status": entry.status.value,
         "athlete_ids": sorted(ids),
         "support": _support_snapshot(support_rows),
+        **place.__dict__,
     }
     keys = [{"athletes": "athlete_ids"}.get(k, k) for k in sorted(changed)]
     audit.record(
@@ -706,12 +750,23 @@ def save_result(
     medal=Medal.NONE,
     notes: str = "",
     version: int | None = None,
+    reason: str = "",
     actor=None,
 ) -> Result:
     """Record or change the entry's result. An existing result needs the ``version`` the form
     was built from; an older one raises EditConflict with the saved result. Audit: old and new
-    values of the changed fields in ``details``."""
+    values of the changed fields in ``details``.
+
+    A result is provisional when entered, until the event's results are published
+    (app/competitions/official.py). A change to an official result, or a result added after
+    publishing, is a correction: it needs a ``reason`` (DomainError on ``reason`` without
+    one), stored with the time on the result and in the audit row."""
+    from app.competitions import official
+
     result = entry.result
+    published = entry.event.results_published
+    correcting = published or official.is_official(result)
+    reason = (reason or "").strip()
     if result is not None:
         check_result_version(result, version)
     read, problems = read_result(rank=rank, mark_value=mark_value, status=status, medal=medal)
@@ -726,34 +781,32 @@ def save_result(
     }
     old = _result_snapshot(result)
     if result is None:
-        result = Result(entry=entry, **values)
+        if correcting and not reason:
+            raise DomainError(official.REASON_NEEDED, field="reason")
+        result = Result(entry=entry, is_provisional=not published, **values)
+        if correcting:
+            result.corrected_at, result.correction_reason = clock.now(), reason
         db.session.add(result)
         db.session.flush()
-        audit.record(
-            "create",
-            "result",
-            result.id,
-            list(values),
-            actor=actor,
-            details={"entry_id": entry.id, "new": _result_snapshot(result)},
-        )
+        details = {"entry_id": entry.id, "new": _result_snapshot(result)}
+        if correcting:
+            details["reason"] = reason
+        audit.record("create", "result", result.id, list(values), actor=actor, details=details)
         return result
     for key, value in values.items():
         setattr(result, key, value)
     changed = audit.changed_fields(result, list(values))
     if changed:
+        if correcting and not reason:
+            raise DomainError(official.REASON_NEEDED, field="reason")
+        details = {"entry_id": entry.id}
+        if correcting:
+            result.is_provisional = False
+            result.corrected_at, result.correction_reason = clock.now(), reason
+            details["reason"] = reason
         _flush_or_conflict(result)
         new = _result_snapshot(result)
-        audit.record(
-            "update",
-            "result",
-            result.id,
-            changed,
-            actor=actor,
-            details={
-                "entry_id": entry.id,
-                "old": {k: old[k] for k in changed},
-                "new": {k: new[k] for k in changed},
-            },
-        )
+        details["old"] = {k: old[k] for k in changed}
+        details["new"] = {k: new[k] for k in changed}
+        audit.record("update", "result", result.id, changed, actor=actor, details=details)
     return result

@@ -8,6 +8,7 @@
       JOIN competition_events ev ON ev.id = e.event_id
       JOIN competitions c ON c.id = ev.competition_id
      WHERE r.status = 'OK' AND r.medal <> 'none'
+       AND NOT r.is_provisional                      -- official results only (issue 17)
        AND c.start_on BETWEEN :from AND :to          -- period (either end optional)
        AND c.level = :level AND ev.sport_id = :sport -- when given
        AND c.id = :competition AND c.delegation = :delegation
@@ -137,7 +138,13 @@ def _year():
 
 
 def _where(stmt, filters: MedalFilters):
-    stmt = stmt.where(Result.status == ResultStatus.OK, Result.medal != Medal.NONE)
+    # Only official results count: a provisional medal enters the ledger when the event's
+    # manager publishes the event's results (app/competitions/official.py).
+    stmt = stmt.where(
+        Result.status == ResultStatus.OK,
+        Result.medal != Medal.NONE,
+        Result.is_provisional.is_(False),
+    )
     if filters.date_from is not None:
         stmt = stmt.where(Competition.start_on >= filters.date_from)
     if filters.date_to is not None:

@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "anonymise": _l("Personal data anonymised"),
     "register_lookup": _l("Register look-up"),
     "register_lookup_failed": _l("Failed register look-up"),
+    "publish_results": _l("Results published as official"),
 }
 ENTITY_LABELS = {
     "activity": _l("Home activity"),
@@ -66,6 +67,7 @@ ENTITY_LABELS = {
     "performance_statistics": _l("Performance statistics"),
     "person": _l("Person"),
     "programme": _l("Cultural programme"),
+    "reply": _l("Reply to an invitation"),
     "result": _l("Competition result"),
     "sport": _l("Sport"),
     "term_report": _l("Term report"),

@@ -44,6 +44,8 @@ CONFLICT_MESSAGE = _l(
 
 # Fields that are not the record's values.
 NOT_VALUES = {"CSRFTokenField", "VersionField", "SubmitField", "FileField", "PasswordField"}
+# ... and by name: the edit forms' "tell the people affected" (core.notify.tell_field).
+NOT_VALUE_NAMES = {"tell_people"}
 
 
 def check_version(record, version) -> None:
@@ -108,7 +110,11 @@ def conflict_rows(form, saved_form) -> list[tuple[str, str, str]]:
     shown value differs from the same field of ``saved_form``."""
     rows = []
     for field in form:
-        if field.type in NOT_VALUES or field.name not in saved_form:
+        if (
+            field.type in NOT_VALUES
+            or field.name in NOT_VALUE_NAMES
+            or field.name not in saved_form
+        ):
             continue
         mine, saved = shown_value(field), shown_value(saved_form[field.name])
         if mine != saved:

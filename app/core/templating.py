@@ -24,6 +24,7 @@ NAV = (
     ("calendars.index", _l("Calendars"), None),
     ("reports.index", _l("Term report"), None),
     ("accounts.users", _l("Accounts"), ("admin",)),
+    ("notices.index", _l("Notices"), ("admin",)),
 )
 
 

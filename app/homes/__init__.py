@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("homes", __name__)
 
-from app.homes import busy, views  # noqa: E402, F401
+from app.homes import busy, replies, views  # noqa: E402, F401

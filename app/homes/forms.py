@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
+from app.core import notify
 from app.core.forms import (
     BaseForm,
     CodeField,
@@ -137,6 +138,7 @@ class ActivityForm(BaseForm):
     capacity = OptionalInteger(_l("Places"), validators=[Optional()])
     is_public = BooleanField(_l("Public: anyone may see this activity and its times"))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    tell_people = notify.tell_field()
     version = VersionField()
 
     def __init__(self, *args, venues=(), leaders=(), **kwargs):

@@ -18,7 +18,7 @@ import hmac
 
 from flask import current_app, session
 
-from app.core.editing import NOT_VALUES, shown_value
+from app.core.editing import NOT_VALUE_NAMES, NOT_VALUES, shown_value
 
 
 def _digest(text: str) -> str:
@@ -40,7 +40,9 @@ def remember(form, kind: str, record_id: int) -> None:
     key = _key(kind, record_id)
     seen = [pair for pair in session.get(SESSION_KEY) or () if pair[0] != key]
     digests = {
-        field.name: _digest(shown_value(field)) for field in form if field.type not in NOT_VALUES
+        field.name: _digest(shown_value(field))
+        for field in form
+        if field.type not in NOT_VALUES and field.name not in NOT_VALUE_NAMES
     }
     session[SESSION_KEY] = (seen + [[key, digests]])[-KEEP:]
 
@@ -57,7 +59,9 @@ def take_over(form, saved, kind: str, record_id: int) -> list[str]:
     seen = _seen(kind, record_id)
     taken = []
     for field in form:
-        if field.type in NOT_VALUES or field.name not in saved or field.name not in seen:
+        if field.type in NOT_VALUES or field.name in NOT_VALUE_NAMES:
+            continue
+        if field.name not in saved or field.name not in seen:
             continue
         theirs = saved[field.name]
         mine = shown_value(field)

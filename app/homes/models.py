@@ -349,3 +349,21 @@ class Attendance(Base):
         sa.Index("ix_attendance_person_id_occurrence_start", "person_id", "occurrence_start"),
         sa.Index("ix_attendance_occurrence_start", "occurrence_start"),
     )
+
+
+class AttendanceDay(Base):
+    """Roll-call marks counted per activity and day (the occurrence's original start, in the
+    federation's zone): what the statistics and the term report add up instead of the marks.
+    Kept in the same transaction as every mark by app/homes/aggregates.py; the marks stay the
+    truth and ``flask stats rebuild`` recomputes these rows from them."""
+
+    __tablename__ = "attendance_days"
+
+    activity_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    present: Mapped[int] = mapped_column(sa.Integer)
+    recorded: Mapped[int] = mapped_column(sa.Integer)
+
+    __table_args__ = (sa.Index("ix_attendance_days_day", "day"),)

@@ -24,6 +24,9 @@ from app.homes.models import (
     MembershipService,
 )
 from app.people.models import Person
+from app.replies import queries as reply_queries
+from app.replies.enums import Answer
+from app.replies.models import Reply
 
 ABSENT_DAYS = 30
 ABSENT_IN_A_ROW = 3
@@ -143,6 +146,14 @@ class RollCallLine:
     person_id: int
     name: str
     attendance: Attendance | None
+    # The member's "I cannot come" reply (app.replies) for this session, if any: the line
+    # opens pre-marked absent with its reason until staff save a mark.
+    cannot_come: Reply | None = None
+
+    @property
+    def prefilled(self) -> bool:
+        """Not marked yet, but the member said they cannot come."""
+        return self.attendance is None and self.cannot_come is not None
 
 
 def expected_members(home_id: int, day: date) -> list[tuple[int, str]]:
@@ -160,7 +171,8 @@ def expected_members(home_id: int, day: date) -> list[tuple[int, str]]:
 
 
 def roll_call(activity: Activity, occurrence) -> list[RollCallLine]:
-    """One line per expected member with their mark so far (two queries)."""
+    """One line per expected member with their mark so far and their "cannot come" reply
+    (three queries)."""
     members = expected_members(activity.home_id, occurrence.local_start.date())
     marks = {
         row.person_id: row
@@ -171,7 +183,19 @@ def roll_call(activity: Activity, occurrence) -> list[RollCallLine]:
             )
         )
     }
-    return [RollCallLine(pid, name, marks.get(pid)) for pid, name in members]
+    replies = cannot_come_replies(activity.id, occurrence.original_start)
+    return [RollCallLine(pid, name, marks.get(pid), replies.get(pid)) for pid, name in members]
+
+
+def cannot_come_replies(activity_id: int, original_start: datetime) -> dict[int, Reply]:
+    """{person id: reply} of the members who said they cannot come to one session."""
+    return {
+        pid: reply
+        for pid, reply in reply_queries.for_occurrence(
+            "session", activity_id, original_start
+        ).items()
+        if reply.answer == Answer.NOT_COMING
+    }
 
 
 # --- staff dashboard ----------------------------------------------------------------------

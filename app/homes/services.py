@@ -15,7 +15,7 @@ from app.core.editing import check_version
 from app.core.errors import DomainError
 from app.core.params import MAX_ID
 from app.extensions import db
-from app.homes import recurrence
+from app.homes import aggregates, recurrence
 from app.homes.enums import AbsenceReason, AttendanceStatus, ExceptionKind, LeftReason, Service
 from app.homes.models import (
     Activity,
@@ -25,6 +25,7 @@ from app.homes.models import (
     HomeStaff,
     Membership,
 )
+from app.homes.queries import cannot_come_replies
 
 HOME_FIELDS = (
     "name",
@@ -613,6 +614,7 @@ def record_marks(
         },
     )
     db.session.execute(statement)
+    aggregates.touch(db.session, activity.id, original_start)
     for person_id in corrections:
         audit.record(
             "correct_attendance",
@@ -639,7 +641,9 @@ def mark_rest_present(
     """ "Mark the rest present": one INSERT .. ON CONFLICT DO NOTHING of a present row for
     every expected member, so a mark saved by someone else at the same moment (an absence
     and its reason) is never overwritten, whatever the order the two statements run in
-    (issue 13 item 8). Returns the number of rows inserted."""
+    (issue 13 item 8). A member who replied "I cannot come" (app.replies) is marked absent
+    with the reason "other" instead, as the roll-call showed them. Returns the number of rows
+    inserted."""
     occ = _occurrence_or_error(activity, original_start)
     if occ.cancelled:
         raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
@@ -648,13 +652,14 @@ def mark_rest_present(
         raise DomainError(_l("Roll-call opens on the day of the session."))
     if not expected_person_ids:
         return 0
+    said_no = cannot_come_replies(activity.id, original_start)
     rows = [
         {
             "activity_id": activity.id,
             "occurrence_start": original_start,
             "person_id": person_id,
-            "status": AttendanceStatus.PRESENT,
-            "absence_reason": None,
+            "status": AttendanceStatus.ABSENT if person_id in said_no else AttendanceStatus.PRESENT,
+            "absence_reason": AbsenceReason.OTHER if person_id in said_no else None,
             "recorded_by_id": getattr(user, "id", None),
             "recorded_at": now,
         }
@@ -668,6 +673,7 @@ def mark_rest_present(
         .returning(Attendance.person_id)
     )
     inserted = sorted(db.session.execute(statement).scalars())
+    aggregates.touch(db.session, activity.id, original_start)
     if now > occ.end + LATE_AFTER:
         # Marks written long after the session are audited, as record_marks does for each.
         for person_id in inserted:

@@ -6,7 +6,8 @@ whatever the number of members or attendance rows).
 - members served: distinct people with a membership overlapping the period (joined on or
   before its last day, not left before its first day), also by service.
 - attendance person-times: "present" marks of occurrences planned in the period (by the
-  occurrence's original start, in the federation's zone), by activity kind, by month, by home.
+  occurrence's original start, in the federation's zone), by activity kind, by month, by home,
+  added up from the per-day aggregates (``AttendanceDay``, app/homes/aggregates.py).
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.core import clock
 from app.core.reference import Town
 from app.extensions import db
 from app.homes import recurrence
-from app.homes.enums import ActivityKind, AttendanceStatus, Service
-from app.homes.models import Activity, Attendance, Home, Membership, MembershipService
+from app.homes.enums import ActivityKind, Service
+from app.homes.models import Activity, AttendanceDay, Home, Membership, MembershipService
 
 
 @dataclass
@@ -66,13 +66,11 @@ def _open_homes(first: date, last: date):
     )
 
 
-def _month(column):
+def _month(day_column):
+    """A local date column's month as YYYY-MM."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.timezone(clock.zone_name(), column), "YYYY-MM")
-    # SQLite knows no zones: shift by the zone's offset now (China has kept +08:00, without
-    # daylight saving, since 1991).
-    hours = clock.local_now().utcoffset().total_seconds() / 3600
-    return sa.func.strftime("%Y-%m", column, f"{hours:+g} hours")
+        return sa.func.to_char(day_column, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", day_column)
 
 
 def members_served(first: date, last: date) -> int:
@@ -101,34 +99,32 @@ def period_stats(first: date, last: date) -> PeriodStats:
         ).all()
     )
     stats.by_service = [(s, by_service.get(s, 0)) for s in Service]
-    start, end = recurrence.local_day_window(first, last)
-    present = sa.and_(
-        Attendance.status == AttendanceStatus.PRESENT,
-        Attendance.occurrence_start >= start,
-        Attendance.occurrence_start < end,
-    )
-    # Present marks and all marks per kind in one query.
+    # Person-times from the per-day aggregates (app/homes/aggregates.py): rows per activity
+    # and day, not per mark, so the cost does not grow with the number of members.
+    in_period = AttendanceDay.day.between(first, last)
     marked = db.session.execute(
         sa.select(
             Activity.kind,
-            sa.func.count(sa.case((Attendance.status == AttendanceStatus.PRESENT, Attendance.id))),
-            sa.func.count(Attendance.id),
+            sa.func.coalesce(sa.func.sum(AttendanceDay.present), 0),
+            sa.func.coalesce(sa.func.sum(AttendanceDay.recorded), 0),
         )
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .where(Attendance.occurrence_start >= start, Attendance.occurrence_start < end)
+        .join(Activity, Activity.id == AttendanceDay.activity_id)
+        .where(in_period)
         .group_by(Activity.kind)
     ).all()
-    by_kind = {kind: present_count for kind, present_count, _all in marked}
+    by_kind = {kind: int(present_count) for kind, present_count, _all in marked if present_count}
     stats.by_kind = [(k, by_kind.get(k, 0)) for k in ActivityKind]
     stats.attendance = sum(by_kind.values())
-    stats.recorded = sum(all_count for _kind, _present, all_count in marked)
-    month = _month(Attendance.occurrence_start).label("month")
+    stats.recorded = sum(int(all_count) for _kind, _present, all_count in marked)
+    month = _month(AttendanceDay.day).label("month")
+    present_sum = sa.func.sum(AttendanceDay.present)
     stats.by_month = [
-        (m, c)
+        (m, int(c))
         for m, c in db.session.execute(
-            sa.select(month, sa.func.count(Attendance.id))
-            .where(present)
+            sa.select(month, present_sum)
+            .where(in_period)
             .group_by(month)
+            .having(present_sum > 0)
             .order_by(month)
         )
     ]
@@ -139,14 +135,15 @@ def period_stats(first: date, last: date) -> PeriodStats:
             .group_by(Membership.home_id)
         ).all()
     )
-    attendance_by_home = dict(
-        db.session.execute(
-            sa.select(Activity.home_id, sa.func.count(Attendance.id))
-            .join(Activity, Activity.id == Attendance.activity_id)
-            .where(present)
+    attendance_by_home = {
+        home_id: int(count)
+        for home_id, count in db.session.execute(
+            sa.select(Activity.home_id, sa.func.sum(AttendanceDay.present))
+            .join(Activity, Activity.id == AttendanceDay.activity_id)
+            .where(in_period)
             .group_by(Activity.home_id)
-        ).all()
-    )
+        )
+    }
     for home_id, name, town in db.session.execute(
         sa.select(Home.id, Home.name, Town)
         .join(Town, Town.id == Home.town_id)

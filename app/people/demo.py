@@ -1,6 +1,8 @@
 """Demo people: about 40 clearly fictional records (every name starts with 示例, "example")
 across all seven categories and four grades, with valid fictional certificate numbers,
-consents, guardians for the children, and a couple of archived records."""
+consents, guardians for the children, and a couple of archived records. Everyone has an
+e-mail address on example.cn and consents to be told about changes (app/notices), so the
+demo's outbox fills as soon as something changes."""
 
 from __future__ import annotations
 
@@ -104,6 +106,7 @@ def load_people(session, towns) -> list[Person]:
             "birth_on": birth_on,
             "town_id": town.id,
             "phone": f"138 0000 {1000 + i:04d}",
+            "email": f"demo{i + 1:02d}@example.cn",
             "address": f"{town.name}示例路{i + 1}号",
             "disability_category": category,
             "disability_grade": grade,
@@ -127,7 +130,14 @@ def load_people(session, towns) -> list[Person]:
                         "birth_on": date(rng.randint(1975, 1992), rng.randint(1, 12), 15),
                         "town_id": town.id,
                         "phone": f"139 0000 {1000 + i:04d}",
+                        "email": f"guardian{i + 1:02d}@example.cn",
                     }
+                )
+                services.record_consent(
+                    guardian,
+                    kind=ConsentKind.CONTACT,
+                    given_on=today - timedelta(days=30),
+                    given_by=ConsentGivenBy.SELF,
                 )
                 data["guardian_person_id"] = guardian.id
                 people.append(guardian)
@@ -151,6 +161,13 @@ def load_people(session, towns) -> list[Person]:
                 given_by=ConsentGivenBy.GUARDIAN if child else ConsentGivenBy.SELF,
                 guardian_name=data.get("guardian_name", ""),
             )
+        services.record_consent(
+            person,
+            kind=ConsentKind.CONTACT,
+            given_on=consent_on,
+            given_by=ConsentGivenBy.GUARDIAN if child else ConsentGivenBy.SELF,
+            guardian_name=data.get("guardian_name", ""),
+        )
         people.append(person)
     for person in people[-2:]:
         services.archive_person(person)

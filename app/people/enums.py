@@ -69,11 +69,14 @@ class ConsentKind(LabelledEnum):
     """collection: to collect and keep sensitive information (PIPL art. 29, 31);
     publication: name, photo and sport class may appear on public pages (art. 25);
     scouting: the coaches of their athlete profile may see their disability category and grade
-    (art. 23: sharing sensitive information with another handler needs its own consent)."""
+    (art. 23: sharing sensitive information with another handler needs its own consent);
+    contact: to be told by e-mail, SMS or WeChat when something they are expected at changes
+    (app/notices; their register phone and e-mail are used for nothing else)."""
 
     COLLECTION = "collection", _l("Collection of sensitive information")
     PUBLICATION = "publication", _l("Publication of name, photo and sport class")
     SCOUTING = "scouting", _l("Sharing the disability category and grade with their coaches")
+    CONTACT = "contact", _l("To be contacted about changes")
 
 
 class ConsentGivenBy(LabelledEnum):

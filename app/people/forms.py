@@ -8,6 +8,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    EmailField,
     RadioField,
     SelectField,
     StringField,
@@ -65,6 +66,14 @@ def phone_number(form, field):
         )
 
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_address(form, field):
+    if field.data and not EMAIL.match(field.data.strip()):
+        raise ValidationError(_l("Enter an e-mail address such as name@example.cn."))
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -98,6 +107,11 @@ class PersonForm(BaseForm):
         validators=[InputRequired(_l("Choose the town or sub-district where the person lives."))],
     )
     phone = TelField(_l("Phone number"), validators=[Optional(), Length(max=40), phone_number])
+    email = EmailField(
+        _l("E-mail address"),
+        description=_l("Used only to tell them about changes, with their consent."),
+        validators=[Optional(), Length(max=254), email_address],
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     disability_category = ChoiceField(
         _l("Disability category"),
@@ -144,6 +158,7 @@ class PersonForm(BaseForm):
             "birth_on": self.birth_on.data,
             "town_id": self.town_id.data or None,
             "phone": self.phone.data or "",
+            "email": (self.email.data or "").strip(),
             "address": self.address.data or "",
             "disability_category": self.disability_category.data or None,
             "disability_grade": self.disability_grade.data or None,

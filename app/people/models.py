@@ -52,6 +52,7 @@ class Person(VersionedMixin, TimestampMixin, Base):
         sa.ForeignKey("towns.id", ondelete="RESTRICT"), index=True
     )
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     disability_category: Mapped[DisabilityCategory | None] = mapped_column(
         enum_column(DisabilityCategory, "disability_category"), index=True
@@ -124,6 +125,11 @@ class Person(VersionedMixin, TimestampMixin, Base):
     @property
     def has_scouting_consent(self) -> bool:
         return bool(self.active_consents(ConsentKind.SCOUTING))
+
+    @property
+    def has_contact_consent(self) -> bool:
+        """May be told about changes (app/notices) on their register phone and e-mail."""
+        return bool(self.active_consents(ConsentKind.CONTACT))
 
     @property
     def has_certificate(self) -> bool:

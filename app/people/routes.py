@@ -57,6 +57,7 @@ def _form_data(person: Person) -> dict:
         "birth_on": person.birth_on,
         "town_id": str(person.town_id) if person.town_id else "",
         "phone": person.phone,
+        "email": person.email,
         "address": person.address,
         "disability_category": person.disability_category.value
         if person.disability_category

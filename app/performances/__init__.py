@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("performances", __name__)
 
-from app.performances import busy, views  # noqa: E402, F401
+from app.performances import busy, replies, views  # noqa: E402, F401

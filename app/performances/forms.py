@@ -11,7 +11,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.core import clock
+from app.core import clock, notify
 from app.core.forms import (
     BaseForm,
     CodeField,
@@ -106,6 +106,7 @@ class PerformanceForm(BaseForm):
     override_reason = TextAreaField(
         _l("Reason to save despite clashes"), validators=[Optional(), Length(max=1000)]
     )
+    tell_people = notify.tell_field()
     version = VersionField()
 
     # (person_id, label) of the people who can be booked; one role_<id> select each.

@@ -2,7 +2,7 @@
 reveals their impairment, and keeps what the federation's history and the term report count.
 
 Replaced or removed: name (a pseudonym "匿名人员 <id>" / "Anonymised person <id>" stays, so
-results and rosters still read), pinyin, phone, address, the birth date (1 January of the birth
+results and rosters still read), pinyin, phone, e-mail, address, the birth date (1 January of the birth
 year remains, so age groups still count), the certificate number, disability category and
 grade, guardian details, notes; free text about them elsewhere (consents' guardian names, an
 athlete's notes, assessment notes, sport classifications, leaving notes, absence reasons,
@@ -43,7 +43,7 @@ def anonymise_person(person: Person, *, reason: str, actor) -> list[str]:
         raise DomainError(_l("Give the reason for the erasure."), field="reason")
     if person.name == PSEUDONYM.format(id=person.id):
         raise DomainError(_l("This person has already been anonymised."))
-    erased = ["name", "name_pinyin", "phone", "address", "birth_on", "notes"]
+    erased = ["name", "name_pinyin", "phone", "email", "address", "birth_on", "notes"]
     if person.certificate_hash:
         erased.append("certificate_number")
     if person.disability_category or person.disability_grade:
@@ -53,6 +53,7 @@ def anonymise_person(person: Person, *, reason: str, actor) -> list[str]:
     person.name = PSEUDONYM.format(id=person.id)
     person.name_pinyin = ""
     person.phone = ""
+    person.email = ""
     person.address = ""
     person.birth_on = date(person.birth_on.year, 1, 1)
     person.notes = ""
@@ -127,6 +128,19 @@ def _elsewhere(person_id: int) -> list[str]:
         erased,
         "absence_reasons",
         absence_reason="other",
+    )
+    # The notices they got keep who was told what kind of change, when and how; their address
+    # and the words (names, places) go.
+    _update(
+        "notices",
+        lambda t: t.c.person_id == person_id,
+        erased,
+        "notices",
+        address="",
+        title="",
+        body_text="",
+        body_html="",
+        facts={},
     )
     for table in ("performance_people", "entry_support"):
         _update(

@@ -88,6 +88,7 @@ class Ids:
 RELATIONS = {
     "people": ({"people.id"}, lambda t, i: t.c.id == i.person),
     "consents": ({"consents.person_id"}, lambda t, i: t.c.person_id == i.person),
+    "notices": ({"notices.person_id"}, lambda t, i: t.c.person_id == i.person),
     "users": ({"users.person_id"}, lambda t, i: t.c.person_id == i.person),
     "user_roles": ({"user_roles.user_id"}, lambda t, i: t.c.user_id.in_(i.users)),
     "calendar_tokens": ({"calendar_tokens.user_id"}, lambda t, i: t.c.user_id.in_(i.users)),

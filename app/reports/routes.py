@@ -17,6 +17,7 @@ from app.core import audit, clock, params
 from app.core.auth import public
 from app.core.exports import send_table
 from app.core.forms import BaseForm, DatePartsField
+from app.core.printing import PRINT_LANGUAGES, css_string, page_of
 from app.core.templating import fmt_date
 from app.extensions import db
 from app.reports import bp, figures
@@ -129,16 +130,6 @@ def export(key: str, fmt: str):
     return send_table(figure.export_rows(), fmt, name, figure.title)
 
 
-PRINT_LANGUAGES = ("zh_Hans", "en")
-
-
-def css_string(text: str) -> str:
-    """``text`` as a CSS string literal: quotes and backslashes escaped, line breaks as
-    spaces, so no translation can end the string or the rule."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + " ".join(text.splitlines()) + (" " if text.endswith("\n") else "") + '"'
-
-
 def _iso_day(value: str | None) -> date:
     day = params.parse_day(value or "")
     if day is None:
@@ -161,13 +152,6 @@ def print_css():
     if last < first:
         abort(404)
     with force_locale(lang):
-        page = _("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")
-        pieces = []
-        for piece in page.split("\0"):
-            if piece in ("page", "pages"):
-                pieces.append(f"counter({piece})")
-            elif piece:
-                pieces.append(css_string(piece))
         css = render_template(
             "reports/print.css",
             federation=css_string(_("District Disabled Persons' Federation")),
@@ -179,7 +163,7 @@ def print_css():
                 )
             ),
             printed=css_string(_("Printed on %(date)s", date=fmt_date(printed))),
-            page_of=" ".join(pieces),
+            page_of=page_of(),
         )
     response = Response(css, content_type="text/css; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=86400"

@@ -5,7 +5,7 @@ stored once; the target it wrote, so a later mark can flag it superseded and its
 told on their next sync.
 
 Revision ID: 39fc0ea41a46
-Revises: c3e8a1d5f7b2
+Revises: 90dca83e49d0
 Create Date: 2026-12-06 23:14:33.646656
 
 """
@@ -17,7 +17,7 @@ import app.core.db  # noqa: F401  (UTCDateTime in column definitions)
 
 # revision identifiers, used by Alembic.
 revision = "39fc0ea41a46"
-down_revision = "c3e8a1d5f7b2"
+down_revision = "90dca83e49d0"
 branch_labels = None
 depends_on = None
 

@@ -62,7 +62,23 @@ def redirect_only_pages() -> list[str]:
 
     entry_id = db.session.scalar(sa.select(Entry.id).order_by(Entry.id).limit(1))
     assert entry_id is not None, "the demo has no competition entry"
-    return [f"/competitions/entries/{entry_id}/warnings"]
+    return [
+        f"/competitions/entries/{entry_id}/warnings",
+        # The demo's results are official, so the results screen links to no protest page.
+        f"/competitions/entries/{entry_id}/protest",
+        demo_reply_link(),
+    ]
+
+
+def demo_reply_link() -> str:
+    """A signed reply link (the notices' link, opened without signing in) for the first
+    coming demo performance's first register person."""
+    from flask import current_app
+
+    from tests.journeys.test_reply_link import demo_booking, reply_path
+
+    performance, person = demo_booking()
+    return reply_path(current_app, person.id, performance)
 
 
 def sign_in(page, base: str, username: str, password: str) -> None:

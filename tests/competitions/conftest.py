@@ -58,10 +58,15 @@ def make_event(app, sports):  # noqa: F811
 
 @pytest.fixture
 def enter(app):
-    """``enter(event, athlete, ..., medal="gold", rank=1)``: an entry with an OK result."""
-    from app.competitions import services
+    """``enter(event, athlete, ..., medal="gold", rank=1)``: an entry with an OK result,
+    official as results saved before publishing existed (``official=False``: provisional, as
+    the results screen leaves it until the event's results are published)."""
+    import sqlalchemy as sa
 
-    def make(event, *athletes, team_name="", result=True, **result_values):
+    from app.competitions import services
+    from app.competitions.models import Result
+
+    def make(event, *athletes, team_name="", result=True, official=True, **result_values):
         entry, _warnings = services.create_entry(
             event,
             athlete_ids=[a.id for a in athletes],
@@ -70,7 +75,11 @@ def enter(app):
         if result:
             medal = result_values.get("medal", "none")
             result_values.setdefault("rank", {"gold": 1, "silver": 2, "bronze": 3}.get(medal, None))
-            services.save_result(entry, **result_values)
+            saved = services.save_result(entry, **result_values)
+            if official:  # as a row saved before publishing existed (version unchanged)
+                db.session.execute(
+                    sa.update(Result).where(Result.id == saved.id).values(is_provisional=False)
+                )
         db.session.commit()
         return entry
 

@@ -48,7 +48,7 @@ def screen(make_user, make_competition, make_event, make_athlete, enter):
     coach = make_user("coach")
     first, second, third = (make_athlete(coaches=[coach]) for _ in range(3))
     event = make_event(make_competition(name="Provincial Games", level="provincial"))
-    scored = enter(event, first, medal="gold", mark="652")
+    scored = enter(event, first, medal="gold", mark="652", official=False)
     blank = enter(event, second, result=False)
     other = enter(event, third, result=False)
     return {

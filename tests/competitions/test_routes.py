@@ -109,16 +109,20 @@ def test_results_screen_lists_only_own_entries_editable(client, scene, login_as,
     assert f'name="rank-{scene["theirs"].id}"' not in html
 
 
-def _row(entry_id, **values):
+def _row(entry_id, reason="", **values):
+    """One row of the results screen; ``reason``: the screen's reason for a correction (the
+    scene's results are official, as saved before publishing existed)."""
     row = {"rank": "", "mark": "", "mark_value": "", "status": "OK", "medal": "none", "notes": ""}
     row.update(values)
-    return {f"{k}-{entry_id}": v for k, v in row.items()}
+    return {f"{k}-{entry_id}": v for k, v in row.items()} | ({"reason": reason} if reason else {})
 
 
 def test_coach_records_a_result(client, scene, login_as):
     login_as(user=scene["coach"])
     mine = scene["mine"]
-    data = _row(mine.id, rank="1", mark="655", mark_value="655", medal="gold", version="1")
+    data = _row(
+        mine.id, rank="1", mark="655", mark_value="655", medal="gold", version="1", reason="Recount"
+    )
     response = client.post(f"/competitions/events/{scene['event'].id}/results", data=data)
     assert response.status_code == 303
     result = db.session.scalar(sa.select(Result).where(Result.entry_id == mine.id))
@@ -147,9 +151,9 @@ def test_stale_version_is_409_with_both_values(client, scene, login_as):
     login_as(user=scene["coach"])
     mine = scene["mine"]
     url = f"/competitions/events/{scene['event'].id}/results"
-    first = _row(mine.id, rank="1", mark="660", medal="gold", version="1")
+    first = _row(mine.id, rank="1", mark="660", medal="gold", version="1", reason="Recount")
     assert client.post(url, data=first).status_code == 303
-    stale = _row(mine.id, rank="1", mark="648", medal="gold", version="1")
+    stale = _row(mine.id, rank="1", mark="648", medal="gold", version="1", reason="Recount")
     response = client.post(url, data=stale)
     assert response.status_code == 409
     html = response.get_data(as_text=True)
@@ -395,7 +399,8 @@ def test_unreadable_result_version_is_a_409_not_a_500(client, scene, login_as, v
     login_as(user=scene["coach"])
     mine = scene["mine"]
     url = f"/competitions/events/{scene['event'].id}/results"
-    response = client.post(url, data=_row(mine.id, rank="1", mark="660", version=version))
+    data = _row(mine.id, rank="1", mark="660", version=version, reason="Recount")
+    response = client.post(url, data=data)
     assert response.status_code == 409
     assert db.session.scalar(sa.select(Result.mark).where(Result.entry_id == mine.id)) == "652"
 

@@ -178,7 +178,9 @@ def test_two_bronzes_and_shared_rank(make_competition, make_event, make_athlete,
 def test_result_change_is_audited_with_old_and_new_values(
     make_competition, make_event, make_athlete, enter
 ):
-    entry = enter(make_event(make_competition()), make_athlete(), medal="silver", mark="640")
+    entry = enter(
+        make_event(make_competition()), make_athlete(), medal="silver", mark="640", official=False
+    )
     result = entry.result
     services.save_result(
         entry, rank=1, mark="652", mark_value="652", medal="gold", version=result.version
@@ -200,7 +202,7 @@ def test_result_change_is_audited_with_old_and_new_values(
 
 
 def test_saving_over_a_newer_result_conflicts(make_competition, make_event, make_athlete, enter):
-    entry = enter(make_event(make_competition()), make_athlete(), medal="gold")
+    entry = enter(make_event(make_competition()), make_athlete(), medal="gold", official=False)
     services.save_result(entry, rank=1, medal="gold", mark="650", version=1)
     db.session.commit()
     with pytest.raises(EditConflict) as caught:

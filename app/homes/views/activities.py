@@ -11,7 +11,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import charts, clock, editing, params
+from app.core import charts, clock, editing, notify, params
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import DomainError
 from app.core.security import form_view
@@ -206,9 +206,11 @@ def edit_activity(activity_id: int):
         data = ActivityForm.data_from(activity)
         data["change_from"] = series.default_change_from(activity, clock.now())
         form = _activity_form(home, data=data, current_venue=activity.venue_id)
+        notify.offer(form, "activity", activity_id)
         merge.remember(form, "activity", activity_id)
         return _render_activity_form(form, home, activity)
     form = _activity_form(home, current_venue=activity.venue_id)
+    notify.offer(form, "activity", activity_id)
 
     def saved_form():
         current = get_or_404(Activity, activity_id)

@@ -21,6 +21,7 @@ from app.homes.views._common import (
     render,
     venue_names,
 )
+from app.replies import pages as reply_pages
 from app.venues.queries import venue_choices
 
 
@@ -38,6 +39,7 @@ def occurrence(activity_id: int, key: str):
         show_reasons=may_see_reasons(activity, manage),
         venues=venue_names([occ.venue_id, activity.venue_id]),
         can_roll_call=manage and services.roll_call_open(occ),
+        reply_panel=reply_pages.panel("session", activity.id, occ.original_start),
     )
 
 

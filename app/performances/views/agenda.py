@@ -22,6 +22,7 @@ from app.performances import bp, queries, rules, services
 from app.performances.enums import PerformanceStatus, Setting
 from app.performances.forms import PhotoForm
 from app.performances.views._common import enum_arg, int_arg, viewer_people
+from app.replies import pages as reply_pages
 
 # Agenda ------------------------------------------------------------------------------------
 
@@ -138,6 +139,12 @@ def detail(performance_id: int, photo_form=None, status: int = 200):
             warnings=services.performance_warnings(performance) if staff or manages else [],
             photo_form=photo_form,
             page_has_errors=bool(photo_form is not None and photo_form.has_errors),
+            reply_panel=reply_pages.panel("performance", performance.id, performance.starts_at),
+            reply_tally=reply_pages.tally(
+                "performance", performance.id, performance.starts_at, performance.person_ids
+            )
+            if staff
+            else None,
         ),
         status,
     )

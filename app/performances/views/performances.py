@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.core import editing
+from app.core import editing, notify
 from app.core.auth import role_required
 from app.core.errors import DomainError, EditConflict
 from app.core.security import form_view, mark_personal
@@ -139,8 +139,10 @@ def edit(performance_id: int):
     form_class = _form_class(performance)
     if request.method == "GET":
         form = form_class(data=PerformanceForm.data_from(performance), **options)
+        notify.offer(form, "performance", performance_id)
         return _form_page(form, performance)
     form = form_class(**options)
+    notify.offer(form, "performance", performance_id)
     try:
         response = _save(form, performance)
     except EditConflict:

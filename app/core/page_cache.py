@@ -1,0 +1,249 @@
+"""The public page cache: anonymous GETs of listed endpoints served from Flask-Caching.
+
+``cache_page(endpoint, *topics)`` lists an endpoint (by name, so the views may move between
+modules) with the data-version topics (app/core/versions.py) its page shows; the top layer
+(app/caching.py) lists them all. One ``before_request``/``after_request`` pair does the work:
+
+- only a GET of a listed endpoint by an anonymous visitor with no flash message waiting
+  (no user id in the session, no remember cookie) takes part; signed-in pages are built
+  every time and never stored (they also say ``Cache-Control: no-store``, core/security.py);
+- the key is (host, path, query string, language, gzip or not, today's date, the versions of
+  the page's topics): one query reads the versions. The ``ETag`` is the key's hash, so a
+  repeat visitor whose ``If-None-Match`` matches gets a 304 before anything is built;
+- a hit answers the stored status, headers and body; the page's CSRF token (the language
+  switch's form) is stored as a placeholder and each visitor gets their own;
+- a miss takes a short lock in the cache (``add`` with a timeout): the one request that gets
+  it builds the page and stores it; the others answer the previous bytes of the same page
+  (an older version) when there are some, else wait up to ``PAGE_CACHE_WAIT`` seconds for the
+  builder, and build it themselves only if it never comes. So a version moves, one request
+  rebuilds.
+
+The cache being down (Redis unreachable) only means every page is built, as without a cache.
+The CSP has no nonces (no inline script or style), so stored HTML holds nothing per-request
+but the CSRF token."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+from flask import Flask, current_app, g, request, session
+from flask.wrappers import Response
+from flask_babel import get_locale
+
+from app.core import clock, versions
+from app.extensions import cache, db
+
+log = logging.getLogger(__name__)
+
+# endpoint -> the topics its page shows
+PAGES: dict[str, tuple[str, ...]] = {}
+CSRF_PLACEHOLDER = b"__ronghe_csrf_token__"
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Encoding",
+    "Content-Language",
+    "Cache-Control",
+    "Last-Modified",
+)
+POLL_SECONDS = 0.02
+
+
+def cache_page(endpoint: str, *topics: str) -> None:
+    unknown = set(topics) - set(versions.TOPICS)
+    if unknown or not topics:
+        raise ValueError(f"{endpoint}: topics {sorted(unknown) or 'missing'}")
+    PAGES[endpoint] = tuple(sorted(set(topics)))
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _anonymous() -> bool:
+    if "_user_id" in session or "_flashes" in session:
+        return False
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return remember not in request.cookies
+
+
+def _backend():
+    return cache.cache
+
+
+def _get(key):
+    try:
+        return _backend().get(key)
+    except Exception:  # the cache down: build the page, as without a cache
+        log.warning("page cache unreachable", exc_info=True)
+        return None
+
+
+def _set(key, value, timeout):
+    try:
+        _backend().set(key, value, timeout=timeout)
+    except Exception:
+        log.warning("page cache unreachable", exc_info=True)
+
+
+def _add(key, value, timeout) -> bool:
+    try:
+        return bool(_backend().add(key, value, timeout=timeout))
+    except Exception:
+        log.warning("page cache unreachable", exc_info=True)
+        return True
+
+
+def _delete(key):
+    try:
+        _backend().delete(key)
+    except Exception:
+        log.warning("page cache unreachable", exc_info=True)
+
+
+def page_keys(topics) -> dict[str, str]:
+    """The request's keys: ``page`` (this version), ``last`` (the page whatever its version),
+    ``lock`` and the ``etag``."""
+    zipped = "gz" if request.accept_encodings["gzip"] > 0 else ""
+    base = "|".join(
+        (
+            request.host,
+            request.path,
+            request.query_string.decode("latin-1"),
+            str(get_locale()),
+            zipped,
+        )
+    )
+    found = versions.current(db.session, topics)
+    # Pages read the local date (the agenda's "upcoming", the current term): a new day is a
+    # new version of every page.
+    stamp = clock.today().isoformat() + "|" + ",".join(f"{t}={v}" for t, v in found.items())
+    digest = _hash(base + "|" + stamp)
+    prefix = current_app.config.get("PAGE_CACHE_PREFIX", "page")
+    return {
+        "page": f"{prefix}:{digest}",
+        "last": f"{prefix}-last:{_hash(base)}",
+        "lock": f"{prefix}-lock:{digest}",
+        "etag": digest[:24],
+    }
+
+
+def _answer(stored: dict, keys: dict) -> Response:
+    body = stored["body"]
+    if CSRF_PLACEHOLDER in body:
+        from flask_wtf.csrf import generate_csrf
+
+        body = body.replace(CSRF_PLACEHOLDER, generate_csrf().encode())
+    response = Response(body, status=stored["status"])
+    for name, value in stored["headers"]:
+        response.headers[name] = value
+    response.set_etag(stored["etag"], weak=True)
+    g.page_cache_served = True
+    return response
+
+
+def _not_modified(keys: dict) -> Response:
+    response = Response(status=304)
+    response.set_etag(keys["etag"], weak=True)
+    g.page_cache_served = True
+    return response
+
+
+def serve_from_cache():
+    if request.method != "GET" or request.endpoint not in PAGES or not _anonymous():
+        return None
+    topics = PAGES[request.endpoint]
+    keys = page_keys(topics)
+    g.page_cache_keys = keys
+    if request.if_none_match and request.if_none_match.contains_weak(keys["etag"]):
+        return _not_modified(keys)
+    stored = _get(keys["page"])
+    if stored is not None:
+        return _answer(stored, keys)
+    config = current_app.config
+    if _add(keys["lock"], 1, timeout=config["PAGE_CACHE_LOCK_SECONDS"]):
+        # Stored by a builder that finished between the miss and the lock?
+        stored = _get(keys["page"])
+        if stored is not None:
+            _delete(keys["lock"])
+            return _answer(stored, keys)
+        g.page_cache_build = True  # this request builds and stores the page
+        return None
+    previous = _get(keys["last"])
+    if previous is not None:
+        return _answer(previous, keys)
+    deadline = time.monotonic() + config["PAGE_CACHE_WAIT"]
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        stored = _get(keys["page"])
+        if stored is not None:
+            return _answer(stored, keys)
+    g.page_cache_build = True  # the builder never came: build (and store) it here
+    return None
+
+
+def store_in_cache(response: Response) -> Response:
+    keys = g.get("page_cache_keys")
+    if keys is None or g.get("page_cache_served"):
+        return _public_headers(response, keys)
+    if not g.get("page_cache_build"):
+        return response
+    try:
+        if (
+            response.status_code == 200
+            and not response.is_streamed
+            and _only_session_cookie(response)
+        ):
+            body = response.get_data()
+            token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+            if token:
+                body = body.replace(token.encode(), CSRF_PLACEHOLDER)
+            stored = {
+                "status": response.status_code,
+                "headers": [
+                    (name, response.headers[name])
+                    for name in STORED_HEADERS
+                    if name in response.headers
+                ],
+                "body": body,
+                "etag": keys["etag"],
+            }
+            timeout = current_app.config["PAGE_CACHE_TIMEOUT"]
+            _set(keys["page"], stored, timeout)
+            _set(keys["last"], stored, timeout)
+            response.set_etag(keys["etag"], weak=True)
+    finally:
+        _delete(keys["lock"])
+    return _public_headers(response, keys)
+
+
+def _only_session_cookie(response: Response) -> bool:
+    # A first visit's page sets the session cookie (the CSRF secret of the language form):
+    # that cookie is the visitor's own and is not stored; any other cookie is.
+    name = current_app.config.get("SESSION_COOKIE_NAME", "session")
+    return all(
+        header.split("=", 1)[0].strip() == name for header in response.headers.getlist("Set-Cookie")
+    )
+
+
+def _public_headers(response: Response, keys) -> Response:
+    if keys is None:
+        return response
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    response.vary.add("Accept-Encoding")
+    if "Cache-Control" not in response.headers or response.status_code == 304:
+        # The browser keeps its copy and asks again each time (a 304 when nothing moved).
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def register(app: Flask) -> None:
+    """Install the pair of hooks (after the other hooks: the version listener too)."""
+    versions.listen()
+    if not app.config.get("PAGE_CACHE_ENABLED"):
+        return
+    app.before_request(serve_from_cache)
+    app.after_request(store_in_cache)

@@ -1,0 +1,161 @@
+"""Data versions: one row per topic of public pages, moved by every write that can change them.
+
+A topic names what a group of public pages shows (the medal table, live results, the agenda,
+the statistics, the term report, the venues, the homes' statistics, the public calendar).
+``watch(model, *topics)`` (called by the top layer, app/caching.py) says which topics a model's
+rows feed. Session events do the rest, the way app/calendars/sync.py keeps calendar items in
+step:
+
+- ``after_flush`` notes the topics of every new, changed or deleted object of a watched class,
+  and ``do_orm_execute`` those of the tables an INSERT, UPDATE or DELETE statement run through
+  the session writes (the roll-call's upserts);
+- ``before_commit`` flushes and writes a new version for those topics in the same transaction
+  (one statement), so a page cached under the old version can never be served once the change
+  is committed, and a rolled-back change moves nothing (``after_rollback`` drops the notes).
+
+A version is a random token, not a counter: a database restored from a backup or emptied by
+the tests brings back old tokens only together with the data they described. SQL run on
+a bare connection bypasses the events: call ``bump(session, TOPICS)`` after
+it (``flask stats rebuild`` does)."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.core.db import Base
+
+MEDALS = "medals"
+LIVE = "live"
+AGENDA = "agenda"
+STATISTICS = "statistics"
+REPORT = "report"
+VENUES = "venues"
+HOMES_STATS = "homes_stats"
+CALENDAR = "calendar"
+TOPICS = (MEDALS, LIVE, AGENDA, STATISTICS, REPORT, VENUES, HOMES_STATS, CALENDAR)
+INITIAL = "0"
+
+PENDING = "data_versions_pending"
+BUMPING = "data_versions_bumping"
+
+# model class -> the topics its rows feed
+WATCHED: dict[type, frozenset[str]] = {}
+
+
+class DataVersion(Base):
+    __tablename__ = "data_versions"
+
+    topic: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    version: Mapped[str] = mapped_column(sa.String(32))
+
+
+def watch(model: type, *topics: str) -> None:
+    unknown = set(topics) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown topics: {sorted(unknown)}")
+    WATCHED[model] = WATCHED.get(model, frozenset()) | frozenset(topics)
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def current(session, topics) -> dict[str, str]:
+    """The versions of ``topics`` (one query; a topic never bumped is at INITIAL)."""
+    topics = sorted(set(topics))
+    rows = session.execute(
+        sa.select(DataVersion.topic, DataVersion.version).where(DataVersion.topic.in_(topics))
+    ).all()
+    found = dict(rows)
+    return {topic: found.get(topic, INITIAL) for topic in topics}
+
+
+def bump(session, topics) -> str | None:
+    """Give ``topics`` a new version in the session's transaction (one statement); answer it."""
+    topics = sorted(set(topics))
+    if not topics:
+        return None
+    token = new_token()
+    values = [{"topic": topic, "version": token} for topic in topics]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(DataVersion).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[DataVersion.topic], set_={"version": statement.excluded.version}
+    )
+    session.execute(statement)
+    return token
+
+
+def topics_of(obj) -> frozenset[str]:
+    return WATCHED.get(type(obj), frozenset())
+
+
+def _note(session, flush_context):
+    if not WATCHED:
+        return
+    topics: set[str] = set()
+    for obj in session.new:
+        topics |= topics_of(obj)
+    for obj in session.deleted:
+        topics |= topics_of(obj)
+    for obj in session.dirty:
+        found = topics_of(obj)
+        if found and session.is_modified(obj, include_collections=False):
+            topics |= found
+    if topics:
+        session.info.setdefault(PENDING, set()).update(topics)
+
+
+def _note_statement(state):
+    # ORM-enabled bulk statements run through the session (an upsert of roll-call marks, the
+    # demo's inserts): no objects to flush, so the statement's tables are noted here.
+    if not (state.is_insert or state.is_update or state.is_delete) or not WATCHED:
+        return
+    topics: set[str] = set()
+    for mapper in state.all_mappers:
+        topics |= WATCHED.get(mapper.class_, frozenset())
+    if topics:
+        state.session.info.setdefault(PENDING, set()).update(topics)
+
+
+def _bump_before_commit(session):
+    if session.info.get(BUMPING) or not has_app_context():
+        return
+    if session.info.get(PENDING) is None and not (session.new or session.dirty or session.deleted):
+        return
+    session.flush()
+    topics = session.info.pop(PENDING, None)
+    if not topics:
+        return
+    session.info[BUMPING] = True
+    try:
+        bump(session, topics)
+    finally:
+        session.info.pop(BUMPING, None)
+
+
+def _forget(session):
+    session.info.pop(PENDING, None)
+
+
+def listen() -> None:
+    """Install the session events (idempotent). Called at the end of create_app, so the
+    ``before_commit`` hook runs after every other one (the calendar sync's among them): what
+    they flush is noted, and the version rows are the last rows the transaction locks."""
+    for name, fn in (
+        ("after_flush", _note),
+        ("do_orm_execute", _note_statement),
+        ("before_commit", _bump_before_commit),
+        ("after_rollback", _forget),
+    ):
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)

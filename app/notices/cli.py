@@ -1,0 +1,28 @@
+"""``flask notices work [--once]`` and ``flask notices purge``."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from app.notices import worker
+
+notices_cli = AppGroup("notices", help="Send the notices in the outbox.")
+
+
+@notices_cli.command("work")
+@click.option("--once", is_flag=True, help="Send what is due now and stop (for cron).")
+@click.option("--poll", default=5.0, show_default=True, help="Seconds between looks when idle.")
+def work_command(once: bool, poll: float) -> None:
+    """Send queued notices; runs until stopped unless --once."""
+    if once:
+        tally = worker.run_once()
+        click.echo(", ".join(f"{k}: {v}" for k, v in sorted(tally.items())) or "nothing due")
+        return
+    worker.work(poll)
+
+
+@notices_cli.command("purge")
+def purge_command() -> None:
+    """Clear message bodies older than 90 days."""
+    click.echo(f"{worker.purge()} notice bodies cleared")

@@ -1,0 +1,170 @@
+"""Notices written in the same transaction as the change (the pattern of
+app/calendars/sync.py).
+
+- ``after_flush`` reads the attribute history of the watched objects (it still holds the
+  values before the flush) and notes each change: a performance moved (time or venue),
+  cancelled or back on; a person newly booked for a performance; a competition event moved;
+  a home's weekly activity changed or ended; one session of it cancelled, moved or restored;
+- ``before_commit`` turns the notes into outbox rows (app/notices/outbox.py), unless the
+  organiser unticked "tell the people affected" (core.notify.keep_quiet);
+- ``after_rollback`` drops the notes.
+
+Bulk SQL bypasses the events, like the calendar sync."""
+
+from __future__ import annotations
+
+from flask import has_app_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from app.competitions.models import CompetitionEvent
+from app.core import notify
+from app.homes.models import Activity, ActivityException
+from app.notices.enums import Change
+from app.performances.enums import PerformanceStatus
+from app.performances.models import Performance, PerformancePerson
+
+NOTES = "notices_pending"
+QUEUING = "notices_queuing"
+
+PLACE_TIME = {
+    Performance: ("starts_at", "ends_at", "venue_id"),
+    CompetitionEvent: ("starts_at", "ends_at", "venue_id", "all_day"),
+    Activity: ("starts_at", "duration_minutes", "venue_id", "rrule", "uses_home_venue"),
+}
+KIND = {Performance: "performance", CompetitionEvent: "competition_event", Activity: "activity"}
+
+
+def _old(obj, names) -> tuple[bool, dict]:
+    """(whether any of ``names`` changed in this flush, their values before it)."""
+    state = inspect(obj)
+    changed, before = False, {}
+    for name in names:
+        history = state.attrs[name].history
+        if history.has_changes():
+            changed = True
+            before[name] = history.deleted[0] if history.deleted else None
+        else:
+            before[name] = getattr(obj, name)
+    return changed, before
+
+
+def _facts(before: dict) -> dict:
+    """JSON-ready "before" facts: the old start, end and venue (its name is looked up when
+    the notice is written: no queries inside the flush)."""
+    out = {}
+    starts = before.get("starts_at")
+    if starts is not None:
+        out["starts_at"] = starts.isoformat()
+    ends = before.get("ends_at")
+    if ends is not None:
+        out["ends_at"] = ends.isoformat()
+    elif starts is not None and before.get("duration_minutes"):
+        from datetime import timedelta
+
+        out["ends_at"] = (starts + timedelta(minutes=before["duration_minutes"])).isoformat()
+    if before.get("venue_id"):
+        out["venue_id"] = before["venue_id"]
+    return out
+
+
+def _note(session, key, change, old=None, only=None):
+    notes = session.info.setdefault(NOTES, {})
+    kind, subject_id, occurrence = key
+    previous = notes.get(key)
+    if previous is not None:
+        # Several changes in one transaction: keep the first "before", the latest change,
+        # and the union of the people a booking is limited to.
+        old = previous[1] or old
+        if previous[2] is None or only is None:
+            only = None
+        else:
+            only = previous[2] | only
+        if previous[0] == Change.BOOKED and change == Change.MOVED:
+            change = Change.BOOKED
+    notes[key] = (change, old, only)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session, flush_context):
+    if session.info.get(QUEUING):
+        return
+    for obj in list(session.new):
+        if isinstance(obj, PerformancePerson) and obj.person_id is not None:
+            _note(
+                session,
+                ("performance", obj.performance_id, None),
+                Change.BOOKED,
+                only={obj.person_id},
+            )
+        elif isinstance(obj, ActivityException):
+            change = Change.CANCELLED if obj.kind.value == "cancelled" else Change.MOVED
+            old = {"starts_at": obj.original_start.isoformat()}
+            _note(session, ("activity", obj.activity_id, obj.original_start), change, old)
+        elif isinstance(obj, Activity) and obj.previous_activity_id is not None:
+            previous = session.identity_map.get(
+                inspect(Activity).identity_key_from_primary_key((obj.previous_activity_id,))
+            )
+            old = (
+                _facts({n: getattr(previous, n) for n in PLACE_TIME[Activity]}) if previous else {}
+            )
+            _note(session, ("activity", obj.id, None), Change.MOVED, old)
+    for obj in list(session.dirty):
+        cls = type(obj)
+        if cls in PLACE_TIME:
+            key = (KIND[cls], obj.id, None)
+            changed, before = _old(obj, PLACE_TIME[cls])
+            if cls is Performance:
+                status_changed, status = _old(obj, ("status",))
+                if status_changed:
+                    was = PerformanceStatus(status["status"]) if status["status"] else None
+                    now = PerformanceStatus(obj.status)
+                    if now == PerformanceStatus.CANCELLED and was != now:
+                        _note(session, key, Change.CANCELLED)
+                        continue
+                    if was == PerformanceStatus.CANCELLED and now != was:
+                        _note(session, key, Change.RESTORED)
+                        continue
+            if cls is Activity:
+                archived_changed, archived = _old(obj, ("is_archived",))
+                if archived_changed and obj.is_archived and not archived["is_archived"]:
+                    _note(session, key, Change.CANCELLED)
+                    continue
+            if changed:
+                _note(session, key, Change.MOVED, _facts(before))
+        elif isinstance(obj, ActivityException):
+            changed, before = _old(obj, ("kind", "new_start", "new_end", "new_venue_id"))
+            if changed:
+                change = Change.CANCELLED if obj.kind.value == "cancelled" else Change.MOVED
+                old = {"starts_at": (before["new_start"] or obj.original_start).isoformat()}
+                _note(session, ("activity", obj.activity_id, obj.original_start), change, old)
+    for obj in list(session.deleted):
+        if isinstance(obj, ActivityException):
+            _note(session, ("activity", obj.activity_id, obj.original_start), Change.RESTORED)
+
+
+@event.listens_for(Session, "before_commit")
+def _queue_before_commit(session):
+    if session.info.get(QUEUING) or not has_app_context():
+        return
+    session.flush()
+    notes = session.info.pop(NOTES, None)
+    quiet = notify.is_quiet(session)
+    session.info.pop(notify.QUIET, None)
+    if not notes or quiet:
+        return
+    from app.notices import outbox
+
+    session.info[QUEUING] = True
+    try:
+        for (kind, subject_id, occurrence), (change, old, only) in notes.items():
+            outbox.queue(session, kind, subject_id, occurrence, change, old, only)
+        session.flush()
+    finally:
+        session.info.pop(QUEUING, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session):
+    session.info.pop(NOTES, None)
+    session.info.pop(notify.QUIET, None)

@@ -1,0 +1,245 @@
+"""Issue 15 item 2: anonymous GETs of listed public pages come from the cache
+(app/core/page_cache.py) keyed by the data versions; two app instances on one Redis share it;
+a result change shows on the next GET; 304 for an unchanged page; signed-in requests never get
+the cached anonymous bytes; one rebuild per version under concurrent requests."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import time
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.competitions.enums import Medal
+from app.competitions.models import Result
+from app.core import versions
+from app.extensions import db, limiter
+
+REDIS = "redis://127.0.0.1:6379/14"
+TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def make_app(app):
+    """Apps with the page cache on, on the suite's database (``redis=True``: on one Redis under
+    a key prefix of the test's own)."""
+    made = []
+    prefix = f"test-{uuid.uuid4().hex[:8]}:"
+
+    def make(redis=False, **settings):
+        config = {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SERVER_NAME": "localhost",
+            "BABEL_DEFAULT_LOCALE": "en",
+            "PAGE_CACHE_ENABLED": True,
+            **settings,
+        }
+        if redis:
+            config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS, CACHE_KEY_PREFIX=prefix)
+        other = create_app(config)
+        other.view_calls = {}
+        made.append(other)
+        return other
+
+    yield make
+    import redis as redis_client
+
+    connection = redis_client.Redis.from_url(REDIS)
+    for key in connection.scan_iter(match=f"{prefix}*"):
+        connection.delete(key)
+    connection.close()
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    with app.app_context():
+        limiter.init_app(app)
+        limiter.reset()
+
+
+def count_builds(app, endpoint, delay=0.0):
+    """Wrap the view: ``app.view_calls[endpoint]`` counts the pages actually built."""
+    view = app.view_functions[endpoint]
+    lock = threading.Lock()
+    app.view_calls[endpoint] = 0
+
+    @functools.wraps(view)
+    def counted(*args, **kwargs):
+        with lock:
+            app.view_calls[endpoint] += 1
+        if delay:
+            time.sleep(delay)
+        return view(*args, **kwargs)
+
+    app.view_functions[endpoint] = counted
+
+
+def without_token(body: bytes) -> bytes:
+    return TOKEN.sub(b'name="csrf_token" value=""', body)
+
+
+def _change_a_gold(new_medal):
+    with db.session.no_autoflush:
+        result = db.session.scalars(
+            sa.select(Result).where(Result.medal == Medal.GOLD).order_by(Result.id)
+        ).first()
+        assert result is not None
+        result.medal = new_medal
+    db.session.commit()
+
+
+def test_two_apps_on_one_redis_share_the_pages(demo, make_app):
+    first, second = make_app(redis=True), make_app(redis=True)
+    for one in (first, second):
+        count_builds(one, "competitions.index")
+    built = first.test_client().get("/competitions/")
+    served = second.test_client().get("/competitions/")
+    assert built.status_code == served.status_code == 200
+    assert first.view_calls["competitions.index"] == 1
+    assert second.view_calls["competitions.index"] == 0
+    assert without_token(served.data) == without_token(built.data)
+    assert served.headers["ETag"] == built.headers["ETag"]
+    assert "Accept-Language" in served.headers["Vary"]
+
+
+def test_a_result_change_shows_on_the_next_get(demo, make_app, client):
+    cached = make_app(redis=True)
+    count_builds(cached, "competitions.index")
+    visitor = cached.test_client()
+    before = visitor.get("/competitions/")
+    assert visitor.get("/competitions/").data.count(b"<tr") == before.data.count(b"<tr")
+    assert cached.view_calls["competitions.index"] == 1
+
+    _change_a_gold(Medal.NONE)
+
+    after = visitor.get("/competitions/")
+    assert cached.view_calls["competitions.index"] == 2
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert without_token(after.data) != without_token(before.data)
+    # What the cache answers is what the page, built now without a cache, shows.
+    fresh = client.get("/competitions/")
+    assert without_token(after.data) == without_token(fresh.data)
+    # The API's medals moved with it.
+    api = visitor.get("/api/v1/medals")
+    assert api.get_json() == client.get("/api/v1/medals").get_json()
+
+
+def test_an_unchanged_page_answers_304_without_being_built(demo, make_app):
+    cached = make_app()
+    count_builds(cached, "venues.index")
+    visitor = cached.test_client()
+    first = visitor.get("/venues/")
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = visitor.get("/venues/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert cached.view_calls["venues.index"] == 1
+    # Another language is another page (and another ETag).
+    english = visitor.get("/venues/", headers={"If-None-Match": etag, "Accept-Language": "zh-CN"})
+    assert english.status_code == 200
+    assert english.headers["ETag"] != etag
+    assert cached.view_calls["venues.index"] == 2
+
+
+def test_a_new_version_answers_200_to_the_old_etag(demo, make_app):
+    cached = make_app()
+    visitor = cached.test_client()
+    etag = visitor.get("/venues/").headers["ETag"]
+    with cached.app_context():
+        versions.bump(db.session, [versions.VENUES])
+        db.session.commit()
+    again = visitor.get("/venues/", headers={"If-None-Match": etag})
+    assert again.status_code == 200
+    assert again.headers["ETag"] != etag
+
+
+def test_a_signed_in_request_never_gets_the_cached_anonymous_bytes(demo, make_app, make_user):
+    cached = make_app(redis=True)
+    count_builds(cached, "competitions.index")
+    anonymous = cached.test_client()
+    page = anonymous.get("/competitions/")
+    etag = page.headers["ETag"]
+    coach = make_user("coach", display_name="Coach Wang")
+    signed_in = cached.test_client()
+    with signed_in.session_transaction() as session:
+        session["_user_id"] = coach.get_id()
+        session["_fresh"] = True
+    mine = signed_in.get("/competitions/", headers={"If-None-Match": etag})
+    assert mine.status_code == 200  # no 304 from the anonymous ETag either
+    assert b"Coach Wang" in mine.data
+    assert mine.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in mine.headers
+    assert cached.view_calls["competitions.index"] == 2
+    # ... and the signed-in page was not stored for anonymous visitors.
+    again = anonymous.get("/competitions/")
+    assert b"Coach Wang" not in again.data
+    assert cached.view_calls["competitions.index"] == 2
+    # A remember-me cookie alone also means "signed in": built, never from the cache.
+    remembered = cached.test_client()
+    remembered.set_cookie("remember_token", "x", domain="localhost")
+    remembered.get("/competitions/")
+    assert cached.view_calls["competitions.index"] == 3
+
+
+def test_a_waiting_flash_message_is_never_cached_away(demo, make_app):
+    cached = make_app()
+    count_builds(cached, "venues.index")
+    visitor = cached.test_client()
+    visitor.get("/venues/")
+    with visitor.session_transaction() as session:
+        session["_flashes"] = [("info", "A message for this visitor")]
+    page = visitor.get("/venues/")
+    assert b"A message for this visitor" in page.data
+    assert cached.view_calls["venues.index"] == 2
+
+
+def test_each_visitor_gets_their_own_csrf_token(demo, make_app):
+    cached = make_app(WTF_CSRF_ENABLED=True)
+    count_builds(cached, "venues.index")
+    one, two = cached.test_client(), cached.test_client()
+    first = one.get("/venues/")
+    second = two.get("/venues/")
+    assert cached.view_calls["venues.index"] == 1
+    token_one, token_two = TOKEN.search(first.data)[1], TOKEN.search(second.data)[1]
+    assert token_one and token_two and token_one != token_two
+    assert b"__ronghe_csrf_token__" not in second.data
+    # The served token is the visitor's own: the language switch accepts it.
+    switched = two.post(
+        "/language", data={"csrf_token": token_two.decode(), "lang": "zh_Hans", "next": "/"}
+    )
+    assert switched.status_code == 303
+    with two.session_transaction() as session:
+        assert session.get("lang") == "zh_Hans"
+
+
+@pytest.mark.parametrize("previous", [False, True], ids=["first build", "after a change"])
+def test_one_rebuild_per_version_under_concurrent_requests(demo, make_app, previous):
+    # The waiters wait as long as it takes on a loaded machine (3 s in production).
+    cached = make_app(redis=True, PAGE_CACHE_WAIT=30.0)
+    count_builds(cached, "competitions.index", delay=0.3)
+    if previous:
+        cached.test_client().get("/competitions/")
+        _change_a_gold(Medal.NONE)
+        cached.view_calls["competitions.index"] = 0
+    answers: list[int] = []
+    start = threading.Barrier(6)
+
+    def visit():
+        client = cached.test_client()
+        start.wait()
+        answers.append(client.get("/competitions/").status_code)
+
+    threads = [threading.Thread(target=visit) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert answers == [200] * 6
+    assert cached.view_calls["competitions.index"] == 1
