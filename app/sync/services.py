@@ -413,24 +413,39 @@ def _one_row(item, entry: Entry, user, made_at, now) -> Answer:
                 notes=values["notes"],
                 version=version,
                 actor=user,
+                reason=str(item.get("reason") or "")[:500],
             )
             db.session.flush()
     except (EditConflict, StaleDataError, IntegrityError):
-        db.session.expire_all()
-        saved = db.session.get(Entry, entry.id).result
-        _take(client_id, user, target, "conflict", made_at, now)
+        return _conflict(client_id, entry, user, target, values, made_at, now)
+    except DomainError as error:  # a rule of the save itself (an official result needs a reason)
+        _take(client_id, user, target, "invalid", made_at, now)
+        field = error.field or "notes"
         return Answer(
             client_id,
-            "conflict",
-            data={
-                "yours": values,
-                "saved": results_screen.shown(saved),
-                "version": "" if saved is None else str(saved.version),
-            },
+            "invalid",
+            message=str(error.message),
+            data={"errors": [{"field": field, "message": str(error.message)}]},
         )
     _take(client_id, user, target, "applied", made_at, now)
     return Answer(
         client_id,
         "applied",
         data={"saved": results_screen.shown(result), "version": str(result.version)},
+    )
+
+
+def _conflict(client_id, entry, user, target, values, made_at, now) -> Answer:
+    """The row was saved meanwhile by someone else: both versions, nothing written."""
+    db.session.expire_all()
+    saved = db.session.get(Entry, entry.id).result
+    _take(client_id, user, target, "conflict", made_at, now)
+    return Answer(
+        client_id,
+        "conflict",
+        data={
+            "yours": values,
+            "saved": results_screen.shown(saved),
+            "version": "" if saved is None else str(saved.version),
+        },
     )

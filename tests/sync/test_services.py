@@ -334,23 +334,15 @@ def test_a_results_row_is_saved_once(screen):
 
 
 def test_a_stale_results_row_is_a_conflict_with_both_versions(screen):
-    scored, coach = screen["scored"], screen["coach"]
-    version = str(result_of(scored).version)
+    blank, coach = screen["blank"], screen["coach"]
     sync_results(
-        {"marks": [row(scored, "result-first", version, rank="1", mark="655", medal="gold")]}, coach
+        {"marks": [row(blank, "result-first", "", rank="1", mark="655", medal="gold")]}, coach
     )
+    # A second phone had the row open before that result existed (no version).
     answer = sync_results(
         {
             "marks": [
-                row(
-                    scored,
-                    "result-stale",
-                    version,
-                    rank="1",
-                    mark="650",
-                    medal="gold",
-                    notes="wind",
-                )
+                row(blank, "result-stale", "", rank="1", mark="650", medal="gold", notes="wind")
             ]
         },
         coach,
@@ -375,11 +367,22 @@ def test_a_stale_results_row_is_a_conflict_with_both_versions(screen):
                 "medal": "gold",
                 "notes": "",
             },
-            "version": str(int(version) + 1),
+            "version": "1",
         }
     ]
-    saved = result_of(scored)
+    saved = result_of(blank)
     assert (saved.mark, saved.notes) == ("655", "")
+
+
+def test_an_official_result_changed_without_a_reason_is_answered_at_the_row(screen):
+    scored, coach = screen["scored"], screen["coach"]
+    version = str(result_of(scored).version)
+    answer = sync_results(
+        {"marks": [row(scored, "result-offic", version, rank="1", mark="650", medal="gold")]}, coach
+    )
+    assert answer["results"][0]["outcome"] == "invalid"
+    assert answer["results"][0]["errors"][0]["field"] == "reason"
+    assert result_of(scored).mark == "652"
 
 
 def test_an_invalid_results_row_lists_its_problems(screen):
