@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from app.privacy import bp as privacy_bp
     from app.replies import bp as replies_bp
     from app.reports import bp as reports_bp
+    from app.sync import bp as sync_bp
     from app.venues import bp as venues_bp
 
     app.register_blueprint(core_bp)
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendars_bp, url_prefix="/calendar")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(sync_bp)
     app.register_blueprint(notices_bp, url_prefix="/admin/notices")
     notices_init(app)
     app.register_blueprint(replies_bp, url_prefix="/reply")

@@ -11,4 +11,5 @@ from app.notices import models as notices_models  # noqa: F401
 from app.people import models as people_models  # noqa: F401
 from app.performances import models as performances_models  # noqa: F401
 from app.replies import models as replies_models  # noqa: F401
+from app.sync import models as sync_models  # noqa: F401
 from app.venues import models as venues_models  # noqa: F401

@@ -41,6 +41,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "backup",
             "demo",
             "notices",
+            "sync",
             "caching",
         },
     ),

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "consent_given": _l("Consent recorded"),
     "consent_withdrawn": _l("Consent withdrawn"),
     "correct_attendance": _l("Attendance corrected"),
+    "sync_attendance": _l("Attendance sent from a phone"),
+    "superseded_attendance": _l("Attendance mark replaced by a later one"),
     "cancel_occurrence": _l("Session cancelled"),
     "move_occurrence": _l("Session moved"),
     "restore_occurrence": _l("Session restored"),

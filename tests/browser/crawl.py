@@ -120,6 +120,7 @@ JS_FORMS = """() => Array.from(document.forms).map((f, i) => ({
   action: f.action,
   destructive: f.hasAttribute('data-confirm') || !!f.querySelector('.button-warning, [data-confirm]'),
   submit: !!f.querySelector('button:not([type]), button[type=submit], input[type=submit]'),
+  inPlace: f.hasAttribute('data-in-place'),
 }))"""
 
 JS_TAG_SUBMITS = """() => {
@@ -432,6 +433,10 @@ class Crawl:
         submitted = 0
         for form in forms:
             if form["method"] != "post" or form["destructive"] or not form["submit"]:
+                continue
+            if form["inPlace"]:
+                # offline.js saves it in place (no navigation to wait for); its saved, waiting
+                # and error states are audited by tests/journeys/test_offline.py.
                 continue
             action_endpoint = self.endpoint(form["action"], "POST")
             if action_endpoint is None:

@@ -1,7 +1,8 @@
 """A coach records an event's results on a phone (issue 12): a tie for bronze and a DNS are
-saved, shown after a reload as stored, and the public medal table moves by exactly those
-medals; two coaches editing the same result meet the 409 with both versions shown, and the
-second save keeps the first coach's note."""
+saved row by row in place (a slip is shown at its box while the other rows save), shown after
+a reload as stored, and the public medal table moves by exactly those medals; two coaches
+editing the same result meet the conflict with both versions shown, and the second save keeps
+the first coach's note."""
 
 from __future__ import annotations
 
@@ -82,6 +83,14 @@ def _medal_counts(page) -> tuple[int, ...]:
     return tuple(int(n) for n in found.groups())
 
 
+def _settled(page) -> None:
+    """Until every row saved in place has its answer (nothing waits on the phone)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-sync-waiting]')"
+        " && document.querySelector('[data-sync-line]').textContent.includes('本机的记录已全部发送')"
+    )
+
+
 def _row(page, number: int):
     """Row ``number`` of the results screen: the group named by its heading ("2. 姓名")."""
     return page.get_by_role("group", name=re.compile(rf"^{number}\. "))
@@ -111,28 +120,30 @@ def test_coach_enters_a_bronze_tie_and_a_dns(demo, open_page, screenshot):
         4: ("3", "640", "完成比赛（OK）", "铜牌", "铜牌决赛并列"),
         5: ("", "", "未出发（DNS）", "无奖牌", "赛前体检未通过，未出发"),
     }
+    # Rows are saved in place as the focus leaves each (app/static/js/offline.js). First a
+    # slip in two rows: the first rank is not a number, the DNS row keeps a medal.
     for number, (rank, mark, status, medal, notes) in typed.items():
         row = _row(page, number)
-        row.get_by_label("名次").fill(rank)
+        row.get_by_label("名次").fill("第一" if number == 1 else rank)
         row.get_by_label("成绩（按原样填写）").fill(mark)
         row.get_by_label("成绩状态").select_option(label=status)
-        row.get_by_label("奖牌").select_option(label=medal)
+        row.get_by_label("奖牌").select_option(label="铜牌" if number == 5 else medal)
         row.get_by_label("备注").fill(notes)
+    page.get_by_role("button", name="保存成绩").click()
+    _settled(page)
     screenshot(page, "filled")
-    # First a slip: the DNS row keeps a medal. Every problem is listed, nothing is saved.
-    _row(page, 5).get_by_label("奖牌").select_option(label="铜牌")
-    _row(page, 1).get_by_label("名次").fill("第一")
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存成绩").click()
-    summary = page.locator(".error-summary li").all_inner_texts()
-    assert summary == ["第 1 行：名次必须是整数。", "第 5 行：只有状态为 OK 的成绩才能获得奖牌。"]
+    # Each problem at its box; the other rows are saved.
+    assert "名次必须是整数。" in _row(page, 1).locator(".field-error").inner_text()
+    assert (
+        "只有状态为 OK 的成绩才能获得奖牌。" in _row(page, 5).locator(".field-error").inner_text()
+    )
     assert axe_violations(page) == []
-    assert _results(entries) == [None] * 5
+    assert [r is None for r in _results(entries)] == [True, False, False, False, True]
     _row(page, 5).get_by_label("奖牌").select_option(label="无奖牌")
     _row(page, 1).get_by_label("名次").fill("1")
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存成绩").click()
-    assert "成绩已保存。" in page.locator("main").inner_text() or "成绩已保存。" in page.content()
+    page.get_by_role("button", name="保存成绩").click()
+    _settled(page)
+    assert page.locator(".field-error").count() == 0
 
     page.reload()
     for number, (rank, mark, status, medal, notes) in typed.items():
@@ -176,17 +187,17 @@ def test_two_coaches_edit_the_same_result(demo, open_page, make_user, screenshot
     row = _row(first_page, 1)
     row.get_by_label("成绩（按原样填写）").fill("612")
     row.get_by_label("备注").fill("第三组风大，裁判同意补射一箭")
-    with first_page.expect_navigation():
-        first_page.get_by_role("button", name="保存成绩").click()
+    first_page.get_by_role("button", name="保存成绩").click()
+    _settled(first_page)
 
     # The second coach, on the page opened before, changes the rank and the mark.
     row = _row(second_page, 1)
     row.get_by_label("名次").fill("5")
     row.get_by_label("成绩（按原样填写）").fill("608")
-    with second_page.expect_navigation():
-        second_page.get_by_role("button", name="保存成绩").click()
+    second_page.get_by_role("button", name="保存成绩").click()
     panel = second_page.locator(f"#conflict-{entry.id}")
-    assert panel.is_visible()
+    panel.wait_for()
+    _settled(second_page)
     cells = [
         [cell.inner_text().strip() for cell in line.locator("th, td").all()]
         for line in panel.locator("tbody tr").all()
@@ -203,8 +214,9 @@ def test_two_coaches_edit_the_same_result(demo, open_page, make_user, screenshot
     # Nothing of the second coach's was saved yet.
     assert _results(entries)[0] == (4, "612", "OK", "none", "第三组风大，裁判同意补射一箭")
 
-    with second_page.expect_navigation():
-        second_page.get_by_role("button", name="保存成绩").click()
+    second_page.get_by_role("button", name="保存成绩").click()
+    _settled(second_page)
+    assert second_page.locator(f"#conflict-{entry.id}").count() == 0
     second_page.reload()
     row = _row(second_page, 1)
     assert row.get_by_label("名次").input_value() == "5"

@@ -60,9 +60,11 @@ def test_staff_mark_a_member_present_at_todays_roll_call(demo, open_page, screen
     assert page.locator("#roll-call-summary").inner_text() == (
         f"到：{present}。缺席：{absent}。未点：{unmarked}。"
     )
-    with page.expect_navigation():
-        line.locator("button.rollcall-present").click()
-    assert page.url.endswith(f"/roll-call#member-{person_id}")
+    # Saved in place (app/static/js/offline.js): no reload, the focus stays on the button.
+    line.locator("button.rollcall-present").click()
+    page.wait_for_selector(f"#member-{person_id}.rollcall-marked-present:not(.rollcall-waiting)")
+    page.wait_for_function("() => !document.querySelector('li.rollcall-waiting')")
+    assert page.evaluate("document.activeElement.classList.contains('rollcall-present')")
 
     page.reload()
     line = page.locator(f"#member-{person_id}")

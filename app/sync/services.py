@@ -1,0 +1,451 @@
+"""Taking the marks a phone queued while offline (issue 18 item 4). Services flush; the
+route commits once.
+
+Every mark carries a client-made id, the time it was made and the version it was based on.
+
+- **Idempotent**: a client id already taken (``ClientMark``) answers what it did the first
+  time and writes nothing; two requests racing with the same id meet the unique constraint,
+  and the loser answers as a duplicate.
+- **Permissions** are the forms': the staff of the activity's home (homes.access) for a
+  roll-call mark, the competition's managers and the athletes' coaches
+  (competitions.rules.can_record) for a result. One mark the user may not make refuses the
+  whole batch (``SyncRefused``, 403): nothing is written.
+- **Roll-call: the later mark wins**, by the time it was made (a phone's clock ahead of the
+  server's counts as now). A mark older than the one saved is kept only in the audit trail
+  (``superseded_attendance``, which member and session, the status, never the reason) and
+  answered "superseded"; a newer one replaces the saved one, whose status, author and time go
+  into the audit row (``sync_attendance``), and whose sender, if they sent it through the
+  sync, is told on their next sync (``ClientMark.superseded_at`` / ``told_at``).
+- **Results: never overwritten**. A row whose version is not the saved one comes back as a
+  conflict with both versions (the sender's and the saved one); saving again with the saved
+  version is a deliberate choice, as on the form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.competitions import results_screen, rules
+from app.competitions import services as competition_services
+from app.competitions.models import Entry
+from app.core import audit, clock
+from app.core.errors import DomainError, EditConflict
+from app.extensions import db
+from app.homes import access, queries, recurrence
+from app.homes import services as home_services
+from app.homes.models import Activity, Attendance
+from app.sync.models import ClientMark
+
+MAX_BATCH = 200
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class SyncRefused(Exception):
+    """The whole batch is refused (nothing written): ``status`` 400, 403 or 413."""
+
+    def __init__(self, status: int, detail):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+@dataclass
+class Answer:
+    client_id: str
+    outcome: str  # applied | superseded | conflict | invalid
+    duplicate: bool = False
+    message: str | None = None
+    data: dict | None = None
+
+    def as_json(self) -> dict:
+        body = {"client_id": self.client_id, "outcome": self.outcome}
+        if self.duplicate:
+            body["duplicate"] = True
+        if self.message is not None:
+            body["message"] = self.message
+        if self.data:
+            body.update(self.data)
+        return body
+
+
+# --- reading a batch ------------------------------------------------------------------------
+
+
+def _items(body) -> list[dict]:
+    if not isinstance(body, dict) or not isinstance(body.get("marks"), list):
+        raise SyncRefused(400, _l('The request must be a JSON object with a list of "marks".'))
+    items = body["marks"]
+    if len(items) > MAX_BATCH:
+        raise SyncRefused(
+            413,
+            _l(
+                "A batch holds at most %(max)d marks; send the others in another batch.",
+                max=MAX_BATCH,
+            ),
+        )
+    seen = set()
+    for item in items:
+        if not isinstance(item, dict) or not CLIENT_ID.match(str(item.get("client_id", ""))):
+            raise SyncRefused(400, _l("Every mark needs a client id of 8 to 64 letters or digits."))
+        if item["client_id"] in seen:
+            raise SyncRefused(400, _l("A client id appears twice in the batch."))
+        seen.add(item["client_id"])
+        if _instant(item.get("made_at")) is None:
+            raise SyncRefused(400, _l("Every mark needs the time it was made (ISO 8601)."))
+    return items
+
+
+def _instant(value) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None
+    return moment.astimezone(UTC)
+
+
+def _whole(value) -> int | None:
+    return value if home_services.valid_id(value) else None
+
+
+def _made_at(item, now: datetime) -> datetime:
+    # A phone whose clock runs ahead cannot win every later race: its future is now.
+    return min(_instant(item["made_at"]), now)
+
+
+def _known(client_ids) -> dict[str, ClientMark]:
+    if not client_ids:
+        return {}
+    return {
+        row.client_id: row
+        for row in db.session.scalars(
+            sa.select(ClientMark).where(ClientMark.client_id.in_(list(client_ids)))
+        )
+    }
+
+
+def _take(client_id: str, user, target: str, outcome: str, made_at, now) -> None:
+    """Note the client id (inserted with the batch's other rows at the flush). Another request
+    taking the same id meanwhile makes that flush fail on the unique constraint: the route
+    rolls back and runs the batch again, which then answers it as a duplicate."""
+    db.session.add(
+        ClientMark(
+            client_id=client_id,
+            user_id=getattr(user, "id", None),
+            target=target,
+            outcome=outcome,
+            made_at=made_at,
+            received_at=now,
+        )
+    )
+
+
+def _notices(user, now: datetime) -> list[dict]:
+    """The user's marks replaced by someone's later mark since their last sync (each told
+    once)."""
+    rows = list(
+        db.session.scalars(
+            sa.select(ClientMark)
+            .where(
+                ClientMark.user_id == getattr(user, "id", None),
+                ClientMark.superseded_at.is_not(None),
+                ClientMark.told_at.is_(None),
+            )
+            .order_by(ClientMark.id)
+        )
+    )
+    for row in rows:
+        row.told_at = now
+    db.session.flush()
+    return [_target_json(row.client_id, row.target) for row in rows]
+
+
+def _target_json(client_id: str, target: str) -> dict:
+    kind, _sep, rest = target.partition(":")
+    if kind == "attendance":
+        activity_id, key, person_id = rest.split(":")
+        return {
+            "client_id": client_id,
+            "activity_id": int(activity_id),
+            "occurrence": key,
+            "person_id": int(person_id),
+        }
+    return {"client_id": client_id, "entry_id": int(rest)}
+
+
+# --- roll-call ------------------------------------------------------------------------------
+
+
+@dataclass
+class Saved:
+    """A member's saved mark, as read at the start of the batch and kept up to date by it."""
+
+    status: object
+    reason: object
+    recorded_by_id: int | None
+    recorded_at: datetime
+
+    def as_json(self) -> dict:
+        return {
+            "saved": {
+                "status": self.status.value,
+                "reason": self.reason.value if self.reason else None,
+                "version": self.recorded_at.isoformat(),
+            }
+        }
+
+
+def sync_roll_call(body, user, now: datetime | None = None) -> dict:
+    """Apply a batch of roll-call marks; answer one outcome per mark, in order, and the
+    user's earlier marks superseded since their last sync."""
+    now = now or clock.now()
+    items = _items(body)
+    known = _known(item["client_id"] for item in items)
+    activities: dict[int, Activity | None] = {}
+    managed = access.managed_home_ids(user)  # None: every home (an admin)
+    for item in items:  # permissions first: one refused mark refuses the batch
+        if item["client_id"] in known:
+            continue
+        activity_id = _whole(item.get("activity_id"))
+        if activity_id is not None and activity_id not in activities:
+            activities[activity_id] = db.session.get(Activity, activity_id)
+        activity = activities.get(activity_id) if activity_id is not None else None
+        if activity is None or (managed is not None and activity.home_id not in managed):
+            raise SyncRefused(403, _l("You may not take the roll-call of this session."))
+    expected: dict[tuple[int, datetime], tuple] = {}
+    answers = []
+    # The audit and client-id rows wait for the flush at the end of the batch.
+    with db.session.no_autoflush:
+        for item in items:
+            client_id = item["client_id"]
+            if client_id in known:
+                answers.append(Answer(client_id, known[client_id].outcome, duplicate=True))
+                continue
+            activity = activities[item["activity_id"]]
+            answers.append(_one_mark(item, activity, user, _made_at(item, now), now, expected))
+    return {
+        "results": [answer.as_json() for answer in answers],
+        "superseded": _notices(user, now),
+        "synced_at": now.isoformat(),
+    }
+
+
+def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
+    client_id = item["client_id"]
+    key = str(item.get("occurrence", ""))[:20]
+    person_id = _whole(item.get("person_id"))
+    start = recurrence.parse_occurrence_key(key)
+    occ = recurrence.occurrence_at(activity, start) if start else None
+    target = f"attendance:{activity.id}:{key}:{person_id}"
+    if occ is None or person_id is None:
+        return _invalid(client_id, user, target, made_at, now, _l("This session does not exist."))
+    try:
+        mark = home_services.parse_mark(person_id, item.get("status", ""), item.get("reason"))
+    except DomainError as error:
+        return _invalid(client_id, user, target, made_at, now, error.message)
+    sheet = expected.get((activity.id, start))
+    if sheet is None:  # one read of the members and one of the marks per session
+        day = occ.local_start.date()
+        members = {pid for pid, _n in queries.expected_members(activity.home_id, day)}
+        saved_marks = {
+            row.person_id: Saved(
+                row.status, row.absence_reason, row.recorded_by_id, row.recorded_at
+            )
+            for row in db.session.execute(
+                sa.select(
+                    Attendance.person_id,
+                    Attendance.status,
+                    Attendance.absence_reason,
+                    Attendance.recorded_by_id,
+                    Attendance.recorded_at,
+                ).where(Attendance.activity_id == activity.id, Attendance.occurrence_start == start)
+            )
+        }
+        sheet = expected[activity.id, start] = (members, saved_marks)
+    members, saved_marks = sheet
+    saved = saved_marks.get(person_id)
+    details = {
+        "occurrence": key,
+        "person_id": person_id,
+        "status": mark.status.value,
+        "made_at": made_at.isoformat(),
+        "based_on": str(item.get("based_on") or "")[:40],
+        "client_id": client_id,
+    }
+    if saved is not None and saved.recorded_at > made_at:
+        # An earlier mark than the one saved: it loses, and is kept in the audit trail.
+        _take(client_id, user, target, "superseded", made_at, now)
+        audit.record(
+            "superseded_attendance",
+            "activity",
+            activity.id,
+            ["status"],
+            actor=user,
+            details=details,
+        )
+        return Answer(client_id, "superseded", data=saved.as_json())
+    try:  # its rules are checked before it writes anything
+        home_services.record_marks(activity, start, [mark], members, user, now=made_at)
+    except DomainError as error:
+        return _invalid(client_id, user, target, made_at, now, error.message)
+    _take(client_id, user, target, "applied", made_at, now)
+    previous = None
+    if saved is not None:
+        previous = {
+            "status": saved.status.value,
+            "recorded_by_id": saved.recorded_by_id,
+            "recorded_at": saved.recorded_at.isoformat(),
+        }
+    audit.record(
+        "sync_attendance",
+        "activity",
+        activity.id,
+        ["status", "absence_reason"],
+        actor=user,
+        details={**details, "previous": previous},
+    )
+    if previous is not None and previous["recorded_by_id"] != getattr(user, "id", None):
+        db.session.execute(
+            sa.update(ClientMark)
+            .where(
+                ClientMark.target == target,
+                ClientMark.outcome == "applied",
+                ClientMark.superseded_at.is_(None),
+                ClientMark.user_id != getattr(user, "id", None),
+            )
+            .values(superseded_at=now)
+        )
+    if saved is None or (saved.status, saved.reason) != (mark.status, mark.reason):
+        # record_marks wrote the row (an unchanged mark is not written again).
+        saved = Saved(mark.status, mark.reason, getattr(user, "id", None), made_at)
+        saved_marks[person_id] = saved
+    return Answer(client_id, "applied", data=saved.as_json())
+
+
+def _invalid(client_id, user, target, made_at, now, message) -> Answer:
+    _take(client_id, user, target, "invalid", made_at, now)
+    return Answer(client_id, "invalid", message=str(message))
+
+
+# --- results --------------------------------------------------------------------------------
+
+
+def sync_results(body, user, now: datetime | None = None) -> dict:
+    """Apply a batch of result rows; answer one outcome per row, in order. A row based on a
+    version that is no longer the saved one is a conflict with both versions."""
+    now = now or clock.now()
+    items = _items(body)
+    known = _known(item["client_id"] for item in items)
+    entries: dict[int, Entry | None] = {}
+    for item in items:
+        if item["client_id"] in known:
+            continue
+        entry_id = _whole(item.get("entry_id"))
+        if entry_id is not None and entry_id not in entries:
+            entries[entry_id] = db.session.get(Entry, entry_id)
+        entry = entries.get(entry_id) if entry_id is not None else None
+        if entry is None or not rules.can_record(user, entry, entry.event.competition):
+            raise SyncRefused(403, _l("You may not record the result of this entry."))
+    answers = []
+    for item in items:
+        client_id = item["client_id"]
+        if client_id in known:
+            answers.append(Answer(client_id, known[client_id].outcome, duplicate=True))
+            continue
+        answers.append(_one_row(item, entries[item["entry_id"]], user, _made_at(item, now), now))
+    return {
+        "results": [answer.as_json() for answer in answers],
+        "superseded": _notices(user, now),
+        "synced_at": now.isoformat(),
+    }
+
+
+def _row_values(item) -> dict[str, str]:
+    raw = item.get("values") if isinstance(item.get("values"), dict) else {}
+    values = {}
+    for name in results_screen.FIELDS:
+        value = raw.get(name)
+        values[name] = value.strip()[:200] if isinstance(value, str) else ""
+    values["status"] = values["status"] or "OK"
+    values["medal"] = values["medal"] or "none"
+    return values
+
+
+def _one_row(item, entry: Entry, user, made_at, now) -> Answer:
+    client_id = item["client_id"]
+    target = f"result:{entry.id}"
+    values = _row_values(item)
+    version = item.get("version")
+    version = "" if version is None else str(version)[:12]
+    _read, problems = competition_services.read_result(
+        rank=values["rank"],
+        mark_value=values["mark_value"],
+        status=values["status"],
+        medal=values["medal"],
+    )
+    if problems:
+        _take(client_id, user, target, "invalid", made_at, now)
+        return Answer(
+            client_id,
+            "invalid",
+            message=str(problems[0][1]),
+            data={"errors": [{"field": name, "message": str(text)} for name, text in problems]},
+        )
+    try:
+        with db.session.begin_nested():
+            result = competition_services.save_result(
+                entry,
+                rank=values["rank"],
+                mark=values["mark"],
+                mark_value=values["mark_value"],
+                status=values["status"],
+                medal=values["medal"],
+                notes=values["notes"],
+                version=version,
+                actor=user,
+                reason=str(item.get("reason") or "")[:500],
+            )
+            db.session.flush()
+    except (EditConflict, StaleDataError, IntegrityError):
+        return _conflict(client_id, entry, user, target, values, made_at, now)
+    except DomainError as error:  # a rule of the save itself (an official result needs a reason)
+        _take(client_id, user, target, "invalid", made_at, now)
+        field = error.field or "notes"
+        return Answer(
+            client_id,
+            "invalid",
+            message=str(error.message),
+            data={"errors": [{"field": field, "message": str(error.message)}]},
+        )
+    _take(client_id, user, target, "applied", made_at, now)
+    return Answer(
+        client_id,
+        "applied",
+        data={"saved": results_screen.shown(result), "version": str(result.version)},
+    )
+
+
+def _conflict(client_id, entry, user, target, values, made_at, now) -> Answer:
+    """The row was saved meanwhile by someone else: both versions, nothing written."""
+    db.session.expire_all()
+    saved = db.session.get(Entry, entry.id).result
+    _take(client_id, user, target, "conflict", made_at, now)
+    return Answer(
+        client_id,
+        "conflict",
+        data={
+            "yours": values,
+            "saved": results_screen.shown(saved),
+            "version": "" if saved is None else str(saved.version),
+        },
+    )

@@ -1,0 +1,286 @@
+"""Working at the venue on a phone, even offline (issue 18): home staff take a roll-call
+without a connection and the marks reach the database once each when it returns; a coach
+does the same with results rows; two staff marking the same member offline end with the
+later mark whichever phone syncs first; a new release replaces the service worker's cache."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from app.competitions.models import Result
+from app.extensions import db
+from app.homes.enums import AbsenceReason, AttendanceStatus
+from app.homes.models import Attendance
+from app.sync.models import ClientMark
+from tests.browser_fixtures import PHONE, axe_violations
+from tests.sync.conftest import (  # noqa: F401
+    KEY,
+    _english,
+    add_members,
+    bulk_people,
+    enter,
+    make_activity,
+    make_athlete,
+    make_competition,
+    make_event,
+    make_home,
+    make_user,
+    screen,
+    sheet,
+    sports,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def roll_call_url(activity) -> str:
+    return f"/homes/activities/{activity.id}/sessions/{KEY}/roll-call"
+
+
+def marks(activity) -> dict[int, tuple]:
+    db.session.expire_all()
+    return {
+        a.person_id: (a.status, a.absence_reason, a.recorded_by_id)
+        for a in db.session.scalars(
+            sa.select(Attendance).where(Attendance.activity_id == activity.id)
+        )
+    }
+
+
+def wait_kept(page, path: str) -> None:
+    """Until the service worker controls the page and keeps ``path`` for offline use."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "path => caches.open('ronghe-pages').then(c => c.match(location.origin + path))"
+        ".then(hit => { window.__kept = !!hit; }) && window.__kept === true",
+        arg=path,
+        polling=200,
+    )
+
+
+def sync_line(page) -> str:
+    return page.locator("[data-sync-line]").inner_text()
+
+
+def test_staff_take_a_roll_call_offline_and_it_is_sent_once(sheet, open_page, screenshot):  # noqa: F811
+    activity, people, staff = sheet["activity"], sheet["people"], sheet["staff"]
+    page = open_page(user=staff, viewport=PHONE, locale="en")
+    page.goto(roll_call_url(activity))
+    wait_kept(page, roll_call_url(activity))
+
+    page.context.set_offline(True)
+    lines = page.locator("li.rollcall-line")
+    assert lines.count() == 5
+    for number in range(4):
+        button = lines.nth(number).locator("button.rollcall-present")
+        button.click()
+        # Focus stays on the member's button; the page did not reload.
+        assert page.evaluate("document.activeElement.classList.contains('rollcall-present')")
+    absent = lines.nth(4)
+    absent.locator("select").select_option("ill")
+    absent.locator("button.rollcall-absent-button").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-sync-line]').textContent.includes('5 marks are waiting')"
+    )
+    assert marks(activity) == {}
+    screenshot(page, "offline-five-waiting")
+
+    # Reload without a connection: the kept page, with the five marks still waiting.
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('li.rollcall-waiting').length === 5")
+    assert sync_line(page).startswith("No connection")
+    assert "5 marks are waiting to be sent." in sync_line(page)
+    assert " ".join(lines.nth(4).locator(".rollcall-state").inner_text().split()) == (
+        "– absent (Ill) (waiting to be sent)"
+    )
+    assert page.locator("#roll-call-summary").inner_text() == (
+        "Present: 4. Absent: 1. Not marked yet: 0."
+    )
+    screenshot(page, "offline-after-reload")
+
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.querySelectorAll('li.rollcall-waiting').length === 0")
+    page.wait_for_function(
+        "() => document.querySelector('[data-sync-line]').textContent.includes('has been sent')"
+    )
+    assert "Last sent at" in sync_line(page)
+    assert page.locator("[data-sync-live]").inner_text().startswith("Saved: ")
+    expected = {pid: (AttendanceStatus.PRESENT, None, staff.id) for pid in people}
+    ids = [int(lines.nth(n).get_attribute("data-person")) for n in range(5)]
+    expected[ids[4]] = (AttendanceStatus.ABSENT, AbsenceReason.ILL, staff.id)
+    assert marks(activity) == expected
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ClientMark)) == 5
+    assert axe_violations(page) == []
+
+    # An absence without a reason: the error at the member, the reason list focused.
+    lines.nth(0).locator("select").select_option("")
+    lines.nth(0).locator("button.rollcall-absent-button").click()
+    error = lines.nth(0).locator("[data-sync-error]")
+    assert " ".join(error.inner_text().split()) == "Error: Choose the reason for the absence."
+    assert page.evaluate("document.activeElement.name") == "reason"
+    assert lines.nth(0).locator("select").get_attribute("aria-invalid") == "true"
+    assert axe_violations(page) == []
+    screenshot(page, "error-at-member")
+
+    page.reload()  # online again: the page as the server has it
+    assert page.locator("#roll-call-summary").inner_text() == (
+        "Present: 4. Absent: 1. Not marked yet: 0."
+    )
+
+
+@pytest.mark.parametrize("first", ["earlier", "later"])
+def test_two_staff_mark_the_same_member_offline_and_the_later_mark_wins(sheet, open_page, first):  # noqa: F811
+    activity, person = sheet["activity"], sheet["people"][0]
+    phones = {}
+    for who, user, at in (
+        ("earlier", sheet["staff"], datetime(2026, 11, 30, 1, 40, tzinfo=UTC)),
+        ("later", sheet["colleague"], datetime(2026, 11, 30, 1, 45, tzinfo=UTC)),
+    ):
+        page = open_page(user=user, viewport=PHONE, locale="en")
+        page.clock.set_fixed_time(at)
+        page.goto(roll_call_url(activity))
+        wait_kept(page, roll_call_url(activity))
+        page.context.set_offline(True)
+        phones[who] = page
+    line = f"li[data-person='{person}']"
+    earlier = phones["earlier"].locator(line)
+    earlier.locator("select").select_option("family")
+    earlier.locator("button.rollcall-absent-button").click()
+    phones["later"].locator(line).locator("button.rollcall-present").click()
+    for page in phones.values():
+        page.wait_for_function(
+            "() => document.querySelectorAll('li.rollcall-waiting').length === 1"
+        )
+
+    second = "later" if first == "earlier" else "earlier"
+    for who in (first, second):
+        phones[who].context.set_offline(False)
+        phones[who].wait_for_function(
+            "() => document.querySelectorAll('li.rollcall-waiting').length === 0"
+        )
+    assert marks(activity) == {person: (AttendanceStatus.PRESENT, None, sheet["colleague"].id)}
+
+    loser = phones["earlier"]
+    if first == "earlier":
+        loser.reload()  # the next sync tells the loser
+    told = loser.locator(line).locator("[data-sync-error]")
+    told.wait_for()
+    text = " ".join(told.inner_text().split())
+    assert text.startswith("Error: A colleague marked ")
+    assert text.endswith(" later; their mark was kept.")
+    assert axe_violations(loser) == []
+
+
+def result_of(entry):
+    db.session.expire_all()
+    return db.session.scalar(sa.select(Result).where(Result.entry_id == entry.id))
+
+
+def test_a_coach_records_results_rows_offline(screen, open_page, screenshot):  # noqa: F811
+    coach, blank, scored = screen["coach"], screen["blank"], screen["scored"]
+    url = f"/competitions/events/{screen['event'].id}/results"
+    page = open_page(user=coach, viewport=PHONE, locale="en")
+    page.goto(url)
+    wait_kept(page, url)
+    page.context.set_offline(True)
+
+    page.fill(f"#rank-{blank.id}", "2")
+    page.fill(f"#mark-{blank.id}", "640")
+    page.select_option(f"#medal-{blank.id}", "silver")
+    page.focus(f"#notes-{scored.id}")  # focus leaves the row: it is queued
+    page.fill(f"#notes-{scored.id}", "wind 2 m/s")
+    page.get_by_role("button", name="Save results").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-sync-line]').textContent.includes('2 marks are waiting')"
+    )
+    assert result_of(blank) is None
+
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('[data-sync-waiting]').length === 2")
+    assert page.input_value(f"#mark-{blank.id}") == "640"
+    assert page.input_value(f"#notes-{scored.id}") == "wind 2 m/s"
+    screenshot(page, "results-offline-after-reload")
+
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.querySelectorAll('[data-sync-waiting]').length === 0")
+    saved = result_of(blank)
+    assert (saved.rank, saved.mark, str(saved.medal), saved.version) == (2, "640", "silver", 1)
+    assert result_of(scored).notes == "wind 2 m/s"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ClientMark)) == 2
+    assert axe_violations(page) == []
+
+    # Someone else saves the scored row meanwhile: the next save of it is a conflict shown
+    # with both versions, and nothing is overwritten.
+    from app.competitions import services
+
+    other = result_of(scored)
+    services.save_result(
+        other.entry, rank=1, mark="655", status="OK", medal="gold", notes="", version=other.version
+    )
+    db.session.commit()
+    page.fill(f"#mark-{scored.id}", "650")
+    page.get_by_role("button", name="Save results").click()
+    conflict = page.locator(f"#conflict-{scored.id}")
+    conflict.wait_for()
+    assert conflict.locator("tbody th").all_inner_texts() == ["Mark as written", "Notes"]
+    assert conflict.locator("tbody tr").first.locator("td").all_inner_texts() == [
+        "650",
+        "655",
+        "650",
+    ]
+    # The box the coach did not change takes the saved value; the changed one keeps theirs.
+    assert page.input_value(f"#notes-{scored.id}") == ""
+    assert page.input_value(f"#mark-{scored.id}") == "650"
+    assert result_of(scored).mark == "655"
+    assert axe_violations(page) == []
+    screenshot(page, "results-conflict")
+
+
+def test_a_new_release_replaces_the_workers_cache(live_app, sheet, open_page):  # noqa: F811
+    page = open_page(user=sheet["staff"], viewport=PHONE, locale="en")
+    page.goto("/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    old = "ronghe-shell-" + live_app.extensions["static_hash"]
+    assert old in page.evaluate("caches.keys()")
+    live_app.config["RELEASE_VERSION"] = "next-release"
+    try:
+        page.reload()
+        page.wait_for_function(
+            "() => caches.keys().then(k => { window.__keys = k; }) && window.__keys"
+            " && window.__keys.includes('ronghe-shell-next-release')"
+            " && !window.__keys.some(k => k.startsWith('ronghe-shell-') && k !== 'ronghe-shell-next-release')",
+            polling=200,
+        )
+    finally:
+        live_app.config["RELEASE_VERSION"] = None
+    assert old not in page.evaluate("caches.keys()")
+
+
+def test_sign_out_forgets_the_kept_pages_and_the_queue(sheet, open_page):  # noqa: F811
+    activity = sheet["activity"]
+    page = open_page(user=sheet["staff"], viewport=PHONE, locale="en")
+    page.goto(roll_call_url(activity))
+    wait_kept(page, roll_call_url(activity))
+    page.context.set_offline(True)
+    page.locator("li.rollcall-line button.rollcall-present").first.click()
+    page.wait_for_function("() => document.querySelectorAll('li.rollcall-waiting').length === 1")
+    assert "ronghe-sync" in page.evaluate("indexedDB.databases().then(d => d.map(x => x.name))")
+    page.context.set_offline(False)
+    page.wait_for_function("() => document.querySelectorAll('li.rollcall-waiting').length === 0")
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    assert page.evaluate("caches.has('ronghe-pages')") is False
+    assert "ronghe-sync" not in page.evaluate("indexedDB.databases().then(d => d.map(x => x.name))")
+    # Offline now, the roll-call page is gone: the offline page (or nothing) answers.
+    from playwright.sync_api import Error
+
+    page.context.set_offline(True)
+    try:
+        page.goto(roll_call_url(activity))
+    except Error:  # no worker any more (Clear-Site-Data): the browser's own offline error
+        return
+    assert "Roll-call" not in page.locator("h1").inner_text()
