@@ -6,6 +6,7 @@ results and rosters still read), pinyin, phone, e-mail, address, the birth date 
 year remains, so age groups still count), the certificate number, disability category and
 grade, guardian details, notes; free text about them elsewhere (consents' guardian names, an
 athlete's notes, assessment notes, sport classifications, leaving notes, absence reasons,
+the reasons of their replies to invitations,
 typed names on bookings and entries; an absence keeps only that it was one); a linked account
 is deactivated, renamed and unlinked.
 
@@ -128,6 +129,15 @@ def _elsewhere(person_id: int) -> list[str]:
         erased,
         "absence_reasons",
         absence_reason="other",
+    )
+    # An answer's reason ("clinic visit") may be health information: it goes, the answer stays
+    # (the organiser's tally still counts it).
+    _update(
+        "replies",
+        lambda t: (t.c.person_id == person_id) & (t.c.reason != ""),
+        erased,
+        "reply_reasons",
+        reason="",
     )
     # The notices they got keep who was told what kind of change, when and how; their address
     # and the words (names, places) go.

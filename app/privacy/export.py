@@ -131,6 +131,11 @@ RELATIONS = {
         lambda t, i: t.c.membership_id.in_(i.memberships),
     ),
     "attendance": ({"attendance.person_id"}, lambda t, i: t.c.person_id == i.person),
+    # Their answers to invitations, and those they gave as a caregiver for a dependant.
+    "replies": (
+        {"replies.person_id", "replies.caregiver_person_id"},
+        lambda t, i: (t.c.person_id == i.person) | (t.c.caregiver_person_id == i.person),
+    ),
     "audit_events": (
         set(),
         lambda t, i: (
@@ -160,6 +165,11 @@ NOT_ABOUT_THEM = {
     "memberships.contacted_by_id": "the staff member who called about an absence",
     "athlete_stage_changes.changed_by_id": "who changed an athlete's stage",
     "assessments.assessor_id": "the coach who assessed",
+    "competition_events.results_published_by_id": "who published an event's results",
+    "client_marks.user_id": "which account's phone sent a mark (the sync's receipt; the mark "
+    "itself is in attendance or results)",
+    "replies.answered_by_id": "the signed-in account that saved an answer (staff, the person "
+    "or their caregiver; the answer itself follows the person and the caregiver)",
 }
 
 
