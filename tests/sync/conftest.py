@@ -31,6 +31,7 @@ def screen(make_user, make_competition, make_event, make_athlete, enter):  # noq
     coach = make_user("coach")
     first, second = (make_athlete(coaches=[coach]) for _ in range(2))
     event = make_event(make_competition(name="Provincial Games", level="provincial"))
-    scored = enter(event, first, medal="gold", mark="652")
+    # On the day, results are provisional until the event's manager publishes them.
+    scored = enter(event, first, medal="gold", mark="652", official=False)
     blank = enter(event, second, result=False)
     return {"coach": coach, "event": event, "scored": scored, "blank": blank}

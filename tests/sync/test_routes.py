@@ -250,3 +250,20 @@ def test_a_client_id_taken_by_a_racing_request_is_answered_as_a_duplicate(
     ]
     assert len(calls) == 2
     assert count_marks() == 1
+
+
+def test_the_results_screen_saves_in_place_only_while_results_are_provisional(
+    client, login_as, screen
+):
+    """After publishing, a change is a correction that needs its reason: the screen is then an
+    ordinary form (the reason box goes with the save), not a row-by-row in-place save."""
+    from app.competitions.official import publish_results
+
+    login_as("admin")
+    url = f"/competitions/events/{screen['event'].id}/results"
+    assert "data-in-place" in client.get(url).get_data(as_text=True)
+    publish_results(screen["event"], actor=None)
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert "data-in-place" not in html
+    assert "Reason for the correction" in html

@@ -375,7 +375,11 @@ def test_a_stale_results_row_is_a_conflict_with_both_versions(screen):
 
 
 def test_an_official_result_changed_without_a_reason_is_answered_at_the_row(screen):
+    from app.competitions.official import publish_results
+
     scored, coach = screen["scored"], screen["coach"]
+    publish_results(screen["event"], actor=None)
+    db.session.commit()
     version = str(result_of(scored).version)
     answer = sync_results(
         {"marks": [row(scored, "result-offic", version, rank="1", mark="650", medal="gold")]}, coach
