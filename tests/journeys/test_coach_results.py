@@ -76,6 +76,13 @@ def _results(entries) -> list[tuple]:
     return out
 
 
+def _result_rows(entries) -> list[Result]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(sa.select(Result).where(Result.entry_id.in_([e.id for e in entries])))
+    )
+
+
 def _medal_counts(page) -> tuple[int, ...]:
     page.goto("/competitions/")
     found = MEDALS.search(page.locator("main").inner_text())
@@ -162,6 +169,11 @@ def test_coach_enters_a_bronze_tie_and_a_dns(demo, open_page, screenshot):
         (3, "640", "OK", "bronze", "铜牌决赛并列"),
         (None, "", "DNS", "none", "赛前体检未通过，未出发"),
     ]
+    # Provisional results are not in the medal ledger until the manager publishes them.
+    assert _medal_counts(visitor) == before
+    page.get_by_role("button", name="公布为正式成绩").click()
+    page.wait_for_load_state()
+    assert all(not r.is_provisional for r in _result_rows(entries))
     after = _medal_counts(visitor)
     assert after == (before[0] + 4, before[1] + 1, before[2] + 1, before[3] + 2)
     screenshot(visitor, "medal-table")
