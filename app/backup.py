@@ -179,9 +179,16 @@ def _check(folder: Path) -> dict:
             f"{_revision()}: run `flask db upgrade` to the backup's revision first"
         )
     for table in db.metadata.sorted_tables:
+        if table.name in SEEDED_BY_MIGRATIONS:
+            continue
         if db.session.execute(sa.select(sa.func.count()).select_from(table)).scalar():
             raise BackupError(f"the database is not empty (table {table.name} has rows)")
     return manifest
+
+
+# Tables a migration fills in an empty database (the page cache's data versions start at "0"):
+# an empty, migrated database has their rows, and the backup's replace them.
+SEEDED_BY_MIGRATIONS = {"data_versions"}
 
 
 def _later_columns(table: sa.Table) -> set[str]:
@@ -203,6 +210,8 @@ def restore(folder: Path) -> dict:
     pending: list[tuple[sa.Table, dict]] = []
     for table in db.metadata.sorted_tables:
         raw = _raw_table(table)
+        if table.name in SEEDED_BY_MIGRATIONS:
+            connection.execute(raw.delete())  # the migration's rows give way to the backup's
         later = _later_columns(table)
         path = folder / "tables" / f"{table.name}.jsonl"
         batch = []

@@ -107,7 +107,10 @@ def test_staff_take_a_roll_call_offline_and_it_is_sent_once(sheet, open_page, sc
         "() => document.querySelector('[data-sync-line]').textContent.includes('has been sent')"
     )
     assert "Last sent at" in sync_line(page)
-    assert page.locator("[data-sync-live]").inner_text().startswith("Saved: ")
+    # The live region is emptied and refilled 50 ms later, so a screen reader repeats it.
+    page.wait_for_function(
+        "() => document.querySelector('[data-sync-live]').textContent.startsWith('Saved: ')"
+    )
     expected = {pid: (AttendanceStatus.PRESENT, None, staff.id) for pid in people}
     ids = [int(lines.nth(n).get_attribute("data-person")) for n in range(5)]
     expected[ids[4]] = (AttendanceStatus.ABSENT, AbsenceReason.ILL, staff.id)
