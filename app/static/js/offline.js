@@ -562,7 +562,7 @@
     live = document.querySelector("[data-sync-live]");
     if (!status || !window.indexedDB || !window.fetch) { return; }
     var list = document.querySelector("[data-roll-call]");
-    var resultsForm = document.querySelector("form[data-results]");
+    var resultsForm = document.querySelector("form[data-results][data-in-place]");
     var setups = [];
     if (list) { setups.push(rollCall(list)); }
     if (resultsForm) { setups.push(results(resultsForm)); }
