@@ -55,7 +55,7 @@ def test_a_performer_answers_cannot_come_from_the_link(
     path = reply_path(live_app, person.id, performance)
     page = open_page(viewport=PHONE)
     page.goto(path)
-    assert page.locator("h1").inner_text() == "您会参加吗？"
+    assert page.locator("h1").inner_text() == "是否参加"
     assert page.get_by_text(performance.title, exact=True).count() == 1
     assert page.locator("h2.reply-name").inner_text() == given_name(person.name)
     assert person.name not in page.content() or given_name(person.name) == person.name
