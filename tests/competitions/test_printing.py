@@ -288,6 +288,9 @@ def test_a_certificate_alone_is_in_chinese_by_default(client, login_as, make_use
     assert "区残联 2018年5月3日" in text
     assert "特发此状，以资鼓励。" in text
     assert '<span aria-hidden="true">奖状</span>' in html
+    # One entry's page is told apart from the event's by whose certificate it is.
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("奖状：") and "，王明" in title, title
     dns = results["entries"]["张伟"]
     html = client.get(f"/competitions/entries/{dns.id}/certificate").get_data(as_text=True)
     assert certificate_texts(html) == []
