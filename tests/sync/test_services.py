@@ -433,4 +433,7 @@ def test_a_batch_reads_the_session_once_and_writes_each_mark(
 
     small = run(people[:2], "small")
     large = run(people[2:20], "large")
-    assert large - small == 4 * (18 - 2)
+    # On PostgreSQL the audit and client-id rows of a flush go as one multi-row INSERT each
+    # (SQLAlchemy's insertmanyvalues), so a further mark costs two statements there.
+    per_mark = {"sqlite": 4, "postgresql": 2}[db.engine.dialect.name]
+    assert large - small == per_mark * (18 - 2)
