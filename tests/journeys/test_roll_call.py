@@ -65,8 +65,15 @@ def test_staff_mark_a_member_present_at_todays_roll_call(demo, open_page, screen
     page.wait_for_selector(f"#member-{person_id}.rollcall-marked-present:not(.rollcall-waiting)")
     page.wait_for_function("() => !document.querySelector('li.rollcall-waiting')")
     assert page.evaluate("document.activeElement.classList.contains('rollcall-present')")
+    # The counts and the "mark the rest" button follow the mark without a reload.
+    assert page.locator("#roll-call-summary").inner_text() == (
+        f"到：{present + 1}。缺席：{absent}。未点：{unmarked - 1}。"
+    )
+    rest = page.locator("form.rollcall-rest button")
+    assert rest.inner_text() == f"将尚未点名的 {unmarked - 1} 名成员记为到"
 
     page.reload()
+    assert rest.inner_text() == f"将尚未点名的 {unmarked - 1} 名成员记为到"
     line = page.locator(f"#member-{person_id}")
     line.scroll_into_view_if_needed()
     assert line.locator(".rollcall-name strong").inner_text() == name

@@ -273,7 +273,14 @@
       var lines = list.querySelectorAll("li.rollcall-line");
       var present = list.querySelectorAll("li.rollcall-marked-present").length;
       var absent = list.querySelectorAll("li.rollcall-marked-absent").length;
-      summary.textContent = fill(summary.dataset.msgSummary, { present: present, absent: absent, unmarked: lines.length - present - absent });
+      var unmarked = lines.length - present - absent;
+      summary.textContent = fill(summary.dataset.msgSummary, { present: present, absent: absent, unmarked: unmarked });
+      // "Mark the N members not marked yet as present" says the same number, and goes at 0.
+      var rest = document.querySelector("form.rollcall-rest button[data-msg-other]");
+      if (rest) {
+        rest.textContent = unmarked === 1 ? rest.dataset.msgOne : fill(rest.dataset.msgOther, { num: unmarked });
+        rest.form.hidden = unmarked === 0;
+      }
     }
 
     list.querySelectorAll("li.rollcall-line").forEach(function (line) {
