@@ -174,6 +174,8 @@ def test_coach_enters_a_bronze_tie_and_a_dns(demo, open_page, screenshot):
     page.get_by_role("button", name="公布为正式成绩").click()
     page.wait_for_load_state()
     assert all(not r.is_provisional for r in _result_rows(entries))
+    # Published: corrections go by the form, so the page shows no line about sending.
+    assert page.locator("[data-sync-status]").is_hidden()
     after = _medal_counts(visitor)
     assert after == (before[0] + 4, before[1] + 1, before[2] + 1, before[3] + 2)
     screenshot(visitor, "medal-table")

@@ -573,7 +573,9 @@
     var setups = [];
     if (list) { setups.push(rollCall(list)); }
     if (resultsForm) { setups.push(results(resultsForm)); }
-    status.hidden = false;
+    // A page with nothing saved in place (a published event's corrections) shows no sync line;
+    // marks waiting from another page are still sent.
+    status.hidden = setups.length === 0;
     Promise.all(setups).then(function () { return flush(true); });
     window.addEventListener("online", function () { flush(); });
     window.addEventListener("offline", function () { queue.all().then(function (items) { showLine(items.length); }); });
