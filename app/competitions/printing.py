@@ -117,6 +117,7 @@ def ceremony(event_id: int):
         competition=event.competition,
         event=event,
         steps=steps,
+        provisional=any(e.result.is_provisional for step in steps for e in step.entries),
     )
 
 

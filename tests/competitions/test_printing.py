@@ -305,6 +305,12 @@ def test_the_ceremony_sheet_with_a_shared_gold(client, login_as, results):
         ["3", "Gold (shared by 2)", "Centre, the highest step", "李强", "3", "Fenghua"],
         ["王明", "12", "Fenghua"],
     ]
+    assert '<th scope="col">Order of presentation</th>' in html
+    # Provisional results say so on the printed sheet too, not only on the screen.
+    assert (
+        "<p>Provisional results: the event's results are not published yet.</p>"
+        '<p class="no-print">Check them before printing.</p>'
+    ) in html
 
 
 def test_the_ceremony_sheet_with_two_bronzes(client, login_as, swim):
