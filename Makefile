@@ -20,8 +20,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-translations: $(VENV)/.installed-run
-	$(BIN)/pybabel compile -d app/translations --statistics >/dev/null
+# Compiled catalogues are files made from the .po files, so a second `make test` running at the
+# same time (CI runs SQLite and PostgreSQL side by side) finds them made and does not rewrite
+# them under the first one's feet.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+
+translations: $(CATALOGUES)
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po $(VENV)/.installed-run
+	$(BIN)/pybabel compile -d app/translations -l $* --statistics >/dev/null
 
 run: $(VENV)/.installed-run translations
 	$(BIN)/flask db upgrade

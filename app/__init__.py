@@ -55,8 +55,18 @@ def _development_secrets(app: Flask) -> None:
             continue
         path = Path(app.instance_path) / filename
         if not path.exists():
-            path.write_text(make())
-            os.chmod(path, 0o600)
+            # Written aside and linked into place: of two processes starting at once (`make
+            # run` beside `make test`, CI's two databases) the first wins and neither reads a
+            # half-written key.
+            aside = path.with_name(f".{filename}.{os.getpid()}")
+            aside.write_text(make())
+            os.chmod(aside, 0o600)
+            try:
+                os.link(aside, path)
+            except FileExistsError:
+                pass
+            finally:
+                aside.unlink()
         app.config[key] = path.read_text().strip()
 
 

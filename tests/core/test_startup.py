@@ -121,3 +121,28 @@ def test_an_unknown_config_name_is_one_line_too():
         "Ronghe: RONGHE_CONFIG=dev is not one of development, testing, production; "
         "`make run` sets up development."
     )
+
+
+def test_development_keys_are_made_once_and_a_second_starter_reads_the_first_ones(
+    tmp_path, monkeypatch
+):
+    """Two processes starting at once (CI runs SQLite and PostgreSQL side by side) both see no
+    key file; the first one linked into place wins, the other reads it, nothing is left aside."""
+    from types import SimpleNamespace
+
+    from app import _development_secrets
+
+    first = SimpleNamespace(instance_path=str(tmp_path), config={})
+    _development_secrets(first)
+    keys = sorted(p.name for p in tmp_path.iterdir())
+    assert keys == ["personal_data_encryption_key", "personal_data_key", "secret_key"]
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.iterdir()} == {"0o600"}
+
+    # The second starter looked before the first had written: it makes keys of its own, finds
+    # the files there when it links, and keeps the first ones.
+    monkeypatch.setattr(Path, "exists", lambda self: False)
+    second = SimpleNamespace(instance_path=str(tmp_path), config={})
+    _development_secrets(second)
+    assert second.config == first.config
+    assert sorted(p.name for p in tmp_path.iterdir()) == keys
+    assert len(first.config["SECRET_KEY"]) == 64
