@@ -88,7 +88,10 @@ def protest(entry_id: int):
     context = {
         "entry": entry,
         "event": event,
-        "closed": event.results_published or official.is_official(entry.result),
+        "closed": event.results_published
+        or official.is_official(entry.result)
+        or (entry.result is None and not entry.protest_note),
+        "no_result": entry.result is None,
         "name_of": lambda athlete: rules.athlete_name(athlete, current_user),
     }
     if request.method == "GET":

@@ -30,6 +30,30 @@ REASON_NEEDED = _l(
 )
 
 
+def results_open_on(event: CompetitionEvent):
+    """The first day (Beijing) results of the event may be entered: the event's day, or the
+    competition's first day when the event has no time of its own."""
+    if event.starts_at is not None:
+        return clock.local_date(event.starts_at)
+    return event.competition.start_on
+
+
+def too_early(event: CompetitionEvent) -> bool:
+    """Whether the event has not begun yet (Beijing date): no result can be entered."""
+    return results_open_on(event) > clock.today()
+
+
+def too_early_message(event: CompetitionEvent) -> str:
+    from app.core.templating import fmt_date
+
+    return str(
+        _l(
+            "This event has not taken place yet: results can be entered from %(day)s.",
+            day=fmt_date(results_open_on(event)),
+        )
+    )
+
+
 def is_official(result: Result | None) -> bool:
     return result is not None and not result.is_provisional
 
@@ -40,6 +64,15 @@ def needs_reason(event: CompetitionEvent, entries=None) -> bool:
     if event.results_published:
         return True
     return any(is_official(entry.result) for entry in (entries or event.entries))
+
+
+def can_protest(entry: Entry) -> bool:
+    """Whether the entry's result may be protested: it has one, and it is provisional."""
+    return (
+        entry.result is not None
+        and not entry.event.results_published
+        and not is_official(entry.result)
+    )
 
 
 def open_protests(event: CompetitionEvent) -> list[Entry]:
@@ -91,6 +124,11 @@ def set_protest(entry: Entry, note: str, *, version, actor=None) -> Entry:
     from app.competitions.services import _check_version
 
     _check_version(entry, version)
+    if entry.result is None and not entry.protest_note:
+        raise DomainError(
+            _l("There is no result to protest yet: a protest is lodged against a result."),
+            field="protest_note",
+        )
     if entry.event.results_published or is_official(entry.result):
         raise DomainError(
             _l(

@@ -164,6 +164,7 @@ def page_context(event, formdata, summary, user) -> dict:
         "reason_error": next((message for target, message in summary if target == "reason"), None),
         "manages": rules.can_manage(user, event.competition),
         "protests": official.open_protests(event),
+        "too_early": official.too_early_message(event) if official.too_early(event) else None,
     }
 
 
@@ -178,6 +179,10 @@ def submit(event, editable: set[int], formdata, *, actor) -> Outcome:
         rows[entry.id] = posted_row(entry, formdata) if posted else saved_row(entry)
     changed = [row for row in rows.values() if row.changed]
     outcome = Outcome(rows=rows, event=event)
+    if changed and official.too_early(event):
+        outcome.summary.append((None, official.too_early_message(event)))
+        outcome.status = 422
+        return outcome
     position = {entry.id: number for number, entry in enumerate(event.entries, start=1)}
     for row in changed:
         _values, problems = services.read_result(

@@ -736,6 +736,8 @@ def save_result(
     one), stored with the time on the result and in the audit row."""
     from app.competitions import official
 
+    if official.too_early(entry.event):
+        raise DomainError(official.too_early_message(entry.event))
     result = entry.result
     published = entry.event.results_published
     correcting = published or official.is_official(result)

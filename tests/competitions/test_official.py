@@ -319,3 +319,68 @@ def test_an_event_without_results_cannot_be_published(make_user, make_competitio
     with pytest.raises(DomainError) as refused:
         official.publish_results(event, actor=manager)
     assert str(refused.value.message) == "The event has no results to publish yet."
+
+
+def test_no_protest_before_there_is_a_result(client, day, login_as, enter, make_athlete):
+    """A protest is lodged against a result: an entry with none is offered no protest link,
+    its protest page says why, and the service refuses one."""
+    waiting = enter(day["event"], make_athlete(coaches=[day["coach"]]), result=False)
+    assert official.can_protest(waiting) is False
+    assert official.can_protest(day["gold"]) is True
+    with pytest.raises(DomainError) as refused:
+        official.set_protest(waiting, "Lane 4 false start", version=waiting.version)
+    assert refused.value.field == "protest_note"
+    assert str(refused.value) == (
+        "There is no result to protest yet: a protest is lodged against a result."
+    )
+    login_as(user=day["coach"])
+    page = client.get(results_url(day)).get_data(as_text=True)
+    assert f"/competitions/entries/{day['gold'].id}/protest" in page
+    assert f"/competitions/entries/{waiting.id}/protest" not in page
+    response = client.get(f"/competitions/entries/{waiting.id}/protest")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is no result to protest yet: a protest is lodged against a result." in html
+    assert 'name="protest_note"' not in html
+    db.session.expire_all()
+    assert db.session.get(Entry, waiting.id).protest_note == ""
+
+
+def test_no_result_before_the_event_s_day(client, login_as, frozen_clock, make_user, make_competition, make_event, make_athlete, enter):  # fmt: skip
+    """Results are entered from the event's day (Beijing): the service refuses one earlier,
+    the results screen says from when and keeps the typed row, and on the day it saves."""
+    from datetime import UTC, date, datetime
+
+    from app.competitions import services
+
+    manager = make_user("coach")
+    competition = make_competition(
+        name="County Games", manager_id=manager.id, start_on=date(2026, 12, 1)
+    )
+    event = make_event(competition)
+    entry = enter(event, make_athlete(coaches=[manager]), result=False)
+    frozen_clock.set(datetime(2026, 11, 30, 15, 59, tzinfo=UTC))  # 23:59 in Beijing
+    assert official.too_early(event) is True
+    with pytest.raises(DomainError) as refused:
+        services.save_result(entry, rank=1, medal="gold", mark="652")
+    assert str(refused.value) == (
+        "This event has not taken place yet: results can be entered from Dec 1, 2026."
+    )
+    db.session.rollback()
+    login_as(user=manager)
+    url = f"/competitions/events/{event.id}/results"
+    page = client.get(url).get_data(as_text=True)
+    assert "results can be entered from Dec 1, 2026." in page
+    form = page_form(page)
+    form.update({f"rank-{entry.id}": "1", f"mark-{entry.id}": "652", f"medal-{entry.id}": "gold"})
+    response = client.post(url, data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.count("results can be entered from Dec 1, 2026.") == 2  # summary and notice
+    assert 'value="652"' in html
+    db.session.expire_all()
+    assert db.session.get(Entry, entry.id).result is None
+    frozen_clock.set(datetime(2026, 11, 30, 16, 0, tzinfo=UTC))  # Dec 1, 00:00 in Beijing
+    assert client.post(url, data=form).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Entry, entry.id).result.mark == "652"

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.competitions import bp, imports, results_screen, rules
+from app.competitions import bp, imports, official, results_screen, rules
 from app.competitions.enums import Medal, ResultStatus
 from app.competitions.forms import ConfirmImportForm, ImportForm, ResultsForm
 from app.competitions.views._common import load_event
@@ -65,6 +65,7 @@ def results(event_id: int):
         name_of=lambda athlete: rules.athlete_name(athlete, current_user),
         statuses=list(ResultStatus),
         medals=list(Medal),
+        can_protest=official.can_protest,
         **results_screen.page_context(event, request.form, summary, current_user),
     )
 
