@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.core import clock
 from app.core.i18n import html_lang
 
 # (endpoint, label, roles or None for everyone). The crawl test follows these links.
@@ -58,6 +59,17 @@ def fmt_datetime(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style)
 
 
+def fmt_span(start: datetime, end: datetime | None) -> str:
+    """A stretch of time in the configured zone: "Sat 2026-12-12 15:00–17:00" within a day
+    (the date once), both ends whole across days; the weekday in the reader's language."""
+    first = format_datetime(start, "EEE yyyy-MM-dd HH:mm")
+    if end is None:
+        return first
+    if clock.local_date(start) == clock.local_date(end):
+        return f"{first}–{format_datetime(end, 'HH:mm')}"
+    return f"{first}–{format_datetime(end, 'EEE yyyy-MM-dd HH:mm')}"
+
+
 def page_numbers(current: int, pages: int, around: int = 2) -> list[int | None]:
     """The page numbers a pagination shows: the first and the last, those within ``around``
     of the current one, and None for each gap ("…"); a gap of one page shows the page."""
@@ -76,6 +88,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["month"] = fmt_month  # "February 2028", "2028年2月"
+    app.jinja_env.filters["span"] = fmt_span  # start|span(end): "Sat 2026-12-12 15:00–17:00"
     app.jinja_env.globals["page_numbers"] = page_numbers
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

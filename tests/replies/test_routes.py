@@ -43,7 +43,7 @@ def test_the_page_shows_what_when_where_and_the_given_name_only(app, client, boo
     html = page.get_data(as_text=True)
     assert "Will you come?" in html
     assert "Spring tour" in html
-    assert "2026-12-03 14:00–2026-12-03 16:00" in html
+    assert "<dd>Thu 2026-12-03 14:00–16:00</dd>" in html  # the date once
     assert "小明" in html and "张小明" not in html
     assert "No answer yet." in html
     assert page.headers["Cache-Control"].startswith("no-store")

@@ -9,12 +9,13 @@ from itertools import cycle
 
 import sqlalchemy as sa
 from flask import abort, url_for
-from flask_babel import format_datetime, format_time
+from flask_babel import format_datetime
 from markupsafe import Markup
 
 from app.core import charts, clock
 from app.core.auth import get_or_404
 from app.core.security import refuse_forged_post
+from app.core.templating import fmt_span
 from app.extensions import db
 from app.homes import access, bp, recurrence
 from app.homes.models import Activity
@@ -26,11 +27,7 @@ from app.venues.models import Venue
 @bp.app_template_filter("homes_when")
 def homes_when(occ) -> str:
     """ "Mon 2026-11-30 09:00–11:00" in the reader's language and Beijing time."""
-    return "{} {}–{}".format(
-        format_datetime(occ.start, "EEE yyyy-MM-dd"),
-        format_time(occ.start, "HH:mm"),
-        format_time(occ.end, "HH:mm"),
-    )
+    return fmt_span(occ.start, occ.end)
 
 
 @bp.app_template_filter("month_key")
