@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.athletes.models import AthleteProfile
+from app.competitions import rules
 from app.competitions.enums import EntryStatus, ResultStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry, Result, entry_members
 from app.core import clock
@@ -146,13 +146,6 @@ def _order(result: LiveResult) -> tuple:
     )
 
 
-def hidden_name(competition: Competition) -> str:
-    """How an athlete without publication consent is shown."""
-    if competition.delegation:
-        return _("athlete of %(delegation)s", delegation=competition.delegation)
-    return _("an athlete")
-
-
 def build(competition_id: int, *, sees_all: bool) -> LiveResults | None:
     """The competition's live results (see the module docstring); None when there is no such
     competition. Four queries: the competition with its events and sports, the entries, their
@@ -180,7 +173,7 @@ def build(competition_id: int, *, sees_all: bool) -> LiveResults | None:
             )
         )
     )
-    hidden = hidden_name(competition)
+    hidden = rules.hidden_name(competition)
     events = {
         event.id: LiveEvent(
             id=event.id,

@@ -92,7 +92,7 @@ def protest(entry_id: int):
         or official.is_official(entry.result)
         or (entry.result is None and not entry.protest_note),
         "no_result": entry.result is None,
-        "name_of": lambda athlete: rules.athlete_name(athlete, current_user),
+        "name_of": rules.namer(current_user, event.competition),
     }
     if request.method == "GET":
         form = ProtestForm(data=ProtestForm.data_from(entry))

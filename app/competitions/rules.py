@@ -30,12 +30,26 @@ def sees_all_names(user) -> bool:
     return bool(user and user.is_authenticated and user.has_any_role("coach"))
 
 
-def athlete_name(athlete, user) -> str:
-    """The athlete's name, or "an athlete" for a public reader when the athlete has not
-    consented to publication. Counts are never reduced."""
+def hidden_name(competition=None) -> str:
+    """How an athlete without publication consent is shown to the public: "athlete of
+    <delegation>" when the competition names its delegation, "an athlete" otherwise. The one
+    rule of the competition pages, the live results and the API."""
+    if competition is not None and competition.delegation:
+        return str(_l("athlete of %(delegation)s", delegation=competition.delegation))
+    return str(_l("an athlete"))
+
+
+def athlete_name(athlete, user, competition=None) -> str:
+    """The athlete's name, or ``hidden_name(competition)`` for a public reader when the
+    athlete has not consented to publication. Counts are never reduced."""
     if sees_all_names(user) or athlete.person.has_publication_consent:
         return athlete.person.name
-    return str(_l("an athlete"))
+    return hidden_name(competition)
+
+
+def namer(user, competition):
+    """``name_of(athlete)`` for the templates of one competition's pages."""
+    return lambda athlete: athlete_name(athlete, user, competition)
 
 
 def _compact(code: str) -> str:

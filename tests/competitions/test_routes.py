@@ -77,7 +77,7 @@ def test_public_competition_page_hides_names_without_consent(
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "周佳敏" not in html and "保密运动员" not in html
-    assert html.count("an athlete") == 2
+    assert html.count("athlete of Zhejiang") == 2  # as the live results say (rules.hidden_name)
     assert "1 gold, 1 silver, 0 bronze" in html
     assert "Record results" not in html
     assert q.count == 11

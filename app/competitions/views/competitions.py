@@ -35,7 +35,7 @@ def detail(competition_id: int):
         "competitions/detail.html",
         competition=competition,
         tally=tally,
-        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+        name_of=rules.namer(current_user, competition),
         manages=rules.can_manage(current_user, competition),
         staff=rules.sees_all_names(current_user),
         can_record=lambda entry: rules.can_record(current_user, entry, competition),

@@ -102,7 +102,7 @@ def entry(entry_id: int):
         entry=found,
         event=event,
         can_edit=rules.can_record(current_user, found, event.competition),
-        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+        name_of=rules.namer(current_user, event.competition),
     )
 
 
@@ -186,7 +186,7 @@ def entry_warnings(entry_id: int):
         entry=entry,
         event=event,
         warnings=warnings,
-        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+        name_of=rules.namer(current_user, event.competition),
     )
 
 
@@ -230,6 +230,6 @@ def withdraw_entry(entry_id: int):
         status=status,
         entry=entry,
         event=event,
-        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+        name_of=rules.namer(current_user, event.competition),
         conflict_rows=conflict_rows,
     )

@@ -62,7 +62,7 @@ def results(event_id: int):
         event=event,
         rows=rows,
         summary=summary,
-        name_of=lambda athlete: rules.athlete_name(athlete, current_user),
+        name_of=rules.namer(current_user, event.competition),
         statuses=list(ResultStatus),
         medals=list(Medal),
         can_protest=official.can_protest,
