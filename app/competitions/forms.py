@@ -237,9 +237,12 @@ class EntryForm(BaseForm):
     )
     support_birth_on = DatePartsField(_l("Support person's birth date"))
 
-    def __init__(self, *args, athletes=(), **kwargs):
+    def __init__(self, *args, athletes=(), one=False, **kwargs):
+        """``one``: an individual event's entry, one athlete, chosen with radio buttons."""
         super().__init__(*args, **kwargs)
         self.athlete_ids.choices = [(a.id, a.person.name) for a in athletes]
+        if one:
+            self.athlete_ids.offer_one(_l("Athlete"))
 
     def support(self) -> list[dict]:
         if not self.support_role.data:

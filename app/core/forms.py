@@ -29,7 +29,7 @@ from wtforms import (
 )
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, RadioInput
 
 from app.core import clock
 from app.core.numbers import parse_decimal, parse_whole
@@ -333,6 +333,15 @@ class MultiCheckboxField(SelectMultipleField):
     def __init__(self, label=None, validators=None, message=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.message = message or _l("Choose from the list.")
+
+    def offer_one(self, label=None) -> None:
+        """Offer the choices as radio buttons, where exactly one may be chosen (an individual
+        event's athlete, where a team event takes several): the macro prints radios, ``data``
+        stays a list (of one)."""
+        self.option_widget = RadioInput()
+        self.type = "RadioField"
+        if label is not None:
+            self.label.text = label
 
     def pre_validate(self, form):
         if not self.validate_choice:  # the form checks the values itself

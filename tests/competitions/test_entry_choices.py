@@ -43,11 +43,14 @@ def scene(make_user, make_competition, make_event, make_athlete, sports):
     }
 
 
-def offered(html: str) -> set[int]:
+def offered(html: str, kind: str = "radio") -> set[int]:
+    """The athletes offered, as radio buttons (an individual event: one athlete) or checkboxes
+    (a team event)."""
     return {
         int(v)
         for v in re.findall(
-            r'id="athlete_ids-\d+" name="athlete_ids" type="checkbox" value="(\d+)"', html
+            rf'id="athlete_ids-\d+" name="athlete_ids"(?: required)? type="{kind}" value="(\d+)"',
+            html,
         )
     }
 
@@ -157,3 +160,30 @@ def test_entry_edit_form_offers_those_who_fit_and_the_entrys_own(client, login_a
     assert offered(html) == {scene["fits"].id, scene["man"].id}
     assert f'href="{url}?all=1"' in html
     assert len(offered(client.get(f"{url}?all=1").get_data(as_text=True))) == 5
+
+
+def test_an_individual_event_offers_one_athlete_and_a_team_event_several(
+    client, login_as, scene, make_event
+):
+    """One athlete per individual entry: radio buttons under "Athlete"; a team's athletes are
+    checkboxes under "Athletes". An entry's edit form follows its event."""
+    login_as(user=scene["manager"])
+    html = client.get(f"/competitions/events/{scene['event'].id}/entries/new?all=1").get_data(
+        as_text=True
+    )
+    assert "<legend>Athlete</legend>" in html
+    assert len(offered(html, "radio")) == 5 and offered(html, "checkbox") == set()
+    team = make_event(scene["event"].competition, name="Mixed team recurve", is_team=True)
+    html = client.get(f"/competitions/events/{team.id}/entries/new?all=1").get_data(as_text=True)
+    assert "<legend>Athletes</legend>" in html
+    assert len(offered(html, "checkbox")) == 5 and offered(html, "radio") == set()
+    url = f"/competitions/events/{scene['event'].id}/entries/new"
+    response = client.post(url, data={"athlete_ids": str(scene["fits"].id), "status": "nominated"})
+    assert response.status_code == 303
+    entry = db.session.scalar(sa.select(Entry))
+    assert [a.id for a in entry.athletes] == [scene["fits"].id]
+    edit = client.get(f"/competitions/entries/{entry.id}/edit").get_data(as_text=True)
+    assert re.search(
+        rf'checked id="[^"]+" name="athlete_ids" required type="radio" value="{scene["fits"].id}"',
+        edit,
+    )

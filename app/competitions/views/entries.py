@@ -29,7 +29,7 @@ def new_entry(event_id: int):
     athletes = queries.enterable_athletes(current_user, manages)
     if not athletes and not manages:
         abort(403)
-    form = EntryForm(athletes=athletes)
+    form = EntryForm(athletes=athletes, one=not event.is_team)
     show_all = request.args.get("all") == "1"
 
     def added(result) -> str:
@@ -121,6 +121,7 @@ def _entry_edit_form(entry: Entry, formdata=True, athletes=None) -> EntryEditFor
         "athletes": athletes if athletes is not None else _entry_athletes_offered(entry),
         "saved_person_id": first.person_id if first else None,
         "with_start": rules.can_manage(current_user, entry.event.competition),
+        "one": not entry.event.is_team,
     }
     if formdata:
         return EntryEditForm(**kwargs)
