@@ -73,7 +73,7 @@ def test_staff_take_a_roll_call_with_absences_and_cancel_a_session(demo, open_pa
     assert page.locator("h1").inner_text().startswith("将尚未点名的")
     screenshot(page, "confirm-rest-present")
     with page.expect_navigation():
-        page.get_by_role("button", name="是的，标记为出席").click()
+        page.get_by_role("button", name="是的，都记为到").click()
 
     page.reload()
     absent_line = page.locator(f"#member-{person_id}")
