@@ -151,3 +151,22 @@ def test_marking_the_rest_days_later_is_audited_as_late_marks(
         (staff.id, people[2], True),
         (staff.id, people[3], True),
     ]
+
+
+def test_the_roll_call_heading_is_one_sentence_in_chinese(client, login_as, app):
+    """Found on a 390 px phone: the heading joined its parts with half-width ': ' and ', '
+    in Chinese. One translatable sentence, the date kept on one line."""
+    import re
+
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("zh_Hans"):
+        from flask import render_template_string
+
+        html = render_template_string(
+            '{{ _("Roll-call: %(activity)s, %(when)s", activity=a, when=w) }}',
+            a="<晨练>",
+            w="周一 2026-12-07 08:30–09:00",
+        )
+    assert html == "点名：&lt;晨练&gt;，周一 2026-12-07 08:30–09:00"
+    assert re.search(r"[\u4e00-\u9fff][,:]", html) is None
