@@ -9,7 +9,9 @@ plain select: run one worker.
 
 A provider error is retried with exponential backoff (NOTICES_RETRY_SECONDS × 2^(n-1), at
 most six hours); after NOTICES_MAX_ATTEMPTS tries the notice is marked failed and shows at the
-top of /admin/notices/. Notices of a channel that is not configured stay queued."""
+top of /admin/notices/. Notices of a channel that is not configured stay queued. Before each
+send the recipient's contact consent is read again: a notice to someone who no longer
+consents (or whose record is archived) is marked ``skipped`` with the reason, not sent."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from flask import current_app
 
 from app.core import clock
 from app.extensions import db
-from app.notices import channels
+from app.notices import channels, withhold
 from app.notices.enums import NoticeStatus
 from app.notices.models import Notice
 
@@ -91,6 +93,14 @@ def _run(session, ready, tally, limit, connections) -> None:
         if notice is None:
             session.rollback()
             break
+        # Consent may have been withdrawn (or the person archived) since it was queued.
+        reason = withhold.recheck(session, notice)
+        if reason is not None:
+            notice.status = NoticeStatus.SKIPPED
+            notice.skip_reason = reason
+            tally["skipped"] += 1
+            session.commit()
+            continue
         try:
             provider_id = channels.send(notice, connections)
         except channels.ChannelError as error:
