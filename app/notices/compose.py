@@ -42,6 +42,8 @@ def _change_sentence(change: Change, series: bool) -> str:
         return _("This is back on.")
     if change == Change.BOOKED:
         return _("You have been booked for this.")
+    if change == Change.REMINDER:
+        return _("A reminder: this is tomorrow.")
     if series:
         return _("The time or place of this weekly activity has changed.")
     return _("The time or place has changed.")
@@ -53,6 +55,7 @@ def _title(change: Change, title: str) -> str:
         Change.RESTORED: _("Back on: %(title)s", title=title),
         Change.BOOKED: _("New booking: %(title)s", title=title),
         Change.MOVED: _("Changed: %(title)s", title=title),
+        Change.REMINDER: _("Tomorrow: %(title)s", title=title),
     }[change]
 
 

@@ -29,7 +29,7 @@ class Change(LabelledEnum):
     CANCELLED = "cancelled", _l("Cancelled")
     RESTORED = "restored", _l("Back on")
     BOOKED = "booked", _l("New booking")
-    REMINDER = "reminder", _l("Reminder for tomorrow")
+    REMINDER = "reminder", _l("Reminder")
 
 
 class SkipReason(LabelledEnum):

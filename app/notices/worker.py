@@ -131,10 +131,30 @@ def purge(now=None) -> int:
     return result.rowcount or 0
 
 
+def remind_if_due(now, last_day):
+    """Queue tomorrow's reminders once a Beijing day, at or after NOTICES_REMIND_HOUR (18);
+    the day it was done for (``last_day`` when nothing was due). Idempotent anyway: a worker
+    restarted after 18:00 queues nothing a second time."""
+    from app.notices.reminders import REMIND_HOUR, queue_reminders
+
+    hour = int(current_app.config.get("NOTICES_REMIND_HOUR", REMIND_HOUR))
+    local = clock.to_local(now)
+    if local.hour < hour or local.date() == last_day:
+        return last_day
+    count = queue_reminders(db.session, now)
+    db.session.commit()
+    if count:
+        log.info("notices: %d reminders queued", count)
+    return local.date()
+
+
 def work(poll_seconds: float = 5.0, stop=None) -> None:
-    """The long-running worker: send what is due, purge once an hour, sleep, repeat."""
+    """The long-running worker: send what is due, purge once an hour, queue tomorrow's
+    reminders once a day after NOTICES_REMIND_HOUR, sleep, repeat."""
     last_purge = None
+    last_remind_day = None
     while stop is None or not stop():
+        last_remind_day = remind_if_due(clock.now(), last_remind_day)
         tally = run_once()
         if tally:
             log.info("notices: %s", dict(tally))

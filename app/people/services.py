@@ -63,6 +63,7 @@ PERSON_FIELDS = (
     "guardian_phone",
     "guardian_person_id",
     "notes",
+    "wants_reminders",
 )
 ENUM_FIELDS = {
     "gender": Gender,
@@ -177,6 +178,8 @@ def _clean(data: dict) -> dict:
             value = (value or "").strip()
         elif name in ("town_id", "guardian_person_id"):
             value = int(value) if value not in (None, "") else None
+        elif name == "wants_reminders":
+            value = bool(value)
         values[name] = value
     return values
 
@@ -352,7 +355,7 @@ def create_person(
     _check_consent(person, values, certificate_cols)
     db.session.add(person)
     db.session.flush()
-    fields = [n for n in PERSON_FIELDS if values.get(n) not in (None, "")]
+    fields = [n for n in PERSON_FIELDS if values.get(n) not in (None, "", False)]
     if certificate_cols:
         fields.append("certificate_number")
     if consent is not None:
