@@ -12,7 +12,7 @@ form) and consent to be contacted; a caregiver (``guardian_person_id``) who cons
 one reminder per occurrence listing their dependants who asked, as notices do. Each
 recipient's language, the reply link of app/replies.
 
-Idempotent: each row's key is (subject, occurrence, person, channel, "reminder"); its
+Idempotent: each row's key is (subject, occurrence, its day, person, channel, "reminder"); its
 idempotency key is derived from it (unique in the table), and keys already in the outbox are
 skipped, so running it any number of times a day queues each reminder once. A bounded number
 of statements whatever the number of occurrences and people (tests/notices/test_reminders.py).
@@ -59,10 +59,12 @@ from app.venues.models import Venue
 REMIND_HOUR = 18
 
 
-def key_of(kind: str, subject_id: int, occurrence: datetime, person_id: int, channel) -> str:
+def key_of(kind: str, subject_id: int, occurrence: datetime, day, person_id: int, channel) -> str:
+    """(subject, occurrence, the day it happens, person, channel): a session moved to another
+    day after its reminder is reminded again for its new day."""
     return (
         f"reminder:{kind}:{subject_id}:{occurrence.strftime('%Y%m%dT%H%M')}:"
-        f"{person_id}:{channel.value}"
+        f"{day.isoformat()}:{person_id}:{channel.value}"
     )
 
 
@@ -195,7 +197,7 @@ def queue_reminders(session, now: datetime | None = None) -> int:
             if person is None or not person.has_contact_consent:
                 continue
             for channel, address in person_channels(person):
-                key = key_of(kind, subject_id, occurrence, pid, channel)
+                key = key_of(kind, subject_id, occurrence, day, pid, channel)
                 wanted.append((key, kind, subject_id, occurrence, subject, pid, sorted(about),
                                channel, address))  # fmt: skip
     existing = set(

@@ -3,7 +3,7 @@ consent, quiet hours and a bounded number of statements."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 import sqlalchemy as sa
@@ -253,3 +253,26 @@ def test_a_bounded_number_of_statements(
         many = queue_reminders(db.session, SUITE_NOW + timedelta(days=1))
     assert (few, many) == (1 * (3 * 1 + 2), 3 * (3 * 3 + 2))  # n × (3n + 2)
     assert one.count == several.count
+
+
+def test_a_session_moved_after_its_reminder_is_reminded_for_its_new_day(tomorrow):
+    from datetime import timedelta
+
+    from app.homes import services
+    from tests.conftest import SUITE_NOW
+
+    queue_reminders(db.session)
+    db.session.commit()
+    activity = tomorrow["activity"]
+    services.move_occurrence(
+        activity, TUESDAY_9, date(2026, 12, 2), time(14, 0), time(15, 0), None, "hall booked"
+    )
+    db.session.commit()
+    db.session.execute(sa.delete(Notice).where(Notice.change != "reminder"))
+    db.session.commit()
+    # Wednesday's: the moved session (the caregiver) and the performance "Day after" (甲).
+    assert queue_reminders(db.session, SUITE_NOW + timedelta(days=1)) == 2
+    db.session.commit()
+    new = [n for n in reminders() if n.subject_kind == "activity"][-1]
+    assert (new.person_id, new.occurrence_start) == (tomorrow["carer"].id, TUESDAY_9)
+    assert "时间：2026-12-02 14:00–15:00" in new.body_text.split("\n")
