@@ -276,3 +276,26 @@ def test_a_session_moved_after_its_reminder_is_reminded_for_its_new_day(tomorrow
     new = [n for n in reminders() if n.subject_kind == "activity"][-1]
     assert (new.person_id, new.occurrence_start) == (tomorrow["carer"].id, TUESDAY_9)
     assert "时间：2026-12-02 14:00–15:00" in new.body_text.split("\n")
+
+
+def test_from_cron_the_reply_link_is_on_the_sites_address(tomorrow, app, runner):
+    """No request and no SERVER_NAME (production's cron): RONGHE_BASE_URL gives the host."""
+    from app.replies.links import read
+
+    saved = {k: app.config.get(k) for k in ("SERVER_NAME", "RONGHE_BASE_URL")}
+    app.config.update(SERVER_NAME=None, RONGHE_BASE_URL="https://ronghe.example.cn")
+    try:
+        assert runner.invoke(args=["notices", "remind"]).output == "4 reminders queued\n"
+    finally:
+        app.config.update(saved)
+    english = next(n for n in reminders() if n.person_id == tomorrow["b"].id)
+    line = english.body_text.split("\n")[-2]
+    assert line.startswith("Will you come?: https://ronghe.example.cn/reply/")
+    link = read(line.rsplit("/", 1)[1])
+    performance = tomorrow["performance"]
+    assert (link.person_id, link.subject_kind, link.subject_id, link.occurrence_start) == (
+        tomorrow["b"].id,
+        "performance",
+        performance.id,
+        performance.starts_at,
+    )
