@@ -157,3 +157,28 @@ def test_an_erased_dependant_leaves_no_name_in_the_caregivers_notices(
         "about_erased",
         "",
     )
+
+
+def test_the_recheck_follows_the_consent_rule_in_one_query(
+    contact_person, make_performance, count_queries
+):
+    from app.notices.withhold import recheck
+    from app.people.models import Consent
+
+    adult = contact_person(email="a@example.cn")
+    child = contact_person(email="kid@example.cn", birth_on=date(2016, 5, 1))
+    own = contact_person(email="own@example.cn", birth_on=date(2016, 5, 1), contact=False)
+    db.session.add(Consent(person=own, kind="contact", given_on=date(2026, 11, 1),
+                           given_by="self", notice_version="test"))  # fmt: skip
+    db.session.commit()
+    make_performance(people=[(adult, "performer"), (child, "performer")])
+    adult_notice, child_notice = db.session.scalars(sa.select(Notice).order_by(Notice.person_id))
+    with count_queries() as q:
+        assert recheck(db.session, adult_notice) is None
+    assert q.count == 1
+    assert recheck(db.session, child_notice) is None  # the guardian's consent
+    child_notice.person_id = own.id  # an under-14's own consent does not count
+    assert recheck(db.session, child_notice).value == "no_consent"
+    adult.is_archived = True
+    db.session.commit()
+    assert recheck(db.session, adult_notice).value == "archived"
