@@ -400,6 +400,17 @@ def update_person(
     return changed
 
 
+def set_reminder_wish(person: Person, wanted: bool, *, actor=None) -> bool:
+    """The person's own wish for day-before reminders (their account page); whether it
+    changed (then audited like an edit of the field)."""
+    if person.wants_reminders == bool(wanted):
+        return False
+    person.wants_reminders = bool(wanted)
+    db.session.flush()
+    audit.record("update", "person", person.id, ["wants_reminders"], actor=_actor(actor))
+    return True
+
+
 def archive_person(person: Person, *, actor=None) -> None:
     """Archive (never delete): the record leaves lists but history keeps pointing at it."""
     if person.is_archived:
