@@ -103,6 +103,7 @@ class Config:
     NOTICES_MAX_ATTEMPTS = int(os.environ.get("NOTICES_MAX_ATTEMPTS", "6") or 6)
     NOTICES_RETRY_SECONDS = int(os.environ.get("NOTICES_RETRY_SECONDS", "60") or 60)
     NOTICES_CONTACT = os.environ.get("NOTICES_CONTACT", "")
+    NOTICES_REMIND_HOUR = int(os.environ.get("NOTICES_REMIND_HOUR", "18") or 18)
     HSTS = False
     DEMO_DATA_ALLOWED = False
     # The public page cache (app/core/page_cache.py; docs/deploy.md). With CACHE_REDIS_URL

@@ -1,7 +1,8 @@
 """Notices benchmark: one cancellation that affects PEOPLE people (default 2,000, each with an
 e-mail address and contact consent) queues its notices in the change's transaction; prints the
 time and the SQL statements of that commit (calendar sync included), then how fast one worker
-sends them to a local SMTP server (aiosmtpd, in-process).
+sends them to a local SMTP server (aiosmtpd, in-process; ``BENCH_SEND=n`` sends only n), then
+the day-before reminders of the same performance for the same people (``flask notices remind``).
 
     .venv/bin/python -m bench.notices
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python -m bench.notices
@@ -135,7 +136,7 @@ def main() -> None:
                 clock_handle = clock.freeze(NOW + timedelta(minutes=11), tick=True)
                 with clock_handle:
                     started = time.perf_counter()
-                    tally = worker.run_once()
+                    tally = worker.run_once(limit=int(os.environ.get("BENCH_SEND", "0")) or None)
                     seconds = time.perf_counter() - started
             finally:
                 controller.stop()
@@ -143,6 +144,27 @@ def main() -> None:
                 f"one worker: {tally.get('sent', 0)} e-mails to a local SMTP server in "
                 f"{seconds:.1f} s = {tally.get('sent', 0) / seconds:.0f} per second "
                 f"(server received {Sink.received})"
+            )
+            # The day before, everyone having asked for reminders (bulk SQL: no notices).
+            from app.notices.reminders import queue_reminders
+            from app.people.models import Person
+
+            db.session.execute(sa.update(Person).values(wants_reminders=True))
+            db.session.execute(
+                sa.update(Performance)
+                .where(Performance.id == performance_id)
+                .values(status="confirmed")
+            )
+            db.session.commit()
+            day_before = NOW + timedelta(days=9)
+            with clock.freeze(day_before, tick=True), queries() as statements:
+                started = time.perf_counter()
+                reminded = queue_reminders(db.session, day_before)
+                db.session.commit()
+                elapsed = (time.perf_counter() - started) * 1000
+            print(
+                f"reminders the day before: {reminded} queued by {len(statements)} statements "
+                f"in {elapsed:.0f} ms"
             )
             db.drop_all()
 

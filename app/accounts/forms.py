@@ -44,6 +44,11 @@ class PreferencesForm(BaseForm):
         choices=LANGUAGE_CHOICES,
         validators=[InputRequired(_l("Choose a language."))],
     )
+    # Shown only to a user linked to a register person (app/notices/reminders.py).
+    wants_reminders = BooleanField(
+        _l("Remind me the day before each activity I am expected at"),
+        description=_l("By e-mail or SMS, if you have agreed to be contacted about changes."),
+    )
 
 
 class RecordNumberField(OptionalInteger):

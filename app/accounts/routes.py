@@ -26,6 +26,7 @@ from app.core.i18n import SESSION_KEY
 from app.core.params import whole_number
 from app.core.security import form_view, is_safe_next, mark_personal
 from app.extensions import db, limiter
+from app.people import services as people_services
 
 
 def _login_limit() -> str:
@@ -140,14 +141,17 @@ def logout():
 )
 def account():
     user = current_user._get_current_object()
-    prefs = PreferencesForm(prefix="prefs", data={"language": str(user.language)})
+    person = user.person if user.person_id is not None else None
+    saved_prefs = {
+        "language": str(user.language),
+        "wants_reminders": bool(person and person.wants_reminders),
+    }
+    prefs = PreferencesForm(prefix="prefs", data=saved_prefs)
     password_form = ChangePasswordForm(prefix="pw")
     status = 200
     if request.method == "POST":
         if "pw-password" in request.form:
-            prefs = PreferencesForm(
-                prefix="prefs", formdata=None, data={"language": str(user.language)}
-            )
+            prefs = PreferencesForm(prefix="prefs", formdata=None, data=saved_prefs)
             if password_form.validate_on_submit():
                 try:
                     services.change_own_password(
@@ -169,6 +173,10 @@ def account():
             password_form = ChangePasswordForm(prefix="pw", formdata=None)
             if prefs.validate_on_submit():
                 services.set_language(user, prefs.language.data)
+                if person is not None:
+                    people_services.set_reminder_wish(
+                        person, bool(prefs.wants_reminders.data), actor=user
+                    )
                 session[SESSION_KEY] = prefs.language.data
                 db.session.commit()
                 flash(_("Your settings have been saved."), "success")
@@ -178,6 +186,7 @@ def account():
         render_template(
             "accounts/account.html",
             prefs=prefs,
+            person=person,
             password_form=password_form,
             page_has_errors=prefs.has_errors or password_form.has_errors,
         ),

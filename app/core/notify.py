@@ -5,7 +5,10 @@ save quiet, without importing the notices package.
 - ``affected_count(kind, id)``: the number of people who would be told about a change to
   that record now (app/notices registers the counter at start-up; 0 without it);
 - ``keep_quiet(session)``: the organiser unticked "tell the people affected" (a typo fix):
-  the notices hook writes nothing for this transaction.
+  the notices hook writes nothing for this transaction;
+- ``forget_person(session, person_id, former_name)``: app/privacy anonymised a person; the
+  notices about them sent to someone else (their caregiver) lose their name (app/notices
+  registers the forgetter at start-up).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Callable
 QUIET = "notices_quiet"
 
 _counter: Callable[[str, int], int] | None = None
+_forgetter: Callable[[object, int, str], int] | None = None
 
 
 def register_counter(counter: Callable[[str, int], int]) -> None:
@@ -26,6 +30,18 @@ def affected_count(kind: str, subject_id: int | None) -> int:
     if _counter is None or subject_id is None:
         return 0
     return _counter(kind, subject_id)
+
+
+def register_forgetter(forgetter: Callable[[object, int, str], int]) -> None:
+    global _forgetter
+    _forgetter = forgetter
+
+
+def forget_person(session, person_id: int, former_name: str) -> int:
+    """Remove an anonymised person's former name from what others were told about them."""
+    if _forgetter is None:
+        return 0
+    return _forgetter(session, person_id, former_name)
 
 
 def keep_quiet(session) -> None:

@@ -12,8 +12,10 @@ def init_app(app) -> None:
     from app.core import notify
     from app.extensions import db
     from app.notices.recipients import count_told
+    from app.notices.withhold import forget_person
 
     notify.register_counter(lambda kind, subject_id: count_told(db.session, kind, subject_id))
+    notify.register_forgetter(forget_person)
 
     @app.context_processor
     def _person_notices():

@@ -1,4 +1,4 @@
-"""``flask notices work [--once]`` and ``flask notices purge``."""
+"""``flask notices work [--once]``, ``flask notices remind`` and ``flask notices purge``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,18 @@ def work_command(once: bool, poll: float) -> None:
         click.echo(", ".join(f"{k}: {v}" for k, v in sorted(tally.items())) or "nothing due")
         return
     worker.work(poll)
+
+
+@notices_cli.command("remind")
+def remind_command() -> None:
+    """Queue the reminders of tomorrow's occurrences (idempotent: run it from cron as often
+    as you like)."""
+    from app.extensions import db
+    from app.notices.reminders import queue_reminders
+
+    count = queue_reminders(db.session)
+    db.session.commit()
+    click.echo(f"{count} reminders queued")
 
 
 @notices_cli.command("purge")

@@ -13,9 +13,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from app.calendars.sources import absolute_url
 from app.core import clock
 from app.notices.enums import Change
-from app.replies.links import reply_url
+from app.replies.links import reply_url, sign
 
 # A notice's subject kinds as app/replies names them: a home session is named by its
 # activity and the occurrence's original start.
@@ -42,6 +43,8 @@ def _change_sentence(change: Change, series: bool) -> str:
         return _("This is back on.")
     if change == Change.BOOKED:
         return _("You have been booked for this.")
+    if change == Change.REMINDER:
+        return _("A reminder: this is tomorrow.")
     if series:
         return _("The time or place of this weekly activity has changed.")
     return _("The time or place has changed.")
@@ -53,6 +56,7 @@ def _title(change: Change, title: str) -> str:
         Change.RESTORED: _("Back on: %(title)s", title=title),
         Change.BOOKED: _("New booking: %(title)s", title=title),
         Change.MOVED: _("Changed: %(title)s", title=title),
+        Change.REMINDER: _("Tomorrow: %(title)s", title=title),
     }[change]
 
 
@@ -63,13 +67,18 @@ def reply_link(person_id, subject) -> str | None:
     """The signed "will you come?" link for this person and occurrence (app/replies): a
     performance or event by its start, a home session by its original start. None for a
     staff group, a cancellation, a whole weekly series (no one occurrence to answer), an event
-    without a time, or outside a request without SERVER_NAME (no host to link to)."""
+    without a time, or outside a request with neither SERVER_NAME nor RONGHE_BASE_URL (no
+    host to link to). Outside a request (``flask notices remind`` from cron) the host is
+    RONGHE_BASE_URL's, as in the calendar feeds."""
     if person_id is None or subject.cancelled or subject.series or subject.starts_at is None:
         return None
-    if not (has_request_context() or current_app.config.get("SERVER_NAME")):
-        return None
     start = subject.original_start if subject.kind == "activity" else subject.starts_at
-    return reply_url(person_id, REPLY_KINDS[subject.kind], subject.id, start)
+    kind = REPLY_KINDS[subject.kind]
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return reply_url(person_id, kind, subject.id, start)
+    if current_app.config.get("RONGHE_BASE_URL"):
+        return absolute_url("replies.answer", token=sign(person_id, kind, subject.id, start))
+    return None
 
 
 def fill(rendered: tuple, link: str | None) -> tuple:

@@ -9,6 +9,9 @@ app/calendars/sync.py).
   organiser unticked "tell the people affected" (core.notify.keep_quiet);
 - ``after_rollback`` drops the notes.
 
+A "contact" consent withdrawn in the transaction (noted by ``after_flush`` too) withholds the
+person's queued notices before commit (app/notices/withhold.py), quiet save or not.
+
 Bulk SQL bypasses the events, like the calendar sync."""
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from app.competitions.models import CompetitionEvent
 from app.core import notify
 from app.homes.models import Activity, ActivityException
 from app.notices.enums import Change
+from app.people.enums import ConsentKind
+from app.people.models import Consent
 from app.performances.enums import PerformanceStatus
 from app.performances.models import Performance, PerformancePerson
 
 NOTES = "notices_pending"
 QUEUING = "notices_queuing"
+WITHDRAWN = "notices_consent_withdrawn"
 
 PLACE_TIME = {
     Performance: ("starts_at", "ends_at", "venue_id"),
@@ -111,6 +117,12 @@ def _note_changes(session, flush_context):
             _note(session, ("activity", obj.id, None), Change.MOVED, old)
     for obj in list(session.dirty):
         cls = type(obj)
+        if cls is Consent:
+            if obj.kind == ConsentKind.CONTACT and obj.withdrawn_on is not None:
+                changed, before = _old(obj, ("withdrawn_on",))
+                if changed and before["withdrawn_on"] is None:
+                    session.info.setdefault(WITHDRAWN, set()).add(obj.person_id)
+            continue
         if cls in PLACE_TIME:
             key = (KIND[cls], obj.id, None)
             changed, before = _old(obj, PLACE_TIME[cls])
@@ -148,6 +160,11 @@ def _queue_before_commit(session):
     if session.info.get(QUEUING) or not has_app_context():
         return
     session.flush()
+    withdrawn = session.info.pop(WITHDRAWN, None)
+    if withdrawn:
+        from app.notices.withhold import withhold_without_consent
+
+        withhold_without_consent(session, withdrawn)
     notes = session.info.pop(NOTES, None)
     quiet = notify.is_quiet(session)
     session.info.pop(notify.QUIET, None)
@@ -167,4 +184,5 @@ def _queue_before_commit(session):
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop(NOTES, None)
+    session.info.pop(WITHDRAWN, None)
     session.info.pop(notify.QUIET, None)

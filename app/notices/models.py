@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.core.db import Base, TimestampMixin, UTCDateTime, enum_column
-from app.notices.enums import Change, Channel, NoticeStatus
+from app.notices.enums import Change, Channel, NoticeStatus, SkipReason
 
 
 class Notice(TimestampMixin, Base):
@@ -57,6 +57,10 @@ class Notice(TimestampMixin, Base):
     provider_message_id: Mapped[str] = mapped_column(sa.String(200), default="")
     error: Mapped[str] = mapped_column(sa.String(500), default="")
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set with status SKIPPED: why the notice was withheld.
+    skip_reason: Mapped[SkipReason | None] = mapped_column(
+        enum_column(SkipReason, "notice_skip_reason")
+    )
 
     person = relationship("Person")
 

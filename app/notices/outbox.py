@@ -42,16 +42,21 @@ def person_channels(person) -> list[tuple[Channel, str]]:
     return out
 
 
-def first_try_at(now: datetime, starts_at: datetime | None) -> datetime:
+def first_try_at(now: datetime, starts_at: datetime | None, *, soon_goes=True) -> datetime:
     """``now`` plus the hold, moved to 07:00 when it falls in quiet hours, unless the
-    subject is today or tomorrow (Beijing days)."""
+    subject is today or tomorrow (Beijing days; ``soon_goes=False``: even then, for a
+    reminder, which is never urgent)."""
     hold = int(current_app.config.get("NOTICES_HOLD_MINUTES", COALESCE_MINUTES))
     at = now + timedelta(minutes=hold)
     local = clock.to_local(at)
     if QUIET_FROM > local.time() >= QUIET_UNTIL:
         return at
     today = clock.local_date(now)
-    if starts_at is not None and clock.local_date(starts_at) in (today, today + timedelta(days=1)):
+    soon = starts_at is not None and clock.local_date(starts_at) in (
+        today,
+        today + timedelta(days=1),
+    )
+    if soon and soon_goes:
         return at
     day = local.date() if local.time() < QUIET_UNTIL else local.date() + timedelta(days=1)
     return clock.local_instant(day, QUIET_UNTIL)

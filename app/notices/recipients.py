@@ -25,6 +25,7 @@ from app.competitions.enums import EntryStatus
 from app.competitions.models import CompetitionEvent, Entry, EntrySupport, entry_members
 from app.core import clock
 from app.homes.models import Activity, ActivityException, Home, HomeStaff, Membership
+from app.homes.recurrence import occurrence_at
 from app.people.enums import ConsentGivenBy, ConsentKind
 from app.people.models import GUARDIAN_CONSENT_AGE, Consent, Person, age_on
 from app.performances.enums import PerformanceStatus
@@ -60,56 +61,77 @@ def _venue(session, venue_id):
     return (venue.name, venue.address) if venue is not None else ("", "")
 
 
+# The subject of each kind from its loaded rows; ``venue(venue_id)`` answers (name, address).
+# load_subject (one change) and the reminders (many occurrences, rows loaded in bulk) share them.
+
+
+def performance_subject(p, venue, contact) -> Subject:
+    name, address = venue(p.venue_id)
+    return Subject(
+        "performance", p.id, p.title, p.starts_at, p.ends_at, name, address,
+        PerformanceStatus(p.status) == PerformanceStatus.CANCELLED, contact,
+        absolute_url("performances.detail", performance_id=p.id),
+    )  # fmt: skip
+
+
+def event_subject(e, competition, venue, contact) -> Subject:
+    name, address = venue(e.venue_id or competition.venue_id)
+    return Subject(
+        "competition_event", e.id, f"{competition.name} · {e.name}", e.starts_at, e.ends_at,
+        name, address, False, contact,
+        absolute_url("competitions.detail", competition_id=e.competition_id),
+    )  # fmt: skip
+
+
+def activity_subject(a, home, occurrence, occ, venue, contact) -> Subject:
+    """A weekly activity (``occurrence`` None: the whole series) or one session of it.
+    ``occ``: the session as app/homes/recurrence.occurrence_at computes it (its exception
+    applied), so the notice's time and place are the session page's; None for the series or
+    a start the rule no longer gives."""
+    if occ is not None:
+        starts, ends, venue_id = occ.start, occ.end, occ.venue_id
+        cancelled = occ.cancelled or bool(a.is_archived)
+    else:
+        starts = occurrence or a.starts_at
+        ends = starts + timedelta(minutes=a.duration_minutes)
+        venue_id = home.venue_id if a.uses_home_venue else a.venue_id
+        cancelled = bool(a.is_archived)
+    name, address = venue(venue_id)
+    return Subject(
+        "activity", a.id, f"{home.name} · {a.title}", starts, ends, name or home.name,
+        address or home.address, cancelled, home.contact or contact,
+        absolute_url("homes.activity", activity_id=a.id), series=occurrence is None,
+        original_start=occurrence,
+    )  # fmt: skip
+
+
 def load_subject(session, kind: str, subject_id: int, occurrence: datetime | None, contact=""):
     """The subject as it stands now, or None when it is gone."""
+
+    def venue(venue_id):
+        return _venue(session, venue_id)
+
     if kind == "performance":
         p = session.get(Performance, subject_id)
-        if p is None:
-            return None
-        name, address = _venue(session, p.venue_id)
-        return Subject(
-            kind, p.id, p.title, p.starts_at, p.ends_at, name, address,
-            PerformanceStatus(p.status) == PerformanceStatus.CANCELLED, contact,
-            absolute_url("performances.detail", performance_id=p.id),
-        )  # fmt: skip
+        return None if p is None else performance_subject(p, venue, contact)
     if kind == "competition_event":
         e = session.get(CompetitionEvent, subject_id)
-        if e is None:
-            return None
-        name, address = _venue(session, e.venue_id or e.competition.venue_id)
-        return Subject(
-            kind, e.id, f"{e.competition.name} · {e.name}", e.starts_at, e.ends_at, name,
-            address, False, contact,
-            absolute_url("competitions.detail", competition_id=e.competition_id),
-        )  # fmt: skip
+        return None if e is None else event_subject(e, e.competition, venue, contact)
     if kind == "activity":
         a = session.get(Activity, subject_id)
         if a is None:
             return None
         home = session.get(Home, a.home_id)
-        venue_id = home.venue_id if a.uses_home_venue else a.venue_id
-        starts, cancelled = (occurrence or a.starts_at), bool(a.is_archived)
+        occ = None
         if occurrence is not None:
-            exc = session.scalar(
+            exceptions = session.scalars(
                 sa.select(ActivityException).where(
                     ActivityException.activity_id == a.id,
                     ActivityException.original_start == occurrence,
                 )
-            )
-            if exc is not None:
-                cancelled = exc.kind.value == "cancelled"
-                if exc.new_start is not None:
-                    starts = exc.new_start
-                if exc.new_venue_id is not None:
-                    venue_id = exc.new_venue_id
-        name, address = _venue(session, venue_id)
-        return Subject(
-            kind, a.id, f"{home.name} · {a.title}", starts,
-            starts + timedelta(minutes=a.duration_minutes), name or home.name,
-            address or home.address, cancelled, home.contact or contact,
-            absolute_url("homes.activity", activity_id=a.id), series=occurrence is None,
-            original_start=occurrence,
-        )  # fmt: skip
+            ).all()
+            occ = occurrence_at(a, occurrence, exceptions)
+        return activity_subject(a, home, occurrence, occ, venue, contact)
     raise ValueError(kind)
 
 

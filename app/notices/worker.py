@@ -9,7 +9,9 @@ plain select: run one worker.
 
 A provider error is retried with exponential backoff (NOTICES_RETRY_SECONDS × 2^(n-1), at
 most six hours); after NOTICES_MAX_ATTEMPTS tries the notice is marked failed and shows at the
-top of /admin/notices/. Notices of a channel that is not configured stay queued."""
+top of /admin/notices/. Notices of a channel that is not configured stay queued. Before each
+send the recipient's contact consent is read again: a notice to someone who no longer
+consents (or whose record is archived) is marked ``skipped`` with the reason, not sent."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from flask import current_app
 
 from app.core import clock
 from app.extensions import db
-from app.notices import channels
+from app.notices import channels, withhold
 from app.notices.enums import NoticeStatus
 from app.notices.models import Notice
 
@@ -91,6 +93,14 @@ def _run(session, ready, tally, limit, connections) -> None:
         if notice is None:
             session.rollback()
             break
+        # Consent may have been withdrawn (or the person archived) since it was queued.
+        reason = withhold.recheck(session, notice)
+        if reason is not None:
+            notice.status = NoticeStatus.SKIPPED
+            notice.skip_reason = reason
+            tally["skipped"] += 1
+            session.commit()
+            continue
         try:
             provider_id = channels.send(notice, connections)
         except channels.ChannelError as error:
@@ -121,10 +131,30 @@ def purge(now=None) -> int:
     return result.rowcount or 0
 
 
+def remind_if_due(now, last_day):
+    """Queue tomorrow's reminders once a Beijing day, at or after NOTICES_REMIND_HOUR (18);
+    the day it was done for (``last_day`` when nothing was due). Idempotent anyway: a worker
+    restarted after 18:00 queues nothing a second time."""
+    from app.notices.reminders import REMIND_HOUR, queue_reminders
+
+    hour = int(current_app.config.get("NOTICES_REMIND_HOUR", REMIND_HOUR))
+    local = clock.to_local(now)
+    if local.hour < hour or local.date() == last_day:
+        return last_day
+    count = queue_reminders(db.session, now)
+    db.session.commit()
+    if count:
+        log.info("notices: %d reminders queued", count)
+    return local.date()
+
+
 def work(poll_seconds: float = 5.0, stop=None) -> None:
-    """The long-running worker: send what is due, purge once an hour, sleep, repeat."""
+    """The long-running worker: send what is due, purge once an hour, queue tomorrow's
+    reminders once a day after NOTICES_REMIND_HOUR, sleep, repeat."""
     last_purge = None
+    last_remind_day = None
     while stop is None or not stop():
+        last_remind_day = remind_if_due(clock.now(), last_remind_day)
         tally = run_once()
         if tally:
             log.info("notices: %s", dict(tally))

@@ -113,6 +113,13 @@ class PersonForm(BaseForm):
         validators=[Optional(), Length(max=254), email_address],
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    wants_reminders = BooleanField(
+        _l("Send them a reminder the day before each activity they are expected at"),
+        description=_l(
+            "Asked by the person, or by their caregiver for them. Sent only with their "
+            "consent to be contacted; a caregiver gets the reminder too."
+        ),
+    )
     disability_category = ChoiceField(
         _l("Disability category"),
         choices=DisabilityCategory.choices(_l("Not recorded")),
@@ -167,6 +174,7 @@ class PersonForm(BaseForm):
             "guardian_phone": self.guardian_phone.data or "",
             "guardian_person_id": self.guardian_person_id.data,
             "notes": self.notes.data or "",
+            "wants_reminders": bool(self.wants_reminders.data),
         }
 
 

@@ -75,6 +75,9 @@ class Person(VersionedMixin, TimestampMixin, Base):
         sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Asked (themselves or their caregiver for them) for a reminder the day before each
+    # thing they are expected at (app/notices/reminders.py; contact consent still needed).
+    wants_reminders: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     is_archived: Mapped[bool] = mapped_column(sa.Boolean, default=False, index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_by_id: Mapped[int | None] = mapped_column(

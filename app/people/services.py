@@ -63,6 +63,7 @@ PERSON_FIELDS = (
     "guardian_phone",
     "guardian_person_id",
     "notes",
+    "wants_reminders",
 )
 ENUM_FIELDS = {
     "gender": Gender,
@@ -177,6 +178,8 @@ def _clean(data: dict) -> dict:
             value = (value or "").strip()
         elif name in ("town_id", "guardian_person_id"):
             value = int(value) if value not in (None, "") else None
+        elif name == "wants_reminders":
+            value = bool(value)
         values[name] = value
     return values
 
@@ -352,7 +355,7 @@ def create_person(
     _check_consent(person, values, certificate_cols)
     db.session.add(person)
     db.session.flush()
-    fields = [n for n in PERSON_FIELDS if values.get(n) not in (None, "")]
+    fields = [n for n in PERSON_FIELDS if values.get(n) not in (None, "", False)]
     if certificate_cols:
         fields.append("certificate_number")
     if consent is not None:
@@ -395,6 +398,17 @@ def update_person(
     editing.flush_or_conflict(person)
     audit.record("update", "person", person.id, changed, actor=_actor(actor))
     return changed
+
+
+def set_reminder_wish(person: Person, wanted: bool, *, actor=None) -> bool:
+    """The person's own wish for day-before reminders (their account page); whether it
+    changed (then audited like an edit of the field)."""
+    if person.wants_reminders == bool(wanted):
+        return False
+    person.wants_reminders = bool(wanted)
+    db.session.flush()
+    audit.record("update", "person", person.id, ["wants_reminders"], actor=_actor(actor))
+    return True
 
 
 def archive_person(person: Person, *, actor=None) -> None:

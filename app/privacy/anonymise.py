@@ -6,7 +6,9 @@ results and rosters still read), pinyin, phone, e-mail, address, the birth date 
 year remains, so age groups still count), the certificate number, disability category and
 grade, guardian details, notes; free text about them elsewhere (consents' guardian names, an
 athlete's notes, assessment notes, sport classifications, leaving notes, absence reasons,
-the reasons of their replies to invitations,
+the reasons of their replies to invitations, their name in the notices their caregiver
+got about them (re-worded while waiting, cleared once sent), their own waiting notices
+(withheld),
 typed names on bookings and entries; an absence keeps only that it was one); a linked account
 is deactivated, renamed and unlinked.
 
@@ -25,7 +27,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.core import audit, clock
+from app.core import audit, clock, notify
 from app.core.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
@@ -51,6 +53,7 @@ def anonymise_person(person: Person, *, reason: str, actor) -> list[str]:
         erased.append("disability")
     if person.guardian_name or person.guardian_phone or person.guardian_person_id:
         erased.append("guardian")
+    former_name = person.name
     person.name = PSEUDONYM.format(id=person.id)
     person.name_pinyin = ""
     person.phone = ""
@@ -72,6 +75,9 @@ def anonymise_person(person: Person, *, reason: str, actor) -> list[str]:
         person.archived_at = clock.now()
     erased += _elsewhere(person.id)
     db.session.flush()
+    # The notices about them sent to their caregiver named them (app/notices).
+    if notify.forget_person(db.session, person.id, former_name):
+        erased.append("notices_about")
     audit.record(
         "anonymise", "person", person.id, erased, actor=actor, details={"reason": reason[:500]}
     )
@@ -140,7 +146,15 @@ def _elsewhere(person_id: int) -> list[str]:
         reason="",
     )
     # The notices they got keep who was told what kind of change, when and how; their address
-    # and the words (names, places) go.
+    # and the words (names, places) go, and those still waiting are not sent.
+    _update(
+        "notices",
+        lambda t: (t.c.person_id == person_id) & (t.c.status == "queued"),
+        erased,
+        "notices_withheld",
+        status="skipped",
+        skip_reason="erased",
+    )
     _update(
         "notices",
         lambda t: t.c.person_id == person_id,

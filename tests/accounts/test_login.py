@@ -4,6 +4,7 @@ own account page."""
 import re
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 
 from app.accounts import services
@@ -324,3 +325,31 @@ def test_own_password_change_refused(client, login_as, data, anchor, message):
     assert verify_password(user.password_hash, DEFAULT_PASSWORD)
     assert user.session_version == 1
     assert client.get("/account").status_code == 200
+
+
+def test_a_participant_asks_for_reminders_on_their_account_page(client, login_as, make_person):
+    from app.core.audit import AuditEvent
+
+    person = make_person()
+    login_as("participant", language="en", person_id=person.id)
+    page = client.get("/account").get_data(as_text=True)
+    assert "Remind me the day before each activity I am expected at" in page
+    response = client.post("/account", data={"prefs-language": "en", "prefs-wants_reminders": "y"})
+    assert response.status_code == 303
+    db.session.refresh(person)
+    assert person.wants_reminders is True
+    row = db.session.scalars(
+        sa.select(AuditEvent).where(
+            AuditEvent.entity_id == person.id, AuditEvent.action == "update"
+        )
+    ).one()
+    assert row.field_list == ["wants_reminders"]
+    # Unticked: no more reminders.
+    assert client.post("/account", data={"prefs-language": "en"}).status_code == 303
+    db.session.refresh(person)
+    assert person.wants_reminders is False
+
+
+def test_an_account_without_a_register_person_has_no_reminder_box(client, login_as):
+    login_as("coach", language="en")
+    assert "Remind me the day before" not in client.get("/account").get_data(as_text=True)

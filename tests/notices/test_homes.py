@@ -91,3 +91,31 @@ def test_a_member_who_left_is_not_told(contact_person, make_home, add_members, m
     services.cancel_occurrence(activity, MONDAY_9, "")
     db.session.commit()
     assert rows() == []
+
+
+def test_a_moved_sessions_notice_states_the_time_the_session_page_shows(
+    contact_person, make_home, add_members, make_activity, client
+):
+    from datetime import time
+
+    from app.homes import services
+    from app.homes.recurrence import occurrence_key
+
+    member = contact_person(email="member@example.cn", name="成员丁")
+    home = make_home()
+    add_members(home, [member.id])
+    activity = make_activity(home)  # Mondays 09:00–11:00
+    # Moved to Tuesday afternoon and shortened to an hour and a half.
+    services.move_occurrence(
+        activity, MONDAY_9, date(2026, 12, 8), time(14, 0), time(15, 30), None, "hall booked"
+    )
+    db.session.commit()
+
+    (notice,) = rows()
+    lines = notice.body_text.split("\n")
+    assert "时间：2026-12-08 14:00–15:30" in lines
+    assert "原安排：2026-12-07 09:00" in lines
+    # The session page says the same end.
+    page = client.get(f"/homes/activities/{activity.id}/sessions/{occurrence_key(MONDAY_9)}")
+    assert page.status_code == 200
+    assert "15:30" in page.text and "16:00" not in page.text

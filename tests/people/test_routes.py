@@ -618,3 +618,23 @@ def test_record_the_consent_to_share_disability_details_with_coaches(client, adm
     assert response.status_code == 303
     db.session.refresh(person)
     assert person.has_scouting_consent
+
+
+def test_staff_record_that_a_person_asked_for_reminders(client, admin, make_person):
+    person = make_person()
+    assert person.wants_reminders is False
+    form = client.get(f"/people/{person.id}/edit")
+    assert 'name="wants_reminders"' in body(form)
+    response = client.post(f"/people/{person.id}/edit", data=edit_form(person, wants_reminders="y"))
+    assert response.status_code == 303
+    db.session.refresh(person)
+    assert person.wants_reminders is True
+    row = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "update")).one()
+    assert row.field_list == ["wants_reminders"]
+    page = client.get(f"/people/{person.id}", headers={"Accept-Language": "en"})
+    assert "Reminders the day before" in body(page)
+    # Unticked (a checkbox not sent): they no longer get them.
+    response = client.post(f"/people/{person.id}/edit", data=edit_form(person))
+    assert response.status_code == 303
+    db.session.refresh(person)
+    assert person.wants_reminders is False
