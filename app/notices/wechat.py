@@ -162,9 +162,17 @@ def template_fields() -> list[tuple[str, str]]:
 
 
 def message(notice) -> dict:
-    """The bizsend request body for ``notice``."""
+    """The bizsend request body for ``notice``. WeChat refuses an empty value (47003), so an
+    empty text field says "-"; an empty time (an event without one) cannot be sent at all."""
     facts = (notice.facts or {}).get("wechat") or {}
-    data = {key: {"value": field_value(key, fact, facts)} for key, fact in template_fields()}
+    data = {}
+    for key, fact in template_fields():
+        value = field_value(key, fact, facts)
+        if not value:
+            if re.sub(r"\d+$", "", key) in ("time", "date"):
+                raise Refused(f"WeChat: the template's {key} needs a time and this has none")
+            value = "-"
+        data[key] = {"value": value}
     body = {
         "touser": notice.address,
         "template_id": current_app.config["WECHAT_TEMPLATE_ID"],

@@ -384,6 +384,22 @@ def test_other_field_types_keep_to_their_documented_limits():
     assert wechat.field_value("name1", "contact", facts) == "王老师 0574-…"
 
 
+def test_an_empty_value_is_a_dash_and_a_missing_time_cannot_be_sent(app, wechat_api):
+    notice = Notice(
+        address=OPENIDS[0],
+        facts={"wechat": {"title": "Spring tour", "place": "", "starts_at": "", "page": ""}},
+    )
+    app.config["WECHAT_TEMPLATE_FIELDS"] = "thing1=title,thing4=place"
+    assert wechat.message(notice) == {
+        "touser": OPENIDS[0],
+        "template_id": TEMPLATE,
+        "data": {"thing1": {"value": "Spring tour"}, "thing4": {"value": "-"}},
+    }
+    app.config["WECHAT_TEMPLATE_FIELDS"] = "thing1=title,time3=time"
+    with pytest.raises(channels.Refused, match="time3 needs a time"):
+        wechat.message(notice)
+
+
 def test_a_misconfigured_field_list_is_refused(app):
     app.config["WECHAT_TEMPLATE_FIELDS"] = "thing1=title,thing2=weather"
     try:
