@@ -9,8 +9,9 @@ plain select: run one worker.
 
 A provider error is retried with exponential backoff (NOTICES_RETRY_SECONDS × 2^(n-1), at
 most six hours); after NOTICES_MAX_ATTEMPTS tries the notice is marked failed and shows at the
-top of /admin/notices/. A refusal no retry can cure (channels.Refused: a WeChat user who has not
-subscribed) marks it failed at once, with the reason. Notices of a channel that is not configured stay queued."""
+top of /admin/notices/. A refusal no retry can cure (channels.Refused: a WeChat user who has
+not subscribed) marks it failed at once, with the reason. Notices of a channel that is not
+configured stay queued."""
 
 from __future__ import annotations
 
