@@ -58,13 +58,20 @@ REFUSED = {43101}
 FACTS = ("title", "change", "time", "place", "contact")
 DEFAULT_FIELDS = "thing1=title,thing2=change,time3=time,thing4=place"
 
-# Short words for the change: the recipient's language in a ``thing``; the Chinese ones are
-# also a valid ``phrase`` (at most five Chinese characters).
+# Short words for the change in a ``thing`` field, in the recipient's language.
 CHANGE_WORDS = {
     Change.MOVED: _l("Changed"),
     Change.CANCELLED: _l("Cancelled"),
     Change.RESTORED: _l("Back on"),
     Change.BOOKED: _l("New booking"),
+}
+# A ``phrase`` field takes only Chinese characters, at most five, whatever the reader's
+# language: fixed words, not the catalogue's.
+CHANGE_PHRASES = {
+    Change.MOVED: "有变更",
+    Change.CANCELLED: "已取消",
+    Change.RESTORED: "已恢复",
+    Change.BOOKED: "新安排",
 }
 
 
@@ -87,12 +94,10 @@ def facts_for(subject, change: Change, language: str, link: str | None) -> dict:
     locale = "en" if language == "en" else "zh_Hans"
     with force_locale(locale):
         change_word = str(CHANGE_WORDS[change])
-    with force_locale("zh_Hans"):
-        change_phrase = str(CHANGE_WORDS[change])
     return {
         "title": subject.title,
         "change": change_word,
-        "change_phrase": change_phrase,
+        "change_phrase": CHANGE_PHRASES[change],
         "starts_at": subject.starts_at.isoformat() if subject.starts_at else "",
         "ends_at": subject.ends_at.isoformat() if subject.ends_at else "",
         "place": subject.venue or subject.address or "",

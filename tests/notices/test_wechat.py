@@ -376,6 +376,24 @@ def test_time_fields_use_wechat_s_format_in_beijing_time():
     assert wechat.field_value("time3", "time", facts) == "2026年12月4日 09:00"
 
 
+def test_the_change_is_in_the_reader_s_language_but_a_phrase_is_always_chinese(app):
+    from app.notices.enums import Change
+    from app.notices.recipients import Subject
+
+    subject = Subject(
+        "performance", 1, "Spring tour", None, None, "", "", False, "", "http://localhost/p/1"
+    )
+    with app.test_request_context():
+        facts = wechat.facts_for(subject, Change.MOVED, "en", None)
+    assert (facts["change"], facts["change_phrase"], facts["page"]) == (
+        "Changed",
+        "有变更",
+        "http://localhost/p/1",
+    )
+    assert wechat.field_value("phrase2", "change", facts) == "有变更"
+    assert wechat.field_value("thing2", "change", facts) == "Changed"
+
+
 def test_other_field_types_keep_to_their_documented_limits():
     facts = {"change": "Changed", "change_phrase": "有变更", "contact": "王老师 0574-8888 1234"}
     assert wechat.field_value("phrase2", "change", facts) == "有变更"
