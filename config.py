@@ -97,6 +97,15 @@ class Config:
     ALIYUN_SMS_PROTOCOL = os.environ.get("ALIYUN_SMS_PROTOCOL", "https")
     # The staff's WeCom group robot:
     WECOM_WEBHOOK_URL = os.environ.get("WECOM_WEBHOOK_URL", "")
+    # Participants' WeChat: the Official Account's subscription messages (app/notices/wechat.py),
+    # off until the three first are set. The template's field keys and what each carries.
+    WECHAT_APP_ID = os.environ.get("WECHAT_APP_ID", "")
+    WECHAT_APP_SECRET = os.environ.get("WECHAT_APP_SECRET", "")
+    WECHAT_TEMPLATE_ID = os.environ.get("WECHAT_TEMPLATE_ID", "")
+    WECHAT_TEMPLATE_FIELDS = os.environ.get(
+        "WECHAT_TEMPLATE_FIELDS", "thing1=title,thing2=change,time3=time,thing4=place"
+    )
+    WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
     # Minutes a new notice waits so that quick successive changes make one; tries before a
     # notice is marked failed; the first retry's delay (doubling each time); "whom to call".
     NOTICES_HOLD_MINUTES = int(os.environ.get("NOTICES_HOLD_MINUTES", "10") or 10)
@@ -148,6 +157,7 @@ class TestingConfig(Config):
     MAIL_SERVER = ""
     ALIYUN_SMS_ACCESS_KEY_ID = ""
     WECOM_WEBHOOK_URL = ""
+    WECHAT_APP_ID = ""
     NOTICES_CONTACT = ""
 
 

@@ -1,4 +1,4 @@
-"""The three channels. Each is off until configured; the product works with none.
+"""The four channels. Each is off until configured; the product works with none.
 
 - **E-mail** (Flask-Mailman, SMTP): MAIL_SERVER, MAIL_PORT, MAIL_USERNAME, MAIL_PASSWORD,
   MAIL_USE_TLS, MAIL_DEFAULT_SENDER. Plain text plus HTML. The Message-ID is derived from the
@@ -11,8 +11,12 @@
   it, so a crash between send and mark can send a second SMS (docs/features/notices.md).
 - **WeCom group robot** (documented webhook, via requests): WECOM_WEBHOOK_URL, one text
   message per change for the staff group. No deduplication on WeCom's side either.
+- **WeChat** (Official Account subscription messages, documented HTTP API via requests;
+  app/notices/wechat.py): WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_TEMPLATE_ID,
+  WECHAT_TEMPLATE_FIELDS, WECHAT_API_BASE. No idempotency key on WeChat's side.
 
-``send(notice)`` answers the provider's message id or raises ChannelError (retried later)."""
+``send(notice)`` answers the provider's message id or raises ChannelError (retried later), or
+Refused, a ChannelError no retry can cure (the notice fails at once)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,15 @@ from flask import current_app
 
 class ChannelError(Exception):
     """The provider refused or could not be reached; the worker retries with backoff."""
+
+    permanent = False
+
+
+class Refused(ChannelError):
+    """The provider refused this message for good (a WeChat user who has not subscribed):
+    the notice is marked failed at once, with the reason."""
+
+    permanent = True
 
 
 def mail_configured() -> bool:
@@ -46,6 +59,12 @@ def wecom_configured() -> bool:
     return bool(current_app.config.get("WECOM_WEBHOOK_URL"))
 
 
+def wechat_configured() -> bool:
+    from app.notices import wechat
+
+    return wechat.configured()
+
+
 def configured() -> list[str]:
     """The values of the channels that can send now."""
     out = []
@@ -55,6 +74,8 @@ def configured() -> list[str]:
         out.append("sms")
     if wecom_configured():
         out.append("wecom")
+    if wechat_configured():
+        out.append("wechat")
     return out
 
 
@@ -189,4 +210,8 @@ def send(notice, connections: Connections | None = None) -> str:
         return send_email(notice, connections)
     if notice.channel.value == "sms":
         return send_sms(notice)
+    if notice.channel.value == "wechat":
+        from app.notices import wechat
+
+        return wechat.send(notice)
     return send_wecom(notice)

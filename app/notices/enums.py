@@ -11,6 +11,7 @@ class Channel(LabelledEnum):
     EMAIL = "email", _l("E-mail")
     SMS = "sms", _l("SMS")
     WECOM = "wecom", _l("WeCom staff group")
+    WECHAT = "wechat", _l("WeChat")
 
 
 class NoticeStatus(LabelledEnum):

@@ -64,6 +64,13 @@ class Notice(TimestampMixin, Base):
 
     person = relationship("Person")
 
+    @property
+    def shown_address(self) -> str:
+        """The address as the pages show it: a WeChat openid masked (people.mask_openid)."""
+        from app.people.models import mask_openid
+
+        return mask_openid(self.address) if self.channel == Channel.WECHAT else self.address
+
     __table_args__ = (
         sa.Index("ix_notices_status_next_try_at", "status", "next_try_at"),
         sa.Index("ix_notices_subject", "subject_kind", "subject_id"),

@@ -4,8 +4,10 @@
   the guardian for an under-14, Person.has_contact_consent) get a row; nobody else.
 - **Channels**: e-mail when the register holds an address (queued even with no mail server
   configured: it waits in the outbox and shows in /admin/notices/); SMS when the register holds
-  a phone number and SMS is configured; the WeCom staff group (one row per change, no person)
-  when its webhook is configured.
+  a phone number and SMS is configured; WeChat when the register holds the person's Official
+  Account openid and WeChat is configured; the WeCom staff group (one row per change, no
+  person) when its webhook is configured. A person is told on each of their channels (one
+  row per channel), not on one chosen among them.
 - **Coalescing**: a queued, never-tried row with the same key created in the last
   COALESCE_MINUTES is updated to the latest state (its first "before" kept, dependants merged)
   instead of adding a row. One query finds them for the whole subject.
@@ -22,7 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.core import clock
-from app.notices import channels, compose
+from app.notices import channels, compose, wechat
 from app.notices.enums import Change, Channel, NoticeStatus
 from app.notices.models import Notice
 from app.notices.recipients import affected, load_people, load_subject
@@ -39,6 +41,8 @@ def person_channels(person) -> list[tuple[Channel, str]]:
         out.append((Channel.EMAIL, person.email))
     if person.phone and channels.sms_configured():
         out.append((Channel.SMS, person.phone))
+    if person.wechat_openid and channels.wechat_configured():
+        out.append((Channel.WECHAT, person.wechat_openid))
     return out
 
 
@@ -128,6 +132,8 @@ def queue(session, kind, subject_id, occurrence, change: Change, old=None, only=
         if channel != Channel.EMAIL:
             facts["sms_params"] = sms_params
             text, html = sms, ""
+        if channel == Channel.WECHAT:
+            facts["wechat"] = wechat.facts_for(subject, this_change, language, link)
         values = {
             "change": this_change,
             "title": title[:300],

@@ -202,6 +202,7 @@ class Recipient:
     email: str
     phone: str
     has_contact_consent: bool
+    wechat_openid: str = ""
 
 
 def load_people(session, ids) -> tuple[dict[int, Recipient], dict[int, str]]:
@@ -223,15 +224,16 @@ def load_people(session, ids) -> tuple[dict[int, Recipient], dict[int, str]]:
     ):
         consents.setdefault(pid, set()).add(ConsentGivenBy(given_by).value)
     people = {}
-    for pid, name, email, phone, birth_on in session.execute(
-        sa.select(Person.id, Person.name, Person.email, Person.phone, Person.birth_on).where(
-            Person.id.in_(ids), Person.is_archived.is_(False)
-        )
-    ):
+    for pid, name, email, phone, birth_on, openid in session.execute(
+        sa.select(
+            Person.id, Person.name, Person.email, Person.phone, Person.birth_on,
+            Person.wechat_openid,
+        ).where(Person.id.in_(ids), Person.is_archived.is_(False))
+    ):  # fmt: skip
         given = consents.get(pid, set())
         minor = age_on(birth_on, today) < GUARDIAN_CONSENT_AGE
         ok = "guardian" in given if minor else bool(given)
-        people[pid] = Recipient(pid, name, email or "", phone or "", ok)
+        people[pid] = Recipient(pid, name, email or "", phone or "", ok, openid or "")
     languages = {
         pid: (lang.value if hasattr(lang, "value") else str(lang))
         for pid, lang in session.execute(

@@ -9,9 +9,11 @@ plain select: run one worker.
 
 A provider error is retried with exponential backoff (NOTICES_RETRY_SECONDS × 2^(n-1), at
 most six hours); after NOTICES_MAX_ATTEMPTS tries the notice is marked failed and shows at the
-top of /admin/notices/. Notices of a channel that is not configured stay queued. Before each
-send the recipient's contact consent is read again: a notice to someone who no longer
-consents (or whose record is archived) is marked ``skipped`` with the reason, not sent."""
+top of /admin/notices/. A refusal no retry can cure (channels.Refused: a WeChat user who has
+not subscribed) marks it failed at once, with the reason. Notices of a channel that is not
+configured stay queued. Before each send the recipient's contact consent is read again: a
+notice to someone who no longer consents (or whose record is archived) is marked ``skipped``
+with the reason, not sent."""
 
 from __future__ import annotations
 
@@ -65,10 +67,12 @@ def mark_sent(notice, provider_id: str) -> None:
     notice.error = ""
 
 
-def mark_error(notice, message: str) -> None:
+def mark_error(notice, message: str, final: bool = False) -> None:
+    """Count the try and keep the error; failed after the last try, or at once when the
+    provider refused the message for good (``final``)."""
     notice.attempts += 1
     notice.error = message[:500]
-    if notice.attempts >= int(current_app.config.get("NOTICES_MAX_ATTEMPTS", 6)):
+    if final or notice.attempts >= int(current_app.config.get("NOTICES_MAX_ATTEMPTS", 6)):
         notice.status = NoticeStatus.FAILED
     else:
         notice.next_try_at = clock.now() + backoff(notice.attempts)
@@ -105,7 +109,7 @@ def _run(session, ready, tally, limit, connections) -> None:
             provider_id = channels.send(notice, connections)
         except channels.ChannelError as error:
             log.warning("notice %s: %s", notice.id, error)
-            mark_error(notice, str(error))
+            mark_error(notice, str(error), final=error.permanent)
             tally[notice.status.value if notice.status == NoticeStatus.FAILED else "retry"] += 1
         else:
             mark_sent(notice, provider_id)

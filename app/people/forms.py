@@ -74,6 +74,22 @@ def email_address(form, field):
         raise ValidationError(_l("Enter an e-mail address such as name@example.cn."))
 
 
+# WeChat does not document an openid's format; an Official Account's openids are 28
+# characters of letters, digits, "-" and "_" (starting with "o"). Accepted: 16 to 64 of those
+# characters, so a mistyped or pasted-with-text value is refused and an unusual one is not.
+OPENID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def wechat_openid(form, field):
+    if field.data and not OPENID.fullmatch(field.data.strip()):
+        raise ValidationError(
+            _l(
+                "Enter the openid exactly as the Official Account shows it: letters, digits, "
+                "“-” and “_”, usually 28 characters starting with “o”."
+            )
+        )
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -111,6 +127,14 @@ class PersonForm(BaseForm):
         _l("E-mail address"),
         description=_l("Used only to tell them about changes, with their consent."),
         validators=[Optional(), Length(max=254), email_address],
+    )
+    wechat_openid = StringField(
+        _l("WeChat openid"),
+        description=_l(
+            "Their openid with the federation's Official Account, for WeChat notices with "
+            "their consent."
+        ),
+        validators=[Optional(), Length(max=64), wechat_openid],
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     wants_reminders = BooleanField(
@@ -166,6 +190,7 @@ class PersonForm(BaseForm):
             "town_id": self.town_id.data or None,
             "phone": self.phone.data or "",
             "email": (self.email.data or "").strip(),
+            "wechat_openid": (self.wechat_openid.data or "").strip(),
             "address": self.address.data or "",
             "disability_category": self.disability_category.data or None,
             "disability_grade": self.disability_grade.data or None,

@@ -36,6 +36,13 @@ GUARDIAN_CONSENT_AGE = 14
 SENSITIVE_FIELDS = ("disability_category", "disability_grade", "certificate_number", "notes")
 
 
+def mask_openid(openid: str) -> str:
+    """An openid as pages other than the edit form show it: its first and last four
+    characters ("o6_b…Wdc9"), enough to tell two bindings apart, not to copy one."""
+    openid = openid or ""
+    return f"{openid[:4]}…{openid[-4:]}" if len(openid) > 8 else openid
+
+
 def age_on(birth_on: date, on: date) -> int:
     return on.year - birth_on.year - ((on.month, on.day) < (birth_on.month, birth_on.day))
 
@@ -53,6 +60,9 @@ class Person(VersionedMixin, TimestampMixin, Base):
     )
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # The person's openid with the federation's WeChat Official Account (app/notices sends
+    # subscription messages to it, with their contact consent); "" when not bound.
+    wechat_openid: Mapped[str] = mapped_column(sa.String(64), default="")
     address: Mapped[str] = mapped_column(sa.String(300), default="")
     disability_category: Mapped[DisabilityCategory | None] = mapped_column(
         enum_column(DisabilityCategory, "disability_category"), index=True
@@ -133,6 +143,10 @@ class Person(VersionedMixin, TimestampMixin, Base):
     def has_contact_consent(self) -> bool:
         """May be told about changes (app/notices) on their register phone and e-mail."""
         return bool(self.active_consents(ConsentKind.CONTACT))
+
+    @property
+    def wechat_openid_masked(self) -> str:
+        return mask_openid(self.wechat_openid)
 
     @property
     def has_certificate(self) -> bool:

@@ -58,6 +58,7 @@ def _form_data(person: Person) -> dict:
         "town_id": str(person.town_id) if person.town_id else "",
         "phone": person.phone,
         "email": person.email,
+        "wechat_openid": person.wechat_openid,
         "address": person.address,
         "disability_category": person.disability_category.value
         if person.disability_category

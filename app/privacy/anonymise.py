@@ -2,9 +2,9 @@
 reveals their impairment, and keeps what the federation's history and the term report count.
 
 Replaced or removed: name (a pseudonym "匿名人员 <id>" / "Anonymised person <id>" stays, so
-results and rosters still read), pinyin, phone, e-mail, address, the birth date (1 January of the birth
-year remains, so age groups still count), the certificate number, disability category and
-grade, guardian details, notes; free text about them elsewhere (consents' guardian names, an
+results and rosters still read), pinyin, phone, e-mail, the WeChat binding (openid), address,
+the birth date (1 January of the birth year remains, so age groups still count), the
+certificate number, disability category and grade, guardian details, notes; free text about them elsewhere (consents' guardian names, an
 athlete's notes, assessment notes, sport classifications, leaving notes, absence reasons,
 the reasons of their replies to invitations, their name in the notices their caregiver
 got about them (re-worded while waiting, cleared once sent), their own waiting notices
@@ -47,6 +47,8 @@ def anonymise_person(person: Person, *, reason: str, actor) -> list[str]:
     if person.name == PSEUDONYM.format(id=person.id):
         raise DomainError(_l("This person has already been anonymised."))
     erased = ["name", "name_pinyin", "phone", "email", "address", "birth_on", "notes"]
+    if person.wechat_openid:
+        erased.append("wechat_openid")
     if person.certificate_hash:
         erased.append("certificate_number")
     if person.disability_category or person.disability_grade:
@@ -58,6 +60,7 @@ def anonymise_person(person: Person, *, reason: str, actor) -> list[str]:
     person.name_pinyin = ""
     person.phone = ""
     person.email = ""
+    person.wechat_openid = ""
     person.address = ""
     person.birth_on = date(person.birth_on.year, 1, 1)
     person.notes = ""
