@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.enums import Role
-from app.accounts.models import User, UserRole
+from app.accounts.models import User
+from app.accounts.queries import active_users_with
 from app.athletes.enums import ClassificationStatus, DiscoverySource, SquadLevel, Stage
 from app.athletes.models import (
     REVIEW_WARNING_DAYS,
@@ -236,14 +237,7 @@ def sports(include_inactive: bool = False) -> list[Sport]:
 
 def coaches() -> list[User]:
     """Active users holding the coach role, by name."""
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(UserRole)
-            .where(UserRole.role == Role.COACH, User.is_active_account.is_(True))
-            .order_by(User.display_name, User.id)
-        ).unique()
-    )
+    return active_users_with(Role.COACH)
 
 
 def people_without_profile() -> list[Person]:

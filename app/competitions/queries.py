@@ -129,15 +129,9 @@ def career_results(athlete_id: int, *, with_support: bool = False) -> list:
 def manager_choices() -> list[tuple[str, str]]:
     """(id, display name) of the active coaches who may manage a competition: one query."""
     from app.accounts.enums import Role
-    from app.accounts.models import UserRole
+    from app.accounts.queries import active_users_with
 
-    rows = db.session.execute(
-        sa.select(User.id, User.display_name)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.COACH, User.is_active_account.is_(True))
-        .order_by(User.display_name, User.id)
-    )
-    return [(str(user_id), name) for user_id, name in rows]
+    return [(str(user.id), user.display_name) for user in active_users_with(Role.COACH)]
 
 
 def delegations() -> list[str]:

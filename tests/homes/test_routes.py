@@ -467,3 +467,29 @@ def test_index_statistics_and_detail_query_counts_do_not_grow(
     make_activity(home, weekdays=(1, 3))
     db.session.commit()
     assert measure() == small, small
+
+
+def test_the_home_form_offers_active_staff_and_keeps_the_home_s_own(
+    client, login_as, make_user, make_home
+):
+    """A deactivated staff account is not offered for a new home; a home it already staffs
+    keeps it offered (and ticked), so saving that home does not drop it unasked."""
+    import re
+
+    from app.accounts import services as accounts
+
+    active = make_user("home_staff", display_name="Active Staff")
+    gone = make_user("home_staff", display_name="Gone Staff")
+    home = make_home(staff=[gone])
+    accounts.set_active(gone, False)
+    db.session.commit()
+    login_as("admin")
+
+    def offered(html):
+        return re.findall(r'name="staff"(?: required)? type="checkbox" value="(\d+)"', html)
+
+    new = client.get("/homes/new").get_data(as_text=True)
+    assert offered(new) == [str(active.id)]
+    edit = client.get(f"/homes/{home.id}/edit").get_data(as_text=True)
+    assert offered(edit) == [str(active.id), str(gone.id)]
+    assert re.search(rf'checked id="[^"]+" name="staff" type="checkbox" value="{gone.id}"', edit)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.enums import Role
+from app.accounts.queries import active_users_with
 from app.core import clock, editing
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError
@@ -78,24 +78,18 @@ def detail(home_id: int):
     )
 
 
-def _staff_choices():
-    from app.accounts.models import User, UserRole
-
-    users = db.session.scalars(
-        sa.select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.HOME_STAFF)
-        .order_by(User.display_name)
-    )
+def _staff_choices(keep=()):
+    """Active home staff accounts (and ``keep``: the home's own, active or not)."""
+    users = active_users_with(Role.HOME_STAFF, keep=keep)
     return [(u.id, f"{u.display_name} ({u.username})") for u in users]
 
 
-def _home_form(*args, current_venue=None, **kwargs) -> HomeForm:
+def _home_form(*args, current_venue=None, home=None, **kwargs) -> HomeForm:
     return HomeForm(
         *args,
         towns=town_choices(db.session),
         venues=venue_choices(current_venue),
-        staff=_staff_choices(),
+        staff=_staff_choices(keep=[row.user_id for row in home.staff_rows] if home else ()),
         **kwargs,
     )
 
@@ -126,10 +120,10 @@ def create_home():
 def edit_home(home_id: int):
     home = get_or_404(Home, home_id)
     if request.method == "GET":
-        form = _home_form(data=HomeForm.data_from(home), current_venue=home.venue_id)
+        form = _home_form(data=HomeForm.data_from(home), current_venue=home.venue_id, home=home)
         merge.remember(form, "home", home_id)
         return _render_home_form(form, home)
-    form = _home_form(current_venue=home.venue_id)
+    form = _home_form(current_venue=home.venue_id, home=home)
 
     def apply():
         services.update_home(home, form.version.data, form.service_values(), form.services.data)
@@ -139,7 +133,10 @@ def edit_home(home_id: int):
     def saved_form():
         current = get_or_404(Home, home_id)
         return _home_form(
-            formdata=None, data=HomeForm.data_from(current), current_venue=current.venue_id
+            formdata=None,
+            data=HomeForm.data_from(current),
+            current_venue=current.venue_id,
+            home=current,
         )
 
     response = editing.save(

@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.enums import Role
-from app.accounts.models import User, UserRole
+from app.accounts.models import User
+from app.accounts.queries import active_users_with
 from app.core import editing
 from app.core.auth import get_or_404, public, role_required
 from app.core.errors import EditConflict
@@ -22,15 +23,7 @@ from app.performances.views._common import committed, conflict
 
 
 def _organiser_choices() -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(UserRole)
-            .where(UserRole.role.in_([Role.ORGANISER, Role.ADMIN]), User.is_active_account)
-            .distinct()
-            .order_by(User.display_name, User.id)
-        )
-    )
+    return active_users_with(Role.ORGANISER, Role.ADMIN)
 
 
 @bp.get("/programmes")
