@@ -1,6 +1,7 @@
-"""Alembic environment for Flask-Migrate. Differs from the generated one in two ways: it
-leaves logging alone under test (fileConfig would remove the suite's handlers), and it takes
-render_as_batch / compare_type from create_app's Migrate configuration."""
+"""Alembic environment for Flask-Migrate. Differs from the generated one in three ways: it
+leaves logging alone under test (fileConfig would remove the suite's handlers), it takes
+render_as_batch / compare_type from create_app's Migrate configuration, and on SQLite it runs
+the migrations with foreign keys off (batch mode rebuilds tables that other rows point at)."""
 
 import logging
 from logging.config import fileConfig
@@ -54,9 +55,25 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with get_engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table (copy, DROP, rename). The app turns foreign
+            # keys on for every connection, and then dropping a table other rows point at
+            # fails ("FOREIGN KEY constraint failed" on DROP TABLE people): an existing
+            # database could not be upgraded. Off for the migration (the pragma is ignored
+            # inside a transaction, so before it), checked after, on again for the pool.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():
