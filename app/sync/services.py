@@ -37,6 +37,7 @@ from app.competitions import services as competition_services
 from app.competitions.models import Entry
 from app.core import audit, clock
 from app.core.errors import DomainError, EditConflict
+from app.core.forms import clean_text
 from app.extensions import db
 from app.homes import access, queries, recurrence
 from app.homes import services as home_services
@@ -371,14 +372,9 @@ def sync_results(body, user, now: datetime | None = None) -> dict:
 
 
 def _row_values(item) -> dict[str, str]:
+    """The row read exactly as the results form reads it (results_screen.read_values)."""
     raw = item.get("values") if isinstance(item.get("values"), dict) else {}
-    values = {}
-    for name in results_screen.FIELDS:
-        value = raw.get(name)
-        values[name] = value.strip()[:200] if isinstance(value, str) else ""
-    values["status"] = values["status"] or "OK"
-    values["medal"] = values["medal"] or "none"
-    return values
+    return results_screen.read_values(raw)
 
 
 def _one_row(item, entry: Entry, user, made_at, now) -> Answer:
@@ -413,7 +409,9 @@ def _one_row(item, entry: Entry, user, made_at, now) -> Answer:
                 notes=values["notes"],
                 version=version,
                 actor=user,
-                reason=str(item.get("reason") or "")[:500],
+                reason=clean_text(
+                    item.get("reason") if isinstance(item.get("reason"), str) else ""
+                ),
             )
             db.session.flush()
     except (EditConflict, StaleDataError, IntegrityError):

@@ -437,3 +437,46 @@ def test_a_batch_reads_the_session_once_and_writes_each_mark(
     # (SQLAlchemy's insertmanyvalues), so a further mark costs two statements there.
     per_mark = {"sqlite": 4, "postgresql": 2}[db.engine.dialect.name]
     assert large - small == per_mark * (18 - 2)
+
+
+def test_a_synced_row_is_read_as_the_results_form_reads_it(screen, make_athlete, enter):
+    """Full-width digits and pasted control characters: the sync stores the row exactly as the
+    results form (results_screen.submit) stores the same row."""
+    from decimal import Decimal
+
+    from werkzeug.datastructures import MultiDict
+
+    from app.competitions import results_screen
+
+    coach, event, blank = screen["coach"], screen["event"], screen["blank"]
+    other = enter(event, make_athlete(coaches=[coach]), result=False)
+    typed = {
+        "rank": "２ ",
+        "mark": "６４０\x07",
+        "mark_value": "６４０．５\x1b",
+        "status": "",
+        "medal": "ｓｉｌｖｅｒ",
+        "notes": " 风速\x00２ m/s\u200b\tok\r ",
+    }
+    answer = sync_results({"marks": [row(blank, "fullwidth-1", "", **typed)]}, coach)
+    assert answer["results"][0]["outcome"] == "applied"
+
+    formdata = MultiDict({f"{name}-{other.id}": value for name, value in typed.items()})
+    formdata[f"version-{other.id}"] = ""
+    outcome = results_screen.submit(event, {other.id}, formdata, actor=coach)
+    assert (outcome.status, outcome.saved) == (200, 1)
+
+    def stored(entry):
+        result = result_of(entry)
+        fields = ("rank", "mark", "mark_value", "status", "medal", "notes")
+        return {name: getattr(result, name) for name in fields}
+
+    assert stored(blank) == stored(other)
+    assert stored(blank) == {
+        "rank": 2,
+        "mark": "640",
+        "mark_value": Decimal("640.5"),
+        "status": "OK",
+        "medal": "silver",
+        "notes": "风速２ m/s\u200b\tok",
+    }
