@@ -552,12 +552,19 @@ def record_marks(
     expected_person_ids: set[int],
     user=None,
     now: datetime | None = None,
+    *,
+    saved: dict | None = None,
+    audited: bool = True,
 ) -> int:
     """Save the roll-call marks of one occurrence: one upsert row per member, so two staff
     marking at once only ever write the members each of them touched. Unchanged marks are
     not written. A mark changing an earlier one, or saved after the occurrence's day, is
     audit-logged (which member and occurrence, never the health reason). Returns the number
-    of rows written."""
+    of rows written.
+
+    ``saved``: the marks' saved (status, reason) by person, as the caller has just read them
+    (they are not read again); ``audited=False``: the caller writes the audit row of each
+    change itself (the offline sync writes one per change, with the time it was made)."""
     occ = _occurrence_or_error(activity, original_start)
     if occ.cancelled:
         raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
@@ -570,16 +577,18 @@ def record_marks(
     if not marks:
         return 0
     ids = [m.person_id for m in marks]
-    existing = {
-        row.person_id: (row.status, row.absence_reason)
-        for row in db.session.execute(
-            sa.select(Attendance.person_id, Attendance.status, Attendance.absence_reason).where(
-                Attendance.activity_id == activity.id,
-                Attendance.occurrence_start == original_start,
-                Attendance.person_id.in_(ids),
+    existing = saved
+    if existing is None:
+        existing = {
+            row.person_id: (row.status, row.absence_reason)
+            for row in db.session.execute(
+                sa.select(Attendance.person_id, Attendance.status, Attendance.absence_reason).where(
+                    Attendance.activity_id == activity.id,
+                    Attendance.occurrence_start == original_start,
+                    Attendance.person_id.in_(ids),
+                )
             )
-        )
-    }
+        }
     rows = []
     corrections = []
     late = now > occ.end + LATE_AFTER
@@ -598,7 +607,7 @@ def record_marks(
                 "recorded_at": now,
             }
         )
-        if before is not None or late:
+        if audited and (before is not None or late):
             corrections.append(mark.person_id)
     if not rows:
         return 0

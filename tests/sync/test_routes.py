@@ -234,15 +234,16 @@ def test_a_client_id_taken_by_a_racing_request_is_answered_as_a_duplicate(
     login_as(user=sheet["staff"])
     payload = body(sheet["activity"], sheet["people"][0], cid="race-0000001")
     assert post(client, "/sync/roll-call", payload).status_code == 200
-    real_known = services._known
+    real_lookup = services._client_marks
     calls = []
 
-    def blind_once(ids):
+    def blind_once(ids, user):
         ids = list(ids)
         calls.append(ids)
-        return {} if len(calls) == 1 else real_known(ids)
+        known, untold = real_lookup(ids, user)
+        return ({} if len(calls) == 1 else known), untold
 
-    monkeypatch.setattr(services, "_known", blind_once)
+    monkeypatch.setattr(services, "_client_marks", blind_once)
     response = post(client, "/sync/roll-call", payload)
     assert response.status_code == 200
     assert response.get_json()["results"] == [
