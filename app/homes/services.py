@@ -3,6 +3,7 @@ their exceptions, and roll-call attendance. Services flush; the caller commits."
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -545,6 +546,22 @@ def _insert(dialect: str):
     return insert
 
 
+@functools.cache
+def _mark_upsert(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE of a member's mark, built once per dialect: building
+    ``excluded`` (an alias of the table) took longer than the statement's execution."""
+    statement = _insert(dialect)(Attendance)
+    return statement.on_conflict_do_update(
+        index_elements=["activity_id", "occurrence_start", "person_id"],
+        set_={
+            "status": statement.excluded.status,
+            "absence_reason": statement.excluded.absence_reason,
+            "recorded_by_id": statement.excluded.recorded_by_id,
+            "recorded_at": statement.excluded.recorded_at,
+        },
+    )
+
+
 def record_marks(
     activity: Activity,
     original_start: datetime,
@@ -611,18 +628,7 @@ def record_marks(
             corrections.append(mark.person_id)
     if not rows:
         return 0
-    insert = _insert(db.session.get_bind().dialect.name)
-    statement = insert(Attendance).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["activity_id", "occurrence_start", "person_id"],
-        set_={
-            "status": statement.excluded.status,
-            "absence_reason": statement.excluded.absence_reason,
-            "recorded_by_id": statement.excluded.recorded_by_id,
-            "recorded_at": statement.excluded.recorded_at,
-        },
-    )
-    db.session.execute(statement)
+    db.session.execute(_mark_upsert(db.session.get_bind().dialect.name).values(rows))
     aggregates.touch(db.session, activity.id, original_start)
     for person_id in corrections:
         audit.record(

@@ -268,3 +268,33 @@ def test_the_results_screen_saves_in_place_only_while_results_are_provisional(
     html = client.get(url).get_data(as_text=True)
     assert "data-in-place" not in html
     assert "Reason for the correction" in html
+
+
+def test_one_mark_saved_in_place_runs_twelve_statements(client, login_as, sheet, count_queries):
+    """One in-place mark (issue 18's speed item; it ran 18): the user and their roles, the
+    client ids and untold marks (one query), the session with the staff check, the member and
+    their saved mark, the upsert, one audit row, the client-id row, then at commit the day's
+    count (read, delete, insert) and the page-cache versions. A mark that changes nothing
+    stops after the reads and its client-id row."""
+    activity, person = sheet["activity"], sheet["people"][0]
+    login_as(user=sheet["staff"])
+    first_mark = body(activity, person, cid="count-000001")
+    db.session.expire_all()
+    with count_queries() as first:
+        response = post(client, "/sync/roll-call", first_mark)
+    assert response.get_json()["results"][0]["outcome"] == "applied"
+    assert first.count == 12, first.statements
+
+    changed = body(activity, person, cid="count-000002")
+    changed["marks"][0].update(status="absent", reason="ill", made_at="2026-11-30T01:35:00Z")
+    db.session.expire_all()
+    with count_queries() as second:
+        post(client, "/sync/roll-call", changed)
+    assert second.count == 12, second.statements
+
+    same = body(activity, person, cid="count-000003")
+    same["marks"][0].update(status="absent", reason="ill", made_at="2026-11-30T01:36:00Z")
+    db.session.expire_all()
+    with count_queries() as third:
+        assert post(client, "/sync/roll-call", same).status_code == 200
+    assert third.count == 6, third.statements
