@@ -3,11 +3,13 @@ offline headers (items 1 and 3)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from app.extensions import db
 from app.homes.models import Attendance
@@ -167,10 +169,20 @@ def test_manifest_and_worker(client, app):
         "/",
         "#7a1f1f",
     )
-    assert [i["sizes"] for i in data["icons"]] == ["192x192", "512x512"]
+    # Separate "any" and "maskable" entries (one "any maskable" entry is discouraged), each
+    # at 192 and 512 px, each a PNG of its stated size.
+    assert [(i["purpose"], i["sizes"]) for i in data["icons"]] == [
+        ("any", "192x192"),
+        ("any", "512x512"),
+        ("maskable", "192x192"),
+        ("maskable", "512x512"),
+    ]
+    assert len({i["src"] for i in data["icons"]}) == 4
     for icon in data["icons"]:
         response = client.get(icon["src"])
         assert (response.status_code, response.mimetype) == (200, "image/png")
+        with Image.open(io.BytesIO(response.get_data())) as image:
+            assert f"{image.width}x{image.height}" == icon["sizes"]
         response.close()
     worker = client.get("/sw.js")
     assert worker.mimetype == "text/javascript"
@@ -298,3 +310,31 @@ def test_one_mark_saved_in_place_runs_twelve_statements(client, login_as, sheet,
     with count_queries() as third:
         assert post(client, "/sync/roll-call", same).status_code == 200
     assert third.count == 6, third.statements
+
+
+def test_the_maskable_icons_keep_their_mark_inside_the_safe_circle(client):
+    """A launcher may mask a maskable icon down to the circle of 40 % of its size about the
+    centre: every pixel that is not the background lies inside it; the "any" icons fill more
+    of the square."""
+    icons = client.get("/manifest.webmanifest").get_json(force=True)["icons"]
+
+    def farthest(src):
+        response = client.get(src)
+        data = response.get_data()
+        response.close()
+        with Image.open(io.BytesIO(data)) as image:
+            rgb = image.convert("RGB")
+            size = rgb.width
+            background = rgb.getpixel((0, 0))
+            centre = (size - 1) / 2
+            return max(
+                ((x - centre) ** 2 + (y - centre) ** 2) ** 0.5 / size
+                for x in range(size)
+                for y in range(size)
+                if rgb.getpixel((x, y)) != background
+            )
+
+    reach = {(i["purpose"], i["sizes"]): farthest(i["src"]) for i in icons}
+    for size in ("192x192", "512x512"):
+        assert reach["maskable", size] < 0.40
+        assert reach["any", size] > reach["maskable", size]
