@@ -14,15 +14,18 @@ WHITE = (255, 255, 255)
 GOLD = (244, 180, 0)
 
 
-def draw(size: int) -> Image.Image:
-    """Two interlocking rings (inclusion, 融合) on the header colour; the ring sits in the
-    central 80 % so a maskable crop keeps it whole."""
+def draw(size: int, scale: float = 1.0) -> Image.Image:
+    """Two interlocking rings (inclusion, 融合) on the header colour, filling the square
+    (the "any" icons, the favicon, the iPhone icon). ``scale`` < 1 draws the rings smaller
+    about the centre: the maskable icons use 0.8, so the rings' farthest point is 29 % of the
+    size from the centre, well inside the 40 % safe circle a launcher's mask keeps."""
     image = Image.new("RGB", (size, size), BRAND)
     pen = ImageDraw.Draw(image)
-    radius = size * 0.22
-    width = max(4, round(size * 0.06))
+    radius = size * 0.22 * scale
+    width = max(4, round(size * 0.06 * scale))
     centre_y = size / 2
-    for centre_x, colour in ((size * 0.39, WHITE), (size * 0.61, GOLD)):
+    for offset, colour in ((-0.11, WHITE), (0.11, GOLD)):
+        centre_x = size / 2 + size * offset * scale
         box = [centre_x - radius, centre_y - radius, centre_x + radius, centre_y + radius]
         pen.ellipse(box, outline=colour, width=width)
     return image
@@ -32,6 +35,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for size in (192, 512):
         draw(size).save(OUT / f"icon-{size}.png", optimize=True)
+        # A separate maskable icon: one icon for both purposes ("any maskable") is either
+        # cropped where a launcher masks it or too small where none does.
+        draw(size, scale=0.8).save(OUT / f"icon-maskable-{size}.png", optimize=True)
     draw(180).save(OUT / "apple-touch-icon.png", optimize=True)
 
 

@@ -86,18 +86,32 @@ def saved_row(entry) -> Row:
     return Row(entry=entry, values=values, was=dict(values), version=_version(entry.result))
 
 
-def _read(formdata, name: str, entry_id: int) -> str | None:
-    value = formdata.get(f"{name}-{entry_id}")
-    if value is None:
-        return None
-    # Notes are free text, kept as typed; the other boxes are numbers and codes.
+def read_value(name: str, value) -> str:
+    """One box of a row as typed, read the way it is stored: notes are free text, kept as
+    typed (trimmed, control characters dropped); the other boxes are numbers and codes
+    (NFKC as well: full-width ``６４０`` reads 640). Anything but text reads as empty."""
+    if not isinstance(value, str):
+        return ""
     return (clean_text(value) if name.endswith("notes") else normalise_text(value)) or ""
 
 
-def posted_row(entry, formdata) -> Row:
-    values = {name: _read(formdata, name, entry.id) or "" for name in FIELDS}
+def read_values(raw) -> dict[str, str]:
+    """A row's boxes (``raw``: field name -> what was typed) as the screen reads them, with
+    the blank status and medal read as OK and none. The form (posted_row) and the offline
+    sync (app/sync/services) both read a row here, so a row stores the same either way."""
+    values = {name: read_value(name, raw.get(name)) for name in FIELDS}
     values["status"] = values["status"] or "OK"
     values["medal"] = values["medal"] or "none"
+    return values
+
+
+def _read(formdata, name: str, entry_id: int) -> str | None:
+    value = formdata.get(f"{name}-{entry_id}")
+    return None if value is None else read_value(name, value)
+
+
+def posted_row(entry, formdata) -> Row:
+    values = read_values({name: formdata.get(f"{name}-{entry.id}") for name in FIELDS})
     was_posted = {name: _read(formdata, f"was-{name}", entry.id) for name in FIELDS}
     if all(value is None for value in was_posted.values()):
         # A page without the "was" inputs: compare with what is saved now.

@@ -170,6 +170,57 @@ def expected_members(home_id: int, day: date) -> list[tuple[int, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class SheetRow:
+    """One person of a roll-call sync batch: expected at the session or not, and their saved
+    mark of the occurrence (``status`` None: not marked yet)."""
+
+    is_member: bool
+    status: AttendanceStatus | None
+    absence_reason: object
+    recorded_by_id: int | None
+    recorded_at: datetime | None
+
+
+def sheet_rows(activity: Activity, original_start: datetime, day: date, person_ids) -> dict:
+    """For each of ``person_ids`` that is a person: whether they are a member of the
+    activity's home on ``day`` (expected at the session) and their saved mark of the
+    occurrence starting at ``original_start`` (one query, for the roll-call sync: a batch reads
+    only the members it marks, never the whole list with names)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    member = (
+        sa.exists()
+        .where(
+            Membership.person_id == Person.id,
+            Membership.home_id == activity.home_id,
+            _active_on(day),
+        )
+        .label("is_member")
+    )
+    rows = db.session.execute(
+        sa.select(
+            Person.id,
+            member,
+            Attendance.status,
+            Attendance.absence_reason,
+            Attendance.recorded_by_id,
+            Attendance.recorded_at,
+        )
+        .outerjoin(
+            Attendance,
+            sa.and_(
+                Attendance.person_id == Person.id,
+                Attendance.activity_id == activity.id,
+                Attendance.occurrence_start == original_start,
+            ),
+        )
+        .where(Person.id.in_(ids))
+    )
+    return {row.id: SheetRow(bool(row.is_member), *row[2:]) for row in rows}
+
+
 def roll_call(activity: Activity, occurrence) -> list[RollCallLine]:
     """One line per expected member with their mark so far and their "cannot come" reply
     (three queries)."""

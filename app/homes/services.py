@@ -3,6 +3,7 @@ their exceptions, and roll-call attendance. Services flush; the caller commits."
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -545,6 +546,22 @@ def _insert(dialect: str):
     return insert
 
 
+@functools.cache
+def _mark_upsert(dialect: str):
+    """INSERT … ON CONFLICT DO UPDATE of a member's mark, built once per dialect: building
+    ``excluded`` (an alias of the table) took longer than the statement's execution."""
+    statement = _insert(dialect)(Attendance)
+    return statement.on_conflict_do_update(
+        index_elements=["activity_id", "occurrence_start", "person_id"],
+        set_={
+            "status": statement.excluded.status,
+            "absence_reason": statement.excluded.absence_reason,
+            "recorded_by_id": statement.excluded.recorded_by_id,
+            "recorded_at": statement.excluded.recorded_at,
+        },
+    )
+
+
 def record_marks(
     activity: Activity,
     original_start: datetime,
@@ -552,12 +569,19 @@ def record_marks(
     expected_person_ids: set[int],
     user=None,
     now: datetime | None = None,
+    *,
+    saved: dict | None = None,
+    audited: bool = True,
 ) -> int:
     """Save the roll-call marks of one occurrence: one upsert row per member, so two staff
     marking at once only ever write the members each of them touched. Unchanged marks are
     not written. A mark changing an earlier one, or saved after the occurrence's day, is
     audit-logged (which member and occurrence, never the health reason). Returns the number
-    of rows written."""
+    of rows written.
+
+    ``saved``: the marks' saved (status, reason) by person, as the caller has just read them
+    (they are not read again); ``audited=False``: the caller writes the audit row of each
+    change itself (the offline sync writes one per change, with the time it was made)."""
     occ = _occurrence_or_error(activity, original_start)
     if occ.cancelled:
         raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
@@ -570,16 +594,18 @@ def record_marks(
     if not marks:
         return 0
     ids = [m.person_id for m in marks]
-    existing = {
-        row.person_id: (row.status, row.absence_reason)
-        for row in db.session.execute(
-            sa.select(Attendance.person_id, Attendance.status, Attendance.absence_reason).where(
-                Attendance.activity_id == activity.id,
-                Attendance.occurrence_start == original_start,
-                Attendance.person_id.in_(ids),
+    existing = saved
+    if existing is None:
+        existing = {
+            row.person_id: (row.status, row.absence_reason)
+            for row in db.session.execute(
+                sa.select(Attendance.person_id, Attendance.status, Attendance.absence_reason).where(
+                    Attendance.activity_id == activity.id,
+                    Attendance.occurrence_start == original_start,
+                    Attendance.person_id.in_(ids),
+                )
             )
-        )
-    }
+        }
     rows = []
     corrections = []
     late = now > occ.end + LATE_AFTER
@@ -598,22 +624,11 @@ def record_marks(
                 "recorded_at": now,
             }
         )
-        if before is not None or late:
+        if audited and (before is not None or late):
             corrections.append(mark.person_id)
     if not rows:
         return 0
-    insert = _insert(db.session.get_bind().dialect.name)
-    statement = insert(Attendance).values(rows)
-    statement = statement.on_conflict_do_update(
-        index_elements=["activity_id", "occurrence_start", "person_id"],
-        set_={
-            "status": statement.excluded.status,
-            "absence_reason": statement.excluded.absence_reason,
-            "recorded_by_id": statement.excluded.recorded_by_id,
-            "recorded_at": statement.excluded.recorded_at,
-        },
-    )
-    db.session.execute(statement)
+    db.session.execute(_mark_upsert(db.session.get_bind().dialect.name).values(rows))
     aggregates.touch(db.session, activity.id, original_start)
     for person_id in corrections:
         audit.record(

@@ -14,8 +14,10 @@ Every mark carries a client-made id, the time it was made and the version it was
   server's counts as now). A mark older than the one saved is kept only in the audit trail
   (``superseded_attendance``, which member and session, the status, never the reason) and
   answered "superseded"; a newer one replaces the saved one, whose status, author and time go
-  into the audit row (``sync_attendance``), and whose sender, if they sent it through the
-  sync, is told on their next sync (``ClientMark.superseded_at`` / ``told_at``).
+  into the audit row (``sync_attendance``, one per change, with ``late`` when made after the
+  session's day: it stands for the form's correction row too), and whose sender, if they
+  sent it through the sync, is told on their next sync (``ClientMark.superseded_at`` /
+  ``told_at``). A mark the saved one already says changes nothing: no audit row, nobody told.
 - **Results: never overwritten**. A row whose version is not the saved one comes back as a
   conflict with both versions (the sender's and the saved one); saving again with the saved
   version is a deliberate choice, as on the form.
@@ -30,17 +32,20 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.athletes.models import AthleteProfile
 from app.competitions import results_screen, rules
 from app.competitions import services as competition_services
-from app.competitions.models import Entry
+from app.competitions.models import CompetitionEvent, Entry
 from app.core import audit, clock
 from app.core.errors import DomainError, EditConflict
+from app.core.forms import clean_text
 from app.extensions import db
 from app.homes import access, queries, recurrence
 from app.homes import services as home_services
-from app.homes.models import Activity, Attendance
+from app.homes.models import Activity
 from app.sync.models import ClientMark
 
 MAX_BATCH = 200
@@ -123,15 +128,32 @@ def _made_at(item, now: datetime) -> datetime:
     return min(_instant(item["made_at"]), now)
 
 
-def _known(client_ids) -> dict[str, ClientMark]:
-    if not client_ids:
-        return {}
-    return {
-        row.client_id: row
-        for row in db.session.scalars(
-            sa.select(ClientMark).where(ClientMark.client_id.in_(list(client_ids)))
+def _client_marks(client_ids, user) -> tuple[dict[str, ClientMark], list[ClientMark]]:
+    """One query: the batch's client ids already taken (by id), and the user's marks replaced
+    by someone's later mark and not told yet. A batch never replaces its own sender's marks,
+    so reading the latter first answers what reading them last would."""
+    client_ids = list(client_ids)
+    user_id = getattr(user, "id", None)
+    untold = sa.and_(
+        ClientMark.user_id == user_id,
+        ClientMark.superseded_at.is_not(None),
+        ClientMark.told_at.is_(None),
+    )
+    rows = list(
+        db.session.scalars(
+            sa.select(ClientMark)
+            .where(sa.or_(ClientMark.client_id.in_(client_ids), untold))
+            .order_by(ClientMark.id)
         )
-    }
+    )
+    taken = set(client_ids)
+    known = {row.client_id: row for row in rows if row.client_id in taken}
+    superseded = [
+        row
+        for row in rows
+        if row.user_id == user_id and row.superseded_at is not None and row.told_at is None
+    ]
+    return known, superseded
 
 
 def _take(client_id: str, user, target: str, outcome: str, made_at, now) -> None:
@@ -150,20 +172,9 @@ def _take(client_id: str, user, target: str, outcome: str, made_at, now) -> None
     )
 
 
-def _notices(user, now: datetime) -> list[dict]:
+def _notices(rows: list[ClientMark], now: datetime) -> list[dict]:
     """The user's marks replaced by someone's later mark since their last sync (each told
-    once)."""
-    rows = list(
-        db.session.scalars(
-            sa.select(ClientMark)
-            .where(
-                ClientMark.user_id == getattr(user, "id", None),
-                ClientMark.superseded_at.is_not(None),
-                ClientMark.told_at.is_(None),
-            )
-            .order_by(ClientMark.id)
-        )
-    )
+    once; the rows come from _client_marks)."""
     for row in rows:
         row.told_at = now
     db.session.flush()
@@ -207,22 +218,30 @@ class Saved:
 
 def sync_roll_call(body, user, now: datetime | None = None) -> dict:
     """Apply a batch of roll-call marks; answer one outcome per mark, in order, and the
-    user's earlier marks superseded since their last sync."""
+    user's earlier marks superseded since their last sync.
+
+    Reads are per batch, not per mark: the client ids and the user's untold marks (one
+    query), the activities the user manages with their exceptions (one), and per session the
+    marked people's membership and saved marks (one). Each mark that changes something then
+    costs its upsert, one audit row and its client-id row; a mark that changes nothing writes
+    no audit row."""
     now = now or clock.now()
     items = _items(body)
-    known = _known(item["client_id"] for item in items)
-    activities: dict[int, Activity | None] = {}
-    managed = access.managed_home_ids(user)  # None: every home (an admin)
-    for item in items:  # permissions first: one refused mark refuses the batch
-        if item["client_id"] in known:
-            continue
-        activity_id = _whole(item.get("activity_id"))
-        if activity_id is not None and activity_id not in activities:
-            activities[activity_id] = db.session.get(Activity, activity_id)
-        activity = activities.get(activity_id) if activity_id is not None else None
-        if activity is None or (managed is not None and activity.home_id not in managed):
+    known, untold = _client_marks((item["client_id"] for item in items), user)
+    fresh = [item for item in items if item["client_id"] not in known]
+    activities = access.managed_activities(
+        {_whole(item.get("activity_id")) for item in fresh} - {None}, user
+    )
+    wanted: dict[tuple[int, str], set[int]] = {}
+    for item in fresh:  # permissions first: one refused mark refuses the batch
+        activity = activities.get(_whole(item.get("activity_id")))
+        if activity is None:
             raise SyncRefused(403, _l("You may not take the roll-call of this session."))
-    expected: dict[tuple[int, datetime], tuple] = {}
+        person_id = _whole(item.get("person_id"))
+        if person_id is not None:
+            key = str(item.get("occurrence", ""))[:20]
+            wanted.setdefault((activity.id, key), set()).add(person_id)
+    sheets: dict[tuple[int, str], tuple] = {}
     answers = []
     # The audit and client-id rows wait for the flush at the end of the batch.
     with db.session.no_autoflush:
@@ -231,16 +250,36 @@ def sync_roll_call(body, user, now: datetime | None = None) -> dict:
             if client_id in known:
                 answers.append(Answer(client_id, known[client_id].outcome, duplicate=True))
                 continue
-            activity = activities[item["activity_id"]]
-            answers.append(_one_mark(item, activity, user, _made_at(item, now), now, expected))
+            activity = activities[_whole(item["activity_id"])]
+            answers.append(
+                _one_mark(item, activity, user, _made_at(item, now), now, wanted, sheets)
+            )
     return {
         "results": [answer.as_json() for answer in answers],
-        "superseded": _notices(user, now),
+        "superseded": _notices(untold, now),
         "synced_at": now.isoformat(),
     }
 
 
-def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
+def _sheet(activity: Activity, key: str, occ, wanted, sheets) -> tuple[set[int], dict]:
+    """The members expected among the batch's marked people of this session and their saved
+    marks: read once per session and batch, kept up to date by the batch."""
+    sheet = sheets.get((activity.id, key))
+    if sheet is None:
+        rows = queries.sheet_rows(
+            activity, occ.original_start, occ.local_start.date(), wanted[activity.id, key]
+        )
+        members = {pid for pid, row in rows.items() if row.is_member}
+        saved_marks = {
+            pid: Saved(row.status, row.absence_reason, row.recorded_by_id, row.recorded_at)
+            for pid, row in rows.items()
+            if row.status is not None
+        }
+        sheet = sheets[activity.id, key] = (members, saved_marks)
+    return sheet
+
+
+def _one_mark(item, activity: Activity, user, made_at, now, wanted, sheets) -> Answer:
     client_id = item["client_id"]
     key = str(item.get("occurrence", ""))[:20]
     person_id = _whole(item.get("person_id"))
@@ -253,26 +292,7 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
         mark = home_services.parse_mark(person_id, item.get("status", ""), item.get("reason"))
     except DomainError as error:
         return _invalid(client_id, user, target, made_at, now, error.message)
-    sheet = expected.get((activity.id, start))
-    if sheet is None:  # one read of the members and one of the marks per session
-        day = occ.local_start.date()
-        members = {pid for pid, _n in queries.expected_members(activity.home_id, day)}
-        saved_marks = {
-            row.person_id: Saved(
-                row.status, row.absence_reason, row.recorded_by_id, row.recorded_at
-            )
-            for row in db.session.execute(
-                sa.select(
-                    Attendance.person_id,
-                    Attendance.status,
-                    Attendance.absence_reason,
-                    Attendance.recorded_by_id,
-                    Attendance.recorded_at,
-                ).where(Attendance.activity_id == activity.id, Attendance.occurrence_start == start)
-            )
-        }
-        sheet = expected[activity.id, start] = (members, saved_marks)
-    members, saved_marks = sheet
+    members, saved_marks = _sheet(activity, key, occ, wanted, sheets)
     saved = saved_marks.get(person_id)
     details = {
         "occurrence": key,
@@ -294,11 +314,17 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
             details=details,
         )
         return Answer(client_id, "superseded", data=saved.as_json())
-    try:  # its rules are checked before it writes anything
-        home_services.record_marks(activity, start, [mark], members, user, now=made_at)
+    before = {} if saved is None else {person_id: (saved.status, saved.reason)}
+    try:  # its rules are checked before it writes anything; the audit row is written below
+        home_services.record_marks(
+            activity, start, [mark], members, user, now=made_at, saved=before, audited=False
+        )
     except DomainError as error:
         return _invalid(client_id, user, target, made_at, now, error.message)
     _take(client_id, user, target, "applied", made_at, now)
+    if saved is not None and (saved.status, saved.reason) == (mark.status, mark.reason):
+        # The mark saved already says this: nothing changed, nothing to audit, nobody lost.
+        return Answer(client_id, "applied", data=saved.as_json())
     previous = None
     if saved is not None:
         previous = {
@@ -306,13 +332,14 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
             "recorded_by_id": saved.recorded_by_id,
             "recorded_at": saved.recorded_at.isoformat(),
         }
-    audit.record(
+    late = made_at > occ.end + home_services.LATE_AFTER
+    audit.record(  # one row per change (record_marks' correction row is this one)
         "sync_attendance",
         "activity",
         activity.id,
         ["status", "absence_reason"],
         actor=user,
-        details={**details, "previous": previous},
+        details={**details, "previous": previous, "late": late},
     )
     if previous is not None and previous["recorded_by_id"] != getattr(user, "id", None):
         db.session.execute(
@@ -325,10 +352,9 @@ def _one_mark(item, activity: Activity, user, made_at, now, expected) -> Answer:
             )
             .values(superseded_at=now)
         )
-    if saved is None or (saved.status, saved.reason) != (mark.status, mark.reason):
-        # record_marks wrote the row (an unchanged mark is not written again).
-        saved = Saved(mark.status, mark.reason, getattr(user, "id", None), made_at)
-        saved_marks[person_id] = saved
+    saved = saved_marks[person_id] = Saved(
+        mark.status, mark.reason, getattr(user, "id", None), made_at
+    )
     return Answer(client_id, "applied", data=saved.as_json())
 
 
@@ -342,18 +368,16 @@ def _invalid(client_id, user, target, made_at, now, message) -> Answer:
 
 def sync_results(body, user, now: datetime | None = None) -> dict:
     """Apply a batch of result rows; answer one outcome per row, in order. A row based on a
-    version that is no longer the saved one is a conflict with both versions."""
+    version that is no longer the saved one is a conflict with both versions. The batch's
+    entries are loaded together (with their event, competition, result and athletes' coaches
+    for the permission check), not one by one."""
     now = now or clock.now()
     items = _items(body)
-    known = _known(item["client_id"] for item in items)
-    entries: dict[int, Entry | None] = {}
-    for item in items:
-        if item["client_id"] in known:
-            continue
-        entry_id = _whole(item.get("entry_id"))
-        if entry_id is not None and entry_id not in entries:
-            entries[entry_id] = db.session.get(Entry, entry_id)
-        entry = entries.get(entry_id) if entry_id is not None else None
+    known, untold = _client_marks((item["client_id"] for item in items), user)
+    fresh = [item for item in items if item["client_id"] not in known]
+    entries = _entries({_whole(item.get("entry_id")) for item in fresh} - {None})
+    for item in fresh:
+        entry = entries.get(_whole(item.get("entry_id")))
         if entry is None or not rules.can_record(user, entry, entry.event.competition):
             raise SyncRefused(403, _l("You may not record the result of this entry."))
     answers = []
@@ -365,20 +389,30 @@ def sync_results(body, user, now: datetime | None = None) -> dict:
         answers.append(_one_row(item, entries[item["entry_id"]], user, _made_at(item, now), now))
     return {
         "results": [answer.as_json() for answer in answers],
-        "superseded": _notices(user, now),
+        "superseded": _notices(untold, now),
         "synced_at": now.isoformat(),
     }
 
 
+def _entries(ids) -> dict[int, Entry]:
+    if not ids:
+        return {}
+    statement = (
+        sa.select(Entry)
+        .where(Entry.id.in_(sorted(ids)))
+        .options(
+            joinedload(Entry.event).joinedload(CompetitionEvent.competition),
+            selectinload(Entry.result),
+            selectinload(Entry.athletes).selectinload(AthleteProfile.coaches),
+        )
+    )
+    return {entry.id: entry for entry in db.session.scalars(statement)}
+
+
 def _row_values(item) -> dict[str, str]:
+    """The row read exactly as the results form reads it (results_screen.read_values)."""
     raw = item.get("values") if isinstance(item.get("values"), dict) else {}
-    values = {}
-    for name in results_screen.FIELDS:
-        value = raw.get(name)
-        values[name] = value.strip()[:200] if isinstance(value, str) else ""
-    values["status"] = values["status"] or "OK"
-    values["medal"] = values["medal"] or "none"
-    return values
+    return results_screen.read_values(raw)
 
 
 def _one_row(item, entry: Entry, user, made_at, now) -> Answer:
@@ -413,7 +447,9 @@ def _one_row(item, entry: Entry, user, made_at, now) -> Answer:
                 notes=values["notes"],
                 version=version,
                 actor=user,
-                reason=str(item.get("reason") or "")[:500],
+                reason=clean_text(
+                    item.get("reason") if isinstance(item.get("reason"), str) else ""
+                ),
             )
             db.session.flush()
     except (EditConflict, StaleDataError, IntegrityError):

@@ -97,13 +97,16 @@ def manifest():
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#7a1f1f",
+        # One entry per purpose: an icon drawn for a launcher's mask (its mark inside the
+        # central safe circle) is too small where no mask applies, and the other way round.
         "icons": [
             {
-                "src": url_for("static", filename=f"icons/icon-{size}.png"),
+                "src": url_for("static", filename=f"icons/{name}-{size}.png"),
                 "sizes": f"{size}x{size}",
                 "type": "image/png",
-                "purpose": "any maskable",
+                "purpose": purpose,
             }
+            for name, purpose in (("icon", "any"), ("icon-maskable", "maskable"))
             for size in (192, 512)
         ],
     }

@@ -287,3 +287,97 @@ def test_sign_out_forgets_the_kept_pages_and_the_queue(sheet, open_page):  # noq
     except Error:  # no worker any more (Clear-Site-Data): the browser's own offline error
         return
     assert "Roll-call" not in page.locator("h1").inner_text()
+
+
+def queued(page) -> int:
+    """How many marks wait in the phone's queue (IndexedDB), without creating it."""
+    return page.evaluate(
+        """() => indexedDB.databases().then(dbs => {
+             if (!dbs.some(d => d.name === 'ronghe-sync')) { return 0; }
+             return new Promise(resolve => {
+               const open = indexedDB.open('ronghe-sync');
+               open.onsuccess = () => {
+                 const db = open.result;
+                 const count = db.transaction('queue').objectStore('queue').count();
+                 count.onsuccess = () => { db.close(); resolve(count.result); };
+               };
+             });
+           })"""
+    )
+
+
+def ask_dialog(page):
+    return page.get_by_role("dialog", name="1 mark not sent yet")
+
+
+def test_signing_out_with_a_mark_waiting_asks_before_discarding_it(sheet, open_page, screenshot):  # noqa: F811
+    """Nothing typed is dropped silently: offline, a mark, sign out → the user is asked; "Send
+    later" (or Escape) keeps the mark and the page; "Sign out and discard" drops it."""
+    activity = sheet["activity"]
+    url = roll_call_url(activity)
+    page = open_page(user=sheet["staff"], viewport=PHONE, locale="en")
+    page.goto(url)
+    wait_kept(page, url)
+    page.context.set_offline(True)
+    page.locator("li.rollcall-line button.rollcall-present").first.click()
+    page.wait_for_function("() => document.querySelectorAll('li.rollcall-waiting').length === 1")
+
+    sign_out = page.get_by_role("button", name="Sign out")
+    sign_out.click()
+    dialog = ask_dialog(page)
+    dialog.wait_for()
+    assert " ".join(dialog.locator("p").inner_text().split()) == (
+        "They are kept on this phone and sent when the connection returns, as long as you"
+        " stay signed in. Signing out now discards them."
+    )
+    # Focus on the safe answer; the page behind is inert (a modal dialog).
+    assert page.evaluate("document.activeElement.textContent") == "Send later"
+    assert axe_violations(page) == []
+    screenshot(page, "sign-out-asks")
+
+    page.keyboard.press("Escape")  # keyboard: Escape is "Send later"
+    dialog.wait_for(state="detached")
+    assert page.evaluate("document.activeElement.textContent") == "Sign out"
+    assert page.url.endswith(url)
+    assert queued(page) == 1
+
+    page.keyboard.press("Enter")  # asked again; the button says the same
+    dialog.wait_for()
+    dialog.get_by_role("button", name="Send later").click()
+    dialog.wait_for(state="detached")
+    assert page.locator("li.rollcall-waiting").count() == 1
+    assert queued(page) == 1
+    assert marks(activity) == {}
+
+    # A connection that fails (the send is tried first, and fails): asked again; discard.
+    page.route("**/sync/roll-call", lambda route: route.abort())
+    page.context.set_offline(False)
+    sign_out.click()
+    dialog.wait_for()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Sign out and discard").click()
+    assert page.locator(".flash-messages").inner_text() == "You have signed out."
+    assert queued(page) == 0
+    assert marks(activity) == {}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ClientMark)) == 0
+
+
+def test_signing_out_online_sends_the_waiting_marks_first(sheet, open_page):  # noqa: F811
+    activity, staff = sheet["activity"], sheet["staff"]
+    page = open_page(user=staff, viewport=PHONE, locale="en")
+    page.goto(roll_call_url(activity))
+    page.route("**/sync/roll-call", lambda route: route.abort())  # the send fails: it waits
+    line = page.locator("li.rollcall-line").first
+    person = int(line.get_attribute("data-person"))
+    line.locator("button.rollcall-present").click()
+    page.wait_for_function("() => document.querySelectorAll('li.rollcall-waiting').length === 1")
+    assert queued(page) == 1
+    page.unroute("**/sync/roll-call")
+    page.goto("/")  # a page that sends nothing itself: the sign-out form knows where to
+    assert queued(page) == 1
+
+    with page.expect_navigation():  # sent, then signed out: nothing to ask
+        page.get_by_role("button", name="Sign out").click()
+    assert page.locator(".flash-messages").inner_text() == "You have signed out."
+    assert marks(activity) == {person: (AttendanceStatus.PRESENT, None, staff.id)}
+    assert queued(page) == 0

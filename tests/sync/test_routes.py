@@ -3,11 +3,13 @@ offline headers (items 1 and 3)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from app.extensions import db
 from app.homes.models import Attendance
@@ -167,10 +169,20 @@ def test_manifest_and_worker(client, app):
         "/",
         "#7a1f1f",
     )
-    assert [i["sizes"] for i in data["icons"]] == ["192x192", "512x512"]
+    # Separate "any" and "maskable" entries (one "any maskable" entry is discouraged), each
+    # at 192 and 512 px, each a PNG of its stated size.
+    assert [(i["purpose"], i["sizes"]) for i in data["icons"]] == [
+        ("any", "192x192"),
+        ("any", "512x512"),
+        ("maskable", "192x192"),
+        ("maskable", "512x512"),
+    ]
+    assert len({i["src"] for i in data["icons"]}) == 4
     for icon in data["icons"]:
         response = client.get(icon["src"])
         assert (response.status_code, response.mimetype) == (200, "image/png")
+        with Image.open(io.BytesIO(response.get_data())) as image:
+            assert f"{image.width}x{image.height}" == icon["sizes"]
         response.close()
     worker = client.get("/sw.js")
     assert worker.mimetype == "text/javascript"
@@ -234,15 +246,16 @@ def test_a_client_id_taken_by_a_racing_request_is_answered_as_a_duplicate(
     login_as(user=sheet["staff"])
     payload = body(sheet["activity"], sheet["people"][0], cid="race-0000001")
     assert post(client, "/sync/roll-call", payload).status_code == 200
-    real_known = services._known
+    real_lookup = services._client_marks
     calls = []
 
-    def blind_once(ids):
+    def blind_once(ids, user):
         ids = list(ids)
         calls.append(ids)
-        return {} if len(calls) == 1 else real_known(ids)
+        known, untold = real_lookup(ids, user)
+        return ({} if len(calls) == 1 else known), untold
 
-    monkeypatch.setattr(services, "_known", blind_once)
+    monkeypatch.setattr(services, "_client_marks", blind_once)
     response = post(client, "/sync/roll-call", payload)
     assert response.status_code == 200
     assert response.get_json()["results"] == [
@@ -267,3 +280,63 @@ def test_the_results_screen_saves_in_place_only_while_results_are_provisional(
     html = client.get(url).get_data(as_text=True)
     assert "data-in-place" not in html
     assert "Reason for the correction" in html
+
+
+def test_one_mark_saved_in_place_runs_twelve_statements(client, login_as, sheet, count_queries):
+    """One in-place mark (issue 18's speed item; it ran 18): the user and their roles, the
+    client ids and untold marks (one query), the session with the staff check, the member and
+    their saved mark, the upsert, one audit row, the client-id row, then at commit the day's
+    count (read, delete, insert) and the page-cache versions. A mark that changes nothing
+    stops after the reads and its client-id row."""
+    activity, person = sheet["activity"], sheet["people"][0]
+    login_as(user=sheet["staff"])
+    first_mark = body(activity, person, cid="count-000001")
+    db.session.expire_all()
+    with count_queries() as first:
+        response = post(client, "/sync/roll-call", first_mark)
+    assert response.get_json()["results"][0]["outcome"] == "applied"
+    # PostgreSQL adds one: the advisory lock the day's count takes (app/homes/aggregates.py).
+    expected = {"sqlite": 12, "postgresql": 13}[db.engine.dialect.name]
+    assert first.count == expected, first.statements
+
+    changed = body(activity, person, cid="count-000002")
+    changed["marks"][0].update(status="absent", reason="ill", made_at="2026-11-30T01:35:00Z")
+    db.session.expire_all()
+    with count_queries() as second:
+        post(client, "/sync/roll-call", changed)
+    assert second.count == expected, second.statements
+
+    same = body(activity, person, cid="count-000003")
+    same["marks"][0].update(status="absent", reason="ill", made_at="2026-11-30T01:36:00Z")
+    db.session.expire_all()
+    with count_queries() as third:
+        assert post(client, "/sync/roll-call", same).status_code == 200
+    assert third.count == 6, third.statements
+
+
+def test_the_maskable_icons_keep_their_mark_inside_the_safe_circle(client):
+    """A launcher may mask a maskable icon down to the circle of 40 % of its size about the
+    centre: every pixel that is not the background lies inside it; the "any" icons fill more
+    of the square."""
+    icons = client.get("/manifest.webmanifest").get_json(force=True)["icons"]
+
+    def farthest(src):
+        response = client.get(src)
+        data = response.get_data()
+        response.close()
+        with Image.open(io.BytesIO(data)) as image:
+            rgb = image.convert("RGB")
+            size = rgb.width
+            background = rgb.getpixel((0, 0))
+            centre = (size - 1) / 2
+            return max(
+                ((x - centre) ** 2 + (y - centre) ** 2) ** 0.5 / size
+                for x in range(size)
+                for y in range(size)
+                if rgb.getpixel((x, y)) != background
+            )
+
+    reach = {(i["purpose"], i["sizes"]): farthest(i["src"]) for i in icons}
+    for size in ("192x192", "512x512"):
+        assert reach["maskable", size] < 0.40
+        assert reach["any", size] > reach["maskable", size]

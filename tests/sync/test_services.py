@@ -413,8 +413,8 @@ def test_a_batch_reads_the_session_once_and_writes_each_mark(
     sheet, bulk_people, add_members, count_queries
 ):
     """The members and the saved marks of a session are read once per batch: each further
-    mark adds its own four statements (record_marks' look-up and upsert, its audit row, its
-    client-id row), never a read of the session, its members or the user's homes again."""
+    mark adds its own three statements (its upsert, its audit row, its client-id row), never
+    a read of the session, its members, its saved marks or the user's homes again."""
     activity, staff = sheet["activity"], sheet["staff"]
     more = bulk_people(15)
     from app.homes.models import Home
@@ -434,6 +434,141 @@ def test_a_batch_reads_the_session_once_and_writes_each_mark(
     small = run(people[:2], "small")
     large = run(people[2:20], "large")
     # On PostgreSQL the audit and client-id rows of a flush go as one multi-row INSERT each
-    # (SQLAlchemy's insertmanyvalues), so a further mark costs two statements there.
-    per_mark = {"sqlite": 4, "postgresql": 2}[db.engine.dialect.name]
+    # (SQLAlchemy's insertmanyvalues), so a further mark costs one statement there.
+    per_mark = {"sqlite": 3, "postgresql": 1}[db.engine.dialect.name]
     assert large - small == per_mark * (18 - 2)
+
+
+def test_a_synced_row_is_read_as_the_results_form_reads_it(screen, make_athlete, enter):
+    """Full-width digits and pasted control characters: the sync stores the row exactly as the
+    results form (results_screen.submit) stores the same row."""
+    from decimal import Decimal
+
+    from werkzeug.datastructures import MultiDict
+
+    from app.competitions import results_screen
+
+    coach, event, blank = screen["coach"], screen["event"], screen["blank"]
+    other = enter(event, make_athlete(coaches=[coach]), result=False)
+    typed = {
+        "rank": "２ ",
+        "mark": "６４０\x07",
+        "mark_value": "６４０．５\x1b",
+        "status": "",
+        "medal": "ｓｉｌｖｅｒ",
+        "notes": " 风速\x00２ m/s\u200b\tok\r ",
+    }
+    answer = sync_results({"marks": [row(blank, "fullwidth-1", "", **typed)]}, coach)
+    assert answer["results"][0]["outcome"] == "applied"
+
+    formdata = MultiDict({f"{name}-{other.id}": value for name, value in typed.items()})
+    formdata[f"version-{other.id}"] = ""
+    outcome = results_screen.submit(event, {other.id}, formdata, actor=coach)
+    assert (outcome.status, outcome.saved) == (200, 1)
+
+    def stored(entry):
+        result = result_of(entry)
+        fields = ("rank", "mark", "mark_value", "status", "medal", "notes")
+        return {name: getattr(result, name) for name in fields}
+
+    assert stored(blank) == stored(other)
+    assert stored(blank) == {
+        "rank": 2,
+        "mark": "640",
+        "mark_value": Decimal("640.5"),
+        "status": "OK",
+        "medal": "silver",
+        "notes": "风速２ m/s\u200b\tok",
+    }
+
+
+def audit_count(*actions):
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action.in_(actions))
+    )
+
+
+def test_a_mark_changing_an_earlier_one_writes_one_audit_row(sheet):
+    """One row per real change: the sync's own (with the mark it replaced), not the form's
+    correction row beside it."""
+    activity, person, staff = sheet["activity"], sheet["people"][0], sheet["staff"]
+    sync({"marks": [mark(activity, person, "first-000001", made="2026-11-30T01:30:00Z")]}, staff)
+    sync(
+        {
+            "marks": [
+                mark(activity, person, "second-00001", "absent", "ill", made="2026-11-30T01:35:00Z")
+            ]
+        },
+        staff,
+    )
+    assert attendance(activity)[person][:2] == (AttendanceStatus.ABSENT, AbsenceReason.ILL)
+    assert audit_count("correct_attendance") == 0
+    rows = audit_rows("sync_attendance")
+    assert [details["client_id"] for _actor, details in rows] == ["first-000001", "second-00001"]
+    assert rows[1][1]["previous"] == {
+        "status": "present",
+        "recorded_by_id": staff.id,
+        "recorded_at": "2026-11-30T01:30:00+00:00",
+    }
+    assert [details["late"] for _actor, details in rows] == [False, False]
+
+
+def test_a_mark_that_changes_nothing_writes_no_audit_row_and_tells_nobody(sheet):
+    activity, person = sheet["activity"], sheet["people"][0]
+    staff, colleague = sheet["staff"], sheet["colleague"]
+    sync({"marks": [mark(activity, person, "staff-000011", made="2026-11-30T01:30:00Z")]}, staff)
+    before = attendance(activity)
+    answer = sync(
+        {"marks": [mark(activity, person, "colleague-011", made="2026-11-30T01:40:00Z")]},
+        colleague,
+    )
+    assert answer["results"] == [
+        {
+            "client_id": "colleague-011",
+            "outcome": "applied",
+            "saved": {"status": "present", "reason": None, "version": "2026-11-30T01:30:00+00:00"},
+        }
+    ]
+    assert attendance(activity) == before  # still the staff member's mark, as it was
+    assert audit_count("sync_attendance", "correct_attendance") == 1
+    assert sync({"marks": []}, staff)["superseded"] == []  # their mark was not replaced
+    # Sent twice, it is still one client id and no audit row.
+    sync({"marks": [mark(activity, person, "colleague-011")]}, colleague)
+    assert audit_count("sync_attendance", "correct_attendance") == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ClientMark)) == 2
+
+
+def test_a_results_batch_loads_its_entries_together(screen, make_athlete, enter, count_queries):
+    """The entries of a batch, with their result and the athletes' coaches for the permission
+    check, are read once per batch whatever its size, never one entry at a time. (Each row's
+    own flush then keeps the calendar in step: app/calendars/sync.py's statements, per row.)"""
+    coach, event = screen["coach"], screen["event"]
+    blanks = [enter(event, make_athlete(coaches=[coach]), result=False) for _ in range(6)]
+
+    def loads(entries, prefix):
+        batch = {
+            "marks": [
+                row(entry, f"{prefix}-{entry.id:08d}", "", rank=str(n + 1))
+                for n, entry in enumerate(entries)
+            ]
+        }
+        db.session.expire_all()
+        with count_queries() as counted:
+            answer = services.sync_results(batch, coach, now=NOW)
+            db.session.flush()
+        db.session.commit()
+        assert {r["outcome"] for r in answer["results"]} == {"applied"}
+        reads = [" ".join(q.split()) for q in counted.statements]
+        return {
+            what: sum(1 for q in reads if q.startswith(f"SELECT {columns}"))
+            for what, columns in (
+                ("entries", "entries.id, entries.event_id,"),  # with event and competition
+                ("results", "results.entry_id, results.id,"),
+                ("athletes", "entry_members.entry_id, athlete_profiles.id,"),
+                ("coaches", "athlete_coaches.athlete_id, users.id,"),
+            )
+        }
+
+    once = {"entries": 1, "results": 1, "athletes": 1, "coaches": 1}
+    assert loads(blanks[:2], "small") == once
+    assert loads(blanks[2:], "large") == once

@@ -5,7 +5,9 @@
 //   the X-CSRFToken header), focus stays where it was, the outcome is announced politely;
 // - without a connection the mark waits in IndexedDB (client id, time made, version it was
 //   based on) and is sent when the connection returns;
-// - signing out clears the kept pages and the queue.
+// - signing out first sends the waiting marks (with a connection); if some are left, it asks
+//   (a modal <dialog>: "send later" keeps them, "sign out and discard" drops them), then clears
+//   the kept pages and the queue. Nothing typed is dropped without the user saying so.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -95,9 +97,10 @@
   // --- sending --------------------------------------------------------------------------------
   var handlers = {};  // kind -> {url, answer(item, result), refused(item, detail), superseded(notice)}
   var sending = null;
+  var tokenUrl = null;  // the status line's, or the sign-out form's on a page without one
 
   function token() {
-    return fetch(status.dataset.tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    return fetch(tokenUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) { throw { status: response.status }; }
         return response.json();
@@ -127,7 +130,7 @@
         });
         return chain;
       }).catch(function (error) {
-        if (error && error.status === 401) { notice(status.dataset.msgSignIn); }
+        if (error && error.status === 401 && status) { notice(status.dataset.msgSignIn); }
       }).then(function () { return queue.all(); }).then(function (left) { return left.length; });
     }).then(function (waiting) {
       sending = null;
@@ -528,7 +531,7 @@
     });
   }
 
-  // --- sign-out: forget the kept pages and the queue -----------------------------------------
+  // --- sign-out: send what waits, ask before discarding the rest, forget ---------------------
   function forget() {
     var jobs = [];
     if (window.caches) {
@@ -545,6 +548,71 @@
     return Promise.all(jobs);
   }
 
+  function waiting() {
+    if (!window.indexedDB) { return Promise.resolve(0); }
+    return queue.all().then(function (items) { return items.length; }, function () { return 0; });
+  }
+
+  // With a connection, send every waiting mark (of any page: the sign-out form knows the
+  // sync addresses); answer how many are left. A send that hangs on a bad link is not waited
+  // for more than 10 seconds.
+  function sendBeforeLeaving(form) {
+    return waiting().then(function (count) {
+      if (!count || !navigator.onLine || !window.fetch) { return count; }
+      var quiet = function () {};
+      var urls = { "roll-call": form.dataset.rollCallUrl, results: form.dataset.resultsUrl };
+      Object.keys(urls).forEach(function (kind) {
+        if (!handlers[kind] && urls[kind]) {
+          handlers[kind] = { url: urls[kind], answer: quiet, refused: quiet, superseded: quiet };
+        }
+      });
+      var patience = new Promise(function (resolve) { window.setTimeout(resolve, 10000); });
+      return Promise.race([flush(), patience]).then(waiting);
+    });
+  }
+
+  // The question, as app/core/confirm asks it (the question, what happens, a warning button and
+  // a way back), in a modal <dialog>: focus goes to "Send later" (the safe answer), Escape is
+  // "Send later" too, and focus comes back to the sign-out button.
+  function askBeforeDiscarding(form, count, discard) {
+    var template = document.querySelector("template[data-sign-out-ask]");
+    var back = form.querySelector("button[type=submit]");
+    var dialog = template && template.content.firstElementChild.cloneNode(true);
+    if (!dialog || typeof dialog.showModal !== "function") {
+      var heading = template && template.content.querySelector("h2");
+      var text = template && template.content.querySelector("p");
+      var question = heading ? fill(count === 1 ? heading.dataset.msgOne : heading.dataset.msgOther, { n: count }) : "";
+      if (window.confirm(question + (text ? "\n" + text.textContent : ""))) { discard(); }
+      return;
+    }
+    var h2 = dialog.querySelector("h2");
+    h2.textContent = fill(count === 1 ? h2.dataset.msgOne : h2.dataset.msgOther, { n: count });
+    dialog.addEventListener("close", function () {
+      dialog.remove();
+      if (dialog.returnValue === "discard") { discard(); } else if (back) { back.focus(); }
+    });
+    document.body.appendChild(dialog);
+    dialog.showModal();
+  }
+
+  function guardSignOut(form) {
+    var busy = false;
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.forgotten) { return; }
+      event.preventDefault();
+      if (busy) { return; }
+      busy = true;
+      var leave = function () {
+        var go = function () { form.dataset.forgotten = "yes"; form.submit(); };
+        forget().then(go, go);
+      };
+      sendBeforeLeaving(form).catch(waiting).then(function (count) {
+        busy = false;
+        if (!count) { leave(); } else { askBeforeDiscarding(form, count, leave); }
+      });
+    });
+  }
+
   ready(function () {
     if ("serviceWorker" in navigator && script && script.dataset.swUrl && window.isSecureContext) {
       var uncontrolled = !navigator.serviceWorker.controller;
@@ -557,16 +625,11 @@
         }
       }).catch(function () {});
     }
-    document.querySelectorAll("form[data-sign-out]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        if (form.dataset.forgotten) { return; }
-        event.preventDefault();
-        var done = function () { form.dataset.forgotten = "yes"; form.submit(); };
-        forget().then(done, done);
-      });
-    });
+    var signOut = document.querySelector("form[data-sign-out]");
+    if (signOut) { guardSignOut(signOut); }
     status = document.querySelector("[data-sync-status]");
     live = document.querySelector("[data-sync-live]");
+    tokenUrl = status ? status.dataset.tokenUrl : signOut && signOut.dataset.tokenUrl;
     if (!status || !window.indexedDB || !window.fetch) { return; }
     var list = document.querySelector("[data-roll-call]");
     var resultsForm = document.querySelector("form[data-results][data-in-place]");
