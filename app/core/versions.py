@@ -9,9 +9,10 @@ step:
 - ``after_flush`` notes the topics of every new, changed or deleted object of a watched class,
   and ``do_orm_execute`` those of the tables an INSERT, UPDATE or DELETE statement run through
   the session writes (the roll-call's upserts);
-- ``before_commit`` flushes and writes a new version for those topics in the same transaction
-  (one statement), so a page cached under the old version can never be served once the change
-  is committed, and a rolled-back change moves nothing (``after_rollback`` drops the notes).
+- at the outer commit (the last commit hook of app/core/commit_hooks.py; never at a
+  savepoint's release) one statement writes a new version for those topics in the same
+  transaction, so a page cached under the old version can never be served once the change
+  is committed, and a rolled-back change (or savepoint) moves nothing.
 
 A version is a random token, not a counter: a database restored from a backup or emptied by
 the tests brings back old tokens only together with the data they described. SQL run on
@@ -23,10 +24,10 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.core import commit_hooks
 from app.core.db import Base
 
 MEDALS = "medals"
@@ -40,8 +41,7 @@ CALENDAR = "calendar"
 TOPICS = (MEDALS, LIVE, AGENDA, STATISTICS, REPORT, VENUES, HOMES_STATS, CALENDAR)
 INITIAL = "0"
 
-PENDING = "data_versions_pending"
-BUMPING = "data_versions_bumping"
+NAME = "versions"
 
 # model class -> the topics its rows feed
 WATCHED: dict[type, frozenset[str]] = {}
@@ -111,7 +111,7 @@ def _note(session, flush_context):
         if found and session.is_modified(obj, include_collections=False):
             topics |= found
     if topics:
-        session.info.setdefault(PENDING, set()).update(topics)
+        commit_hooks.pending(session, NAME).update(topics)
 
 
 def _note_statement(state):
@@ -123,38 +123,22 @@ def _note_statement(state):
     for mapper in state.all_mappers:
         topics |= WATCHED.get(mapper.class_, frozenset())
     if topics:
-        state.session.info.setdefault(PENDING, set()).update(topics)
+        commit_hooks.pending(state.session, NAME).update(topics)
 
 
-def _bump_before_commit(session):
-    if session.info.get(BUMPING) or not has_app_context():
-        return
-    if session.info.get(PENDING) is None and not (session.new or session.dirty or session.deleted):
-        return
-    session.flush()
-    topics = session.info.pop(PENDING, None)
-    if not topics:
-        return
-    session.info[BUMPING] = True
-    try:
-        bump(session, topics)
-    finally:
-        session.info.pop(BUMPING, None)
-
-
-def _forget(session):
-    session.info.pop(PENDING, None)
+def _bump_at_commit(session, topics) -> dict[str, str]:
+    token = bump(session, topics)
+    return {topic: token for topic in topics}
 
 
 def listen() -> None:
-    """Install the session events (idempotent). Called at the end of create_app, so the
-    ``before_commit`` hook runs after every other one (the calendar sync's among them): what
-    they flush is noted, and the version rows are the last rows the transaction locks."""
+    """Install the session events and the commit hook (idempotent). The versions' hook is the
+    last commit hook (app/core/commit_hooks.py): what the others write is noted, and the
+    version rows are the last rows the transaction locks."""
     for name, fn in (
         ("after_flush", _note),
         ("do_orm_execute", _note_statement),
-        ("before_commit", _bump_before_commit),
-        ("after_rollback", _forget),
     ):
         if not event.contains(Session, name, fn):
             event.listen(Session, name, fn)
+    commit_hooks.register(NAME, order=90, before=_bump_at_commit)

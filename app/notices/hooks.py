@@ -5,26 +5,26 @@ app/calendars/sync.py).
   values before the flush) and notes each change: a performance moved (time or venue),
   cancelled or back on; a person newly booked for a performance; a competition event moved;
   a home's weekly activity changed or ended; one session of it cancelled, moved or restored;
-- ``before_commit`` turns the notes into outbox rows (app/notices/outbox.py), unless the
+- at the outer commit (a commit hook of app/core/commit_hooks.py: once per transaction, never
+  at a savepoint's release) the notes become outbox rows (app/notices/outbox.py), unless the
   organiser unticked "tell the people affected" (core.notify.keep_quiet);
-- ``after_rollback`` drops the notes.
+- a rolled-back transaction or savepoint drops its notes.
 
 Bulk SQL bypasses the events, like the calendar sync."""
 
 from __future__ import annotations
 
-from flask import has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.competitions.models import CompetitionEvent
-from app.core import notify
+from app.core import commit_hooks, notify
 from app.homes.models import Activity, ActivityException
 from app.notices.enums import Change
 from app.performances.enums import PerformanceStatus
 from app.performances.models import Performance, PerformancePerson
 
-NOTES = "notices_pending"
+NAME = "notices"
 QUEUING = "notices_queuing"
 
 PLACE_TIME = {
@@ -69,8 +69,11 @@ def _facts(before: dict) -> dict:
 
 
 def _note(session, key, change, old=None, only=None):
-    notes = session.info.setdefault(NOTES, {})
-    kind, subject_id, occurrence = key
+    _merge_one(commit_hooks.pending(session, NAME), key, (change, old, only))
+
+
+def _merge_one(notes: dict, key, note) -> None:
+    change, old, only = note
     previous = notes.get(key)
     if previous is not None:
         # Several changes in one transaction: keep the first "before", the latest change,
@@ -83,6 +86,13 @@ def _note(session, key, change, old=None, only=None):
         if previous[0] == Change.BOOKED and change == Change.MOVED:
             change = Change.BOOKED
     notes[key] = (change, old, only)
+
+
+def _merge(into: dict, notes: dict) -> dict:
+    """A released savepoint's notes after the level's own (as if noted in that order)."""
+    for key, note in notes.items():
+        _merge_one(into, key, note)
+    return into
 
 
 @event.listens_for(Session, "after_flush")
@@ -143,15 +153,8 @@ def _note_changes(session, flush_context):
             _note(session, ("activity", obj.activity_id, obj.original_start), Change.RESTORED)
 
 
-@event.listens_for(Session, "before_commit")
-def _queue_before_commit(session):
-    if session.info.get(QUEUING) or not has_app_context():
-        return
-    session.flush()
-    notes = session.info.pop(NOTES, None)
-    quiet = notify.is_quiet(session)
-    session.info.pop(notify.QUIET, None)
-    if not notes or quiet:
+def _queue_at_commit(session, notes) -> None:
+    if notify.is_quiet(session):
         return
     from app.notices import outbox
 
@@ -164,7 +167,9 @@ def _queue_before_commit(session):
         session.info.pop(QUEUING, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop(NOTES, None)
+def _end(session) -> None:
     session.info.pop(notify.QUIET, None)
+
+
+# After the calendar sync, before the attendance counts and the versions.
+commit_hooks.register(NAME, order=20, before=_queue_at_commit, end=_end, merge=_merge, new=dict)
