@@ -116,7 +116,7 @@ def page_keys(topics) -> dict[str, str]:
             zipped,
         )
     )
-    found = versions.current(db.session, topics)
+    found = versions.read(db.session, topics)
     # Pages read the local date (the agenda's "upcoming", the current term): a new day is a
     # new version of every page.
     stamp = clock.today().isoformat() + "|" + ",".join(f"{t}={v}" for t, v in found.items())

@@ -21,14 +21,18 @@ it (``flask stats rebuild`` does)."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core import commit_hooks
 from app.core.db import Base
+
+log = logging.getLogger(__name__)
 
 MEDALS = "medals"
 LIVE = "live"
@@ -42,6 +46,7 @@ TOPICS = (MEDALS, LIVE, AGENDA, STATISTICS, REPORT, VENUES, HOMES_STATS, CALENDA
 INITIAL = "0"
 
 NAME = "versions"
+PUBLISH = "versions_publish"
 
 # model class -> the topics its rows feed
 WATCHED: dict[type, frozenset[str]] = {}
@@ -91,7 +96,92 @@ def bump(session, topics) -> str | None:
         index_elements=[DataVersion.topic], set_={"version": statement.excluded.version}
     )
     session.execute(statement)
+    # Published to the mirror once the transaction commits (never for a rolled-back one or
+    # savepoint); meanwhile the mirror forgets the old numbers (a crash after the commit then
+    # leaves the keys missing, read from the database, not stale).
+    commit_hooks.pending(session, PUBLISH).update({topic: token for topic in topics})
+    _forget_mirror(topics)
     return token
+
+
+# --- the mirror: the versions in the cache backend, read by the page cache ------------------
+
+
+def _mirror():
+    if not has_app_context():
+        return None
+    from app.extensions import cache
+
+    try:
+        return cache.cache
+    except (AttributeError, KeyError, RuntimeError):  # the cache not initialised (scripts)
+        return None
+
+
+def mirror_key(topic: str) -> str:
+    return f"{current_app.config.get('PAGE_CACHE_PREFIX', 'page')}-version:{topic}"
+
+
+def _mirror_seconds() -> int:
+    """How long a mirrored number lives (the longest a page can stay stale when a publish is
+    lost: a crash between the commit and the publish, two publishes crossing): 30 s on Redis;
+    2 s in-process, where each worker has its own mirror and sees only its own publishes."""
+    seconds = current_app.config.get("VERSION_MIRROR_SECONDS")
+    if seconds:
+        return int(seconds)
+    return 30 if current_app.config.get("CACHE_TYPE") == "RedisCache" else 2
+
+
+def _forget_mirror(topics) -> None:
+    backend = _mirror()
+    if backend is None:
+        return
+    try:
+        backend.delete_many(*[mirror_key(topic) for topic in topics])
+    except Exception:
+        log.warning("version mirror unreachable", exc_info=True)
+
+
+def _publish(session, published: dict[str, str]) -> None:
+    backend = _mirror()
+    if backend is None or not published:
+        return
+    try:
+        backend.set_many(
+            {mirror_key(topic): token for topic, token in published.items()},
+            timeout=_mirror_seconds(),
+        )
+    except Exception:
+        log.warning("version mirror unreachable", exc_info=True)
+
+
+def read(session, topics) -> dict[str, str]:
+    """The versions of ``topics`` as the page cache reads them: from the mirror in the cache
+    backend (one ``get_many``: one MGET on Redis, no database), the database for the topics
+    the mirror lacks (then written there with ``add``, which never overwrites a newer number
+    published meanwhile)."""
+    topics = sorted(set(topics))
+    backend = _mirror()
+    values: list = [None] * len(topics)
+    if backend is not None:
+        try:
+            values = backend.get_many(*[mirror_key(topic) for topic in topics])
+        except Exception:
+            log.warning("version mirror unreachable", exc_info=True)
+            backend = None
+    found = {topic: value for topic, value in zip(topics, values, strict=True) if value}
+    missing = [topic for topic in topics if topic not in found]
+    if missing:
+        fresh = current(session, missing)
+        found.update(fresh)
+        if backend is not None:
+            seconds = _mirror_seconds()
+            try:
+                for topic, version in fresh.items():
+                    backend.add(mirror_key(topic), version, timeout=seconds)
+            except Exception:
+                log.warning("version mirror unreachable", exc_info=True)
+    return {topic: found[topic] for topic in topics}
 
 
 def topics_of(obj) -> frozenset[str]:
@@ -126,9 +216,12 @@ def _note_statement(state):
         commit_hooks.pending(state.session, NAME).update(topics)
 
 
-def _bump_at_commit(session, topics) -> dict[str, str]:
-    token = bump(session, topics)
-    return {topic: token for topic in topics}
+def _bump_at_commit(session, topics) -> None:
+    bump(session, topics)
+
+
+def _published(session, published: dict[str, str]) -> dict[str, str]:
+    return published
 
 
 def listen() -> None:
@@ -142,3 +235,6 @@ def listen() -> None:
         if not event.contains(Session, name, fn):
             event.listen(Session, name, fn)
     commit_hooks.register(NAME, order=90, before=_bump_at_commit)
+    # Every bump of the transaction (the hook's, and ``bump()`` called by hand), written to
+    # the mirror after the commit.
+    commit_hooks.register(PUBLISH, order=95, before=_published, after=_publish, new=dict)
