@@ -155,21 +155,23 @@ def _publish(session, published: dict[str, str]) -> None:
         log.warning("version mirror unreachable", exc_info=True)
 
 
-def read(session, topics) -> dict[str, str]:
-    """The versions of ``topics`` as the page cache reads them: from the mirror in the cache
-    backend (one ``get_many``: one MGET on Redis, no database), the database for the topics
-    the mirror lacks (then written there with ``add``, which never overwrites a newer number
-    published meanwhile)."""
+def read(session, topics, also=()) -> tuple[dict[str, str], list]:
+    """The versions of ``topics`` as the page cache reads them, and the values of the cache
+    keys ``also`` fetched in the same round trip: from the mirror in the cache backend (one
+    ``get_many``: one MGET on Redis, no database), the database for the topics the mirror
+    lacks (then written there with ``add``, which never overwrites a newer number published
+    meanwhile)."""
     topics = sorted(set(topics))
+    also = list(also)
     backend = _mirror()
-    values: list = [None] * len(topics)
+    values: list = [None] * (len(topics) + len(also))
     if backend is not None:
         try:
-            values = backend.get_many(*[mirror_key(topic) for topic in topics])
+            values = list(backend.get_many(*[mirror_key(topic) for topic in topics], *also))
         except Exception:
             log.warning("version mirror unreachable", exc_info=True)
             backend = None
-    found = {topic: value for topic, value in zip(topics, values, strict=True) if value}
+    found = {topic: value for topic, value in zip(topics, values, strict=False) if value}
     missing = [topic for topic in topics if topic not in found]
     if missing:
         fresh = current(session, missing)
@@ -181,7 +183,7 @@ def read(session, topics) -> dict[str, str]:
                     backend.add(mirror_key(topic), version, timeout=seconds)
             except Exception:
                 log.warning("version mirror unreachable", exc_info=True)
-    return {topic: found[topic] for topic in topics}
+    return {topic: found[topic] for topic in topics}, values[len(topics) :]
 
 
 def topics_of(obj) -> frozenset[str]:

@@ -15,12 +15,13 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy import event
 
 from app import create_app
 from app.competitions.enums import Medal
 from app.competitions.models import Result
-from app.core import commit_hooks, versions
+from app.core import commit_hooks, page_cache, versions
 from app.extensions import db, limiter
 
 REDIS = "redis://127.0.0.1:6379/14"
@@ -362,3 +363,41 @@ def test_a_publish_lost_after_the_commit_leaves_no_stale_page(demo, make_app, mo
     assert _reads_versions(seen)
     assert after.headers["ETag"] != before.headers["ETag"]
     assert second.view_calls["competitions.index"] == 2
+
+
+# --- the hit path: first of the request hooks, no user loading, no Babel --------------------
+
+
+def test_the_cache_answers_before_any_other_request_hook(demo, make_app):
+    cached = make_app(redis=True)
+    assert cached.before_request_funcs[None][0] is page_cache.serve_from_cache
+    visitor = cached.test_client()
+    visitor.get("/venues/")
+    with visitor:
+        hit = visitor.get("/venues/")
+        assert g.page_cache_served is True
+        # Neither Flask-Login nor Babel ran for it.
+        assert "_login_user" not in g
+        assert getattr(g, "_flask_babel", None) is None
+    assert hit.status_code == 200
+    assert hit.headers["Content-Security-Policy"]  # the after-request hooks still ran
+    assert hit.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_the_language_chosen_in_the_session_is_its_own_page(demo, make_app):
+    cached = make_app(redis=True)
+    count_builds(cached, "venues.index")
+    english = cached.test_client()
+    page = english.get("/venues/", headers={"Accept-Language": "en"})
+    chosen = cached.test_client()
+    with chosen.session_transaction() as session:
+        session["lang"] = "zh_Hans"
+    chinese = chosen.get("/venues/", headers={"Accept-Language": "en"})
+    assert cached.view_calls["venues.index"] == 2
+    assert chinese.headers["ETag"] != page.headers["ETag"]
+    assert 'lang="zh' in chinese.get_data(as_text=True)
+    assert 'lang="en' in page.get_data(as_text=True)
+    # ... and each is then served from the cache.
+    again = chosen.get("/venues/", headers={"Accept-Language": "en"})
+    assert again.headers["ETag"] == chinese.headers["ETag"]
+    assert cached.view_calls["venues.index"] == 2
