@@ -168,7 +168,8 @@ def register_request_hooks(app: Flask) -> None:
     security.register(app)
     templating.register(app)
     auth_hooks.register(app)
-    # Last: the page cache's hooks and the data versions' commit hook run after the others.
+    # Last: the page cache's after-request hook runs after the others (its before-request
+    # hook puts itself first) and the data versions' listeners are installed.
     from app import caching
 
     caching.register(app)

@@ -17,7 +17,12 @@ step:
 A version is a random token, not a counter: a database restored from a backup or emptied by
 the tests brings back old tokens only together with the data they described. SQL run on
 a bare connection bypasses the events: call ``bump(session, TOPICS)`` after
-it (``flask stats rebuild`` does)."""
+it (``flask stats rebuild`` does).
+
+The versions are mirrored in the cache backend (``read``: one ``get_many``, the database only
+for a missing key): a bump deletes its topics' keys in the transaction and, after the outer
+commit only, writes the new numbers; the keys expire after ``VERSION_MIRROR_SECONDS``, the
+bound on staleness when a publish is lost (docs/architecture.md, "The versions' mirror")."""
 
 from __future__ import annotations
 

@@ -10,11 +10,11 @@ Which (activity, day) pairs a transaction touched is noted on the session:
   themselves.
 
 At the outer commit (a commit hook of app/core/commit_hooks.py: once per transaction, not at
-each savepoint's release; a rolled-back savepoint's pairs are dropped) the noted pairs are recounted from the marks (one grouped query per 500
-activities), their rows replaced, under a transaction advisory lock per activity on
-PostgreSQL, so two staff saving the same session take turns and the second counts the
-first's committed marks. Bulk SQL through a bare connection bypasses all this: run
-``rebuild`` (``flask stats rebuild``) after it."""
+each savepoint's release; a rolled-back savepoint's pairs are dropped) the noted pairs are
+recounted from the marks (one grouped query per 500 activities), their rows replaced, under
+a transaction advisory lock per activity on PostgreSQL, so two staff saving the same session
+take turns and the second counts the first's committed marks. Bulk SQL through a bare
+connection bypasses all this: run ``rebuild`` (``flask stats rebuild``) after it."""
 
 from __future__ import annotations
 
