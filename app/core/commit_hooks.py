@@ -24,11 +24,12 @@ runs when the outer transaction ends either way.
 ``install()`` (called once by create_app) listens to the session events; it is idempotent.
 Hooks run only inside an application context (a bare session in a script keeps none).
 
-One case is not told apart: ``session.commit()`` called while a savepoint is still open (the
-outer commit closes it). SQLAlchemy fires ``before_commit`` for the outer transaction while
-the savepoint is the innermost one, exactly as at a release; the hooks then do not run and a
-warning is logged at the commit. Leave a savepoint before committing (``with
-session.begin_nested():`` does)."""
+``session.commit()`` inside an open savepoint is fine: SQLAlchemy commits the savepoint
+first (a release), then the outer transaction (the hooks run). One case is not told apart:
+committing the outer ``SessionTransaction`` object itself (``session.get_transaction()
+.commit()``) while a savepoint is open fires its ``before_commit`` while the savepoint is
+still the innermost, exactly as at a release; the hooks then do not run and a warning is
+logged at the commit."""
 
 from __future__ import annotations
 
@@ -177,7 +178,7 @@ def _after_commit(session):
         return
     results = session.info.pop(RESULTS, None) or {}
     if _has_notes(session) and has_app_context():
-        log.warning("commit hooks skipped: session.commit() inside an open savepoint")
+        log.warning("commit hooks skipped: the outer transaction committed over an open savepoint")
     session.info.pop(LEVELS, None)
     for hook in _ordered():
         if hook.after is not None and hook.name in results:

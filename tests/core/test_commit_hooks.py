@@ -232,3 +232,29 @@ def test_one_notice_for_a_change_made_in_two_released_savepoints(demo, queued):
     assert queued == []
     db.session.commit()
     assert queued == [("performance", performance.id, "moved")]
+
+
+def test_session_commit_inside_an_open_savepoint_runs_the_hooks_once(demo, caplog, bumps):
+    # session.commit() commits the savepoint first, then the outer transaction: the hooks
+    # run at the latter, once, with the savepoint's changes.
+    before = _versions()
+    db.session.begin_nested()
+    flag_modified(_first(VenueFeature), "feature")
+    db.session.commit()
+    assert len(bumps) == 1
+    assert _moved(before, _versions()) - {versions.CALENDAR} == set(WATCH[VenueFeature])
+    assert "commit hooks skipped" not in caplog.text
+
+
+def test_the_outer_transaction_committed_by_hand_over_an_open_savepoint_is_logged(
+    demo, caplog, bumps
+):
+    # Committing the outer SessionTransaction object itself while a savepoint is open fires
+    # its before_commit exactly as a release would: the hooks cannot run; the log says so.
+    feature = _first(VenueFeature)  # the outer transaction begins
+    outer = db.session().get_transaction()
+    db.session.begin_nested()
+    flag_modified(feature, "feature")
+    outer.commit()
+    assert bumps == []
+    assert "commit hooks skipped" in caplog.text
