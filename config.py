@@ -124,6 +124,9 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 600
     CACHE_THRESHOLD = 2000  # SimpleCache: entries kept per process
     PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1") != "0"
+    # Seconds a data version mirrored in the cache lives (app/core/versions.py); unset: 30 on
+    # Redis, 2 in-process (each worker its own mirror).
+    VERSION_MIRROR_SECONDS = int(os.environ.get("VERSION_MIRROR_SECONDS", "0")) or None
     # A stored page lives this long even if nothing moves (a backstop; versions decide).
     PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
     # The rebuild lock's lifetime, and how long the others wait for the builder when there

@@ -82,11 +82,14 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (complete metadata before anything maps)
-    from app.core import i18n, sqlite
+    from app.core import commit_hooks, i18n, sqlite
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     sqlite.register(app)
+    # The domains' work at the outer commit (calendar sync, notices, attendance counts, data
+    # versions) runs through this one listener, once per transaction, never per savepoint.
+    commit_hooks.install()
     migrate.init_app(
         app,
         db,
@@ -175,7 +178,8 @@ def register_request_hooks(app: Flask) -> None:
     security.register(app)
     templating.register(app)
     auth_hooks.register(app)
-    # Last: the page cache's hooks and the data versions' commit hook run after the others.
+    # Last: the page cache's after-request hook runs after the others (its before-request
+    # hook puts itself first) and the data versions' listeners are installed.
     from app import caching
 
     caching.register(app)

@@ -106,8 +106,8 @@ PAGES = {
 
 
 def register(app: Flask) -> None:
-    # The aggregates' commit hook before the versions' (installed by page_cache.register), so
-    # the versions see the aggregate rows it writes.
+    # The commit hooks' order is explicit (app/core/commit_hooks.py): the aggregates' (30)
+    # runs before the versions' (90), so the versions see the aggregate rows it writes.
     aggregates.listen()
     for model, topics in WATCH.items():
         versions.watch(model, *topics)

@@ -16,6 +16,8 @@ The database is dropped and refilled: point it at a scratch one. Settings (envir
     BENCH_APP_DIR=.       another checkout to serve (main's code for a "before" run; the
                           schema is this checkout's, a superset)
     BENCH_SKIP_SEED=1     reuse the data of the previous run
+    BENCH_PORT=18731      the app's port (hello world on the next one): another one when
+                          someone else runs the benchmark on the machine
 
 Load comes from wrk (Debian's package) when it is installed, else from a Python generator
 (threads, keep-alive http.client), which costs more CPU of its own on a small machine. The
@@ -45,7 +47,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 PAGE_CACHE = os.environ.get("BENCH_PAGE_CACHE", "1")
 APP_DIR = Path(os.environ.get("BENCH_APP_DIR") or ROOT).resolve()
-APP_PORT, HELLO_PORT = 18731, 18732
+APP_PORT = int(os.environ.get("BENCH_PORT", "18731"))
+HELLO_PORT = APP_PORT + 1
 
 PUBLIC = [
     ("/ anonymous", "/"),

@@ -3,11 +3,12 @@
 Mechanism: SQLAlchemy session events on every session.
 
 - ``after_flush`` notes the new, changed and deleted objects of the watched model classes
-  (each adapter in app/calendars/adapters names its own) in ``session.info``;
-- ``before_commit`` flushes, asks the adapters which items those objects touch, and
-  ``sync()`` re-derives exactly those items in the same transaction: so an item can never
-  be committed out of step with its source, and a rolled-back change leaves no trace
-  (``after_rollback`` drops the notes).
+  (each adapter in app/calendars/adapters names its own) as the commit hook's notes
+  (app/core/commit_hooks.py: kept per savepoint);
+- at the outer commit (the first commit hook; never at a savepoint's release) the adapters
+  say which items those objects touch, and ``sync()`` re-derives exactly those items in the
+  same transaction: so an item can never be committed out of step with its source, and a
+  rolled-back change (or savepoint) leaves no trace.
 
 ``sync()`` loads the touched items' visible fields from their adapters (a bounded number of
 queries per kind), compares a fingerprint, and only when it differs raises SEQUENCE, stamps
@@ -28,7 +29,6 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import DetachedInstanceError, ObjectDeletedError
@@ -37,12 +37,11 @@ from app.calendars import adapters  # noqa: F401  (registers the sources)
 from app.calendars.ics import render_item
 from app.calendars.models import CalendarFeedMark, CalendarItem, CalendarItemFeed
 from app.calendars.sources import SOURCES, WATCHED, ItemData
-from app.core import clock
+from app.core import clock, commit_hooks
 
 log = logging.getLogger(__name__)
 
-PENDING = "calendar_pending"
-SYNCING = "calendar_syncing"
+NAME = "calendars"
 CHUNK = 500
 
 
@@ -63,41 +62,33 @@ def _note_changes(session, flush_context):
     ]
     noted += [(obj, True) for obj in session.deleted if type(obj) in WATCHED]
     if noted:
-        pending = session.info.setdefault(PENDING, {})
+        pending = commit_hooks.pending(session, NAME)
         for obj, deleted in noted:
             pending.setdefault((id(obj), deleted), (obj, deleted))
 
 
-@event.listens_for(Session, "before_commit")
-def _sync_before_commit(session):
-    if session.info.get(SYNCING) or not has_app_context():
-        return
-    session.flush()
-    pending = session.info.pop(PENDING, None)
-    if not pending:
-        return
-    session.info[SYNCING] = True
-    try:
-        item_keys: set[tuple[str, int]] = set()
-        feed_keys: set[str] = set()
-        for obj, deleted in pending.values():
-            for source in WATCHED.get(type(obj), ()):
-                try:
-                    keys, feeds = source.touched(session, obj, deleted)
-                except (ObjectDeletedError, DetachedInstanceError):
-                    continue
-                item_keys |= keys
-                feed_keys |= feeds
-        sync(session, item_keys, feed_keys)
-        session.flush()
-    finally:
-        session.info.pop(SYNCING, None)
-        session.info.pop(PENDING, None)
+def _sync_at_commit(session, pending) -> None:
+    item_keys: set[tuple[str, int]] = set()
+    feed_keys: set[str] = set()
+    for obj, deleted in pending.values():
+        for source in WATCHED.get(type(obj), ()):
+            try:
+                keys, feeds = source.touched(session, obj, deleted)
+            except (ObjectDeletedError, DetachedInstanceError):
+                continue
+            item_keys |= keys
+            feed_keys |= feeds
+    sync(session, item_keys, feed_keys)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop(PENDING, None)
+def _keep_first(into: dict, notes: dict) -> dict:
+    for key, value in notes.items():
+        into.setdefault(key, value)
+    return into
+
+
+# First of the commit hooks: the versions (last) see the items it writes.
+commit_hooks.register(NAME, order=10, before=_sync_at_commit, merge=_keep_first, new=dict)
 
 
 def _now() -> datetime:
@@ -268,12 +259,8 @@ def rebuild(session, kinds=None, *, commit_every: int | None = None) -> int:
     step = commit_every or len(keys) or 1
     bumped: set[str] = set()
     for start in range(0, len(keys), step):
-        session.info[SYNCING] = True
-        try:
-            bumped |= sync(session, keys[start : start + step])
-            session.flush()
-        finally:
-            session.info.pop(SYNCING, None)
+        bumped |= sync(session, keys[start : start + step])
+        session.flush()
         if commit_every:
             session.commit()
             session.expunge_all()

@@ -36,6 +36,13 @@ def select_locale() -> str:
         preferred = normalise_locale(getattr(current_user, "language", None))
         if preferred:
             return preferred
+    return anonymous_locale()
+
+
+def anonymous_locale() -> str:
+    """The language of a visitor who is not signed in: the session's choice, else
+    Accept-Language, else the default. The page cache keys its pages by it before any user
+    is loaded (app/core/page_cache.py)."""
     chosen = normalise_locale(session.get(SESSION_KEY))
     if chosen:
         return chosen

@@ -78,8 +78,12 @@ def register(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         from flask_login import current_user
 
+        # A page served from the public cache went to an anonymous visitor (page_cache checked
+        # the session): no user is loaded for it.
         if g.get("personal_data") or (
-            current_user and getattr(current_user, "is_authenticated", False)
+            not g.get("page_cache_served")
+            and current_user
+            and getattr(current_user, "is_authenticated", False)
         ):
             # Signed-in pages may show personal data; never let a shared device cache them.
             headers["Cache-Control"] = "no-store"

@@ -9,11 +9,12 @@ Which (activity, day) pairs a transaction touched is noted on the session:
   matches read first; the roll-call services' upserts call ``touch``
   themselves.
 
-At ``before_commit`` the noted pairs are recounted from the marks (one grouped query per 500
-activities), their rows replaced, under a transaction advisory lock per activity on
-PostgreSQL, so two staff saving the same session take turns and the second counts the
-first's committed marks. Bulk SQL through a bare connection bypasses all this: run
-``rebuild`` (``flask stats rebuild``) after it."""
+At the outer commit (a commit hook of app/core/commit_hooks.py: once per transaction, not at
+each savepoint's release; a rolled-back savepoint's pairs are dropped) the noted pairs are
+recounted from the marks (one grouped query per 500 activities), their rows replaced, under
+a transaction advisory lock per activity on PostgreSQL, so two staff saving the same session
+take turns and the second counts the first's committed marks. Bulk SQL through a bare
+connection bypasses all this: run ``rebuild`` (``flask stats rebuild``) after it."""
 
 from __future__ import annotations
 
@@ -21,18 +22,16 @@ from collections import defaultdict
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.core import clock
+from app.core import clock, commit_hooks
 from app.core.db import advisory_xact_locks
 from app.homes import recurrence
 from app.homes.enums import AttendanceStatus
 from app.homes.models import Attendance, AttendanceDay
 
-PENDING = "attendance_days_pending"
-REFRESHING = "attendance_days_refreshing"
+NAME = "attendance_days"
 CHUNK = 500
 # The advisory-lock key space of "an activity's day counts" (core.db.advisory_xact_locks).
 LOCK_SPACE = 4215
@@ -44,7 +43,7 @@ def _day(instant: datetime) -> date:
 
 def touch(session, activity_id: int, original_start: datetime) -> None:
     """Note that the marks of this occurrence changed (recounted at commit)."""
-    session.info.setdefault(PENDING, set()).add((activity_id, _day(original_start)))
+    commit_hooks.pending(session, NAME).add((activity_id, _day(original_start)))
 
 
 def _note_flush(session, flush_context):
@@ -63,7 +62,7 @@ def _note_flush(session, flush_context):
         start = old_start[0] if old_start else obj.occurrence_start
         keys.add((activity_id, _day(start)))
     if keys:
-        session.info.setdefault(PENDING, set()).update(keys)
+        commit_hooks.pending(session, NAME).update(keys)
 
 
 def _note_statement(state):
@@ -91,39 +90,19 @@ def _note_statement(state):
             )
         }
     if keys:
-        state.session.info.setdefault(PENDING, set()).update(keys)
-
-
-def _refresh_before_commit(session):
-    if session.info.get(REFRESHING) or not has_app_context():
-        return
-    if not session.info.get(PENDING) and not (session.new or session.dirty or session.deleted):
-        return
-    session.flush()
-    keys = session.info.pop(PENDING, None)
-    if not keys:
-        return
-    session.info[REFRESHING] = True
-    try:
-        refresh(session, keys)
-    finally:
-        session.info.pop(REFRESHING, None)
-
-
-def _forget(session):
-    session.info.pop(PENDING, None)
+        commit_hooks.pending(state.session, NAME).update(keys)
 
 
 def listen() -> None:
-    """Install the session events (idempotent)."""
+    """Install the session events and the commit hook (idempotent): after the calendar sync
+    and the notices, before the versions (which see the rows it writes)."""
     for name, fn in (
         ("after_flush", _note_flush),
         ("do_orm_execute", _note_statement),
-        ("before_commit", _refresh_before_commit),
-        ("after_rollback", _forget),
     ):
         if not event.contains(Session, name, fn):
             event.listen(Session, name, fn)
+    commit_hooks.register(NAME, order=30, before=refresh)
 
 
 def _counts(session, where) -> dict[tuple[int, date], list[int]]:

@@ -5,9 +5,10 @@ app/calendars/sync.py).
   values before the flush) and notes each change: a performance moved (time or venue),
   cancelled or back on; a person newly booked for a performance; a competition event moved;
   a home's weekly activity changed or ended; one session of it cancelled, moved or restored;
-- ``before_commit`` turns the notes into outbox rows (app/notices/outbox.py), unless the
+- at the outer commit (a commit hook of app/core/commit_hooks.py: once per transaction, never
+  at a savepoint's release) the notes become outbox rows (app/notices/outbox.py), unless the
   organiser unticked "tell the people affected" (core.notify.keep_quiet);
-- ``after_rollback`` drops the notes.
+- a rolled-back transaction or savepoint drops its notes.
 
 A "contact" consent withdrawn in the transaction (noted by ``after_flush`` too) withholds the
 person's queued notices before commit (app/notices/withhold.py), quiet save or not.
@@ -16,12 +17,11 @@ Bulk SQL bypasses the events, like the calendar sync."""
 
 from __future__ import annotations
 
-from flask import has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from app.competitions.models import CompetitionEvent
-from app.core import notify
+from app.core import commit_hooks, notify
 from app.homes.models import Activity, ActivityException
 from app.notices.enums import Change
 from app.people.enums import ConsentKind
@@ -29,9 +29,9 @@ from app.people.models import Consent
 from app.performances.enums import PerformanceStatus
 from app.performances.models import Performance, PerformancePerson
 
-NOTES = "notices_pending"
+NAME = "notices"
 QUEUING = "notices_queuing"
-WITHDRAWN = "notices_consent_withdrawn"
+WITHDRAWN = "notices_consent_withdrawn"  # the hook of withdrawn contact consents
 
 PLACE_TIME = {
     Performance: ("starts_at", "ends_at", "venue_id"),
@@ -75,8 +75,11 @@ def _facts(before: dict) -> dict:
 
 
 def _note(session, key, change, old=None, only=None):
-    notes = session.info.setdefault(NOTES, {})
-    kind, subject_id, occurrence = key
+    _merge_one(commit_hooks.pending(session, NAME), key, (change, old, only))
+
+
+def _merge_one(notes: dict, key, note) -> None:
+    change, old, only = note
     previous = notes.get(key)
     if previous is not None:
         # Several changes in one transaction: keep the first "before", the latest change,
@@ -89,6 +92,13 @@ def _note(session, key, change, old=None, only=None):
         if previous[0] == Change.BOOKED and change == Change.MOVED:
             change = Change.BOOKED
     notes[key] = (change, old, only)
+
+
+def _merge(into: dict, notes: dict) -> dict:
+    """A released savepoint's notes after the level's own (as if noted in that order)."""
+    for key, note in notes.items():
+        _merge_one(into, key, note)
+    return into
 
 
 @event.listens_for(Session, "after_flush")
@@ -121,7 +131,7 @@ def _note_changes(session, flush_context):
             if obj.kind == ConsentKind.CONTACT and obj.withdrawn_on is not None:
                 changed, before = _old(obj, ("withdrawn_on",))
                 if changed and before["withdrawn_on"] is None:
-                    session.info.setdefault(WITHDRAWN, set()).add(obj.person_id)
+                    commit_hooks.pending(session, WITHDRAWN).add(obj.person_id)
             continue
         if cls in PLACE_TIME:
             key = (KIND[cls], obj.id, None)
@@ -155,20 +165,8 @@ def _note_changes(session, flush_context):
             _note(session, ("activity", obj.activity_id, obj.original_start), Change.RESTORED)
 
 
-@event.listens_for(Session, "before_commit")
-def _queue_before_commit(session):
-    if session.info.get(QUEUING) or not has_app_context():
-        return
-    session.flush()
-    withdrawn = session.info.pop(WITHDRAWN, None)
-    if withdrawn:
-        from app.notices.withhold import withhold_without_consent
-
-        withhold_without_consent(session, withdrawn)
-    notes = session.info.pop(NOTES, None)
-    quiet = notify.is_quiet(session)
-    session.info.pop(notify.QUIET, None)
-    if not notes or quiet:
+def _queue_at_commit(session, notes) -> None:
+    if notify.is_quiet(session):
         return
     from app.notices import outbox
 
@@ -181,8 +179,24 @@ def _queue_before_commit(session):
         session.info.pop(QUEUING, None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop(NOTES, None)
-    session.info.pop(WITHDRAWN, None)
+def _end(session) -> None:
     session.info.pop(notify.QUIET, None)
+
+
+def _withhold_at_commit(session, person_ids) -> None:
+    """Contact consents withdrawn in the transaction withhold the people's queued notices,
+    quiet save or not (app/notices/withhold.py)."""
+    from app.notices.withhold import withhold_without_consent
+
+    withhold_without_consent(session, person_ids)
+
+
+def _union(into: set, more: set) -> set:
+    into |= more
+    return into
+
+
+# After the calendar sync, before the attendance counts and the versions; withholding first,
+# so a notice queued in the same transaction for someone who withdrew is not left queued.
+commit_hooks.register(WITHDRAWN, order=19, before=_withhold_at_commit, merge=_union, new=set)
+commit_hooks.register(NAME, order=20, before=_queue_at_commit, end=_end, merge=_merge, new=dict)

@@ -5,6 +5,8 @@ the cached anonymous bytes; one rebuild per version under concurrent requests.""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import re
 import threading
@@ -13,11 +15,13 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from sqlalchemy import event
 
 from app import create_app
 from app.competitions.enums import Medal
 from app.competitions.models import Result
-from app.core import versions
+from app.core import commit_hooks, page_cache, versions
 from app.extensions import db, limiter
 
 REDIS = "redis://127.0.0.1:6379/14"
@@ -83,7 +87,13 @@ def without_token(body: bytes) -> bytes:
     return TOKEN.sub(b'name="csrf_token" value=""', body)
 
 
-def _change_a_gold(new_medal):
+def _change_a_gold(new_medal, through=None):
+    """Change a gold medal and commit, through the app ``through`` (its cache gets the new
+    versions: every instance of a site shares one cache) or the suite's."""
+    if through is not None:
+        with through.app_context():
+            _change_a_gold(new_medal)
+        return
     with db.session.no_autoflush:
         result = db.session.scalars(
             sa.select(Result).where(Result.medal == Medal.GOLD).order_by(Result.id)
@@ -115,7 +125,7 @@ def test_a_result_change_shows_on_the_next_get(demo, make_app, client):
     assert visitor.get("/competitions/").data.count(b"<tr") == before.data.count(b"<tr")
     assert cached.view_calls["competitions.index"] == 1
 
-    _change_a_gold(Medal.NONE)
+    _change_a_gold(Medal.NONE, through=cached)
 
     after = visitor.get("/competitions/")
     assert cached.view_calls["competitions.index"] == 2
@@ -226,7 +236,7 @@ def test_one_rebuild_per_version_under_concurrent_requests(demo, make_app, previ
     count_builds(cached, "competitions.index", delay=0.3)
     if previous:
         cached.test_client().get("/competitions/")
-        _change_a_gold(Medal.NONE)
+        _change_a_gold(Medal.NONE, through=cached)
         cached.view_calls["competitions.index"] = 0
     answers: list[int] = []
     start = threading.Barrier(6)
@@ -243,3 +253,151 @@ def test_one_rebuild_per_version_under_concurrent_requests(demo, make_app, previ
         thread.join(timeout=30)
     assert answers == [200] * 6
     assert cached.view_calls["competitions.index"] == 1
+
+
+# --- the versions read from the cache backend (no database on a hit) ------------------------
+
+
+@contextlib.contextmanager
+def statements(app):
+    """The SQL statements ``app`` runs inside the block."""
+    seen: list[str] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+
+
+def _reads_versions(seen) -> bool:
+    return any("data_versions" in statement for statement in seen)
+
+
+def test_a_hit_and_a_304_run_no_sql(demo, make_app):
+    cached = make_app(redis=True)
+    visitor = cached.test_client()
+    first = visitor.get("/competitions/")
+    with statements(cached) as seen:
+        hit = visitor.get("/competitions/")
+        not_modified = visitor.get(
+            "/competitions/", headers={"If-None-Match": first.headers["ETag"]}
+        )
+    assert (hit.status_code, not_modified.status_code) == (200, 304)
+    assert hit.headers["ETag"] == first.headers["ETag"]
+    assert seen == []
+
+
+def test_a_change_through_one_app_shows_at_once_through_the_other(demo, make_app, client):
+    first, second = make_app(redis=True), make_app(redis=True)
+    count_builds(second, "competitions.index")
+    visitor = second.test_client()
+    before = visitor.get("/competitions/")
+    visitor.get("/competitions/")
+    assert second.view_calls["competitions.index"] == 1
+
+    _change_a_gold(Medal.NONE, through=first)
+
+    with statements(second) as seen:
+        after = visitor.get("/competitions/")
+    # Built again, with the new data, without asking the database for the versions: the
+    # mirror had them (published by the first app after its commit).
+    assert second.view_calls["competitions.index"] == 2
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert not _reads_versions(seen)
+    assert without_token(after.data) == without_token(client.get("/competitions/").data)
+    with statements(second) as seen:
+        again = visitor.get("/competitions/")
+    assert again.headers["ETag"] == after.headers["ETag"]
+    assert seen == []
+
+
+class Undo(Exception):
+    pass
+
+
+def test_a_rolled_back_bump_is_never_published(demo, make_app):
+    first, second = make_app(redis=True), make_app(redis=True)
+    count_builds(second, "competitions.index")
+    visitor = second.test_client()
+    before = visitor.get("/competitions/")
+    with first.app_context():
+        stored = versions.current(db.session, [versions.MEDALS])
+        try:
+            with db.session.begin_nested():
+                token = versions.bump(db.session, [versions.MEDALS])
+                raise Undo
+        except Undo:
+            pass
+        db.session.commit()
+        from app.extensions import cache
+
+        assert cache.cache.get(versions.mirror_key(versions.MEDALS)) != token
+        assert versions.current(db.session, [versions.MEDALS]) == stored
+        # ... nor one whose transaction rolls back.
+        token = versions.bump(db.session, [versions.MEDALS])
+        db.session.rollback()
+        assert cache.cache.get(versions.mirror_key(versions.MEDALS)) != token
+    again = visitor.get("/competitions/")
+    assert again.headers["ETag"] == before.headers["ETag"]
+    assert second.view_calls["competitions.index"] == 1
+
+
+def test_a_publish_lost_after_the_commit_leaves_no_stale_page(demo, make_app, monkeypatch):
+    first, second = make_app(redis=True), make_app(redis=True)
+    count_builds(second, "competitions.index")
+    visitor = second.test_client()
+    before = visitor.get("/competitions/")
+    # The process dies between its commit and the publish: the bump had already taken the
+    # old numbers out of the mirror, so the other app reads the database.
+    hook = commit_hooks.HOOKS[versions.PUBLISH]
+    monkeypatch.setitem(commit_hooks.HOOKS, versions.PUBLISH, dataclasses.replace(hook, after=None))
+    _change_a_gold(Medal.NONE, through=first)
+    with statements(second) as seen:
+        after = visitor.get("/competitions/")
+    assert _reads_versions(seen)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert second.view_calls["competitions.index"] == 2
+
+
+# --- the hit path: first of the request hooks, no user loading, no Babel --------------------
+
+
+def test_the_cache_answers_before_any_other_request_hook(demo, make_app):
+    cached = make_app(redis=True)
+    assert cached.before_request_funcs[None][0] is page_cache.serve_from_cache
+    visitor = cached.test_client()
+    visitor.get("/venues/")
+    with visitor:
+        hit = visitor.get("/venues/")
+        assert g.page_cache_served is True
+        # Neither Flask-Login nor Babel ran for it.
+        assert "_login_user" not in g
+        assert getattr(g, "_flask_babel", None) is None
+    assert hit.status_code == 200
+    assert hit.headers["Content-Security-Policy"]  # the after-request hooks still ran
+    assert hit.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_the_language_chosen_in_the_session_is_its_own_page(demo, make_app):
+    cached = make_app(redis=True)
+    count_builds(cached, "venues.index")
+    english = cached.test_client()
+    page = english.get("/venues/", headers={"Accept-Language": "en"})
+    chosen = cached.test_client()
+    with chosen.session_transaction() as session:
+        session["lang"] = "zh_Hans"
+    chinese = chosen.get("/venues/", headers={"Accept-Language": "en"})
+    assert cached.view_calls["venues.index"] == 2
+    assert chinese.headers["ETag"] != page.headers["ETag"]
+    assert 'lang="zh' in chinese.get_data(as_text=True)
+    assert 'lang="en' in page.get_data(as_text=True)
+    # ... and each is then served from the cache.
+    again = chosen.get("/venues/", headers={"Accept-Language": "en"})
+    assert again.headers["ETag"] == chinese.headers["ETag"]
+    assert cached.view_calls["venues.index"] == 2

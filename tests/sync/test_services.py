@@ -572,3 +572,42 @@ def test_a_results_batch_loads_its_entries_together(screen, make_athlete, enter,
     once = {"entries": 1, "results": 1, "athletes": 1, "coaches": 1}
     assert loads(blanks[:2], "small") == once
     assert loads(blanks[2:], "large") == once
+
+
+def test_a_results_batch_moves_the_versions_once_at_its_commit(screen):
+    """Each row is saved in a savepoint: the versions are bumped once, at the batch's commit
+    (not at each savepoint's release), and a row answered as a conflict (its savepoint
+    rolled back) does not take the other rows' bump with it."""
+    from sqlalchemy import event
+
+    from app.core import versions
+
+    scored, blank, coach = screen["scored"], screen["blank"], screen["coach"]
+    before = versions.current(db.session, [versions.MEDALS, versions.LIVE])
+    version = str(result_of(scored).version)
+    bumps: list[str] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO DATA_VERSIONS"):
+            bumps.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        answer = sync_results(
+            {
+                "marks": [
+                    row(scored, "result-a", version, rank="1", mark="653", medal="gold"),
+                    row(blank, "result-b", "", rank="2", mark="640", medal="silver"),
+                    row(scored, "result-c", "0", rank="3", mark="600", medal="bronze"),
+                ]
+            },
+            coach,
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    assert [r["outcome"] for r in answer["results"]] == ["applied", "applied", "conflict"]
+    assert len(bumps) == 1
+    db.session.expire_all()
+    after = versions.current(db.session, [versions.MEDALS, versions.LIVE])
+    assert after[versions.MEDALS] != before[versions.MEDALS]
+    assert after[versions.LIVE] != before[versions.LIVE]
