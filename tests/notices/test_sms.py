@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
@@ -20,6 +18,7 @@ from app.extensions import db
 from app.notices import worker
 from app.notices.models import Notice
 from tests.notices.conftest import AFTER_HOLD, at, save
+from tests.notices.local_api import JsonHandler, LocalApi
 
 KEY_ID, SECRET = "test-key-id", "test-key-secret"  # noqa: S105 (a fake provider's)
 
@@ -52,7 +51,7 @@ def expected_signature(method: str, path: str, query: dict, headers: dict, body:
     return (fields.get("Credential"), signature), ""
 
 
-class FakeSmsApi:
+class FakeSmsApi(LocalApi):
     """Answers SendSms; ``answers`` is a list of HTTP statuses to give in turn (then 200)."""
 
     def __init__(self):
@@ -62,10 +61,7 @@ class FakeSmsApi:
         self.bad_signatures = 0
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(JsonHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
@@ -91,22 +87,7 @@ class FakeSmsApi:
                      "RequestId": "req"},
                 )  # fmt: skip
 
-            def answer(self, status, payload):
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ WeChat's stable_token and subscribe/bizsend APIs do and records each request's s
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -16,6 +14,7 @@ from app.extensions import db
 from app.notices import channels, wechat, worker
 from app.notices.models import Notice
 from tests.notices.conftest import AFTER_HOLD, at, save
+from tests.notices.local_api import JsonHandler, LocalApi
 
 APP_ID, SECRET = "wx0123456789abcdef", "test-app-secret"  # noqa: S105 (a fake provider's)
 TEMPLATE = "tmpl-ILiIHDCububvNUjaNuEAynejsEacuJPdLG8A7WMyCxg"
@@ -26,7 +25,7 @@ OPENIDS = [
 ]
 
 
-class FakeWeChat:
+class FakeWeChat(LocalApi):
     """Answers stable_token and subscribe/bizsend. ``send_answers``: what to answer to the
     next sends, in turn — an errcode, or ("http", status); then errcode 0."""
 
@@ -39,10 +38,7 @@ class FakeWeChat:
         self.issued = 0
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(JsonHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 url = urlsplit(self.path)
                 query = dict(parse_qsl(url.query))
@@ -70,22 +66,7 @@ class FakeWeChat:
                     )
                 return self.answer(404, {"errcode": 404})
 
-            def answer(self, status, payload):
-                data = json.dumps(payload, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.serve(Handler)
 
 
 @pytest.fixture
