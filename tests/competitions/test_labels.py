@@ -70,7 +70,7 @@ def test_entry_athletes_are_labelled_required(
     event = make_event(make_competition(manager_id=manager.id))
     login_as(user=manager)
     html = client.get(f"/competitions/events/{event.id}/entries/new").get_data(as_text=True)
-    legend = re.search(r"<legend>Athletes(.*?)</legend>", html, re.S).group(1)
+    legend = re.search(r"<legend>Athlete(.*?)</legend>", html, re.S).group(1)  # one: individual
     assert "(optional)" not in legend
     response = client.post(
         f"/competitions/events/{event.id}/entries/new", data={"status": "nominated"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import time
 
 import pytest
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 from app.accounts.services import find_by_username
 from app.competitions import services
 from app.competitions.models import Competition, Entry
+from app.core import clock
 from app.core.audit import AuditEvent
 from app.extensions import db
 from tests.browser_fixtures import DESK
@@ -47,7 +49,7 @@ def chinese_date(day) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def test_the_manager_prints_start_lists_and_certificates(demo, open_page, screenshot):
+def test_the_manager_prints_start_lists_and_certificates(demo, open_page, screenshot, frozen_clock):
     coach = find_by_username("coach")
     competition = db.session.scalar(sa.select(Competition).where(Competition.name == SWIMMING))
     assert competition.manager_id == coach.id
@@ -105,9 +107,11 @@ def test_the_manager_prints_start_lists_and_certificates(demo, open_page, screen
     names = [e.athletes[0].person.name for e in second.entries]
     assert second_page.index(names[0]) < second_page.index(names[1])
 
-    # Results recorded on the results screen (tests/journeys/test_coach_results.py) …
+    # On the event's day (results cannot be entered before it), results recorded on the
+    # results screen (tests/journeys/test_coach_results.py) …
     db.session.expire_all()
     first = db.session.get(Competition, competition.id).events[0]
+    frozen_clock.set(clock.local_instant(first.day, time(17, 0)))
     gold, silver = first.entries
     services.save_result(gold, rank=1, medal="gold", mark="31.20", actor=coach)
     services.save_result(silver, rank=2, medal="silver", mark="33.05", actor=coach)

@@ -77,6 +77,18 @@
     p.textContent = text;
     status.querySelector("[data-sync-notices]").appendChild(p);
   }
+  // "2026-12-07 11:39:03" in the site's zone (Beijing), as the pages write times, whatever
+  // zone the phone is set to.
+  function siteTime(date, zone) {
+    var p = {};
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone || "Asia/Shanghai", hourCycle: "h23",
+      year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit"
+    }).formatToParts(date).forEach(function (part) { p[part.type] = part.value; });
+    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + ":" + p.second;
+  }
+
   function showLine(waiting) {
     if (!status) { return Promise.resolve(); }
     return meta.get("last_sent").then(function (row) {
@@ -86,7 +98,7 @@
       parts.push(waiting ? fill(waiting === 1 ? d.msgWaitingOne : d.msgWaitingOther, { n: waiting }) : d.msgNoneWaiting);
       if (row && row.value) {
         var when = new Date(row.value);
-        parts.push(fill(d.msgLastSent, { time: when.toLocaleString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit", second: "2-digit", month: "numeric", day: "numeric" }) }));
+        parts.push(fill(d.msgLastSent, { time: siteTime(when, d.timeZone) }));
       } else {
         parts.push(d.msgNeverSent);
       }
