@@ -84,3 +84,26 @@ def test_only_admins_see_the_notices(client, login_as):
     assert client.get("/admin/notices/").status_code in (302, 401)
     login_as("organiser")
     assert client.get("/admin/notices/").status_code == 403
+
+
+def test_a_notice_s_result_in_words_with_its_count(
+    client, login_as, contact_person, make_performance
+):
+    """Failed and waiting notices say how many tries, singular or plural (it read "Failed
+    after 1 tries"), the admin's list with the error, the person page without it."""
+    from app.notices.enums import NoticeStatus
+
+    person = contact_person(email="p@example.cn", name="收件人")
+    make_performance(people=[(person, "performer")])
+    notice = db.session.scalars(sa.select(Notice)).one()
+    notice.status, notice.attempts, notice.error = NoticeStatus.FAILED, 1, "550 mailbox unknown"
+    db.session.commit()
+    login_as("admin")
+    admin = client.get("/admin/notices/").get_data(as_text=True)
+    assert "<strong>Failed after 1 try</strong>: 550 mailbox unknown" in admin
+    person_page = client.get(f"/people/{person.id}").get_data(as_text=True)
+    assert "<td>Failed after 1 try</td>" in person_page
+    notice.status, notice.attempts, notice.error = NoticeStatus.QUEUED, 2, "timeout"
+    db.session.commit()
+    admin = client.get("/admin/notices/").get_data(as_text=True)
+    assert "Waiting to be sent (tried 2 times, last error: timeout)" in admin
