@@ -146,6 +146,9 @@ def queue(session, kind, subject_id, occurrence, change: Change, old=None, only=
         if existing is not None:
             for name, value in values.items():
                 setattr(existing, name, value)
+            # The latest state decides how soon: a change that makes it today's or
+            # tomorrow's is not held for quiet hours by the change before it.
+            existing.next_try_at = min(existing.next_try_at, try_at)
         else:
             rows.append(
                 values

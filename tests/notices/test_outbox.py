@@ -174,3 +174,27 @@ def test_a_new_booking_tells_only_the_person_booked(contact_person, make_perform
     ]
     save(performance, people=people)
     assert [(n.person_id, n.change.value) for n in notices()] == [(b.id, "booked")]
+
+
+def test_a_later_change_that_makes_it_tomorrow_is_not_held_by_the_earlier_one(
+    contact_person, make_performance, frozen_clock
+):
+    """23:30 Beijing: a move of a performance ten days away waits for 07:00; five minutes
+    later it is moved to tomorrow. The two make one notice (the latest state), and it goes
+    after the usual hold instead of waiting for the morning."""
+    a = contact_person(email="a@example.cn")
+    performance = make_performance(
+        people=[(a, "performer")], starts_at=at(10, 14), ends_at=at(10, 16)
+    )
+    db.session.execute(sa.delete(Notice))
+    db.session.commit()
+    frozen_clock.set(datetime(2026, 12, 1, 15, 30, tzinfo=UTC))
+    save(performance, starts_at=at(10, 15), ends_at=at(10, 17))
+    [held] = notices()
+    assert held.next_try_at == datetime(2026, 12, 1, 23, 0, tzinfo=UTC)  # 07:00 Beijing
+    frozen_clock.set(datetime(2026, 12, 1, 15, 35, tzinfo=UTC))
+    save(performance, starts_at=at(2, 15), ends_at=at(2, 17))
+    [one] = notices()
+    assert one.id == held.id
+    soon = one.next_try_at - datetime(2026, 12, 1, 15, 45, tzinfo=UTC)
+    assert timedelta(0) <= soon < timedelta(minutes=1)
