@@ -3,6 +3,7 @@ public page for visitors, and query counts that do not grow with the data."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -177,10 +178,14 @@ def test_staff_page_and_query_count(client, login_as, make_user, staff_world, co
         html = page(client)
     assert "Today's activities" in html and "Today&#39;s class 0" in html
     assert "Not started" in html and "No member needs a call." in html
+    # Straight to the roll-call from the home page (it led to the session page only).
+    assert re.findall(
+        r'href="(/homes/activities/\d+/sessions/\w+/roll-call)">Open the roll-call', html
+    )
     staff_world(staff, homes=3, members=20)
     with count_queries() as q_large:
         html = page(client)
-    assert html.count("Today&#39;s class") == 4
+    assert html.count("Open the roll-call<span") == 4
     assert q_large.count == q_small.count
 
 
@@ -323,3 +328,18 @@ def test_dashboard_is_not_cached(client, login_as):
     login_as("coach")
     response = client.get("/")
     assert "no-store" in response.headers.get("Cache-Control", "")
+
+
+def test_a_member_to_contact_reads_as_one_chinese_sentence(app):
+    """The home page's line joined its parts with half-width " (", "): " and "; "."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("zh_Hans"):
+        line = render_template_string(
+            '{{ _("%(name)s (%(home)s): %(why)s", name=n, home=h, why=w|join(_("; "))) }}',
+            n="示例·冯浩华",
+            h="锦屏街道阳光家园",
+            w=["30 天未到场", "连续 3 次缺席"],
+        )
+    assert line == "示例·冯浩华（锦屏街道阳光家园）：30 天未到场；连续 3 次缺席"
