@@ -147,23 +147,21 @@ def refresh(session, keys) -> None:
                 Attendance.occurrence_start < end,
             ),
         )
+        # The chunk's whole window is recounted and replaced (the marks of those activities
+        # between its first and last day): a handful of parameters whatever the number of
+        # days. Naming each (activity, day) pair overflowed PostgreSQL's 65,535 parameters
+        # when one transaction wrote marks on tens of thousands of pairs (scale 100 seed).
         session.execute(
             sa.delete(AttendanceDay).where(
-                sa.or_(
-                    *(
-                        sa.and_(
-                            AttendanceDay.activity_id == a,
-                            AttendanceDay.day.in_(sorted(by_activity[a])),
-                        )
-                        for a in chunk
-                    )
-                )
+                AttendanceDay.activity_id.in_(chunk),
+                AttendanceDay.day >= first,
+                AttendanceDay.day <= last,
             )
         )
         rows = [
             {"activity_id": a, "day": day, "present": pair[0], "recorded": pair[1]}
             for (a, day), pair in sorted(counts.items())
-            if day in by_activity[a] and pair[1]
+            if first <= day <= last and pair[1]
         ]
         if rows:
             session.execute(sa.insert(AttendanceDay), rows)

@@ -173,3 +173,28 @@ def test_flask_stats_rebuild_recounts_after_bulk_sql(
     assert result.exit_code == 0, result.output
     assert "1 activity days" in result.output
     assert _rows() == [(activity.id, date(2026, 11, 2), 3, 3)]
+
+
+def test_a_refresh_names_a_few_parameters_whatever_the_number_of_days(make_home, make_activity):
+    """Found seeding the load test at scale 100 on PostgreSQL: one transaction writing marks on
+    tens of thousands of (activity, day) pairs built a DELETE naming each pair, past
+    PostgreSQL's 65,535 parameters. The DELETE names the activities and the window only."""
+    from app.homes import aggregates
+
+    home = make_home()
+    activities = [make_activity(home, title=f"A{n}") for n in range(3)]
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(300)]
+    sizes = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("DELETE FROM ATTENDANCE_DAYS"):
+            sizes.append(len(parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        aggregates.refresh(db.session, {(activities[0].id, day) for day in days[:2]})
+        aggregates.refresh(db.session, {(a.id, day) for a in activities for day in days})
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", watch)
+    assert sizes == [3, 5]  # the activities, the first and last day
+    db.session.rollback()
