@@ -34,7 +34,8 @@ ABSENT_IN_A_ROW = 3
 HISTORY_DAYS = 180
 
 
-def _active_on(day: date):
+def active_on(day: date):
+    """A membership that runs on ``day`` (joined by then, not left before it)."""
     return sa.and_(
         Membership.joined_on <= day,
         sa.or_(Membership.left_on.is_(None), Membership.left_on >= day),
@@ -163,7 +164,7 @@ def expected_members(home_id: int, day: date) -> list[tuple[int, str]]:
         for row in db.session.execute(
             sa.select(Person.id, Person.name, Person.name_pinyin)
             .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.home_id == home_id, _active_on(day))
+            .where(Membership.home_id == home_id, active_on(day))
             .distinct()
             .order_by(Person.name_pinyin, Person.name, Person.id)
         )
@@ -195,7 +196,7 @@ def sheet_rows(activity: Activity, original_start: datetime, day: date, person_i
         .where(
             Membership.person_id == Person.id,
             Membership.home_id == activity.home_id,
-            _active_on(day),
+            active_on(day),
         )
         .label("is_member")
     )
@@ -305,7 +306,7 @@ def dashboard(home_ids: set[int] | None, today: date, now: datetime) -> Dashboar
     expected = dict(
         db.session.execute(
             sa.select(Membership.home_id, sa.func.count(sa.distinct(Membership.person_id)))
-            .where(Membership.home_id.in_(ids), _active_on(today))
+            .where(Membership.home_id.in_(ids), active_on(today))
             .group_by(Membership.home_id)
         ).all()
     )

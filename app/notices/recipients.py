@@ -25,6 +25,7 @@ from app.competitions.enums import EntryStatus
 from app.competitions.models import CompetitionEvent, Entry, EntrySupport, entry_members
 from app.core import clock
 from app.homes.models import Activity, ActivityException, Home, HomeStaff, Membership
+from app.homes.queries import active_on
 from app.homes.recurrence import occurrence_at
 from app.people.enums import ConsentGivenBy, ConsentKind
 from app.people.models import GUARDIAN_CONSENT_AGE, Consent, Person, age_on
@@ -135,38 +136,61 @@ def load_subject(session, kind: str, subject_id: int, occurrence: datetime | Non
     raise ValueError(kind)
 
 
-def _direct(session, kind: str, subject_id: int) -> set[int]:
-    """Register ids of the people expected at the subject (one or two queries)."""
+def expected_at(session, kind: str, subject_ids) -> dict[int, set[int]]:
+    """{subject id: register ids of the people expected at it} for performances (performers
+    and support people) and competition events (athletes and support people of the entries
+    not withdrawn): one query for any number of subjects (the reminders ask for a day's)."""
+    ids = list(subject_ids)
     if kind == "performance":
-        return set(
-            session.scalars(
-                sa.select(PerformancePerson.person_id).where(
-                    PerformancePerson.performance_id == subject_id,
-                    PerformancePerson.person_id.is_not(None),
-                )
+        rows = session.execute(
+            sa.select(PerformancePerson.performance_id, PerformancePerson.person_id).where(
+                PerformancePerson.performance_id.in_(ids),
+                PerformancePerson.person_id.is_not(None),
             )
         )
-    if kind == "competition_event":
-        live = sa.and_(Entry.event_id == subject_id, Entry.status != EntryStatus.WITHDRAWN)
+    elif kind == "competition_event":
+        live = sa.and_(Entry.event_id.in_(ids), Entry.status != EntryStatus.WITHDRAWN)
         athletes = (
-            sa.select(AthleteProfile.person_id)
+            sa.select(Entry.event_id, AthleteProfile.person_id)
             .join(entry_members, entry_members.c.athlete_id == AthleteProfile.id)
             .join(Entry, Entry.id == entry_members.c.entry_id)
             .where(live)
         )
         support = (
-            sa.select(EntrySupport.person_id)
+            sa.select(Entry.event_id, EntrySupport.person_id)
             .join(Entry, Entry.id == EntrySupport.entry_id)
             .where(live, EntrySupport.person_id.is_not(None))
         )
-        return set(session.scalars(sa.union(athletes, support)))
+        rows = session.execute(sa.union(athletes, support))
+    else:
+        raise ValueError(kind)
+    expected: dict[int, set[int]] = {}
+    for subject_id, person_id in rows:
+        expected.setdefault(subject_id, set()).add(person_id)
+    return expected
+
+
+def members_on(session, home_ids, day) -> dict[int, set[int]]:
+    """{home id: register ids of its members on ``day``}: one query."""
+    members: dict[int, set[int]] = {}
+    for home_id, person_id in session.execute(
+        sa.select(Membership.home_id, Membership.person_id).where(
+            Membership.home_id.in_(list(home_ids)), active_on(day)
+        )
+    ):
+        members.setdefault(home_id, set()).add(person_id)
+    return members
+
+
+def _direct(session, kind: str, subject_id: int) -> set[int]:
+    """Register ids of the people expected at the subject (one or two queries); a home's
+    activity tells its staff too."""
+    if kind in ("performance", "competition_event"):
+        return expected_at(session, kind, [subject_id]).get(subject_id, set())
     if kind == "activity":
         home_id = sa.select(Activity.home_id).where(Activity.id == subject_id).scalar_subquery()
-        today = clock.today()
         members = sa.select(Membership.person_id).where(
-            Membership.home_id == home_id,
-            Membership.joined_on <= today,
-            sa.or_(Membership.left_on.is_(None), Membership.left_on >= today),
+            Membership.home_id == home_id, active_on(clock.today())
         )
         staff = (
             sa.select(User.person_id)

@@ -27,17 +27,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from app.athletes.models import AthleteProfile
-from app.competitions.enums import EntryStatus
 from app.competitions.models import (
     Competition,
     CompetitionEvent,
-    Entry,
-    EntrySupport,
-    entry_members,
 )
 from app.core import clock
-from app.homes.models import Home, Membership
+from app.homes.models import Home
 from app.homes.recurrence import load_occurrences, local_day_window
 from app.notices import compose
 from app.notices.enums import Change, Channel, NoticeStatus
@@ -46,12 +41,14 @@ from app.notices.outbox import first_try_at, person_channels
 from app.notices.recipients import (
     activity_subject,
     event_subject,
+    expected_at,
     load_people,
+    members_on,
     performance_subject,
 )
 from app.people.models import Person
 from app.performances.enums import PerformanceStatus
-from app.performances.models import Performance, PerformancePerson
+from app.performances.models import Performance
 from app.venues.models import Venue
 
 # The long-running worker (``flask notices work``) queues the next day's reminders once a
@@ -110,49 +107,18 @@ def _subjects(session, day, start, end):
     def venue(venue_id):
         return venues.get(venue_id, ("", ""))
 
-    expected: dict[tuple, set[int]] = {}
-    for performance_id, person_id in session.execute(
-        sa.select(PerformancePerson.performance_id, PerformancePerson.person_id).where(
-            PerformancePerson.performance_id.in_([p.id for p in performances]),
-            PerformancePerson.person_id.is_not(None),
-        )
-    ):
-        expected.setdefault(("performance", performance_id), set()).add(person_id)
-    live = sa.and_(
-        Entry.event_id.in_([e.id for e, _ in events]), Entry.status != EntryStatus.WITHDRAWN
-    )
-    athletes = (
-        sa.select(Entry.event_id, AthleteProfile.person_id)
-        .join(entry_members, entry_members.c.athlete_id == AthleteProfile.id)
-        .join(Entry, Entry.id == entry_members.c.entry_id)
-        .where(live)
-    )
-    support = (
-        sa.select(Entry.event_id, EntrySupport.person_id)
-        .join(Entry, Entry.id == EntrySupport.entry_id)
-        .where(live, EntrySupport.person_id.is_not(None))
-    )
-    for event_id, person_id in session.execute(sa.union(athletes, support)):
-        expected.setdefault(("competition_event", event_id), set()).add(person_id)
-    members: dict[int, set[int]] = {}
-    for home_id, person_id in session.execute(
-        sa.select(Membership.home_id, Membership.person_id).where(
-            Membership.home_id.in_(list(homes)),
-            Membership.joined_on <= day,
-            sa.or_(Membership.left_on.is_(None), Membership.left_on >= day),
-        )
-    ):
-        members.setdefault(home_id, set()).add(person_id)
-
+    performers = expected_at(session, "performance", [p.id for p in performances])
+    entrants = expected_at(session, "competition_event", [e.id for e, _ in events])
+    members = members_on(session, homes, day)
     out = []
     for p in performances:
         subject = performance_subject(p, venue, contact)
-        out.append(("performance", p.id, p.starts_at, subject, expected.get(("performance", p.id))))
+        out.append(("performance", p.id, p.starts_at, subject, performers.get(p.id)))
     for e, c in events:
         subject = event_subject(e, c, venue, contact)
         out.append(
             ("competition_event", e.id, e.starts_at, subject,
-             expected.get(("competition_event", e.id)))
+             entrants.get(e.id))
         )  # fmt: skip
     for o in occurrences:
         a = activities[o.activity_id]
