@@ -151,27 +151,32 @@ def seed():
                 }
             )
     conn.execute(sa.insert(Activity), activities)
-    rows, seen = [], set()
-    while len(rows) < ATTENDANCE:
-        act = activities[rng.randrange(len(activities))]
-        week = rng.randrange(0, 95)
-        start = act["starts_at"] + timedelta(weeks=week)
-        person = (act["home_id"] - 1) * MEMBERS_PER_HOME + rng.randrange(MEMBERS_PER_HOME) + 1
-        key = (act["id"], start, person)
-        if key in seen:
-            continue
-        seen.add(key)
-        absent = rng.random() < 0.1
-        rows.append(
-            {
-                "activity_id": act["id"],
-                "occurrence_start": start,
-                "person_id": person,
-                "status": "absent" if absent else "present",
-                "absence_reason": "ill" if absent else None,
-                "recorded_at": start,
-            }
-        )
+    # Each weekly session of each activity gets a random sample of its home's members, as many
+    # as spread ATTENDANCE marks over every session (BENCH_MEMBERS must allow it).
+    weeks = 95
+    per_session = -(-ATTENDANCE // (len(activities) * weeks))
+    if per_session > MEMBERS_PER_HOME:
+        raise SystemExit(f"BENCH_MEMBERS={MEMBERS_PER_HOME} is too few for {ATTENDANCE} marks")
+    rows = []
+    for week in range(weeks):
+        for act in activities:
+            if len(rows) >= ATTENDANCE:
+                break
+            start = act["starts_at"] + timedelta(weeks=week)
+            first = (act["home_id"] - 1) * MEMBERS_PER_HOME + 1
+            for offset in rng.sample(range(MEMBERS_PER_HOME), per_session):
+                absent = rng.random() < 0.1
+                rows.append(
+                    {
+                        "activity_id": act["id"],
+                        "occurrence_start": start,
+                        "person_id": first + offset,
+                        "status": "absent" if absent else "present",
+                        "absence_reason": "ill" if absent else None,
+                        "recorded_at": start,
+                    }
+                )
+    del rows[ATTENDANCE:]
     for i in range(0, len(rows), 5000):
         conn.execute(sa.insert(Attendance), rows[i : i + 5000])
     # Inserted on the bare connection: count the per-day aggregates the statistics read.
@@ -241,6 +246,12 @@ def main() -> None:
         def api():
             assert client.get(f"/api/v1/homes/summary?from={first}&to={last}").status_code == 200
 
+        def term_statistics():
+            assert client.get("/homes/statistics").status_code == 200
+
+        def report_api():
+            assert client.get("/api/v1/report").status_code == 200
+
         def dashboard():
             with clock.freeze(NOW):
                 assert client.get("/homes/dashboard").status_code == 200
@@ -255,6 +266,8 @@ def main() -> None:
         for name, fn, base in (
             ("/homes/statistics (two years)", page, raw_ms),
             ("/api/v1/homes/summary (two years)", api, raw_ms),
+            ("/homes/statistics (default period)", term_statistics, None),
+            ("/api/v1/report (default period)", report_api, None),
             ("/homes/dashboard (admin: every home)", dashboard, None),
             ("/homes/.../roll-call (80 members)", roll_call, None),
             ("busy source 'activity', one week, no match", busy, None),

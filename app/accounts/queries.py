@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import lazyload
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
@@ -21,6 +22,8 @@ def active_users_with(*roles: Role, keep=()) -> list[User]:
         db.session.scalars(
             sa.select(User)
             .where(User.role_rows.any(UserRole.role.in_(roles)), active)
+            # Offered by name: the roles the model loads with each user are not wanted here.
+            .options(lazyload(User.role_rows))
             .order_by(User.display_name, User.id)
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -80,10 +81,15 @@ def visible_to(user) -> sa.ColumnElement[bool]:
 
 def mine(user) -> sa.ColumnElement[bool]:
     """The athletes a coach coaches or identified (the dashboard's "my athletes")."""
+    return coached_by(user.id)
+
+
+def coached_by(user_id) -> sa.ColumnElement[bool]:
+    """``mine`` for a user id, or for ``sa.bindparam("user_id")`` in a statement built once."""
     return sa.or_(
-        AthleteProfile.identified_by_id == user.id,
+        AthleteProfile.identified_by_id == user_id,
         AthleteProfile.id.in_(
-            sa.select(athlete_coaches.c.athlete_id).where(athlete_coaches.c.user_id == user.id)
+            sa.select(athlete_coaches.c.athlete_id).where(athlete_coaches.c.user_id == user_id)
         ),
     )
 
@@ -347,40 +353,51 @@ def measurement_series(athlete: AthleteProfile) -> list[Series]:
 # Coach dashboard ------------------------------------------------------------------------
 
 
+# The dashboard's statements are built once and run with their parameters: building and
+# keying a statement of this size costs more of a signed-in page than running it.
+
+
+@cache
+def _my_athletes() -> sa.Select:
+    return (
+        sa.select(AthleteProfile)
+        .join(AthleteProfile.person)
+        .where(coached_by(sa.bindparam("user_id")))
+        .options(joinedload(AthleteProfile.person), joinedload(AthleteProfile.primary_sport))
+        .order_by(Person.name_pinyin, Person.name, AthleteProfile.id)
+    )
+
+
 def my_athletes(user) -> list[AthleteProfile]:
     """The coach's athletes with person and primary sport, by stage then pinyin."""
-    return list(
-        db.session.scalars(
-            sa.select(AthleteProfile)
-            .join(AthleteProfile.person)
-            .where(mine(user))
-            .options(joinedload(AthleteProfile.person), joinedload(AthleteProfile.primary_sport))
-            .order_by(Person.name_pinyin, Person.name, AthleteProfile.id)
+    return list(db.session.scalars(_my_athletes(), {"user_id": user.id}))
+
+
+@cache
+def _reviews_due() -> sa.Select:
+    return (
+        sa.select(Classification)
+        .join(Classification.athlete)
+        .where(
+            coached_by(sa.bindparam("user_id")),
+            AthleteProfile.stage != Stage.RETIRED,
+            Classification.status != ClassificationStatus.CONFIRMED,
+            Classification.review_on.is_not(None),
+            Classification.review_on <= sa.bindparam("until", type_=sa.Date),
         )
+        .options(
+            joinedload(Classification.athlete).joinedload(AthleteProfile.person),
+            joinedload(Classification.sport),
+        )
+        .order_by(Classification.review_on, Classification.id)
     )
 
 
 def reviews_due(user, today: date) -> list[Classification]:
     """Classifications of the coach's athletes (not retired) that are not confirmed and
     whose review date has passed or falls within REVIEW_WARNING_DAYS, soonest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Classification)
-            .join(Classification.athlete)
-            .where(
-                mine(user),
-                AthleteProfile.stage != Stage.RETIRED,
-                Classification.status != ClassificationStatus.CONFIRMED,
-                Classification.review_on.is_not(None),
-                Classification.review_on <= today + timedelta(days=REVIEW_WARNING_DAYS),
-            )
-            .options(
-                joinedload(Classification.athlete).joinedload(AthleteProfile.person),
-                joinedload(Classification.sport),
-            )
-            .order_by(Classification.review_on, Classification.id)
-        )
-    )
+    until = today + timedelta(days=REVIEW_WARNING_DAYS)
+    return list(db.session.scalars(_reviews_due(), {"user_id": user.id, "until": until}))
 
 
 def latest_assessments(user, limit: int = 10) -> list[Assessment]:

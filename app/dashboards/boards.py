@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
@@ -50,52 +51,64 @@ class CoachBoard:
     results_due: list[tuple[CompetitionEvent, int]]  # (event, entries without a result)
 
 
-def _coach_entries(user):
+# The coach's statements are built once and run with their parameters (user_id, today, now):
+# building and keying them cost more of the page than running them (docs/benchmarks.md).
+_USER = sa.bindparam("user_id")
+
+
+def _coach_entries():
     """Entry ids of the coach's athletes (athletes.queries.mine), entries not withdrawn."""
     return (
         sa.select(Entry.id)
         .join(entry_members, entry_members.c.entry_id == Entry.id)
         .join(AthleteProfile, AthleteProfile.id == entry_members.c.athlete_id)
-        .where(athlete_queries.mine(user), Entry.status != EntryStatus.WITHDRAWN)
+        .where(athlete_queries.coached_by(_USER), Entry.status != EntryStatus.WITHDRAWN)
+    )
+
+
+@cache
+def _upcoming_competitions() -> sa.Select:
+    mine = Competition.id.in_(
+        sa.select(CompetitionEvent.competition_id)
+        .join(Entry, Entry.event_id == CompetitionEvent.id)
+        .where(Entry.id.in_(_coach_entries()))
+    )
+    return (
+        sa.select(Competition)
+        .where(
+            Competition.end_on >= sa.bindparam("today", type_=sa.Date),
+            Competition.status != CompetitionStatus.CANCELLED,
+            sa.or_(Competition.manager_id == _USER, mine),
+        )
+        .order_by(Competition.start_on, Competition.id)
+        .limit(LIST_LIMIT)
     )
 
 
 def upcoming_competitions(user, today: date) -> list[Competition]:
     """Competitions not over and not cancelled that the coach manages or has athletes in."""
-    mine = Competition.id.in_(
-        sa.select(CompetitionEvent.competition_id)
-        .join(Entry, Entry.event_id == CompetitionEvent.id)
-        .where(Entry.id.in_(_coach_entries(user)))
-    )
     return list(
-        db.session.scalars(
-            sa.select(Competition)
-            .where(
-                Competition.end_on >= today,
-                Competition.status != CompetitionStatus.CANCELLED,
-                sa.or_(Competition.manager_id == user.id, mine),
-            )
-            .order_by(Competition.start_on, Competition.id)
-            .limit(LIST_LIMIT)
-        )
+        db.session.scalars(_upcoming_competitions(), {"user_id": user.id, "today": today})
     )
 
 
-def results_to_enter(user, now: datetime, today: date) -> list[tuple[CompetitionEvent, int]]:
-    """Events that have started (by their start time, else their competition's last day)
-    with entries of the coach's athletes that have no result, with how many: one query."""
+@cache
+def _results_to_enter() -> sa.Select:
     started = sa.or_(
-        CompetitionEvent.starts_at <= now,
-        sa.and_(CompetitionEvent.starts_at.is_(None), Competition.end_on < today),
+        CompetitionEvent.starts_at <= sa.bindparam("now"),
+        sa.and_(
+            CompetitionEvent.starts_at.is_(None),
+            Competition.end_on < sa.bindparam("today", type_=sa.Date),
+        ),
     )
     missing = (
         sa.select(Entry.event_id, sa.func.count(sa.distinct(Entry.id)).label("entries"))
         .outerjoin(Result, Result.entry_id == Entry.id)
-        .where(Result.id.is_(None), Entry.id.in_(_coach_entries(user)))
+        .where(Result.id.is_(None), Entry.id.in_(_coach_entries()))
         .group_by(Entry.event_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         sa.select(CompetitionEvent, missing.c.entries)
         .join(missing, missing.c.event_id == CompetitionEvent.id)
         .join(Competition, Competition.id == CompetitionEvent.competition_id)
@@ -103,6 +116,14 @@ def results_to_enter(user, now: datetime, today: date) -> list[tuple[Competition
         .options(joinedload(CompetitionEvent.competition))
         .order_by(CompetitionEvent.starts_at.desc().nulls_last(), CompetitionEvent.id.desc())
         .limit(LIST_LIMIT)
+    )
+
+
+def results_to_enter(user, now: datetime, today: date) -> list[tuple[CompetitionEvent, int]]:
+    """Events that have started (by their start time, else their competition's last day)
+    with entries of the coach's athletes that have no result, with how many: one query."""
+    rows = db.session.execute(
+        _results_to_enter(), {"user_id": user.id, "now": now, "today": today}
     ).all()
     return [(event, count) for event, count in rows]
 

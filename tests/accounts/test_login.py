@@ -268,7 +268,7 @@ def test_account_page(client, login_as, count_queries):
     assert 'autocomplete="current-password"' in body and 'autocomplete="new-password"' in body
     assert body.count("data-show-password=") == 2
     assert response.headers["Cache-Control"] == "no-store"
-    assert q.count == 2  # the signed-in user and their roles
+    assert q.count == 1  # the signed-in user with their roles (one statement)
     assert db.session.get(User, user_id).username == "coach1"
 
 

@@ -138,9 +138,9 @@ def test_list_query_count_is_fixed(client, login_as, make_user, make_athlete, co
     with count_queries() as q:
         response = client.get("/athletes/", headers=EN)
     assert "7 athletes found" in main_text(response)
-    # signed-in user, sports, coaches, towns, count, page, the page's coaches (every load of
-    # users brings their roles in one more query)
-    assert q.count == few == 10
+    # signed-in user with their roles, sports, coaches (without roles), towns, count, page,
+    # the page's coaches (every other load of users brings their roles in one more query)
+    assert q.count == few == 8
 
 
 def test_pipeline_counts_come_from_one_grouped_query(
@@ -156,7 +156,8 @@ def test_pipeline_counts_come_from_one_grouped_query(
     assert response.status_code == 200
     grouped = [s for s in q.statements if "GROUP BY" in s.upper()]
     assert len(grouped) == 1
-    assert q.count == 7  # user + roles, sports, coaches + roles, towns, the grouped counts
+    # user with roles, sports (the filters), coaches, towns, the grouped counts, sports (the rows)
+    assert q.count == 6
     main = main_text(response)
     archery = sports["archery"].id
     assert (
@@ -206,8 +207,8 @@ def test_dashboard(client, login_as, make_athlete, sports, count_queries):
     with count_queries() as q:
         response = client.get("/athletes/dashboard", headers=EN)
     assert response.status_code == 200
-    # user + roles, my athletes, reviews, latest (+ assessors' roles), not assessed
-    assert q.count == 7
+    # user with roles, my athletes, reviews, latest (+ assessors' roles), not assessed
+    assert q.count == 6
     main = main_text(response)
     assert "You coach or identified 2 athletes." in main
     assert "Para archery class W1, review on" in main
@@ -270,11 +271,11 @@ def test_detail_shows_history_classes_and_measurements(
     with count_queries() as q:
         response = client.get(f"/athletes/{athlete_id}", headers=EN)
     assert response.status_code == 200
-    # user + roles, athlete with person/town/sport/identifier (+ roles), sports, coaches
+    # user with roles, athlete with person/town/sport/identifier (+ roles), sports, coaches
     # (+ roles), history with who (+ roles), classes with sport, assessments with sport and
     # assessor (+ roles), values with measure, the person's consents (may the coach see the
     # category?), the audit row for the sensitive field shown
-    assert q.count == 14
+    assert q.count == 13
     main = main_text(response)
     assert "<h1>李成长</h1>" in main
     assert "Para archery class Open: Review date passed" in main
@@ -320,7 +321,7 @@ def test_create_athlete(client, login_as, make_person, sports, count_queries):
     with count_queries() as q:
         page = client.get("/athletes/new", headers=EN)
     assert page.status_code == 200
-    assert q.count == 5
+    assert q.count == 3  # the user with their roles, the people without a profile, coaches
     main = main_text(page)
     # The register is admin-only: no names, no drop-down of people.
     for text in ("新发现", "无关人员", "wuguan renyuan", 'name="person_id"'):

@@ -103,7 +103,7 @@ def test_results_screen_lists_only_own_entries_editable(client, scene, login_as,
     with count_queries() as q:
         response = client.get(url)
     assert response.status_code == 200
-    assert q.count == 10
+    assert q.count == 9
     html = response.get_data(as_text=True)
     assert f'name="rank-{scene["mine"].id}"' in html
     assert f'name="rank-{scene["theirs"].id}"' not in html

@@ -246,7 +246,7 @@ def test_admin_creates_venue(client, login_as, count_queries):
     with count_queries() as q:
         response = client.get("/venues/new", headers=EN)
     assert response.status_code == 200
-    assert q.count == 3  # the user, their roles, the towns
+    assert q.count == 2  # the user with their roles, the towns
     main = main_text(response)
     assert (
         '<legend>Accessibility features <span class="optional">(optional)</span></legend>' in main
