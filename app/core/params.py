@@ -31,6 +31,26 @@ def whole_number(text: str | None, low: int = 0, high: int = MAX_ID) -> int | No
     return value if low <= value <= high else None
 
 
+@dataclass
+class ListPage:
+    """One page of a list already in memory, with what ``_macros/pagination.html`` reads."""
+
+    items: list
+    page: int
+    pages: int
+    total: int
+    per_page: int
+
+
+def page_of(items: list, page_arg: str | None, per_page: int) -> ListPage:
+    """The page ``page_arg`` (``?page=``) of ``items``; a page that is not a whole number, or
+    past the end, is the nearest one."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(whole_number(page_arg, low=1) or 1, pages)
+    start = (page - 1) * per_page
+    return ListPage(items[start : start + per_page], page, pages, len(items), per_page)
+
+
 class IdConverter(IntegerConverter):
     """The app's ``<int:…>`` URL converter: as Werkzeug's, but no larger than an INTEGER
     column holds, so a 20-digit id in a URL is a 404 rather than an overflow (a 500)."""

@@ -15,6 +15,9 @@ from app.people import services as people_services
 from app.people.enums import ConsentKind
 
 
+EN = {"Accept-Language": "en"}
+
+
 def publish(person):
     people_services.record_consent(
         person, kind=ConsentKind.PUBLICATION, given_on=date(2024, 1, 1), given_by="self"
@@ -59,6 +62,43 @@ def test_public_medal_table(client, scene, count_queries):
     assert "an athlete" in html
     assert "<svg" in html and "<caption>Medals by year and level" in html
     assert "<title>2018: 1 gold</title>" in html and "<title>2018: 1 silver</title>" in html
+
+
+def test_medals_by_competition_come_a_page_at_a_time_latest_first(
+    client, monkeypatch, make_competition, make_event, make_athlete, enter
+):
+    """The table of medals by competition grew with every competition (700 KB at the load
+    test's scale 100): it shows COMPETITIONS_PER_PAGE rows, the latest first, with the
+    filters kept on the links to the other pages."""
+    from app.competitions.views import medals
+
+    monkeypatch.setattr(medals, "COMPETITIONS_PER_PAGE", 2)
+    athlete = make_athlete()
+    for year in (2019, 2020, 2021):
+        competition = make_competition(
+            name=f"Games {year}", level="provincial", start_on=date(year, 5, 1)
+        )
+        enter(make_event(competition), athlete, medal="gold", mark="650")
+    first = client.get("/competitions/?level=provincial&rank_by=total", headers=EN)
+    html = first.get_data(as_text=True)
+    region = html[html.index("<caption>Medals by competition") :]
+    region = region[: region.index("</table>")]
+    assert "<caption>Medals by competition (1–2 of 3)</caption>" in region
+    assert region.index("Games 2021") < region.index("Games 2020")
+    assert "Games 2019" not in region
+    assert ">3</td>" in region  # the total row still counts every competition's gold
+    assert '<span aria-current="page">Page 1 of 2</span>' in html
+    assert 'href="/competitions/?page=2&amp;level=provincial&amp;rank_by=total"' in html
+    second = client.get("/competitions/?page=2&level=provincial&rank_by=total", headers=EN)
+    region = second.get_data(as_text=True)
+    region = region[region.index("<caption>Medals by competition") :]
+    region = region[: region.index("</table>")]
+    assert "<caption>Medals by competition (3–3 of 3)</caption>" in region
+    assert "Games 2019" in region and "Games 2021" not in region
+    # A page past the end is the last page, not an error.
+    assert "(3–3 of 3)" in client.get("/competitions/?page=99", headers=EN).get_data(
+        as_text=True
+    )
 
 
 def test_medal_table_ranked_by_total(client, scene):

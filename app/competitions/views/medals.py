@@ -18,6 +18,7 @@ from app.competitions import bp, queries, rules, standings
 from app.competitions.enums import Level
 from app.core import charts
 from app.core.auth import get_or_404, public
+from app.core.params import page_of
 from app.core.security import mark_personal
 from app.extensions import db
 from app.people.models import Person
@@ -32,6 +33,9 @@ def _year_arg(name: str) -> int | None:
 
 
 MEDALLISTS_SHOWN = 50
+# "Medals by competition" shows this many rows a page, the latest first: a district's years of competitions
+# made the page 700 KB at the load test's scale 100 (docs/benchmarks.md).
+COMPETITIONS_PER_PAGE = 50
 
 
 RECENT_SHOWN = 30
@@ -85,22 +89,31 @@ def index():
         ):
             linked.add(row.athlete_id)
     summary = standings.medal_summary(table)
+    args = {
+        "from_year": first or "",
+        "to_year": last or "",
+        "level": level or "",
+        "delegation": delegation,
+        "sport": sport if sport_id else "",
+    }
+    # The filters (and the ranking) kept on the links to the other pages of competitions.
+    page_args = {key: getattr(value, "value", value) for key, value in args.items() if value}
+    if by_total:
+        page_args["rank_by"] = "total"
     return render_template(
         "competitions/index.html",
         table=table,
+        by_competition=page_of(
+            table.competitions[::-1], request.args.get("page"), COMPETITIONS_PER_PAGE
+        ),
         chart=charts.medals("medal-chart", _("Medals by year"), summary, table.by_year()),
         summary=summary,
         medallists=medallists,
         names=names,
         linked=linked,
         by_total=by_total,
-        args={
-            "from_year": first or "",
-            "to_year": last or "",
-            "level": level or "",
-            "delegation": delegation,
-            "sport": sport if sport_id else "",
-        },
+        args=args,
+        page_args=page_args,
         levels=list(Level),
         delegations=delegations,
         sports=sports,
