@@ -53,7 +53,7 @@ class CoachBoard:
 
 # The coach's statements are built once and run with their parameters (user_id, today, now):
 # building and keying them cost more of the page than running them (docs/benchmarks.md).
-_USER = sa.bindparam("user_id")
+_USER: sa.BindParameter[int] = sa.bindparam("user_id")
 
 
 def _coach_entries():
