@@ -7,14 +7,12 @@ from functools import cache
 import sqlalchemy as sa
 from flask import Flask
 from flask_babel import lazy_gettext as _l
-
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db, login_manager
 
 
 def load_user(session_id: str):
-    from app.accounts.models import User
 
     user_id, _, version = (session_id or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():

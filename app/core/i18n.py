@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from app.core import clock
 
+
 class RequestDomain(flask_babel.Domain):
     """Flask-Babel's message domain, with the request's translations looked up once: Flask-
     Babel finds them again for every string (the context, the domain, the locale, its name

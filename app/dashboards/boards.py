@@ -87,9 +87,7 @@ def _upcoming_competitions() -> sa.Select:
 
 def upcoming_competitions(user, today: date) -> list[Competition]:
     """Competitions not over and not cancelled that the coach manages or has athletes in."""
-    return list(
-        db.session.scalars(_upcoming_competitions(), {"user_id": user.id, "today": today})
-    )
+    return list(db.session.scalars(_upcoming_competitions(), {"user_id": user.id, "today": today}))
 
 
 @cache

@@ -14,7 +14,6 @@ from app.extensions import db
 from app.people import services as people_services
 from app.people.enums import ConsentKind
 
-
 EN = {"Accept-Language": "en"}
 
 
@@ -96,9 +95,7 @@ def test_medals_by_competition_come_a_page_at_a_time_latest_first(
     assert "<caption>Medals by competition (3–3 of 3)</caption>" in region
     assert "Games 2019" in region and "Games 2021" not in region
     # A page past the end is the last page, not an error.
-    assert "(3–3 of 3)" in client.get("/competitions/?page=99", headers=EN).get_data(
-        as_text=True
-    )
+    assert "(3–3 of 3)" in client.get("/competitions/?page=99", headers=EN).get_data(as_text=True)
 
 
 def test_medal_table_ranked_by_total(client, scene):

@@ -8,7 +8,6 @@ import flask_babel
 from flask_babel import force_locale, gettext, refresh
 
 
-
 def test_one_lookup_a_request_that_follows_force_locale_and_refresh(app, monkeypatch):
     lookups = []
     found = flask_babel.Domain.get_translations
