@@ -340,3 +340,40 @@ def test_the_maskable_icons_keep_their_mark_inside_the_safe_circle(client):
     for size in ("192x192", "512x512"):
         assert reach["maskable", size] < 0.40
         assert reach["any", size] > reach["maskable", size]
+
+
+def test_before_the_events_day_the_screen_has_no_boxes_and_the_sync_refuses_the_row(
+    client, login_as, make_user, make_competition, make_event, make_athlete, enter
+):
+    """The results screen of an event whose Beijing day has not come says from which day and
+    has no box, no save button and no in-place saving; a row queued on an older copy of the
+    page is answered at the row (200, "invalid", the sentence), not refused as a batch."""
+    from datetime import date
+
+    coach = make_user("coach")
+    early = make_event(make_competition(start_on=date(2026, 12, 3)))
+    today = make_event(make_competition(start_on=date(2026, 11, 30)))
+    entry = enter(early, make_athlete(coaches=[coach]), result=False)
+    enter(today, make_athlete(coaches=[coach]), result=False)
+    login_as(user=coach)
+    sentence = "This event has not taken place yet: results can be entered from Dec 3, 2026."
+
+    def screen_of(event):
+        html = client.get(f"/competitions/events/{event.id}/results").get_data(as_text=True)
+        return (
+            html.count(sentence),
+            html.count("<fieldset"),
+            html.count('name="rank-'),
+            html.count("Save results"),
+            html.count("data-in-place"),
+        )
+
+    assert screen_of(early) == (1, 0, 0, 0, 0)
+    assert screen_of(today) == (0, 1, 1, 1, 1)
+    mark = {"client_id": "result-early", "entry_id": entry.id, "version": "",
+            "values": {"rank": "1"}, "made_at": "2026-11-30T01:30:00Z"}  # fmt: skip
+    response = post(client, "/sync/results", {"marks": [mark]})
+    assert (response.status_code, response.get_json()["results"]) == (
+        200,
+        [{"client_id": "result-early", "outcome": "invalid", "message": sentence}],
+    )

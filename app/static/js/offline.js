@@ -168,7 +168,12 @@
         var byId = {};
         answer.body.results.forEach(function (result) { byId[result.client_id] = result; });
         batch.forEach(function (item) {
-          if (byId[item.client_id] && item.page === location.pathname) { handler.answer(item, byId[item.client_id]); }
+          var result = byId[item.client_id];
+          if (result && item.page === location.pathname) { handler.answer(item, result); }
+          else if (result && result.outcome === "invalid" && result.message && status) {
+            // Refused for good (an event whose day has not come): dropped, so say so here.
+            notice(fill(status.dataset.msgNotSavedElsewhere, { reason: result.message }));
+          }
         });
         (answer.body.superseded || []).forEach(function (n) { handler.superseded(n); });
         return queue.remove(batch.map(function (item) { return item.client_id; })).then(function () {
@@ -488,7 +493,9 @@
           announce(fill(d.msgRowConflict, { row: row }));
         } else if (result.outcome === "invalid") {
           (result.errors || []).forEach(function (e) { fieldError(entry, e.field, e.message); });
-          announce(result.message);
+          // No box named: the whole row is refused (the event's day has not come), said at its first box.
+          if (!result.errors && result.message) { fieldError(entry, "rank", result.message); }
+          if (result.message) { announce(result.message); }
         }
       },
       refused: function (item, detail) {
