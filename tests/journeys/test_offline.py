@@ -330,9 +330,10 @@ def test_signing_out_with_a_mark_waiting_asks_before_discarding_it(sheet, open_p
     sign_out.click()
     dialog = ask_dialog(page)
     dialog.wait_for()
+    assert dialog.locator("h2").inner_text() == "1 mark not sent yet"
     assert " ".join(dialog.locator("p").inner_text().split()) == (
-        "They are kept on this phone and sent when the connection returns, as long as you"
-        " stay signed in. Signing out now discards them."
+        "It is kept on this phone and sent when the connection returns, as long as you"
+        " stay signed in. Signing out now discards it."
     )
     # Focus on the safe answer; the page behind is inert (a modal dialog).
     assert page.evaluate("document.activeElement.textContent") == "Send later"

@@ -236,6 +236,21 @@ def test_sign_out_clears_the_site_data(client, login_as):
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
+def test_the_sign_out_question_has_a_sentence_for_one_mark_and_one_for_more(client, login_as):
+    """The dialog's heading and sentence come in both forms (offline.js picks by the count)."""
+    login_as("home_staff")
+    html = client.get("/").get_data(as_text=True)
+    template = html[html.index("<template data-sign-out-ask>") : html.index("</template>")]
+    forms = re.findall(r'data-msg-(one|other)="([^"]*)"', template)
+    kept = "kept on this phone and sent when the connection returns, as long as you stay signed in."
+    assert forms == [
+        ("one", "{n} mark not sent yet"),
+        ("other", "{n} marks not sent yet"),
+        ("one", f"It is {kept} Signing out now discards it."),
+        ("other", f"They are {kept} Signing out now discards them."),
+    ]
+
+
 def test_a_client_id_taken_by_a_racing_request_is_answered_as_a_duplicate(
     client, login_as, sheet, monkeypatch
 ):

@@ -597,15 +597,18 @@
     var template = document.querySelector("template[data-sign-out-ask]");
     var back = form.querySelector("button[type=submit]");
     var dialog = template && template.content.firstElementChild.cloneNode(true);
+    // The heading and the sentence under it, each in the count's form (one mark or more).
+    function words(el) { return el ? fill(count === 1 ? el.dataset.msgOne : el.dataset.msgOther, { n: count }) : ""; }
     if (!dialog || typeof dialog.showModal !== "function") {
       var heading = template && template.content.querySelector("h2");
-      var text = template && template.content.querySelector("p");
-      var question = heading ? fill(count === 1 ? heading.dataset.msgOne : heading.dataset.msgOther, { n: count }) : "";
-      if (window.confirm(question + (text ? "\n" + text.textContent : ""))) { discard(); }
+      var text = template && template.content.querySelector("p[data-msg-one]");
+      if (window.confirm(words(heading) + (text ? "\n" + words(text) : ""))) { discard(); }
       return;
     }
     var h2 = dialog.querySelector("h2");
-    h2.textContent = fill(count === 1 ? h2.dataset.msgOne : h2.dataset.msgOther, { n: count });
+    h2.textContent = words(h2);
+    var sentence = dialog.querySelector("p[data-msg-one]");
+    sentence.textContent = words(sentence);
     dialog.addEventListener("close", function () {
       dialog.remove();
       if (dialog.returnValue === "discard") { discard(); } else if (back) { back.focus(); }
