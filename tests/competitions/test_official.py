@@ -2,6 +2,7 @@
 audit row), corrections with a reason after publishing, protests while provisional, and the
 ledger counting only official medals. Services without HTTP, then the routes."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -372,11 +373,15 @@ def test_no_result_before_the_event_s_day(client, login_as, frozen_clock, make_u
     url = f"/competitions/events/{event.id}/results"
     page = client.get(url).get_data(as_text=True)
     assert "results can be entered from Dec 1, 2026." in page
-    assert ('<input type="text"' in page, "<select" in page, "Save results" in page) == (
-        False,
+    # The rows are written inert, for a copy kept offline to open on the day (offline.js).
+    inert = '<template data-results-open-on="2026-12-01" data-rendered-on="2026-11-30">'
+    shown = re.sub(r"<template data-results-open-on.*?</template>", "", page, flags=re.S)
+    assert (page.count(inert), '<input type="text"' in shown, "<select" in shown) == (
+        2,
         False,
         False,
     )
+    assert ("Save results" in shown, "Back to the competition" in shown) == (False, True)
     form = page_form(page)  # a row as an older copy of the page, with boxes, posts it
     form.update({f"rank-{entry.id}": "1", f"mark-{entry.id}": "652", f"medal-{entry.id}": "gold",
                  f"status-{entry.id}": "OK"})  # fmt: skip
@@ -384,7 +389,8 @@ def test_no_result_before_the_event_s_day(client, login_as, frozen_clock, make_u
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert html.count("results can be entered from Dec 1, 2026.") == 2  # summary and notice
-    assert (f'name="rank-{entry.id}"' in html, "Save results" in html) == (False, False)
+    shown = re.sub(r"<template data-results-open-on.*?</template>", "", html, flags=re.S)
+    assert (f'name="rank-{entry.id}"' in shown, "Save results" in shown) == (False, False)
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).result is None
     frozen_clock.set(datetime(2026, 11, 30, 16, 0, tzinfo=UTC))  # Dec 1, 00:00 in Beijing

@@ -361,8 +361,9 @@ def test_before_the_events_day_the_screen_has_no_boxes_and_the_sync_refuses_the_
     client, login_as, make_user, make_competition, make_event, make_athlete, enter
 ):
     """The results screen of an event whose Beijing day has not come says from which day and
-    has no box, no save button and no in-place saving; a row queued on an older copy of the
-    page is answered at the row (200, "invalid", the sentence), not refused as a batch."""
+    shows no box, no save button and no in-place saving (the rows are inert <template>s a copy
+    kept offline opens on the day); a row queued on an older copy of the page is answered at
+    the row (200, "invalid", the sentence), not refused as a batch."""
     from datetime import date
 
     coach = make_user("coach")
@@ -374,17 +375,23 @@ def test_before_the_events_day_the_screen_has_no_boxes_and_the_sync_refuses_the_
     sentence = "This event has not taken place yet: results can be entered from Dec 3, 2026."
 
     def screen_of(event):
+        """What shows, and the dates of the inert rows a copy kept offline opens on the day."""
         html = client.get(f"/competitions/events/{event.id}/results").get_data(as_text=True)
+        inert = re.findall(
+            r'<template data-results-open-on="(.*?)" data-rendered-on="(.*?)">', html
+        )
+        shown = re.sub(r"<template data-results-open-on.*?</template>", "", html, flags=re.S)
         return (
-            html.count(sentence),
-            html.count("<fieldset"),
-            html.count('name="rank-'),
-            html.count("Save results"),
-            html.count("data-in-place"),
+            shown.count(sentence),
+            shown.count("<fieldset"),
+            shown.count('name="rank-'),
+            shown.count("Save results"),
+            shown.count("data-in-place"),
+            inert,
         )
 
-    assert screen_of(early) == (1, 0, 0, 0, 0)
-    assert screen_of(today) == (0, 1, 1, 1, 1)
+    assert screen_of(early) == (1, 0, 0, 0, 0, [("2026-12-03", "2026-11-30")] * 2)
+    assert screen_of(today) == (0, 1, 1, 1, 1, [])
     mark = {"client_id": "result-early", "entry_id": entry.id, "version": "",
             "values": {"rank": "1"}, "made_at": "2026-11-30T01:30:00Z"}  # fmt: skip
     response = post(client, "/sync/results", {"marks": [mark]})

@@ -55,8 +55,6 @@ def results(event_id: int):
     else:
         rows = {e.id: results_screen.saved_row(e) for e in event.entries if e.id in editable}
         summary, status = [], (422 if request.method == "POST" else 200)
-    if official.too_early(event):
-        rows = {}  # before the event's day: no boxes, only the day they open (page_context)
     return editing.render(
         "competitions/results.html",
         form,

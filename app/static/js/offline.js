@@ -653,6 +653,14 @@
     live = document.querySelector("[data-sync-live]");
     tokenUrl = status ? status.dataset.tokenUrl : signOut && signOut.dataset.tokenUrl;
     if (!status || !window.indexedDB || !window.fetch) { return; }
+    // A results screen written before its event's day holds its rows in inert <template>s. A
+    // copy kept offline from an earlier day opens them once the event's day has come here.
+    var later = document.querySelectorAll("template[data-results-open-on]");
+    var today = siteTime(new Date(), status.dataset.timeZone).slice(0, 10);
+    if (later.length && today >= later[0].dataset.resultsOpenOn && today > later[0].dataset.renderedOn) {
+      later.forEach(function (t) { t.replaceWith(t.content); });
+      document.querySelectorAll("[data-results-too-early]").forEach(function (el) { el.remove(); });
+    }
     var list = document.querySelector("[data-roll-call]");
     var resultsForm = document.querySelector("form[data-results][data-in-place]");
     var setups = [];
