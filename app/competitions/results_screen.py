@@ -29,6 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.competitions import official, queries, services
 from app.competitions.enums import Medal, ResultStatus
+from app.core import clock
 from app.core.errors import EditConflict
 from app.core.forms import clean_text, normalise_text
 from app.extensions import db
@@ -179,6 +180,10 @@ def page_context(event, formdata, summary, user) -> dict:
         "manages": rules.can_manage(user, event.competition),
         "protests": official.open_protests(event),
         "too_early": official.too_early_message(event) if official.too_early(event) else None,
+        # Before the event's day the rows are written inert (a <template>) with the day they
+        # open and today's date: a copy kept offline the day before opens them on the day.
+        "opens_on": official.results_open_on(event).isoformat(),
+        "rendered_on": clock.today().isoformat(),
     }
 
 

@@ -20,8 +20,8 @@ from app.notices import compose
 from app.notices.enums import Channel, NoticeStatus, SkipReason
 from app.notices.models import Notice
 from app.notices.recipients import load_people, load_subject
-from app.people.enums import ConsentGivenBy, ConsentKind
-from app.people.models import GUARDIAN_CONSENT_AGE, Consent, Person, age_on
+from app.people.enums import ConsentKind
+from app.people.models import Consent, Person, consent_counts
 
 
 def withhold(session, person_ids, reason: SkipReason) -> int:
@@ -61,36 +61,23 @@ def withhold_without_consent(session, person_ids) -> int:
 
 def recheck(session, notice) -> SkipReason | None:
     """Before a send: the reason the notice's recipient may not be told any more, or None
-    (a staff group's notice always may). One query: load_people's rule (an active "contact"
-    consent, the guardian's for an under-14) for one person."""
+    (a staff group's notice always may). One query: the person with the givers of their
+    active "contact" consents (one row each, or one row without), judged by
+    people.models.consent_counts as load_people judges them."""
     if notice.person_id is None:
         return None
-
-    def active(*conditions):
-        return (
-            sa.select(sa.func.count())
-            .where(
-                Consent.person_id == Person.id,
-                Consent.kind == ConsentKind.CONTACT,
-                Consent.withdrawn_on.is_(None),
-                *conditions,
-            )
-            .scalar_subquery()
+    rows = session.execute(
+        sa.select(Person.is_archived, Person.birth_on, Consent.given_by)
+        .outerjoin(
+            Consent,
+            sa.and_(Consent.person_id == Person.id, Consent.active_of(ConsentKind.CONTACT)),
         )
-
-    row = session.execute(
-        sa.select(
-            Person.is_archived,
-            Person.birth_on,
-            active(),
-            active(Consent.given_by == ConsentGivenBy.GUARDIAN),
-        ).where(Person.id == notice.person_id)
-    ).one_or_none()
-    if row is None or row[0]:
+        .where(Person.id == notice.person_id)
+    ).all()
+    if not rows or rows[0].is_archived:
         return SkipReason.ARCHIVED
-    _, birth_on, any_consent, guardians = row
-    minor = age_on(birth_on, clock.today()) < GUARDIAN_CONSENT_AGE
-    return None if (guardians if minor else any_consent) else SkipReason.NO_CONSENT
+    givers = [row.given_by for row in rows if row.given_by is not None]
+    return None if consent_counts(rows[0].birth_on, givers) else SkipReason.NO_CONSENT
 
 
 def forget_person(session, person_id: int, former_name: str) -> int:

@@ -13,6 +13,7 @@ Certificate columns:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -45,6 +46,20 @@ def mask_openid(openid: str) -> str:
 
 def age_on(birth_on: date, on: date) -> int:
     return on.year - birth_on.year - ((on.month, on.day) < (birth_on.month, birth_on.day))
+
+
+def consent_counts(
+    birth_on: date, givers: Iterable[ConsentGivenBy | str], on: date | None = None
+) -> bool:
+    """The consent rule, in one place: whether a person born on ``birth_on`` consents on
+    ``on`` (default today), given who gave their active consents of one kind (``givers``:
+    each one's ConsentGivenBy or its value). Any one counts; for a person under 14 that day,
+    only the guardian's. Person.active_consents (ORM objects), app/notices' load_people
+    (plain rows for thousands of people) and withhold.recheck (one query per send) ask it."""
+    given = {ConsentGivenBy(g) for g in givers}
+    if age_on(birth_on, on or clock.today()) < GUARDIAN_CONSENT_AGE:
+        return ConsentGivenBy.GUARDIAN in given
+    return bool(given)
 
 
 class Person(VersionedMixin, TimestampMixin, Base):
@@ -117,14 +132,12 @@ class Person(VersionedMixin, TimestampMixin, Base):
 
     def active_consents(self, kind: ConsentKind) -> list[Consent]:
         """Consents of ``kind`` that count now: not withdrawn, and for an under-14 given by
-        the guardian."""
-        minor = self.is_minor()
+        the guardian (consent_counts, asked of each consent)."""
+        today = clock.today()
         return [
             c
             for c in self.consents
-            if c.kind == kind
-            and c.withdrawn_on is None
-            and (not minor or c.given_by == ConsentGivenBy.GUARDIAN)
+            if c.kind == kind and c.is_active and consent_counts(self.birth_on, [c.given_by], today)
         ]
 
     @property
@@ -187,3 +200,8 @@ class Consent(TimestampMixin, Base):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+    @classmethod
+    def active_of(cls, kind: ConsentKind) -> sa.ColumnElement[bool]:
+        """SQL: a consent of ``kind`` not withdrawn (is_active's condition, for queries)."""
+        return sa.and_(cls.kind == kind, cls.withdrawn_on.is_(None))

@@ -41,6 +41,7 @@ from app.people.models import (
     Consent,
     Person,
     age_on,
+    consent_counts,
 )
 
 # The privacy notice people are shown when they consent; bump when its text changes.
@@ -285,13 +286,10 @@ def _certificate_changes(
 def _collection_consent_ok(person: Person, birth_on: date) -> bool:
     """An active collection consent, from the guardian if the person is under 14 (judged
     with the birth date about to be saved)."""
-    minor = age_on(birth_on, clock.today()) < GUARDIAN_CONSENT_AGE
-    return any(
-        c.kind == ConsentKind.COLLECTION
-        and c.withdrawn_on is None
-        and (not minor or c.given_by == ConsentGivenBy.GUARDIAN)
-        for c in person.consents
-    )
+    givers = [
+        c.given_by for c in person.consents if c.kind == ConsentKind.COLLECTION and c.is_active
+    ]
+    return consent_counts(birth_on, givers)
 
 
 def _check_consent(person: Person, values: dict, certificate_cols: dict | None) -> None:

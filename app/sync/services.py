@@ -36,7 +36,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.athletes.models import AthleteProfile
-from app.competitions import results_screen, rules
+from app.competitions import official, results_screen, rules
 from app.competitions import services as competition_services
 from app.competitions.models import CompetitionEvent, Entry
 from app.core import audit, clock
@@ -421,6 +421,12 @@ def _one_row(item, entry: Entry, user, made_at, now) -> Answer:
     values = _row_values(item)
     version = item.get("version")
     version = "" if version is None else str(version)[:12]
+    if official.too_early(entry.event):
+        # The whole row, not one of its boxes: refused for good (the client id is taken, so
+        # sending it again answers the same), said at the row, never queued again.
+        return _invalid(
+            client_id, user, target, made_at, now, official.too_early_message(entry.event)
+        )
     _read, problems = competition_services.read_result(
         rank=values["rank"],
         mark_value=values["mark_value"],

@@ -2,6 +2,7 @@
 audit row), corrections with a reason after publishing, protests while provisional, and the
 ledger counting only official medals. Services without HTTP, then the routes."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -348,7 +349,8 @@ def test_no_protest_before_there_is_a_result(client, day, login_as, enter, make_
 
 def test_no_result_before_the_event_s_day(client, login_as, frozen_clock, make_user, make_competition, make_event, make_athlete, enter):  # fmt: skip
     """Results are entered from the event's day (Beijing): the service refuses one earlier,
-    the results screen says from when and keeps the typed row, and on the day it saves."""
+    the results screen says from when with no boxes and no save button (a row posted from an
+    older page is refused), and on the day it saves."""
     from datetime import UTC, date, datetime
 
     from app.competitions import services
@@ -371,13 +373,24 @@ def test_no_result_before_the_event_s_day(client, login_as, frozen_clock, make_u
     url = f"/competitions/events/{event.id}/results"
     page = client.get(url).get_data(as_text=True)
     assert "results can be entered from Dec 1, 2026." in page
-    form = page_form(page)
-    form.update({f"rank-{entry.id}": "1", f"mark-{entry.id}": "652", f"medal-{entry.id}": "gold"})
+    # The rows are written inert, for a copy kept offline to open on the day (offline.js).
+    inert = '<template data-results-open-on="2026-12-01" data-rendered-on="2026-11-30">'
+    shown = re.sub(r"<template data-results-open-on.*?</template>", "", page, flags=re.S)
+    assert (page.count(inert), '<input type="text"' in shown, "<select" in shown) == (
+        2,
+        False,
+        False,
+    )
+    assert ("Save results" in shown, "Back to the competition" in shown) == (False, True)
+    form = page_form(page)  # a row as an older copy of the page, with boxes, posts it
+    form.update({f"rank-{entry.id}": "1", f"mark-{entry.id}": "652", f"medal-{entry.id}": "gold",
+                 f"status-{entry.id}": "OK"})  # fmt: skip
     response = client.post(url, data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert html.count("results can be entered from Dec 1, 2026.") == 2  # summary and notice
-    assert 'value="652"' in html
+    shown = re.sub(r"<template data-results-open-on.*?</template>", "", html, flags=re.S)
+    assert (f'name="rank-{entry.id}"' in shown, "Save results" in shown) == (False, False)
     db.session.expire_all()
     assert db.session.get(Entry, entry.id).result is None
     frozen_clock.set(datetime(2026, 11, 30, 16, 0, tzinfo=UTC))  # Dec 1, 00:00 in Beijing

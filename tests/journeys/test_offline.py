@@ -6,7 +6,7 @@ later mark whichever phone syncs first; a new release replaces the service worke
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -246,6 +246,70 @@ def test_a_coach_records_results_rows_offline(screen, open_page, screenshot):  #
     screenshot(page, "results-conflict")
 
 
+def test_results_before_the_events_day_are_refused_at_the_row_and_open_on_the_day(
+    screen,  # noqa: F811
+    open_page,
+    screenshot,
+):
+    """A row typed offline for an event moved meanwhile to a later day is refused at the row
+    and leaves the queue (not sent again and again); the screen then says from which day and
+    has no box or save button, and the copy kept offline opens its rows on that day."""
+    coach, blank = screen["coach"], screen["blank"]
+    url = f"/competitions/events/{screen['event'].id}/results"
+    page = open_page(user=coach, viewport=PHONE, locale="en")
+    page.clock.set_fixed_time(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))  # the server's day
+    page.goto(url)
+    wait_kept(page, url)
+    page.context.set_offline(True)
+    page.fill(f"#rank-{blank.id}", "3")
+    page.focus(f"#mark-{blank.id}")
+    page.focus(f"#notes-{screen['scored'].id}")  # focus leaves the row: it is queued
+    page.wait_for_function("() => document.querySelectorAll('[data-sync-waiting]').length === 1")
+
+    competition = screen["event"].competition
+    competition.start_on, competition.end_on = date(2026, 12, 3), date(2026, 12, 5)
+    db.session.commit()
+    sentence = "This event has not taken place yet: results can be entered from Dec 3, 2026."
+    page.context.set_offline(False)
+    error = page.locator(f"#rank-{blank.id}-sync-error")
+    error.wait_for()
+    assert " ".join(error.text_content().split()) == f"Error: {sentence}"
+    assert page.get_attribute(f"#rank-{blank.id}", "aria-invalid") == "true"
+    page.wait_for_function("() => document.querySelectorAll('[data-sync-waiting]').length === 0")
+    assert queued(page) == 0
+    assert result_of(blank) is None
+    assert [(m.target, m.outcome) for m in db.session.scalars(sa.select(ClientMark))] == [
+        (f"result:{blank.id}", "invalid")
+    ]
+    assert axe_violations(page) == []
+    screenshot(page, "results-refused-before-the-day")
+
+    page.reload()
+    main = page.locator("main")
+    assert main.get_by_role("status").filter(has_text=sentence).count() == 1
+    assert (main.get_by_role("textbox").count(), main.get_by_role("combobox").count()) == (0, 0)
+    assert main.get_by_role("button", name="Save results").count() == 0
+    assert axe_violations(page) == []
+    page.wait_for_function(  # the worker keeps this copy, the one written before the day
+        "path => caches.open('ronghe-pages').then(c => c.match(location.origin + path))"
+        ".then(hit => hit.text()).then(t => { window.__early = t.includes('data-rendered-on'); })"
+        " && window.__early === true",
+        arg=url,
+        polling=200,
+    )
+
+    # At the venue on the event's day, offline: the kept copy opens its rows.
+    page.context.set_offline(True)
+    page.clock.set_fixed_time(datetime(2026, 12, 3, 1, 0, tzinfo=UTC))  # 09:00 Beijing
+    page.reload()
+    page.locator(f"#rank-{blank.id}").wait_for()
+    assert page.locator("template[data-results-open-on]").count() == 0
+    assert main.get_by_text(sentence).count() == 0
+    assert main.get_by_role("button", name="Save results").count() == 1
+    assert page.input_value(f"#rank-{blank.id}") == ""
+    assert axe_violations(page) == []
+
+
 def test_a_new_release_replaces_the_workers_cache(live_app, sheet, open_page):  # noqa: F811
     page = open_page(user=sheet["staff"], viewport=PHONE, locale="en")
     page.goto("/")
@@ -330,9 +394,10 @@ def test_signing_out_with_a_mark_waiting_asks_before_discarding_it(sheet, open_p
     sign_out.click()
     dialog = ask_dialog(page)
     dialog.wait_for()
+    assert dialog.locator("h2").inner_text() == "1 mark not sent yet"
     assert " ".join(dialog.locator("p").inner_text().split()) == (
-        "They are kept on this phone and sent when the connection returns, as long as you"
-        " stay signed in. Signing out now discards them."
+        "It is kept on this phone and sent when the connection returns, as long as you"
+        " stay signed in. Signing out now discards it."
     )
     # Focus on the safe answer; the page behind is inert (a modal dialog).
     assert page.evaluate("document.activeElement.textContent") == "Send later"

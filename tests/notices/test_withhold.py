@@ -182,3 +182,68 @@ def test_the_recheck_follows_the_consent_rule_in_one_query(
     adult.is_archived = True
     db.session.commit()
     assert recheck(db.session, adult_notice).value == "archived"
+
+
+def test_the_register_the_outbox_and_the_worker_judge_contact_consent_alike(
+    make_person, count_queries
+):
+    """One rule (people.models.consent_counts) behind Person.has_contact_consent,
+    load_people's plain rows and the worker's recheck: on 2026-11-30 (the frozen day)."""
+    from types import SimpleNamespace
+
+    from app.notices.recipients import load_people
+    from app.notices.withhold import recheck
+    from app.people.models import Consent, Person
+
+    cases = {  # name: (birth date, [(given by, withdrawn on)])
+        "adult self": (date(1990, 1, 1), [("self", None)]),
+        "adult guardian": (date(1990, 1, 1), [("guardian", None)]),
+        "adult withdrawn": (date(1990, 1, 1), [("self", date(2026, 11, 30))]),
+        "adult none": (date(1990, 1, 1), []),
+        "13 today, self": (date(2012, 12, 1), [("self", None)]),
+        "13 today, guardian": (date(2012, 12, 1), [("guardian", None)]),
+        "13 today, both": (date(2012, 12, 1), [("self", None), ("guardian", None)]),
+        "13 today, guardian withdrawn": (
+            date(2012, 12, 1), [("guardian", date(2026, 11, 30)), ("self", None)]
+        ),
+        "14 today, self": (date(2012, 11, 30), [("self", None)]),
+    }  # fmt: skip
+    ids = {}
+    for name, (birth_on, consents) in cases.items():
+        person = make_person(
+            birth_on=birth_on,
+            email=f"{len(ids)}@example.cn",
+            guardian_name="测试监护人",
+            consent={"given_on": date(2026, 11, 30), "given_by": "guardian"},
+        )
+        for given_by, withdrawn_on in consents:
+            db.session.add(Consent(person=person, kind="contact", given_on=date(2026, 11, 30),
+                                   given_by=given_by, notice_version="test",
+                                   withdrawn_on=withdrawn_on))  # fmt: skip
+        ids[name] = person.id
+    db.session.commit()
+    db.session.expire_all()
+
+    with count_queries() as q:
+        people, _ = load_people(db.session, list(ids.values()))
+    assert q.count == 3
+    judged = {
+        name: (
+            db.session.get(Person, pid).has_contact_consent,
+            people[pid].has_contact_consent,
+            recheck(db.session, SimpleNamespace(person_id=pid)),
+        )
+        for name, pid in ids.items()
+    }
+    ok, no = (True, True, None), (False, False, "no_consent")
+    assert {name: (a, b, r and r.value) for name, (a, b, r) in judged.items()} == {
+        "adult self": ok,
+        "adult guardian": ok,
+        "adult withdrawn": no,
+        "adult none": no,
+        "13 today, self": no,
+        "13 today, guardian": ok,
+        "13 today, both": ok,
+        "13 today, guardian withdrawn": no,
+        "14 today, self": ok,
+    }

@@ -54,3 +54,22 @@ def test_publication_and_collection_are_separate():
     person = person_born(date(1980, 1, 1), consent(kind=ConsentKind.PUBLICATION))
     assert person.has_publication_consent is True
     assert person.has_collection_consent is False
+
+
+def test_consent_counts_is_the_rule_for_every_kind_on_a_given_day():
+    from app.people.models import consent_counts
+
+    born = date(2012, 12, 1)  # 14 on 2026-12-01
+    assert [
+        consent_counts(born, givers, on)
+        for givers, on in [
+            ([], date(2026, 12, 1)),
+            (["self"], date(2026, 11, 30)),
+            ([ConsentGivenBy.SELF], date(2026, 12, 1)),
+            (["guardian"], date(2026, 11, 30)),
+            (["self", "guardian"], date(2026, 11, 30)),
+            ((g for g in ["guardian"]), date(2026, 12, 1)),
+        ]
+    ] == [False, False, True, True, True, True]
+    assert clock.today() == date(2026, 11, 30)  # the suite's frozen day: the default
+    assert (consent_counts(born, ["self"]), consent_counts(born, ["guardian"])) == (False, True)

@@ -236,6 +236,21 @@ def test_sign_out_clears_the_site_data(client, login_as):
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
+def test_the_sign_out_question_has_a_sentence_for_one_mark_and_one_for_more(client, login_as):
+    """The dialog's heading and sentence come in both forms (offline.js picks by the count)."""
+    login_as("home_staff")
+    html = client.get("/").get_data(as_text=True)
+    template = html[html.index("<template data-sign-out-ask>") : html.index("</template>")]
+    forms = re.findall(r'data-msg-(one|other)="([^"]*)"', template)
+    kept = "kept on this phone and sent when the connection returns, as long as you stay signed in."
+    assert forms == [
+        ("one", "{n} mark not sent yet"),
+        ("other", "{n} marks not sent yet"),
+        ("one", f"It is {kept} Signing out now discards it."),
+        ("other", f"They are {kept} Signing out now discards them."),
+    ]
+
+
 def test_a_client_id_taken_by_a_racing_request_is_answered_as_a_duplicate(
     client, login_as, sheet, monkeypatch
 ):
@@ -340,3 +355,47 @@ def test_the_maskable_icons_keep_their_mark_inside_the_safe_circle(client):
     for size in ("192x192", "512x512"):
         assert reach["maskable", size] < 0.40
         assert reach["any", size] > reach["maskable", size]
+
+
+def test_before_the_events_day_the_screen_has_no_boxes_and_the_sync_refuses_the_row(
+    client, login_as, make_user, make_competition, make_event, make_athlete, enter
+):
+    """The results screen of an event whose Beijing day has not come says from which day and
+    shows no box, no save button and no in-place saving (the rows are inert <template>s a copy
+    kept offline opens on the day); a row queued on an older copy of the page is answered at
+    the row (200, "invalid", the sentence), not refused as a batch."""
+    from datetime import date
+
+    coach = make_user("coach")
+    early = make_event(make_competition(start_on=date(2026, 12, 3)))
+    today = make_event(make_competition(start_on=date(2026, 11, 30)))
+    entry = enter(early, make_athlete(coaches=[coach]), result=False)
+    enter(today, make_athlete(coaches=[coach]), result=False)
+    login_as(user=coach)
+    sentence = "This event has not taken place yet: results can be entered from Dec 3, 2026."
+
+    def screen_of(event):
+        """What shows, and the dates of the inert rows a copy kept offline opens on the day."""
+        html = client.get(f"/competitions/events/{event.id}/results").get_data(as_text=True)
+        inert = re.findall(
+            r'<template data-results-open-on="(.*?)" data-rendered-on="(.*?)">', html
+        )
+        shown = re.sub(r"<template data-results-open-on.*?</template>", "", html, flags=re.S)
+        return (
+            shown.count(sentence),
+            shown.count("<fieldset"),
+            shown.count('name="rank-'),
+            shown.count("Save results"),
+            shown.count("data-in-place"),
+            inert,
+        )
+
+    assert screen_of(early) == (1, 0, 0, 0, 0, [("2026-12-03", "2026-11-30")] * 2)
+    assert screen_of(today) == (0, 1, 1, 1, 1, [])
+    mark = {"client_id": "result-early", "entry_id": entry.id, "version": "",
+            "values": {"rank": "1"}, "made_at": "2026-11-30T01:30:00Z"}  # fmt: skip
+    response = post(client, "/sync/results", {"marks": [mark]})
+    assert (response.status_code, response.get_json()["results"]) == (
+        200,
+        [{"client_id": "result-early", "outcome": "invalid", "message": sentence}],
+    )

@@ -611,3 +611,31 @@ def test_a_results_batch_moves_the_versions_once_at_its_commit(screen):
     after = versions.current(db.session, [versions.MEDALS, versions.LIVE])
     assert after[versions.MEDALS] != before[versions.MEDALS]
     assert after[versions.LIVE] != before[versions.LIVE]
+
+
+def test_a_row_before_the_events_day_is_refused_at_the_row_for_good(
+    make_user, make_competition, make_event, make_athlete, enter
+):
+    """Before the event's Beijing day a row is answered "invalid" with the day results open,
+    whatever its boxes say and without naming a box (the whole row is refused); the client id
+    is taken, so the phone's queue drops it and sending it again answers the same."""
+    from datetime import date
+
+    coach = make_user("coach")
+    event = make_event(make_competition(start_on=date(2026, 12, 3)))
+    entry = enter(event, make_athlete(coaches=[coach]), result=False)
+    batch = {"marks": [row(entry, "result-early", "", rank="x", medal="gold")]}
+    assert sync_results(batch, coach)["results"] == [
+        {
+            "client_id": "result-early",
+            "outcome": "invalid",
+            "message": "This event has not taken place yet: results can be entered from "
+            "Dec 3, 2026.",
+        }
+    ]
+    assert sync_results(batch, coach)["results"] == [
+        {"client_id": "result-early", "outcome": "invalid", "duplicate": True}
+    ]
+    assert result_of(entry) is None
+    assert [(m.client_id, m.target, m.outcome) for m in db.session.scalars(
+        sa.select(ClientMark))] == [("result-early", f"result:{entry.id}", "invalid")]  # fmt: skip

@@ -168,7 +168,12 @@
         var byId = {};
         answer.body.results.forEach(function (result) { byId[result.client_id] = result; });
         batch.forEach(function (item) {
-          if (byId[item.client_id] && item.page === location.pathname) { handler.answer(item, byId[item.client_id]); }
+          var result = byId[item.client_id];
+          if (result && item.page === location.pathname) { handler.answer(item, result); }
+          else if (result && result.outcome === "invalid" && result.message && status) {
+            // Refused for good (an event whose day has not come): dropped, so say so here.
+            notice(fill(status.dataset.msgNotSavedElsewhere, { reason: result.message }));
+          }
         });
         (answer.body.superseded || []).forEach(function (n) { handler.superseded(n); });
         return queue.remove(batch.map(function (item) { return item.client_id; })).then(function () {
@@ -488,7 +493,9 @@
           announce(fill(d.msgRowConflict, { row: row }));
         } else if (result.outcome === "invalid") {
           (result.errors || []).forEach(function (e) { fieldError(entry, e.field, e.message); });
-          announce(result.message);
+          // No box named: the whole row is refused (the event's day has not come), said at its first box.
+          if (!result.errors && result.message) { fieldError(entry, "rank", result.message); }
+          if (result.message) { announce(result.message); }
         }
       },
       refused: function (item, detail) {
@@ -590,15 +597,18 @@
     var template = document.querySelector("template[data-sign-out-ask]");
     var back = form.querySelector("button[type=submit]");
     var dialog = template && template.content.firstElementChild.cloneNode(true);
+    // The heading and the sentence under it, each in the count's form (one mark or more).
+    function words(el) { return el ? fill(count === 1 ? el.dataset.msgOne : el.dataset.msgOther, { n: count }) : ""; }
     if (!dialog || typeof dialog.showModal !== "function") {
       var heading = template && template.content.querySelector("h2");
-      var text = template && template.content.querySelector("p");
-      var question = heading ? fill(count === 1 ? heading.dataset.msgOne : heading.dataset.msgOther, { n: count }) : "";
-      if (window.confirm(question + (text ? "\n" + text.textContent : ""))) { discard(); }
+      var text = template && template.content.querySelector("p[data-msg-one]");
+      if (window.confirm(words(heading) + (text ? "\n" + words(text) : ""))) { discard(); }
       return;
     }
     var h2 = dialog.querySelector("h2");
-    h2.textContent = fill(count === 1 ? h2.dataset.msgOne : h2.dataset.msgOther, { n: count });
+    h2.textContent = words(h2);
+    var sentence = dialog.querySelector("p[data-msg-one]");
+    sentence.textContent = words(sentence);
     dialog.addEventListener("close", function () {
       dialog.remove();
       if (dialog.returnValue === "discard") { discard(); } else if (back) { back.focus(); }
@@ -643,6 +653,14 @@
     live = document.querySelector("[data-sync-live]");
     tokenUrl = status ? status.dataset.tokenUrl : signOut && signOut.dataset.tokenUrl;
     if (!status || !window.indexedDB || !window.fetch) { return; }
+    // A results screen written before its event's day holds its rows in inert <template>s. A
+    // copy kept offline from an earlier day opens them once the event's day has come here.
+    var later = document.querySelectorAll("template[data-results-open-on]");
+    var today = siteTime(new Date(), status.dataset.timeZone).slice(0, 10);
+    if (later.length && today >= later[0].dataset.resultsOpenOn && today > later[0].dataset.renderedOn) {
+      later.forEach(function (t) { t.replaceWith(t.content); });
+      document.querySelectorAll("[data-results-too-early]").forEach(function (el) { el.remove(); });
+    }
     var list = document.querySelector("[data-roll-call]");
     var resultsForm = document.querySelector("form[data-results][data-in-place]");
     var setups = [];
