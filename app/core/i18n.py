@@ -34,11 +34,29 @@ class RequestDomain(flask_babel.Domain):
 
 
 class Babel(flask_babel.Babel):
-    """Flask-Babel with the ``RequestDomain``."""
+    """Flask-Babel with the ``RequestDomain``, which the templates' ``_()`` and
+    ``ngettext()`` ask directly (Flask-Babel's own callables look the domain up first, for
+    each string)."""
 
     @cached_property
     def domain_instance(self):
         return RequestDomain(domain=self.domain)
+
+    def init_app(self, app, *args, **kwargs):
+        super().init_app(app, *args, **kwargs)
+        if not self._configure_jinja:
+            return
+
+        def translations():
+            return self.domain_instance.get_translations()
+
+        app.jinja_env.install_gettext_callables(
+            gettext=lambda s: translations().ugettext(s),
+            ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+            newstyle=True,
+            pgettext=lambda c, s: translations().upgettext(c, s),
+            npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        )
 
 
 SESSION_KEY = "lang"
