@@ -67,16 +67,12 @@ def visible_to(user) -> sa.ColumnElement[bool]:
     athletes they identified; a participant their own profile."""
     if user.is_admin:
         return sa.true()
-    conditions = [AthleteProfile.identified_by_id == user.id]
+    sources = [_identified_by(user.id)]
     if user.has_role("coach"):
-        conditions.append(
-            AthleteProfile.id.in_(
-                sa.select(athlete_coaches.c.athlete_id).where(athlete_coaches.c.user_id == user.id)
-            )
-        )
+        sources.append(_coaching(user.id))
     if user.person_id is not None:
-        conditions.append(AthleteProfile.person_id == user.person_id)
-    return sa.or_(*conditions)
+        sources.append(sa.select(_PROFILE.c.id).where(_PROFILE.c.person_id == user.person_id))
+    return AthleteProfile.id.in_(sa.union(*sources))
 
 
 def mine(user) -> sa.ColumnElement[bool]:
@@ -85,13 +81,25 @@ def mine(user) -> sa.ColumnElement[bool]:
 
 
 def coached_by(user_id) -> sa.ColumnElement[bool]:
-    """``mine`` for a user id, or for ``sa.bindparam("user_id")`` in a statement built once."""
-    return sa.or_(
-        AthleteProfile.identified_by_id == user_id,
-        AthleteProfile.id.in_(
-            sa.select(athlete_coaches.c.athlete_id).where(athlete_coaches.c.user_id == user_id)
-        ),
-    )
+    """``mine`` for a user id, or for ``sa.bindparam("user_id")`` in a statement built once.
+
+    One ``id IN (… UNION …)`` rather than ``identified_by_id = :u OR id IN (…)``: PostgreSQL
+    answers an OR across two tables by reading every profile (7 ms at 6,000 athletes for a
+    coach of none, on every dashboard), the union by two index lookups (0.15 ms)."""
+    return AthleteProfile.id.in_(sa.union(_identified_by(user_id), _coaching(user_id)))
+
+
+# An alias, so the subqueries stay whole inside statements that select from athlete_profiles
+# (SQLAlchemy would otherwise correlate them to the outer table).
+_PROFILE = sa.alias(AthleteProfile.__table__, "visible_profiles")
+
+
+def _identified_by(user_id) -> sa.Select:
+    return sa.select(_PROFILE.c.id).where(_PROFILE.c.identified_by_id == user_id)
+
+
+def _coaching(user_id) -> sa.Select:
+    return sa.select(athlete_coaches.c.athlete_id).where(athlete_coaches.c.user_id == user_id)
 
 
 def _like_escape(text: str) -> str:

@@ -68,17 +68,22 @@ def _coach_entries():
 
 @cache
 def _upcoming_competitions() -> sa.Select:
-    mine = Competition.id.in_(
+    # One IN over a UNION, not "manager_id = :u OR id IN (…)": PostgreSQL reads every
+    # competition for the OR (as for athletes.queries.coached_by). The alias keeps the
+    # managed-competitions subquery whole inside the statement over competitions.
+    managed = sa.alias(Competition.__table__, "managed")
+    mine = sa.union(
+        sa.select(managed.c.id).where(managed.c.manager_id == _USER),
         sa.select(CompetitionEvent.competition_id)
         .join(Entry, Entry.event_id == CompetitionEvent.id)
-        .where(Entry.id.in_(_coach_entries()))
+        .where(Entry.id.in_(_coach_entries())),
     )
     return (
         sa.select(Competition)
         .where(
             Competition.end_on >= sa.bindparam("today", type_=sa.Date),
             Competition.status != CompetitionStatus.CANCELLED,
-            sa.or_(Competition.manager_id == _USER, mine),
+            Competition.id.in_(mine),
         )
         .order_by(Competition.start_on, Competition.id)
         .limit(LIST_LIMIT)
