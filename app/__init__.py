@@ -82,11 +82,13 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (complete metadata before anything maps)
-    from app.core import commit_hooks, i18n, sqlite
+    from app.core import commit_hooks, i18n, postgres, sqlite
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     sqlite.register(app)
+    # Read-only requests end with COMMIT, which keeps psycopg's prepared statements.
+    postgres.register(app)
     # The domains' work at the outer commit (calendar sync, notices, attendance counts, data
     # versions) runs through this one listener, once per transaction, never per savepoint.
     commit_hooks.install()
