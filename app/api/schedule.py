@@ -19,9 +19,6 @@ No person names: titles of events, performances and activities, and venues."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -31,7 +28,7 @@ from sqlalchemy.orm import selectinload
 
 from app.competitions.enums import CompetitionStatus
 from app.competitions.models import Competition, CompetitionEvent
-from app.core import clock
+from app.core import api, clock
 from app.core.api import (
     DATE_SCHEMA,
     ERROR_RESPONSE,
@@ -43,7 +40,6 @@ from app.core.api import (
     schema,
 )
 from app.core.auth import public
-from app.core.params import whole_number
 from app.extensions import db
 from app.homes import recurrence
 from app.homes.models import Activity, Home
@@ -56,7 +52,6 @@ SCHEDULE_PARAMS = ("from", "to", "kind", "town", "limit", "cursor")
 KINDS = ("activity", "competition", "performance")  # sorted: the order within one instant
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-DEFAULT_LIMIT, MAX_LIMIT = 50, 100
 # Days that stay convertible to instants on both sides of UTC+8 (date(1, 1, 1) is not).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
@@ -97,7 +92,7 @@ class Query:
     last: date
     kind: str | None = None
     town_id: int | None = None
-    limit: int = DEFAULT_LIMIT
+    limit: int = api.DEFAULT_LIMIT
     after: Position | None = None
 
 
@@ -105,25 +100,16 @@ class Query:
 
 
 def encode_cursor(position: Position) -> str:
-    text = json.dumps(
-        [
-            position.start.astimezone(UTC).isoformat(),
-            position.kind,
-            position.source_id,
-            position.key,
-        ],
-        separators=(",", ":"),
-    )
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    start = position.start.astimezone(UTC).isoformat()
+    return api.encode_cursor([start, position.kind, position.source_id, position.key])
 
 
 def decode_cursor(text: str) -> Position:
-    bad = BadParameter("cursor", "'cursor' must be a next_cursor given by this API.")
+    bad = BadParameter("cursor", api.BAD_CURSOR)
     try:
-        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        start, kind, source_id, key = json.loads(raw.decode())
+        start, kind, source_id, key = api.decode_cursor(text)
         instant = datetime.fromisoformat(start)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError):
         raise bad from None
     if (
         instant.tzinfo is None
@@ -148,11 +134,7 @@ def query_from_args() -> Query:
     kind = request.args.get("kind")
     if kind is not None and kind not in KINDS:
         raise BadParameter("kind", "'kind' must be one of: competition, performance, activity.")
-    limit = DEFAULT_LIMIT
-    if "limit" in request.args:
-        limit = whole_number(request.args["limit"], low=1, high=MAX_LIMIT)
-        if limit is None:
-            raise BadParameter("limit", f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
+    limit = api.limit_arg()
     after = decode_cursor(request.args["cursor"]) if "cursor" in request.args else None
     return Query(first, last, kind, id_arg("town"), limit, after)
 
@@ -417,10 +399,7 @@ schema(
             "from": {"type": "string", "format": "date"},
             "to": {"type": "string", "format": "date"},
             "items": {"type": "array", "items": {"$ref": "#/components/schemas/ScheduleItem"}},
-            "next_cursor": {
-                "type": ["string", "null"],
-                "description": "Pass as 'cursor' for the next page; null on the last page.",
-            },
+            "next_cursor": api.NEXT_CURSOR_SCHEMA,
         },
     },
 )
@@ -461,20 +440,7 @@ describe(
                 "schema": ID_SCHEMA,
                 "description": "A town's id: events at its venues.",
             },
-            {
-                "name": "limit",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-                "description": f"Items per page (default {DEFAULT_LIMIT}).",
-            },
-            {
-                "name": "cursor",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
-                "description": "The next_cursor of the previous page.",
-            },
+            *api.page_parameters("Items"),
         ],
         "responses": {
             "200": {

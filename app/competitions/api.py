@@ -9,6 +9,7 @@ from flask import jsonify, request
 from app.athletes.models import Sport
 from app.competitions import standings
 from app.competitions.enums import Level
+from app.core import api
 from app.core.api import (
     ERROR_RESPONSE,
     PERIOD_PARAMETERS,
@@ -23,7 +24,7 @@ from app.core.api import (
 from app.core.auth import public
 from app.extensions import db
 
-MEDALS_PARAMS = ("from", "to", "level", "sport")
+MEDALS_PARAMS = ("from", "to", "level", "sport", "limit", "cursor")
 # Sport codes are lower-case ASCII letters, digits and underscores (app/athletes/services).
 SPORT_CODE = re.compile(r"[a-z0-9_]{1,40}")
 SPORT_SCHEMA = {"type": "string", "pattern": "^[a-z0-9_]{1,40}$"}
@@ -52,11 +53,26 @@ def medal_filters() -> standings.MedalFilters:
     )
 
 
+def page_start() -> int:
+    """Where the page of competitions starts: the position a ``next_cursor`` holds."""
+    if "cursor" not in request.args:
+        return 0
+    values = api.decode_cursor(request.args["cursor"])
+    if len(values) != 1 or type(values[0]) is not int or values[0] < 1:
+        raise BadParameter("cursor", api.BAD_CURSOR)
+    return values[0]
+
+
 @bp.get("/medals")
 @public
 def medals():
     filters = medal_filters()
+    limit, start = api.limit_arg(), page_start()
     table = standings.medal_table(filters)
+    # The totals cover the whole period; the competitions come a page at a time (46 KB a
+    # page at most, where the whole list is 450 KB at ten times a city's records).
+    page = table.competitions[start : start + limit]
+    more = start + limit < len(table.competitions)
     return jsonify(
         {
             "from": filters.date_from.isoformat(),
@@ -76,8 +92,9 @@ def medals():
                     "silver": c.silver,
                     "bronze": c.bronze,
                 }
-                for c in table.competitions
+                for c in page
             ],
+            "next_cursor": api.encode_cursor([start + limit]) if more else None,
         }
     )
 
@@ -95,7 +112,8 @@ describe(
         "operationId": "getMedals",
         "summary": "Medals won by the district's athletes in a period",
         "description": "Counts medals of competitions starting in [from, to]. A team medal "
-        "counts once.",
+        "counts once. The totals and the year × level rows cover the whole period; the "
+        "competitions, in order of their first day, come a page at a time.",
         "parameters": [
             *PERIOD_PARAMETERS,
             {"name": "level", "in": "query", "required": False, "schema": LEVELS},
@@ -106,6 +124,7 @@ describe(
                 "schema": SPORT_SCHEMA,
                 "description": "A sport code, e.g. archery (404 when no sport has it).",
             },
+            *api.page_parameters("Competitions"),
         ],
         "responses": {
             "200": {
@@ -128,7 +147,7 @@ schema(
     {
         "type": "object",
         "required": ["from", "to", "gold", "silver", "bronze", "total", "by_year_level"]
-        + ["competitions"],
+        + ["competitions", "next_cursor"],
         "properties": {
             "from": {"type": "string", "format": "date"},
             "to": {"type": "string", "format": "date"},
@@ -156,6 +175,7 @@ schema(
                     },
                 },
             },
+            "next_cursor": api.NEXT_CURSOR_SCHEMA,
         },
     },
 )

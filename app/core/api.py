@@ -15,6 +15,8 @@ Every error under /api/v1 is a problem document (RFC 9457, ``application/problem
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import date
 
@@ -163,6 +165,66 @@ def period_args(
         problem = found.problems[0]
         raise BadParameter(problem.name, problem.detail)
     return found.bounds()
+
+
+# Lists in the API come a page at a time: ``limit`` items (1 to MAX_LIMIT, DEFAULT_LIMIT when
+# absent) and an opaque ``cursor``, the ``next_cursor`` of the page before (null on the last).
+DEFAULT_LIMIT, MAX_LIMIT = 50, 100
+BAD_CURSOR = "'cursor' must be a next_cursor given by this API."
+
+
+def limit_arg() -> int:
+    """The ``limit`` parameter, checked."""
+    if "limit" not in request.args:
+        return DEFAULT_LIMIT
+    limit = params.whole_number(request.args["limit"], low=1, high=MAX_LIMIT)
+    if limit is None:
+        raise BadParameter("limit", f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
+    return limit
+
+
+def encode_cursor(values: list) -> str:
+    """An opaque cursor holding ``values`` (JSON-able): where the next page starts."""
+    text = json.dumps(values, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> list:
+    """The values of a cursor this API gave; anything else raises BadParameter. The caller
+    checks their number and types (``BadParameter("cursor", BAD_CURSOR)`` when wrong)."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadParameter("cursor", BAD_CURSOR) from None
+    if not isinstance(values, list):
+        raise BadParameter("cursor", BAD_CURSOR)
+    return values
+
+
+def page_parameters(what: str) -> list[dict]:
+    """The OpenAPI description of ``limit`` and ``cursor``."""
+    return [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            "description": f"{what} per page (default {DEFAULT_LIMIT}).",
+        },
+        {
+            "name": "cursor",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+            "description": "The next_cursor of the previous page.",
+        },
+    ]
+
+
+NEXT_CURSOR_SCHEMA = {
+    "type": ["string", "null"],
+    "description": "Pass as 'cursor' for the next page; null on the last page.",
+}
 
 
 def count_schema(description: str) -> dict:

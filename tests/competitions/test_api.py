@@ -56,6 +56,7 @@ def test_medals_in_a_period(client, two_years, count_queries):
                 "bronze": 0,
             },
         ],
+        "next_cursor": None,
     }
 
 
@@ -90,6 +91,12 @@ def test_level_and_sport_filters(client, two_years):
         ),
         ("sport=", "sport", "'sport' must be a sport code, e.g. archery."),
         ("from=2018-01-01&to=2019-12-31&colour=gold", "colour", "Unknown parameter 'colour'."),
+        ("limit=0", "limit", "'limit' must be a whole number from 1 to 100."),
+        ("limit=101", "limit", "'limit' must be a whole number from 1 to 100."),
+        ("cursor=bm90IGpzb24", "cursor", "'cursor' must be a next_cursor given by this API."),
+        # Well-formed JSON, but not a position this API gave: [0] and ["1"].
+        ("cursor=WzBd", "cursor", "'cursor' must be a next_cursor given by this API."),
+        ("cursor=WyIxIl0", "cursor", "'cursor' must be a next_cursor given by this API."),
     ],
 )
 def test_malformed_parameters_are_400_json(client, sports, query, parameter, error):
@@ -130,7 +137,14 @@ def test_openapi_describes_medals(client):
     doc = response.get_json()
     assert doc["openapi"] == "3.1.0"
     operation = doc["paths"]["/medals"]["get"]
-    assert [p["name"] for p in operation["parameters"]] == ["from", "to", "level", "sport"]
+    assert [p["name"] for p in operation["parameters"]] == [
+        "from",
+        "to",
+        "level",
+        "sport",
+        "limit",
+        "cursor",
+    ]
     assert sorted(operation["responses"]) == ["200", "400", "404"]
     assert doc["components"]["schemas"]["Medals"]["required"] == [
         "from",
@@ -141,4 +155,34 @@ def test_openapi_describes_medals(client):
         "total",
         "by_year_level",
         "competitions",
+        "next_cursor",
     ]
+
+
+def test_competitions_come_a_page_at_a_time_totals_whole(
+    client, make_competition, enter, make_event, make_athlete
+):
+    athlete = make_athlete()
+    ids = []
+    for n in range(5):
+        competition = make_competition(
+            name=f"Games {n}", start_on=date(2018, 1 + n, 1), end_on=date(2018, 1 + n, 2)
+        )
+        enter(make_event(competition), athlete, medal="gold")
+        ids.append(competition.id)
+    seen, cursor, pages = [], None, 0
+    while True:
+        query = "limit=2" + (f"&cursor={cursor}" if cursor else "")
+        body = client.get(f"/api/v1/medals?{query}").get_json()
+        pages += 1
+        assert (body["gold"], body["total"]) == (5, 5)  # every page: the whole period
+        assert body["by_year_level"] == [
+            {"year": 2018, "level": "national", "gold": 5, "silver": 0, "bronze": 0}
+        ]
+        seen += [c["id"] for c in body["competitions"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3
+    assert seen == ids  # in order of their first day, none twice, none missed
+    assert len(client.get("/api/v1/medals").get_json()["competitions"]) == 5
