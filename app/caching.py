@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from app.accounts.models import User, UserRole
 from app.athletes.models import AthleteProfile, Classification, Sport, StageChange
 from app.calendars.models import CalendarFeedMark, CalendarItem, CalendarItemFeed
 from app.competitions.models import Competition, CompetitionEvent, Entry, EntrySupport, Result
@@ -23,6 +24,7 @@ from app.core.versions import (
     HOMES_STATS,
     LIVE,
     MEDALS,
+    REFERENCE,
     REPORT,
     STATISTICS,
     VENUES,
@@ -51,11 +53,14 @@ from app.performances.models import (
 from app.venues.models import Venue, VenueFeature
 
 WATCH = {
-    Town: (VENUES, AGENDA, STATISTICS, HOMES_STATS, REPORT),
+    Town: (VENUES, AGENDA, STATISTICS, HOMES_STATS, REPORT, REFERENCE),
+    # The forms' lists of coaches (app/core/choices.py).
+    User: (REFERENCE,),
+    UserRole: (REFERENCE,),
     # Names and publication consent decide what the medal table and results show.
     Person: (MEDALS, LIVE, STATISTICS, HOMES_STATS, REPORT),
     Consent: (MEDALS, LIVE, STATISTICS, HOMES_STATS, REPORT),
-    Sport: (MEDALS, LIVE, REPORT),
+    Sport: (MEDALS, LIVE, REPORT, REFERENCE),
     AthleteProfile: (MEDALS, LIVE, REPORT),
     StageChange: (REPORT,),
     Classification: (REPORT,),

@@ -68,18 +68,15 @@ class AthleteFilterForm(BaseForm):
     squad = SelectField(_l("Squad level"), validate_choice=False)
 
     def __init__(self, *args, sports=(), coaches=(), towns=(), by_category=True, **kwargs):
-        """``by_category``: offer the disability category filter (admins only: the category
-        is shown to others only with the person's consent)."""
+        """``sports``, ``coaches``, ``towns``: (id, name) choices. ``by_category``: offer the
+        disability category filter (admins only: the category is shown to others only with
+        the person's consent)."""
         super().__init__(*args, **kwargs)
         if not by_category:
             del self.category
-        self.sport.choices = [("", _l("All sports"))] + [
-            (str(s.id), s.display_name) for s in sports
-        ]
+        self.sport.choices = [("", _l("All sports"))] + list(sports)
         self.stage.choices = Stage.choices(_l("All stages"))
-        self.coach.choices = [("", _l("All coaches"))] + [
-            (str(c.id), c.display_name) for c in coaches
-        ]
+        self.coach.choices = [("", _l("All coaches"))] + list(coaches)
         self.town.choices = [("", _l("All towns"))] + list(towns)
         if self.category is not None:
             self.category.choices = DisabilityCategory.choices(_l("All categories"))

@@ -28,7 +28,7 @@ from app.athletes.models import (
     athlete_sports,
 )
 from app.athletes.rules import format_value
-from app.core import charts
+from app.core import charts, choices
 from app.core.templating import fmt_date
 from app.extensions import db
 from app.people.enums import DisabilityCategory
@@ -252,6 +252,18 @@ def sports(include_inactive: bool = False) -> list[Sport]:
 def coaches() -> list[User]:
     """Active users holding the coach role, by name."""
     return active_users_with(Role.COACH)
+
+
+def sport_choices() -> list[tuple[str, str]]:
+    """(id, name) of every sport, inactive ones too (the filters'); kept per worker."""
+    return choices.kept(
+        "sports", lambda: [(str(s.id), s.display_name) for s in sports(include_inactive=True)]
+    )
+
+
+def coach_choices() -> list[tuple[str, str]]:
+    """(id, name) of the active coaches (the filters'); kept per worker."""
+    return choices.kept("coaches", lambda: [(str(c.id), c.display_name) for c in coaches()])
 
 
 def people_without_profile() -> list[Person]:

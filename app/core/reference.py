@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core import choices
 from app.core.db import Base, enum_column
 from app.core.enums import LabelledEnum
 
@@ -64,5 +65,11 @@ def ensure_towns(session) -> list[Town]:
 
 
 def town_choices(session) -> list[tuple[str, str]]:
-    towns = session.scalars(sa.select(Town).order_by(Town.sort_order, Town.id))
-    return [(str(t.id), t.display_name) for t in towns]
+    """(id, name in the reader's language) of every town, in order; kept per worker
+    (app/core/choices.py)."""
+
+    def build():
+        towns = session.scalars(sa.select(Town).order_by(Town.sort_order, Town.id))
+        return [(str(t.id), t.display_name) for t in towns]
+
+    return choices.kept("towns", build)

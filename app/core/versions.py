@@ -47,7 +47,9 @@ REPORT = "report"
 VENUES = "venues"
 HOMES_STATS = "homes_stats"
 CALENDAR = "calendar"
-TOPICS = (MEDALS, LIVE, AGENDA, STATISTICS, REPORT, VENUES, HOMES_STATS, CALENDAR)
+# Not a page: the forms' choice lists of towns, sports and coaches (app/core/choices.py).
+REFERENCE = "reference"
+TOPICS = (MEDALS, LIVE, AGENDA, STATISTICS, REPORT, VENUES, HOMES_STATS, CALENDAR, REFERENCE)
 INITIAL = "0"
 
 NAME = "versions"

@@ -32,8 +32,8 @@ def filter_form() -> AthleteFilterForm:
         request.args,
         # Filtering by disability category would tell a non-admin each athlete's category.
         by_category=current_user.is_admin,
-        sports=queries.sports(include_inactive=True),
-        coaches=queries.coaches(),
+        sports=queries.sport_choices(),
+        coaches=queries.coach_choices(),
         towns=town_choices(db.session),
     )
     form.validate()
