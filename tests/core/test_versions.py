@@ -74,11 +74,19 @@ def test_a_visible_change_to_a_performance_moves_the_public_calendar(demo):
 
 def test_unrelated_writes_move_nothing(demo):
     before = _versions()
-    user = db.session.scalars(sa.select(User).order_by(User.id)).first()
-    user.display_name = "Someone else"
     audit.record("viewed", "person", 1, ())
     db.session.commit()
     assert _moved(before, _versions()) == set()
+
+
+def test_a_user_renamed_moves_the_choice_lists_only(demo):
+    # A user's name is in the forms' lists of coaches (app/core/choices.py); no public page
+    # shows it.
+    before = _versions()
+    user = db.session.scalars(sa.select(User).order_by(User.id)).first()
+    user.display_name = "Someone else"
+    db.session.commit()
+    assert _moved(before, _versions()) == {"reference"}
 
 
 def test_a_rolled_back_change_moves_nothing(demo):
