@@ -6,22 +6,31 @@ data the load test seeded:
 
 Two apps on the same database: one with the page cache off (the uncached build, what the page
 cost before the cache) and one with it on (Redis, BENCH_REDIS, default db 12, flushed at
-start). For each URL: the median of BENCH_RUNS (7) uncached builds, then BENCH_RUNS times a
-commit that gives the page's topics a new version followed by one GET (the first request after
-the change), and the builds that GET caused (1 each: the page was rebuilt, once). Prints
-milliseconds and the ratio; nothing is asserted (tests/core/test_page_cache.py proves one
-build per version under concurrent requests)."""
+start). For each URL, BENCH_RUNS (15) times, one after the other so that what else the machine
+does weighs on both alike: a commit that gives the page's topics a new version, one GET on the
+cached app (the first request after the change), one GET on the uncached app. Prints the
+medians in milliseconds, their ratio and the builds the cached GETs caused (1 each: the page
+was rebuilt, once); nothing is asserted (tests/core/test_page_cache.py proves one build per
+version under concurrent requests).
+
+``BENCH_BASELINE_DIR=/path/to/checkout`` also times the uncached builds of another checkout
+(the code of the day the issue was filed, "today's uncached time": ``git worktree add
+/tmp/filed 8679857`` and compile its catalogues), in a process of its own on the same data,
+and prints the ratio to those too."""
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
+import subprocess
+import sys
 
 import sqlalchemy as sa
 
 from bench._util import timings
 
-RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/12")
 URLS = [
     "/competitions/",
@@ -77,10 +86,14 @@ def main() -> None:
             builds[0] += 1
         return response
 
+    paths = [template.format(competition=competition) for template in URLS]
+    baseline = _baseline(url, paths)
     print(f"{url.split(':')[0]}, {RUNS} runs (median ms)")
-    print(f"{'URL':<34}{'uncached':>10}{'first after a change':>22}{'x':>7}{'builds':>8}")
-    for template in URLS:
-        path = template.format(competition=competition)
+    header = f"{'URL':<30}{'uncached':>9}{'first after a change':>22}{'x':>6}"
+    if baseline:
+        header += f"{'uncached (baseline)':>21}{'x':>6}"
+    print(header + f"{'builds':>8}")
+    for path in paths:
         endpoint, _args = cached.url_map.bind("localhost").match(path.split("?")[0])
         topics = caching.PAGES[endpoint]
         client_plain, client_cached = plain.test_client(), cached.test_client()
@@ -90,19 +103,56 @@ def main() -> None:
             assert response.status_code == 200, (path, response.status_code)
 
         get(client_plain)  # warm the process (templates, statement cache)
-        uncached = statistics.median(timings(lambda c=client_plain: get(c), RUNS))
         get(client_cached)
-        after_change = []
+        after_change, uncached = [], []
         builds[0] = 0
         for _ in range(RUNS):
             with cached.app_context():
                 versions.bump(db.session, topics)
                 db.session.commit()
             after_change += timings(lambda c=client_cached: get(c), 1)
+            uncached += timings(lambda c=client_plain: get(c), 1)
             get(client_cached)  # a hit: builds nothing
-        first = statistics.median(after_change)
-        shown = f"{builds[0]}/{RUNS}"
-        print(f"{path:<34}{uncached:10.1f}{first:22.1f}{first / uncached:7.2f}{shown:>8}")
+        first, plain_ms = statistics.median(after_change), statistics.median(uncached)
+        line = f"{path:<30}{plain_ms:9.1f}{first:22.1f}{first / plain_ms:6.2f}"
+        if baseline:
+            line += f"{baseline[path]:21.1f}{first / baseline[path]:6.2f}"
+        print(line + f"{builds[0]:>6}/{RUNS}")
+
+
+# Run in the baseline checkout: the uncached builds of its code, medians as JSON.
+BASELINE_SCRIPT = """
+import json, statistics, sys, time
+from app import create_app
+app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "RATELIMIT_ENABLED": False,
+                  "SERVER_NAME": "localhost", "CACHE_TYPE": "SimpleCache",
+                  "PAGE_CACHE_ENABLED": False})
+client, runs, out = app.test_client(), int(sys.argv[2]), {}
+for path in sys.argv[3:]:
+    assert client.get(path).status_code == 200, path
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+    out[path] = statistics.median(times)
+print(json.dumps(out))
+"""
+
+
+def _baseline(url: str, paths: list[str]) -> dict[str, float]:
+    directory = os.environ.get("BENCH_BASELINE_DIR")
+    if not directory:
+        return {}
+    done = subprocess.run(
+        [sys.executable, "-c", BASELINE_SCRIPT, url, str(RUNS), *paths],
+        cwd=directory,
+        env={**os.environ, "PYTHONPATH": directory},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":
