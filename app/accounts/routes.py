@@ -227,12 +227,9 @@ def user_new():
     response = editing.save(
         form,
         lambda: services.create_user(
-            username=form.username.data,
-            display_name=form.display_name.data,
-            password=form.password.data,
-            roles=form.roles.data,
-            language=form.language.data,
-            person_id=form.person_id.data,
+            **form.data_of(
+                "username", "display_name", "password", "roles", "language", "person_id"
+            ),
             actor=current_user._get_current_object(),
         ),
         flash_message=lambda user: _(
@@ -267,11 +264,7 @@ def user_edit(user_id: int):
         form,
         lambda: services.update_user(
             user,
-            version=form.version.data,
-            display_name=form.display_name.data,
-            roles=form.roles.data,
-            language=form.language.data,
-            person_id=form.person_id.data,
+            **form.data_of("version", "display_name", "roles", "language", "person_id"),
             actor=current_user._get_current_object(),
         ),
         saved_form=lambda: UserEditForm(formdata=None, data=_edit_data(get_or_404(User, user_id))),

@@ -166,13 +166,10 @@ class AthleteForm(BaseForm):
 
     def service_values(self) -> dict:
         values = {
-            "primary_sport_id": self.primary_sport_id.data,
+            **self.data_of("primary_sport_id", "discovery_source", "discovered_on", "notes"),
             "sport_ids": list(self.sport_ids.data or ()),
             "coach_ids": list(self.coach_ids.data or ()),
             "squad_level": self.squad_level.data or "none",
-            "discovery_source": self.discovery_source.data,
-            "discovered_on": self.discovered_on.data,
-            "notes": self.notes.data,
         }
         if self.person_id is not None:
             values["person_id"] = self.person_id.data
@@ -243,14 +240,9 @@ class ClassificationForm(BaseForm):
         ]
 
     def service_values(self) -> dict:
-        return {
-            "sport_id": self.sport_id.data,
-            "class_code": self.class_code.data,
-            "status": self.status.data,
-            "classified_on": self.classified_on.data,
-            "review_on": self.review_on.data,
-            "notes": self.notes.data,
-        }
+        return self.data_of(
+            "sport_id", "class_code", "status", "classified_on", "review_on", "notes"
+        )
 
     @staticmethod
     def data_from(classification) -> dict:
@@ -356,6 +348,18 @@ class MeasureForm(BaseForm):
         ]
         self.unit.choices = [("", _l("Choose the unit"))] + MeasureUnit.choices()
 
+    def service_values(self) -> dict:
+        """The measurement as the services take it; a new one names its template and unit too
+        (the edit form has neither)."""
+        values = {
+            **self.data_of("name", "name_en", "lower_is_better"),
+            "min_value": self.min_value.number,
+            "max_value": self.max_value.number,
+        }
+        if "unit" in self:
+            values.update(sport_id=self.sport_id.data or None, unit=self.unit.data)
+        return values
+
 
 class MeasureEditForm(MeasureForm):
     """An admin edits a measurement: names, accepted range, direction. The template and the
@@ -367,15 +371,6 @@ class MeasureEditForm(MeasureForm):
         BaseForm.__init__(self, *args, **kwargs)
         del self.sport_id
         del self.unit
-
-    def service_values(self) -> dict:
-        return {
-            "name": self.name.data,
-            "name_en": self.name_en.data,
-            "min_value": self.min_value.number,
-            "max_value": self.max_value.number,
-            "lower_is_better": self.lower_is_better.data,
-        }
 
     @staticmethod
     def data_from(measure) -> dict:

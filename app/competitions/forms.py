@@ -89,7 +89,7 @@ class CompetitionForm(BaseForm):
     )
 
     def service_values(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS if name in self}
+        return self.data_of(*(name for name in self.FIELDS if name in self))
 
     def opened_sports(self) -> set[int] | None:
         """The sports when the form was opened; None when unreadable (then no merge)."""
@@ -167,11 +167,7 @@ class EventForm(BaseForm):
 
     def service_values(self, schedule) -> dict:
         return {
-            "name": self.name.data,
-            "sport_id": self.sport_id.data,
-            "gender": self.gender.data,
-            "sport_class": self.sport_class.data,
-            "is_team": self.is_team.data,
+            **self.data_of("name", "sport_id", "gender", "sport_class", "is_team"),
             "starts_at": schedule[0],
             "ends_at": schedule[1],
             "all_day": schedule[2],

@@ -178,13 +178,10 @@ class ActivityForm(BaseForm):
 
     def service_values(self) -> dict:
         return {
-            "title": self.title.data,
+            **self.data_of("title", "capacity", "is_public", "description"),
             "kind": ActivityKind(self.kind.data),
             "venue_id": listed_id(self.venue_id.data),
             "leader_person_id": listed_id(self.leader_person_id.data),
-            "capacity": self.capacity.data,
-            "is_public": self.is_public.data,
-            "description": self.description.data,
         }
 
     @staticmethod
@@ -328,14 +325,12 @@ class HomeForm(BaseForm):
 
     def service_values(self) -> dict:
         return {
-            "name": self.name.data,
+            **self.data_of("name", "capacity", "opened_on"),
             "kind": HomeKind(self.kind.data),
             "town_id": int(self.town_id.data),
             "address": self.address.data or "",
             "venue_id": listed_id(self.venue_id.data),
             "operator": self.operator.data or "",
-            "capacity": self.capacity.data,
-            "opened_on": self.opened_on.data,
             "contact": self.contact.data or "",
         }
 

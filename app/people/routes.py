@@ -207,8 +207,7 @@ def edit(person_id: int):
             person,
             form.person_data(),
             expected_version=form.version.data,
-            certificate_number=form.certificate_number.data,
-            remove_certificate=form.remove_certificate.data,
+            **form.data_of("certificate_number", "remove_certificate"),
             can_see=can_see,
         ),
         saved_form=saved_form,
@@ -276,9 +275,7 @@ def consent_new(person_id: int):
         try:
             services.record_consent(
                 person,
-                kind=form.kind.data,
-                given_on=form.given_on.data,
-                given_by=form.given_by.data,
+                **form.data_of("kind", "given_on", "given_by"),
                 guardian_name=form.guardian_name.data or "",
                 notice_version=form.notice_version.data,
             )

@@ -166,22 +166,24 @@ class PerformanceForm(BaseForm):
         if schedule is None:
             return None
         return {
-            "title": self.title.data,
-            "programme_id": self.programme_id.data,
-            "troupe_id": self.troupe_id.data,
-            "setting": self.setting.data,
-            "venue_id": self.venue_id.data,
+            **self.data_of(
+                "title",
+                "programme_id",
+                "troupe_id",
+                "setting",
+                "venue_id",
+                "status",
+                "is_public",
+                "notes",
+                "audience",
+                "audience_disabled",
+                "beneficiaries",
+                "report",
+                "reschedule_reason",
+            ),
             "starts_at": schedule[0],
             "ends_at": schedule[1],
-            "status": self.status.data,
-            "is_public": self.is_public.data,
             "needs": self.needs.data or [],
-            "notes": self.notes.data,
-            "audience": self.audience.data,
-            "audience_disabled": self.audience_disabled.data,
-            "beneficiaries": self.beneficiaries.data,
-            "report": self.report.data,
-            "reschedule_reason": self.reschedule_reason.data,
             "people": self.people(),
         }
 
@@ -232,13 +234,7 @@ class AfterShowForm(BaseForm):
     version = VersionField()
 
     def service_values(self) -> dict:
-        return {
-            "held": self.held.data,
-            "audience": self.audience.data,
-            "audience_disabled": self.audience_disabled.data,
-            "beneficiaries": self.beneficiaries.data,
-            "report": self.report.data,
-        }
+        return self.data_of("held", "audience", "audience_disabled", "beneficiaries", "report")
 
     @staticmethod
     def data_from(performance) -> dict:
@@ -281,10 +277,7 @@ class ProgrammeForm(BaseForm):
 
     def service_values(self) -> dict:
         return {
-            "name": self.name.data,
-            "first_year": self.first_year.data,
-            "last_year": self.last_year.data,
-            "description": self.description.data,
+            **self.data_of("name", "first_year", "last_year", "description"),
             "organiser_ids": self.organiser_ids.data or [],
         }
 

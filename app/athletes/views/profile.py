@@ -120,10 +120,7 @@ def stage(athlete_id: int):
         form,
         lambda: services.change_stage(
             athlete,
-            to_stage=form.to_stage.data,
-            changed_on=form.changed_on.data,
-            reason=form.reason.data,
-            version=form.version.data,
+            **form.data_of("to_stage", "changed_on", "reason", "version"),
             actor=current_user,
         ),
         # No name in a flash: flashes travel in the client-readable session cookie.

@@ -23,22 +23,17 @@ from app.extensions import db
 def sports():
     """The list of sports, and the form to add one."""
     form = SportForm()
-    if form.validate_on_submit():
-        try:
-            sport = services.create_sport(
-                name=form.name.data,
-                name_en=form.name_en.data,
-                class_hint=form.class_hint.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("%(sport)s has been added to the sports.", sport=sport.display_name), "success")
-            return redirect(url_for("athletes.sports"), code=303)
-    return editing.render(
+    response = editing.save(
+        form,
+        lambda: services.create_sport(
+            **form.data_of("name", "name_en", "class_hint"), actor=current_user
+        ),
+        flash_message=lambda sport: _(
+            "%(sport)s has been added to the sports.", sport=sport.display_name
+        ),
+        redirect_to=url_for("athletes.sports"),
+    )
+    return response or editing.render(
         "athletes/sports.html", form, sports=queries.sports(include_inactive=True)
     )
 
@@ -50,29 +45,17 @@ def measures():
     """The screening templates (measurements per sport), and the form to add one."""
     all_sports = queries.sports(include_inactive=True)
     form = MeasureForm(sports=all_sports)
-    if form.validate_on_submit():
-        try:
-            measure = services.create_measure(
-                sport_id=form.sport_id.data or None,
-                name=form.name.data,
-                name_en=form.name_en.data,
-                unit=form.unit.data,
-                min_value=form.min_value.number,
-                max_value=form.max_value.number,
-                lower_is_better=form.lower_is_better.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(
-                _("%(measure)s has been added to the template.", measure=measure.display_name),
-                "success",
-            )
-            return redirect(url_for("athletes.measures"), code=303)
-    return editing.render("athletes/measures.html", form, templates=queries.templates(all_sports))
+    response = editing.save(
+        form,
+        lambda: services.create_measure(actor=current_user, **form.service_values()),
+        flash_message=lambda measure: _(
+            "%(measure)s has been added to the template.", measure=measure.display_name
+        ),
+        redirect_to=url_for("athletes.measures"),
+    )
+    return response or editing.render(
+        "athletes/measures.html", form, templates=queries.templates(all_sports)
+    )
 
 
 @bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])

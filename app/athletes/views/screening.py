@@ -98,9 +98,7 @@ def assessment(athlete_id: int):
             services.record_assessment(
                 athlete,
                 sport_id=sport.id,
-                assessed_on=form.assessed_on.data,
-                rating=form.rating.data,
-                recommendation=form.recommendation.data,
+                **form.data_of("assessed_on", "rating", "recommendation"),
                 values=form.values(),
                 notes=form.notes.data,
                 assessor=current_user,

@@ -45,9 +45,7 @@ def new_entry(event_id: int):
         form,
         lambda: services.create_entry(
             event,
-            athlete_ids=form.athlete_ids.data,
-            team_name=form.team_name.data,
-            status=form.status.data,
+            **form.data_of("athlete_ids", "team_name", "status"),
             support=form.support(),
             actor=current_user,
         ),
@@ -154,9 +152,7 @@ def edit_entry(entry_id: int):
         form,
         lambda: services.update_entry(
             found,
-            athlete_ids=form.athlete_ids.data,
-            team_name=form.team_name.data,
-            status=form.status.data,
+            **form.data_of("athlete_ids", "team_name", "status"),
             support=form.support() + others,
             start=form.start(),
             version=form.version.data,

@@ -122,9 +122,7 @@ def add_member(troupe_id: int):
         form,
         lambda: services.add_member(
             item,
-            person_id=form.person_id.data,
-            birth_on=form.birth_on.data,
-            role=form.role.data,
+            **form.data_of("person_id", "birth_on", "role"),
             actor=current_user,
         ),
         flash_message=_("Member added."),
