@@ -20,7 +20,8 @@ from app.core.forms import (
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
-    date_required,
+    required_choice,
+    required_date,
     required_text,
 )
 
@@ -30,27 +31,25 @@ class CompetitionForm(BaseForm):
         _l("Competition name"), _l("Enter the competition's name."), 160, NAME_TOO_LONG
     )
     # No default: the level decides where the competition counts (issue 12 item 7).
-    level = SelectField(
+    level = required_choice(
         _l("Level"),
+        _l("Choose the competition's level."),
         choices=Level.choices(_l("Choose the level")),
         default="",
-        validators=[InputRequired(_l("Choose the competition's level."))],
     )
     series = StringField(_l("Series"), validators=[Optional(), Length(max=160)])
     edition = OptionalInteger(_l("Edition"), validators=[Optional()])
     host_city = StringField(_l("Host city"), validators=[Optional(), Length(max=80)])
     venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
     delegation = StringField(_l("Delegation"), validators=[Optional(), Length(max=80)])
-    start_on = DatePartsField(
-        _l("First day"), validators=[date_required(_l("Enter the first day of the competition."))]
-    )
+    start_on = required_date(_l("First day"), _l("Enter the first day of the competition."))
     end_on = DatePartsField(_l("Last day"))
     # A new competition shows "Planned" chosen (visible, not a silent default).
-    status = SelectField(
+    status = required_choice(
         _l("Status"),
+        _l("Choose the competition's status."),
         choices=CompetitionStatus.choices(),
         default=CompetitionStatus.PLANNED.value,
-        validators=[InputRequired(_l("Choose the competition's status."))],
     )
     sport_ids = MultiCheckboxField(_l("Sports"), coerce=int, validators=[Optional()])
     manager_id = SelectField(_l("Manager"), coerce=str, validate_choice=False)
@@ -120,15 +119,13 @@ class EventForm(BaseForm):
         _l("Event name"),
         validators=[InputRequired(_l("Enter the event's name.")), Length(max=160)],
     )
-    sport_id = SelectField(
-        _l("Sport"), coerce=str, default="", validators=[InputRequired(_l("Choose the sport."))]
-    )
+    sport_id = required_choice(_l("Sport"), _l("Choose the sport."), coerce=str, default="")
     # No default: who may enter depends on it (issue 12 items 5 and 7).
-    gender = SelectField(
+    gender = required_choice(
         _l("Who the event is for"),
+        _l("Choose who the event is for."),
         choices=EventGender.choices(_l("Choose who the event is for")),
         default="",
-        validators=[InputRequired(_l("Choose who the event is for."))],
     )
     sport_class = CodeField(_l("Sport class"), validators=[Optional(), Length(max=40)])
     is_team = BooleanField(_l("Team event (two or more athletes per entry)"))
@@ -214,11 +211,11 @@ class EntryForm(BaseForm):
         validators=[InputRequired(_l("Choose the athletes of the entry."))],
     )
     team_name = StringField(_l("Team name"), validators=[Optional(), Length(max=80)])
-    status = SelectField(
+    status = required_choice(
         _l("Entry status"),
+        _l("Choose the entry's status."),
         choices=EntryStatus.choices(),
         default=EntryStatus.NOMINATED.value,
-        validators=[InputRequired(_l("Choose the entry's status."))],
     )
     support_role = SelectField(
         _l("Support person's role"), choices=SupportRole.choices(_l("None")), default=""

@@ -22,6 +22,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TelField,
@@ -219,6 +220,17 @@ class date_required:  # noqa: N801  (used like WTForms' validators: date_require
         if field.data is None:
             # A partly typed date already has its own message from DatePartsField.
             raise StopValidation("" if field.errors else self.message)
+
+
+def required_date(label, required, **kwargs):
+    """A date in three boxes that must be filled in (``required``: what to enter)."""
+    return DatePartsField(label, validators=[date_required(required)], **kwargs)
+
+
+def required_choice(label, required, field=SelectField, **kwargs):
+    """A select box (or ``field=RadioField``) where something must be chosen (``required``:
+    what to choose)."""
+    return field(label, validators=[InputRequired(required)], **kwargs)
 
 
 def not_in_future(form, field):

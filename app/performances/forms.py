@@ -17,11 +17,11 @@ from app.core.forms import (
     TITLE_TOO_LONG,
     BaseForm,
     CodeField,
-    DatePartsField,
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
-    date_required,
+    required_choice,
+    required_date,
     required_text,
 )
 from app.performances.enums import AccessNeed, BookingRole, PerformanceStatus, Setting, TroupeRole
@@ -50,34 +50,25 @@ def _time(form, field) -> time | None:
 class PerformanceForm(BaseForm):
     title = required_text(_l("Title"), _l("Enter the performance's title."), 200, TITLE_TOO_LONG)
     # No programme, setting or venue is preselected: the user chooses (issue 12 item 7).
-    programme_id = SelectField(
-        _l("Programme"),
-        coerce=_int_or_none,
-        validators=[InputRequired(_l("Choose the programme."))],
+    programme_id = required_choice(
+        _l("Programme"), _l("Choose the programme."), coerce=_int_or_none
     )
     troupe_id = SelectField(_l("Troupe"), coerce=_int_or_none, validators=[Optional()])
-    setting = SelectField(
+    setting = required_choice(
         _l("Setting"),
+        _l("Choose the setting."),
         choices=[("", _l("Choose a setting")), *Setting.choices()],
-        validators=[InputRequired(_l("Choose the setting."))],
     )
-    venue_id = SelectField(
-        _l("Venue"), coerce=_int_or_none, validators=[InputRequired(_l("Choose the venue."))]
-    )
-    day = DatePartsField(
-        _l("Day (Beijing time)"),
-        validators=[date_required(_l("Enter the day of the performance."))],
-    )
+    venue_id = required_choice(_l("Venue"), _l("Choose the venue."), coerce=_int_or_none)
+    day = required_date(_l("Day (Beijing time)"), _l("Enter the day of the performance."))
     start_time = CodeField(
         _l("Start time"), validators=[InputRequired(_l("Enter the start time.")), Length(max=5)]
     )
     end_time = CodeField(
         _l("End time"), validators=[InputRequired(_l("Enter the end time.")), Length(max=5)]
     )
-    status = SelectField(
-        _l("Status"),
-        choices=PerformanceStatus.choices(),
-        validators=[InputRequired(_l("Choose the status."))],
+    status = required_choice(
+        _l("Status"), _l("Choose the status."), choices=PerformanceStatus.choices()
     )
     is_public = BooleanField(_l("Public: show it on the public agenda once confirmed"))
     needs = MultiCheckboxField(
@@ -308,13 +299,11 @@ class MemberForm(BaseForm):
         _l("Register number"),
         validators=[InputRequired(_l("Enter the person's register number."))],
     )
-    birth_on = DatePartsField(
-        _l("Date of birth"), validators=[date_required(_l("Enter the person's date of birth."))]
-    )
-    role = SelectField(
+    birth_on = required_date(_l("Date of birth"), _l("Enter the person's date of birth."))
+    role = required_choice(
         _l("Role in the troupe"),
+        _l("Choose the member's role."),
         choices=[("", _l("Choose a role")), *TroupeRole.choices()],
-        validators=[InputRequired(_l("Choose the member's role."))],
     )
 
 
