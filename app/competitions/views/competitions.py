@@ -7,7 +7,7 @@ and edits its events."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,9 +18,7 @@ from app.competitions.models import Competition
 from app.competitions.views._common import load_event, managed
 from app.core import editing, notify
 from app.core.auth import public, role_required
-from app.core.errors import DomainError
 from app.core.security import form_view
-from app.extensions import db
 from app.venues.queries import venue_choices
 
 
@@ -58,21 +56,21 @@ def _competition_options(competition: Competition | None = None) -> dict:
 @form_view
 def create():
     form = CompetitionForm(**_competition_options())
-    if form.validate_on_submit():
+
+    def apply():
         data = form.service_values()
         if not current_user.is_admin:
             # A coach who adds a competition manages it.
             data["manager_id"] = current_user.id
-        try:
-            competition = services.create_competition(data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Competition added."), "success")
-            return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return editing.render("competitions/form.html", form, competition=None)
+        return services.create_competition(data, actor=current_user)
+
+    response = editing.save(
+        form,
+        apply,
+        flash_message=_("Competition added."),
+        redirect_to=lambda competition: url_for(".detail", competition_id=competition.id),
+    )
+    return response or editing.render("competitions/form.html", form, competition=None)
 
 
 @bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
@@ -149,19 +147,18 @@ def _keep_their_sports(form: CompetitionForm, current: Competition) -> None:
 def new_event(competition_id: int):
     competition = managed(competition_id)
     form = EventForm(sports=athlete_queries.sports(), venues=venue_choices())
-    schedule = None
-    if form.validate_on_submit():
-        schedule = form.schedule()
-    if schedule is not None:
-        try:
-            services.add_event(competition, form.service_values(schedule), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Event added."), "success")
-            return redirect(url_for(".detail", competition_id=competition.id), 303)
+    if form.validate_on_submit() and (schedule := form.schedule()) is not None:
+        response = editing.save(
+            form,
+            lambda: services.add_event(
+                competition, form.service_values(schedule), actor=current_user
+            ),
+            validate=False,
+            flash_message=_("Event added."),
+            redirect_to=url_for(".detail", competition_id=competition.id),
+        )
+        if response:
+            return response
     return editing.render("competitions/event_form.html", form, competition=competition, event=None)
 
 

@@ -49,17 +49,15 @@ def cancel_occurrence(activity_id: int, key: str):
     activity = load_activity(activity_id, manage=True)
     occ = load_occurrence(activity, key)
     form = CancelOccurrenceForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel_occurrence(activity, occ.original_start, form.reason.data, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The session has been cancelled."), "success")
-            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
-    return editing.render(
+    response = editing.save(
+        form,
+        lambda: services.cancel_occurrence(
+            activity, occ.original_start, form.reason.data, current_user
+        ),
+        flash_message=_("The session has been cancelled."),
+        redirect_to=url_for("homes.activity", activity_id=activity_id),
+    )
+    return response or editing.render(
         "homes/cancel.html", form, activity=activity, occ=occ, venues=venue_names([occ.venue_id])
     )
 

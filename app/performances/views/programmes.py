@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,14 +12,12 @@ from app.accounts.models import User
 from app.accounts.queries import active_users_with
 from app.core import editing
 from app.core.auth import get_or_404, public, role_required
-from app.core.errors import EditConflict
 from app.core.security import form_view
 from app.extensions import db
 from app.performances import bp, queries, rules, services
 from app.performances.enums import PerformanceStatus
 from app.performances.forms import ProgrammeForm
 from app.performances.models import Performance, Programme
-from app.performances.views._common import committed, conflict
 
 
 def _organiser_choices() -> list[User]:
@@ -54,14 +52,17 @@ def create_programme():
     form = ProgrammeForm(organisers=_organiser_choices())
     if request.method == "GET" and not current_user.is_admin:
         form.organiser_ids.data = [current_user.id]
-    if form.validate_on_submit():
+
+    def apply():
         data = form.service_values()
         if not current_user.is_admin and current_user.id not in data["organiser_ids"]:
             data["organiser_ids"].append(current_user.id)
-        if committed(form, lambda: services.create_programme(data, actor=current_user)):
-            flash(_("Programme added."), "success")
-            return redirect(url_for(".programmes"), 303)
-    return editing.render("performances/programme_form.html", form, programme=None)
+        return services.create_programme(data, actor=current_user)
+
+    response = editing.save(
+        form, apply, flash_message=_("Programme added."), redirect_to=url_for(".programmes")
+    )
+    return response or editing.render("performances/programme_form.html", form, programme=None)
 
 
 @bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
@@ -76,23 +77,17 @@ def edit_programme(programme_id: int):
         form = ProgrammeForm(data=ProgrammeForm.data_from(programme), **options)
         return editing.render("performances/programme_form.html", form, programme=programme)
     form = ProgrammeForm(**options)
-    if form.validate_on_submit():
-        try:
-            saved = committed(
-                form,
-                lambda: services.update_programme(
-                    programme, form.service_values(), version=form.version.data, actor=current_user
-                ),
-            )
-        except EditConflict:
-            current = get_or_404(Programme, programme_id)
-            conflict(
-                form, ProgrammeForm(formdata=None, data=ProgrammeForm.data_from(current), **options)
-            )
-            return editing.render(
-                "performances/programme_form.html", form, status=409, programme=current
-            )
-        if saved:
-            flash(_("Programme saved."), "success")
-            return redirect(url_for(".programmes"), 303)
-    return editing.render("performances/programme_form.html", form, programme=programme)
+    response = editing.save(
+        form,
+        lambda: services.update_programme(
+            programme, form.service_values(), version=form.version.data, actor=current_user
+        ),
+        saved_form=lambda: ProgrammeForm(
+            formdata=None,
+            data=ProgrammeForm.data_from(get_or_404(Programme, programme_id)),
+            **options,
+        ),
+        flash_message=_("Programme saved."),
+        redirect_to=url_for(".programmes"),
+    )
+    return response or editing.render("performances/programme_form.html", form, programme=programme)

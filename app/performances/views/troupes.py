@@ -17,7 +17,6 @@ from app.extensions import db
 from app.performances import bp, queries, rules, services
 from app.performances.forms import MemberForm, RemoveMemberForm, TroupeForm
 from app.performances.models import Troupe, TroupeMember
-from app.performances.views._common import committed, conflict
 
 
 @bp.get("/troupes")
@@ -67,17 +66,13 @@ def troupe(troupe_id: int, member_form=None, status: int = 200):
 @form_view
 def create_troupe():
     form = TroupeForm()
-    if form.validate_on_submit():
-        item = committed(
-            form,
-            lambda: services.create_troupe(
-                {"name": form.name.data, "notes": form.notes.data}, actor=current_user
-            ),
-        )
-        if item:
-            flash(_("Troupe added."), "success")
-            return redirect(url_for(".troupe", troupe_id=item.id), 303)
-    return editing.render("performances/troupe_form.html", form, troupe=None)
+    response = editing.save(
+        form,
+        lambda: services.create_troupe(form.data_of("name", "notes"), actor=current_user),
+        flash_message=_("Troupe added."),
+        redirect_to=lambda item: url_for(".troupe", troupe_id=item.id),
+    )
+    return response or editing.render("performances/troupe_form.html", form, troupe=None)
 
 
 @bp.route("/troupes/<int:troupe_id>/edit", methods=["GET", "POST"])
@@ -89,25 +84,16 @@ def edit_troupe(troupe_id: int):
         form = TroupeForm(data=TroupeForm.data_from(item))
         return editing.render("performances/troupe_form.html", form, troupe=item)
     form = TroupeForm()
-    if form.validate_on_submit():
-        try:
-            saved = committed(
-                form,
-                lambda: services.update_troupe(
-                    item,
-                    {"name": form.name.data, "notes": form.notes.data},
-                    version=form.version.data,
-                    actor=current_user,
-                ),
-            )
-        except EditConflict:
-            current = _troupe(troupe_id)
-            conflict(form, TroupeForm(formdata=None, data=TroupeForm.data_from(current)))
-            return editing.render("performances/troupe_form.html", form, status=409, troupe=current)
-        if saved:
-            flash(_("Troupe saved."), "success")
-            return redirect(url_for(".troupe", troupe_id=item.id), 303)
-    return editing.render("performances/troupe_form.html", form, troupe=item)
+    response = editing.save(
+        form,
+        lambda: services.update_troupe(
+            item, form.data_of("name", "notes"), version=form.version.data, actor=current_user
+        ),
+        saved_form=lambda: TroupeForm(formdata=None, data=TroupeForm.data_from(_troupe(troupe_id))),
+        flash_message=_("Troupe saved."),
+        redirect_to=url_for(".troupe", troupe_id=troupe_id),
+    )
+    return response or editing.render("performances/troupe_form.html", form, troupe=item)
 
 
 @bp.post("/troupes/<int:troupe_id>/members")
