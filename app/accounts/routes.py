@@ -23,8 +23,8 @@ from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError
 from app.core.forms import normalise_text
 from app.core.i18n import SESSION_KEY
-from app.core.params import whole_number
-from app.core.security import form_view, is_safe_next, mark_personal
+from app.core.params import page_number
+from app.core.security import form_page, form_view, is_safe_next, mark_personal
 from app.extensions import db, limiter
 from app.people import services as people_services
 
@@ -197,10 +197,6 @@ def account():
 # --- Admin: user accounts ---------------------------------------------------------------
 
 
-def _page_number() -> int:
-    return whole_number(request.args.get("page"), low=1, high=99_999) or 1
-
-
 @bp.route("/admin/users/")
 @role_required("admin")
 def users():
@@ -212,16 +208,14 @@ def users():
     page = queries.user_page(
         role=role,
         status=status,
-        page=_page_number(),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
     )
     args = {key: value for key, value in (("role", role), ("status", status)) if value}
     return render_template("accounts/users.html", page=page, filters=filters, filter_args=args)
 
 
-@bp.route("/admin/users/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/new", "admin")
 def user_new():
     form = UserCreateForm()
     response = editing.save(
@@ -250,9 +244,7 @@ def _edit_data(user: User) -> dict:
     }
 
 
-@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/<int:user_id>/edit", "admin")
 def user_edit(user_id: int):
     mark_personal()
     user = get_or_404(User, user_id)
@@ -276,9 +268,7 @@ def user_edit(user_id: int):
     return response or editing.render("accounts/user_edit.html", form, user=user)
 
 
-@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/<int:user_id>/password", "admin")
 def user_password(user_id: int):
     user = get_or_404(User, user_id)
     form = ResetPasswordForm()
@@ -348,15 +338,11 @@ def _set_active(user_id: int, active: bool):
     )
 
 
-@bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/<int:user_id>/deactivate", "admin")
 def user_deactivate(user_id: int):
     return _set_active(user_id, False)
 
 
-@bp.route("/admin/users/<int:user_id>/reactivate", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/<int:user_id>/reactivate", "admin")
 def user_reactivate(user_id: int):
     return _set_active(user_id, True)

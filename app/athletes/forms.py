@@ -4,10 +4,8 @@ outside the choices are refused by the services (and ignored by the list's filte
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -24,6 +22,7 @@ from app.athletes.enums import (
     Stage,
 )
 from app.athletes.queries import AthleteFilters
+from app.core import forms as core_forms
 from app.core.forms import (
     NAME_TOO_LONG,
     BaseForm,
@@ -373,15 +372,7 @@ class MeasureEditForm(MeasureForm):
         }
 
 
-class ImportForm(BaseForm):
-    file = FileField(
-        _l("Spreadsheet file (CSV or .xlsx)"),
-        validators=[FileRequired(_l("Choose the file to import."))],
-    )
-
-
-class ConfirmImportForm(BaseForm):
-    payload = HiddenField()
+class ConfirmImportForm(core_forms.ConfirmImportForm):
     mode = required_choice(
         _l("Which rows to save"),
         _l("Choose which rows to save."),

@@ -6,7 +6,6 @@ import re
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -316,14 +315,3 @@ class WithdrawEntryForm(BaseForm):
 
 class ResultsForm(BaseForm):
     """The CSRF token of the results screen; the rows are read per entry by the route."""
-
-
-class ImportForm(BaseForm):
-    file = FileField(
-        _l("Spreadsheet file (CSV or .xlsx)"),
-        validators=[FileRequired(_l("Choose the file to import."))],
-    )
-
-
-class ConfirmImportForm(BaseForm):
-    payload = HiddenField()

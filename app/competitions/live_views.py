@@ -23,7 +23,7 @@ from app.competitions.official_forms import ProtestForm
 from app.core import confirm, editing
 from app.core.auth import public, role_required
 from app.core.errors import DomainError
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 
 POLL_SECONDS = 20
@@ -72,9 +72,7 @@ def publish_results(event_id: int):
     return redirect(back, 303)
 
 
-@bp.route("/entries/<int:entry_id>/protest", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/entries/<int:entry_id>/protest", "coach")
 def protest(entry_id: int):
     """An entry's protest note: whoever may record the entry, while its results are
     provisional. Empty withdraws the protest."""

@@ -23,6 +23,7 @@ labels, dates as dates, so many-valued fields (features, people, organisers) are
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -34,6 +35,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import Field
 
+from app.core import spreadsheets
 from app.core.errors import DomainError, EditConflict
 from app.extensions import db
 
@@ -186,3 +188,24 @@ def render(template: str, form, status: int | None = None, **context):
     status = status if status is not None else form.status_code
     context.setdefault("page_has_errors", form.has_errors)
     return render_template(template, form=form, **context), status
+
+
+def check_upload(upload, confirm, check: Callable[[bytes], Any]) -> Any:
+    """The upload step of a spreadsheet import (``core.forms.ImportForm``): read the file (one
+    byte past ``spreadsheets.MAX_BYTES``, so the reader can refuse it), check its rows with
+    ``check(data)``, and carry the file in ``confirm.payload`` for the confirmation. The rows,
+    or None with the refusal on the file field."""
+    data = upload.file.data.read(spreadsheets.MAX_BYTES + 1)
+    try:
+        rows = check(data)
+    except DomainError as error:
+        upload.add_error("file", error.message)
+        return None
+    confirm.payload.data = base64.b64encode(data).decode("ascii")
+    return rows
+
+
+def payload(confirm) -> bytes:
+    """The file an import's confirmation carries (``check_upload``); ValueError when it is
+    not base64."""
+    return base64.b64decode(confirm.payload.data or "", validate=True)

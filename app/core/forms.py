@@ -16,6 +16,7 @@ from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
     Field,
@@ -365,3 +366,18 @@ class MultiCheckboxField(SelectMultipleField):
         offered = {str(choice[0]) for choice in self.choices or ()}
         if any(str(value) not in offered for value in self.data or ()):
             raise StopValidation(self.message)
+
+
+class ImportForm(BaseForm):
+    """The upload step of a spreadsheet import (core.editing.check_upload)."""
+
+    file = FileField(
+        _l("Spreadsheet file (CSV or .xlsx)"),
+        validators=[FileRequired(_l("Choose the file to import."))],
+    )
+
+
+class ConfirmImportForm(BaseForm):
+    """The confirmation of an import: it carries the checked file (core.editing.payload)."""
+
+    payload = HiddenField()

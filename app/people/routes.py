@@ -14,7 +14,7 @@ from app.core import clock, editing
 from app.core.auth import get_or_404, role_required
 from app.core.errors import DomainError
 from app.core.reference import town_choices
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 from app.people import bp, services
 from app.people import certificate as cert
@@ -117,9 +117,7 @@ def index():
     return page_html
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/new", "admin")
 def new():
     mark_personal()
     if request.method == "POST":
@@ -176,9 +174,7 @@ def detail(person_id: int):
     return page
 
 
-@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:person_id>/edit", "admin")
 def edit(person_id: int):
     mark_personal()
     person = _load(person_id)
@@ -254,9 +250,7 @@ def restore(person_id: int):
     return redirect(url_for("people.detail", person_id=person.id), code=303)
 
 
-@bp.route("/<int:person_id>/consents/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:person_id>/consents/new", "admin")
 def consent_new(person_id: int):
     mark_personal()
     person = _load(person_id)
@@ -294,9 +288,7 @@ def consent_new(person_id: int):
     )
 
 
-@bp.route("/<int:person_id>/consents/<int:consent_id>/withdraw", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:person_id>/consents/<int:consent_id>/withdraw", "admin")
 def consent_withdraw(person_id: int, consent_id: int):
     mark_personal()
     person = _load(person_id)

@@ -13,13 +13,11 @@ from app.athletes.models import AssessmentMeasure
 from app.core import editing
 from app.core.auth import get_or_404, role_required
 from app.core.errors import DomainError, EditConflict
-from app.core.security import form_view
+from app.core.security import form_page
 from app.extensions import db
 
 
-@bp.route("/sports", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/sports", "admin")
 def sports():
     """The list of sports, and the form to add one."""
     form = SportForm()
@@ -38,9 +36,7 @@ def sports():
     )
 
 
-@bp.route("/measures", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/measures", "admin")
 def measures():
     """The screening templates (measurements per sport), and the form to add one."""
     all_sports = queries.sports(include_inactive=True)
@@ -58,9 +54,7 @@ def measures():
     )
 
 
-@bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/measures/<int:measure_id>/edit", "admin")
 def measure_edit(measure_id: int):
     measure = get_or_404(AssessmentMeasure, measure_id)
     if request.method == "GET":

@@ -12,16 +12,13 @@ from app.athletes.forms import AssessmentForm, ClassificationForm, assessment_fo
 from app.athletes.models import Classification
 from app.athletes.views._common import load
 from app.core import clock, editing
-from app.core.auth import role_required
 from app.core.errors import DomainError
-from app.core.security import form_view
+from app.core.security import form_page
 from app.extensions import db
 
 
 @bp.route("/<int:athlete_id>/classifications/new", methods=["GET", "POST"])
-@bp.route("/<int:athlete_id>/classifications/<int:classification_id>", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:athlete_id>/classifications/<int:classification_id>", "coach")
 def classification(athlete_id: int, classification_id: int | None = None):
     athlete = load(athlete_id, edit=True)
     existing = None
@@ -69,9 +66,7 @@ def classification(athlete_id: int, classification_id: int | None = None):
     return editing.render("athletes/classification.html", form, **context)
 
 
-@bp.route("/<int:athlete_id>/assessments/new", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:athlete_id>/assessments/new", "coach")
 def assessment(athlete_id: int):
     """Record a screening with the template of the chosen sport (the main sport unless
     ``?sport=`` names another of the athlete's sports)."""

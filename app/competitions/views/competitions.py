@@ -17,8 +17,8 @@ from app.competitions.forms import CompetitionForm, EventForm
 from app.competitions.models import Competition
 from app.competitions.views._common import load_event, managed
 from app.core import editing, notify
-from app.core.auth import public, role_required
-from app.core.security import form_view
+from app.core.auth import public
+from app.core.security import form_page
 from app.venues.queries import venue_choices
 
 
@@ -51,9 +51,7 @@ def _competition_options(competition: Competition | None = None) -> dict:
     }
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/new", "coach")
 def create():
     form = CompetitionForm(**_competition_options())
 
@@ -73,9 +71,7 @@ def create():
     return response or editing.render("competitions/form.html", form, competition=None)
 
 
-@bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:competition_id>/edit", "coach")
 def edit(competition_id: int):
     """Edit a competition: those who manage it. A stale version (or another process saving
     between the check and the UPDATE) answers 409 with the input kept and every field that
@@ -141,9 +137,7 @@ def _keep_their_sports(form: CompetitionForm, current: Competition) -> None:
     form.opened_sport_ids.data = ",".join(str(i) for i in sorted(theirs))
 
 
-@bp.route("/<int:competition_id>/events/new", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:competition_id>/events/new", "coach")
 def new_event(competition_id: int):
     competition = managed(competition_id)
     form = EventForm(sports=athlete_queries.sports(), venues=venue_choices())
@@ -162,9 +156,7 @@ def new_event(competition_id: int):
     return editing.render("competitions/event_form.html", form, competition=competition, event=None)
 
 
-@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/events/<int:event_id>/edit", "coach")
 def edit_event(event_id: int):
     """Change an event (name, sport, class, team or not, schedule, venue): those who manage
     the competition. A stale version answers 409 with both values and the input kept."""

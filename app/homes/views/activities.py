@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import charts, clock, editing, notify, params
-from app.core.auth import get_or_404, public, role_required
-from app.core.security import form_view
+from app.core.auth import get_or_404, public
+from app.core.security import form_page
 from app.core.templating import fmt_date
 from app.extensions import db
 from app.homes import access, bp, merge, queries, recurrence, series, services
@@ -158,9 +158,7 @@ def _activity_form(
     return form
 
 
-@bp.route("/<int:home_id>/activities/new", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/<int:home_id>/activities/new", "home_staff")
 def create_activity(home_id: int):
     home = get_or_404(Home, home_id)
     manage_or_404(home_id)
@@ -195,9 +193,7 @@ def create_activity(home_id: int):
     return response or _render_activity_form(form, home, None)
 
 
-@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/activities/<int:activity_id>/edit", "home_staff")
 def edit_activity(activity_id: int):
     activity = load_activity(activity_id, manage=True)
     home = activity.home

@@ -14,7 +14,7 @@ from app.accounts.queries import active_users_with
 from app.core import clock, editing
 from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.reference import town_choices
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 from app.homes import access, bp, merge, queries, recurrence, services
 from app.homes.forms import WEEKDAY_LABELS, HomeForm
@@ -93,9 +93,7 @@ def _home_form(*args, current_venue=None, home=None, **kwargs) -> HomeForm:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/new", "admin")
 def create_home():
     form = _home_form()
     response = editing.save(
@@ -109,9 +107,7 @@ def create_home():
     return response or _render_home_form(form, None)
 
 
-@bp.route("/<int:home_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:home_id>/edit", "admin")
 def edit_home(home_id: int):
     home = get_or_404(Home, home_id)
     if request.method == "GET":

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.core import confirm, editing
 from app.core.auth import public, role_required
 from app.core.errors import DomainError
-from app.core.security import form_view
+from app.core.security import form_page
 from app.core.templating import fmt_date
 from app.extensions import db
 from app.homes import access, bp, services
@@ -42,9 +42,7 @@ def occurrence(activity_id: int, key: str):
     )
 
 
-@bp.route("/activities/<int:activity_id>/sessions/<key>/cancel", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/activities/<int:activity_id>/sessions/<key>/cancel", "home_staff")
 def cancel_occurrence(activity_id: int, key: str):
     activity = load_activity(activity_id, manage=True)
     occ = load_occurrence(activity, key)
@@ -62,9 +60,7 @@ def cancel_occurrence(activity_id: int, key: str):
     )
 
 
-@bp.route("/activities/<int:activity_id>/sessions/<key>/move", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/activities/<int:activity_id>/sessions/<key>/move", "home_staff")
 def move_occurrence(activity_id: int, key: str):
     activity = load_activity(activity_id, manage=True)
     occ = load_occurrence(activity, key)

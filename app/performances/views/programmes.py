@@ -11,8 +11,8 @@ from app.accounts.enums import Role
 from app.accounts.models import User
 from app.accounts.queries import active_users_with
 from app.core import editing
-from app.core.auth import get_or_404, public, role_required
-from app.core.security import form_view
+from app.core.auth import get_or_404, public
+from app.core.security import form_page
 from app.extensions import db
 from app.performances import bp, queries, rules, services
 from app.performances.enums import PerformanceStatus
@@ -45,9 +45,7 @@ def programmes():
     )
 
 
-@bp.route("/programmes/new", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/programmes/new", "organiser")
 def create_programme():
     form = ProgrammeForm(organisers=_organiser_choices())
     if request.method == "GET" and not current_user.is_admin:
@@ -65,9 +63,7 @@ def create_programme():
     return response or editing.render("performances/programme_form.html", form, programme=None)
 
 
-@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/programmes/<int:programme_id>/edit", "organiser")
 def edit_programme(programme_id: int):
     programme = get_or_404(Programme, programme_id)
     if not rules.can_manage_programme(current_user, programme):

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.core import confirm, editing
 from app.core.auth import role_required
 from app.core.errors import DomainError, EditConflict
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 from app.performances import bp, queries, rules, services
 from app.performances.forms import MemberForm, RemoveMemberForm, TroupeForm
@@ -61,9 +61,7 @@ def troupe(troupe_id: int, member_form=None, status: int = 200):
     )
 
 
-@bp.route("/troupes/new", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/troupes/new", "organiser")
 def create_troupe():
     form = TroupeForm()
     response = editing.save(
@@ -75,9 +73,7 @@ def create_troupe():
     return response or editing.render("performances/troupe_form.html", form, troupe=None)
 
 
-@bp.route("/troupes/<int:troupe_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/troupes/<int:troupe_id>/edit", "organiser")
 def edit_troupe(troupe_id: int):
     item = _troupe(troupe_id)
     if request.method == "GET":
@@ -96,9 +92,7 @@ def edit_troupe(troupe_id: int):
     return response or editing.render("performances/troupe_form.html", form, troupe=item)
 
 
-@bp.post("/troupes/<int:troupe_id>/members")
-@role_required("organiser")
-@form_view
+@form_page(bp, "/troupes/<int:troupe_id>/members", "organiser", methods=("POST",))
 def add_member(troupe_id: int):
     item = _troupe(troupe_id)
     form = MemberForm()
