@@ -92,18 +92,13 @@ def protest(entry_id: int):
         "no_result": entry.result is None,
         "name_of": rules.namer(current_user, event.competition),
     }
-    if request.method == "GET":
-        form = ProtestForm(data=ProtestForm.data_from(entry))
-        return editing.render("competitions/protest.html", form, **context)
-    form = ProtestForm()
+    form = editing.edit_form(ProtestForm, entry)
     response = editing.save(
         form,
         lambda: official.set_protest(
             entry, form.protest_note.data, version=form.version.data, actor=current_user
         ),
-        saved_form=lambda: ProtestForm(
-            formdata=None, data=ProtestForm.data_from(queries.entry_for_page(entry_id))
-        ),
+        saved_form=editing.saved_form_of(ProtestForm, lambda: queries.entry_for_page(entry_id)),
         flash_message=_("Protest saved."),
         redirect_to=url_for(".results", event_id=event.id),
     )

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
@@ -181,6 +181,21 @@ def save(
         flash(message, category)
     target = redirect_to(result) if callable(redirect_to) else redirect_to
     return redirect(target, code=303)
+
+
+def edit_form(form_class, record, **options):
+    """The form of an edit page: on GET filled from ``record`` as saved
+    (``form_class.data_from``), so ``save`` does nothing and the page shows it; on POST read
+    from the request. ``options`` go to the form's constructor (its choices)."""
+    if request.method == "GET":
+        return form_class(data=form_class.data_from(record), **options)
+    return form_class(**options)
+
+
+def saved_form_of(form_class, load: Callable[[], Any], **options) -> Callable[[], Any]:
+    """``save``'s ``saved_form`` for an edit page: the same form filled from the record as
+    saved now (``load()`` reads it again after the rollback)."""
+    return lambda: form_class(formdata=None, data=form_class.data_from(load()), **options)
 
 
 def render(template: str, form, status: int | None = None, **context):

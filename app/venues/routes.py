@@ -75,17 +75,12 @@ def create():
 def edit(venue_id: int):
     venue = get_or_404(Venue, venue_id)
     choices = town_choices(db.session)
-    if request.method == "GET":
-        form = VenueForm(data=VenueForm.data_from(venue), town_choices=choices)
-        return editing.render("venues/form.html", form, venue=venue)
-    form = VenueForm(town_choices=choices)
+    form = editing.edit_form(VenueForm, venue, town_choices=choices)
     response = editing.save(
         form,
         lambda: services.update_venue(venue, version=form.version.data, **form.service_values()),
-        saved_form=lambda: VenueForm(
-            formdata=None,
-            data=VenueForm.data_from(get_or_404(Venue, venue_id)),
-            town_choices=choices,
+        saved_form=editing.saved_form_of(
+            VenueForm, lambda: get_or_404(Venue, venue_id), town_choices=choices
         ),
         flash_message=lambda saved: _("Your changes to %(name)s have been saved.", name=saved.name),
         redirect_to=url_for("venues.detail", venue_id=venue_id),

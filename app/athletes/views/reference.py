@@ -57,18 +57,14 @@ def measures():
 @form_page(bp, "/measures/<int:measure_id>/edit", "admin")
 def measure_edit(measure_id: int):
     measure = get_or_404(AssessmentMeasure, measure_id)
-    if request.method == "GET":
-        form = MeasureEditForm(data=MeasureEditForm.data_from(measure))
-        return editing.render("athletes/measure_edit.html", form, measure=measure)
-    form = MeasureEditForm()
+    form = editing.edit_form(MeasureEditForm, measure)
     response = editing.save(
         form,
         lambda: services.update_measure(
             measure, version=form.version.data, actor=current_user, **form.service_values()
         ),
-        saved_form=lambda: MeasureEditForm(
-            formdata=None,
-            data=MeasureEditForm.data_from(db.session.get(AssessmentMeasure, measure_id)),
+        saved_form=editing.saved_form_of(
+            MeasureEditForm, lambda: db.session.get(AssessmentMeasure, measure_id)
         ),
         flash_message=_("The measurement has been saved."),
         redirect_to=url_for("athletes.measures"),

@@ -78,10 +78,7 @@ def edit(competition_id: int):
     differs listed, sports included (core.editing)."""
     competition = managed(competition_id)
     options = _competition_options(competition)
-    if request.method == "GET":
-        form = CompetitionForm(data=CompetitionForm.data_from(competition), **options)
-        return editing.render("competitions/form.html", form, competition=competition)
-    form = CompetitionForm(**options)
+    form = editing.edit_form(CompetitionForm, competition, **options)
 
     def apply():
         data = form.service_values()

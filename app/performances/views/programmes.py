@@ -69,19 +69,14 @@ def edit_programme(programme_id: int):
     if not rules.can_manage_programme(current_user, programme):
         abort(404)  # not theirs: the same answer as a programme that does not exist
     options = {"organisers": _organiser_choices()}
-    if request.method == "GET":
-        form = ProgrammeForm(data=ProgrammeForm.data_from(programme), **options)
-        return editing.render("performances/programme_form.html", form, programme=programme)
-    form = ProgrammeForm(**options)
+    form = editing.edit_form(ProgrammeForm, programme, **options)
     response = editing.save(
         form,
         lambda: services.update_programme(
             programme, form.service_values(), version=form.version.data, actor=current_user
         ),
-        saved_form=lambda: ProgrammeForm(
-            formdata=None,
-            data=ProgrammeForm.data_from(get_or_404(Programme, programme_id)),
-            **options,
+        saved_form=editing.saved_form_of(
+            ProgrammeForm, lambda: get_or_404(Programme, programme_id), **options
         ),
         flash_message=_("Programme saved."),
         redirect_to=url_for(".programmes"),

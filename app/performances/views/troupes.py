@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -76,16 +76,13 @@ def create_troupe():
 @form_page(bp, "/troupes/<int:troupe_id>/edit", "organiser")
 def edit_troupe(troupe_id: int):
     item = _troupe(troupe_id)
-    if request.method == "GET":
-        form = TroupeForm(data=TroupeForm.data_from(item))
-        return editing.render("performances/troupe_form.html", form, troupe=item)
-    form = TroupeForm()
+    form = editing.edit_form(TroupeForm, item)
     response = editing.save(
         form,
         lambda: services.update_troupe(
             item, form.data_of("name", "notes"), version=form.version.data, actor=current_user
         ),
-        saved_form=lambda: TroupeForm(formdata=None, data=TroupeForm.data_from(_troupe(troupe_id))),
+        saved_form=editing.saved_form_of(TroupeForm, lambda: _troupe(troupe_id)),
         flash_message=_("Troupe saved."),
         redirect_to=url_for(".troupe", troupe_id=troupe_id),
     )
