@@ -160,6 +160,16 @@ class UserEditForm(_UserForm):
     language = _language_field()
     person_id = _person_field()
 
+    @staticmethod
+    def data_from(user) -> dict:
+        return {
+            "display_name": user.display_name,
+            "roles": [role.value for role in sorted(user.roles)],
+            "language": str(user.language),
+            "person_id": user.person_id,
+            "version": user.version,
+        }
+
 
 class ResetPasswordForm(BaseForm):
     password = PasswordField(

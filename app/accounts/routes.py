@@ -234,24 +234,11 @@ def user_new():
     return response or editing.render("accounts/user_new.html", form)
 
 
-def _edit_data(user: User) -> dict:
-    return {
-        "display_name": user.display_name,
-        "roles": [role.value for role in sorted(user.roles)],
-        "language": str(user.language),
-        "person_id": user.person_id,
-        "version": user.version,
-    }
-
-
 @form_page(bp, "/admin/users/<int:user_id>/edit", "admin")
 def user_edit(user_id: int):
     mark_personal()
     user = get_or_404(User, user_id)
-    if request.method == "GET":
-        form = UserEditForm(data=_edit_data(user))
-        return editing.render("accounts/user_edit.html", form, user=user)
-    form = UserEditForm()
+    form = editing.edit_form(UserEditForm, user)
     response = editing.save(
         form,
         lambda: services.update_user(
@@ -259,7 +246,7 @@ def user_edit(user_id: int):
             **form.data_of("version", "display_name", "roles", "language", "person_id"),
             actor=current_user._get_current_object(),
         ),
-        saved_form=lambda: UserEditForm(formdata=None, data=_edit_data(get_or_404(User, user_id))),
+        saved_form=editing.saved_form_of(UserEditForm, lambda: get_or_404(User, user_id)),
         flash_message=lambda _saved: _(
             "The account %(username)s has been saved.", username=user.username
         ),

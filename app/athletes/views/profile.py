@@ -90,9 +90,7 @@ def edit(athlete_id: int):
             athlete, version=form.version.data, actor=current_user, **form.service_values()
         ),
         # The conflict table from every field of the form (core.editing.conflict_rows).
-        saved_form=lambda: AthleteForm(
-            formdata=None, data=AthleteForm.data_from(load(athlete_id)), **options
-        ),
+        saved_form=editing.saved_form_of(AthleteForm, lambda: load(athlete_id), **options),
         flash_message=_("Your changes have been saved."),
         redirect_to=url_for("athletes.detail", athlete_id=athlete_id),
     )

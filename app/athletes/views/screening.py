@@ -51,9 +51,9 @@ def classification(athlete_id: int, classification_id: int | None = None):
             **form.service_values(),
         ),
         # The conflict table from every field of the form, the review date included.
-        saved_form=lambda: ClassificationForm(
-            formdata=None,
-            data=ClassificationForm.data_from(db.session.get(Classification, classification_id)),
+        saved_form=editing.saved_form_of(
+            ClassificationForm,
+            lambda: db.session.get(Classification, classification_id),
             sports=sports,
         ),
         flash_message=_("The sport class has been saved."),

@@ -182,9 +182,7 @@ def edit_event(event_id: int):
                 version=form.version.data or 0,
                 actor=current_user,
             ),
-            saved_form=lambda: EventForm(
-                formdata=None, data=EventForm.data_from(load_event(event_id)), **options
-            ),
+            saved_form=editing.saved_form_of(EventForm, lambda: load_event(event_id), **options),
             flash_message=_("Event saved."),
             redirect_to=url_for(".detail", competition_id=competition.id),
             validate=False,

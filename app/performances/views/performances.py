@@ -163,9 +163,7 @@ def report(performance_id: int):
         lambda: services.record_after_show(
             performance, form.service_values(), version=form.version.data, actor=current_user
         ),
-        saved_form=lambda: AfterShowForm(
-            formdata=None, data=AfterShowForm.data_from(managed(performance_id))
-        ),
+        saved_form=editing.saved_form_of(AfterShowForm, lambda: managed(performance_id)),
         flash_message=_("After-show report saved."),
         redirect_to=url_for(".detail", performance_id=performance_id),
     )
