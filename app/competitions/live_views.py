@@ -13,7 +13,7 @@ results, an entry's protest note, and the public live results.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,9 +22,7 @@ from app.competitions import bp, live, official, queries, rules
 from app.competitions.official_forms import ProtestForm
 from app.core import confirm, editing
 from app.core.auth import public, role_required
-from app.core.errors import DomainError
 from app.core.security import form_page, mark_personal
-from app.extensions import db
 
 POLL_SECONDS = 20
 
@@ -61,15 +59,12 @@ def publish_results(event_id: int):
         )
         if page is not None:
             return page
-    try:
-        official.publish_results(event, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "info")
-    else:
-        db.session.commit()
-        flash(_("The results are published: they are official now."), "success")
-    return redirect(back, 303)
+    return editing.act(
+        lambda: official.publish_results(event, actor=current_user),
+        flash_message=_("The results are published: they are official now."),
+        redirect_to=back,
+        refused="info",
+    )
 
 
 @form_page(bp, "/entries/<int:entry_id>/protest", "coach")

@@ -183,6 +183,30 @@ def save(
     return redirect(target, code=303)
 
 
+def act(
+    apply: Callable[[], Any],
+    *,
+    flash_message: Callable[[Any], Any] | str,
+    redirect_to: str,
+    refused: str = "error",
+) -> Response:
+    """The save step of a button without fields (archive, restore, publish): ``apply()`` (one
+    service call) -> commit -> flash ``flash_message`` (as in ``save``) -> 303 redirect. A
+    broken rule (DomainError) is rolled back and its message flashed (category ``refused``),
+    to the same place."""
+    try:
+        result = apply()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), refused)
+    else:
+        db.session.commit()
+        message = flash_message(result) if callable(flash_message) else flash_message
+        message, category = message if isinstance(message, tuple) else (message, "success")
+        flash(message, category)
+    return redirect(redirect_to, code=303)
+
+
 def edit_form(form_class, record, **options):
     """The form of an edit page: on GET filled from ``record`` as saved
     (``form_class.data_from``), so ``save`` does nothing and the page shows it; on POST read

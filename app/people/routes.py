@@ -223,15 +223,11 @@ def archive(person_id: int):
     mark_personal()
     person = _load(person_id)
     if request.method == "POST":
-        try:
-            services.archive_person(person)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The record has been archived."), "success")
-        return redirect(url_for("people.detail", person_id=person.id), code=303)
+        return editing.act(
+            lambda: services.archive_person(person),
+            flash_message=_("The record has been archived."),
+            redirect_to=url_for("people.detail", person_id=person.id),
+        )
     return render_template("people/archive.html", person=person)
 
 
@@ -239,15 +235,11 @@ def archive(person_id: int):
 @role_required("admin")
 def restore(person_id: int):
     person = _load(person_id)
-    try:
-        services.restore_person(person)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The record has been restored to the register."), "success")
-    return redirect(url_for("people.detail", person_id=person.id), code=303)
+    return editing.act(
+        lambda: services.restore_person(person),
+        flash_message=_("The record has been restored to the register."),
+        redirect_to=url_for("people.detail", person_id=person.id),
+    )
 
 
 @form_page(bp, "/<int:person_id>/consents/new", "admin")
