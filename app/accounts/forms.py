@@ -13,7 +13,14 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from app.accounts.enums import Language, Role
-from app.core.forms import BaseForm, CodeField, MultiCheckboxField, OptionalInteger, VersionField
+from app.core.forms import (
+    BaseForm,
+    CodeField,
+    MultiCheckboxField,
+    OptionalInteger,
+    VersionField,
+    required_choice,
+)
 
 LANGUAGE_CHOICES = [(lang.value, lang.label) for lang in Language]
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
@@ -39,10 +46,8 @@ class ChangePasswordForm(BaseForm):
 
 
 class PreferencesForm(BaseForm):
-    language = RadioField(
-        _l("Language"),
-        choices=LANGUAGE_CHOICES,
-        validators=[InputRequired(_l("Choose a language."))],
+    language = required_choice(
+        _l("Language"), _l("Choose a language."), field=RadioField, choices=LANGUAGE_CHOICES
     )
     # Shown only to a user linked to a register person (app/notices/reminders.py).
     wants_reminders = BooleanField(
@@ -106,11 +111,12 @@ def _roles_field():
 
 
 def _language_field():
-    return RadioField(
+    return required_choice(
         _l("Language"),
+        _l("Choose a language."),
+        field=RadioField,
         choices=LANGUAGE_CHOICES,
         default=Language.ZH_HANS.value,
-        validators=[InputRequired(_l("Choose a language."))],
     )
 
 
@@ -153,6 +159,16 @@ class UserEditForm(_UserForm):
     roles = _roles_field()
     language = _language_field()
     person_id = _person_field()
+
+    @staticmethod
+    def data_from(user) -> dict:
+        return {
+            "display_name": user.display_name,
+            "roles": [role.value for role in sorted(user.roles)],
+            "language": str(user.language),
+            "person_id": user.person_id,
+            "version": user.version,
+        }
 
 
 class ResetPasswordForm(BaseForm):

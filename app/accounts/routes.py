@@ -23,8 +23,8 @@ from app.core.auth import get_or_404, login_required, public, role_required
 from app.core.errors import DomainError
 from app.core.forms import normalise_text
 from app.core.i18n import SESSION_KEY
-from app.core.params import whole_number
-from app.core.security import form_view, is_safe_next, mark_personal
+from app.core.params import page_number
+from app.core.security import form_page, form_view, is_safe_next, mark_personal
 from app.extensions import db, limiter
 from app.people import services as people_services
 
@@ -197,10 +197,6 @@ def account():
 # --- Admin: user accounts ---------------------------------------------------------------
 
 
-def _page_number() -> int:
-    return whole_number(request.args.get("page"), low=1, high=99_999) or 1
-
-
 @bp.route("/admin/users/")
 @role_required("admin")
 def users():
@@ -212,27 +208,22 @@ def users():
     page = queries.user_page(
         role=role,
         status=status,
-        page=_page_number(),
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
     )
     args = {key: value for key, value in (("role", role), ("status", status)) if value}
     return render_template("accounts/users.html", page=page, filters=filters, filter_args=args)
 
 
-@bp.route("/admin/users/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/new", "admin")
 def user_new():
     form = UserCreateForm()
     response = editing.save(
         form,
         lambda: services.create_user(
-            username=form.username.data,
-            display_name=form.display_name.data,
-            password=form.password.data,
-            roles=form.roles.data,
-            language=form.language.data,
-            person_id=form.person_id.data,
+            **form.data_of(
+                "username", "display_name", "password", "roles", "language", "person_id"
+            ),
             actor=current_user._get_current_object(),
         ),
         flash_message=lambda user: _(
@@ -243,38 +234,19 @@ def user_new():
     return response or editing.render("accounts/user_new.html", form)
 
 
-def _edit_data(user: User) -> dict:
-    return {
-        "display_name": user.display_name,
-        "roles": [role.value for role in sorted(user.roles)],
-        "language": str(user.language),
-        "person_id": user.person_id,
-        "version": user.version,
-    }
-
-
-@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/<int:user_id>/edit", "admin")
 def user_edit(user_id: int):
     mark_personal()
     user = get_or_404(User, user_id)
-    if request.method == "GET":
-        form = UserEditForm(data=_edit_data(user))
-        return editing.render("accounts/user_edit.html", form, user=user)
-    form = UserEditForm()
+    form = editing.edit_form(UserEditForm, user)
     response = editing.save(
         form,
         lambda: services.update_user(
             user,
-            version=form.version.data,
-            display_name=form.display_name.data,
-            roles=form.roles.data,
-            language=form.language.data,
-            person_id=form.person_id.data,
+            **form.data_of("version", "display_name", "roles", "language", "person_id"),
             actor=current_user._get_current_object(),
         ),
-        saved_form=lambda: UserEditForm(formdata=None, data=_edit_data(get_or_404(User, user_id))),
+        saved_form=editing.saved_form_of(UserEditForm, lambda: get_or_404(User, user_id)),
         flash_message=lambda _saved: _(
             "The account %(username)s has been saved.", username=user.username
         ),
@@ -283,9 +255,7 @@ def user_edit(user_id: int):
     return response or editing.render("accounts/user_edit.html", form, user=user)
 
 
-@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/<int:user_id>/password", "admin")
 def user_password(user_id: int):
     user = get_or_404(User, user_id)
     form = ResetPasswordForm()
@@ -355,15 +325,11 @@ def _set_active(user_id: int, active: bool):
     )
 
 
-@bp.route("/admin/users/<int:user_id>/deactivate", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/<int:user_id>/deactivate", "admin")
 def user_deactivate(user_id: int):
     return _set_active(user_id, False)
 
 
-@bp.route("/admin/users/<int:user_id>/reactivate", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/admin/users/<int:user_id>/reactivate", "admin")
 def user_reactivate(user_id: int):
     return _set_active(user_id, True)

@@ -162,9 +162,27 @@ def _in_town(venue_col, town_id: int | None):
     return venue_col.in_(sa.select(Venue.id).where(Venue.town_id == town_id))
 
 
+def _window(
+    statement, q: Query, kind: str, start: datetime, end: datetime, start_col, id_col, venue_col
+):
+    """``statement`` narrowed to one page of ``kind``: starting in [start, end), in the town
+    asked for, after the cursor; in the schedule's order, one row more than the page (to tell
+    whether there is a next)."""
+    return (
+        statement.where(
+            start_col >= start,
+            start_col < end,
+            _in_town(venue_col, q.town_id),
+            _after(q.after, kind, start_col, id_col),
+        )
+        .order_by(start_col, id_col)
+        .limit(q.limit + 1)
+    )
+
+
 def competition_items(q: Query, start: datetime, end: datetime) -> list[Item]:
     venue_id = sa.func.coalesce(CompetitionEvent.venue_id, Competition.venue_id)
-    rows = db.session.execute(
+    statement = _window(
         sa.select(
             CompetitionEvent.id,
             CompetitionEvent.name,
@@ -178,15 +196,17 @@ def competition_items(q: Query, start: datetime, end: datetime) -> list[Item]:
         .join(Competition, Competition.id == CompetitionEvent.competition_id)
         .where(
             CompetitionEvent.starts_at.is_not(None),
-            CompetitionEvent.starts_at >= start,
-            CompetitionEvent.starts_at < end,
             Competition.status != CompetitionStatus.CANCELLED,
-            _in_town(venue_id, q.town_id),
-            _after(q.after, "competition", CompetitionEvent.starts_at, CompetitionEvent.id),
-        )
-        .order_by(CompetitionEvent.starts_at, CompetitionEvent.id)
-        .limit(q.limit + 1)
-    ).all()
+        ),
+        q,
+        "competition",
+        start,
+        end,
+        CompetitionEvent.starts_at,
+        CompetitionEvent.id,
+        venue_id,
+    )
+    rows = db.session.execute(statement).all()
     return [
         Item(
             Position(starts_at, "competition", event_id),
@@ -211,7 +231,7 @@ def public_performance():
 
 
 def performance_items(q: Query, start: datetime, end: datetime) -> list[Item]:
-    rows = db.session.execute(
+    statement = _window(
         sa.select(
             Performance.id,
             Performance.title,
@@ -221,16 +241,16 @@ def performance_items(q: Query, start: datetime, end: datetime) -> list[Item]:
             Performance.venue_id,
         )
         .join(Programme, Programme.id == Performance.programme_id)
-        .where(
-            public_performance(),
-            Performance.starts_at >= start,
-            Performance.starts_at < end,
-            _in_town(Performance.venue_id, q.town_id),
-            _after(q.after, "performance", Performance.starts_at, Performance.id),
-        )
-        .order_by(Performance.starts_at, Performance.id)
-        .limit(q.limit + 1)
-    ).all()
+        .where(public_performance()),
+        q,
+        "performance",
+        start,
+        end,
+        Performance.starts_at,
+        Performance.id,
+        Performance.venue_id,
+    )
+    rows = db.session.execute(statement).all()
     return [
         Item(
             Position(starts_at, "performance", pid),

@@ -4,10 +4,8 @@ outside the choices are refused by the services (and ignored by the list's filte
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -24,6 +22,7 @@ from app.athletes.enums import (
     Stage,
 )
 from app.athletes.queries import AthleteFilters
+from app.core import forms as core_forms
 from app.core.forms import (
     NAME_TOO_LONG,
     BaseForm,
@@ -32,7 +31,8 @@ from app.core.forms import (
     DecimalText,
     MultiCheckboxField,
     VersionField,
-    date_required,
+    required_choice,
+    required_date,
     required_text,
 )
 from app.people.enums import DisabilityCategory
@@ -108,34 +108,28 @@ class AthleteFilterForm(BaseForm):
 class AthleteForm(BaseForm):
     """Create (with ``person_id``) or edit an athlete's profile."""
 
-    person_id = SelectField(
+    person_id = required_choice(
         _l("Person from the register"),
+        _l("Choose the person from the register."),
         validate_choice=False,
-        validators=[InputRequired(_l("Choose the person from the register."))],
     )
     register_number = CodeField(
         _l("Register number"),
         validators=[InputRequired(_l("Enter the person's register number."))],
     )
-    birth_on = DatePartsField(
-        _l("Date of birth"), validators=[date_required(_l("Enter the person's date of birth."))]
-    )
-    primary_sport_id = SelectField(
-        _l("Main sport"),
-        validate_choice=False,
-        validators=[InputRequired(_l("Choose the sport."))],
+    birth_on = required_date(_l("Date of birth"), _l("Enter the person's date of birth."))
+    primary_sport_id = required_choice(
+        _l("Main sport"), _l("Choose the sport."), validate_choice=False
     )
     sport_ids = MultiCheckboxField(_l("Other sports"), validate_choice=False)
     coach_ids = MultiCheckboxField(_l("Responsible coaches"), validate_choice=False)
     squad_level = SelectField(_l("Squad level"), validate_choice=False, default="none")
-    discovery_source = SelectField(
+    discovery_source = required_choice(
         _l("How the athlete was found"),
+        _l("Choose how the athlete was found."),
         validate_choice=False,
-        validators=[InputRequired(_l("Choose how the athlete was found."))],
     )
-    discovered_on = DatePartsField(
-        _l("Date found"), validators=[date_required(_l("Enter the date the athlete was found."))]
-    )
+    discovered_on = required_date(_l("Date found"), _l("Enter the date the athlete was found."))
     notes = _notes(_l("Notes"))
     version = VersionField()
 
@@ -163,13 +157,10 @@ class AthleteForm(BaseForm):
 
     def service_values(self) -> dict:
         values = {
-            "primary_sport_id": self.primary_sport_id.data,
+            **self.data_of("primary_sport_id", "discovery_source", "discovered_on", "notes"),
             "sport_ids": list(self.sport_ids.data or ()),
             "coach_ids": list(self.coach_ids.data or ()),
             "squad_level": self.squad_level.data or "none",
-            "discovery_source": self.discovery_source.data,
-            "discovered_on": self.discovered_on.data,
-            "notes": self.notes.data,
         }
         if self.person_id is not None:
             values["person_id"] = self.person_id.data
@@ -193,14 +184,10 @@ class AthleteForm(BaseForm):
 
 
 class StageForm(BaseForm):
-    to_stage = RadioField(
-        _l("New stage"),
-        validate_choice=False,
-        validators=[InputRequired(_l("Choose the new stage."))],
+    to_stage = required_choice(
+        _l("New stage"), _l("Choose the new stage."), field=RadioField, validate_choice=False
     )
-    changed_on = DatePartsField(
-        _l("Date of the change"), validators=[date_required(_l("Enter the date of the change."))]
-    )
+    changed_on = required_date(_l("Date of the change"), _l("Enter the date of the change."))
     reason = TextAreaField(
         _l("Reason"),
         validators=[
@@ -216,17 +203,16 @@ class StageForm(BaseForm):
 
 
 class ClassificationForm(BaseForm):
-    sport_id = SelectField(
-        _l("Sport"), validate_choice=False, validators=[InputRequired(_l("Choose the sport."))]
-    )
+    sport_id = required_choice(_l("Sport"), _l("Choose the sport."), validate_choice=False)
     class_code = CodeField(
         _l("Sport class"), validators=[InputRequired(_l("Enter the sport class."))]
     )
-    status = RadioField(
+    status = required_choice(
         _l("Classification status"),
+        _l("Choose the classification status."),
+        field=RadioField,
         choices=ClassificationStatus.choices(),
         validate_choice=False,
-        validators=[InputRequired(_l("Choose the classification status."))],
     )
     classified_on = DatePartsField(_l("Classified on"))
     review_on = DatePartsField(_l("Review date"))
@@ -240,14 +226,9 @@ class ClassificationForm(BaseForm):
         ]
 
     def service_values(self) -> dict:
-        return {
-            "sport_id": self.sport_id.data,
-            "class_code": self.class_code.data,
-            "status": self.status.data,
-            "classified_on": self.classified_on.data,
-            "review_on": self.review_on.data,
-            "notes": self.notes.data,
-        }
+        return self.data_of(
+            "sport_id", "class_code", "status", "classified_on", "review_on", "notes"
+        )
 
     @staticmethod
     def data_from(classification) -> dict:
@@ -266,21 +247,22 @@ class AssessmentForm(BaseForm):
     """A screening; the measurement boxes (``value_<measure id>``) are added per sport by
     assessment_form()."""
 
-    assessed_on = DatePartsField(
-        _l("Date of the assessment"),
-        validators=[date_required(_l("Enter the date of the assessment."))],
+    assessed_on = required_date(
+        _l("Date of the assessment"), _l("Enter the date of the assessment.")
     )
-    rating = RadioField(
+    rating = required_choice(
         _l("Overall rating"),
+        _l("Choose a rating from 1 to 5."),
+        field=RadioField,
         choices=[(str(n), str(n)) for n in range(1, 6)],
         validate_choice=False,
-        validators=[InputRequired(_l("Choose a rating from 1 to 5."))],
     )
-    recommendation = RadioField(
+    recommendation = required_choice(
         _l("Recommendation"),
+        _l("Choose a recommendation."),
+        field=RadioField,
         choices=Recommendation.choices(),
         validate_choice=False,
-        validators=[InputRequired(_l("Choose a recommendation."))],
     )
     notes = _notes(_l("Notes"))
 
@@ -331,9 +313,7 @@ class MeasureForm(BaseForm):
     name_en = required_text(
         _l("Name in English"), _l("Enter the measurement's English name."), 80, NAME_TOO_LONG
     )
-    unit = SelectField(
-        _l("Unit"), validate_choice=False, validators=[InputRequired(_l("Choose the unit."))]
-    )
+    unit = required_choice(_l("Unit"), _l("Choose the unit."), validate_choice=False)
     min_value = DecimalText(
         _l("Lowest accepted value"),
         validators=[InputRequired(_l("Enter the lowest accepted value."))],
@@ -353,6 +333,18 @@ class MeasureForm(BaseForm):
         ]
         self.unit.choices = [("", _l("Choose the unit"))] + MeasureUnit.choices()
 
+    def service_values(self) -> dict:
+        """The measurement as the services take it; a new one names its template and unit too
+        (the edit form has neither)."""
+        values = {
+            **self.data_of("name", "name_en", "lower_is_better"),
+            "min_value": self.min_value.number,
+            "max_value": self.max_value.number,
+        }
+        if "unit" in self:
+            values.update(sport_id=self.sport_id.data or None, unit=self.unit.data)
+        return values
+
 
 class MeasureEditForm(MeasureForm):
     """An admin edits a measurement: names, accepted range, direction. The template and the
@@ -364,15 +356,6 @@ class MeasureEditForm(MeasureForm):
         BaseForm.__init__(self, *args, **kwargs)
         del self.sport_id
         del self.unit
-
-    def service_values(self) -> dict:
-        return {
-            "name": self.name.data,
-            "name_en": self.name_en.data,
-            "min_value": self.min_value.number,
-            "max_value": self.max_value.number,
-            "lower_is_better": self.lower_is_better.data,
-        }
 
     @staticmethod
     def data_from(measure) -> dict:
@@ -386,21 +369,14 @@ class MeasureEditForm(MeasureForm):
         }
 
 
-class ImportForm(BaseForm):
-    file = FileField(
-        _l("Spreadsheet file (CSV or .xlsx)"),
-        validators=[FileRequired(_l("Choose the file to import."))],
-    )
-
-
-class ConfirmImportForm(BaseForm):
-    payload = HiddenField()
-    mode = RadioField(
+class ConfirmImportForm(core_forms.ConfirmImportForm):
+    mode = required_choice(
         _l("Which rows to save"),
+        _l("Choose which rows to save."),
+        field=RadioField,
         choices=[
             ("valid", _l("Save the rows without errors and skip the others")),
             ("all", _l("Save nothing unless every row is without errors")),
         ],
         validate_choice=False,
-        validators=[InputRequired(_l("Choose which rows to save."))],
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import jsonify, request
+from flask import request
 
 from app.athletes.models import Sport
 from app.competitions import standings
@@ -13,11 +13,17 @@ from app.core import api
 from app.core.api import (
     ERROR_RESPONSE,
     PERIOD_PARAMETERS,
+    PERIOD_PROPERTIES,
     BadParameter,
+    array_schema,
     bp,
     check_parameters,
     count_schema,
     describe,
+    error_response,
+    json_response,
+    object_schema,
+    period_answer,
     period_args,
     schema,
 )
@@ -73,29 +79,27 @@ def medals():
     # page at most, where the whole list is 450 KB at ten times a city's records).
     page = table.competitions[start : start + limit]
     more = start + limit < len(table.competitions)
-    return jsonify(
-        {
-            "from": filters.date_from.isoformat(),
-            "to": filters.date_to.isoformat(),
-            "gold": table.totals.gold,
-            "silver": table.totals.silver,
-            "bronze": table.totals.bronze,
-            "total": table.totals.total,
-            "by_year_level": standings.by_year_level_list(table),
-            "competitions": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "level": str(c.level),
-                    "year": c.year,
-                    "gold": c.gold,
-                    "silver": c.silver,
-                    "bronze": c.bronze,
-                }
-                for c in page
-            ],
-            "next_cursor": api.encode_cursor([start + limit]) if more else None,
-        }
+    return period_answer(
+        filters.date_from,
+        filters.date_to,
+        gold=table.totals.gold,
+        silver=table.totals.silver,
+        bronze=table.totals.bronze,
+        total=table.totals.total,
+        by_year_level=standings.by_year_level_list(table),
+        competitions=[
+            {
+                "id": c.id,
+                "name": c.name,
+                "level": str(c.level),
+                "year": c.year,
+                "gold": c.gold,
+                "silver": c.silver,
+                "bronze": c.bronze,
+            }
+            for c in page
+        ],
+        next_cursor=api.encode_cursor([start + limit]) if more else None,
     )
 
 
@@ -127,55 +131,31 @@ describe(
             *api.page_parameters("Competitions"),
         ],
         "responses": {
-            "200": {
-                "description": "The medal tally.",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Medals"}}
-                },
-            },
+            "200": json_response("The medal tally.", "Medals"),
             "400": ERROR_RESPONSE,
-            "404": {
-                "description": "No sport has the code given in 'sport'.",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-            },
+            "404": error_response("No sport has the code given in 'sport'."),
         },
     },
 )
 
 schema(
     "Medals",
-    {
-        "type": "object",
-        "required": ["from", "to", "gold", "silver", "bronze", "total", "by_year_level"]
-        + ["competitions", "next_cursor"],
-        "properties": {
-            "from": {"type": "string", "format": "date"},
-            "to": {"type": "string", "format": "date"},
+    object_schema(
+        {
+            **PERIOD_PROPERTIES,
             **TALLY,
             "total": count_schema("All medals"),
-            "by_year_level": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["year", "level", "gold", "silver", "bronze"],
-                    "properties": {"year": {"type": "integer"}, "level": LEVELS, **TALLY},
-                },
-            },
-            "competitions": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "name", "level", "year", "gold", "silver", "bronze"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "name": {"type": "string"},
-                        "level": LEVELS,
-                        "year": {"type": "integer"},
-                        **TALLY,
-                    },
-                },
-            },
+            "by_year_level": array_schema({"year": {"type": "integer"}, "level": LEVELS, **TALLY}),
+            "competitions": array_schema(
+                {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "level": LEVELS,
+                    "year": {"type": "integer"},
+                    **TALLY,
+                }
+            ),
             "next_cursor": api.NEXT_CURSOR_SCHEMA,
-        },
-    },
+        }
+    ),
 )

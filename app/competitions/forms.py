@@ -6,7 +6,6 @@ import re
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -20,7 +19,8 @@ from app.core.forms import (
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
-    date_required,
+    required_choice,
+    required_date,
     required_text,
 )
 
@@ -30,27 +30,25 @@ class CompetitionForm(BaseForm):
         _l("Competition name"), _l("Enter the competition's name."), 160, NAME_TOO_LONG
     )
     # No default: the level decides where the competition counts (issue 12 item 7).
-    level = SelectField(
+    level = required_choice(
         _l("Level"),
+        _l("Choose the competition's level."),
         choices=Level.choices(_l("Choose the level")),
         default="",
-        validators=[InputRequired(_l("Choose the competition's level."))],
     )
     series = StringField(_l("Series"), validators=[Optional(), Length(max=160)])
     edition = OptionalInteger(_l("Edition"), validators=[Optional()])
     host_city = StringField(_l("Host city"), validators=[Optional(), Length(max=80)])
     venue_id = SelectField(_l("Venue"), coerce=str, validate_choice=False)
     delegation = StringField(_l("Delegation"), validators=[Optional(), Length(max=80)])
-    start_on = DatePartsField(
-        _l("First day"), validators=[date_required(_l("Enter the first day of the competition."))]
-    )
+    start_on = required_date(_l("First day"), _l("Enter the first day of the competition."))
     end_on = DatePartsField(_l("Last day"))
     # A new competition shows "Planned" chosen (visible, not a silent default).
-    status = SelectField(
+    status = required_choice(
         _l("Status"),
+        _l("Choose the competition's status."),
         choices=CompetitionStatus.choices(),
         default=CompetitionStatus.PLANNED.value,
-        validators=[InputRequired(_l("Choose the competition's status."))],
     )
     sport_ids = MultiCheckboxField(_l("Sports"), coerce=int, validators=[Optional()])
     manager_id = SelectField(_l("Manager"), coerce=str, validate_choice=False)
@@ -89,7 +87,7 @@ class CompetitionForm(BaseForm):
     )
 
     def service_values(self) -> dict:
-        return {name: getattr(self, name).data for name in self.FIELDS if name in self}
+        return self.data_of(*(name for name in self.FIELDS if name in self))
 
     def opened_sports(self) -> set[int] | None:
         """The sports when the form was opened; None when unreadable (then no merge)."""
@@ -120,15 +118,13 @@ class EventForm(BaseForm):
         _l("Event name"),
         validators=[InputRequired(_l("Enter the event's name.")), Length(max=160)],
     )
-    sport_id = SelectField(
-        _l("Sport"), coerce=str, default="", validators=[InputRequired(_l("Choose the sport."))]
-    )
+    sport_id = required_choice(_l("Sport"), _l("Choose the sport."), coerce=str, default="")
     # No default: who may enter depends on it (issue 12 items 5 and 7).
-    gender = SelectField(
+    gender = required_choice(
         _l("Who the event is for"),
+        _l("Choose who the event is for."),
         choices=EventGender.choices(_l("Choose who the event is for")),
         default="",
-        validators=[InputRequired(_l("Choose who the event is for."))],
     )
     sport_class = CodeField(_l("Sport class"), validators=[Optional(), Length(max=40)])
     is_team = BooleanField(_l("Team event (two or more athletes per entry)"))
@@ -167,11 +163,7 @@ class EventForm(BaseForm):
 
     def service_values(self, schedule) -> dict:
         return {
-            "name": self.name.data,
-            "sport_id": self.sport_id.data,
-            "gender": self.gender.data,
-            "sport_class": self.sport_class.data,
-            "is_team": self.is_team.data,
+            **self.data_of("name", "sport_id", "gender", "sport_class", "is_team"),
             "starts_at": schedule[0],
             "ends_at": schedule[1],
             "all_day": schedule[2],
@@ -218,11 +210,11 @@ class EntryForm(BaseForm):
         validators=[InputRequired(_l("Choose the athletes of the entry."))],
     )
     team_name = StringField(_l("Team name"), validators=[Optional(), Length(max=80)])
-    status = SelectField(
+    status = required_choice(
         _l("Entry status"),
+        _l("Choose the entry's status."),
         choices=EntryStatus.choices(),
         default=EntryStatus.NOMINATED.value,
-        validators=[InputRequired(_l("Choose the entry's status."))],
     )
     support_role = SelectField(
         _l("Support person's role"), choices=SupportRole.choices(_l("None")), default=""
@@ -323,14 +315,3 @@ class WithdrawEntryForm(BaseForm):
 
 class ResultsForm(BaseForm):
     """The CSRF token of the results screen; the rows are read per entry by the route."""
-
-
-class ImportForm(BaseForm):
-    file = FileField(
-        _l("Spreadsheet file (CSV or .xlsx)"),
-        validators=[FileRequired(_l("Choose the file to import."))],
-    )
-
-
-class ConfirmImportForm(BaseForm):
-    payload = HiddenField()

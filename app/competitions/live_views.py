@@ -13,7 +13,7 @@ results, an entry's protest note, and the public live results.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,9 +22,7 @@ from app.competitions import bp, live, official, queries, rules
 from app.competitions.official_forms import ProtestForm
 from app.core import confirm, editing
 from app.core.auth import public, role_required
-from app.core.errors import DomainError
-from app.core.security import form_view, mark_personal
-from app.extensions import db
+from app.core.security import form_page, mark_personal
 
 POLL_SECONDS = 20
 
@@ -61,20 +59,15 @@ def publish_results(event_id: int):
         )
         if page is not None:
             return page
-    try:
-        official.publish_results(event, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "info")
-    else:
-        db.session.commit()
-        flash(_("The results are published: they are official now."), "success")
-    return redirect(back, 303)
+    return editing.act(
+        lambda: official.publish_results(event, actor=current_user),
+        flash_message=_("The results are published: they are official now."),
+        redirect_to=back,
+        refused="info",
+    )
 
 
-@bp.route("/entries/<int:entry_id>/protest", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/entries/<int:entry_id>/protest", "coach")
 def protest(entry_id: int):
     """An entry's protest note: whoever may record the entry, while its results are
     provisional. Empty withdraws the protest."""
@@ -94,18 +87,13 @@ def protest(entry_id: int):
         "no_result": entry.result is None,
         "name_of": rules.namer(current_user, event.competition),
     }
-    if request.method == "GET":
-        form = ProtestForm(data=ProtestForm.data_from(entry))
-        return editing.render("competitions/protest.html", form, **context)
-    form = ProtestForm()
+    form = editing.edit_form(ProtestForm, entry)
     response = editing.save(
         form,
         lambda: official.set_protest(
             entry, form.protest_note.data, version=form.version.data, actor=current_user
         ),
-        saved_form=lambda: ProtestForm(
-            formdata=None, data=ProtestForm.data_from(queries.entry_for_page(entry_id))
-        ),
+        saved_form=editing.saved_form_of(ProtestForm, lambda: queries.entry_for_page(entry_id)),
         flash_message=_("Protest saved."),
         redirect_to=url_for(".results", event_id=event.id),
     )

@@ -227,8 +227,60 @@ NEXT_CURSOR_SCHEMA = {
 }
 
 
+def period_query(allowed: tuple[str, ...] = ("from", "to")) -> tuple[date, date]:
+    """The preamble of a period endpoint: refuse unknown parameters, then read ``from`` and
+    ``to`` (``period_args``)."""
+    check_parameters(allowed)
+    return period_args()
+
+
+def period_answer(first: date, last: date, **figures) -> Response:
+    """A period endpoint's JSON answer: its ``from`` and ``to``, then its figures."""
+    return jsonify({"from": first.isoformat(), "to": last.isoformat(), **figures})
+
+
 def count_schema(description: str) -> dict:
     return {"type": "integer", "minimum": 0, "description": description}
+
+
+def object_schema(properties: dict) -> dict:
+    """An object schema whose every property is required."""
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def array_schema(properties: dict, **more) -> dict:
+    """An array of objects whose every property is required."""
+    return {"type": "array", **more, "items": object_schema(properties)}
+
+
+# The ``from`` and ``to`` of a period endpoint's answer.
+PERIOD_PROPERTIES = {
+    "from": {"type": "string", "format": "date"},
+    "to": {"type": "string", "format": "date"},
+}
+
+
+def json_response(description: str, schema_name: str) -> dict:
+    """A 200 response of the OpenAPI document: JSON of the named schema."""
+    return {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}
+        },
+    }
+
+
+def describe_period(path: str, schema_name: str, answer: str, **operation) -> None:
+    """Describe a GET endpoint that takes only ``from`` and ``to`` and answers ``schema_name``
+    (``answer`` says what it is); ``operation`` holds its summary, operationId, description."""
+    describe(
+        path,
+        {
+            **operation,
+            "parameters": PERIOD_PARAMETERS,
+            "responses": {"200": json_response(answer, schema_name), "400": ERROR_RESPONSE},
+        },
+    )
 
 
 def describe(path: str, operation: dict, method: str = "get") -> None:

@@ -23,17 +23,19 @@ labels, dates as dates, so many-valued fields (features, people, organisers) are
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms import Field
 
+from app.core import spreadsheets
 from app.core.errors import DomainError, EditConflict
 from app.extensions import db
 
@@ -181,8 +183,68 @@ def save(
     return redirect(target, code=303)
 
 
+def act(
+    apply: Callable[[], Any],
+    *,
+    flash_message: Callable[[Any], Any] | str,
+    redirect_to: str,
+    refused: str = "error",
+) -> Response:
+    """The save step of a button without fields (archive, restore, publish): ``apply()`` (one
+    service call) -> commit -> flash ``flash_message`` (as in ``save``) -> 303 redirect. A
+    broken rule (DomainError) is rolled back and its message flashed (category ``refused``),
+    to the same place."""
+    try:
+        result = apply()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), refused)
+    else:
+        db.session.commit()
+        message = flash_message(result) if callable(flash_message) else flash_message
+        message, category = message if isinstance(message, tuple) else (message, "success")
+        flash(message, category)
+    return redirect(redirect_to, code=303)
+
+
+def edit_form(form_class, record, **options):
+    """The form of an edit page: on GET filled from ``record`` as saved
+    (``form_class.data_from``), so ``save`` does nothing and the page shows it; on POST read
+    from the request. ``options`` go to the form's constructor (its choices)."""
+    if request.method == "GET":
+        return form_class(data=form_class.data_from(record), **options)
+    return form_class(**options)
+
+
+def saved_form_of(form_class, load: Callable[[], Any], **options) -> Callable[[], Any]:
+    """``save``'s ``saved_form`` for an edit page: the same form filled from the record as
+    saved now (``load()`` reads it again after the rollback)."""
+    return lambda: form_class(formdata=None, data=form_class.data_from(load()), **options)
+
+
 def render(template: str, form, status: int | None = None, **context):
     """A form page with the status the form's state calls for (200, 409 or 422)."""
     status = status if status is not None else form.status_code
     context.setdefault("page_has_errors", form.has_errors)
     return render_template(template, form=form, **context), status
+
+
+def check_upload(upload, confirm, check: Callable[[bytes], Any]) -> Any:
+    """The upload step of a spreadsheet import (``core.forms.ImportForm``): read the file (one
+    byte past ``spreadsheets.MAX_BYTES``, so the reader can refuse it), check its rows with
+    ``check(data)``, and carry the file in ``confirm.payload`` for the confirmation. The rows,
+    or None with the refusal on the file field."""
+    data = upload.file.data.read(spreadsheets.MAX_BYTES + 1)
+    try:
+        rows = check(data)
+    except DomainError as error:
+        upload.add_error("file", error.message)
+        return None
+    confirm.payload.data = base64.b64encode(data).decode("ascii")
+    return rows
+
+
+def payload(confirm) -> bytes:
+    """The file an import's confirmation carries (``check_upload``); ValueError when it is
+    not base64."""
+    return base64.b64decode(confirm.payload.data or "", validate=True)

@@ -16,12 +16,14 @@ from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
     Field,
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TelField,
@@ -116,6 +118,10 @@ class BaseForm(FlaskForm):
             field.errors.append(message)
         else:
             self.form_errors.append(message)
+
+    def data_of(self, *names: str) -> dict:
+        """The data of the named fields by name: the keyword arguments of a service call."""
+        return {name: self[name].data for name in names}
 
     @property
     def has_errors(self) -> bool:
@@ -215,6 +221,17 @@ class date_required:  # noqa: N801  (used like WTForms' validators: date_require
         if field.data is None:
             # A partly typed date already has its own message from DatePartsField.
             raise StopValidation("" if field.errors else self.message)
+
+
+def required_date(label, required, **kwargs):
+    """A date in three boxes that must be filled in (``required``: what to enter)."""
+    return DatePartsField(label, validators=[date_required(required)], **kwargs)
+
+
+def required_choice(label, required, field=SelectField, **kwargs):
+    """A select box (or ``field=RadioField``) where something must be chosen (``required``:
+    what to choose)."""
+    return field(label, validators=[InputRequired(required)], **kwargs)
 
 
 def not_in_future(form, field):
@@ -349,3 +366,18 @@ class MultiCheckboxField(SelectMultipleField):
         offered = {str(choice[0]) for choice in self.choices or ()}
         if any(str(value) not in offered for value in self.data or ()):
             raise StopValidation(self.message)
+
+
+class ImportForm(BaseForm):
+    """The upload step of a spreadsheet import (core.editing.check_upload)."""
+
+    file = FileField(
+        _l("Spreadsheet file (CSV or .xlsx)"),
+        validators=[FileRequired(_l("Choose the file to import."))],
+    )
+
+
+class ConfirmImportForm(BaseForm):
+    """The confirmation of an import: it carries the checked file (core.editing.payload)."""
+
+    payload = HiddenField()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
@@ -40,6 +41,11 @@ class ListPage:
     pages: int
     total: int
     per_page: int
+
+
+def page_number(high: int = 99_999) -> int:
+    """The request's ``?page=``: a whole number from 1 to ``high``; anything else is page 1."""
+    return whole_number(request.args.get("page"), low=1, high=high) or 1
 
 
 def page_of(items: list, page_arg: str | None, per_page: int) -> ListPage:

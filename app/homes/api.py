@@ -3,115 +3,66 @@ names) and its OpenAPI description."""
 
 from __future__ import annotations
 
-from flask import jsonify
-
-from app.core.api import (
-    ERROR_RESPONSE,
-    PERIOD_PARAMETERS,
-    bp,
-    check_parameters,
-    count_schema,
-    describe,
-    period_args,
-    schema,
-)
+from app.core import api
 from app.core.auth import public
 from app.homes import stats
 from app.homes.enums import ActivityKind, Service
 
-SUMMARY_PARAMS = ("from", "to")
 
-
-@bp.get("/homes/summary")
+@api.bp.get("/homes/summary")
 @public
 def homes_summary():
-    check_parameters(SUMMARY_PARAMS)
-    first, last = period_args()
+    first, last = api.period_query()
     figures = stats.period_stats(first, last)
-    return jsonify(
-        {
-            "from": first.isoformat(),
-            "to": last.isoformat(),
-            "homes": figures.homes,
-            "towns_covered": figures.towns_covered,
-            "members": figures.members,
-            "by_service": [
-                {"service": service.value, "members": count}
-                for service, count in figures.by_service
-            ],
-            "attendance": figures.attendance,
-            "by_kind": [
-                {"kind": kind.value, "attendance": count} for kind, count in figures.by_kind
-            ],
-        }
+    return api.period_answer(
+        first,
+        last,
+        homes=figures.homes,
+        towns_covered=figures.towns_covered,
+        members=figures.members,
+        by_service=[
+            {"service": service.value, "members": count} for service, count in figures.by_service
+        ],
+        attendance=figures.attendance,
+        by_kind=[{"kind": kind.value, "attendance": count} for kind, count in figures.by_kind],
     )
 
 
-schema(
+api.schema(
     "HomesSummary",
-    {
-        "type": "object",
-        "required": [
-            "from",
-            "to",
-            "homes",
-            "towns_covered",
-            "members",
-            "by_service",
-            "attendance",
-            "by_kind",
-        ],
-        "properties": {
-            "from": {"type": "string", "format": "date"},
-            "to": {"type": "string", "format": "date"},
-            "homes": count_schema("Homes open during the period."),
-            "towns_covered": count_schema("Distinct towns and sub-districts with an open home."),
-            "members": count_schema(
+    api.object_schema(
+        {
+            **api.PERIOD_PROPERTIES,
+            "homes": api.count_schema("Homes open during the period."),
+            "towns_covered": api.count_schema(
+                "Distinct towns and sub-districts with an open home."
+            ),
+            "members": api.count_schema(
                 "Distinct people with a membership overlapping the period (members served)."
             ),
-            "by_service": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["service", "members"],
-                    "properties": {
-                        "service": {"type": "string", "enum": [s.value for s in Service]},
-                        "members": count_schema("Distinct members receiving the service."),
-                    },
-                },
-            },
-            "attendance": count_schema(
+            "by_service": api.array_schema(
+                {
+                    "service": {"type": "string", "enum": [s.value for s in Service]},
+                    "members": api.count_schema("Distinct members receiving the service."),
+                }
+            ),
+            "attendance": api.count_schema(
                 "Person-times: members marked present at sessions planned in the period."
             ),
-            "by_kind": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["kind", "attendance"],
-                    "properties": {
-                        "kind": {"type": "string", "enum": [k.value for k in ActivityKind]},
-                        "attendance": count_schema("Person-times at this kind of activity."),
-                    },
-                },
-            },
-        },
-    },
+            "by_kind": api.array_schema(
+                {
+                    "kind": {"type": "string", "enum": [k.value for k in ActivityKind]},
+                    "attendance": api.count_schema("Person-times at this kind of activity."),
+                }
+            ),
+        }
+    ),
 )
 
-describe(
+api.describe_period(
     "/homes/summary",
-    {
-        "summary": "Sunshine homes: coverage, members served and attendance for a period",
-        "operationId": "homesSummary",
-        "parameters": PERIOD_PARAMETERS,
-        "responses": {
-            "200": {
-                "description": "The figures for the period.",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/HomesSummary"}}
-                },
-            },
-            "400": ERROR_RESPONSE,
-        },
-    },
+    "HomesSummary",
+    "The figures for the period.",
+    summary="Sunshine homes: coverage, members served and attendance for a period",
+    operationId="homesSummary",
 )

@@ -20,7 +20,7 @@ from app.core.forms import (
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
-    date_required,
+    required_date,
     required_text,
 )
 from app.homes.enums import ActivityKind, HomeKind, LeftReason, Service
@@ -109,9 +109,7 @@ class ActivityForm(BaseForm):
         _l("Activity leader"),
         message=_l("Choose a leader from the list: a member of the home's staff."),
     )
-    first_day = DatePartsField(
-        _l("First day"), validators=[date_required(_l("Enter the first day of the series."))]
-    )
+    first_day = required_date(_l("First day"), _l("Enter the first day of the series."))
     start_time = TimeText(_l("Start time"), required_message=_l("Enter the start time."))
     end_time = TimeText(_l("End time"), required_message=_l("Enter the end time."))
     weekdays = MultiCheckboxField(
@@ -178,13 +176,10 @@ class ActivityForm(BaseForm):
 
     def service_values(self) -> dict:
         return {
-            "title": self.title.data,
+            **self.data_of("title", "capacity", "is_public", "description"),
             "kind": ActivityKind(self.kind.data),
             "venue_id": listed_id(self.venue_id.data),
             "leader_person_id": listed_id(self.leader_person_id.data),
-            "capacity": self.capacity.data,
-            "is_public": self.is_public.data,
-            "description": self.description.data,
         }
 
     @staticmethod
@@ -222,9 +217,7 @@ class CancelOccurrenceForm(BaseForm):
 
 
 class MoveOccurrenceForm(BaseForm):
-    new_day = DatePartsField(
-        _l("New day"), validators=[date_required(_l("Enter the day the session moves to."))]
-    )
+    new_day = required_date(_l("New day"), _l("Enter the day the session moves to."))
     start_time = TimeText(_l("New start time"), required_message=_l("Enter the start time."))
     end_time = TimeText(_l("New end time"), required_message=_l("Enter the end time."))
     venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
@@ -240,13 +233,10 @@ class MembershipForm(BaseForm):
         _l("Register number"),
         validators=[InputRequired(_l("Enter the person's register number."))],
     )
-    birth_on = DatePartsField(
-        _l("Date of birth"),
-        validators=[date_required(_l("Enter the person's date of birth, to check the number."))],
+    birth_on = required_date(
+        _l("Date of birth"), _l("Enter the person's date of birth, to check the number.")
     )
-    joined_on = DatePartsField(
-        _l("Joined on"), validators=[date_required(_l("Enter the day the member joined."))]
-    )
+    joined_on = required_date(_l("Joined on"), _l("Enter the day the member joined."))
     services = MultiCheckboxField(
         _l("Services received"),
         message=_l("Choose the services from the list."),
@@ -259,9 +249,7 @@ class MembershipForm(BaseForm):
 
 
 class EndMembershipForm(BaseForm):
-    left_on = DatePartsField(
-        _l("Left on"), validators=[date_required(_l("Enter the day the member left."))]
-    )
+    left_on = required_date(_l("Left on"), _l("Enter the day the member left."))
     reason = ListedChoice(
         _l("Reason for leaving"),
         choices=LeftReason.choices(),
@@ -293,9 +281,7 @@ class HomeForm(BaseForm):
     venue_id = ListedChoice(_l("Venue"), message=_l("Choose a venue from the list."))
     operator = StringField(_l("Operator"), validators=[Optional(), Length(max=120)])
     capacity = OptionalInteger(_l("Capacity"), validators=[Optional()])
-    opened_on = DatePartsField(
-        _l("Opened on"), validators=[date_required(_l("Enter the day the home opened."))]
-    )
+    opened_on = required_date(_l("Opened on"), _l("Enter the day the home opened."))
     contact = StringField(_l("Contact"), validators=[Optional(), Length(max=120)])
     services = MultiCheckboxField(
         _l("Services offered"),
@@ -328,14 +314,12 @@ class HomeForm(BaseForm):
 
     def service_values(self) -> dict:
         return {
-            "name": self.name.data,
+            **self.data_of("name", "capacity", "opened_on"),
             "kind": HomeKind(self.kind.data),
             "town_id": int(self.town_id.data),
             "address": self.address.data or "",
             "venue_id": listed_id(self.venue_id.data),
             "operator": self.operator.data or "",
-            "capacity": self.capacity.data,
-            "opened_on": self.opened_on.data,
             "contact": self.contact.data or "",
         }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 
 from app.core.auth import role_required
-from app.core.params import whole_number
+from app.core.params import page_number
 from app.core.security import mark_personal
 from app.notices import bp, channels, queries
 from app.notices.enums import NoticeStatus
@@ -20,7 +20,7 @@ def index():
         status = ""
     page = queries.notice_page(
         status=status,
-        page=whole_number(request.args.get("page"), low=1, high=99_999) or 1,
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
     )
     return render_template(

@@ -31,6 +31,7 @@ from app.core.forms import (
     VersionField,
     date_required,
     not_in_future,
+    required_choice,
 )
 from app.people.enums import (
     ConsentGivenBy,
@@ -108,10 +109,8 @@ class PersonForm(BaseForm):
         validators=[InputRequired(_l("Enter the person's name.")), Length(max=100)],
     )
     name_pinyin = StringField(_l("Name in pinyin"), validators=[Optional(), Length(max=200)])
-    gender = RadioField(
-        _l("Gender"),
-        choices=Gender.choices(),
-        validators=[InputRequired(_l("Choose the person's gender."))],
+    gender = required_choice(
+        _l("Gender"), _l("Choose the person's gender."), field=RadioField, choices=Gender.choices()
     )
     birth_on = DatePartsField(
         _l("Date of birth"),
@@ -207,15 +206,14 @@ CONSENT_NONE = "none"
 
 
 class NewPersonForm(PersonForm):
-    consent_given_by = RadioField(
+    consent_given_by = required_choice(
         _l("Consent to collect disability and health information"),
+        _l("Say whether consent to collect this information was given."),
+        field=RadioField,
         choices=[
             (ConsentGivenBy.SELF.value, _l("Given by the person")),
             (ConsentGivenBy.GUARDIAN.value, _l("Given by their guardian")),
             (CONSENT_NONE, _l("Not given yet")),
-        ],
-        validators=[
-            InputRequired(_l("Say whether consent to collect this information was given."))
         ],
     )
     consent_given_on = DatePartsField(_l("Date the consent was given"), validators=[not_in_future])
@@ -264,19 +262,21 @@ class SearchForm(BaseForm):
 
 
 class ConsentForm(BaseForm):
-    kind = RadioField(
+    kind = required_choice(
         _l("What the consent is for"),
+        _l("Choose what the consent is for."),
+        field=RadioField,
         choices=ConsentKind.choices(),
-        validators=[InputRequired(_l("Choose what the consent is for."))],
     )
     given_on = DatePartsField(
         _l("Date the consent was given"),
         validators=[date_required(_l("Enter the date the consent was given.")), not_in_future],
     )
-    given_by = RadioField(
+    given_by = required_choice(
         _l("Who gave the consent"),
+        _l("Choose who gave the consent."),
+        field=RadioField,
         choices=ConsentGivenBy.choices(),
-        validators=[InputRequired(_l("Choose who gave the consent."))],
     )
     guardian_name = StringField(_l("Guardian's name"), validators=[Optional(), Length(max=100)])
     notice_version = CodeField(

@@ -14,7 +14,7 @@ from app.core import clock, editing
 from app.core.auth import get_or_404, role_required
 from app.core.errors import DomainError
 from app.core.reference import town_choices
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 from app.people import bp, services
 from app.people import certificate as cert
@@ -117,9 +117,7 @@ def index():
     return page_html
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/new", "admin")
 def new():
     mark_personal()
     if request.method == "POST":
@@ -176,9 +174,7 @@ def detail(person_id: int):
     return page
 
 
-@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:person_id>/edit", "admin")
 def edit(person_id: int):
     mark_personal()
     person = _load(person_id)
@@ -207,8 +203,7 @@ def edit(person_id: int):
             person,
             form.person_data(),
             expected_version=form.version.data,
-            certificate_number=form.certificate_number.data,
-            remove_certificate=form.remove_certificate.data,
+            **form.data_of("certificate_number", "remove_certificate"),
             can_see=can_see,
         ),
         saved_form=saved_form,
@@ -228,15 +223,11 @@ def archive(person_id: int):
     mark_personal()
     person = _load(person_id)
     if request.method == "POST":
-        try:
-            services.archive_person(person)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The record has been archived."), "success")
-        return redirect(url_for("people.detail", person_id=person.id), code=303)
+        return editing.act(
+            lambda: services.archive_person(person),
+            flash_message=_("The record has been archived."),
+            redirect_to=url_for("people.detail", person_id=person.id),
+        )
     return render_template("people/archive.html", person=person)
 
 
@@ -244,20 +235,14 @@ def archive(person_id: int):
 @role_required("admin")
 def restore(person_id: int):
     person = _load(person_id)
-    try:
-        services.restore_person(person)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The record has been restored to the register."), "success")
-    return redirect(url_for("people.detail", person_id=person.id), code=303)
+    return editing.act(
+        lambda: services.restore_person(person),
+        flash_message=_("The record has been restored to the register."),
+        redirect_to=url_for("people.detail", person_id=person.id),
+    )
 
 
-@bp.route("/<int:person_id>/consents/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:person_id>/consents/new", "admin")
 def consent_new(person_id: int):
     mark_personal()
     person = _load(person_id)
@@ -276,9 +261,7 @@ def consent_new(person_id: int):
         try:
             services.record_consent(
                 person,
-                kind=form.kind.data,
-                given_on=form.given_on.data,
-                given_by=form.given_by.data,
+                **form.data_of("kind", "given_on", "given_by"),
                 guardian_name=form.guardian_name.data or "",
                 notice_version=form.notice_version.data,
             )
@@ -297,9 +280,7 @@ def consent_new(person_id: int):
     )
 
 
-@bp.route("/<int:person_id>/consents/<int:consent_id>/withdraw", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:person_id>/consents/<int:consent_id>/withdraw", "admin")
 def consent_withdraw(person_id: int, consent_id: int):
     mark_personal()
     person = _load(person_id)

@@ -17,11 +17,11 @@ from app.core.forms import (
     TITLE_TOO_LONG,
     BaseForm,
     CodeField,
-    DatePartsField,
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
-    date_required,
+    required_choice,
+    required_date,
     required_text,
 )
 from app.performances.enums import AccessNeed, BookingRole, PerformanceStatus, Setting, TroupeRole
@@ -50,34 +50,25 @@ def _time(form, field) -> time | None:
 class PerformanceForm(BaseForm):
     title = required_text(_l("Title"), _l("Enter the performance's title."), 200, TITLE_TOO_LONG)
     # No programme, setting or venue is preselected: the user chooses (issue 12 item 7).
-    programme_id = SelectField(
-        _l("Programme"),
-        coerce=_int_or_none,
-        validators=[InputRequired(_l("Choose the programme."))],
+    programme_id = required_choice(
+        _l("Programme"), _l("Choose the programme."), coerce=_int_or_none
     )
     troupe_id = SelectField(_l("Troupe"), coerce=_int_or_none, validators=[Optional()])
-    setting = SelectField(
+    setting = required_choice(
         _l("Setting"),
+        _l("Choose the setting."),
         choices=[("", _l("Choose a setting")), *Setting.choices()],
-        validators=[InputRequired(_l("Choose the setting."))],
     )
-    venue_id = SelectField(
-        _l("Venue"), coerce=_int_or_none, validators=[InputRequired(_l("Choose the venue."))]
-    )
-    day = DatePartsField(
-        _l("Day (Beijing time)"),
-        validators=[date_required(_l("Enter the day of the performance."))],
-    )
+    venue_id = required_choice(_l("Venue"), _l("Choose the venue."), coerce=_int_or_none)
+    day = required_date(_l("Day (Beijing time)"), _l("Enter the day of the performance."))
     start_time = CodeField(
         _l("Start time"), validators=[InputRequired(_l("Enter the start time.")), Length(max=5)]
     )
     end_time = CodeField(
         _l("End time"), validators=[InputRequired(_l("Enter the end time.")), Length(max=5)]
     )
-    status = SelectField(
-        _l("Status"),
-        choices=PerformanceStatus.choices(),
-        validators=[InputRequired(_l("Choose the status."))],
+    status = required_choice(
+        _l("Status"), _l("Choose the status."), choices=PerformanceStatus.choices()
     )
     is_public = BooleanField(_l("Public: show it on the public agenda once confirmed"))
     needs = MultiCheckboxField(
@@ -166,22 +157,24 @@ class PerformanceForm(BaseForm):
         if schedule is None:
             return None
         return {
-            "title": self.title.data,
-            "programme_id": self.programme_id.data,
-            "troupe_id": self.troupe_id.data,
-            "setting": self.setting.data,
-            "venue_id": self.venue_id.data,
+            **self.data_of(
+                "title",
+                "programme_id",
+                "troupe_id",
+                "setting",
+                "venue_id",
+                "status",
+                "is_public",
+                "notes",
+                "audience",
+                "audience_disabled",
+                "beneficiaries",
+                "report",
+                "reschedule_reason",
+            ),
             "starts_at": schedule[0],
             "ends_at": schedule[1],
-            "status": self.status.data,
-            "is_public": self.is_public.data,
             "needs": self.needs.data or [],
-            "notes": self.notes.data,
-            "audience": self.audience.data,
-            "audience_disabled": self.audience_disabled.data,
-            "beneficiaries": self.beneficiaries.data,
-            "report": self.report.data,
-            "reschedule_reason": self.reschedule_reason.data,
             "people": self.people(),
         }
 
@@ -232,13 +225,7 @@ class AfterShowForm(BaseForm):
     version = VersionField()
 
     def service_values(self) -> dict:
-        return {
-            "held": self.held.data,
-            "audience": self.audience.data,
-            "audience_disabled": self.audience_disabled.data,
-            "beneficiaries": self.beneficiaries.data,
-            "report": self.report.data,
-        }
+        return self.data_of("held", "audience", "audience_disabled", "beneficiaries", "report")
 
     @staticmethod
     def data_from(performance) -> dict:
@@ -281,10 +268,7 @@ class ProgrammeForm(BaseForm):
 
     def service_values(self) -> dict:
         return {
-            "name": self.name.data,
-            "first_year": self.first_year.data,
-            "last_year": self.last_year.data,
-            "description": self.description.data,
+            **self.data_of("name", "first_year", "last_year", "description"),
             "organiser_ids": self.organiser_ids.data or [],
         }
 
@@ -315,13 +299,11 @@ class MemberForm(BaseForm):
         _l("Register number"),
         validators=[InputRequired(_l("Enter the person's register number."))],
     )
-    birth_on = DatePartsField(
-        _l("Date of birth"), validators=[date_required(_l("Enter the person's date of birth."))]
-    )
-    role = SelectField(
+    birth_on = required_date(_l("Date of birth"), _l("Enter the person's date of birth."))
+    role = required_choice(
         _l("Role in the troupe"),
+        _l("Choose the member's role."),
         choices=[("", _l("Choose a role")), *TroupeRole.choices()],
-        validators=[InputRequired(_l("Choose the member's role."))],
     )
 
 

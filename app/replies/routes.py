@@ -14,6 +14,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core import editing
 from app.core.auth import login_required, public
 from app.core.errors import DomainError
 from app.core.params import whole_number
@@ -116,18 +117,22 @@ def signed_in(kind: str, subject_id: int, key: str):
     if not who.people:
         abort(404)
     back = url_for(subject.page_endpoint, **subject.page_args) + "#" + pages.anchor(subject)
-    try:
+
+    def apply() -> bool:
         posted = forms.read_posted()
         _reply, changed = services.record_answer(
             who, posted.person_id, posted.answer, posted.reason, user=current_user
         )
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return redirect(back, code=303)
-    db.session.commit()
-    flash(_("Your answer has been saved.") if changed else _("Your answer was already saved."))
-    return redirect(back, code=303)
+        return changed
+
+    return editing.act(
+        apply,
+        flash_message=lambda changed: (
+            _("Your answer has been saved.") if changed else _("Your answer was already saved."),
+            "message",
+        ),
+        redirect_to=back,
+    )
 
 
 def _subject_or_404(kind: str, subject_id: int, key: str) -> subjects.Subject:

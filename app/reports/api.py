@@ -6,99 +6,71 @@ from __future__ import annotations
 from flask import jsonify
 
 from app.athletes.enums import Stage
-from app.core.api import (
-    ERROR_RESPONSE,
-    PERIOD_PARAMETERS,
-    bp,
-    check_parameters,
-    count_schema,
-    describe,
-    period_args,
-    schema,
-)
+from app.core import api
 from app.core.auth import public
 from app.reports import figures
 
-REPORT_PARAMS = ("from", "to")
 
-
-@bp.get("/report")
+@api.bp.get("/report")
 @public
 def report():
-    check_parameters(REPORT_PARAMS)
-    first, last = period_args()
+    first, last = api.period_query()
     return jsonify(figures.summary_figures(first, last))
 
 
-def _object(properties: dict) -> dict:
-    return {"type": "object", "required": list(properties), "properties": properties}
-
-
-schema(
+api.schema(
     "Report",
-    _object(
+    api.object_schema(
         {
-            "from": {"type": "string", "format": "date"},
-            "to": {"type": "string", "format": "date"},
-            "medals": _object(
+            **api.PERIOD_PROPERTIES,
+            "medals": api.object_schema(
                 {
-                    "gold": count_schema("Gold medals won in competitions starting in the period."),
-                    "silver": count_schema("Silver medals."),
-                    "bronze": count_schema("Bronze medals."),
-                    "total": count_schema("All medals (a team medal counts once)."),
+                    "gold": api.count_schema(
+                        "Gold medals won in competitions starting in the period."
+                    ),
+                    "silver": api.count_schema("Silver medals."),
+                    "bronze": api.count_schema("Bronze medals."),
+                    "total": api.count_schema("All medals (a team medal counts once)."),
                 }
             ),
-            "performances": _object(
+            "performances": api.object_schema(
                 {
-                    "performances": count_schema("Performances held (done) in the period."),
-                    "beneficiaries": count_schema("Their beneficiaries (person-times)."),
+                    "performances": api.count_schema("Performances held (done) in the period."),
+                    "beneficiaries": api.count_schema("Their beneficiaries (person-times)."),
                 }
             ),
-            "homes": _object(
+            "homes": api.object_schema(
                 {
-                    "homes": count_schema("Sunshine homes open during the period."),
-                    "towns_covered": count_schema("Distinct towns with an open home."),
-                    "members": count_schema("Distinct members served in the period."),
-                    "attendance": count_schema("Attendance person-times in the period."),
+                    "homes": api.count_schema("Sunshine homes open during the period."),
+                    "towns_covered": api.count_schema("Distinct towns with an open home."),
+                    "members": api.count_schema("Distinct members served in the period."),
+                    "attendance": api.count_schema("Attendance person-times in the period."),
                 }
             ),
-            "athletes": _object(
+            "athletes": api.object_schema(
                 {
-                    "by_stage": {
-                        "type": "array",
-                        "description": "Athletes per pipeline stage today, in pipeline order.",
-                        "items": _object(
-                            {
-                                "stage": {"type": "string", "enum": [s.value for s in Stage]},
-                                "athletes": count_schema("Athletes at this stage."),
-                            }
-                        ),
-                    }
+                    "by_stage": api.array_schema(
+                        {
+                            "stage": {"type": "string", "enum": [s.value for s in Stage]},
+                            "athletes": api.count_schema("Athletes at this stage."),
+                        },
+                        description="Athletes per pipeline stage today, in pipeline order.",
+                    )
                 }
             ),
         }
     ),
 )
 
-describe(
+api.describe_period(
     "/report",
-    {
-        "summary": "The term report's public figures for a period",
-        "description": (
-            "Medals, performances held and their beneficiaries, sunshine homes, towns covered, "
-            "members served and attendance for the period (both days inclusive), and athletes "
-            "per pipeline stage today. Counts only, no personal data."
-        ),
-        "operationId": "getReport",
-        "parameters": PERIOD_PARAMETERS,
-        "responses": {
-            "200": {
-                "description": "The figures.",
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/Report"}}
-                },
-            },
-            "400": ERROR_RESPONSE,
-        },
-    },
+    "Report",
+    "The figures.",
+    summary="The term report's public figures for a period",
+    description=(
+        "Medals, performances held and their beneficiaries, sunshine homes, towns covered, "
+        "members served and attendance for the period (both days inclusive), and athletes "
+        "per pipeline stage today. Counts only, no personal data."
+    ),
+    operationId="getReport",
 )

@@ -159,14 +159,8 @@ class VenueForm(BaseForm):
     def service_values(self) -> dict:
         """The form's values as the services take them."""
         return {
-            "name": self.name.data,
-            "kind": self.kind.data,
+            **self.data_of("name", "kind", "address", "capacity", "latitude", "longitude", "notes"),
             "town_id": int(self.town_id.data),
-            "address": self.address.data,
-            "capacity": self.capacity.data,
-            "latitude": self.latitude.data,
-            "longitude": self.longitude.data,
-            "notes": self.notes.data,
             "features": list(self.features.data or ()),
         }
 

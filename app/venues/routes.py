@@ -10,7 +10,7 @@ from app.core import editing
 from app.core.auth import get_or_404, public, role_required
 from app.core.forms import BaseForm
 from app.core.reference import town_choices
-from app.core.security import form_view
+from app.core.security import form_page
 from app.extensions import db
 from app.venues import bp, queries, services
 from app.venues.forms import VenueFilterForm, VenueForm
@@ -59,9 +59,7 @@ def detail(venue_id: int):
     return render_template("venues/detail.html", venue=venue, is_admin=_is_admin())
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/new", "admin")
 def create():
     form = VenueForm(town_choices=town_choices(db.session))
     response = editing.save(
@@ -73,23 +71,16 @@ def create():
     return response or editing.render("venues/form.html", form, venue=None)
 
 
-@bp.route("/<int:venue_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:venue_id>/edit", "admin")
 def edit(venue_id: int):
     venue = get_or_404(Venue, venue_id)
     choices = town_choices(db.session)
-    if request.method == "GET":
-        form = VenueForm(data=VenueForm.data_from(venue), town_choices=choices)
-        return editing.render("venues/form.html", form, venue=venue)
-    form = VenueForm(town_choices=choices)
+    form = editing.edit_form(VenueForm, venue, town_choices=choices)
     response = editing.save(
         form,
         lambda: services.update_venue(venue, version=form.version.data, **form.service_values()),
-        saved_form=lambda: VenueForm(
-            formdata=None,
-            data=VenueForm.data_from(get_or_404(Venue, venue_id)),
-            town_choices=choices,
+        saved_form=editing.saved_form_of(
+            VenueForm, lambda: get_or_404(Venue, venue_id), town_choices=choices
         ),
         flash_message=lambda saved: _("Your changes to %(name)s have been saved.", name=saved.name),
         redirect_to=url_for("venues.detail", venue_id=venue_id),
@@ -97,9 +88,7 @@ def edit(venue_id: int):
     return response or editing.render("venues/form.html", form, venue=venue)
 
 
-@bp.route("/<int:venue_id>/archive", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:venue_id>/archive", "admin")
 def archive(venue_id: int):
     venue = get_or_404(Venue, venue_id)
     if venue.is_archived:

@@ -3,7 +3,7 @@ downloads (audit-logged), the coach's dashboard, and a participant's way to thei
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -15,7 +15,7 @@ from app.athletes.views._common import filter_form
 from app.core import audit, clock
 from app.core.auth import login_required, role_required
 from app.core.exports import send_table
-from app.core.params import whole_number
+from app.core.params import page_number
 from app.extensions import db
 
 
@@ -27,7 +27,7 @@ def index():
     page = queries.search_athletes(
         filters,
         current_user,
-        page=whole_number(request.args.get("page"), low=1, high=100_000) or 1,
+        page=page_number(high=100_000),
         per_page=current_app.config["PAGE_SIZE"],
     )
     return render_template(

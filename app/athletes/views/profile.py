@@ -11,8 +11,8 @@ from app.athletes import bp, queries, rules, services
 from app.athletes.forms import AthleteForm, StageForm
 from app.athletes.views._common import load
 from app.core import audit, clock, editing
-from app.core.auth import login_required, role_required
-from app.core.security import form_view
+from app.core.auth import login_required
+from app.core.security import form_page
 from app.extensions import db
 
 
@@ -52,9 +52,7 @@ def detail(athlete_id: int):
 # Create and edit -----------------------------------------------------------------------
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("coach", "home_staff")
-@form_view
+@form_page(bp, "/new", "coach", "home_staff")
 def create():
     """Coaches and admins add an athlete; home staff propose a member as a talent (always
     at the stage "identified", with them as the source contact). The people register is
@@ -78,9 +76,7 @@ def create():
     return editing.render("athletes/form.html", form, athlete=None)
 
 
-@bp.route("/<int:athlete_id>/edit", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:athlete_id>/edit", "coach")
 def edit(athlete_id: int):
     athlete = load(athlete_id, edit=True)
     options = {"sports": queries.sports(), "coaches": queries.coaches()}
@@ -94,9 +90,7 @@ def edit(athlete_id: int):
             athlete, version=form.version.data, actor=current_user, **form.service_values()
         ),
         # The conflict table from every field of the form (core.editing.conflict_rows).
-        saved_form=lambda: AthleteForm(
-            formdata=None, data=AthleteForm.data_from(load(athlete_id)), **options
-        ),
+        saved_form=editing.saved_form_of(AthleteForm, lambda: load(athlete_id), **options),
         flash_message=_("Your changes have been saved."),
         redirect_to=url_for("athletes.detail", athlete_id=athlete_id),
     )
@@ -105,9 +99,7 @@ def edit(athlete_id: int):
     return editing.render("athletes/form.html", form, athlete=load(athlete_id))
 
 
-@bp.route("/<int:athlete_id>/stage", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:athlete_id>/stage", "coach")
 def stage(athlete_id: int):
     athlete = load(athlete_id, edit=True)
     if request.method == "GET":
@@ -120,10 +112,7 @@ def stage(athlete_id: int):
         form,
         lambda: services.change_stage(
             athlete,
-            to_stage=form.to_stage.data,
-            changed_on=form.changed_on.data,
-            reason=form.reason.data,
-            version=form.version.data,
+            **form.data_of("to_stage", "changed_on", "reason", "version"),
             actor=current_user,
         ),
         # No name in a flash: flashes travel in the client-readable session cookie.

@@ -13,85 +13,58 @@ from app.athletes.models import AssessmentMeasure
 from app.core import editing
 from app.core.auth import get_or_404, role_required
 from app.core.errors import DomainError, EditConflict
-from app.core.security import form_view
+from app.core.security import form_page
 from app.extensions import db
 
 
-@bp.route("/sports", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/sports", "admin")
 def sports():
     """The list of sports, and the form to add one."""
     form = SportForm()
-    if form.validate_on_submit():
-        try:
-            sport = services.create_sport(
-                name=form.name.data,
-                name_en=form.name_en.data,
-                class_hint=form.class_hint.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("%(sport)s has been added to the sports.", sport=sport.display_name), "success")
-            return redirect(url_for("athletes.sports"), code=303)
-    return editing.render(
+    response = editing.save(
+        form,
+        lambda: services.create_sport(
+            **form.data_of("name", "name_en", "class_hint"), actor=current_user
+        ),
+        flash_message=lambda sport: _(
+            "%(sport)s has been added to the sports.", sport=sport.display_name
+        ),
+        redirect_to=url_for("athletes.sports"),
+    )
+    return response or editing.render(
         "athletes/sports.html", form, sports=queries.sports(include_inactive=True)
     )
 
 
-@bp.route("/measures", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/measures", "admin")
 def measures():
     """The screening templates (measurements per sport), and the form to add one."""
     all_sports = queries.sports(include_inactive=True)
     form = MeasureForm(sports=all_sports)
-    if form.validate_on_submit():
-        try:
-            measure = services.create_measure(
-                sport_id=form.sport_id.data or None,
-                name=form.name.data,
-                name_en=form.name_en.data,
-                unit=form.unit.data,
-                min_value=form.min_value.number,
-                max_value=form.max_value.number,
-                lower_is_better=form.lower_is_better.data,
-                actor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(
-                _("%(measure)s has been added to the template.", measure=measure.display_name),
-                "success",
-            )
-            return redirect(url_for("athletes.measures"), code=303)
-    return editing.render("athletes/measures.html", form, templates=queries.templates(all_sports))
+    response = editing.save(
+        form,
+        lambda: services.create_measure(actor=current_user, **form.service_values()),
+        flash_message=lambda measure: _(
+            "%(measure)s has been added to the template.", measure=measure.display_name
+        ),
+        redirect_to=url_for("athletes.measures"),
+    )
+    return response or editing.render(
+        "athletes/measures.html", form, templates=queries.templates(all_sports)
+    )
 
 
-@bp.route("/measures/<int:measure_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/measures/<int:measure_id>/edit", "admin")
 def measure_edit(measure_id: int):
     measure = get_or_404(AssessmentMeasure, measure_id)
-    if request.method == "GET":
-        form = MeasureEditForm(data=MeasureEditForm.data_from(measure))
-        return editing.render("athletes/measure_edit.html", form, measure=measure)
-    form = MeasureEditForm()
+    form = editing.edit_form(MeasureEditForm, measure)
     response = editing.save(
         form,
         lambda: services.update_measure(
             measure, version=form.version.data, actor=current_user, **form.service_values()
         ),
-        saved_form=lambda: MeasureEditForm(
-            formdata=None,
-            data=MeasureEditForm.data_from(db.session.get(AssessmentMeasure, measure_id)),
+        saved_form=editing.saved_form_of(
+            MeasureEditForm, lambda: db.session.get(AssessmentMeasure, measure_id)
         ),
         flash_message=_("The measurement has been saved."),
         redirect_to=url_for("athletes.measures"),

@@ -12,16 +12,13 @@ from app.athletes.forms import AssessmentForm, ClassificationForm, assessment_fo
 from app.athletes.models import Classification
 from app.athletes.views._common import load
 from app.core import clock, editing
-from app.core.auth import role_required
 from app.core.errors import DomainError
-from app.core.security import form_view
+from app.core.security import form_page
 from app.extensions import db
 
 
 @bp.route("/<int:athlete_id>/classifications/new", methods=["GET", "POST"])
-@bp.route("/<int:athlete_id>/classifications/<int:classification_id>", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:athlete_id>/classifications/<int:classification_id>", "coach")
 def classification(athlete_id: int, classification_id: int | None = None):
     athlete = load(athlete_id, edit=True)
     existing = None
@@ -54,9 +51,9 @@ def classification(athlete_id: int, classification_id: int | None = None):
             **form.service_values(),
         ),
         # The conflict table from every field of the form, the review date included.
-        saved_form=lambda: ClassificationForm(
-            formdata=None,
-            data=ClassificationForm.data_from(db.session.get(Classification, classification_id)),
+        saved_form=editing.saved_form_of(
+            ClassificationForm,
+            lambda: db.session.get(Classification, classification_id),
             sports=sports,
         ),
         flash_message=_("The sport class has been saved."),
@@ -69,9 +66,7 @@ def classification(athlete_id: int, classification_id: int | None = None):
     return editing.render("athletes/classification.html", form, **context)
 
 
-@bp.route("/<int:athlete_id>/assessments/new", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:athlete_id>/assessments/new", "coach")
 def assessment(athlete_id: int):
     """Record a screening with the template of the chosen sport (the main sport unless
     ``?sport=`` names another of the athlete's sports)."""
@@ -98,9 +93,7 @@ def assessment(athlete_id: int):
             services.record_assessment(
                 athlete,
                 sport_id=sport.id,
-                assessed_on=form.assessed_on.data,
-                rating=form.rating.data,
-                recommendation=form.recommendation.data,
+                **form.data_of("assessed_on", "rating", "recommendation"),
                 values=form.values(),
                 notes=form.notes.data,
                 assessor=current_user,

@@ -3,26 +3,21 @@ confirm."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from app.athletes import bp, imports, queries
-from app.athletes.forms import ConfirmImportForm, ImportForm
-from app.core import editing, spreadsheets
-from app.core.auth import role_required
+from app.athletes.forms import ConfirmImportForm
+from app.core import editing
 from app.core.errors import DomainError
-from app.core.security import form_view
+from app.core.forms import ImportForm
+from app.core.security import form_page
 from app.extensions import db
 
 
-@bp.route("/import", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/import", "coach")
 def import_screenings():
     """Upload a spreadsheet → a preview of every row with its errors → confirm (all valid
     rows, or nothing unless every row is valid). Nothing is written before the confirmation.
@@ -33,12 +28,11 @@ def import_screenings():
     if request.method == "POST" and "payload" in request.form:
         if confirm.validate_on_submit():
             try:
-                data = base64.b64decode(confirm.payload.data or "", validate=True)
-                rows = imports.check_rows(data, current_user)
+                rows = imports.check_rows(editing.payload(confirm), current_user)
                 saved = imports.save_rows(
                     rows, all_or_nothing=confirm.mode.data == "all", user=current_user
                 )
-            except (binascii.Error, ValueError):
+            except ValueError:  # not base64
                 confirm.add_error(None, _("The preview could not be read. Send the file again."))
                 rows = None
             except DomainError as error:
@@ -62,20 +56,15 @@ def import_screenings():
                 return redirect(url_for("athletes.dashboard"), code=303)
         elif confirm.payload.data:
             try:
-                rows = imports.check_rows(
-                    base64.b64decode(confirm.payload.data, validate=True), current_user
-                )
-            except (binascii.Error, ValueError, DomainError):
+                rows = imports.check_rows(editing.payload(confirm), current_user)
+            except (ValueError, DomainError):
                 rows = None
         form = confirm
     elif upload.validate_on_submit():
-        data = upload.file.data.read(spreadsheets.MAX_BYTES + 1)
-        try:
-            rows = imports.check_rows(data, current_user)
-        except DomainError as error:
-            upload.add_error("file", error.message)
-        else:
-            confirm.payload.data = base64.b64encode(data).decode("ascii")
+        rows = editing.check_upload(
+            upload, confirm, lambda data: imports.check_rows(data, current_user)
+        )
+        if rows is not None:
             confirm.mode.data = "valid"
         form = upload
     else:

@@ -7,7 +7,7 @@ and edits its events."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,10 +17,8 @@ from app.competitions.forms import CompetitionForm, EventForm
 from app.competitions.models import Competition
 from app.competitions.views._common import load_event, managed
 from app.core import editing, notify
-from app.core.auth import public, role_required
-from app.core.errors import DomainError
-from app.core.security import form_view
-from app.extensions import db
+from app.core.auth import public
+from app.core.security import form_page
 from app.venues.queries import venue_choices
 
 
@@ -53,41 +51,34 @@ def _competition_options(competition: Competition | None = None) -> dict:
     }
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/new", "coach")
 def create():
     form = CompetitionForm(**_competition_options())
-    if form.validate_on_submit():
+
+    def apply():
         data = form.service_values()
         if not current_user.is_admin:
             # A coach who adds a competition manages it.
             data["manager_id"] = current_user.id
-        try:
-            competition = services.create_competition(data, actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Competition added."), "success")
-            return redirect(url_for(".detail", competition_id=competition.id), 303)
-    return editing.render("competitions/form.html", form, competition=None)
+        return services.create_competition(data, actor=current_user)
+
+    response = editing.save(
+        form,
+        apply,
+        flash_message=_("Competition added."),
+        redirect_to=lambda competition: url_for(".detail", competition_id=competition.id),
+    )
+    return response or editing.render("competitions/form.html", form, competition=None)
 
 
-@bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:competition_id>/edit", "coach")
 def edit(competition_id: int):
     """Edit a competition: those who manage it. A stale version (or another process saving
     between the check and the UPDATE) answers 409 with the input kept and every field that
     differs listed, sports included (core.editing)."""
     competition = managed(competition_id)
     options = _competition_options(competition)
-    if request.method == "GET":
-        form = CompetitionForm(data=CompetitionForm.data_from(competition), **options)
-        return editing.render("competitions/form.html", form, competition=competition)
-    form = CompetitionForm(**options)
+    form = editing.edit_form(CompetitionForm, competition, **options)
 
     def apply():
         data = form.service_values()
@@ -143,31 +134,26 @@ def _keep_their_sports(form: CompetitionForm, current: Competition) -> None:
     form.opened_sport_ids.data = ",".join(str(i) for i in sorted(theirs))
 
 
-@bp.route("/<int:competition_id>/events/new", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/<int:competition_id>/events/new", "coach")
 def new_event(competition_id: int):
     competition = managed(competition_id)
     form = EventForm(sports=athlete_queries.sports(), venues=venue_choices())
-    schedule = None
-    if form.validate_on_submit():
-        schedule = form.schedule()
-    if schedule is not None:
-        try:
-            services.add_event(competition, form.service_values(schedule), actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("Event added."), "success")
-            return redirect(url_for(".detail", competition_id=competition.id), 303)
+    if form.validate_on_submit() and (schedule := form.schedule()) is not None:
+        response = editing.save(
+            form,
+            lambda: services.add_event(
+                competition, form.service_values(schedule), actor=current_user
+            ),
+            validate=False,
+            flash_message=_("Event added."),
+            redirect_to=url_for(".detail", competition_id=competition.id),
+        )
+        if response:
+            return response
     return editing.render("competitions/event_form.html", form, competition=competition, event=None)
 
 
-@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/events/<int:event_id>/edit", "coach")
 def edit_event(event_id: int):
     """Change an event (name, sport, class, team or not, schedule, venue): those who manage
     the competition. A stale version answers 409 with both values and the input kept."""
@@ -196,9 +182,7 @@ def edit_event(event_id: int):
                 version=form.version.data or 0,
                 actor=current_user,
             ),
-            saved_form=lambda: EventForm(
-                formdata=None, data=EventForm.data_from(load_event(event_id)), **options
-            ),
+            saved_form=editing.saved_form_of(EventForm, lambda: load_event(event_id), **options),
             flash_message=_("Event saved."),
             redirect_to=url_for(".detail", competition_id=competition.id),
             validate=False,

@@ -16,13 +16,11 @@ from app.competitions.views._common import load_entry, load_event
 from app.core import editing
 from app.core.auth import role_required
 from app.core.errors import EditConflict
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 
 
-@bp.route("/events/<int:event_id>/entries/new", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/events/<int:event_id>/entries/new", "coach")
 def new_entry(event_id: int):
     event = load_event(event_id)
     manages = rules.can_manage(current_user, event.competition)
@@ -45,9 +43,7 @@ def new_entry(event_id: int):
         form,
         lambda: services.create_entry(
             event,
-            athlete_ids=form.athlete_ids.data,
-            team_name=form.team_name.data,
-            status=form.status.data,
+            **form.data_of("athlete_ids", "team_name", "status"),
             support=form.support(),
             actor=current_user,
         ),
@@ -128,9 +124,7 @@ def _entry_edit_form(entry: Entry, formdata=True, athletes=None) -> EntryEditFor
     return EntryEditForm(formdata=None, data=EntryEditForm.data_from(entry), **kwargs)
 
 
-@bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/entries/<int:entry_id>/edit", "coach")
 def edit_entry(entry_id: int):
     """Edit an entry (athletes, team name, status, support person): whoever may record it. A
     stale version answers 409 with the input kept and every field that differs listed."""
@@ -154,9 +148,7 @@ def edit_entry(entry_id: int):
         form,
         lambda: services.update_entry(
             found,
-            athlete_ids=form.athlete_ids.data,
-            team_name=form.team_name.data,
-            status=form.status.data,
+            **form.data_of("athlete_ids", "team_name", "status"),
             support=form.support() + others,
             start=form.start(),
             version=form.version.data,
@@ -191,9 +183,7 @@ def entry_warnings(entry_id: int):
     )
 
 
-@bp.route("/entries/<int:entry_id>/withdraw", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/entries/<int:entry_id>/withdraw", "coach")
 def withdraw_entry(entry_id: int):
     """Withdraw an entry: those who manage the competition, and a coach of an athlete of the
     entry. The page carries the entry's version: if someone changed the entry meanwhile the

@@ -3,9 +3,6 @@ results from a spreadsheet (preview, then all rows or nothing)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,18 +11,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.competitions import bp, imports, official, results_screen, rules
 from app.competitions.enums import Medal, ResultStatus
-from app.competitions.forms import ConfirmImportForm, ImportForm, ResultsForm
+from app.competitions.forms import ResultsForm
 from app.competitions.views._common import load_event
-from app.core import editing, spreadsheets
-from app.core.auth import role_required
+from app.core import editing
 from app.core.errors import DomainError
-from app.core.security import form_view
+from app.core.forms import ConfirmImportForm, ImportForm
+from app.core.security import form_page
 from app.extensions import db
 
 
-@bp.route("/events/<int:event_id>/results", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/events/<int:event_id>/results", "coach")
 def results(event_id: int):
     """Every entry of the event on one screen; the rows the user may record are editable and
     saved together (app/competitions/results_screen.py: what counts as a change, every
@@ -70,9 +65,7 @@ def results(event_id: int):
     )
 
 
-@bp.route("/import", methods=["GET", "POST"])
-@role_required("coach")
-@form_view
+@form_page(bp, "/import", "coach")
 def import_results():
     """Upload a spreadsheet → a preview of every row with its errors → confirm, which saves
     every row or nothing. The preview carries the file (base64, at most spreadsheets.MAX_BYTES);
@@ -83,10 +76,9 @@ def import_results():
         form = confirm
         if confirm.validate_on_submit():
             try:
-                data = base64.b64decode(confirm.payload.data or "", validate=True)
-                rows = imports.check_rows(data, current_user)
+                rows = imports.check_rows(editing.payload(confirm), current_user)
                 saved = imports.save_rows(rows, user=current_user)
-            except (binascii.Error, ValueError):
+            except ValueError:  # not base64
                 db.session.rollback()
                 confirm.add_error(None, _("The preview could not be read. Send the file again."))
                 rows = None
@@ -113,14 +105,11 @@ def import_results():
                 flash(_("Results saved: %(count)d entries.", count=saved), "success")
                 return redirect(url_for(".index"), code=303)
     elif upload.validate_on_submit():
-        data = upload.file.data.read(spreadsheets.MAX_BYTES + 1)
-        try:
-            rows = imports.check_rows(data, current_user)
-        except DomainError as error:
-            upload.add_error("file", error.message)
-        else:
+        rows = editing.check_upload(
+            upload, confirm, lambda data: imports.check_rows(data, current_user)
+        )
+        if rows is not None:
             imports.keep_lookup(rows)
-            confirm.payload.data = base64.b64encode(data).decode("ascii")
     return editing.render(
         "competitions/import.html",
         form,

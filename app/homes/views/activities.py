@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import charts, clock, editing, notify, params
-from app.core.auth import get_or_404, public, role_required
-from app.core.errors import DomainError
-from app.core.security import form_view
+from app.core.auth import get_or_404, public
+from app.core.security import form_page
 from app.core.templating import fmt_date
 from app.extensions import db
 from app.homes import access, bp, merge, queries, recurrence, series, services
@@ -159,9 +158,7 @@ def _activity_form(
     return form
 
 
-@bp.route("/<int:home_id>/activities/new", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/<int:home_id>/activities/new", "home_staff")
 def create_activity(home_id: int):
     home = get_or_404(Home, home_id)
     manage_or_404(home_id)
@@ -182,23 +179,21 @@ def create_activity(home_id: int):
         )
         return _render_activity_form(form, home, None)
     form = _activity_form(home, new=True)
-    if form.validate_on_submit():
-        try:
-            activity = services.create_activity(home, form.service_values(), form.schedule())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The activity has been added. Its sessions are listed below."), "success")
-            _flash_clashes(activity)
-            return redirect(url_for("homes.activity", activity_id=activity.id), code=303)
-    return _render_activity_form(form, home, None)
+
+    def added(activity) -> str:
+        _flash_clashes(activity)  # after the "added" message
+        return url_for("homes.activity", activity_id=activity.id)
+
+    response = editing.save(
+        form,
+        lambda: services.create_activity(home, form.service_values(), form.schedule()),
+        flash_message=_("The activity has been added. Its sessions are listed below."),
+        redirect_to=added,
+    )
+    return response or _render_activity_form(form, home, None)
 
 
-@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/activities/<int:activity_id>/edit", "home_staff")
 def edit_activity(activity_id: int):
     activity = load_activity(activity_id, manage=True)
     home = activity.home

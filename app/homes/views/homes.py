@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,9 +13,8 @@ from app.accounts.enums import Role
 from app.accounts.queries import active_users_with
 from app.core import clock, editing
 from app.core.auth import get_or_404, login_required, public, role_required
-from app.core.errors import DomainError
 from app.core.reference import town_choices
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 from app.homes import access, bp, merge, queries, recurrence, services
 from app.homes.forms import WEEKDAY_LABELS, HomeForm
@@ -94,29 +93,21 @@ def _home_form(*args, current_venue=None, home=None, **kwargs) -> HomeForm:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/new", "admin")
 def create_home():
     form = _home_form()
-    if form.validate_on_submit():
-        try:
-            home = services.create_home(
-                form.service_values(), form.services.data, form.staff.data or ()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The home has been added."), "success")
-            return redirect(url_for("homes.detail", home_id=home.id), code=303)
-    return _render_home_form(form, None)
+    response = editing.save(
+        form,
+        lambda: services.create_home(
+            form.service_values(), form.services.data, form.staff.data or ()
+        ),
+        flash_message=_("The home has been added."),
+        redirect_to=lambda home: url_for("homes.detail", home_id=home.id),
+    )
+    return response or _render_home_form(form, None)
 
 
-@bp.route("/<int:home_id>/edit", methods=["GET", "POST"])
-@role_required("admin")
-@form_view
+@form_page(bp, "/<int:home_id>/edit", "admin")
 def edit_home(home_id: int):
     home = get_or_404(Home, home_id)
     if request.method == "GET":

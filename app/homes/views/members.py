@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.core import clock, editing
 from app.core.auth import get_or_404, role_required
 from app.core.errors import DomainError, EditConflict
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 from app.homes import bp, services
 from app.homes.forms import EndMembershipForm, MembershipForm
@@ -24,9 +24,7 @@ from app.people import lookup
 NO_SUCH_PERSON = _l("No person in the register has this number and date of birth.")
 
 
-@bp.route("/<int:home_id>/members/new", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/<int:home_id>/members/new", "home_staff")
 def add_member(home_id: int):
     home = get_or_404(Home, home_id)
     manage_or_404(home_id)
@@ -60,9 +58,7 @@ def add_member(home_id: int):
     return editing.render("homes/member_form.html", form, home=home)
 
 
-@bp.route("/members/<int:membership_id>/end", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/members/<int:membership_id>/end", "home_staff")
 def end_member(membership_id: int):
     membership = get_or_404(Membership, membership_id)
     manage_or_404(membership.home_id)

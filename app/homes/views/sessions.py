@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.core import confirm, editing
 from app.core.auth import public, role_required
 from app.core.errors import DomainError
-from app.core.security import form_view
+from app.core.security import form_page
 from app.core.templating import fmt_date
 from app.extensions import db
 from app.homes import access, bp, services
@@ -42,31 +42,25 @@ def occurrence(activity_id: int, key: str):
     )
 
 
-@bp.route("/activities/<int:activity_id>/sessions/<key>/cancel", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/activities/<int:activity_id>/sessions/<key>/cancel", "home_staff")
 def cancel_occurrence(activity_id: int, key: str):
     activity = load_activity(activity_id, manage=True)
     occ = load_occurrence(activity, key)
     form = CancelOccurrenceForm()
-    if form.validate_on_submit():
-        try:
-            services.cancel_occurrence(activity, occ.original_start, form.reason.data, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The session has been cancelled."), "success")
-            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
-    return editing.render(
+    response = editing.save(
+        form,
+        lambda: services.cancel_occurrence(
+            activity, occ.original_start, form.reason.data, current_user
+        ),
+        flash_message=_("The session has been cancelled."),
+        redirect_to=url_for("homes.activity", activity_id=activity_id),
+    )
+    return response or editing.render(
         "homes/cancel.html", form, activity=activity, occ=occ, venues=venue_names([occ.venue_id])
     )
 
 
-@bp.route("/activities/<int:activity_id>/sessions/<key>/move", methods=["GET", "POST"])
-@role_required("home_staff")
-@form_view
+@form_page(bp, "/activities/<int:activity_id>/sessions/<key>/move", "home_staff")
 def move_occurrence(activity_id: int, key: str):
     activity = load_activity(activity_id, manage=True)
     occ = load_occurrence(activity, key)

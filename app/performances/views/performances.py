@@ -11,9 +11,8 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core import editing, notify
-from app.core.auth import role_required
 from app.core.errors import DomainError, EditConflict
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 from app.people.models import Person
 from app.performances import bp, queries, rules, services
@@ -111,9 +110,7 @@ def _form_page(form, performance, status=None, **context):
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/new", "organiser")
 def create():
     mark_personal()
     options = _form_options()
@@ -129,9 +126,7 @@ def create():
     return response or _form_page(form, None)
 
 
-@bp.route("/<int:performance_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/<int:performance_id>/edit", "organiser")
 def edit(performance_id: int):
     mark_personal()
     performance = managed(performance_id)
@@ -154,9 +149,7 @@ def edit(performance_id: int):
     return response or _form_page(form, performance)
 
 
-@bp.route("/<int:performance_id>/report", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/<int:performance_id>/report", "organiser")
 def report(performance_id: int):
     """The after-show report on its own short form (issue 12 item 14), version-checked."""
     mark_personal()
@@ -170,9 +163,7 @@ def report(performance_id: int):
         lambda: services.record_after_show(
             performance, form.service_values(), version=form.version.data, actor=current_user
         ),
-        saved_form=lambda: AfterShowForm(
-            formdata=None, data=AfterShowForm.data_from(managed(performance_id))
-        ),
+        saved_form=editing.saved_form_of(AfterShowForm, lambda: managed(performance_id)),
         flash_message=_("After-show report saved."),
         redirect_to=url_for(".detail", performance_id=performance_id),
     )

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.core import confirm
 from app.core.auth import get_or_404, login_required, role_required
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db, limiter
 from app.performances import bp, photos, queries, rules
 from app.performances.forms import PhotoForm
@@ -27,9 +27,7 @@ def _photo_uploader() -> str:
     return f"photo-upload:{current_user.get_id()}"
 
 
-@bp.post("/<int:performance_id>/photos")
-@role_required("organiser")
-@form_view
+@form_page(bp, "/<int:performance_id>/photos", "organiser", methods=("POST",))
 @limiter.limit(_photo_upload_limit, key_func=_photo_uploader, scope="photo-upload")
 def add_photo(performance_id: int):
     performance = managed(performance_id)

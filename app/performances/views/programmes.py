@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,15 +11,13 @@ from app.accounts.enums import Role
 from app.accounts.models import User
 from app.accounts.queries import active_users_with
 from app.core import editing
-from app.core.auth import get_or_404, public, role_required
-from app.core.errors import EditConflict
-from app.core.security import form_view
+from app.core.auth import get_or_404, public
+from app.core.security import form_page
 from app.extensions import db
 from app.performances import bp, queries, rules, services
 from app.performances.enums import PerformanceStatus
 from app.performances.forms import ProgrammeForm
 from app.performances.models import Performance, Programme
-from app.performances.views._common import committed, conflict
 
 
 def _organiser_choices() -> list[User]:
@@ -47,52 +45,40 @@ def programmes():
     )
 
 
-@bp.route("/programmes/new", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/programmes/new", "organiser")
 def create_programme():
     form = ProgrammeForm(organisers=_organiser_choices())
     if request.method == "GET" and not current_user.is_admin:
         form.organiser_ids.data = [current_user.id]
-    if form.validate_on_submit():
+
+    def apply():
         data = form.service_values()
         if not current_user.is_admin and current_user.id not in data["organiser_ids"]:
             data["organiser_ids"].append(current_user.id)
-        if committed(form, lambda: services.create_programme(data, actor=current_user)):
-            flash(_("Programme added."), "success")
-            return redirect(url_for(".programmes"), 303)
-    return editing.render("performances/programme_form.html", form, programme=None)
+        return services.create_programme(data, actor=current_user)
+
+    response = editing.save(
+        form, apply, flash_message=_("Programme added."), redirect_to=url_for(".programmes")
+    )
+    return response or editing.render("performances/programme_form.html", form, programme=None)
 
 
-@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/programmes/<int:programme_id>/edit", "organiser")
 def edit_programme(programme_id: int):
     programme = get_or_404(Programme, programme_id)
     if not rules.can_manage_programme(current_user, programme):
         abort(404)  # not theirs: the same answer as a programme that does not exist
     options = {"organisers": _organiser_choices()}
-    if request.method == "GET":
-        form = ProgrammeForm(data=ProgrammeForm.data_from(programme), **options)
-        return editing.render("performances/programme_form.html", form, programme=programme)
-    form = ProgrammeForm(**options)
-    if form.validate_on_submit():
-        try:
-            saved = committed(
-                form,
-                lambda: services.update_programme(
-                    programme, form.service_values(), version=form.version.data, actor=current_user
-                ),
-            )
-        except EditConflict:
-            current = get_or_404(Programme, programme_id)
-            conflict(
-                form, ProgrammeForm(formdata=None, data=ProgrammeForm.data_from(current), **options)
-            )
-            return editing.render(
-                "performances/programme_form.html", form, status=409, programme=current
-            )
-        if saved:
-            flash(_("Programme saved."), "success")
-            return redirect(url_for(".programmes"), 303)
-    return editing.render("performances/programme_form.html", form, programme=programme)
+    form = editing.edit_form(ProgrammeForm, programme, **options)
+    response = editing.save(
+        form,
+        lambda: services.update_programme(
+            programme, form.service_values(), version=form.version.data, actor=current_user
+        ),
+        saved_form=editing.saved_form_of(
+            ProgrammeForm, lambda: get_or_404(Programme, programme_id), **options
+        ),
+        flash_message=_("Programme saved."),
+        redirect_to=url_for(".programmes"),
+    )
+    return response or editing.render("performances/programme_form.html", form, programme=programme)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,12 +12,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.core import confirm, editing
 from app.core.auth import role_required
 from app.core.errors import DomainError, EditConflict
-from app.core.security import form_view, mark_personal
+from app.core.security import form_page, mark_personal
 from app.extensions import db
 from app.performances import bp, queries, rules, services
 from app.performances.forms import MemberForm, RemoveMemberForm, TroupeForm
 from app.performances.models import Troupe, TroupeMember
-from app.performances.views._common import committed, conflict
 
 
 @bp.get("/troupes")
@@ -62,57 +61,35 @@ def troupe(troupe_id: int, member_form=None, status: int = 200):
     )
 
 
-@bp.route("/troupes/new", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/troupes/new", "organiser")
 def create_troupe():
     form = TroupeForm()
-    if form.validate_on_submit():
-        item = committed(
-            form,
-            lambda: services.create_troupe(
-                {"name": form.name.data, "notes": form.notes.data}, actor=current_user
-            ),
-        )
-        if item:
-            flash(_("Troupe added."), "success")
-            return redirect(url_for(".troupe", troupe_id=item.id), 303)
-    return editing.render("performances/troupe_form.html", form, troupe=None)
+    response = editing.save(
+        form,
+        lambda: services.create_troupe(form.data_of("name", "notes"), actor=current_user),
+        flash_message=_("Troupe added."),
+        redirect_to=lambda item: url_for(".troupe", troupe_id=item.id),
+    )
+    return response or editing.render("performances/troupe_form.html", form, troupe=None)
 
 
-@bp.route("/troupes/<int:troupe_id>/edit", methods=["GET", "POST"])
-@role_required("organiser")
-@form_view
+@form_page(bp, "/troupes/<int:troupe_id>/edit", "organiser")
 def edit_troupe(troupe_id: int):
     item = _troupe(troupe_id)
-    if request.method == "GET":
-        form = TroupeForm(data=TroupeForm.data_from(item))
-        return editing.render("performances/troupe_form.html", form, troupe=item)
-    form = TroupeForm()
-    if form.validate_on_submit():
-        try:
-            saved = committed(
-                form,
-                lambda: services.update_troupe(
-                    item,
-                    {"name": form.name.data, "notes": form.notes.data},
-                    version=form.version.data,
-                    actor=current_user,
-                ),
-            )
-        except EditConflict:
-            current = _troupe(troupe_id)
-            conflict(form, TroupeForm(formdata=None, data=TroupeForm.data_from(current)))
-            return editing.render("performances/troupe_form.html", form, status=409, troupe=current)
-        if saved:
-            flash(_("Troupe saved."), "success")
-            return redirect(url_for(".troupe", troupe_id=item.id), 303)
-    return editing.render("performances/troupe_form.html", form, troupe=item)
+    form = editing.edit_form(TroupeForm, item)
+    response = editing.save(
+        form,
+        lambda: services.update_troupe(
+            item, form.data_of("name", "notes"), version=form.version.data, actor=current_user
+        ),
+        saved_form=editing.saved_form_of(TroupeForm, lambda: _troupe(troupe_id)),
+        flash_message=_("Troupe saved."),
+        redirect_to=url_for(".troupe", troupe_id=troupe_id),
+    )
+    return response or editing.render("performances/troupe_form.html", form, troupe=item)
 
 
-@bp.post("/troupes/<int:troupe_id>/members")
-@role_required("organiser")
-@form_view
+@form_page(bp, "/troupes/<int:troupe_id>/members", "organiser", methods=("POST",))
 def add_member(troupe_id: int):
     item = _troupe(troupe_id)
     form = MemberForm()
@@ -122,9 +99,7 @@ def add_member(troupe_id: int):
         form,
         lambda: services.add_member(
             item,
-            person_id=form.person_id.data,
-            birth_on=form.birth_on.data,
-            role=form.role.data,
+            **form.data_of("person_id", "birth_on", "role"),
             actor=current_user,
         ),
         flash_message=_("Member added."),
