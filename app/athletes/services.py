@@ -87,8 +87,16 @@ def _coaches(coach_ids) -> list[User]:
 
 
 def _profile_values(
-    *, primary_sport_id, sport_ids, squad_level, discovery_source, discovered_on, notes
+    *,
+    primary_sport_id,
+    discovery_source,
+    discovered_on: date,
+    sport_ids=(),
+    squad_level=SquadLevel.NONE,
+    notes: str = "",
 ) -> dict:
+    """Check a profile's own values (the keywords of create_athlete and update_athlete beside
+    their own) and return them in the types the model stores, ``sports`` included."""
     primary = _sport(primary_sport_id)
     sports = [primary]
     for sport_id in sport_ids or ():
@@ -129,33 +137,22 @@ NOT_PROPOSABLE = _l("No person with this register number and birth date can be p
 def create_athlete(
     *,
     person_id,
-    primary_sport_id,
-    discovery_source,
-    discovered_on: date,
-    sport_ids=(),
     coach_ids=(),
-    squad_level=SquadLevel.NONE,
     stage=Stage.IDENTIFIED,
-    notes: str = "",
     actor=None,
     birth_on: date | None = None,
+    **profile,
 ) -> AthleteProfile:
-    """Make ``person_id`` an athlete, at ``stage`` (identified unless an admin or the demo
-    says otherwise), with the first stage-history row. ``actor`` becomes the identifier.
+    """Make ``person_id`` an athlete with ``profile`` (``_profile_values``' keywords), at
+    ``stage`` (identified unless an admin or the demo says otherwise), with the first
+    stage-history row. ``actor`` becomes the identifier.
 
     The people register is admin-only: a non-admin actor names the person by register
     number (``person_id``) and ``birth_on``, and gets one message whatever does not match
     (no such person, archived, other birth date, already an athlete)."""
     # The profile's own values first: a look-up that matched must not be told apart from
     # one that did not by which error comes back.
-    values = _profile_values(
-        primary_sport_id=primary_sport_id,
-        sport_ids=sport_ids,
-        squad_level=squad_level,
-        discovery_source=discovery_source,
-        discovered_on=discovered_on,
-        notes=notes,
-    )
+    values = _profile_values(**profile)
     coaches = _coaches(coach_ids)
     stage = _enum(Stage, stage, _l("Choose the stage."), "stage")
     if actor is not None and not actor.is_admin:
@@ -223,27 +220,16 @@ def update_athlete(
     athlete: AthleteProfile,
     *,
     version: int | None,
-    primary_sport_id,
-    discovery_source,
-    discovered_on: date,
-    sport_ids=(),
     coach_ids=(),
-    squad_level=SquadLevel.NONE,
-    notes: str = "",
     actor=None,
+    **profile,
 ) -> AthleteProfile:
-    """Save an edit of the profile (not the stage: change_stage records that). The date found
+    """Save an edit of the profile (``_profile_values``' keywords; not the stage: change_stage
+    records that). The date found
     cannot be after the stage history begins (it would count the athlete as newly found in
     the wrong year)."""
     editing.check_version(athlete, version)
-    values = _profile_values(
-        primary_sport_id=primary_sport_id,
-        sport_ids=sport_ids,
-        squad_level=squad_level,
-        discovery_source=discovery_source,
-        discovered_on=discovered_on,
-        notes=notes,
-    )
+    values = _profile_values(**profile)
     first = min((change.changed_on for change in athlete.stage_changes), default=None)
     if first is not None and values["discovered_on"] > first:
         raise DomainError(
