@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.accounts.enums import Language, Role
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, sync_rows
 
 
 class User(UserMixin, VersionedMixin, TimestampMixin, Base):
@@ -56,11 +56,7 @@ class User(UserMixin, VersionedMixin, TimestampMixin, Base):
         return {row.role for row in self.role_rows}
 
     def set_roles(self, roles) -> None:
-        wanted = {Role(r) for r in roles}
-        self.role_rows = [row for row in self.role_rows if row.role in wanted]
-        have = {row.role for row in self.role_rows}
-        for role in sorted(wanted - have):
-            self.role_rows.append(UserRole(role=role))
+        sync_rows(self, "role_rows", UserRole, "role", {Role(r) for r in roles})
 
     def has_role(self, role) -> bool:
         return Role(role) in self.roles

@@ -4,8 +4,9 @@ CHECK-backed enums and the mixins every domain model uses."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -65,6 +66,24 @@ def enum_column(enum_cls: type[enum.Enum], name: str, **kwargs) -> sa.Enum:
         length=max(len(member.value) for member in enum_cls),
         **kwargs,
     )
+
+
+def sync_rows(
+    owner: object, collection: str, row_class: type, column: str, wanted: Iterable[Any]
+) -> bool:
+    """Make ``owner.<collection>``, rows of ``row_class`` each holding one enum value in
+    ``column`` (a venue's features, a home's services, a user's roles), hold exactly
+    ``wanted``: rows of other values go (the relationship's delete-orphan cascade deletes
+    them), the missing ones are added in the enum's order. True when that changed anything."""
+    wanted = set(wanted)
+    rows = getattr(owner, collection)
+    have = {getattr(row, column) for row in rows}
+    if wanted == have:
+        return False
+    kept = [row for row in rows if getattr(row, column) in wanted]
+    added = sorted(wanted - have, key=lambda value: value.order)
+    setattr(owner, collection, kept + [row_class(**{column: value}) for value in added])
+    return True
 
 
 class TimestampMixin:

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, sync_rows
 from app.homes.enums import (
     AbsenceReason,
     ActivityKind,
@@ -75,13 +75,7 @@ class Home(VersionedMixin, TimestampMixin, Base):
 
     def set_services(self, services) -> bool:
         wanted = {Service(s) for s in services}
-        have = {row.service for row in self.service_rows}
-        if wanted == have:
-            return False
-        self.service_rows = [row for row in self.service_rows if row.service in wanted]
-        for service in sorted(wanted - have, key=lambda s: s.order):
-            self.service_rows.append(HomeService(service=service))
-        return True
+        return sync_rows(self, "service_rows", HomeService, "service", wanted)
 
     def __repr__(self) -> str:
         return f"<Home {self.id} {self.name!r}>"
@@ -177,13 +171,7 @@ class Membership(VersionedMixin, TimestampMixin, Base):
 
     def set_services(self, services) -> bool:
         wanted = {Service(s) for s in services}
-        have = {row.service for row in self.service_rows}
-        if wanted == have:
-            return False
-        self.service_rows = [row for row in self.service_rows if row.service in wanted]
-        for service in sorted(wanted - have, key=lambda s: s.order):
-            self.service_rows.append(MembershipService(service=service))
-        return True
+        return sync_rows(self, "service_rows", MembershipService, "service", wanted)
 
 
 class MembershipService(Base):

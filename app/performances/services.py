@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core import audit, clock, editing
+from app.core.db import sync_rows
 from app.core.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
@@ -368,10 +369,7 @@ def save_performance(
             db.session.flush()
         performance.people = keep
         changed.append("people")
-    if needs != performance.need_set:
-        performance.need_rows = [row for row in performance.need_rows if row.need in needs] + [
-            PerformanceNeed(need=n) for n in sorted(needs - performance.need_set)
-        ]
+    if sync_rows(performance, "need_rows", PerformanceNeed, "need", needs):
         changed.append("needs")
 
     details: dict = {}

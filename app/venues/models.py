@@ -13,7 +13,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, sync_rows
 from app.core.reference import Town
 from app.venues.enums import AccessibilityFeature, VenueKind
 
@@ -77,13 +77,7 @@ class Venue(VersionedMixin, TimestampMixin, Base):
     def set_features(self, features) -> bool:
         """Make the venue's features exactly ``features``; True when that changed anything."""
         wanted = {AccessibilityFeature(f) for f in features}
-        if wanted == self.feature_set:
-            return False
-        self.feature_rows = [row for row in self.feature_rows if row.feature in wanted]
-        have = {row.feature for row in self.feature_rows}
-        for feature in sorted(wanted - have, key=lambda f: f.order):
-            self.feature_rows.append(VenueFeature(feature=feature))
-        return True
+        return sync_rows(self, "feature_rows", VenueFeature, "feature", wanted)
 
     @property
     def has_coordinates(self) -> bool:
