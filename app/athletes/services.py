@@ -245,9 +245,7 @@ def update_athlete(
     # half-made edit (which would raise the version twice).
     sports_changed = {s.id for s in athlete.sports} != {s.id for s in sports}
     coaches_changed = athlete.coach_ids() != {c.id for c in coaches}
-    for key, value in values.items():
-        setattr(athlete, key, value)
-    changed = audit.changed_fields(athlete, PROFILE_FIELDS)
+    changed = audit.assign(athlete, values)
     if sports_changed:
         athlete.sports = sports
         changed.append("sports")
@@ -382,9 +380,7 @@ def save_classification(
             details={"athlete_id": athlete.id},
         )
         return classification
-    for key, value in values.items():
-        setattr(classification, key, value)
-    changed = audit.changed_fields(classification, list(values))
+    changed = audit.assign(classification, values)
     if changed:
         _flush_or_conflict(classification)
         audit.record(

@@ -184,9 +184,7 @@ def update_competition(
     # Both queries autoflush: run them before any change, so one save is one UPDATE.
     sports = _sports(data.get("sport_ids"))
     sports_changed = {s.id for s in sports} != {s.id for s in competition.sports}
-    for key, value in values.items():
-        setattr(competition, key, value)
-    changed = audit.changed_fields(competition, list(values))
+    changed = audit.assign(competition, values)
     if sports_changed:
         competition.sports = sports
         changed.append("sports")
@@ -257,9 +255,7 @@ def update_event(
             field="is_team",
         )
     old = {key: _plain(getattr(event, key)) for key in values}
-    for key, value in values.items():
-        setattr(event, key, value)
-    changed = audit.changed_fields(event, list(values))
+    changed = audit.assign(event, values)
     if changed:
         _flush_or_conflict(event)
         audit.record(
@@ -768,9 +764,7 @@ def save_result(
             details["reason"] = reason
         audit.record("create", "result", result.id, list(values), actor=actor, details=details)
         return result
-    for key, value in values.items():
-        setattr(result, key, value)
-    changed = audit.changed_fields(result, list(values))
+    changed = audit.assign(result, values)
     if changed:
         if correcting and not reason:
             raise DomainError(official.REASON_NEEDED, field="reason")

@@ -143,3 +143,11 @@ def changed_fields(obj, names) -> list[str]:
     """The names among ``names`` whose attribute on ``obj`` has a pending change."""
     state = sa.inspect(obj)
     return [n for n in names if state.attrs[n].history.has_changes()]
+
+
+def assign(obj, values: dict) -> list[str]:
+    """An edit's step: set ``values`` (column name: value) on ``obj``; the names whose value
+    changed, in the order of ``values``, for the audit row."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return changed_fields(obj, list(values))

@@ -120,9 +120,7 @@ def update_venue(venue: Venue, *, version: int | None, actor=None, **fields) -> 
     values = _clean(**fields)
     _check_name_free(values["name"], values["town_id"], venue.id)
     features = values.pop("features")
-    for key, value in values.items():
-        setattr(venue, key, value)
-    changed = audit.changed_fields(venue, EDITABLE)
+    changed = audit.assign(venue, values)
     if venue.set_features(features):
         changed.append("features")
     if not changed:
