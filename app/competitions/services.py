@@ -254,7 +254,7 @@ def update_event(
             _l("The event already has entries: it cannot change between individual and team."),
             field="is_team",
         )
-    old = {key: _plain(getattr(event, key)) for key in values}
+    old = {key: audit.plain(getattr(event, key)) for key in values}
     changed = audit.assign(event, values)
     if changed:
         _flush_or_conflict(event)
@@ -267,21 +267,10 @@ def update_event(
             details={
                 "competition_id": event.competition_id,
                 "old": {k: old[k] for k in changed},
-                "new": {k: _plain(values[k]) for k in changed},
+                "new": {k: audit.plain(values[k]) for k in changed},
             },
         )
     return event
-
-
-def _plain(value):
-    """A value as it goes into the audit details (JSON)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "value"):
-        return value.value
-    return value
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,10 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.core import clock
+from app.core import audit, clock
 from app.extensions import db
 
 SECRET_COLUMNS = {
@@ -168,23 +166,13 @@ NOT_ABOUT_THEM = {
 }
 
 
-def _jsonable(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "value") and isinstance(value.value, str):  # enums
-        return value.value
-    return value
-
-
 def _rows(table: sa.Table, condition) -> list[dict]:
     # Read through the table's own column types, so encrypted values come back decrypted.
     columns = [c for c in table.columns if (table.name, c.name) not in SECRET_COLUMNS]
     key = [c for c in table.primary_key.columns]
     query = sa.select(*columns).where(condition).order_by(*key)
     return [
-        {name: _jsonable(value) for name, value in row._mapping.items()}
+        {name: audit.plain(value) for name, value in row._mapping.items()}
         for row in db.session.execute(query)
     ]
 
