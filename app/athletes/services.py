@@ -369,12 +369,9 @@ def save_classification(
     }
     if classification is None:
         classification = Classification(athlete_id=athlete.id, **values)
-        db.session.add(classification)
-        db.session.flush()
-        audit.record(
-            "create",
+        audit.created(
+            classification,
             "classification",
-            classification.id,
             list(values),
             actor=actor,
             details={"athlete_id": athlete.id},
@@ -468,12 +465,9 @@ def record_assessment(
         assessor_id=getattr(assessor, "id", None),
         values=rows,
     )
-    db.session.add(assessment)
-    db.session.flush()
-    audit.record(
-        "create",
+    audit.created(
+        assessment,
         "assessment",
-        assessment.id,
         ["assessed_on", "rating", "recommendation", "values", "notes"],
         actor=assessor,
         details={"athlete_id": athlete.id},
@@ -519,9 +513,7 @@ def create_sport(*, name: str, name_en: str, class_hint: str = "", actor=None) -
         class_hint=(class_hint or "").strip(),
         sort_order=order + 1,
     )
-    db.session.add(sport)
-    db.session.flush()
-    audit.record("create", "sport", sport.id, ["name", "name_en", "class_hint"], actor=actor)
+    audit.created(sport, "sport", ["name", "name_en", "class_hint"], actor=actor)
     return sport
 
 
@@ -561,12 +553,9 @@ def create_measure(
         lower_is_better=bool(lower_is_better),
         sort_order=order + 1,
     )
-    db.session.add(measure)
-    db.session.flush()
-    audit.record(
-        "create",
+    audit.created(
+        measure,
         "assessment_measure",
-        measure.id,
         ["sport_id", "name", "name_en", "unit", "min_value", "max_value"],
         actor=actor,
     )

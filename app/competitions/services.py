@@ -170,9 +170,7 @@ def create_competition(data: dict, *, actor=None) -> Competition:
     values = _competition_values(data)
     competition = Competition(**values)
     competition.sports = _sports(data.get("sport_ids"))
-    db.session.add(competition)
-    db.session.flush()
-    audit.record("create", "competition", competition.id, list(values), actor=actor)
+    audit.created(competition, "competition", list(values), actor=actor)
     return competition
 
 
@@ -228,18 +226,11 @@ def _event_values(competition: Competition, data: dict) -> dict:
 
 def add_event(competition: Competition, data: dict, *, actor=None) -> CompetitionEvent:
     values = _event_values(competition, data)
+    # The details first: reading an expired competition's id autoflushes, which must not
+    # happen while the new event is in competition.events but not yet in the session.
+    details = {"competition_id": competition.id}
     event = CompetitionEvent(competition=competition, **values)
-    db.session.add(event)
-    db.session.flush()
-    audit.record(
-        "create",
-        "competition_event",
-        event.id,
-        list(values),
-        actor=actor,
-        details={"competition_id": competition.id},
-    )
-    return event
+    return audit.created(event, "competition_event", list(values), actor=actor, details=details)
 
 
 def update_event(

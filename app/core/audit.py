@@ -140,6 +140,15 @@ def record(
     return event
 
 
+def created(obj, entity: str, fields, *, actor=None, details: dict | None = None):
+    """A new record's step: add ``obj``, flush for its id, write its "create" audit row
+    naming ``fields``; answers ``obj``."""
+    db.session.add(obj)
+    db.session.flush()
+    record("create", entity, obj.id, list(fields), actor=actor, details=details)
+    return obj
+
+
 def changed_fields(obj, names) -> list[str]:
     """The names among ``names`` whose attribute on ``obj`` has a pending change."""
     state = sa.inspect(obj)

@@ -363,9 +363,7 @@ def create_activity(home: Home, data: dict, schedule: Schedule) -> Activity:
         is_public=bool(data.get("is_public", True)),
         description=data.get("description") or "",
     )
-    db.session.add(activity)
-    db.session.flush()
-    audit.record("create", "activity", activity.id, list(ACTIVITY_FIELDS))
+    audit.created(activity, "activity", list(ACTIVITY_FIELDS))
     return activity
 
 

@@ -540,9 +540,7 @@ def create_programme(data: dict, *, actor=None) -> Programme:
     _check_name_free(Programme, values["name"], None)
     programme = Programme(**values)
     programme.organisers = _organisers(data.get("organiser_ids"))
-    db.session.add(programme)
-    db.session.flush()
-    audit.record("create", "programme", programme.id, [*values, "organisers"], actor=actor)
+    audit.created(programme, "programme", [*values, "organisers"], actor=actor)
     return programme
 
 
@@ -577,9 +575,7 @@ def create_troupe(data: dict, *, actor=None) -> Troupe:
     values = _troupe_values(data)
     _check_name_free(Troupe, values["name"], None)
     troupe = Troupe(**values)
-    db.session.add(troupe)
-    db.session.flush()
-    audit.record("create", "troupe", troupe.id, list(values), actor=actor)
+    audit.created(troupe, "troupe", list(values), actor=actor)
     return troupe
 
 

@@ -106,9 +106,7 @@ def create_venue(*, actor=None, **fields) -> Venue:
     features = values.pop("features")
     venue = Venue(**values)
     venue.set_features(features)
-    db.session.add(venue)
-    db.session.flush()
-    audit.record("create", "venue", venue.id, [*EDITABLE, "features"], actor=actor)
+    audit.created(venue, "venue", [*EDITABLE, "features"], actor=actor)
     return venue
 
 
