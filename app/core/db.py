@@ -25,6 +25,32 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
+    def sync_rows(
+        self, collection: str, row_class: type, column: str, wanted: Iterable[Any]
+    ) -> bool:
+        """Make ``self.<collection>``, rows of ``row_class`` each holding one enum value in
+        ``column`` (a venue's features, a home's services, a user's roles), hold exactly
+        ``wanted``: rows of other values go (the relationship's delete-orphan cascade deletes
+        them), the missing ones are added in the enum's order. True when that changed
+        anything."""
+        wanted = set(wanted)
+        rows = getattr(self, collection)
+        have = {getattr(row, column) for row in rows}
+        if wanted == have:
+            return False
+        kept = [row for row in rows if getattr(row, column) in wanted]
+        added = sorted(wanted - have, key=lambda value: value.order)
+        setattr(self, collection, kept + [row_class(**{column: value}) for value in added])
+        return True
+
+
+def foreign_key(
+    target: str, *, ondelete: str | None = None, use_alter: bool = False, **column: Any
+) -> Any:
+    """A foreign-key column to ``target`` ("table.id"), saying what a delete there does to
+    this row (``ondelete``); ``column``: mapped_column's own arguments (index, unique, ...)."""
+    return mapped_column(sa.ForeignKey(target, ondelete=ondelete, use_alter=use_alter), **column)
+
 
 class UTCDateTime(sa.types.TypeDecorator):
     """An instant stored in UTC. Refuses naive datetimes so local times cannot slip in;
@@ -66,24 +92,6 @@ def enum_column(enum_cls: type[enum.Enum], name: str, **kwargs) -> sa.Enum:
         length=max(len(member.value) for member in enum_cls),
         **kwargs,
     )
-
-
-def sync_rows(
-    owner: object, collection: str, row_class: type, column: str, wanted: Iterable[Any]
-) -> bool:
-    """Make ``owner.<collection>``, rows of ``row_class`` each holding one enum value in
-    ``column`` (a venue's features, a home's services, a user's roles), hold exactly
-    ``wanted``: rows of other values go (the relationship's delete-orphan cascade deletes
-    them), the missing ones are added in the enum's order. True when that changed anything."""
-    wanted = set(wanted)
-    rows = getattr(owner, collection)
-    have = {getattr(row, column) for row in rows}
-    if wanted == have:
-        return False
-    kept = [row for row in rows if getattr(row, column) in wanted]
-    added = sorted(wanted - have, key=lambda value: value.order)
-    setattr(owner, collection, kept + [row_class(**{column: value}) for value in added])
-    return True
 
 
 class TimestampMixin:

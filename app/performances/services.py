@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core import audit, clock, editing
-from app.core.db import sync_rows
 from app.core.errors import DomainError
 from app.extensions import db
 from app.people.models import Person
@@ -369,7 +368,7 @@ def save_performance(
             db.session.flush()
         performance.people = keep
         changed.append("people")
-    if sync_rows(performance, "need_rows", PerformanceNeed, "need", needs):
+    if performance.sync_rows("need_rows", PerformanceNeed, "need", needs):
         changed.append("needs")
 
     details: dict = {}
