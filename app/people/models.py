@@ -62,6 +62,11 @@ def consent_counts(
     return bool(given)
 
 
+def _has_consent(kind: ConsentKind) -> property:
+    """A person's flag: whether a consent of ``kind`` counts now (``active_consents``)."""
+    return property(lambda person: bool(person.active_consents(kind)))
+
+
 class Person(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "people"
 
@@ -136,22 +141,11 @@ class Person(VersionedMixin, TimestampMixin, Base):
             if c.kind == kind and c.is_active and consent_counts(self.birth_on, [c.given_by], today)
         ]
 
-    @property
-    def has_collection_consent(self) -> bool:
-        return bool(self.active_consents(ConsentKind.COLLECTION))
-
-    @property
-    def has_publication_consent(self) -> bool:
-        return bool(self.active_consents(ConsentKind.PUBLICATION))
-
-    @property
-    def has_scouting_consent(self) -> bool:
-        return bool(self.active_consents(ConsentKind.SCOUTING))
-
-    @property
-    def has_contact_consent(self) -> bool:
-        """May be told about changes (app/notices) on their register phone and e-mail."""
-        return bool(self.active_consents(ConsentKind.CONTACT))
+    has_collection_consent = _has_consent(ConsentKind.COLLECTION)
+    has_publication_consent = _has_consent(ConsentKind.PUBLICATION)
+    has_scouting_consent = _has_consent(ConsentKind.SCOUTING)
+    # May be told about changes (app/notices) on their register phone and e-mail.
+    has_contact_consent = _has_consent(ConsentKind.CONTACT)
 
     @property
     def wechat_openid_masked(self) -> str:
