@@ -56,26 +56,18 @@ class Sport(Base):
         return self.display_name
 
 
-athlete_sports = sa.Table(
+athlete_sports = Base.link_table(
     "athlete_sports",
-    Base.metadata,
-    sa.Column(
-        "athlete_id", sa.ForeignKey("athlete_profiles.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column(
-        "sport_id", sa.ForeignKey("sports.id", ondelete="RESTRICT"), primary_key=True, index=True
-    ),
+    ("athlete_id", "athlete_profiles.id"),
+    ("sport_id", "sports.id"),
+    ondelete="RESTRICT",
 )
 
-athlete_coaches = sa.Table(
+athlete_coaches = Base.link_table(
     "athlete_coaches",
-    Base.metadata,
-    sa.Column(
-        "athlete_id", sa.ForeignKey("athlete_profiles.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column(
-        "user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
+    ("athlete_id", "athlete_profiles.id"),
+    ("user_id", "users.id"),
+    ondelete="CASCADE",
 )
 
 

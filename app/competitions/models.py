@@ -26,31 +26,22 @@ from app.competitions.enums import (
 from app.core import clock
 from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, foreign_key
 
-competition_sports = sa.Table(
+competition_sports = Base.link_table(
     "competition_sports",
-    Base.metadata,
-    sa.Column(
-        "competition_id", sa.ForeignKey("competitions.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column(
-        "sport_id", sa.ForeignKey("sports.id", ondelete="RESTRICT"), primary_key=True, index=True
-    ),
+    ("competition_id", "competitions.id"),
+    ("sport_id", "sports.id"),
+    ondelete="RESTRICT",
 )
 
 # Every athlete of an entry: one row for an individual entry, two or more for a team entry
 # (the services enforce the count from the event's ``is_team``). Medal tallies count results,
 # so a team medal counts once; an athlete's own page joins through this table, so each member
 # is credited with it.
-entry_members = sa.Table(
+entry_members = Base.link_table(
     "entry_members",
-    Base.metadata,
-    sa.Column("entry_id", sa.ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "athlete_id",
-        sa.ForeignKey("athlete_profiles.id", ondelete="RESTRICT"),
-        primary_key=True,
-        index=True,
-    ),
+    ("entry_id", "entries.id"),
+    ("athlete_id", "athlete_profiles.id"),
+    ondelete="RESTRICT",
 )
 
 

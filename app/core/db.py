@@ -25,6 +25,28 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
+    @classmethod
+    def link_table(
+        cls, name: str, owner: tuple[str, str], other: tuple[str, str], *, ondelete: str
+    ) -> sa.Table:
+        """A many-to-many table: ``owner`` and ``other`` are (column, "table.id"); the primary
+        key is both columns, a link goes with its owner (CASCADE), a delete of the other row
+        does ``ondelete``, and the other column is indexed for the look-up the other way."""
+        (owner_column, owner_target), (other_column, other_target) = owner, other
+        return sa.Table(
+            name,
+            cls.metadata,
+            sa.Column(
+                owner_column, sa.ForeignKey(owner_target, ondelete="CASCADE"), primary_key=True
+            ),
+            sa.Column(
+                other_column,
+                sa.ForeignKey(other_target, ondelete=ondelete),
+                primary_key=True,
+                index=True,
+            ),
+        )
+
     def sync_rows(
         self, collection: str, row_class: type, column: str, wanted: Iterable[Any]
     ) -> bool:

@@ -34,13 +34,11 @@ from app.performances.enums import (
     TroupeRole,
 )
 
-programme_organisers = sa.Table(
+programme_organisers = Base.link_table(
     "programme_organisers",
-    Base.metadata,
-    sa.Column("programme_id", sa.ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
+    ("programme_id", "programmes.id"),
+    ("user_id", "users.id"),
+    ondelete="CASCADE",
 )
 
 
