@@ -38,13 +38,12 @@ def _competition(competition_id: int, event_id: int | None = None) -> Competitio
         joinedload(CompetitionEvent.venue),
         selectinload(CompetitionEvent.entries).options(*_entry_options()),
     )
-    competition = db.session.scalar(
-        sa.select(Competition)
-        .where(Competition.id == competition_id)
-        .options(joinedload(Competition.venue), events)
-        .execution_options(populate_existing=True)
+    return db.session.get(
+        Competition,
+        competition_id,
+        populate_existing=True,
+        options=(joinedload(Competition.venue), events),
     )
-    return competition
 
 
 def _classes(events) -> dict[tuple[int, int], Classification]:
@@ -215,16 +214,16 @@ def event_certificates(event_id: int, *, medallists_only: bool = False):
 
 def entry_certificates(entry_id: int):
     """(entry, certificates) of one entry: one per athlete (none when it did not take part)."""
-    entry = db.session.scalar(
-        sa.select(Entry)
-        .where(Entry.id == entry_id)
-        .options(
+    entry = db.session.get(
+        Entry,
+        entry_id,
+        populate_existing=True,
+        options=(
             joinedload(Entry.event).options(
                 joinedload(CompetitionEvent.competition), joinedload(CompetitionEvent.sport)
             ),
             *_entry_options(),
-        )
-        .execution_options(populate_existing=True)
+        ),
     )
     if entry is None:
         return None
@@ -245,16 +244,16 @@ def _classes_of(entries, event):
 
 
 def _event(event_id: int) -> CompetitionEvent | None:
-    return db.session.scalar(
-        sa.select(CompetitionEvent)
-        .where(CompetitionEvent.id == event_id)
-        .options(
+    return db.session.get(
+        CompetitionEvent,
+        event_id,
+        populate_existing=True,
+        options=(
             joinedload(CompetitionEvent.competition),
             joinedload(CompetitionEvent.sport),
             joinedload(CompetitionEvent.venue),
             selectinload(CompetitionEvent.entries).options(*_entry_options()),
-        )
-        .execution_options(populate_existing=True)
+        ),
     )
 
 
