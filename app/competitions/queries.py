@@ -63,6 +63,8 @@ def entry_for_page(entry_id: int) -> Entry | None:
 
 
 def event_for_results(event_id: int) -> CompetitionEvent | None:
+    """An event with its competition, sport, venue and every entry (athletes with their
+    people, consents and coaches, result, support people): the results pages and printouts."""
     return db.session.get(
         CompetitionEvent,
         event_id,
@@ -70,6 +72,7 @@ def event_for_results(event_id: int) -> CompetitionEvent | None:
         options=(
             joinedload(CompetitionEvent.competition),
             joinedload(CompetitionEvent.sport),
+            joinedload(CompetitionEvent.venue),
             selectinload(CompetitionEvent.entries).options(*_entry_options()),
         ),
     )
