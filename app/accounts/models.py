@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.accounts.enums import Language, Role
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, foreign_key
 
 
 class User(UserMixin, VersionedMixin, TimestampMixin, Base):
@@ -19,8 +19,8 @@ class User(UserMixin, VersionedMixin, TimestampMixin, Base):
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="SET NULL", use_alter=True), index=True, unique=True
+    person_id: Mapped[int | None] = foreign_key(
+        "people.id", ondelete="SET NULL", use_alter=True, index=True, unique=True
     )
     language: Mapped[Language] = mapped_column(
         enum_column(Language, "language"), default=Language.ZH_HANS
@@ -56,11 +56,7 @@ class User(UserMixin, VersionedMixin, TimestampMixin, Base):
         return {row.role for row in self.role_rows}
 
     def set_roles(self, roles) -> None:
-        wanted = {Role(r) for r in roles}
-        self.role_rows = [row for row in self.role_rows if row.role in wanted]
-        have = {row.role for row in self.role_rows}
-        for role in sorted(wanted - have):
-            self.role_rows.append(UserRole(role=role))
+        self.sync_rows("role_rows", UserRole, "role", {Role(r) for r in roles})
 
     def has_role(self, role) -> bool:
         return Role(role) in self.roles
@@ -77,9 +73,7 @@ class User(UserMixin, VersionedMixin, TimestampMixin, Base):
 class UserRole(Base):
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = foreign_key("users.id", ondelete="CASCADE", primary_key=True)
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")

@@ -27,9 +27,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.athletes import rules, services
 from app.athletes.enums import Recommendation
 from app.athletes.models import Assessment, AssessmentMeasure, AthleteProfile, Sport
-from app.core import clock
+from app.core import clock, spreadsheets
 from app.core.errors import DomainError
-from app.core.spreadsheets import cell_date, match_key, read_table
 from app.extensions import db
 
 COLUMNS = {
@@ -84,49 +83,25 @@ def _measure_keys(measures) -> dict:
     """{heading key: measure} for the Chinese and English names of ``measures``."""
     keys = {}
     for m in measures:
-        keys.setdefault(match_key(m.name), m)
-        keys.setdefault(match_key(m.name_en), m)
+        keys.setdefault(spreadsheets.match_key(m.name), m)
+        keys.setdefault(spreadsheets.match_key(m.name_en), m)
     return keys
 
 
 def _columns(header: list[str], measures: list[AssessmentMeasure]):
-    """{column index: ("field", name) or ("measure", heading key)}; refuses unknown headings.
+    """{column index: field name or ("measure", heading key)}; refuses unknown headings.
     A measure heading is only a name: two sports may have a measure of the same name
     (平衡能力 in swimming and in archery), so each row reads it within its own sport."""
-    names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
     by_measure = _measure_keys(measures)
-    columns, unknown = {}, []
-    for index, heading in enumerate(header):
-        key = match_key(heading)
-        if not key:
-            continue
-        if key in names:
-            columns[index] = ("field", names[key])
-        elif key in by_measure:
-            columns[index] = ("measure", key)
-        else:
-            unknown.append(heading)
-    if unknown:
-        raise DomainError(
-            _l(
-                "Unknown columns: %(columns)s. Use the column headings listed on this page.",
-                columns=", ".join(unknown),
-            ),
-            field="file",
-        )
-    present = {name for kind, name in columns.values() if kind == "field"}
-    missing = [name for name in REQUIRED if name not in present]
-    if missing:
-        raise DomainError(
-            _l("Columns missing: %(columns)s.", columns=", ".join(missing)), field="file"
-        )
-    return columns
+    return spreadsheets.heading_columns(
+        header, COLUMNS, REQUIRED, other=lambda key: ("measure", key) if key in by_measure else None
+    )
 
 
 def check_rows(data: bytes, user) -> list[Row]:
     """Read the file and check every row; nothing is written. Raises DomainError when the
     file as a whole cannot be read."""
-    table = read_table(data)
+    table = spreadsheets.read_table(data)
     measures = list(db.session.scalars(sa.select(AssessmentMeasure).order_by(AssessmentMeasure.id)))
     columns = _columns(table[0], measures)
     any_measure = _measure_keys(measures)
@@ -134,8 +109,8 @@ def check_rows(data: bytes, user) -> list[Row]:
     sport_by_name = {}
     for s in sports:
         for name in (s.name, s.name_en, s.code):
-            sport_by_name[match_key(name)] = s
-    athlete_column = next(i for i, target in columns.items() if target == ("field", "athlete"))
+            sport_by_name[spreadsheets.match_key(name)] = s
+    athlete_column = next(i for i, target in columns.items() if target == "athlete")
     ids = {
         int(row[athlete_column])
         for row in table[1:]
@@ -155,11 +130,7 @@ def check_rows(data: bytes, user) -> list[Row]:
     today = clock.today()
     result = []
     for number, cells in enumerate(table[1:], start=2):
-        values = {}
-        row = Row(line=number, cells=values)
-        for index, (kind, target) in columns.items():
-            text = cells[index] if index < len(cells) else ""
-            values[target if kind == "field" else ("measure", target)] = text
+        row = Row(line=number, cells=spreadsheets.row_cells(cells, columns))
         _check_row(row, columns, athletes, sport_by_name, templates, any_measure, today, user)
         result.append(row)
     _mark_stored(result)
@@ -214,19 +185,19 @@ def _check_row(
             )
         )
     row.athlete = athlete if not row.errors else None
-    row.assessed_on = cell_date(cells.get("date", ""))
+    row.assessed_on = spreadsheets.cell_date(cells.get("date", ""))
     if row.assessed_on is None:
         row.errors.append(_l("Write the date as year-month-day, for example 2025-09-01."))
     elif row.assessed_on > today:
         row.errors.append(_l("The date of the assessment must not be in the future."))
-    row.sport = sport_by_name.get(match_key(cells.get("sport", "")))
+    row.sport = sport_by_name.get(spreadsheets.match_key(cells.get("sport", "")))
     if row.sport is None:
         row.errors.append(_l("Unknown sport: %(sport)s.", sport=cells.get("sport", "") or "–"))
     rating = cells.get("rating", "")
     row.rating = int(rating) if rating in {"1", "2", "3", "4", "5"} else None
     if row.rating is None:
         row.errors.append(_l("Choose a rating from 1 to 5."))
-    word = match_key(cells.get("recommendation", ""))
+    word = spreadsheets.match_key(cells.get("recommendation", ""))
     row.recommendation = next(
         (r for r, words in RECOMMENDATION_WORDS.items() if word in words), None
     )
@@ -235,10 +206,11 @@ def _check_row(
     if row.sport is not None and row.sport.id not in templates:
         templates[row.sport.id] = _measure_keys(services.template_measures(row.sport.id))
     measured = False
-    for kind, key in columns.values():
-        if kind != "measure":
+    for target in columns.values():
+        if not isinstance(target, tuple):
             continue
-        text = cells.get(("measure", key), "")
+        key = target[1]
+        text = cells.get(target, "")
         if not text:
             continue
         measured = True

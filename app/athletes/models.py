@@ -25,7 +25,7 @@ from app.athletes.enums import (
     Stage,
 )
 from app.core import clock
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, foreign_key
 
 # The athlete page and the coach dashboard warn this many days before a review date.
 REVIEW_WARNING_DAYS = 60
@@ -56,26 +56,18 @@ class Sport(Base):
         return self.display_name
 
 
-athlete_sports = sa.Table(
+athlete_sports = Base.link_table(
     "athlete_sports",
-    Base.metadata,
-    sa.Column(
-        "athlete_id", sa.ForeignKey("athlete_profiles.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column(
-        "sport_id", sa.ForeignKey("sports.id", ondelete="RESTRICT"), primary_key=True, index=True
-    ),
+    ("athlete_id", "athlete_profiles.id"),
+    ("sport_id", "sports.id"),
+    ondelete="RESTRICT",
 )
 
-athlete_coaches = sa.Table(
+athlete_coaches = Base.link_table(
     "athlete_coaches",
-    Base.metadata,
-    sa.Column(
-        "athlete_id", sa.ForeignKey("athlete_profiles.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column(
-        "user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
+    ("athlete_id", "athlete_profiles.id"),
+    ("user_id", "users.id"),
+    ondelete="CASCADE",
 )
 
 
@@ -83,12 +75,8 @@ class AthleteProfile(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "athlete_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="RESTRICT"), unique=True
-    )
-    primary_sport_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("sports.id", ondelete="RESTRICT"), index=True
-    )
+    person_id: Mapped[int] = foreign_key("people.id", ondelete="RESTRICT", unique=True)
+    primary_sport_id: Mapped[int] = foreign_key("sports.id", ondelete="RESTRICT", index=True)
     stage: Mapped[Stage] = mapped_column(enum_column(Stage, "athlete_stage"), index=True)
     stage_since: Mapped[date] = mapped_column(sa.Date)
     squad_level: Mapped[SquadLevel] = mapped_column(
@@ -100,9 +88,7 @@ class AthleteProfile(VersionedMixin, TimestampMixin, Base):
     discovered_on: Mapped[date] = mapped_column(sa.Date)
     # The coach who identified the athlete, or the home staff member who proposed them (the
     # source contact): they keep seeing the athlete even when not coaching them.
-    identified_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    identified_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     person = relationship("Person")
@@ -139,15 +125,11 @@ class StageChange(Base):
     __tablename__ = "athlete_stage_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("athlete_profiles.id", ondelete="CASCADE"), index=True
-    )
+    athlete_id: Mapped[int] = foreign_key("athlete_profiles.id", ondelete="CASCADE", index=True)
     from_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, "stage_change_from"))
     to_stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage_change_to"))
     changed_on: Mapped[date] = mapped_column(sa.Date)
-    changed_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    changed_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
@@ -161,12 +143,8 @@ class Classification(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "athlete_classifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("athlete_profiles.id", ondelete="CASCADE"), index=True
-    )
-    sport_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("sports.id", ondelete="RESTRICT"), index=True
-    )
+    athlete_id: Mapped[int] = foreign_key("athlete_profiles.id", ondelete="CASCADE", index=True)
+    sport_id: Mapped[int] = foreign_key("sports.id", ondelete="RESTRICT", index=True)
     class_code: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[ClassificationStatus] = mapped_column(
         enum_column(ClassificationStatus, "classification_status")
@@ -202,9 +180,7 @@ class AssessmentMeasure(VersionedMixin, Base):
     __tablename__ = "assessment_measures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sport_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("sports.id", ondelete="RESTRICT"), index=True
-    )
+    sport_id: Mapped[int | None] = foreign_key("sports.id", ondelete="RESTRICT", index=True)
     name: Mapped[str] = mapped_column(sa.String(60))
     name_en: Mapped[str] = mapped_column(sa.String(80))
     unit: Mapped[MeasureUnit] = mapped_column(enum_column(MeasureUnit, "measure_unit"))
@@ -249,16 +225,10 @@ class Assessment(TimestampMixin, Base):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    athlete_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("athlete_profiles.id", ondelete="CASCADE"), index=True
-    )
-    sport_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("sports.id", ondelete="RESTRICT"), index=True
-    )
+    athlete_id: Mapped[int] = foreign_key("athlete_profiles.id", ondelete="CASCADE", index=True)
+    sport_id: Mapped[int] = foreign_key("sports.id", ondelete="RESTRICT", index=True)
     assessed_on: Mapped[date] = mapped_column(sa.Date, index=True)
-    assessor_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    assessor_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
     rating: Mapped[int] = mapped_column(sa.SmallInteger)
     recommendation: Mapped[Recommendation] = mapped_column(
         enum_column(Recommendation, "recommendation")
@@ -279,12 +249,8 @@ class AssessmentValue(Base):
     __tablename__ = "assessment_values"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
-    )
-    measure_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("assessment_measures.id", ondelete="RESTRICT"), index=True
-    )
+    assessment_id: Mapped[int] = foreign_key("assessments.id", ondelete="CASCADE", index=True)
+    measure_id: Mapped[int] = foreign_key("assessment_measures.id", ondelete="RESTRICT", index=True)
     value: Mapped[Decimal] = mapped_column(VALUE)
 
     assessment: Mapped[Assessment] = relationship(back_populates="values")

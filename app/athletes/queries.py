@@ -120,23 +120,11 @@ def _filtered(query: sa.Select, filters: AthleteFilters, user) -> sa.Select:
             )
         )
     if filters.sport_id is not None:
-        query = query.where(
-            AthleteProfile.id.in_(
-                sa.select(athlete_sports.c.athlete_id).where(
-                    athlete_sports.c.sport_id == filters.sport_id
-                )
-            )
-        )
+        query = query.where(_linked(athlete_sports.c.sport_id, filters.sport_id))
     if filters.stage is not None:
         query = query.where(AthleteProfile.stage == filters.stage)
     if filters.coach_id is not None:
-        query = query.where(
-            AthleteProfile.id.in_(
-                sa.select(athlete_coaches.c.athlete_id).where(
-                    athlete_coaches.c.user_id == filters.coach_id
-                )
-            )
-        )
+        query = query.where(_linked(athlete_coaches.c.user_id, filters.coach_id))
     if filters.town_id is not None:
         query = query.where(Person.town_id == filters.town_id)
     if filters.category is not None:
@@ -144,6 +132,12 @@ def _filtered(query: sa.Select, filters: AthleteFilters, user) -> sa.Select:
     if filters.squad_level is not None:
         query = query.where(AthleteProfile.squad_level == filters.squad_level)
     return query
+
+
+def _linked(column, value):
+    """Athletes with a row of ``column``'s link table (their sports, their coaches) holding
+    ``value``."""
+    return AthleteProfile.id.in_(sa.select(column.table.c.athlete_id).where(column == value))
 
 
 def athletes_query(filters: AthleteFilters, user) -> sa.Select:

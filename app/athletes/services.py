@@ -87,8 +87,16 @@ def _coaches(coach_ids) -> list[User]:
 
 
 def _profile_values(
-    *, primary_sport_id, sport_ids, squad_level, discovery_source, discovered_on, notes
+    *,
+    primary_sport_id,
+    discovery_source,
+    discovered_on: date,
+    sport_ids=(),
+    squad_level=SquadLevel.NONE,
+    notes: str = "",
 ) -> dict:
+    """Check a profile's own values (the keywords of create_athlete and update_athlete beside
+    their own) and return them in the types the model stores, ``sports`` included."""
     primary = _sport(primary_sport_id)
     sports = [primary]
     for sport_id in sport_ids or ():
@@ -129,33 +137,22 @@ NOT_PROPOSABLE = _l("No person with this register number and birth date can be p
 def create_athlete(
     *,
     person_id,
-    primary_sport_id,
-    discovery_source,
-    discovered_on: date,
-    sport_ids=(),
     coach_ids=(),
-    squad_level=SquadLevel.NONE,
     stage=Stage.IDENTIFIED,
-    notes: str = "",
     actor=None,
     birth_on: date | None = None,
+    **profile,
 ) -> AthleteProfile:
-    """Make ``person_id`` an athlete, at ``stage`` (identified unless an admin or the demo
-    says otherwise), with the first stage-history row. ``actor`` becomes the identifier.
+    """Make ``person_id`` an athlete with ``profile`` (``_profile_values``' keywords), at
+    ``stage`` (identified unless an admin or the demo says otherwise), with the first
+    stage-history row. ``actor`` becomes the identifier.
 
     The people register is admin-only: a non-admin actor names the person by register
     number (``person_id``) and ``birth_on``, and gets one message whatever does not match
     (no such person, archived, other birth date, already an athlete)."""
     # The profile's own values first: a look-up that matched must not be told apart from
     # one that did not by which error comes back.
-    values = _profile_values(
-        primary_sport_id=primary_sport_id,
-        sport_ids=sport_ids,
-        squad_level=squad_level,
-        discovery_source=discovery_source,
-        discovered_on=discovered_on,
-        notes=notes,
-    )
+    values = _profile_values(**profile)
     coaches = _coaches(coach_ids)
     stage = _enum(Stage, stage, _l("Choose the stage."), "stage")
     if actor is not None and not actor.is_admin:
@@ -223,27 +220,16 @@ def update_athlete(
     athlete: AthleteProfile,
     *,
     version: int | None,
-    primary_sport_id,
-    discovery_source,
-    discovered_on: date,
-    sport_ids=(),
     coach_ids=(),
-    squad_level=SquadLevel.NONE,
-    notes: str = "",
     actor=None,
+    **profile,
 ) -> AthleteProfile:
-    """Save an edit of the profile (not the stage: change_stage records that). The date found
+    """Save an edit of the profile (``_profile_values``' keywords; not the stage: change_stage
+    records that). The date found
     cannot be after the stage history begins (it would count the athlete as newly found in
     the wrong year)."""
     editing.check_version(athlete, version)
-    values = _profile_values(
-        primary_sport_id=primary_sport_id,
-        sport_ids=sport_ids,
-        squad_level=squad_level,
-        discovery_source=discovery_source,
-        discovered_on=discovered_on,
-        notes=notes,
-    )
+    values = _profile_values(**profile)
     first = min((change.changed_on for change in athlete.stage_changes), default=None)
     if first is not None and values["discovered_on"] > first:
         raise DomainError(
@@ -259,9 +245,7 @@ def update_athlete(
     # half-made edit (which would raise the version twice).
     sports_changed = {s.id for s in athlete.sports} != {s.id for s in sports}
     coaches_changed = athlete.coach_ids() != {c.id for c in coaches}
-    for key, value in values.items():
-        setattr(athlete, key, value)
-    changed = audit.changed_fields(athlete, PROFILE_FIELDS)
+    changed = audit.assign(athlete, values)
     if sports_changed:
         athlete.sports = sports
         changed.append("sports")
@@ -385,20 +369,15 @@ def save_classification(
     }
     if classification is None:
         classification = Classification(athlete_id=athlete.id, **values)
-        db.session.add(classification)
-        db.session.flush()
-        audit.record(
-            "create",
+        audit.created(
+            classification,
             "classification",
-            classification.id,
             list(values),
             actor=actor,
             details={"athlete_id": athlete.id},
         )
         return classification
-    for key, value in values.items():
-        setattr(classification, key, value)
-    changed = audit.changed_fields(classification, list(values))
+    changed = audit.assign(classification, values)
     if changed:
         _flush_or_conflict(classification)
         audit.record(
@@ -486,12 +465,9 @@ def record_assessment(
         assessor_id=getattr(assessor, "id", None),
         values=rows,
     )
-    db.session.add(assessment)
-    db.session.flush()
-    audit.record(
-        "create",
+    audit.created(
+        assessment,
         "assessment",
-        assessment.id,
         ["assessed_on", "rating", "recommendation", "values", "notes"],
         actor=assessor,
         details={"athlete_id": athlete.id},
@@ -537,9 +513,7 @@ def create_sport(*, name: str, name_en: str, class_hint: str = "", actor=None) -
         class_hint=(class_hint or "").strip(),
         sort_order=order + 1,
     )
-    db.session.add(sport)
-    db.session.flush()
-    audit.record("create", "sport", sport.id, ["name", "name_en", "class_hint"], actor=actor)
+    audit.created(sport, "sport", ["name", "name_en", "class_hint"], actor=actor)
     return sport
 
 
@@ -579,12 +553,9 @@ def create_measure(
         lower_is_better=bool(lower_is_better),
         sort_order=order + 1,
     )
-    db.session.add(measure)
-    db.session.flush()
-    audit.record(
-        "create",
+    audit.created(
+        measure,
         "assessment_measure",
-        measure.id,
         ["sport_id", "name", "name_en", "unit", "min_value", "max_value"],
         actor=actor,
     )

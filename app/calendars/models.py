@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
-from app.core.db import Base, UTCDateTime
+from app.core.db import Base, UTCDateTime, foreign_key
 
 # Far enough for "no end" (an open-ended weekly activity) and still a valid DATE everywhere.
 OPEN_END = date(9999, 12, 31)
@@ -80,8 +80,8 @@ class CalendarItemFeed(Base):
 
     # The primary key (feed_key, item_id) is the feed query's index.
     feed_key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
-    item_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("calendar_items.id", ondelete="CASCADE"), primary_key=True, index=True
+    item_id: Mapped[int] = foreign_key(
+        "calendar_items.id", ondelete="CASCADE", primary_key=True, index=True
     )
 
     item: Mapped[CalendarItem] = relationship(back_populates="feeds")
@@ -102,9 +102,7 @@ class CalendarToken(Base):
 
     __tablename__ = "calendar_tokens"
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = foreign_key("users.id", ondelete="CASCADE", primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

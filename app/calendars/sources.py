@@ -14,15 +14,16 @@ catalogue, so a feed in either language is a plain select."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.calendars.ics import LANGS
+from app.calendars.ics import LANGS, to_local_iso
 from app.venues.models import Venue
 
 BABEL_LOCALE = {"zh": "zh_Hans", "en": "en"}
@@ -77,6 +78,48 @@ class Source:
 
     def uid(self, source_id: int) -> str:
         return f"{self.kind.replace('_', '-')}-{source_id}@{uid_domain()}"
+
+    def item(
+        self,
+        source_id: int,
+        when: dict,
+        *,
+        days: tuple[date, date],
+        status: str,
+        venue: Venue | None,
+        text: Callable[[str], dict],
+        keys: set[str],
+        **more: object,
+    ) -> ItemData:
+        """One record's item: its UID and stable URL, ``when`` (``timed`` or ``all_day``), the
+        ICS ``status`` (cancelled when CANCELLED), the venue's GEO, any ``more`` fields (a
+        series' RRULE, EXDATEs and overrides) and ``text(lang)`` in each language; ``days``
+        the first and last local day it covers."""
+        fields = {
+            "uid": self.uid(source_id),
+            **when,
+            "status": status,
+            "url": item_url(self.kind, source_id),
+            "geo": venue_geo(venue),
+            **more,
+            "text": per_language(text),
+        }
+        starts_on, ends_on = days
+        return ItemData(starts_on, ends_on, fields, keys, cancelled=status == "CANCELLED")
+
+
+def timed(starts: datetime, ends: datetime) -> dict:
+    """An item's time: from ``starts`` to ``ends`` (aware UTC), stored in local time."""
+    return {"all_day": False, "start": to_local_iso(starts), "end": to_local_iso(ends)}
+
+
+def all_day(first: date, last: date) -> dict:
+    """An all-day item's days: DTEND is the day after the last (RFC 5545)."""
+    return {
+        "all_day": True,
+        "start": first.isoformat(),
+        "end": (last + timedelta(days=1)).isoformat(),
+    }
 
 
 SOURCES: dict[str, Source] = {}

@@ -43,11 +43,10 @@ from app.athletes.models import AthleteProfile
 from app.competitions import rules, services
 from app.competitions.enums import EntryStatus, Medal, ResultStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry
-from app.core import audit, clock
+from app.core import audit, clock, spreadsheets
 from app.core.audit import AuditEvent
 from app.core.errors import DomainError
 from app.core.forms import normalise_text
-from app.core.spreadsheets import cell_date, match_key, read_table
 from app.extensions import db
 from app.people import lookup
 from app.people.models import Person
@@ -95,33 +94,6 @@ class Row:
     def group(self) -> tuple:
         team = self.cells.get("team", "")
         return (self.event.id, f"team:{team}" if team else f"athlete:{self.athlete.id}")
-
-
-def _columns(header: list[str]) -> dict[int, str]:
-    names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-    columns, unknown = {}, []
-    for index, heading in enumerate(header):
-        key = match_key(heading)
-        if not key:
-            continue
-        if key in names:
-            columns[index] = names[key]
-        else:
-            unknown.append(heading)
-    if unknown:
-        raise DomainError(
-            _l(
-                "Unknown columns: %(columns)s. Use the column headings listed on this page.",
-                columns=", ".join(unknown),
-            ),
-            field="file",
-        )
-    missing = [name for name in REQUIRED if name not in columns.values()]
-    if missing:
-        raise DomainError(
-            _l("Columns missing: %(columns)s.", columns=", ".join(missing)), field="file"
-        )
-    return columns
 
 
 class CheckedRows(list):
@@ -189,11 +161,11 @@ def _code(text: str) -> str:
 def check_rows(data: bytes, user) -> CheckedRows:
     """Read the file and check every row; nothing is changed but the look-ups' audit row
     (``rows.lookup``, for the caller to add: ``keep_lookup``). A fixed number of queries."""
-    table = read_table(data, as_written=True)
-    columns = _columns(table[0])
+    table = spreadsheets.read_table(data, as_written=True)
+    columns = spreadsheets.heading_columns(table[0], COLUMNS, REQUIRED)
     rows = CheckedRows()
     for number, cells in enumerate(table[1:], start=2):
-        values = {name: (cells[i] if i < len(cells) else "") for i, name in columns.items()}
+        values = spreadsheets.row_cells(cells, columns)
         for name in values:
             if name not in AS_WRITTEN:
                 values[name] = _code(values[name])
@@ -206,7 +178,7 @@ def check_rows(data: bytes, user) -> CheckedRows:
         .options(selectinload(Competition.events))
     ):
         competitions[competition.name] = competition  # as stored first, then as compared
-        competitions.setdefault(match_key(competition.name), competition)
+        competitions.setdefault(spreadsheets.match_key(competition.name), competition)
     names = {r.cells["athlete"] for r in rows}
     athletes, by_name = {}, {}
     for athlete in db.session.scalars(
@@ -215,7 +187,7 @@ def check_rows(data: bytes, user) -> CheckedRows:
         .where(Person.name.in_(names | {_code(name) for name in names}))
         .options(joinedload(AthleteProfile.person), selectinload(AthleteProfile.coaches))
     ):
-        key = match_key(athlete.person.name)
+        key = spreadsheets.match_key(athlete.person.name)
         athletes[(key, athlete.person.birth_on)] = athlete
         by_name.setdefault(key, []).append(athlete)
     # Parallel imports and register look-ups of the same user or people are judged one by
@@ -261,12 +233,12 @@ def _find_athlete(row: Row, athletes, competition, user, ration: _Ration) -> Non
     """The row's athlete, when it is one the user may record; otherwise one answer whatever
     the reason (no such name, another birth date, not the user's, the ration spent)."""
     cells = row.cells
-    born = cell_date(cells["birth_date"])
+    born = spreadsheets.cell_date(cells["birth_date"])
     if born is None:
         row.errors.append(_l("Write the birth date as year-month-day, for example 1990-05-01."))
         return
     exact, by_name = athletes
-    key = match_key(cells["athlete"])
+    key = spreadsheets.match_key(cells["athlete"])
     athlete = exact.get((key, born))
     own = athlete is not None and user.id in athlete.coach_ids()
     manages = competition is not None and rules.can_manage(user, competition)
@@ -293,13 +265,18 @@ def _find_athlete(row: Row, athletes, competition, user, ration: _Ration) -> Non
 def _check_row(row: Row, competitions, athletes, user, ration: _Ration) -> None:
     cells = row.cells
     competition = competitions.get(cells["competition"]) or competitions.get(
-        match_key(cells["competition"])
+        spreadsheets.match_key(cells["competition"])
     )
     if competition is None:
         row.errors.append(_l("Unknown competition: %(name)s.", name=cells["competition"] or "–"))
     else:
         row.event = next(
-            (e for e in competition.events if match_key(e.name) == match_key(cells["event"])), None
+            (
+                e
+                for e in competition.events
+                if spreadsheets.match_key(e.name) == spreadsheets.match_key(cells["event"])
+            ),
+            None,
         )
         if row.event is None:
             row.errors.append(
@@ -315,7 +292,7 @@ def _check_row(row: Row, competitions, athletes, user, ration: _Ration) -> None:
     row.status = next((s for s in ResultStatus if s.value == status_text), None)
     if row.status is None:
         row.errors.append(_l("Write the status as OK, DNS, DNF or DSQ."))
-    word = match_key(cells.get("medal", ""))
+    word = spreadsheets.match_key(cells.get("medal", ""))
     row.medal = next((m for m, words in MEDAL_WORDS.items() if word in words), None)
     if row.medal is None:
         row.errors.append(_l("Write the medal as gold, silver or bronze, or leave it empty."))

@@ -24,33 +24,24 @@ from app.competitions.enums import (
     SupportRole,
 )
 from app.core import clock
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, foreign_key
 
-competition_sports = sa.Table(
+competition_sports = Base.link_table(
     "competition_sports",
-    Base.metadata,
-    sa.Column(
-        "competition_id", sa.ForeignKey("competitions.id", ondelete="CASCADE"), primary_key=True
-    ),
-    sa.Column(
-        "sport_id", sa.ForeignKey("sports.id", ondelete="RESTRICT"), primary_key=True, index=True
-    ),
+    ("competition_id", "competitions.id"),
+    ("sport_id", "sports.id"),
+    ondelete="RESTRICT",
 )
 
 # Every athlete of an entry: one row for an individual entry, two or more for a team entry
 # (the services enforce the count from the event's ``is_team``). Medal tallies count results,
 # so a team medal counts once; an athlete's own page joins through this table, so each member
 # is credited with it.
-entry_members = sa.Table(
+entry_members = Base.link_table(
     "entry_members",
-    Base.metadata,
-    sa.Column("entry_id", sa.ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "athlete_id",
-        sa.ForeignKey("athlete_profiles.id", ondelete="RESTRICT"),
-        primary_key=True,
-        index=True,
-    ),
+    ("entry_id", "entries.id"),
+    ("athlete_id", "athlete_profiles.id"),
+    ondelete="RESTRICT",
 )
 
 
@@ -64,9 +55,7 @@ class Competition(VersionedMixin, TimestampMixin, Base):
     series: Mapped[str] = mapped_column(sa.String(160), default="")
     edition: Mapped[int | None] = mapped_column(sa.Integer)
     host_city: Mapped[str] = mapped_column(sa.String(80), default="")
-    venue_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
-    )
+    venue_id: Mapped[int | None] = foreign_key("venues.id", ondelete="SET NULL", index=True)
     start_on: Mapped[date] = mapped_column(sa.Date, index=True)
     end_on: Mapped[date] = mapped_column(sa.Date)
     # Whom the district's athletes represent: China, Zhejiang, Ningbo, the district, a club.
@@ -75,9 +64,7 @@ class Competition(VersionedMixin, TimestampMixin, Base):
         enum_column(CompetitionStatus, "competition_status"), default=CompetitionStatus.PLANNED
     )
     # A coach who manages the competition records every result in it.
-    manager_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    manager_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
 
     venue = relationship("Venue")
@@ -111,13 +98,9 @@ class CompetitionEvent(VersionedMixin, Base):
     __tablename__ = "competition_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
-    )
+    competition_id: Mapped[int] = foreign_key("competitions.id", ondelete="CASCADE", index=True)
     name: Mapped[str] = mapped_column(sa.String(160))
-    sport_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("sports.id", ondelete="RESTRICT"), index=True
-    )
+    sport_id: Mapped[int] = foreign_key("sports.id", ondelete="RESTRICT", index=True)
     gender: Mapped[EventGender] = mapped_column(enum_column(EventGender, "event_gender"))
     sport_class: Mapped[str] = mapped_column(sa.String(40), default="")
     is_team: Mapped[bool] = mapped_column(sa.Boolean, default=False)
@@ -127,14 +110,12 @@ class CompetitionEvent(VersionedMixin, Base):
     # event sorts and is found by day like the others), ``ends_at`` is None, and pages, the API
     # and the calendars show the day, not 00:00.
     all_day: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
-    venue_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
-    )
+    venue_id: Mapped[int | None] = foreign_key("venues.id", ondelete="SET NULL", index=True)
     # Publishing makes the event's results official (app/competitions/official.py): who and
     # when. Before it the event's results are provisional; after it a change needs a reason.
     results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    results_published_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    results_published_by_id: Mapped[int | None] = foreign_key(
+        "users.id", ondelete="SET NULL", index=True
     )
 
     competition: Mapped[Competition] = relationship(back_populates="events")
@@ -173,9 +154,7 @@ class Entry(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competition_events.id", ondelete="CASCADE"), index=True
-    )
+    event_id: Mapped[int] = foreign_key("competition_events.id", ondelete="CASCADE", index=True)
     team_name: Mapped[str] = mapped_column(sa.String(80), default="")
     status: Mapped[EntryStatus] = mapped_column(
         enum_column(EntryStatus, "entry_status"), default=EntryStatus.NOMINATED
@@ -215,13 +194,9 @@ class EntrySupport(Base):
     __tablename__ = "entry_support"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True
-    )
+    entry_id: Mapped[int] = foreign_key("entries.id", ondelete="CASCADE", index=True)
     role: Mapped[SupportRole] = mapped_column(enum_column(SupportRole, "support_role"))
-    person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="RESTRICT"), index=True
-    )
+    person_id: Mapped[int | None] = foreign_key("people.id", ondelete="RESTRICT", index=True)
     name: Mapped[str] = mapped_column(sa.String(100), default="")
 
     entry: Mapped[Entry] = relationship(back_populates="support")
@@ -244,9 +219,7 @@ class Result(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "results"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("entries.id", ondelete="CASCADE"), unique=True
-    )
+    entry_id: Mapped[int] = foreign_key("entries.id", ondelete="CASCADE", unique=True)
     rank: Mapped[int | None] = mapped_column(sa.Integer)
     mark: Mapped[str] = mapped_column(sa.String(40), default="")
     mark_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 3))

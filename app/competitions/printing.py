@@ -22,10 +22,15 @@ from app.core.printing import PRINT_LANGUAGES, css_string, page_of
 from app.core.security import mark_personal
 
 
-def _allowed(competition: Competition) -> None:
-    if not rules.can_manage(current_user, competition):
+def _managed(found, competition_of):
+    """What a printout query found: 404 when it found nothing, 403 unless the user manages
+    ``competition_of(found)``; never cached (it names every athlete)."""
+    if found is None:
+        abort(404)
+    if not rules.can_manage(current_user, competition_of(found)):
         abort(403)
     mark_personal()
+    return found
 
 
 def federation() -> str:
@@ -37,11 +42,7 @@ def federation() -> str:
 @role_required("coach")
 def programme(competition_id: int):
     """The competition's programme: every event's start list, each event from a new page."""
-    found = printouts.programme(competition_id)
-    if found is None:
-        abort(404)
-    competition, start_lists = found
-    _allowed(competition)
+    competition, start_lists = _managed(printouts.programme(competition_id), lambda f: f[0])
     return render_template(
         "competitions/print/programme.html",
         competition=competition,
@@ -52,10 +53,7 @@ def programme(competition_id: int):
 @bp.get("/events/<int:event_id>/start-list")
 @role_required("coach")
 def start_list(event_id: int):
-    found = printouts.start_list(event_id)
-    if found is None:
-        abort(404)
-    _allowed(found.event.competition)
+    found = _managed(printouts.start_list(event_id), lambda f: f.event.competition)
     return render_template(
         "competitions/print/start_list.html",
         competition=found.event.competition,
@@ -70,35 +68,26 @@ def certificates(event_id: int):
     medallists' only."""
     medallists_only = request.args.get("medallists") == "1"
     found = printouts.event_certificates(event_id, medallists_only=medallists_only)
-    if found is None:
-        abort(404)
-    event, made = found
-    _allowed(event.competition)
-    return render_template(
-        "competitions/print/certificates.html",
-        event=event,
-        entry=None,
-        certificates=made,
-        medallists_only=medallists_only,
-        federation=federation(),
-    )
+    event, made = _managed(found, lambda f: f[0].competition)
+    return _certificates(event, None, made, medallists_only)
 
 
 @bp.get("/entries/<int:entry_id>/certificate")
 @role_required("coach")
 def entry_certificate(entry_id: int):
     """The certificate of one entry (one page per athlete of a team)."""
-    found = printouts.entry_certificates(entry_id)
-    if found is None:
-        abort(404)
-    entry, made = found
-    _allowed(entry.event.competition)
+    entry, made = _managed(printouts.entry_certificates(entry_id), lambda f: f[0].event.competition)
+    return _certificates(entry.event, entry, made, False)
+
+
+def _certificates(event, entry, made, medallists_only: bool):
+    """The certificates page: an event's (``entry`` None) or one entry's."""
     return render_template(
         "competitions/print/certificates.html",
-        event=entry.event,
+        event=event,
         entry=entry,
         certificates=made,
-        medallists_only=False,
+        medallists_only=medallists_only,
         federation=federation(),
     )
 
@@ -107,11 +96,7 @@ def entry_certificate(entry_id: int):
 @role_required("coach")
 def ceremony(event_id: int):
     """The medal ceremony sheet: who stands where, in the order the medals are presented."""
-    found = printouts.ceremony(event_id)
-    if found is None:
-        abort(404)
-    event, steps = found
-    _allowed(event.competition)
+    event, steps = _managed(printouts.ceremony(event_id), lambda f: f[0].competition)
     return render_template(
         "competitions/print/ceremony.html",
         competition=event.competition,

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.athletes.models import AthleteProfile, Classification
-from app.competitions import services, startlists
+from app.competitions import queries, services, startlists
 from app.competitions.enums import EntryStatus, Medal, ResultStatus
 from app.competitions.models import Competition, CompetitionEvent, Entry, EntrySupport
 from app.extensions import db
@@ -38,13 +38,12 @@ def _competition(competition_id: int, event_id: int | None = None) -> Competitio
         joinedload(CompetitionEvent.venue),
         selectinload(CompetitionEvent.entries).options(*_entry_options()),
     )
-    competition = db.session.scalar(
-        sa.select(Competition)
-        .where(Competition.id == competition_id)
-        .options(joinedload(Competition.venue), events)
-        .execution_options(populate_existing=True)
+    return db.session.get(
+        Competition,
+        competition_id,
+        populate_existing=True,
+        options=(joinedload(Competition.venue), events),
     )
-    return competition
 
 
 def _classes(events) -> dict[tuple[int, int], Classification]:
@@ -135,7 +134,7 @@ def programme(competition_id: int) -> tuple[Competition, list[StartList]] | None
 
 def start_list(event_id: int) -> StartList | None:
     """One event's start list (its competition loaded with it)."""
-    event = _event(event_id)
+    event = queries.event_for_results(event_id)
     if event is None:
         return None
     return _start_list(event, _classes([event]), event.competition.end_on)
@@ -207,7 +206,7 @@ def _certificates(event: CompetitionEvent, classes, entries, medallists_only: bo
 def event_certificates(event_id: int, *, medallists_only: bool = False):
     """(event, certificates) of an event: one per athlete of every entry that took part
     (withdrawn and DNS entries have none); only medallists' with ``medallists_only``."""
-    event = _event(event_id)
+    event = queries.event_for_results(event_id)
     if event is None:
         return None
     return event, _certificates(event, _classes([event]), event.entries, medallists_only)
@@ -215,16 +214,16 @@ def event_certificates(event_id: int, *, medallists_only: bool = False):
 
 def entry_certificates(entry_id: int):
     """(entry, certificates) of one entry: one per athlete (none when it did not take part)."""
-    entry = db.session.scalar(
-        sa.select(Entry)
-        .where(Entry.id == entry_id)
-        .options(
+    entry = db.session.get(
+        Entry,
+        entry_id,
+        populate_existing=True,
+        options=(
             joinedload(Entry.event).options(
                 joinedload(CompetitionEvent.competition), joinedload(CompetitionEvent.sport)
             ),
             *_entry_options(),
-        )
-        .execution_options(populate_existing=True)
+        ),
     )
     if entry is None:
         return None
@@ -244,20 +243,6 @@ def _classes_of(entries, event):
     }
 
 
-def _event(event_id: int) -> CompetitionEvent | None:
-    return db.session.scalar(
-        sa.select(CompetitionEvent)
-        .where(CompetitionEvent.id == event_id)
-        .options(
-            joinedload(CompetitionEvent.competition),
-            joinedload(CompetitionEvent.sport),
-            joinedload(CompetitionEvent.venue),
-            selectinload(CompetitionEvent.entries).options(*_entry_options()),
-        )
-        .execution_options(populate_existing=True)
-    )
-
-
 @dataclass
 class Step:
     """One step of the podium: its medal and the entries standing on it (shared ranks and
@@ -273,7 +258,7 @@ def ceremony(event_id: int):
     entries not withdrawn). As app/competitions/standings.py counts them, ties share a medal
     and an event may award two bronzes; a step nobody holds is there with no entries (a
     shared gold leaves no silver), so the sheet says so."""
-    event = _event(event_id)
+    event = queries.event_for_results(event_id)
     if event is None:
         return None
     steps = {medal: Step(medal) for medal in (Medal.BRONZE, Medal.SILVER, Medal.GOLD)}

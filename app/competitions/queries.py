@@ -33,10 +33,11 @@ def _entry_options():
 
 
 def competition_for_detail(competition_id: int) -> Competition | None:
-    return db.session.scalar(
-        sa.select(Competition)
-        .where(Competition.id == competition_id)
-        .options(
+    return db.session.get(
+        Competition,
+        competition_id,
+        populate_existing=True,
+        options=(
             selectinload(Competition.sports),
             joinedload(Competition.venue),
             selectinload(Competition.events).options(
@@ -44,34 +45,36 @@ def competition_for_detail(competition_id: int) -> Competition | None:
                 joinedload(CompetitionEvent.venue),
                 selectinload(CompetitionEvent.entries).options(*_entry_options()),
             ),
-        )
-        .execution_options(populate_existing=True)
+        ),
     )
 
 
 def entry_for_page(entry_id: int) -> Entry | None:
     """An entry with its event, competition, athletes, result and support people."""
-    return db.session.scalar(
-        sa.select(Entry)
-        .where(Entry.id == entry_id)
-        .options(
+    return db.session.get(
+        Entry,
+        entry_id,
+        populate_existing=True,
+        options=(
             joinedload(Entry.event).joinedload(CompetitionEvent.competition),
             *_entry_options(),
-        )
-        .execution_options(populate_existing=True)
+        ),
     )
 
 
 def event_for_results(event_id: int) -> CompetitionEvent | None:
-    return db.session.scalar(
-        sa.select(CompetitionEvent)
-        .where(CompetitionEvent.id == event_id)
-        .options(
+    """An event with its competition, sport, venue and every entry (athletes with their
+    people, consents and coaches, result, support people): the results pages and printouts."""
+    return db.session.get(
+        CompetitionEvent,
+        event_id,
+        populate_existing=True,
+        options=(
             joinedload(CompetitionEvent.competition),
             joinedload(CompetitionEvent.sport),
+            joinedload(CompetitionEvent.venue),
             selectinload(CompetitionEvent.entries).options(*_entry_options()),
-        )
-        .execution_options(populate_existing=True)
+        ),
     )
 
 

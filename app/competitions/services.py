@@ -170,9 +170,7 @@ def create_competition(data: dict, *, actor=None) -> Competition:
     values = _competition_values(data)
     competition = Competition(**values)
     competition.sports = _sports(data.get("sport_ids"))
-    db.session.add(competition)
-    db.session.flush()
-    audit.record("create", "competition", competition.id, list(values), actor=actor)
+    audit.created(competition, "competition", list(values), actor=actor)
     return competition
 
 
@@ -184,9 +182,7 @@ def update_competition(
     # Both queries autoflush: run them before any change, so one save is one UPDATE.
     sports = _sports(data.get("sport_ids"))
     sports_changed = {s.id for s in sports} != {s.id for s in competition.sports}
-    for key, value in values.items():
-        setattr(competition, key, value)
-    changed = audit.changed_fields(competition, list(values))
+    changed = audit.assign(competition, values)
     if sports_changed:
         competition.sports = sports
         changed.append("sports")
@@ -230,18 +226,11 @@ def _event_values(competition: Competition, data: dict) -> dict:
 
 def add_event(competition: Competition, data: dict, *, actor=None) -> CompetitionEvent:
     values = _event_values(competition, data)
+    # The details first: reading an expired competition's id autoflushes, which must not
+    # happen while the new event is in competition.events but not yet in the session.
+    details = {"competition_id": competition.id}
     event = CompetitionEvent(competition=competition, **values)
-    db.session.add(event)
-    db.session.flush()
-    audit.record(
-        "create",
-        "competition_event",
-        event.id,
-        list(values),
-        actor=actor,
-        details={"competition_id": competition.id},
-    )
-    return event
+    return audit.created(event, "competition_event", list(values), actor=actor, details=details)
 
 
 def update_event(
@@ -256,10 +245,8 @@ def update_event(
             _l("The event already has entries: it cannot change between individual and team."),
             field="is_team",
         )
-    old = {key: _plain(getattr(event, key)) for key in values}
-    for key, value in values.items():
-        setattr(event, key, value)
-    changed = audit.changed_fields(event, list(values))
+    old = {key: audit.plain(getattr(event, key)) for key in values}
+    changed = audit.assign(event, values)
     if changed:
         _flush_or_conflict(event)
         audit.record(
@@ -271,21 +258,10 @@ def update_event(
             details={
                 "competition_id": event.competition_id,
                 "old": {k: old[k] for k in changed},
-                "new": {k: _plain(values[k]) for k in changed},
+                "new": {k: audit.plain(values[k]) for k in changed},
             },
         )
     return event
-
-
-def _plain(value):
-    """A value as it goes into the audit details (JSON)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "value"):
-        return value.value
-    return value
 
 
 @dataclass(frozen=True)
@@ -768,9 +744,7 @@ def save_result(
             details["reason"] = reason
         audit.record("create", "result", result.id, list(values), actor=actor, details=details)
         return result
-    for key, value in values.items():
-        setattr(result, key, value)
-    changed = audit.changed_fields(result, list(values))
+    changed = audit.assign(result, values)
     if changed:
         if correcting and not reason:
             raise DomainError(official.REASON_NEEDED, field="reason")

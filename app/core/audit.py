@@ -5,7 +5,8 @@ medals) may pass ``details`` with old and new values; personal data must not."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import has_request_context, request
@@ -139,7 +140,36 @@ def record(
     return event
 
 
+def created(obj, entity: str, fields, *, actor=None, details: dict | None = None):
+    """A new record's step: add ``obj``, flush for its id, write its "create" audit row
+    naming ``fields``; answers ``obj``."""
+    db.session.add(obj)
+    db.session.flush()
+    record("create", entity, obj.id, list(fields), actor=actor, details=details)
+    return obj
+
+
 def changed_fields(obj, names) -> list[str]:
     """The names among ``names`` whose attribute on ``obj`` has a pending change."""
     state = sa.inspect(obj)
     return [n for n in names if state.attrs[n].history.has_changes()]
+
+
+def plain(value):
+    """A column's value as JSON holds it (audit details, a person's export): dates and
+    instants in ISO 8601, decimals as text, enum members by value."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "value") and isinstance(value.value, str):  # an enum member
+        return value.value
+    return value
+
+
+def assign(obj, values: dict) -> list[str]:
+    """An edit's step: set ``values`` (column name: value) on ``obj``; the names whose value
+    changed, in the order of ``values``, for the audit row."""
+    for name, value in values.items():
+        setattr(obj, name, value)
+    return changed_fields(obj, list(values))

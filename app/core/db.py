@@ -4,8 +4,9 @@ CHECK-backed enums and the mixins every domain model uses."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -23,6 +24,54 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+    @classmethod
+    def link_table(
+        cls, name: str, owner: tuple[str, str], other: tuple[str, str], *, ondelete: str
+    ) -> sa.Table:
+        """A many-to-many table: ``owner`` and ``other`` are (column, "table.id"); the primary
+        key is both columns, a link goes with its owner (CASCADE), a delete of the other row
+        does ``ondelete``, and the other column is indexed for the look-up the other way."""
+        (owner_column, owner_target), (other_column, other_target) = owner, other
+        return sa.Table(
+            name,
+            cls.metadata,
+            sa.Column(
+                owner_column, sa.ForeignKey(owner_target, ondelete="CASCADE"), primary_key=True
+            ),
+            sa.Column(
+                other_column,
+                sa.ForeignKey(other_target, ondelete=ondelete),
+                primary_key=True,
+                index=True,
+            ),
+        )
+
+    def sync_rows(
+        self, collection: str, row_class: type, column: str, wanted: Iterable[Any]
+    ) -> bool:
+        """Make ``self.<collection>``, rows of ``row_class`` each holding one enum value in
+        ``column`` (a venue's features, a home's services, a user's roles), hold exactly
+        ``wanted``: rows of other values go (the relationship's delete-orphan cascade deletes
+        them), the missing ones are added in the enum's order. True when that changed
+        anything."""
+        wanted = set(wanted)
+        rows = getattr(self, collection)
+        have = {getattr(row, column) for row in rows}
+        if wanted == have:
+            return False
+        kept = [row for row in rows if getattr(row, column) in wanted]
+        added = sorted(wanted - have, key=lambda value: value.order)
+        setattr(self, collection, kept + [row_class(**{column: value}) for value in added])
+        return True
+
+
+def foreign_key(
+    target: str, *, ondelete: str | None = None, use_alter: bool = False, **column: Any
+) -> Any:
+    """A foreign-key column to ``target`` ("table.id"), saying what a delete there does to
+    this row (``ondelete``); ``column``: mapped_column's own arguments (index, unique, ...)."""
+    return mapped_column(sa.ForeignKey(target, ondelete=ondelete, use_alter=use_alter), **column)
 
 
 class UTCDateTime(sa.types.TypeDecorator):

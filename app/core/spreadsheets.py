@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -107,6 +108,50 @@ def read_table(data: bytes, *, as_written: bool = False) -> list[list[str]]:
     if len(rows) > MAX_ROWS + 1:
         raise _too_many_rows()
     return rows
+
+
+def heading_columns(
+    header: list[str],
+    headings: dict[str, tuple[str, ...]],
+    required: tuple[str, ...],
+    other: Callable[[str], Hashable | None] | None = None,
+) -> dict[int, Hashable]:
+    """What each column of ``header`` holds: {column index: field name} for the headings
+    ``headings`` lists per field (English and Chinese, compared by match_key), or what
+    ``other(key)`` makes of a heading it knows (a measurement's name). Empty headings are
+    skipped. Raises DomainError on the ``file`` field naming the unknown headings, or the
+    required fields without a column."""
+    names = {alias: name for name, aliases in headings.items() for alias in aliases}
+    columns: dict[int, Hashable] = {}
+    unknown = []
+    for index, heading in enumerate(header):
+        key = match_key(heading)
+        if not key:
+            continue
+        target = names.get(key) or (other(key) if other is not None else None)
+        if target is None:
+            unknown.append(heading)
+        else:
+            columns[index] = target
+    if unknown:
+        raise DomainError(
+            _l(
+                "Unknown columns: %(columns)s. Use the column headings listed on this page.",
+                columns=", ".join(unknown),
+            ),
+            field="file",
+        )
+    missing = [name for name in required if name not in columns.values()]
+    if missing:
+        raise DomainError(
+            _l("Columns missing: %(columns)s.", columns=", ".join(missing)), field="file"
+        )
+    return columns
+
+
+def row_cells(cells: list[str], columns: dict[int, Hashable]) -> dict[Hashable, str]:
+    """One row's {what the column holds: its text} ("" past the end of a short row)."""
+    return {target: cells[i] if i < len(cells) else "" for i, target in columns.items()}
 
 
 def _too_many_rows() -> DomainError:

@@ -42,7 +42,18 @@ DEMO_USERS = (
 
 ALL_FEATURES = tuple(F)
 
-# (name, kind, town, address, capacity, latitude, longitude, features, notes)
+# DEMO_VENUES' columns: create_venue's keywords, and the town by name.
+VENUE_COLUMNS = (
+    "name",
+    "kind",
+    "town",
+    "address",
+    "capacity",
+    "latitude",
+    "longitude",
+    "features",
+    "notes",
+)
 DEMO_VENUES = (
     (
         "区残疾人体育训练基地",
@@ -301,21 +312,11 @@ def load_venues(session, towns: list[Town]) -> None:
     existing = {
         (row.town_id, row.name) for row in session.execute(sa.select(Venue.town_id, Venue.name))
     }
-    for name, kind, town_name, address, capacity, lat, lon, features, notes in DEMO_VENUES:
-        town = by_name[town_name]
-        if (town.id, name) in existing:
-            continue
-        venue_services.create_venue(
-            name=name,
-            kind=kind,
-            town_id=town.id,
-            address=address,
-            capacity=capacity,
-            latitude=lat,
-            longitude=lon,
-            features=features,
-            notes=notes,
-        )
+    for row in DEMO_VENUES:
+        values = dict(zip(VENUE_COLUMNS, row, strict=True))
+        town = by_name[values.pop("town")]
+        if (town.id, values["name"]) not in existing:
+            venue_services.create_venue(town_id=town.id, **values)
 
 
 def load_users(session, participant: Person | None = None) -> list[tuple[str, str, str]]:

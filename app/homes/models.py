@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, foreign_key
 from app.homes.enums import (
     AbsenceReason,
     ActivityKind,
@@ -44,11 +44,9 @@ class Home(VersionedMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     kind: Mapped[HomeKind] = mapped_column(enum_column(HomeKind, "home_kind"))
-    town_id: Mapped[int] = mapped_column(sa.ForeignKey("towns.id", ondelete="RESTRICT"), index=True)
+    town_id: Mapped[int] = foreign_key("towns.id", ondelete="RESTRICT", index=True)
     address: Mapped[str] = mapped_column(sa.String(200), default="")
-    venue_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
-    )
+    venue_id: Mapped[int | None] = foreign_key("venues.id", ondelete="SET NULL", index=True)
     operator: Mapped[str] = mapped_column(sa.String(120), default="")
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
     opened_on: Mapped[date] = mapped_column(sa.Date)
@@ -75,13 +73,7 @@ class Home(VersionedMixin, TimestampMixin, Base):
 
     def set_services(self, services) -> bool:
         wanted = {Service(s) for s in services}
-        have = {row.service for row in self.service_rows}
-        if wanted == have:
-            return False
-        self.service_rows = [row for row in self.service_rows if row.service in wanted]
-        for service in sorted(wanted - have, key=lambda s: s.order):
-            self.service_rows.append(HomeService(service=service))
-        return True
+        return self.sync_rows("service_rows", HomeService, "service", wanted)
 
     def __repr__(self) -> str:
         return f"<Home {self.id} {self.name!r}>"
@@ -90,9 +82,7 @@ class Home(VersionedMixin, TimestampMixin, Base):
 class HomeService(Base):
     __tablename__ = "home_services"
 
-    home_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("homes.id", ondelete="CASCADE"), primary_key=True
-    )
+    home_id: Mapped[int] = foreign_key("homes.id", ondelete="CASCADE", primary_key=True)
     service: Mapped[Service] = mapped_column(enum_column(Service, "home_service"), primary_key=True)
 
     home: Mapped[Home] = relationship(back_populates="service_rows")
@@ -104,12 +94,8 @@ class HomeStaff(Base):
 
     __tablename__ = "home_staff"
 
-    home_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("homes.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    home_id: Mapped[int] = foreign_key("homes.id", ondelete="CASCADE", primary_key=True)
+    user_id: Mapped[int] = foreign_key("users.id", ondelete="CASCADE", primary_key=True)
 
     home: Mapped[Home] = relationship(back_populates="staff_rows")
     user = relationship("User")
@@ -121,8 +107,8 @@ class Membership(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="RESTRICT"))
-    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = foreign_key("people.id", ondelete="RESTRICT")
+    home_id: Mapped[int] = foreign_key("homes.id", ondelete="CASCADE")
     joined_on: Mapped[date] = mapped_column(sa.Date)
     left_on: Mapped[date | None] = mapped_column(sa.Date)
     left_reason: Mapped[LeftReason | None] = mapped_column(
@@ -132,9 +118,7 @@ class Membership(VersionedMixin, TimestampMixin, Base):
     # The last time the home's staff recorded reaching the member or their caregiver about an
     # absence alert (the dashboard's "Members to contact").
     contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    contacted_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    contacted_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
 
     person = relationship("Person")
     home: Mapped[Home] = relationship()
@@ -177,21 +161,13 @@ class Membership(VersionedMixin, TimestampMixin, Base):
 
     def set_services(self, services) -> bool:
         wanted = {Service(s) for s in services}
-        have = {row.service for row in self.service_rows}
-        if wanted == have:
-            return False
-        self.service_rows = [row for row in self.service_rows if row.service in wanted]
-        for service in sorted(wanted - have, key=lambda s: s.order):
-            self.service_rows.append(MembershipService(service=service))
-        return True
+        return self.sync_rows("service_rows", MembershipService, "service", wanted)
 
 
 class MembershipService(Base):
     __tablename__ = "membership_services"
 
-    membership_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("memberships.id", ondelete="CASCADE"), primary_key=True
-    )
+    membership_id: Mapped[int] = foreign_key("memberships.id", ondelete="CASCADE", primary_key=True)
     service: Mapped[Service] = mapped_column(
         enum_column(Service, "membership_service"), primary_key=True
     )
@@ -206,23 +182,19 @@ class Activity(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "activities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"))
+    home_id: Mapped[int] = foreign_key("homes.id", ondelete="CASCADE")
     title: Mapped[str] = mapped_column(sa.String(120))
     kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind, "activity_kind"))
-    venue_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
-    )
+    venue_id: Mapped[int | None] = foreign_key("venues.id", ondelete="SET NULL", index=True)
     # "The home's own venue" chosen on the form: venue_id follows the home's venue (kept in
     # step by services.update_home) instead of being frozen at save time.
     uses_home_venue: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # The series this one continues: a change of days or times from a date forward ends the
     # old series the day before and starts this one (app.homes.series).
-    previous_activity_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("activities.id", ondelete="SET NULL"), index=True
+    previous_activity_id: Mapped[int | None] = foreign_key(
+        "activities.id", ondelete="SET NULL", index=True
     )
-    leader_person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
-    )
+    leader_person_id: Mapped[int | None] = foreign_key("people.id", ondelete="SET NULL", index=True)
     # DTSTART: the first occurrence's start (read in the federation's wall-clock time).
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(sa.Integer)
@@ -274,20 +246,16 @@ class ActivityException(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "activity_exceptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = foreign_key("activities.id", ondelete="CASCADE")
     # The occurrence's start as the rule produces it (RECURRENCE-ID / EXDATE).
     original_start: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[ExceptionKind] = mapped_column(enum_column(ExceptionKind, "exception_kind"))
     new_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # For a moved occurrence: the new venue (None keeps the activity's venue).
-    new_venue_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("venues.id", ondelete="SET NULL"), index=True
-    )
+    new_venue_id: Mapped[int | None] = foreign_key("venues.id", ondelete="SET NULL", index=True)
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    created_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
 
     activity: Mapped[Activity] = relationship(back_populates="exceptions")
     new_venue = relationship("Venue")
@@ -312,18 +280,16 @@ class Attendance(Base):
     __tablename__ = "attendance"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id", ondelete="CASCADE"))
+    activity_id: Mapped[int] = foreign_key("activities.id", ondelete="CASCADE")
     occurrence_start: Mapped[datetime] = mapped_column(UTCDateTime)  # the original start
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = foreign_key("people.id", ondelete="CASCADE")
     status: Mapped[AttendanceStatus] = mapped_column(
         enum_column(AttendanceStatus, "attendance_status")
     )
     absence_reason: Mapped[AbsenceReason | None] = mapped_column(
         enum_column(AbsenceReason, "absence_reason")
     )
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    recorded_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     activity: Mapped[Activity] = relationship()
@@ -356,9 +322,7 @@ class AttendanceDay(Base):
 
     __tablename__ = "attendance_days"
 
-    activity_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True
-    )
+    activity_id: Mapped[int] = foreign_key("activities.id", ondelete="CASCADE", primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     present: Mapped[int] = mapped_column(sa.Integer)
     recorded: Mapped[int] = mapped_column(sa.Integer)

@@ -363,9 +363,7 @@ def create_activity(home: Home, data: dict, schedule: Schedule) -> Activity:
         is_public=bool(data.get("is_public", True)),
         description=data.get("description") or "",
     )
-    db.session.add(activity)
-    db.session.flush()
-    audit.record("create", "activity", activity.id, list(ACTIVITY_FIELDS))
+    audit.created(activity, "activity", list(ACTIVITY_FIELDS))
     return activity
 
 
@@ -424,26 +422,39 @@ def _touch(activity: Activity) -> None:
     activity.updated_at = clock.now()
 
 
-def cancel_occurrence(activity: Activity, original_start: datetime, reason: str, user=None):
-    _occurrence_or_error(activity, original_start)
+def _set_exception(
+    activity: Activity, original_start: datetime, kind: ExceptionKind, moved_to: tuple, reason, user
+) -> ActivityException:
+    """Make the occurrence's exception row (created when missing) say ``kind``, with
+    ``moved_to`` = (new start, new end, new venue id), all None for a cancellation."""
     row = _exception_row(activity, original_start)
     if row is None:
         row = ActivityException(activity=activity, original_start=original_start)
         db.session.add(row)
-    row.kind = ExceptionKind.CANCELLED
-    row.new_start = row.new_end = None
-    row.new_venue_id = None
+    row.kind = kind
+    row.new_start, row.new_end, row.new_venue_id = moved_to
     row.reason = reason or ""
     row.created_by_id = getattr(user, "id", None)
     _touch(activity)
     db.session.flush()
+    return row
+
+
+def _audit_occurrence(action: str, activity: Activity, original_start: datetime, **details):
     audit.record(
-        "cancel_occurrence",
+        action,
         "activity",
         activity.id,
         ["exceptions"],
-        details={"occurrence": recurrence.occurrence_key(original_start)},
+        details={"occurrence": recurrence.occurrence_key(original_start), **details},
     )
+
+
+def cancel_occurrence(activity: Activity, original_start: datetime, reason: str, user=None):
+    _occurrence_or_error(activity, original_start)
+    moved_to = (None, None, None)
+    row = _set_exception(activity, original_start, ExceptionKind.CANCELLED, moved_to, reason, user)
+    _audit_occurrence("cancel_occurrence", activity, original_start)
     return row
 
 
@@ -473,26 +484,14 @@ def move_occurrence(
         and (venue_id is None)
     ):
         raise DomainError(_l("The new time and place are the same as the planned ones."))
-    row = _exception_row(activity, original_start)
-    if row is None:
-        row = ActivityException(activity=activity, original_start=original_start)
-        db.session.add(row)
-    row.kind = ExceptionKind.MOVED
-    row.new_start, row.new_end, row.new_venue_id = new_start, new_end, venue_id
-    row.reason = reason or ""
-    row.created_by_id = getattr(user, "id", None)
-    _touch(activity)
-    db.session.flush()
-    audit.record(
+    moved_to = (new_start, new_end, venue_id)
+    row = _set_exception(activity, original_start, ExceptionKind.MOVED, moved_to, reason, user)
+    _audit_occurrence(
         "move_occurrence",
-        "activity",
-        activity.id,
-        ["exceptions"],
-        details={
-            "occurrence": recurrence.occurrence_key(original_start),
-            "new_start": new_start.astimezone(UTC).isoformat(),
-            "new_venue_id": venue_id,
-        },
+        activity,
+        original_start,
+        new_start=new_start.astimezone(UTC).isoformat(),
+        new_venue_id=venue_id,
     )
     return row
 
@@ -505,13 +504,7 @@ def restore_occurrence(activity: Activity, original_start: datetime) -> bool:
     db.session.delete(row)
     _touch(activity)
     db.session.flush()
-    audit.record(
-        "restore_occurrence",
-        "activity",
-        activity.id,
-        ["exceptions"],
-        details={"occurrence": recurrence.occurrence_key(original_start)},
-    )
+    _audit_occurrence("restore_occurrence", activity, original_start)
     return True
 
 
@@ -582,12 +575,7 @@ def record_marks(
     ``saved``: the marks' saved (status, reason) by person, as the caller has just read them
     (they are not read again); ``audited=False``: the caller writes the audit row of each
     change itself (the offline sync writes one per change, with the time it was made)."""
-    occ = _occurrence_or_error(activity, original_start)
-    if occ.cancelled:
-        raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
-    now = now or clock.now()
-    if not roll_call_open(occ, now):
-        raise DomainError(_l("Roll-call opens on the day of the session."))
+    occ, now = _roll_call(activity, original_start, now)
     unknown = [m.person_id for m in marks if m.person_id not in expected_person_ids]
     if unknown:
         raise DomainError(_l("That person is not expected at this session."))
@@ -614,15 +602,9 @@ def record_marks(
         if before == (mark.status, mark.reason):
             continue
         rows.append(
-            {
-                "activity_id": activity.id,
-                "occurrence_start": original_start,
-                "person_id": mark.person_id,
-                "status": mark.status,
-                "absence_reason": mark.reason,
-                "recorded_by_id": getattr(user, "id", None),
-                "recorded_at": now,
-            }
+            _mark_row(
+                activity, original_start, mark.person_id, (mark.status, mark.reason), user, now
+            )
         )
         if audited and (before is not None or late):
             corrections.append(mark.person_id)
@@ -631,19 +613,52 @@ def record_marks(
     db.session.execute(_mark_upsert(db.session.get_bind().dialect.name).values(rows))
     aggregates.touch(db.session, activity.id, original_start)
     for person_id in corrections:
-        audit.record(
-            "correct_attendance",
-            "activity",
-            activity.id,
-            ["status", "absence_reason"],
-            actor=user,
-            details={
-                "occurrence": recurrence.occurrence_key(original_start),
-                "person_id": person_id,
-                "late": late,
-            },
+        _audit_correction(
+            activity, original_start, person_id, ["status", "absence_reason"], user, late
         )
     return len(rows)
+
+
+def _roll_call(activity: Activity, original_start: datetime, now: datetime | None):
+    """(the occurrence, now) when its roll-call is open; DomainError when it is cancelled or
+    not yet open."""
+    occ = _occurrence_or_error(activity, original_start)
+    if occ.cancelled:
+        raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
+    now = now or clock.now()
+    if not roll_call_open(occ, now):
+        raise DomainError(_l("Roll-call opens on the day of the session."))
+    return occ, now
+
+
+def _mark_row(activity, original_start, person_id, mark: tuple, user, now) -> dict:
+    """One attendance row as the roll-call's INSERTs write it; ``mark``: (status, reason)."""
+    status, reason = mark
+    return {
+        "activity_id": activity.id,
+        "occurrence_start": original_start,
+        "person_id": person_id,
+        "status": status,
+        "absence_reason": reason,
+        "recorded_by_id": getattr(user, "id", None),
+        "recorded_at": now,
+    }
+
+
+def _audit_correction(activity, original_start, person_id, fields, user, late: bool) -> None:
+    """The audit row of a mark changed, or written long after the session."""
+    audit.record(
+        "correct_attendance",
+        "activity",
+        activity.id,
+        fields,
+        actor=user,
+        details={
+            "occurrence": recurrence.occurrence_key(original_start),
+            "person_id": person_id,
+            "late": late,
+        },
+    )
 
 
 def mark_rest_present(
@@ -659,25 +674,21 @@ def mark_rest_present(
     (issue 13 item 8). A member who replied "I cannot come" (app.replies) is marked absent
     with the reason "other" instead, as the roll-call showed them. Returns the number of rows
     inserted."""
-    occ = _occurrence_or_error(activity, original_start)
-    if occ.cancelled:
-        raise DomainError(_l("This session was cancelled: there is no roll-call to take."))
-    now = now or clock.now()
-    if not roll_call_open(occ, now):
-        raise DomainError(_l("Roll-call opens on the day of the session."))
+    occ, now = _roll_call(activity, original_start, now)
     if not expected_person_ids:
         return 0
     said_no = cannot_come_replies(activity.id, original_start)
+    present = (AttendanceStatus.PRESENT, None)
+    cannot_come = (AttendanceStatus.ABSENT, AbsenceReason.OTHER)
     rows = [
-        {
-            "activity_id": activity.id,
-            "occurrence_start": original_start,
-            "person_id": person_id,
-            "status": AttendanceStatus.ABSENT if person_id in said_no else AttendanceStatus.PRESENT,
-            "absence_reason": AbsenceReason.OTHER if person_id in said_no else None,
-            "recorded_by_id": getattr(user, "id", None),
-            "recorded_at": now,
-        }
+        _mark_row(
+            activity,
+            original_start,
+            person_id,
+            cannot_come if person_id in said_no else present,
+            user,
+            now,
+        )
         for person_id in sorted(expected_person_ids)
     ]
     insert = _insert(db.session.get_bind().dialect.name)
@@ -692,18 +703,7 @@ def mark_rest_present(
     if now > occ.end + LATE_AFTER:
         # Marks written long after the session are audited, as record_marks does for each.
         for person_id in inserted:
-            audit.record(
-                "correct_attendance",
-                "activity",
-                activity.id,
-                ["status"],
-                actor=user,
-                details={
-                    "occurrence": recurrence.occurrence_key(original_start),
-                    "person_id": person_id,
-                    "late": True,
-                },
-            )
+            _audit_correction(activity, original_start, person_id, ["status"], user, True)
     return len(inserted)
 
 

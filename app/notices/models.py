@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
-from app.core.db import Base, TimestampMixin, UTCDateTime, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, enum_column, foreign_key
 from app.notices.enums import Change, Channel, NoticeStatus, SkipReason
 
 
@@ -30,9 +30,7 @@ class Notice(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None for a staff group (WeCom robot): the group, not a person, is told.
-    person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int | None] = foreign_key("people.id", ondelete="CASCADE", index=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "notice_channel"))
     address: Mapped[str] = mapped_column(sa.String(254), default="")
     subject_kind: Mapped[str] = mapped_column(sa.String(40))

@@ -153,21 +153,16 @@ def load_people(session, towns) -> list[Person]:
                 "notice_version": services.CURRENT_NOTICE_VERSION,
             },
         )
-        if i % 3 == 0:
+        # Every third person also consents to publication; everyone to being contacted.
+        published = [ConsentKind.PUBLICATION] if i % 3 == 0 else []
+        for kind in (*published, ConsentKind.CONTACT):
             services.record_consent(
                 person,
-                kind=ConsentKind.PUBLICATION,
+                kind=kind,
                 given_on=consent_on,
                 given_by=ConsentGivenBy.GUARDIAN if child else ConsentGivenBy.SELF,
                 guardian_name=data.get("guardian_name", ""),
             )
-        services.record_consent(
-            person,
-            kind=ConsentKind.CONTACT,
-            given_on=consent_on,
-            given_by=ConsentGivenBy.GUARDIAN if child else ConsentGivenBy.SELF,
-            guardian_name=data.get("guardian_name", ""),
-        )
         people.append(person)
     for person in people[-2:]:
         services.archive_person(person)

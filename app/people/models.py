@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
 from app.core.crypto import EncryptedText
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, foreign_key
 from app.people.enums import (
     ConsentGivenBy,
     ConsentKind,
@@ -62,6 +62,11 @@ def consent_counts(
     return bool(given)
 
 
+def _has_consent(kind: ConsentKind) -> property:
+    """A person's flag: whether a consent of ``kind`` counts now (``active_consents``)."""
+    return property(lambda person: bool(person.active_consents(kind)))
+
+
 class Person(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "people"
 
@@ -70,9 +75,7 @@ class Person(VersionedMixin, TimestampMixin, Base):
     name_pinyin: Mapped[str] = mapped_column(sa.String(200), default="")
     gender: Mapped[Gender] = mapped_column(enum_column(Gender, "gender"))
     birth_on: Mapped[date] = mapped_column(sa.Date)
-    town_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("towns.id", ondelete="RESTRICT"), index=True
-    )
+    town_id: Mapped[int | None] = foreign_key("towns.id", ondelete="RESTRICT", index=True)
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     # The person's openid with the federation's WeChat Official Account (app/notices sends
@@ -96,8 +99,8 @@ class Person(VersionedMixin, TimestampMixin, Base):
         enum_column(GuardianRelation, "guardian_relation")
     )
     guardian_phone: Mapped[str] = mapped_column(sa.String(40), default="")
-    guardian_person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
+    guardian_person_id: Mapped[int | None] = foreign_key(
+        "people.id", ondelete="SET NULL", index=True
     )
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     # Asked (themselves or their caregiver for them) for a reminder the day before each
@@ -105,9 +108,7 @@ class Person(VersionedMixin, TimestampMixin, Base):
     wants_reminders: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     is_archived: Mapped[bool] = mapped_column(sa.Boolean, default=False, index=True)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    archived_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    archived_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
 
     town = relationship("Town")
     guardian_person: Mapped[Person | None] = relationship(
@@ -140,22 +141,11 @@ class Person(VersionedMixin, TimestampMixin, Base):
             if c.kind == kind and c.is_active and consent_counts(self.birth_on, [c.given_by], today)
         ]
 
-    @property
-    def has_collection_consent(self) -> bool:
-        return bool(self.active_consents(ConsentKind.COLLECTION))
-
-    @property
-    def has_publication_consent(self) -> bool:
-        return bool(self.active_consents(ConsentKind.PUBLICATION))
-
-    @property
-    def has_scouting_consent(self) -> bool:
-        return bool(self.active_consents(ConsentKind.SCOUTING))
-
-    @property
-    def has_contact_consent(self) -> bool:
-        """May be told about changes (app/notices) on their register phone and e-mail."""
-        return bool(self.active_consents(ConsentKind.CONTACT))
+    has_collection_consent = _has_consent(ConsentKind.COLLECTION)
+    has_publication_consent = _has_consent(ConsentKind.PUBLICATION)
+    has_scouting_consent = _has_consent(ConsentKind.SCOUTING)
+    # May be told about changes (app/notices) on their register phone and e-mail.
+    has_contact_consent = _has_consent(ConsentKind.CONTACT)
 
     @property
     def wechat_openid_masked(self) -> str:
@@ -173,9 +163,7 @@ class Consent(TimestampMixin, Base):
     __tablename__ = "consents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = foreign_key("people.id", ondelete="CASCADE", index=True)
     kind: Mapped[ConsentKind] = mapped_column(enum_column(ConsentKind, "consent_kind"))
     given_on: Mapped[date] = mapped_column(sa.Date)
     given_by: Mapped[ConsentGivenBy] = mapped_column(
@@ -184,9 +172,7 @@ class Consent(TimestampMixin, Base):
     guardian_name: Mapped[str] = mapped_column(sa.String(100), default="")
     notice_version: Mapped[str] = mapped_column(sa.String(40))
     withdrawn_on: Mapped[date | None] = mapped_column(sa.Date)
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    recorded_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
 
     person: Mapped[Person] = relationship(back_populates="consents")
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])

@@ -487,28 +487,11 @@ def _new_consent(
     )
 
 
-def record_consent(
-    person: Person,
-    *,
-    kind: ConsentKind | str,
-    given_on: date | None,
-    given_by: ConsentGivenBy | str | None,
-    guardian_name: str = "",
-    notice_version: str = CURRENT_NOTICE_VERSION,
-    actor=None,
-) -> Consent:
-    """Record a consent. Under-14s' consents come from their guardian; a second active
-    consent of the same kind is refused."""
+def record_consent(person: Person, *, actor=None, **consent_values) -> Consent:
+    """Record a consent (``_new_consent``'s keywords). Under-14s' consents come from their
+    guardian; a second active consent of the same kind is refused."""
     actor = _actor(actor)
-    consent = _new_consent(
-        person,
-        kind=kind,
-        given_on=given_on,
-        given_by=given_by,
-        guardian_name=guardian_name,
-        notice_version=notice_version,
-        actor=actor,
-    )
+    consent = _new_consent(person, actor=actor, **consent_values)
     if any(c.kind == consent.kind and c.withdrawn_on is None for c in person.consents):
         raise DomainError(
             _l("This person already has an active consent of this kind."), field="kind"

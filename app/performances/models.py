@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.core import clock
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, foreign_key
 from app.performances.enums import (
     AccessNeed,
     BookingRole,
@@ -34,13 +34,11 @@ from app.performances.enums import (
     TroupeRole,
 )
 
-programme_organisers = sa.Table(
+programme_organisers = Base.link_table(
     "programme_organisers",
-    Base.metadata,
-    sa.Column("programme_id", sa.ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    ),
+    ("programme_id", "programmes.id"),
+    ("user_id", "users.id"),
+    ondelete="CASCADE",
 )
 
 
@@ -98,10 +96,8 @@ class TroupeMember(Base):
     __tablename__ = "troupe_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    troupe_id: Mapped[int] = mapped_column(sa.ForeignKey("troupes.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="RESTRICT"), index=True
-    )
+    troupe_id: Mapped[int] = foreign_key("troupes.id", ondelete="CASCADE")
+    person_id: Mapped[int] = foreign_key("people.id", ondelete="RESTRICT", index=True)
     role: Mapped[TroupeRole] = mapped_column(enum_column(TroupeRole, "troupe_role"))
     joined_on: Mapped[date | None] = mapped_column(sa.Date)
 
@@ -117,15 +113,11 @@ class Performance(VersionedMixin, TimestampMixin, Base):
     __tablename__ = "performances"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("programmes.id", ondelete="RESTRICT"), index=True
-    )
-    troupe_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("troupes.id", ondelete="RESTRICT"), index=True
-    )
+    programme_id: Mapped[int] = foreign_key("programmes.id", ondelete="RESTRICT", index=True)
+    troupe_id: Mapped[int | None] = foreign_key("troupes.id", ondelete="RESTRICT", index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     setting: Mapped[Setting] = mapped_column(enum_column(Setting, "performance_setting"))
-    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venues.id", ondelete="RESTRICT"))
+    venue_id: Mapped[int] = foreign_key("venues.id", ondelete="RESTRICT")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The Beijing day the performance starts on (kept by services.py from starts_at).
@@ -140,9 +132,7 @@ class Performance(VersionedMixin, TimestampMixin, Base):
     audience_disabled: Mapped[int | None] = mapped_column(sa.Integer)
     beneficiaries: Mapped[int | None] = mapped_column(sa.Integer)  # person-times
     report: Mapped[str] = mapped_column(sa.Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    created_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
 
     programme: Mapped[Programme] = relationship()
     troupe: Mapped[Troupe | None] = relationship()
@@ -228,10 +218,8 @@ class PerformancePerson(Base):
     __tablename__ = "performance_people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    performance_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("performances.id", ondelete="CASCADE"), index=True
-    )
-    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id", ondelete="RESTRICT"))
+    performance_id: Mapped[int] = foreign_key("performances.id", ondelete="CASCADE", index=True)
+    person_id: Mapped[int | None] = foreign_key("people.id", ondelete="RESTRICT")
     name: Mapped[str] = mapped_column(sa.String(100), default="")  # a guest without a record
     role: Mapped[BookingRole] = mapped_column(enum_column(BookingRole, "booking_role"))
     is_guest: Mapped[bool] = mapped_column(sa.Boolean, default=False)  # not a troupe member
@@ -258,8 +246,8 @@ class PerformancePerson(Base):
 class PerformanceNeed(Base):
     __tablename__ = "performance_needs"
 
-    performance_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("performances.id", ondelete="CASCADE"), primary_key=True
+    performance_id: Mapped[int] = foreign_key(
+        "performances.id", ondelete="CASCADE", primary_key=True
     )
     need: Mapped[AccessNeed] = mapped_column(
         enum_column(AccessNeed, "performance_need"), primary_key=True
@@ -274,18 +262,14 @@ class PerformanceReschedule(Base):
     __tablename__ = "performance_reschedules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    performance_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("performances.id", ondelete="CASCADE"), index=True
-    )
+    performance_id: Mapped[int] = foreign_key("performances.id", ondelete="CASCADE", index=True)
     old_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     old_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     new_starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     new_ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    recorded_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
 
     performance: Mapped[Performance] = relationship(back_populates="reschedules")
     recorded_by = relationship("User")
@@ -298,15 +282,11 @@ class ClashOverride(Base):
     __tablename__ = "performance_clash_overrides"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    performance_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("performances.id", ondelete="CASCADE"), index=True
-    )
+    performance_id: Mapped[int] = foreign_key("performances.id", ondelete="CASCADE", index=True)
     reason: Mapped[str] = mapped_column(sa.Text)
     clashes: Mapped[list] = mapped_column(sa.JSON, default=list)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    recorded_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
 
     performance: Mapped[Performance] = relationship(back_populates="overrides")
     recorded_by = relationship("User")
@@ -321,18 +301,14 @@ class PerformancePhoto(TimestampMixin, Base):
     __tablename__ = "performance_photos"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    performance_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("performances.id", ondelete="CASCADE"), index=True
-    )
+    performance_id: Mapped[int] = foreign_key("performances.id", ondelete="CASCADE", index=True)
     stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     content_type: Mapped[str] = mapped_column(sa.String(40))
     width: Mapped[int] = mapped_column(sa.Integer)
     height: Mapped[int] = mapped_column(sa.Integer)
     size_bytes: Mapped[int] = mapped_column(sa.Integer)
     alt_text: Mapped[str] = mapped_column(sa.String(300))
-    uploaded_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    uploaded_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
 
     performance: Mapped[Performance] = relationship(back_populates="photos")
 

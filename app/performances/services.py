@@ -368,10 +368,7 @@ def save_performance(
             db.session.flush()
         performance.people = keep
         changed.append("people")
-    if needs != performance.need_set:
-        performance.need_rows = [row for row in performance.need_rows if row.need in needs] + [
-            PerformanceNeed(need=n) for n in sorted(needs - performance.need_set)
-        ]
+    if performance.sync_rows("need_rows", PerformanceNeed, "need", needs):
         changed.append("needs")
 
     details: dict = {}
@@ -470,9 +467,7 @@ def record_after_show(performance: Performance, data: dict, *, version, actor=No
             )
         values["status"] = PerformanceStatus.DONE
     old_status = performance.status
-    for key, value in values.items():
-        setattr(performance, key, value)
-    changed = audit.changed_fields(performance, list(values))
+    changed = audit.assign(performance, values)
     if changed:
         editing.flush_or_conflict(performance)
         details = (
@@ -524,33 +519,35 @@ def _organisers(ids) -> list:
     return users
 
 
-def _name_taken(model, name: str, own_id: int | None) -> bool:
+NAME_TAKEN = {
+    "Programme": _l("A programme with this name already exists."),
+    "Troupe": _l("A troupe with this name already exists."),
+}
+
+
+def _check_name_free(model, name: str, own_id: int | None) -> None:
+    """A programme's or troupe's name is unique whatever its case."""
     query = sa.select(model.id).where(sa.func.lower(model.name) == name.lower())
     if own_id is not None:
         query = query.where(model.id != own_id)
-    return db.session.scalar(query) is not None
+    if db.session.scalar(query) is not None:
+        raise DomainError(NAME_TAKEN[model.__name__], field="name")
 
 
 def create_programme(data: dict, *, actor=None) -> Programme:
     values = _programme_values(data)
-    if _name_taken(Programme, values["name"], None):
-        raise DomainError(_l("A programme with this name already exists."), field="name")
+    _check_name_free(Programme, values["name"], None)
     programme = Programme(**values)
     programme.organisers = _organisers(data.get("organiser_ids"))
-    db.session.add(programme)
-    db.session.flush()
-    audit.record("create", "programme", programme.id, [*values, "organisers"], actor=actor)
+    audit.created(programme, "programme", [*values, "organisers"], actor=actor)
     return programme
 
 
 def update_programme(programme: Programme, data: dict, *, version, actor=None) -> Programme:
     editing.check_version(programme, version)
     values = _programme_values(data)
-    if _name_taken(Programme, values["name"], programme.id):
-        raise DomainError(_l("A programme with this name already exists."), field="name")
-    for key, value in values.items():
-        setattr(programme, key, value)
-    changed = audit.changed_fields(programme, list(values))
+    _check_name_free(Programme, values["name"], programme.id)
+    changed = audit.assign(programme, values)
     organisers = _organisers(data.get("organiser_ids"))
     if {u.id for u in organisers} != {u.id for u in programme.organisers}:
         programme.organisers = organisers
@@ -575,23 +572,17 @@ def _troupe_values(data: dict) -> dict:
 
 def create_troupe(data: dict, *, actor=None) -> Troupe:
     values = _troupe_values(data)
-    if _name_taken(Troupe, values["name"], None):
-        raise DomainError(_l("A troupe with this name already exists."), field="name")
+    _check_name_free(Troupe, values["name"], None)
     troupe = Troupe(**values)
-    db.session.add(troupe)
-    db.session.flush()
-    audit.record("create", "troupe", troupe.id, list(values), actor=actor)
+    audit.created(troupe, "troupe", list(values), actor=actor)
     return troupe
 
 
 def update_troupe(troupe: Troupe, data: dict, *, version, actor=None) -> Troupe:
     editing.check_version(troupe, version)
     values = _troupe_values(data)
-    if _name_taken(Troupe, values["name"], troupe.id):
-        raise DomainError(_l("A troupe with this name already exists."), field="name")
-    for key, value in values.items():
-        setattr(troupe, key, value)
-    changed = audit.changed_fields(troupe, list(values))
+    _check_name_free(Troupe, values["name"], troupe.id)
+    changed = audit.assign(troupe, values)
     if changed:
         editing.flush_or_conflict(troupe)
         audit.record("update", "troupe", troupe.id, changed, actor=actor)

@@ -94,65 +94,53 @@ def _update(table: str, where, erased: list[str], label: str, **values) -> None:
         erased.append(label)
 
 
-def _elsewhere(person_id: int) -> list[str]:
-    erased: list[str] = []
+def _clear(table: str, column: str, label: str, erased: list[str], rows) -> None:
+    """Empty the text ``column`` of ``table`` in the rows ``rows(t)`` where it is set."""
+    _update(table, lambda t: rows(t) & (t.c[column] != ""), erased, label, **{column: ""})
+
+
+def _impairment(person_id: int, erased: list[str]) -> None:
+    """Remove the athlete's sport classes and empty their assessment notes: both reveal the
+    impairment."""
     athletes = sa.select(_t("athlete_profiles").c.id).where(
         _t("athlete_profiles").c.person_id == person_id
     )
-    _update("consents", lambda t: t.c.person_id == person_id, erased, "consents", guardian_name="")
-    _update(
-        "athlete_profiles",
-        lambda t: (t.c.person_id == person_id) & (t.c.notes != ""),
-        erased,
-        "athlete_notes",
-        notes="",
-    )
-    _update(
-        "assessments",
-        lambda t: t.c.athlete_id.in_(athletes) & (t.c.notes != ""),
-        erased,
-        "assessment_notes",
-        notes="",
-    )
     classifications = _t("athlete_classifications")
-    removed = db.session.execute(
+    if db.session.execute(
         classifications.delete().where(classifications.c.athlete_id.in_(athletes))
-    )
-    if removed.rowcount:
+    ).rowcount:
         erased.append("classifications")
-    _update(
-        "memberships",
-        lambda t: (t.c.person_id == person_id) & (t.c.left_note != ""),
-        erased,
-        "leaving_notes",
-        left_note="",
+    _clear(
+        "assessments", "notes", "assessment_notes", erased, lambda t: t.c.athlete_id.in_(athletes)
     )
+
+
+def _elsewhere(person_id: int) -> list[str]:
+    erased: list[str] = []
+
+    def theirs(t):
+        return t.c.person_id == person_id
+
+    _update("consents", theirs, erased, "consents", guardian_name="")
+    _clear("athlete_profiles", "notes", "athlete_notes", erased, theirs)
+    _impairment(person_id, erased)
+    _clear("memberships", "left_note", "leaving_notes", erased, theirs)
     # "Ill" is health information: every absence keeps only that it was one ("other").
     _update(
         "attendance",
-        lambda t: (
-            (t.c.person_id == person_id)
-            & t.c.absence_reason.is_not(None)
-            & (t.c.absence_reason != "other")
-        ),
+        lambda t: theirs(t) & t.c.absence_reason.is_not(None) & (t.c.absence_reason != "other"),
         erased,
         "absence_reasons",
         absence_reason="other",
     )
     # An answer's reason ("clinic visit") may be health information: it goes, the answer stays
     # (the organiser's tally still counts it).
-    _update(
-        "replies",
-        lambda t: (t.c.person_id == person_id) & (t.c.reason != ""),
-        erased,
-        "reply_reasons",
-        reason="",
-    )
+    _clear("replies", "reason", "reply_reasons", erased, theirs)
     # The notices they got keep who was told what kind of change, when and how; their address
     # and the words (names, places) go, and those still waiting are not sent.
     _update(
         "notices",
-        lambda t: (t.c.person_id == person_id) & (t.c.status == "queued"),
+        lambda t: theirs(t) & (t.c.status == "queued"),
         erased,
         "notices_withheld",
         status="skipped",
@@ -160,7 +148,7 @@ def _elsewhere(person_id: int) -> list[str]:
     )
     _update(
         "notices",
-        lambda t: t.c.person_id == person_id,
+        theirs,
         erased,
         "notices",
         address="",
@@ -170,9 +158,7 @@ def _elsewhere(person_id: int) -> list[str]:
         facts={},
     )
     for table in ("performance_people", "entry_support"):
-        _update(
-            table, lambda t: (t.c.person_id == person_id) & (t.c.name != ""), erased, table, name=""
-        )
+        _clear(table, "name", table, erased, theirs)
     users = _t("users")
     accounts = list(db.session.scalars(sa.select(users.c.id).where(users.c.person_id == person_id)))
     for user_id in accounts:
@@ -196,19 +182,5 @@ def erase_athlete_sensitive(person: Person) -> list[str]:
     """When the last collection consent is withdrawn: the sport classes and assessment notes
     reveal the impairment, so they go with the register's sensitive fields."""
     erased: list[str] = []
-    athletes = sa.select(_t("athlete_profiles").c.id).where(
-        _t("athlete_profiles").c.person_id == person.id
-    )
-    classifications = _t("athlete_classifications")
-    if db.session.execute(
-        classifications.delete().where(classifications.c.athlete_id.in_(athletes))
-    ).rowcount:
-        erased.append("classifications")
-    _update(
-        "assessments",
-        lambda t: t.c.athlete_id.in_(athletes) & (t.c.notes != ""),
-        erased,
-        "assessment_notes",
-        notes="",
-    )
+    _impairment(person.id, erased)
     return erased

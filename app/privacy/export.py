@@ -19,12 +19,10 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.core import clock
+from app.core import audit, clock
 from app.extensions import db
 
 SECRET_COLUMNS = {
@@ -84,53 +82,48 @@ class Ids:
         )
 
 
+def _by(key: str, ids: str = "person"):
+    """The relation following the foreign key ``key`` ("table.column"): the rows whose column
+    holds the person's id, or (``ids``) one of the ids of their users, athletes, memberships,
+    assessments or entries."""
+    column = key.split(".")[1]
+
+    def condition(t, i):
+        value = getattr(i, ids)
+        return t.c[column] == value if ids == "person" else t.c[column].in_(value)
+
+    return {key}, condition
+
+
 # table -> (the foreign keys this relation follows, the condition selecting the rows)
 RELATIONS = {
-    "people": ({"people.id"}, lambda t, i: t.c.id == i.person),
-    "consents": ({"consents.person_id"}, lambda t, i: t.c.person_id == i.person),
-    "notices": ({"notices.person_id"}, lambda t, i: t.c.person_id == i.person),
-    "users": ({"users.person_id"}, lambda t, i: t.c.person_id == i.person),
-    "user_roles": ({"user_roles.user_id"}, lambda t, i: t.c.user_id.in_(i.users)),
-    "calendar_tokens": ({"calendar_tokens.user_id"}, lambda t, i: t.c.user_id.in_(i.users)),
-    "programme_organisers": (
-        {"programme_organisers.user_id"},
-        lambda t, i: t.c.user_id.in_(i.users),
-    ),
-    "home_staff": ({"home_staff.user_id"}, lambda t, i: t.c.user_id.in_(i.users)),
-    "athlete_profiles": ({"athlete_profiles.person_id"}, lambda t, i: t.c.person_id == i.person),
-    "athlete_sports": ({"athlete_sports.athlete_id"}, lambda t, i: t.c.athlete_id.in_(i.athletes)),
+    "people": _by("people.id"),
+    "consents": _by("consents.person_id"),
+    "notices": _by("notices.person_id"),
+    "users": _by("users.person_id"),
+    "user_roles": _by("user_roles.user_id", "users"),
+    "calendar_tokens": _by("calendar_tokens.user_id", "users"),
+    "programme_organisers": _by("programme_organisers.user_id", "users"),
+    "home_staff": _by("home_staff.user_id", "users"),
+    "athlete_profiles": _by("athlete_profiles.person_id"),
+    "athlete_sports": _by("athlete_sports.athlete_id", "athletes"),
     "athlete_coaches": (
         {"athlete_coaches.athlete_id", "athlete_coaches.user_id"},
         lambda t, i: t.c.athlete_id.in_(i.athletes) | t.c.user_id.in_(i.users),
     ),
-    "athlete_classifications": (
-        {"athlete_classifications.athlete_id"},
-        lambda t, i: t.c.athlete_id.in_(i.athletes),
-    ),
-    "athlete_stage_changes": (
-        {"athlete_stage_changes.athlete_id"},
-        lambda t, i: t.c.athlete_id.in_(i.athletes),
-    ),
-    "assessments": ({"assessments.athlete_id"}, lambda t, i: t.c.athlete_id.in_(i.athletes)),
-    "assessment_values": (
-        {"assessment_values.assessment_id"},
-        lambda t, i: t.c.assessment_id.in_(i.assessments),
-    ),
-    "entry_members": ({"entry_members.athlete_id"}, lambda t, i: t.c.athlete_id.in_(i.athletes)),
-    "entry_support": ({"entry_support.person_id"}, lambda t, i: t.c.person_id == i.person),
+    "athlete_classifications": _by("athlete_classifications.athlete_id", "athletes"),
+    "athlete_stage_changes": _by("athlete_stage_changes.athlete_id", "athletes"),
+    "assessments": _by("assessments.athlete_id", "athletes"),
+    "assessment_values": _by("assessment_values.assessment_id", "assessments"),
+    "entry_members": _by("entry_members.athlete_id", "athletes"),
+    "entry_support": _by("entry_support.person_id"),
     "entries": ({"entry_members.entry_id"}, lambda t, i: t.c.id.in_(i.entries)),
-    "results": ({"results.entry_id"}, lambda t, i: t.c.entry_id.in_(i.entries)),
-    "troupe_members": ({"troupe_members.person_id"}, lambda t, i: t.c.person_id == i.person),
-    "performance_people": (
-        {"performance_people.person_id"},
-        lambda t, i: t.c.person_id == i.person,
-    ),
-    "memberships": ({"memberships.person_id"}, lambda t, i: t.c.person_id == i.person),
-    "membership_services": (
-        {"membership_services.membership_id"},
-        lambda t, i: t.c.membership_id.in_(i.memberships),
-    ),
-    "attendance": ({"attendance.person_id"}, lambda t, i: t.c.person_id == i.person),
+    "results": _by("results.entry_id", "entries"),
+    "troupe_members": _by("troupe_members.person_id"),
+    "performance_people": _by("performance_people.person_id"),
+    "memberships": _by("memberships.person_id"),
+    "membership_services": _by("membership_services.membership_id", "memberships"),
+    "attendance": _by("attendance.person_id"),
     # Their answers to invitations, and those they gave as a caregiver for a dependant.
     "replies": (
         {"replies.person_id", "replies.caregiver_person_id"},
@@ -173,23 +166,13 @@ NOT_ABOUT_THEM = {
 }
 
 
-def _jsonable(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "value") and isinstance(value.value, str):  # enums
-        return value.value
-    return value
-
-
 def _rows(table: sa.Table, condition) -> list[dict]:
     # Read through the table's own column types, so encrypted values come back decrypted.
     columns = [c for c in table.columns if (table.name, c.name) not in SECRET_COLUMNS]
     key = [c for c in table.primary_key.columns]
     query = sa.select(*columns).where(condition).order_by(*key)
     return [
-        {name: _jsonable(value) for name, value in row._mapping.items()}
+        {name: audit.plain(value) for name, value in row._mapping.items()}
         for row in db.session.execute(query)
     ]
 

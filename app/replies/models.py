@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
-from app.core.db import Base, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, UTCDateTime, VersionedMixin, enum_column, foreign_key
 from app.replies.enums import Answer, SubjectKind
 
 
@@ -23,7 +23,7 @@ class Reply(VersionedMixin, Base):
     __tablename__ = "replies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("people.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = foreign_key("people.id", ondelete="CASCADE")
     subject_kind: Mapped[SubjectKind] = mapped_column(
         enum_column(SubjectKind, "reply_subject_kind")
     )
@@ -34,11 +34,9 @@ class Reply(VersionedMixin, Base):
     answer: Mapped[Answer] = mapped_column(enum_column(Answer, "reply_answer"))
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
     via_link: Mapped[bool] = mapped_column(sa.Boolean, default=False)
-    answered_by_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    caregiver_person_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
+    answered_by_id: Mapped[int | None] = foreign_key("users.id", ondelete="SET NULL", index=True)
+    caregiver_person_id: Mapped[int | None] = foreign_key(
+        "people.id", ondelete="SET NULL", index=True
     )
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

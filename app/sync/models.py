@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
-from app.core.db import Base, UTCDateTime
+from app.core.db import Base, UTCDateTime, foreign_key
 
 OUTCOMES = ("applied", "superseded", "conflict", "invalid")
 
@@ -25,9 +25,7 @@ class ClientMark(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(sa.String(64))
-    user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int | None] = foreign_key("users.id", ondelete="CASCADE", index=True)
     target: Mapped[str] = mapped_column(sa.String(120), index=True)
     outcome: Mapped[str] = mapped_column(sa.String(20))
     made_at: Mapped[datetime] = mapped_column(UTCDateTime)

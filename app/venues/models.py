@@ -13,7 +13,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from app.core.db import Base, TimestampMixin, UTCDateTime, VersionedMixin, enum_column, foreign_key
 from app.core.reference import Town
 from app.venues.enums import AccessibilityFeature, VenueKind
 
@@ -27,7 +27,7 @@ class Venue(VersionedMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     kind: Mapped[VenueKind] = mapped_column(enum_column(VenueKind, "venue_kind"))
-    town_id: Mapped[int] = mapped_column(sa.ForeignKey("towns.id"), index=True)
+    town_id: Mapped[int] = foreign_key("towns.id", index=True)
     address: Mapped[str] = mapped_column(sa.String(200), default="")
     # None means "not known", which is different from 0.
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
@@ -77,13 +77,7 @@ class Venue(VersionedMixin, TimestampMixin, Base):
     def set_features(self, features) -> bool:
         """Make the venue's features exactly ``features``; True when that changed anything."""
         wanted = {AccessibilityFeature(f) for f in features}
-        if wanted == self.feature_set:
-            return False
-        self.feature_rows = [row for row in self.feature_rows if row.feature in wanted]
-        have = {row.feature for row in self.feature_rows}
-        for feature in sorted(wanted - have, key=lambda f: f.order):
-            self.feature_rows.append(VenueFeature(feature=feature))
-        return True
+        return self.sync_rows("feature_rows", VenueFeature, "feature", wanted)
 
     @property
     def has_coordinates(self) -> bool:
@@ -112,9 +106,7 @@ def degrees_text(value: Decimal | None) -> str:
 class VenueFeature(Base):
     __tablename__ = "venue_features"
 
-    venue_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("venues.id", ondelete="CASCADE"), primary_key=True
-    )
+    venue_id: Mapped[int] = foreign_key("venues.id", ondelete="CASCADE", primary_key=True)
     feature: Mapped[AccessibilityFeature] = mapped_column(
         enum_column(AccessibilityFeature, "accessibility_feature"), primary_key=True
     )

@@ -35,7 +35,18 @@ def _coordinate(value) -> Decimal | None:
     return Decimal(str(value)).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _clean(*, name, kind, town_id, address, capacity, latitude, longitude, notes, features) -> dict:
+def _clean(
+    *,
+    name: str,
+    kind,
+    town_id: int,
+    address: str = "",
+    capacity: int | None = None,
+    latitude=None,
+    longitude=None,
+    notes: str = "",
+    features=(),
+) -> dict:
     """Check one venue's values and return them in the types the model stores."""
     name = (name or "").strip()
     if not name:
@@ -87,76 +98,27 @@ def _check_name_free(name: str, town_id: int, venue_id: int | None = None) -> No
         )
 
 
-def create_venue(
-    *,
-    name: str,
-    kind,
-    town_id: int,
-    address: str = "",
-    capacity: int | None = None,
-    latitude=None,
-    longitude=None,
-    notes: str = "",
-    features=(),
-    actor=None,
-) -> Venue:
-    """Register a venue. Raises DomainError (with the field it concerns) on bad values or
-    when the town already has a venue of that name."""
-    values = _clean(
-        name=name,
-        kind=kind,
-        town_id=town_id,
-        address=address,
-        capacity=capacity,
-        latitude=latitude,
-        longitude=longitude,
-        notes=notes,
-        features=features,
-    )
+def create_venue(*, actor=None, **fields) -> Venue:
+    """Register a venue from ``_clean``'s keywords. Raises DomainError (with the field it
+    concerns) on bad values or when the town already has a venue of that name."""
+    values = _clean(**fields)
     _check_name_free(values["name"], values["town_id"])
     features = values.pop("features")
     venue = Venue(**values)
     venue.set_features(features)
-    db.session.add(venue)
-    db.session.flush()
-    audit.record("create", "venue", venue.id, [*EDITABLE, "features"], actor=actor)
+    audit.created(venue, "venue", [*EDITABLE, "features"], actor=actor)
     return venue
 
 
-def update_venue(
-    venue: Venue,
-    *,
-    version: int | None,
-    name: str,
-    kind,
-    town_id: int,
-    address: str = "",
-    capacity: int | None = None,
-    latitude=None,
-    longitude=None,
-    notes: str = "",
-    features=(),
-    actor=None,
-) -> Venue:
-    """Save an edit. ``version`` is the one the form was built from: if the venue was saved
-    since, nothing changes and EditConflict carries the venue as it is now."""
+def update_venue(venue: Venue, *, version: int | None, actor=None, **fields) -> Venue:
+    """Save an edit (``_clean``'s keywords). ``version`` is the one the form was built from:
+    if the venue was saved since, nothing changes and EditConflict carries the venue as it is
+    now."""
     editing.check_version(venue, version)
-    values = _clean(
-        name=name,
-        kind=kind,
-        town_id=town_id,
-        address=address,
-        capacity=capacity,
-        latitude=latitude,
-        longitude=longitude,
-        notes=notes,
-        features=features,
-    )
+    values = _clean(**fields)
     _check_name_free(values["name"], values["town_id"], venue.id)
     features = values.pop("features")
-    for key, value in values.items():
-        setattr(venue, key, value)
-    changed = audit.changed_fields(venue, EDITABLE)
+    changed = audit.assign(venue, values)
     if venue.set_features(features):
         changed.append("features")
     if not changed:
@@ -171,21 +133,22 @@ def update_venue(
 
 def archive_venue(venue: Venue, *, actor=None) -> Venue:
     """Hide the venue from public lists and choices; its history stays."""
-    if venue.is_archived:
-        return venue
-    venue.is_archived = True
-    venue.archived_at = clock.now()
-    editing.flush_or_conflict(venue)
-    audit.record("archive", "venue", venue.id, ["is_archived"], actor=actor)
-    return venue
+    return _set_archived(venue, True, actor)
 
 
 def restore_venue(venue: Venue, *, actor=None) -> Venue:
     """Undo an archive."""
-    if not venue.is_archived:
+    return _set_archived(venue, False, actor)
+
+
+def _set_archived(venue: Venue, archived: bool, actor) -> Venue:
+    """Archive or restore (audited as "archive" or "restore"); nothing when already so."""
+    if venue.is_archived == archived:
         return venue
-    venue.is_archived = False
-    venue.archived_at = None
+    venue.is_archived = archived
+    venue.archived_at = clock.now() if archived else None
     editing.flush_or_conflict(venue)
-    audit.record("restore", "venue", venue.id, ["is_archived"], actor=actor)
+    audit.record(
+        "archive" if archived else "restore", "venue", venue.id, ["is_archived"], actor=actor
+    )
     return venue

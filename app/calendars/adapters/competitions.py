@@ -20,18 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.athletes.models import AthleteProfile, athlete_coaches
-from app.calendars.ics import to_local_iso
-from app.calendars.sources import (
-    ItemData,
-    Source,
-    item_url,
-    per_language,
-    register,
-    venue_geo,
-    venue_lines,
-    venue_location,
-    venue_options,
-)
+from app.calendars import sources
 from app.competitions.enums import CompetitionStatus, EntryStatus, EventGender, Level
 from app.competitions.models import (
     Competition,
@@ -80,11 +69,16 @@ def _people_by_event(session, event_ids) -> dict[int, set[str]]:
     return keys
 
 
+def _status(competition) -> str:
+    """The ICS status of a competition's items."""
+    return "CANCELLED" if competition.status == CompetitionStatus.CANCELLED else "CONFIRMED"
+
+
 def _status_lines(competition) -> list[str]:
     return [_("Status: %(status)s", status=str(CompetitionStatus(competition.status).label))]
 
 
-class CompetitionSource(Source):
+class CompetitionSource(sources.Source):
     kind = "competition"
     watched = (Competition, CompetitionEvent, Entry, EntrySupport, Venue, VenueFeature)
 
@@ -125,7 +119,7 @@ class CompetitionSource(Source):
         competitions = session.scalars(
             sa.select(Competition)
             .where(Competition.id.in_(ids))
-            .options(venue_options(Competition.venue))
+            .options(sources.venue_options(Competition.venue))
         ).all()
         event_rows = session.execute(
             sa.select(CompetitionEvent.competition_id, CompetitionEvent.id).where(
@@ -150,31 +144,22 @@ class CompetitionSource(Source):
                 ]
                 if competition.host_city:
                     lines.append(_("Host city: %(city)s", city=competition.host_city))
-                lines += venue_lines(venue, lang)
+                lines += sources.venue_lines(venue, lang)
                 lines += _status_lines(competition)
                 return {
                     "summary": competition.name,
-                    "location": venue_location(venue, lang, competition.host_city),
+                    "location": sources.venue_location(venue, lang, competition.host_city),
                     "description": "\n".join(lines),
                 }
 
-            cancelled = competition.status == CompetitionStatus.CANCELLED
-            fields = {
-                "uid": self.uid(competition.id),
-                "all_day": True,
-                "start": competition.start_on.isoformat(),
-                "end": (competition.end_on + timedelta(days=1)).isoformat(),
-                "status": "CANCELLED" if cancelled else "CONFIRMED",
-                "url": item_url(self.kind, competition.id),
-                "geo": venue_geo(venue),
-                "text": per_language(text),
-            }
-            out[competition.id] = ItemData(
-                starts_on=competition.start_on,
-                ends_on=competition.end_on,
-                fields=fields,
-                feed_keys=keys,
-                cancelled=cancelled,
+            out[competition.id] = self.item(
+                competition.id,
+                sources.all_day(competition.start_on, competition.end_on),
+                days=(competition.start_on, competition.end_on),
+                status=_status(competition),
+                venue=venue,
+                text=text,
+                keys=keys,
             )
         return out
 
@@ -185,7 +170,7 @@ def _entry_event(session, support) -> int | None:
     return session.scalar(sa.select(Entry.event_id).where(Entry.id == support.entry_id))
 
 
-class CompetitionEventSource(Source):
+class CompetitionEventSource(sources.Source):
     kind = "competition_event"
     # Changes are routed by CompetitionSource.touched (one handler for the whole domain).
     watched = ()
@@ -217,10 +202,10 @@ class CompetitionEventSource(Source):
             .where(CompetitionEvent.id.in_(ids), CompetitionEvent.starts_at.is_not(None))
             .options(
                 selectinload(CompetitionEvent.competition).options(
-                    venue_options(Competition.venue)
+                    sources.venue_options(Competition.venue)
                 ),
                 selectinload(CompetitionEvent.sport),
-                venue_options(CompetitionEvent.venue),
+                sources.venue_options(CompetitionEvent.venue),
             )
         ).all()
         people = _people_by_event(session, [event.id for event in events])
@@ -244,42 +229,29 @@ class CompetitionEventSource(Source):
                     _("Competition: %(name)s", name=competition.name),
                     _("Sport: %(sport)s", sport=what),
                 ]
-                lines += venue_lines(venue, lang)
+                lines += sources.venue_lines(venue, lang)
                 lines += _status_lines(competition)
                 return {
                     "summary": f"{event.name} · {competition.name}",
-                    "location": venue_location(venue, lang, competition.host_city),
+                    "location": sources.venue_location(venue, lang, competition.host_city),
                     "description": "\n".join(lines),
                 }
 
-            cancelled = competition.status == CompetitionStatus.CANCELLED
             if event.all_day:
-                when = {
-                    "all_day": True,
-                    "start": day.isoformat(),
-                    "end": (day + timedelta(days=1)).isoformat(),
-                }
-                last_day = day
+                when, last_day = sources.all_day(day, day), day
             else:
-                when = {"all_day": False, "start": to_local_iso(starts), "end": to_local_iso(ends)}
-                last_day = max(clock.local_date(ends), day)
-            fields = {
-                "uid": self.uid(event.id),
-                **when,
-                "status": "CANCELLED" if cancelled else "CONFIRMED",
-                "url": item_url(self.kind, event.id),
-                "geo": venue_geo(venue),
-                "text": per_language(text),
-            }
-            out[event.id] = ItemData(
-                starts_on=day,
-                ends_on=last_day,
-                fields=fields,
-                feed_keys=keys,
-                cancelled=cancelled,
+                when, last_day = sources.timed(starts, ends), max(clock.local_date(ends), day)
+            out[event.id] = self.item(
+                event.id,
+                when,
+                days=(day, last_day),
+                status=_status(competition),
+                venue=venue,
+                text=text,
+                keys=keys,
             )
         return out
 
 
-register(CompetitionSource())
-register(CompetitionEventSource())
+sources.register(CompetitionSource())
+sources.register(CompetitionEventSource())

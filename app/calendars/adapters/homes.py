@@ -19,19 +19,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from app.calendars import sources
 from app.calendars.ics import to_local_iso
-from app.calendars.sources import (
-    ItemData,
-    Source,
-    first_url,
-    item_url,
-    per_language,
-    register,
-    venue_geo,
-    venue_lines,
-    venue_location,
-    venue_options,
-)
 from app.core import clock
 from app.homes.enums import ActivityKind, ExceptionKind
 from app.homes.models import Activity, ActivityException, Home, HomeStaff, Membership
@@ -39,7 +28,7 @@ from app.homes.recurrence import is_rule_start
 from app.venues.models import Venue, VenueFeature
 
 
-class ActivitySource(Source):
+class ActivitySource(sources.Source):
     kind = "activity"
     watched = (Activity, ActivityException, Home, Venue, VenueFeature)
 
@@ -78,7 +67,7 @@ class ActivitySource(Source):
         home_id = db.session.scalar(sa.select(Activity.home_id).where(Activity.id == source_id))
         if home_id is None:
             return None
-        return first_url(
+        return sources.first_url(
             (
                 ("homes.activity", {"activity_id": source_id}),
                 ("homes.activity_detail", {"activity_id": source_id}),
@@ -118,10 +107,10 @@ class ActivitySource(Source):
                 Home.is_archived.is_(False),
             )
             .options(
-                selectinload(Activity.home).options(venue_options(Home.venue)),
-                venue_options(Activity.venue),
+                selectinload(Activity.home).options(sources.venue_options(Home.venue)),
+                sources.venue_options(Activity.venue),
                 selectinload(Activity.exceptions).options(
-                    venue_options(ActivityException.new_venue)
+                    sources.venue_options(ActivityException.new_venue)
                 ),
             )
         ).all()
@@ -150,11 +139,11 @@ class ActivitySource(Source):
                     }
                     if exc.new_venue is not None:
                         override["location"] = {
-                            lang: venue_location(moved_to, lang) for lang in ("zh", "en")
+                            lang: sources.venue_location(moved_to, lang) for lang in ("zh", "en")
                         }
-                        override["geo"] = venue_geo(moved_to)
+                        override["geo"] = sources.venue_geo(moved_to)
                         # The new venue's accessibility too, not the planned venue's.
-                        override["description"] = per_language(
+                        override["description"] = sources.per_language(
                             lambda lang, moved_to=moved_to, activity=activity, home=home: (
                                 _description(activity, home, moved_to, lang)
                             )
@@ -165,29 +154,25 @@ class ActivitySource(Source):
             def text(lang, activity=activity, home=home, venue=venue):
                 return {
                     "summary": activity.title,
-                    "location": venue_location(venue, lang, home.address),
+                    "location": sources.venue_location(venue, lang, home.address),
                     "description": _description(activity, home, venue, lang),
                 }
 
             starts = activity.starts_at
-            fields = {
-                "uid": self.uid(activity.id),
-                "all_day": False,
-                "start": to_local_iso(starts),
-                "end": to_local_iso(starts + timedelta(minutes=activity.duration_minutes)),
-                "status": "CONFIRMED",
-                "url": item_url(self.kind, activity.id),
-                "geo": venue_geo(venue),
-                "rrule": activity.rrule,
-                "exdates": sorted(exdates),
-                "overrides": sorted(overrides, key=lambda o: o["recurrence_id"]),
-                "text": per_language(text),
-            }
-            out[activity.id] = ItemData(
-                starts_on=clock.local_date(starts),
-                ends_on=max(clock.local_date(last_end), clock.local_date(starts)),
-                fields=fields,
-                feed_keys=keys,
+            out[activity.id] = self.item(
+                activity.id,
+                sources.timed(starts, starts + activity.duration),
+                days=(
+                    clock.local_date(starts),
+                    max(clock.local_date(last_end), clock.local_date(starts)),
+                ),
+                status="CONFIRMED",
+                venue=venue,
+                text=text,
+                keys=keys,
+                rrule=activity.rrule,
+                exdates=sorted(exdates),
+                overrides=sorted(overrides, key=lambda o: o["recurrence_id"]),
             )
         return out
 
@@ -199,8 +184,8 @@ def _description(activity, home, venue, lang: str) -> str:
     ]
     if activity.description:
         lines.append(activity.description)
-    lines += venue_lines(venue, lang)
+    lines += sources.venue_lines(venue, lang)
     return "\n".join(lines)
 
 
-register(ActivitySource())
+sources.register(ActivitySource())

@@ -13,19 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from app.calendars.ics import to_local_iso
-from app.calendars.sources import (
-    ItemData,
-    Source,
-    first_url,
-    item_url,
-    per_language,
-    register,
-    venue_geo,
-    venue_lines,
-    venue_location,
-    venue_options,
-)
+from app.calendars import sources
 from app.core import clock
 from app.performances.enums import PUBLIC_STATUSES, AccessNeed, PerformanceStatus
 from app.performances.models import (
@@ -47,7 +35,7 @@ STATUS = {
 }
 
 
-class PerformanceSource(Source):
+class PerformanceSource(sources.Source):
     kind = "performance"
     watched = (
         Performance,
@@ -80,7 +68,7 @@ class PerformanceSource(Source):
         return list(session.scalars(sa.select(Performance.id)))
 
     def page_url(self, source_id):
-        return first_url(
+        return sources.first_url(
             (
                 ("performances.detail", {"performance_id": source_id}),
                 ("performances.show", {"performance_id": source_id}),
@@ -96,7 +84,7 @@ class PerformanceSource(Source):
                 selectinload(Performance.programme),
                 selectinload(Performance.troupe),
                 selectinload(Performance.need_rows),
-                venue_options(Performance.venue),
+                sources.venue_options(Performance.venue),
             )
         ).all()
         booked: dict[int, set[str]] = {}
@@ -150,33 +138,28 @@ class PerformanceSource(Source):
                     if AccessNeed.SIGN_LANGUAGE in performance.need_set
                     else None
                 )
-                lines += venue_lines(venue, lang, interpretation)
+                lines += sources.venue_lines(venue, lang, interpretation)
                 return {
                     "summary": performance.title,
-                    "location": venue_location(venue, lang),
+                    "location": sources.venue_location(venue, lang),
                     "description": "\n".join(lines),
                 }
 
             starts, ends = performance.starts_at, performance.ends_at
             status = STATUS[PerformanceStatus(performance.status)]
-            fields = {
-                "uid": self.uid(performance.id),
-                "all_day": False,
-                "start": to_local_iso(starts),
-                "end": to_local_iso(ends),
-                "status": status,
-                "url": item_url(self.kind, performance.id),
-                "geo": venue_geo(venue),
-                "text": per_language(text),
-            }
-            out[performance.id] = ItemData(
-                starts_on=clock.local_date(starts),
-                ends_on=max(clock.local_date(ends), clock.local_date(starts)),
-                fields=fields,
-                feed_keys=keys,
-                cancelled=status == "CANCELLED",
+            out[performance.id] = self.item(
+                performance.id,
+                sources.timed(starts, ends),
+                days=(
+                    clock.local_date(starts),
+                    max(clock.local_date(ends), clock.local_date(starts)),
+                ),
+                status=status,
+                venue=venue,
+                text=text,
+                keys=keys,
             )
         return out
 
 
-register(PerformanceSource())
+sources.register(PerformanceSource())
