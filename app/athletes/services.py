@@ -255,8 +255,7 @@ def update_athlete(
     if not changed:
         return athlete
     athlete.updated_at = clock.now()
-    _flush_or_conflict(athlete)
-    audit.record("update", "athlete", athlete.id, changed, actor=actor)
+    audit.saved(athlete, "athlete", changed, actor=actor)
     return athlete
 
 
@@ -302,14 +301,13 @@ def change_stage(
     athlete.stage = target
     athlete.stage_since = changed_on
     athlete.updated_at = clock.now()
-    _flush_or_conflict(athlete)
-    audit.record(
-        "stage_change",
+    audit.saved(
+        athlete,
         "athlete",
-        athlete.id,
         ["stage"],
         actor=actor,
         details={"from": change.from_stage.value, "to": target.value},
+        action="stage_change",
     )
     return change
 
@@ -379,11 +377,9 @@ def save_classification(
         return classification
     changed = audit.assign(classification, values)
     if changed:
-        _flush_or_conflict(classification)
-        audit.record(
-            "update",
+        audit.saved(
+            classification,
             "classification",
-            classification.id,
             changed,
             actor=actor,
             details={"athlete_id": athlete.id},
@@ -613,8 +609,7 @@ def update_measure(
     measure.lower_is_better = bool(lower_is_better)
     changed = audit.changed_fields(measure, MEASURE_FIELDS)
     if changed:
-        _flush_or_conflict(measure)
-        audit.record("update", "assessment_measure", measure.id, changed, actor=actor)
+        audit.saved(measure, "assessment_measure", changed, actor=actor)
     return measure
 
 
@@ -633,12 +628,7 @@ def set_measure_active(measure: AssessmentMeasure, active: bool, *, actor=None) 
             ),
         )
     measure.is_active = active
-    _flush_or_conflict(measure)
-    audit.record("update", "assessment_measure", measure.id, ["is_active"], actor=actor)
-
-
-def _flush_or_conflict(record=None) -> None:
-    editing.flush_or_conflict(record)
+    audit.saved(measure, "assessment_measure", ["is_active"], actor=actor)
 
 
 class _ShownDate:

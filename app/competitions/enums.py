@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
 from app.core.enums import LabelledEnum
@@ -66,8 +64,9 @@ class Medal(LabelledEnum):
         return {Medal.GOLD: 1, Medal.SILVER: 2, Medal.BRONZE: 3}.get(self)
 
 
-class ClassWarning(enum.StrEnum):
-    """Why an entry's athlete may not be eligible in the event's sport."""
+class ClassWarning(LabelledEnum):
+    """Why an entry's athlete may not be eligible in the event's sport (no labels: the
+    warning's words are EntryWarning.message)."""
 
     NO_CLASS = "no_class"
     NOT_CONFIRMED = "not_confirmed"

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.competitions.models import CompetitionEvent, Entry, Result
-from app.core import audit, clock, editing
+from app.core import audit, clock
 from app.core.errors import DomainError
 from app.extensions import db
 
@@ -101,11 +101,9 @@ def publish_results(event: CompetitionEvent, *, actor) -> int:
         result.is_provisional = False
     event.results_published_at = clock.now()
     event.results_published_by_id = actor.id if actor is not None else None
-    editing.flush_or_conflict(event)
-    audit.record(
-        "publish_results",
+    audit.saved(
+        event,
         "competition_event",
-        event.id,
         ["results_published_at", "results_published_by_id"],
         actor=actor,
         details={
@@ -113,6 +111,7 @@ def publish_results(event: CompetitionEvent, *, actor) -> int:
             "results": [result.id for result in provisional],
             "open_protests": [entry.id for entry in open_protests(event)],
         },
+        action="publish_results",
     )
     return len(provisional)
 
@@ -146,11 +145,9 @@ def set_protest(entry: Entry, note: str, *, version, actor=None) -> Entry:
     if note == old:
         return entry
     entry.protest_note = note
-    editing.flush_or_conflict(entry)
-    audit.record(
-        "update",
+    audit.saved(
+        entry,
         "entry",
-        entry.id,
         ["protest_note"],
         actor=actor,
         details={

@@ -11,7 +11,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.athletes.enums import ClassificationStatus
 from app.athletes.models import AthleteProfile, Classification, Sport
@@ -51,13 +50,6 @@ def _enum(enum_cls, value, message, field):
         return enum_cls(value)
     except ValueError:
         raise DomainError(message, field=field) from None
-
-
-def _flush_or_conflict(current=None) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise EditConflict(current) from None
 
 
 def _id(value) -> int:
@@ -190,8 +182,7 @@ def update_competition(
         # form opened before this change is a conflict.
         flag_modified(competition, "name")
     if changed:
-        _flush_or_conflict(competition)
-        audit.record("update", "competition", competition.id, changed, actor=actor)
+        audit.saved(competition, "competition", changed, actor=actor)
     return competition
 
 
@@ -248,11 +239,9 @@ def update_event(
     old = {key: audit.plain(getattr(event, key)) for key in values}
     changed = audit.assign(event, values)
     if changed:
-        _flush_or_conflict(event)
-        audit.record(
-            "update",
+        audit.saved(
+            event,
             "competition_event",
-            event.id,
             changed,
             actor=actor,
             details={
@@ -452,11 +441,9 @@ def set_entry_status(entry: Entry, status, *, version: int | None = None, actor=
         return
     old = entry.status
     entry.status = status
-    _flush_or_conflict(entry)
-    audit.record(
-        "update",
+    audit.saved(
+        entry,
         "entry",
-        entry.id,
         ["status"],
         actor=actor,
         details={"old": {"status": str(old)}, "new": {"status": str(status)}},
@@ -477,11 +464,9 @@ def set_start(entry: Entry, start: dict, *, version: int | None = None, actor=No
     changed = audit.changed_fields(entry, list(START_FIELDS))
     if not changed:
         return
-    _flush_or_conflict(entry)
-    audit.record(
-        "update",
+    audit.saved(
+        entry,
         "entry",
-        entry.id,
         changed,
         actor=actor,
         details={
@@ -551,7 +536,7 @@ def update_entry(
     if not changed:
         return entry
     flag_modified(entry, "team_name")
-    _flush_or_conflict(entry)
+    editing.flush_or_conflict(entry)
     new = {
         "team_name": entry.team_name,
         "status": entry.status.value,
@@ -753,7 +738,7 @@ def save_result(
             result.is_provisional = False
             result.corrected_at, result.correction_reason = clock.now(), reason
             details["reason"] = reason
-        _flush_or_conflict(result)
+        editing.flush_or_conflict(result)
         new = _result_snapshot(result)
         details["old"] = {k: old[k] for k in changed}
         details["new"] = {k: new[k] for k in changed}

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core import clock
+from app.core import clock, editing
 from app.core.db import Base, UTCDateTime
 from app.extensions import db
 
@@ -147,6 +147,13 @@ def created(obj, entity: str, fields, *, actor=None, details: dict | None = None
     db.session.flush()
     record("create", entity, obj.id, list(fields), actor=actor, details=details)
     return obj
+
+
+def saved(obj, entity: str, fields, *, action: str = "update", actor=None, details=None):
+    """A change's step: flush ``obj`` (another save of its row in between is an EditConflict,
+    core.editing.flush_or_conflict) and write its audit row naming ``fields``."""
+    editing.flush_or_conflict(obj)
+    return record(action, entity, obj.id, fields, actor=actor, details=details)
 
 
 def changed_fields(obj, names) -> list[str]:

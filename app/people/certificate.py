@@ -166,13 +166,14 @@ def check_agreement(
                 "date of birth entered for this person."
             ),
         )
-    if category is None or category == "":
-        raise CertificateError(
-            "category_missing",
-            _l("Choose the disability category shown on the certificate."),
-            field="disability_category",
-        )
-    if certificate.category != DisabilityCategory(category):
+    category = _chosen(
+        DisabilityCategory,
+        category,
+        "category_missing",
+        _l("Choose the disability category shown on the certificate."),
+        "disability_category",
+    )
+    if certificate.category != category:
         raise CertificateError(
             "category_mismatch",
             _l(
@@ -180,25 +181,34 @@ def check_agreement(
                 "but the category chosen is “%(chosen)s”.",
                 certificate=certificate.category.label,
                 digit=certificate.category.digit,
-                chosen=DisabilityCategory(category).label,
+                chosen=category.label,
             ),
         )
-    if grade is None or grade == "":
-        raise CertificateError(
-            "grade_missing",
-            _l("Choose the disability grade shown on the certificate."),
-            field="disability_grade",
-        )
-    if certificate.grade != DisabilityGrade(grade):
+    grade = _chosen(
+        DisabilityGrade,
+        grade,
+        "grade_missing",
+        _l("Choose the disability grade shown on the certificate."),
+        "disability_grade",
+    )
+    if certificate.grade != grade:
         raise CertificateError(
             "grade_mismatch",
             _l(
                 "The certificate number says grade %(certificate)s (20th character), but "
                 "the grade chosen is %(chosen)s.",
                 certificate=certificate.grade.digit,
-                chosen=DisabilityGrade(grade).digit,
+                chosen=grade.digit,
             ),
         )
+
+
+def _chosen(enum_cls, value, code: str, message, field: str):
+    """The member of ``enum_cls`` the person's record has; CertificateError ``code`` on
+    ``field`` when none is chosen."""
+    if value is None or value == "":
+        raise CertificateError(code, message, field=field)
+    return enum_cls(value)
 
 
 def validate(

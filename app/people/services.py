@@ -395,8 +395,7 @@ def update_person(
         changed.append("certificate_number")
     if not changed:
         return []
-    editing.flush_or_conflict(person)
-    audit.record("update", "person", person.id, changed, actor=_actor(actor))
+    audit.saved(person, "person", changed, actor=_actor(actor))
     return changed
 
 

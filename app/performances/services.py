@@ -415,10 +415,7 @@ def save_performance(
             # Rows of other tables only: touch the performance so its version rises and a
             # form opened before this save is stale (issue 19 item 3).
             performance.updated_at = clock.now()
-        editing.flush_or_conflict(performance)
-        audit.record(
-            "update", "performance", performance.id, changed, actor=actor, details=details or None
-        )
+        audit.saved(performance, "performance", changed, actor=actor, details=details or None)
     return SaveResult(
         performance=performance,
         warnings=warnings_for(checked["venue"], people, needs),
@@ -555,8 +552,7 @@ def update_programme(programme: Programme, data: dict, *, version, actor=None) -
         programme.updated_at = clock.now()
         changed.append("organisers")
     if changed:
-        editing.flush_or_conflict(programme)
-        audit.record("update", "programme", programme.id, changed, actor=actor)
+        audit.saved(programme, "programme", changed, actor=actor)
     return programme
 
 
@@ -584,8 +580,7 @@ def update_troupe(troupe: Troupe, data: dict, *, version, actor=None) -> Troupe:
     _check_name_free(Troupe, values["name"], troupe.id)
     changed = audit.assign(troupe, values)
     if changed:
-        editing.flush_or_conflict(troupe)
-        audit.record("update", "troupe", troupe.id, changed, actor=actor)
+        audit.saved(troupe, "troupe", changed, actor=actor)
     return troupe
 
 

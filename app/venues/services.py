@@ -126,8 +126,7 @@ def update_venue(venue: Venue, *, version: int | None, actor=None, **fields) -> 
     # Features live in another table; touching the row makes every change raise the
     # version, so a concurrent edit of features alone is a conflict too.
     venue.updated_at = clock.now()
-    editing.flush_or_conflict(venue)
-    audit.record("update", "venue", venue.id, changed, actor=actor)
+    audit.saved(venue, "venue", changed, actor=actor)
     return venue
 
 
