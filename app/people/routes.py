@@ -257,27 +257,18 @@ def consent_new(person_id: int):
                 "given_by": "guardian" if person.is_minor() else None,
             }
         )
-    if form.validate_on_submit():
-        try:
-            services.record_consent(
-                person,
-                **form.data_of("kind", "given_on", "given_by"),
-                guardian_name=form.guardian_name.data or "",
-                notice_version=form.notice_version.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The consent has been recorded."), "success")
-            return redirect(url_for("people.detail", person_id=person.id), code=303)
-    return (
-        render_template(
-            "people/consent_form.html", form=form, person=person, page_has_errors=form.has_errors
+    response = editing.save(
+        form,
+        lambda: services.record_consent(
+            person,
+            **form.data_of("kind", "given_on", "given_by"),
+            guardian_name=form.guardian_name.data or "",
+            notice_version=form.notice_version.data,
         ),
-        422 if form.has_errors else 200,
+        flash_message=_("The consent has been recorded."),
+        redirect_to=url_for("people.detail", person_id=person.id),
     )
+    return response or editing.render("people/consent_form.html", form, person=person)
 
 
 @form_page(bp, "/<int:person_id>/consents/<int:consent_id>/withdraw", "admin")
@@ -291,35 +282,26 @@ def consent_withdraw(person_id: int, consent_id: int):
         form = WithdrawConsentForm()
     else:
         form = WithdrawConsentForm(data={"withdrawn_on": clock.today()})
-    if form.validate_on_submit():
-        try:
-            erased = services.withdraw_consent(consent, withdrawn_on=form.withdrawn_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The withdrawal of consent has been recorded."), "success")
-            if erased:
-                flash(
-                    _("The disability, certificate and health details have been erased."),
-                    "success",
-                )
-            return redirect(url_for("people.detail", person_id=person.id), code=303)
+
+    def withdrawn(erased) -> str:
+        if erased:  # after the "recorded" message
+            flash(_("The disability, certificate and health details have been erased."), "success")
+        return url_for("people.detail", person_id=person.id)
+
+    response = editing.save(
+        form,
+        lambda: services.withdraw_consent(consent, withdrawn_on=form.withdrawn_on.data),
+        flash_message=_("The withdrawal of consent has been recorded."),
+        redirect_to=withdrawn,
+    )
+    if response:
+        return response
     # Withdrawing the last collection consent erases the sensitive fields (services).
     erases = consent.kind == ConsentKind.COLLECTION and not any(
         c.id != consent.id for c in person.active_consents(ConsentKind.COLLECTION)
     )
-    return (
-        render_template(
-            "people/consent_withdraw.html",
-            form=form,
-            person=person,
-            consent=consent,
-            erases=erases,
-            page_has_errors=form.has_errors,
-        ),
-        422 if form.has_errors else 200,
+    return editing.render(
+        "people/consent_withdraw.html", form, person=person, consent=consent, erases=erases
     )
 
 
