@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from app.competitions import bp, live, official, queries, rules
 from app.competitions.official_forms import ProtestForm
+from app.competitions.views._common import recorded_entry
 from app.core import confirm, editing
 from app.core.auth import public, role_required
 from app.core.security import form_page, mark_personal
@@ -71,12 +72,8 @@ def publish_results(event_id: int):
 def protest(entry_id: int):
     """An entry's protest note: whoever may record the entry, while its results are
     provisional. Empty withdraws the protest."""
-    entry = queries.entry_for_page(entry_id)
-    if entry is None:
-        abort(404)
+    entry = recorded_entry(entry_id)
     event = entry.event
-    if not rules.can_record(current_user, entry, event.competition):
-        abort(403)
     mark_personal()
     context = {
         "entry": entry,

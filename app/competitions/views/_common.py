@@ -31,3 +31,13 @@ def load_entry(entry_id: int) -> Entry:
     if entry is None:
         abort(404)
     return entry
+
+
+def recorded_entry(entry_id: int) -> Entry:
+    """An entry with what its page shows, for someone who may record it (404, then 403)."""
+    entry = queries.entry_for_page(entry_id)
+    if entry is None:
+        abort(404)
+    if not rules.can_record(current_user, entry, entry.event.competition):
+        abort(403)
+    return entry
