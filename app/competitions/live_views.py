@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from app.competitions import bp, live, official, queries, rules
 from app.competitions.official_forms import ProtestForm
-from app.competitions.views._common import recorded_entry
+from app.competitions.views._common import load_event, recorded_entry
 from app.core import confirm, editing
 from app.core.auth import public, role_required
 from app.core.security import form_page, mark_personal
@@ -32,9 +32,7 @@ POLL_SECONDS = 20
 @role_required("coach")
 def publish_results(event_id: int):
     """Publish the event's results as official: the competition's manager or an admin."""
-    event = queries.event_for_results(event_id)
-    if event is None:
-        abort(404)
+    event = load_event(event_id)
     if not rules.can_manage(current_user, event.competition):
         abort(403)
     back = url_for(".results", event_id=event.id)
