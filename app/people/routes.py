@@ -120,15 +120,13 @@ def index():
 @form_page(bp, "/new", "admin")
 def new():
     mark_personal()
-    if request.method == "POST":
-        form = NewPersonForm()
-    else:
-        form = NewPersonForm(
-            data={
-                "consent_given_on": clock.today(),
-                "consent_notice_version": services.CURRENT_NOTICE_VERSION,
-            }
-        )
+    form = editing.new_form(
+        NewPersonForm,
+        {
+            "consent_given_on": clock.today(),
+            "consent_notice_version": services.CURRENT_NOTICE_VERSION,
+        },
+    )
     _fill_choices(form)
     response = editing.save(
         form,
@@ -246,17 +244,15 @@ def restore(person_id: int):
 def consent_new(person_id: int):
     mark_personal()
     person = _load(person_id)
-    if request.method == "POST":
-        form = ConsentForm()
-    else:
-        form = ConsentForm(
-            data={
-                "given_on": clock.today(),
-                "notice_version": services.CURRENT_NOTICE_VERSION,
-                "guardian_name": person.guardian_name,
-                "given_by": "guardian" if person.is_minor() else None,
-            }
-        )
+    form = editing.new_form(
+        ConsentForm,
+        {
+            "given_on": clock.today(),
+            "notice_version": services.CURRENT_NOTICE_VERSION,
+            "guardian_name": person.guardian_name,
+            "given_by": "guardian" if person.is_minor() else None,
+        },
+    )
     response = editing.save(
         form,
         lambda: services.record_consent(
@@ -278,10 +274,7 @@ def consent_withdraw(person_id: int, consent_id: int):
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.person_id != person.id or consent.withdrawn_on is not None:
         abort(404)
-    if request.method == "POST":
-        form = WithdrawConsentForm()
-    else:
-        form = WithdrawConsentForm(data={"withdrawn_on": clock.today()})
+    form = editing.new_form(WithdrawConsentForm, {"withdrawn_on": clock.today()})
 
     def withdrawn(erased) -> str:
         if erased:  # after the "recorded" message
