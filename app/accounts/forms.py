@@ -19,6 +19,7 @@ from app.core.forms import (
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
+    record_data,
     required_choice,
 )
 
@@ -166,8 +167,7 @@ class UserEditForm(_UserForm):
             "display_name": user.display_name,
             "roles": [role.value for role in sorted(user.roles)],
             "language": str(user.language),
-            "person_id": user.person_id,
-            "version": user.version,
+            **record_data(user, "person_id", "version"),
         }
 
 

@@ -259,33 +259,25 @@ def user_edit(user_id: int):
 def user_password(user_id: int):
     user = get_or_404(User, user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password(
-                user, form.password.data, actor=current_user._get_current_object()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            if user.id == current_user.id:
-                _sign_in_again(user)
-            flash(
-                _(
-                    "The password of %(username)s has been changed and the account has been "
-                    "signed out on every device.",
-                    username=user.username,
-                ),
-                "success",
-            )
-            return redirect(url_for("accounts.user_edit", user_id=user.id), code=303)
-    return (
-        render_template(
-            "accounts/user_password.html", form=form, user=user, page_has_errors=form.has_errors
+
+    def changed(_result) -> str:
+        if user.id == current_user.id:
+            _sign_in_again(user)
+        return url_for("accounts.user_edit", user_id=user.id)
+
+    response = editing.save(
+        form,
+        lambda: services.set_password(
+            user, form.password.data, actor=current_user._get_current_object()
         ),
-        422 if form.has_errors else 200,
+        flash_message=lambda _result: _(
+            "The password of %(username)s has been changed and the account has been "
+            "signed out on every device.",
+            username=user.username,
+        ),
+        redirect_to=changed,
     )
+    return response or editing.render("accounts/user_password.html", form, user=user)
 
 
 def _set_active(user_id: int, active: bool):
@@ -293,35 +285,27 @@ def _set_active(user_id: int, active: bool):
     if bool(user.is_active_account) == active:
         return redirect(url_for("accounts.user_edit", user_id=user.id), code=303)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.set_active(user, active, actor=current_user._get_current_object())
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            if active:
-                message = _(
-                    "The account %(username)s has been reactivated.", username=user.username
-                )
-            else:
-                message = _(
-                    "The account %(username)s has been deactivated. It can no longer sign in.",
-                    username=user.username,
-                )
-            flash(message, "success")
-            return redirect(url_for("accounts.users"), code=303)
-    return (
-        render_template(
-            "accounts/user_active.html",
-            form=form,
-            user=user,
-            active=active,
-            is_self=user.id == current_user.id,
-            page_has_errors=form.has_errors,
-        ),
-        422 if form.has_errors else 200,
+
+    def done(_result) -> str:
+        if active:
+            return _("The account %(username)s has been reactivated.", username=user.username)
+        return _(
+            "The account %(username)s has been deactivated. It can no longer sign in.",
+            username=user.username,
+        )
+
+    response = editing.save(
+        form,
+        lambda: services.set_active(user, active, actor=current_user._get_current_object()),
+        flash_message=done,
+        redirect_to=url_for("accounts.users"),
+    )
+    return response or editing.render(
+        "accounts/user_active.html",
+        form,
+        user=user,
+        active=active,
+        is_self=user.id == current_user.id,
     )
 
 

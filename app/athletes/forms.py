@@ -31,6 +31,7 @@ from app.core.forms import (
     DecimalText,
     MultiCheckboxField,
     VersionField,
+    record_data,
     required_choice,
     required_date,
     required_text,
@@ -177,9 +178,7 @@ class AthleteForm(BaseForm):
             "coach_ids": [str(c.id) for c in athlete.coaches],
             "squad_level": athlete.squad_level.value,
             "discovery_source": athlete.discovery_source.value,
-            "discovered_on": athlete.discovered_on,
-            "notes": athlete.notes,
-            "version": athlete.version,
+            **record_data(athlete, "discovered_on", "notes", "version"),
         }
 
 
@@ -236,10 +235,7 @@ class ClassificationForm(BaseForm):
             "sport_id": str(classification.sport_id),
             "class_code": classification.class_code,
             "status": classification.status.value,
-            "classified_on": classification.classified_on,
-            "review_on": classification.review_on,
-            "notes": classification.notes,
-            "version": classification.version,
+            **record_data(classification, "classified_on", "review_on", "notes", "version"),
         }
 
 
@@ -360,12 +356,10 @@ class MeasureEditForm(MeasureForm):
     @staticmethod
     def data_from(measure) -> dict:
         return {
-            "name": measure.name,
-            "name_en": measure.name_en,
+            **record_data(measure, "name", "name_en"),
             "min_value": measure.min_text,
             "max_value": measure.max_text,
-            "lower_is_better": measure.lower_is_better,
-            "version": measure.version,
+            **record_data(measure, "lower_is_better", "version"),
         }
 
 

@@ -19,6 +19,7 @@ from app.core.forms import (
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
+    record_data,
     required_choice,
     required_date,
     required_text,
@@ -152,8 +153,7 @@ class EventForm(BaseForm):
             "name": event.name,
             "sport_id": str(event.sport_id),
             "gender": event.gender.value,
-            "sport_class": event.sport_class,
-            "is_team": event.is_team,
+            **record_data(event, "sport_class", "is_team"),
             "day": start.date() if start else None,
             "start_time": start.strftime("%H:%M") if timed else "",
             "end_time": end.strftime("%H:%M") if end else "",
@@ -289,8 +289,7 @@ class EntryEditForm(EntryForm):
             "support_birth_on": None,
             "bib": entry.bib,
             "heat": str(entry.heat) if entry.heat is not None else "",
-            "lane": entry.lane,
-            "version": entry.version,
+            **record_data(entry, "lane", "version"),
         }
 
     def support(self) -> list[dict]:

@@ -20,6 +20,7 @@ from flask_login import current_user
 
 from app.competitions import bp, live, official, queries, rules
 from app.competitions.official_forms import ProtestForm
+from app.competitions.views._common import load_event, recorded_entry
 from app.core import confirm, editing
 from app.core.auth import public, role_required
 from app.core.security import form_page, mark_personal
@@ -31,9 +32,7 @@ POLL_SECONDS = 20
 @role_required("coach")
 def publish_results(event_id: int):
     """Publish the event's results as official: the competition's manager or an admin."""
-    event = queries.event_for_results(event_id)
-    if event is None:
-        abort(404)
+    event = load_event(event_id)
     if not rules.can_manage(current_user, event.competition):
         abort(403)
     back = url_for(".results", event_id=event.id)
@@ -71,12 +70,8 @@ def publish_results(event_id: int):
 def protest(entry_id: int):
     """An entry's protest note: whoever may record the entry, while its results are
     provisional. Empty withdraws the protest."""
-    entry = queries.entry_for_page(entry_id)
-    if entry is None:
-        abort(404)
+    entry = recorded_entry(entry_id)
     event = entry.event
-    if not rules.can_record(current_user, entry, event.competition):
-        abort(403)
     mark_personal()
     context = {
         "entry": entry,

@@ -18,7 +18,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import date
+from functools import wraps
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
@@ -237,6 +240,23 @@ def period_query(allowed: tuple[str, ...] = ("from", "to")) -> tuple[date, date]
 def period_answer(first: date, last: date, **figures) -> Response:
     """A period endpoint's JSON answer: its ``from`` and ``to``, then its figures."""
     return jsonify({"from": first.isoformat(), "to": last.isoformat(), **figures})
+
+
+def period_summary(path: str) -> Callable[[Callable[[date, date], dict]], Callable[..., Any]]:
+    """Declare a public GET endpoint of figures for a period (``path`` relative to /api/v1):
+    it takes only ``from`` and ``to`` (``period_query``) and answers them with the figures
+    the decorated ``figures(first, last)`` returns (``period_answer``)."""
+
+    def decorator(figures: Callable[[date, date], dict]) -> Callable[..., Any]:
+        @wraps(figures)
+        def view() -> Response:
+            first, last = period_query()
+            return period_answer(first, last, **figures(first, last))
+
+        bp.get(path)(public(view))
+        return figures
+
+    return decorator
 
 
 def count_schema(description: str) -> dict:

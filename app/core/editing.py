@@ -207,6 +207,15 @@ def act(
     return redirect(redirect_to, code=303)
 
 
+def new_form(form_class, defaults: dict, **options):
+    """The form of a page that adds something: on GET filled with ``defaults`` (what the new
+    record starts with), on POST read from the request. ``options`` go to the form's
+    constructor (its choices)."""
+    if request.method == "GET":
+        return form_class(data=defaults, **options)
+    return form_class(**options)
+
+
 def edit_form(form_class, record, **options):
     """The form of an edit page: on GET filled from ``record`` as saved
     (``form_class.data_from``), so ``save`` does nothing and the page shows it; on POST read

@@ -83,6 +83,12 @@ CSRF_EXPIRED = _l(
 )
 
 
+def record_data(record, *names: str) -> dict:
+    """The named attributes of ``record`` by name: an edit form's data (the reverse of
+    ``BaseForm.data_of``)."""
+    return {name: getattr(record, name) for name in names}
+
+
 class BaseForm(FlaskForm):
     # After a 409 (core.editing): (label, your value, saved value) of each field that differs.
     # None on every other page, so no form reached by GET shows the conflict panel.

@@ -4,19 +4,14 @@ names) and its OpenAPI description."""
 from __future__ import annotations
 
 from app.core import api
-from app.core.auth import public
 from app.homes import stats
 from app.homes.enums import ActivityKind, Service
 
 
-@api.bp.get("/homes/summary")
-@public
-def homes_summary():
-    first, last = api.period_query()
+@api.period_summary("/homes/summary")
+def homes_summary(first, last) -> dict:
     figures = stats.period_stats(first, last)
-    return api.period_answer(
-        first,
-        last,
+    return dict(
         homes=figures.homes,
         towns_covered=figures.towns_covered,
         members=figures.members,

@@ -20,6 +20,7 @@ from app.core.forms import (
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
+    record_data,
     required_date,
     required_text,
 )
@@ -198,12 +199,8 @@ class ActivityForm(BaseForm):
             "weekdays": list(schedule.weekdays),
             "interval": schedule.interval,
             "ends": "count" if schedule.count else "until",
-            "until_on": schedule.until_on,
-            "count": schedule.count,
-            "capacity": activity.capacity,
-            "is_public": activity.is_public,
-            "description": activity.description,
-            "version": activity.version,
+            **record_data(schedule, "until_on", "count"),
+            **record_data(activity, "capacity", "is_public", "description", "version"),
         }
 
 
@@ -331,10 +328,7 @@ class HomeForm(BaseForm):
             "town_id": str(home.town_id),
             "address": home.address,
             "venue_id": str(home.venue_id or ""),
-            "operator": home.operator,
-            "capacity": home.capacity,
-            "opened_on": home.opened_on,
-            "contact": home.contact,
+            **record_data(home, "operator", "capacity", "opened_on", "contact"),
             "services": [s.value for s in home.services],
             "staff": [row.user_id for row in home.staff_rows],
             "version": home.version,

@@ -103,6 +103,11 @@ class ChoiceField(SelectField):
         super().__init__(label, validators, **kwargs)
 
 
+def _not_recorded_choice(label, enum):
+    """An optional select of ``enum``'s values, blank meaning "Not recorded"."""
+    return ChoiceField(label, choices=enum.choices(_l("Not recorded")), validators=[Optional()])
+
+
 class PersonForm(BaseForm):
     name = StringField(
         _l("Name"),
@@ -143,27 +148,15 @@ class PersonForm(BaseForm):
             "consent to be contacted; a caregiver gets the reminder too."
         ),
     )
-    disability_category = ChoiceField(
-        _l("Disability category"),
-        choices=DisabilityCategory.choices(_l("Not recorded")),
-        validators=[Optional()],
-    )
-    disability_grade = ChoiceField(
-        _l("Disability grade"),
-        choices=DisabilityGrade.choices(_l("Not recorded")),
-        validators=[Optional()],
-    )
+    disability_category = _not_recorded_choice(_l("Disability category"), DisabilityCategory)
+    disability_grade = _not_recorded_choice(_l("Disability grade"), DisabilityGrade)
     certificate_number = CertificateField(
         _l("Disability certificate number"), validators=[Optional(), Length(max=40)]
     )
     guardian_name = StringField(
         _l("Guardian or caregiver's name"), validators=[Optional(), Length(max=100)]
     )
-    guardian_relation = ChoiceField(
-        _l("Their relation to the person"),
-        choices=GuardianRelation.choices(_l("Not recorded")),
-        validators=[Optional()],
-    )
+    guardian_relation = _not_recorded_choice(_l("Their relation to the person"), GuardianRelation)
     guardian_phone = TelField(
         _l("Guardian or caregiver's phone number"),
         validators=[Optional(), Length(max=40), phone_number],

@@ -120,15 +120,13 @@ def index():
 @form_page(bp, "/new", "admin")
 def new():
     mark_personal()
-    if request.method == "POST":
-        form = NewPersonForm()
-    else:
-        form = NewPersonForm(
-            data={
-                "consent_given_on": clock.today(),
-                "consent_notice_version": services.CURRENT_NOTICE_VERSION,
-            }
-        )
+    form = editing.new_form(
+        NewPersonForm,
+        {
+            "consent_given_on": clock.today(),
+            "consent_notice_version": services.CURRENT_NOTICE_VERSION,
+        },
+    )
     _fill_choices(form)
     response = editing.save(
         form,
@@ -246,38 +244,27 @@ def restore(person_id: int):
 def consent_new(person_id: int):
     mark_personal()
     person = _load(person_id)
-    if request.method == "POST":
-        form = ConsentForm()
-    else:
-        form = ConsentForm(
-            data={
-                "given_on": clock.today(),
-                "notice_version": services.CURRENT_NOTICE_VERSION,
-                "guardian_name": person.guardian_name,
-                "given_by": "guardian" if person.is_minor() else None,
-            }
-        )
-    if form.validate_on_submit():
-        try:
-            services.record_consent(
-                person,
-                **form.data_of("kind", "given_on", "given_by"),
-                guardian_name=form.guardian_name.data or "",
-                notice_version=form.notice_version.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The consent has been recorded."), "success")
-            return redirect(url_for("people.detail", person_id=person.id), code=303)
-    return (
-        render_template(
-            "people/consent_form.html", form=form, person=person, page_has_errors=form.has_errors
-        ),
-        422 if form.has_errors else 200,
+    form = editing.new_form(
+        ConsentForm,
+        {
+            "given_on": clock.today(),
+            "notice_version": services.CURRENT_NOTICE_VERSION,
+            "guardian_name": person.guardian_name,
+            "given_by": "guardian" if person.is_minor() else None,
+        },
     )
+    response = editing.save(
+        form,
+        lambda: services.record_consent(
+            person,
+            **form.data_of("kind", "given_on", "given_by"),
+            guardian_name=form.guardian_name.data or "",
+            notice_version=form.notice_version.data,
+        ),
+        flash_message=_("The consent has been recorded."),
+        redirect_to=url_for("people.detail", person_id=person.id),
+    )
+    return response or editing.render("people/consent_form.html", form, person=person)
 
 
 @form_page(bp, "/<int:person_id>/consents/<int:consent_id>/withdraw", "admin")
@@ -287,39 +274,27 @@ def consent_withdraw(person_id: int, consent_id: int):
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.person_id != person.id or consent.withdrawn_on is not None:
         abort(404)
-    if request.method == "POST":
-        form = WithdrawConsentForm()
-    else:
-        form = WithdrawConsentForm(data={"withdrawn_on": clock.today()})
-    if form.validate_on_submit():
-        try:
-            erased = services.withdraw_consent(consent, withdrawn_on=form.withdrawn_on.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The withdrawal of consent has been recorded."), "success")
-            if erased:
-                flash(
-                    _("The disability, certificate and health details have been erased."),
-                    "success",
-                )
-            return redirect(url_for("people.detail", person_id=person.id), code=303)
+    form = editing.new_form(WithdrawConsentForm, {"withdrawn_on": clock.today()})
+
+    def withdrawn(erased) -> str:
+        if erased:  # after the "recorded" message
+            flash(_("The disability, certificate and health details have been erased."), "success")
+        return url_for("people.detail", person_id=person.id)
+
+    response = editing.save(
+        form,
+        lambda: services.withdraw_consent(consent, withdrawn_on=form.withdrawn_on.data),
+        flash_message=_("The withdrawal of consent has been recorded."),
+        redirect_to=withdrawn,
+    )
+    if response:
+        return response
     # Withdrawing the last collection consent erases the sensitive fields (services).
     erases = consent.kind == ConsentKind.COLLECTION and not any(
         c.id != consent.id for c in person.active_consents(ConsentKind.COLLECTION)
     )
-    return (
-        render_template(
-            "people/consent_withdraw.html",
-            form=form,
-            person=person,
-            consent=consent,
-            erases=erases,
-            page_has_errors=form.has_errors,
-        ),
-        422 if form.has_errors else 200,
+    return editing.render(
+        "people/consent_withdraw.html", form, person=person, consent=consent, erases=erases
     )
 
 

@@ -4,7 +4,6 @@ performances with status done in a period (by setting, town and month), from gro
 from __future__ import annotations
 
 from app.core import api
-from app.core.auth import public
 from app.performances import stats
 from app.performances.enums import Setting
 
@@ -16,15 +15,11 @@ def _counts(key: str, rows) -> list[dict]:
     ]
 
 
-@api.bp.get("/performances/summary")
-@public
-def performances_summary():
-    date_from, date_to = api.period_query()
+@api.period_summary("/performances/summary")
+def performances_summary(date_from, date_to) -> dict:
     result = stats.statistics(date_from, date_to)
     t = result.totals
-    return api.period_answer(
-        date_from,
-        date_to,
+    return dict(
         performances=t.performances,
         beneficiaries=t.beneficiaries,
         audience=t.audience,

@@ -20,6 +20,7 @@ from app.core.forms import (
     MultiCheckboxField,
     OptionalInteger,
     VersionField,
+    record_data,
     required_choice,
     required_date,
     required_text,
@@ -183,11 +184,8 @@ class PerformanceForm(BaseForm):
         start = clock.to_local(performance.starts_at)
         end = clock.to_local(performance.ends_at)
         data = {
-            "title": performance.title,
-            "programme_id": performance.programme_id,
-            "troupe_id": performance.troupe_id,
+            **record_data(performance, "title", "programme_id", "troupe_id", "venue_id"),
             "setting": performance.setting.value,
-            "venue_id": performance.venue_id,
             "day": start.date(),
             "start_time": start.strftime("%H:%M"),
             "end_time": end.strftime("%H:%M"),
@@ -198,12 +196,15 @@ class PerformanceForm(BaseForm):
                 p.person_id for p in performance.people if p.uses_wheelchair and p.person_id
             ],
             "guest_names": "\n".join(p.name for p in performance.people if p.person_id is None),
-            "notes": performance.notes,
-            "audience": performance.audience,
-            "audience_disabled": performance.audience_disabled,
-            "beneficiaries": performance.beneficiaries,
-            "report": performance.report,
-            "version": performance.version,
+            **record_data(
+                performance,
+                "notes",
+                "audience",
+                "audience_disabled",
+                "beneficiaries",
+                "report",
+                "version",
+            ),
         }
         for p in performance.people:
             if p.person_id is not None:
@@ -238,11 +239,9 @@ class AfterShowForm(BaseForm):
                 performance.status is PerformanceStatus.CONFIRMED
                 and performance.starts_at <= clock.now()
             ),
-            "audience": performance.audience,
-            "audience_disabled": performance.audience_disabled,
-            "beneficiaries": performance.beneficiaries,
-            "report": performance.report,
-            "version": performance.version,
+            **record_data(
+                performance, "audience", "audience_disabled", "beneficiaries", "report", "version"
+            ),
         }
 
 
@@ -275,10 +274,7 @@ class ProgrammeForm(BaseForm):
     @staticmethod
     def data_from(programme) -> dict:
         return {
-            "name": programme.name,
-            "first_year": programme.first_year,
-            "last_year": programme.last_year,
-            "description": programme.description,
+            **record_data(programme, "name", "first_year", "last_year", "description"),
             "organiser_ids": [u.id for u in programme.organisers],
             "version": programme.version,
         }

@@ -3,19 +3,14 @@ figures, counts only, never names) and its OpenAPI description."""
 
 from __future__ import annotations
 
-from flask import jsonify
-
 from app.athletes.enums import Stage
 from app.core import api
-from app.core.auth import public
 from app.reports import figures
 
 
-@api.bp.get("/report")
-@public
-def report():
-    first, last = api.period_query()
-    return jsonify(figures.summary_figures(first, last))
+@api.period_summary("/report")
+def report(first, last) -> dict:
+    return figures.summary_figures(first, last)
 
 
 api.schema(

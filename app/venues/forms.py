@@ -16,6 +16,7 @@ from app.core.forms import (
     OptionalInteger,
     VersionField,
     normalise_text,
+    record_data,
     required_text,
 )
 from app.venues.enums import AccessibilityFeature, VenueKind
@@ -171,11 +172,7 @@ class VenueForm(BaseForm):
             "name": venue.name,
             "kind": venue.kind.value,
             "town_id": str(venue.town_id),
-            "address": venue.address,
-            "capacity": venue.capacity,
-            "latitude": venue.latitude,
-            "longitude": venue.longitude,
-            "notes": venue.notes,
+            **record_data(venue, "address", "capacity", "latitude", "longitude", "notes"),
             "features": [feature.value for feature in venue.features],
             "version": venue.version,
         }

@@ -94,19 +94,13 @@ def archive(venue_id: int):
     if venue.is_archived:
         return redirect(url_for("venues.detail", venue_id=venue_id), code=303)
     form = ArchiveForm()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            services.archive_venue(venue)
-            db.session.commit()
-            flash(_("The venue %(name)s has been archived.", name=venue.name), "success")
-            return redirect(url_for("venues.detail", venue_id=venue_id), code=303)
-    status = 422 if form.has_errors else 200
-    return (
-        render_template(
-            "venues/archive.html", form=form, venue=venue, page_has_errors=form.has_errors
-        ),
-        status,
+    response = editing.save(
+        form,
+        lambda: services.archive_venue(venue),
+        flash_message=lambda _result: _("The venue %(name)s has been archived.", name=venue.name),
+        redirect_to=url_for("venues.detail", venue_id=venue_id),
     )
+    return response or editing.render("venues/archive.html", form, venue=venue)
 
 
 @bp.route("/<int:venue_id>/restore", methods=["POST"])

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -89,22 +89,19 @@ def assessment(athlete_id: int):
             form.add_error(box.name, error.message)
             ok = False
     if ok:
-        try:
-            services.record_assessment(
+        response = editing.save(
+            form,
+            lambda: services.record_assessment(
                 athlete,
                 sport_id=sport.id,
-                **form.data_of("assessed_on", "rating", "recommendation"),
+                **form.data_of("assessed_on", "rating", "recommendation", "notes"),
                 values=form.values(),
-                notes=form.notes.data,
                 assessor=current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error.message)
-        else:
-            db.session.commit()
-            flash(_("The assessment has been saved."), "success")
-            return redirect(
-                url_for("athletes.detail", athlete_id=athlete_id, _anchor="assessments"), code=303
-            )
+            ),
+            validate=False,
+            flash_message=_("The assessment has been saved."),
+            redirect_to=url_for("athletes.detail", athlete_id=athlete_id, _anchor="assessments"),
+        )
+        if response:
+            return response
     return editing.render("athletes/assessment.html", form, athlete=athlete, sport=sport)

@@ -19,15 +19,24 @@ def managed(competition_id: int) -> Competition:
     return competition
 
 
-def load_event(event_id: int) -> CompetitionEvent:
-    event = queries.event_for_results(event_id)
-    if event is None:
+def found(record):
+    """``record``, or 404 when there is none."""
+    if record is None:
         abort(404)
-    return event
+    return record
+
+
+def load_event(event_id: int) -> CompetitionEvent:
+    return found(queries.event_for_results(event_id))
 
 
 def load_entry(entry_id: int) -> Entry:
-    entry = db.session.get(Entry, entry_id, populate_existing=True)
-    if entry is None:
-        abort(404)
+    return found(db.session.get(Entry, entry_id, populate_existing=True))
+
+
+def recorded_entry(entry_id: int) -> Entry:
+    """An entry with what its page shows, for someone who may record it (404, then 403)."""
+    entry = found(queries.entry_for_page(entry_id))
+    if not rules.can_record(current_user, entry, entry.event.competition):
+        abort(403)
     return entry

@@ -15,7 +15,7 @@ from app.athletes import queries as athlete_queries
 from app.competitions import bp, queries, replies, rules, services, standings
 from app.competitions.forms import CompetitionForm, EventForm
 from app.competitions.models import Competition
-from app.competitions.views._common import load_event, managed
+from app.competitions.views._common import found, load_event, managed
 from app.core import editing, notify
 from app.core.auth import public
 from app.core.security import form_page
@@ -25,9 +25,7 @@ from app.venues.queries import venue_choices
 @bp.get("/<int:competition_id>")
 @public
 def detail(competition_id: int):
-    competition = queries.competition_for_detail(competition_id)
-    if competition is None:
-        abort(404)
+    competition = found(queries.competition_for_detail(competition_id))
     tally = standings.medal_table(standings.MedalFilters(competition_id=competition.id)).totals
     return render_template(
         "competitions/detail.html",

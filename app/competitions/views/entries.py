@@ -12,7 +12,7 @@ from app.competitions import bp, queries, rules, services
 from app.competitions.enums import EntryStatus
 from app.competitions.forms import EntryEditForm, EntryForm, WithdrawEntryForm
 from app.competitions.models import Entry
-from app.competitions.views._common import load_entry, load_event
+from app.competitions.views._common import load_entry, load_event, recorded_entry
 from app.core import editing
 from app.core.auth import role_required
 from app.core.errors import EditConflict
@@ -128,12 +128,8 @@ def _entry_edit_form(entry: Entry, formdata=True, athletes=None) -> EntryEditFor
 def edit_entry(entry_id: int):
     """Edit an entry (athletes, team name, status, support person): whoever may record it. A
     stale version answers 409 with the input kept and every field that differs listed."""
-    found = queries.entry_for_page(entry_id)
-    if found is None:
-        abort(404)
+    found = recorded_entry(entry_id)
     event = found.event
-    if not rules.can_record(current_user, found, event.competition):
-        abort(403)
     show_all = request.args.get("all") == "1"
     athletes = _entry_athletes_offered(found)
     if request.method == "GET":

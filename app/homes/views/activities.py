@@ -162,23 +162,21 @@ def _activity_form(
 def create_activity(home_id: int):
     home = get_or_404(Home, home_id)
     manage_or_404(home_id)
-    if request.method == "GET":
-        today = clock.today()
-        form = _activity_form(
-            home,
-            new=True,
-            data={
-                "first_day": today,
-                "interval": 1,
-                "ends": "until",
-                "until_on": date(today.year, 12, 31)
-                if today.month < 10
-                else date(today.year + 1, 6, 30),
-                "is_public": True,
-            },
-        )
-        return _render_activity_form(form, home, None)
-    form = _activity_form(home, new=True)
+    today = clock.today()
+    form = editing.new_form(
+        _activity_form,
+        {
+            "first_day": today,
+            "interval": 1,
+            "ends": "until",
+            "until_on": date(today.year, 12, 31)
+            if today.month < 10
+            else date(today.year + 1, 6, 30),
+            "is_public": True,
+        },
+        home=home,
+        new=True,
+    )
 
     def added(activity) -> str:
         _flash_clashes(activity)  # after the "added" message

@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from app.core import confirm, editing
 from app.core.auth import public, role_required
-from app.core.errors import DomainError
 from app.core.security import form_page
 from app.core.templating import fmt_date
 from app.extensions import db
@@ -72,32 +71,22 @@ def move_occurrence(activity_id: int, key: str):
         form.end_time.data = occ.local_end.strftime("%H:%M")
         if occ.moved and occ.venue_id != activity.venue_id:
             form.venue_id.data = str(occ.venue_id or "")
-    elif form.validate_on_submit():
-        venue_id = listed_id(form.venue_id.data)
-        try:
-            services.move_occurrence(
-                activity,
-                occ.original_start,
-                form.new_day.data,
-                form.start_time.time,
-                form.end_time.time,
-                venue_id,
-                form.reason.data,
-                current_user,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(
-                {"end_time": "end_time", "new_day": "new_day", "venue_id": "venue_id"}.get(
-                    error.field
-                ),
-                error.message,
-            )
-        else:
-            db.session.commit()
-            flash(_("The session has been moved."), "success")
-            return redirect(url_for("homes.activity", activity_id=activity_id), code=303)
-    return editing.render(
+    response = editing.save(
+        form,
+        lambda: services.move_occurrence(
+            activity,
+            occ.original_start,
+            form.new_day.data,
+            form.start_time.time,
+            form.end_time.time,
+            listed_id(form.venue_id.data),
+            form.reason.data,
+            current_user,
+        ),
+        flash_message=_("The session has been moved."),
+        redirect_to=url_for("homes.activity", activity_id=activity_id),
+    )
+    return response or editing.render(
         "homes/move.html", form, activity=activity, occ=occ, venues=venue_names([occ.venue_id])
     )
 

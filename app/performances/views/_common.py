@@ -1,5 +1,5 @@
 """What the performance pages share: template filters, reading filter arguments, the viewer's
-own people, loading a performance they manage, and the commit step with its conflict panel.
+own people, loading a performance they manage, and the conflict panel of the performance form.
 Form pages render with core.editing.render."""
 
 from __future__ import annotations
@@ -7,12 +7,9 @@ from __future__ import annotations
 from flask import abort, request
 from flask_babel import format_datetime
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.core import charts, editing
-from app.core.errors import DomainError, EditConflict
 from app.core.params import whole_number
-from app.extensions import db
 from app.performances import bp, queries, rules
 from app.performances.models import Performance
 
@@ -59,25 +56,3 @@ def conflict(form, saved_form, not_values=()) -> None:
     for name in not_values:
         saved_form[name].data = form[name].data
     editing.mark_conflict(form, saved_form)
-
-
-def committed(form, save):
-    """Run ``save`` (a service call) and commit: its answer, or None after a rollback with the
-    broken rule on the form. A stale edit (EditConflict, or StaleDataError from another
-    process's UPDATE in between) is rolled back and raised as EditConflict."""
-    try:
-        result = save()
-        db.session.flush()
-    except (EditConflict, StaleDataError):
-        db.session.rollback()
-        if getattr(form, "version", None) is not None:
-            raise EditConflict(None) from None
-        # A form without a version (a member, a photo): the other save stands, say so.
-        form.add_error(None, editing.CONFLICT_MESSAGE)
-        return None
-    except DomainError as error:
-        db.session.rollback()
-        form.add_error(error.field, error.message)
-        return None
-    db.session.commit()
-    return result

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.core import confirm
+from app.core import confirm, editing
 from app.core.auth import get_or_404, login_required, role_required
 from app.core.security import form_page, mark_personal
 from app.extensions import db, limiter
 from app.performances import bp, photos, queries, rules
 from app.performances.forms import PhotoForm
 from app.performances.models import PerformancePhoto
-from app.performances.views._common import committed, managed, viewer_people
+from app.performances.views._common import managed, viewer_people
 from app.performances.views.agenda import detail
 
 
@@ -32,15 +32,15 @@ def _photo_uploader() -> str:
 def add_photo(performance_id: int):
     performance = managed(performance_id)
     form = PhotoForm()
-    if form.validate_on_submit() and committed(
+    response = editing.save(
         form,
         lambda: photos.add_photo(
             performance, form.photo.data.read(), form.alt_text.data, actor=current_user
         ),
-    ):
-        flash(_("Photo added."), "success")
-        return redirect(url_for(".detail", performance_id=performance.id, _anchor="photos"), 303)
-    return detail(performance_id, photo_form=form, status=422)
+        flash_message=_("Photo added."),
+        redirect_to=url_for(".detail", performance_id=performance.id, _anchor="photos"),
+    )
+    return response or detail(performance_id, photo_form=form, status=422)
 
 
 @bp.post("/photos/<int:photo_id>/delete")
