@@ -7,6 +7,7 @@ from sqlalchemy.orm import lazyload
 
 from app.accounts.enums import Role
 from app.accounts.models import User, UserRole
+from app.core import params
 from app.extensions import db
 
 
@@ -31,8 +32,8 @@ def active_users_with(*roles: Role, keep=()) -> list[User]:
 
 def user_page(*, role: str = "", status: str = "", page: int = 1, per_page: int = 25):
     """One page of users ordered by username, filtered by role and by status
-    ("active" / "inactive"; anything else: both). Three queries whatever the page size:
-    the count, the page's users and their roles (selectin)."""
+    ("active" / "inactive"; anything else: both). At most three queries whatever the page size:
+    the page's users, their roles (selectin) and the count when the first page is full."""
     query = db.select(User).order_by(User.username)
     if role in set(Role):
         query = query.where(User.role_rows.any(UserRole.role == Role(role)))
@@ -40,4 +41,4 @@ def user_page(*, role: str = "", status: str = "", page: int = 1, per_page: int 
         query = query.where(User.is_active_account.is_(True))
     elif status == "inactive":
         query = query.where(User.is_active_account.is_(False))
-    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    return params.paginate(query, page, per_page)

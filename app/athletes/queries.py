@@ -28,7 +28,7 @@ from app.athletes.models import (
     athlete_sports,
 )
 from app.athletes.rules import format_value
-from app.core import charts, choices
+from app.core import charts, choices, params
 from app.core.templating import fmt_date
 from app.extensions import db
 from app.people.enums import DisabilityCategory
@@ -158,16 +158,9 @@ def athletes_query(filters: AthleteFilters, user) -> sa.Select:
 
 
 def search_athletes(filters: AthleteFilters, user, page: int = 1, per_page: int = 25):
-    """One page of athletes: a COUNT, one SELECT with person, town and primary sport joined,
-    and one for the coaches of the page."""
-    return db.paginate(
-        athletes_query(filters, user),
-        page=max(page, 1),
-        per_page=per_page,
-        error_out=False,
-        count=True,
-        max_per_page=100,
-    )
+    """One page of athletes: one SELECT with person, town and primary sport joined,
+    one for the coaches of the page, and a COUNT when the first page is full."""
+    return params.paginate(athletes_query(filters, user), page, per_page)
 
 
 def pipeline_counts(filters: AthleteFilters, user) -> dict[tuple[int, Stage], int]:

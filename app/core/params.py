@@ -57,6 +57,30 @@ def page_of(items: list, page_arg: str | None, per_page: int) -> ListPage:
     return ListPage(items[start : start + per_page], page, pages, len(items), per_page)
 
 
+def paginate(query, page: int, per_page: int, max_per_page: int = 100):
+    """One page of a query, as Flask-SQLAlchemy's ``db.paginate`` answers it, without the
+    COUNT when the first page is not full: the page is then the whole list (a coach's few
+    athletes, a short filtered list: one statement, not two)."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    found = db.paginate(
+        query,
+        page=max(page, 1),
+        per_page=per_page,
+        max_per_page=max_per_page,
+        error_out=False,
+        count=False,
+    )
+    if found.page == 1 and len(found.items) < found.per_page:
+        found.total = len(found.items)
+    else:
+        whole = query.order_by(None).subquery()
+        found.total = db.session.scalar(sa.select(sa.func.count()).select_from(whole))
+    return found
+
+
 class IdConverter(IntegerConverter):
     """The app's ``<int:…>`` URL converter: as Werkzeug's, but no larger than an INTEGER
     column holds, so a 20-digit id in a URL is a 404 rather than an overflow (a 500)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.core import params
 from app.extensions import db
 from app.notices.enums import NoticeStatus
 from app.notices.models import Notice
@@ -18,12 +19,12 @@ STATUS_ORDER = sa.case(
 
 def notice_page(*, status: str = "", page: int = 1, per_page: int = 25):
     """One page of notices: failed first (an admin must see them), then queued, then sent;
-    newest first within each. Three queries: the count, the page, the recipients."""
+    newest first within each. The page, the recipients, and the count when the first page is full."""
     query = sa.select(Notice).options(selectinload(Notice.person))
     if status in {s.value for s in NoticeStatus}:
         query = query.where(Notice.status == NoticeStatus(status))
     query = query.order_by(STATUS_ORDER, Notice.created_at.desc(), Notice.id.desc())
-    return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    return params.paginate(query, page, per_page)
 
 
 def counts() -> dict[str, int]:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core import params
 from app.extensions import db
 from app.people.enums import DisabilityCategory
 from app.people.models import Consent, Person
@@ -56,15 +57,9 @@ def people_query(filters: PeopleFilter) -> sa.Select:
 
 
 def search_people(filters: PeopleFilter, page: int = 1, per_page: int | None = None):
-    """One page of people (Flask-SQLAlchemy Pagination): a COUNT query and one SELECT with
-    each person's town joined, whatever the page size."""
-    return db.paginate(
-        people_query(filters),
-        page=max(page, 1),
-        per_page=per_page or current_app.config["PAGE_SIZE"],
-        error_out=False,
-        count=True,
-    )
+    """One page of people (Flask-SQLAlchemy Pagination): one SELECT with
+    each person's town joined, and a COUNT when the first page is full."""
+    return params.paginate(people_query(filters), page, per_page or current_app.config["PAGE_SIZE"])
 
 
 def person_for_detail(person_id: int) -> Person | None:
