@@ -137,11 +137,30 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+def _read_whole(app):
+    """The app with each response read whole and closed at once. Werkzeug's development
+    server skips ``close()`` when the browser drops a connection mid-response (a page left
+    while its script still loads), and the static file it was sending is then closed by the
+    garbage collector, whose ResourceWarning fails whichever test is running."""
+
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The session app on http://127.0.0.1:<free port>, a thread per request (the browser
     fetches a page's stylesheet and script in parallel)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    server = make_server(
+        "127.0.0.1", 0, _read_whole(app), threaded=True, request_handler=_QuietHandler
+    )
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.port}"
