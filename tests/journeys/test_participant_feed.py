@@ -68,6 +68,10 @@ def test_participant_turns_on_their_feed_and_finds_their_performance(
     assert page.viewport_size == {"width": 1366, "height": 768}
     page.goto("/calendar/")
     assert page.locator("#my-url").count() == 0
+    # Nothing of this page still loading when the button is pressed: a request of the page
+    # left behind that ends after the landing page would hand back the session cookie that
+    # still holds the one-time address (a known gap: docs/features/calendars.md).
+    page.wait_for_load_state("networkidle")
     with page.expect_navigation():
         page.get_by_role("button", name="开启我的日程订阅").click()
     assert page.url.endswith("/calendar/#personal")
@@ -98,6 +102,7 @@ def test_participant_turns_on_their_feed_and_finds_their_performance(
     assert str(event["STATUS"]) in ("CONFIRMED", "TENTATIVE")
 
     # After a reload: the feed is on, and its link is not shown again.
+    page.wait_for_load_state("networkidle")
     page.reload()
     personal = page.locator("#personal")
     assert "您的日程订阅已开启。为保护隐私，订阅地址只在生成时显示一次。" in personal.inner_text()
