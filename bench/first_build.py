@@ -15,20 +15,19 @@ version under concurrent requests).
 
 ``BENCH_BASELINE_DIR=/path/to/checkout`` also times the uncached builds of another checkout
 (the code of the day the issue was filed, "today's uncached time": ``git worktree add
-/tmp/filed 8679857`` and compile its catalogues), in a process of its own on the same data,
-and prints the ratio to those too."""
+/tmp/filed 8679857`` and compile its catalogues) in a process of its own on the same data,
+asked for each page in the same rounds (after the uncached GET of this checkout), so that the
+machine's ups and downs weigh on it alike, and prints the ratio to those too."""
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
 import sys
+import time
 
 import sqlalchemy as sa
-
-from bench._util import timings
 
 RUNS = int(os.environ.get("BENCH_RUNS", "15"))
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/12")
@@ -87,7 +86,7 @@ def main() -> None:
         return response
 
     paths = [template.format(competition=competition) for template in URLS]
-    baseline = _baseline(url, paths)
+    baseline = _Baseline.start(url)
     print(f"{url.split(':')[0]}, {RUNS} runs (median ms)")
     header = f"{'URL':<30}{'uncached':>9}{'first after a change':>22}{'x':>6}"
     if baseline:
@@ -98,61 +97,87 @@ def main() -> None:
         topics = caching.PAGES[endpoint]
         client_plain, client_cached = plain.test_client(), cached.test_client()
 
-        def get(client, path=path):
+        def get(client, path=path) -> float:
+            """Milliseconds until the whole response is in hand (what the visitor waits for);
+            then it is closed, as the server closes it once sent (the builder stores the page
+            then, the visitor no longer waiting)."""
+            started = time.perf_counter()
             response = client.get(path)
+            took = (time.perf_counter() - started) * 1000
             assert response.status_code == 200, (path, response.status_code)
+            response.close()
+            return took
 
         get(client_plain)  # warm the process (templates, statement cache)
         get(client_cached)
-        after_change, uncached = [], []
+        after_change, uncached, before = [], [], []
+        if baseline:
+            baseline.get(path)  # warm it too
         builds[0] = 0
         for _ in range(RUNS):
             with cached.app_context():
                 versions.bump(db.session, topics)
                 db.session.commit()
-            after_change += timings(lambda c=client_cached: get(c), 1)
-            uncached += timings(lambda c=client_plain: get(c), 1)
+            after_change.append(get(client_cached))
+            uncached.append(get(client_plain))
+            if baseline:
+                before.append(baseline.get(path))
             get(client_cached)  # a hit: builds nothing
         first, plain_ms = statistics.median(after_change), statistics.median(uncached)
         line = f"{path:<30}{plain_ms:9.1f}{first:22.1f}{first / plain_ms:6.2f}"
         if baseline:
-            line += f"{baseline[path]:21.1f}{first / baseline[path]:6.2f}"
+            old = statistics.median(before)
+            line += f"{old:21.1f}{first / old:6.2f}"
         print(line + f"{builds[0]:>6}/{RUNS}")
 
 
-# Run in the baseline checkout: the uncached builds of its code, medians as JSON.
+# Run in the baseline checkout: a path per line on stdin, the milliseconds its uncached GET
+# took on stdout.
 BASELINE_SCRIPT = """
-import json, statistics, sys, time
+import sys, time
 from app import create_app
 app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "RATELIMIT_ENABLED": False,
                   "SERVER_NAME": "localhost", "CACHE_TYPE": "SimpleCache",
                   "PAGE_CACHE_ENABLED": False})
-client, runs, out = app.test_client(), int(sys.argv[2]), {}
-for path in sys.argv[3:]:
-    assert client.get(path).status_code == 200, path
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        client.get(path)
-        times.append((time.perf_counter() - started) * 1000)
-    out[path] = statistics.median(times)
-print(json.dumps(out))
+client = app.test_client()
+for line in sys.stdin:
+    path = line.strip()
+    started = time.perf_counter()
+    response = client.get(path)
+    took = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, path
+    print(took, flush=True)
 """
 
 
-def _baseline(url: str, paths: list[str]) -> dict[str, float]:
-    directory = os.environ.get("BENCH_BASELINE_DIR")
-    if not directory:
-        return {}
-    done = subprocess.run(
-        [sys.executable, "-c", BASELINE_SCRIPT, url, str(RUNS), *paths],
-        cwd=directory,
-        env={**os.environ, "PYTHONPATH": directory},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+class _Baseline:
+    """The baseline checkout's app in a process of its own, asked one GET at a time."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+
+    @classmethod
+    def start(cls, url: str) -> _Baseline | None:
+        directory = os.environ.get("BENCH_BASELINE_DIR")
+        if not directory:
+            return None
+        process = subprocess.Popen(
+            [sys.executable, "-c", BASELINE_SCRIPT, url],
+            cwd=directory,
+            env={**os.environ, "PYTHONPATH": directory},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        return cls(process)
+
+    def get(self, path: str) -> float:
+        self.process.stdin.write(path + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise SystemExit(f"the baseline checkout failed on {path}")
+        return float(answer)
 
 
 if __name__ == "__main__":

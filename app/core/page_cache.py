@@ -12,11 +12,16 @@ modules) with the data-version topics (app/core/versions.py) its page shows; the
   repeat visitor whose ``If-None-Match`` matches gets a 304 before anything is built;
 - a hit answers the stored status, headers and body; the page's CSRF token (the language
   switch's form) is stored as a placeholder and each visitor gets their own;
-- a miss takes a short lock in the cache (``add`` with a timeout): the one request that gets
-  it builds the page and stores it; the others answer the previous bytes of the same page
-  (an older version) when there are some, else wait up to ``PAGE_CACHE_WAIT`` seconds for the
-  builder, and build it themselves only if it never comes. So a version moves, one request
-  rebuilds.
+- a miss takes a short lock in the cache (``SET NX EX``, in one round trip with the look-up
+  of the page): the one request that gets it builds the page and stores it; the others
+  answer the previous bytes of the same page (an older version) when there are some, else
+  wait up to ``PAGE_CACHE_WAIT`` seconds for the builder, and build it themselves only if it
+  never comes. So a version moves, one request rebuilds;
+- the builder stores the page (and releases the lock, one round trip) once the response has
+  been sent: the WSGI server closes a response after writing its body, and the store is
+  hung on that close, so the visitor who happened to build waits for the page alone. A
+  response that is never closed (a client gone before the body) stores nothing; its lock
+  expires after ``PAGE_CACHE_LOCK_SECONDS``, meanwhile the others wait or build as above.
 
 The cache being down (Redis unreachable) only means every page is built, as without a cache.
 The CSP has no nonces (no inline script or style), so stored HTML holds nothing per-request
@@ -24,6 +29,7 @@ but the CSRF token."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import time
@@ -80,19 +86,57 @@ def _get(key):
         return None
 
 
-def _set_many(values: dict, timeout):
-    try:
-        _backend().set_many(values, timeout=timeout)  # one round trip (a pipeline on Redis)
-    except Exception:
-        log.warning("page cache unreachable", exc_info=True)
+def _redis(backend):
+    """The Redis client under a cachelib ``RedisCache``, else None. The lock with the look-up,
+    and the store with the release, go to it as one pipeline each: cachelib has no call for
+    either (its ``add`` is SETNX then EXPIRE, two round trips, and a lock that never expires if
+    the worker dies between them)."""
+    client = getattr(backend, "_write_client", None)
+    if client is None or not hasattr(backend, "serializer"):
+        return None
+    return client
 
 
-def _add(key, value, timeout) -> bool:
+def _lock_and_get(lock: str, page: str, timeout: int) -> tuple[bool, object]:
+    """Take the build lock (True if this request got it) and read the page stored under
+    ``page``: one round trip on Redis. The cache down: the lock is ours, no page."""
+    backend = _backend()
     try:
-        return bool(_backend().add(key, value, timeout=timeout))
+        client = _redis(backend)
+        if client is None:
+            return bool(backend.add(lock, 1, timeout=timeout)), backend.get(page)
+        prefix = backend._get_prefix()
+        pipe = client.pipeline(transaction=False)
+        pipe.set(prefix + lock, backend.serializer.dumps(1), ex=timeout, nx=True)
+        pipe.get(prefix + page)
+        locked, stored = pipe.execute()
+        return bool(locked), backend.serializer.loads(stored)
     except Exception:
         log.warning("page cache unreachable", exc_info=True)
-        return True
+        return True, None
+
+
+def _store_and_unlock(backend, keys: dict, stored: dict | None, timeout: int) -> None:
+    """Store the built page under this version and as the page's last (when there is one to
+    store) and release the lock: one round trip on Redis. Runs after the request, so it is
+    given the backend rather than looking for the app."""
+    try:
+        client = _redis(backend)
+        if client is None:
+            if stored is not None:
+                backend.set_many({keys["page"]: stored, keys["last"]: stored}, timeout=timeout)
+            backend.delete(keys["lock"])
+            return
+        prefix = backend._get_prefix()
+        pipe = client.pipeline(transaction=False)
+        if stored is not None:
+            dump = backend.serializer.dumps(stored)  # pickled once for both keys
+            pipe.set(prefix + keys["page"], dump, ex=timeout)
+            pipe.set(prefix + keys["last"], dump, ex=timeout)
+        pipe.delete(prefix + keys["lock"])
+        pipe.execute()
+    except Exception:
+        log.warning("page cache unreachable", exc_info=True)
 
 
 def _delete(key):
@@ -168,19 +212,16 @@ def serve_from_cache():
     if isinstance(last, dict) and last.get("etag") == keys["etag"]:
         return _answer(last, keys)  # the usual hit: one round trip to the cache
     config = current_app.config
-    # The page's version moved (or it was never stored): take the lock first, then look for
-    # the page, so the request that builds makes two round trips before building, not three.
-    if _add(keys["lock"], 1, timeout=config["PAGE_CACHE_LOCK_SECONDS"]):
-        # Stored under this version already (by a builder that finished before the lock)?
-        stored = _get(keys["page"])
-        if stored is not None:
+    # The page's version moved (or it was never stored): take the lock and look for the page
+    # in one round trip, so the request that builds makes two before building.
+    locked, stored = _lock_and_get(keys["lock"], keys["page"], config["PAGE_CACHE_LOCK_SECONDS"])
+    if stored is not None:  # stored under this version already (by a builder just done)
+        if locked:
             _delete(keys["lock"])
-            return _answer(stored, keys)
+        return _answer(stored, keys)
+    if locked:
         g.page_cache_build = True  # this request builds and stores the page
         return None
-    stored = _get(keys["page"])
-    if stored is not None:
-        return _answer(stored, keys)
     previous = _get(keys["last"])
     if previous is not None:
         return _answer(previous, keys)
@@ -200,6 +241,7 @@ def store_in_cache(response: Response) -> Response:
         return _public_headers(response, keys)
     if not g.get("page_cache_build"):
         return response
+    stored = None
     try:
         if (
             response.status_code == 200
@@ -220,11 +262,19 @@ def store_in_cache(response: Response) -> Response:
                 "body": body,
                 "etag": keys["etag"],
             }
-            timeout = current_app.config["PAGE_CACHE_TIMEOUT"]
-            _set_many({keys["page"]: stored, keys["last"]: stored}, timeout)
             response.set_etag(keys["etag"], weak=True)
     finally:
-        _delete(keys["lock"])
+        # Stored (or, for a page not to store, the lock released) once the server has sent
+        # the response and closes it.
+        response.call_on_close(
+            functools.partial(
+                _store_and_unlock,
+                _backend(),
+                keys,
+                stored,
+                current_app.config["PAGE_CACHE_TIMEOUT"],
+            )
+        )
     return _public_headers(response, keys)
 
 

@@ -16,6 +16,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app import create_app
@@ -26,6 +27,14 @@ from app.extensions import db, limiter
 
 REDIS = "redis://127.0.0.1:6379/14"
 TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+class ServerClient(FlaskClient):
+    """Closes each response once it has read it, as a WSGI server does once it has sent it:
+    the page cache stores a built page then (Flask's test client leaves responses open)."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
 
 @pytest.fixture
@@ -46,6 +55,7 @@ def make_app(app):
         if redis:
             config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS, CACHE_KEY_PREFIX=prefix)
         other = create_app(config)
+        other.test_client_class = ServerClient
         other.view_calls = {}
         made.append(other)
         return other
@@ -227,6 +237,59 @@ def test_each_visitor_gets_their_own_csrf_token(demo, make_app):
     assert switched.status_code == 303
     with two.session_transaction() as session:
         assert session.get("lang") == "zh_Hans"
+
+
+def _redis_keys(app, kind):
+    """The keys of one kind (``page``, ``page-lock``, ``page-last``) the app's cache holds."""
+    import redis as redis_client
+
+    prefix = app.config["CACHE_KEY_PREFIX"] + app.config.get("PAGE_CACHE_PREFIX", "page")
+    connection = redis_client.Redis.from_url(REDIS)
+    try:
+        return {
+            key.decode(): connection.ttl(key)
+            for key in connection.scan_iter(match=f"{prefix}{kind}:*")
+        }
+    finally:
+        connection.close()
+
+
+def test_the_builder_stores_the_page_once_its_response_is_sent(demo, make_app):
+    cached = make_app(redis=True)
+    count_builds(cached, "venues.index")
+    # Flask's own client leaves the response open: the server has not finished with it yet.
+    built = FlaskClient(cached, cached.response_class, use_cookies=True).get("/venues/")
+    assert built.status_code == 200
+    assert built.headers["ETag"]
+    # The page is not stored yet; the build lock is held, and expires on its own.
+    assert _redis_keys(cached, "") == {}
+    locks = _redis_keys(cached, "-lock")
+    assert len(locks) == 1
+    assert 0 < next(iter(locks.values())) <= cached.config["PAGE_CACHE_LOCK_SECONDS"]
+    built.close()  # the server has sent it
+    assert _redis_keys(cached, "-lock") == {}
+    stored = _redis_keys(cached, "")
+    assert len(stored) == 1
+    assert 0 < next(iter(stored.values())) <= cached.config["PAGE_CACHE_TIMEOUT"]
+    served = cached.test_client().get("/venues/")
+    assert served.headers["ETag"] == built.headers["ETag"]
+    assert without_token(served.data) == without_token(built.data)
+    assert cached.view_calls["venues.index"] == 1
+
+
+def test_a_response_never_sent_stores_nothing_and_the_others_still_get_the_page(demo, make_app):
+    # The builder's visitor went away before the body: the server never closes the response.
+    cached = make_app(redis=True, PAGE_CACHE_WAIT=0.1)
+    count_builds(cached, "venues.index")
+    FlaskClient(cached, cached.response_class).get("/venues/")
+    # The next visitor waits for the builder a while, then builds the page itself and stores
+    # it; the one after gets it from the cache.
+    second = cached.test_client().get("/venues/")
+    third = cached.test_client().get("/venues/")
+    assert second.status_code == third.status_code == 200
+    assert third.headers["ETag"] == second.headers["ETag"]
+    assert cached.view_calls["venues.index"] == 2
+    assert _redis_keys(cached, "-lock") == {}
 
 
 @pytest.mark.parametrize("previous", [False, True], ids=["first build", "after a change"])
