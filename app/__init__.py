@@ -85,6 +85,8 @@ def register_extensions(app: Flask) -> None:
     from app.core import commit_hooks, i18n, postgres, sqlite
     from app.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
+    # PostgreSQL: the pool pings only connections left idle.
+    postgres.configure(app)
     db.init_app(app)
     sqlite.register(app)
     # Read-only requests end with COMMIT, which keeps psycopg's prepared statements.
