@@ -137,6 +137,17 @@ def _year():
     return sa.extract("year", Competition.start_on)
 
 
+def _day(day):
+    """A bound of the period written into the statement, not sent as a parameter. psycopg
+    prepares a statement once it has run five times on a connection, and PostgreSQL then
+    plans it without the parameters' values: for ``start_on BETWEEN $1 AND $2`` it guessed 2
+    competitions of 400 and chose nested loops, 10.0 ms against 4.5 ms for the plan made
+    with the days (the medals API 1.3× slower prepared than planned each time). With the days
+    in the text, the prepared statement is planned for them; a period is one text per day and
+    filter, few enough for psycopg's cache of prepared statements."""
+    return sa.bindparam(None, day, type_=sa.Date, literal_execute=True)
+
+
 def _where(stmt, filters: MedalFilters):
     # Only official results count: a provisional medal enters the ledger when the event's
     # manager publishes the event's results (app/competitions/official.py).
@@ -146,9 +157,9 @@ def _where(stmt, filters: MedalFilters):
         Result.is_provisional.is_(False),
     )
     if filters.date_from is not None:
-        stmt = stmt.where(Competition.start_on >= filters.date_from)
+        stmt = stmt.where(Competition.start_on >= _day(filters.date_from))
     if filters.date_to is not None:
-        stmt = stmt.where(Competition.start_on <= filters.date_to)
+        stmt = stmt.where(Competition.start_on <= _day(filters.date_to))
     if filters.level is not None:
         stmt = stmt.where(Competition.level == filters.level)
     if filters.sport_id is not None:

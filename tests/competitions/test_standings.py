@@ -100,6 +100,31 @@ def test_athletes_ranked_by_medals_with_shared_ranks(ledger, count_queries):
     ]
 
 
+def test_the_period_is_written_into_the_statement(ledger, app):
+    # Not a parameter: a prepared statement is then planned for the actual days
+    # (standings._day says why).
+    from app.extensions import db
+
+    seen: list[tuple[str, object]] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        table = standings.medal_table(
+            MedalFilters(date_from=date(2019, 1, 1), date_to=date(2019, 12, 31))
+        )
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert tally(table) == (0, 0, 2, 2)
+    [(statement, parameters)] = seen
+    assert "'2019-01-01'" in statement
+    assert "'2019-12-31'" in statement
+    values = parameters.values() if isinstance(parameters, dict) else parameters
+    assert not any(isinstance(value, date) for value in values)
+
+
 def test_rank_by_total_differs_from_rank_by_colour():
     rows = [
         standings.AthleteTally(athlete_id=1, gold=1),
