@@ -10,12 +10,18 @@ deletes a town, a sport, a user or a user's roles moves in the same transaction
 (app/caching.py). The version is read once per request from the versions' mirror (one Redis
 GET); a list kept under another version is built again.
 
+What is rendered from these lists and the language alone is kept the same way: the athlete
+list's filter form when nothing is filtered (app/athletes/views/_common.py ``filters_html``),
+a quarter of that page's work. Whatever is kept must depend on nothing else: not the user,
+not the request.
+
 Off where the page cache is off (``PAGE_CACHE_ENABLED``; the tests turn it off, and test this
 with it on): there every call builds."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app, g
 from flask_babel import get_locale
@@ -23,9 +29,10 @@ from flask_babel import get_locale
 from app.core import versions
 
 Choices = list[tuple[str, str]]
+T = TypeVar("T")
 
-# (database, list name, language) -> (reference version, the list)
-_KEPT: dict[tuple[str, str, str], tuple[str, Choices]] = {}
+# (database, name, language) -> (reference version, what was built)
+_KEPT: dict[tuple[str, str, str], tuple[str, Any]] = {}
 
 
 def _version() -> str:
@@ -38,7 +45,7 @@ def _version() -> str:
     return version
 
 
-def kept(name: str, build: Callable[[], Choices]) -> Choices:
+def kept(name: str, build: Callable[[], T]) -> T:
     if not current_app.config.get("PAGE_CACHE_ENABLED"):
         return build()
     version = _version()
@@ -46,6 +53,6 @@ def kept(name: str, build: Callable[[], Choices]) -> Choices:
     found = _KEPT.get(key)
     if found is not None and found[0] == version:
         return found[1]
-    choices = build()
-    _KEPT[key] = (version, choices)
-    return choices
+    built = build()
+    _KEPT[key] = (version, built)
+    return built

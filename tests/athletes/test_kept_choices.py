@@ -4,6 +4,8 @@ shows at the next request."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.accounts import services as accounts
@@ -54,3 +56,52 @@ def test_a_rolled_back_change_keeps_the_lists(app, kept_lists, login_as, client,
     athletes.create_sport(name="残疾人赛艇", name_en="Para rowing")
     db.session.rollback()
     assert "Para rowing" not in client.get("/athletes/").get_data(as_text=True)
+
+
+# --- the unfiltered filter form, rendered once per reference version ------------------------
+
+FILTER_FORM = re.compile(r'<form method="get"[^>]*role="search".*?</form>', re.S)
+
+
+def _filter_form(client, url="/athletes/") -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    [form] = FILTER_FORM.findall(response.get_data(as_text=True))
+    return form
+
+
+def test_the_unfiltered_filter_form_is_the_one_rendered_each_time(app, login_as, client, sports):
+    admin = login_as("admin", "coach")
+    built = {url: _filter_form(client, url) for url in ("/athletes/", "/athletes/pipeline")}
+    app.config["PAGE_CACHE_ENABLED"] = True
+    try:
+        for _ in range(2):  # the first time rendered and kept, then the kept one
+            assert {url: _filter_form(client, url) for url in built} == built
+        assert 'name="category"' in built["/athletes/"]
+        # Another reader of the same language without the category filter gets their own.
+        coach = login_as("coach")
+        plain = _filter_form(client)
+        assert 'name="category"' not in plain
+        # ... and a reader of another language theirs.
+        coach.language = "zh_Hans"
+        db.session.commit()
+        chinese = _filter_form(client)
+        assert '<button type="submit" class="button ">显示运动员</button>' in chinese
+        assert "Show athletes" not in chinese
+        # The coach made above moved the reference version: the admin's form lists them now.
+        login_as(user=admin)
+        again = _filter_form(client)
+        assert again != built["/athletes/"]
+        assert f'<option value="{coach.id}">Test coach</option>' in again
+        assert 'name="category"' in again
+    finally:
+        app.config["PAGE_CACHE_ENABLED"] = False
+
+
+def test_a_filtered_page_shows_its_own_choices(app, kept_lists, login_as, client, sports):
+    login_as("coach")
+    _filter_form(client)  # the unfiltered form kept
+    form = _filter_form(client, "/athletes/?stage=identified&q=Li")
+    assert '<option selected value="identified">' in form
+    assert 'value="Li"' in form
+    assert '<option selected value="identified">' not in _filter_form(client)

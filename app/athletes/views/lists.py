@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.athletes import bp, exports, queries
 from app.athletes.enums import Stage
 from app.athletes.models import AthleteProfile
-from app.athletes.views._common import filter_form
+from app.athletes.views._common import filter_form, filters_html
 from app.core import audit, clock
 from app.core.auth import login_required, role_required
 from app.core.exports import send_table
@@ -32,7 +32,7 @@ def index():
     )
     return render_template(
         "athletes/index.html",
-        form=form,
+        filters_html=filters_html(form),
         page=page,
         page_args=filters.args(),
         can_create=current_user.has_any_role("coach", "home_staff"),
@@ -59,7 +59,11 @@ def pipeline():
     filters = form.filters()
     rows, stages = _pipeline_rows(filters)
     return render_template(
-        "athletes/pipeline.html", form=form, active=filters, rows=rows, stages=stages
+        "athletes/pipeline.html",
+        filters_html=filters_html(form),
+        active=filters,
+        rows=rows,
+        stages=stages,
     )
 
 
