@@ -12,8 +12,8 @@ GET); a list kept under another version is built again.
 
 What is rendered from these lists and the language alone is kept the same way: the athlete
 list's filter form when nothing is filtered (app/athletes/views/_common.py ``filters_html``),
-a quarter of that page's work. Whatever is kept must depend on nothing else: not the user,
-not the request.
+a quarter of that page's work. Whatever is kept must depend on nothing its name does not
+say: the filter form's name says whether it has the category select (admins only).
 
 Off where the page cache is off (``PAGE_CACHE_ENABLED``; the tests turn it off, and test this
 with it on): there every call builds."""
