@@ -15,7 +15,9 @@ committed at once; for any other, whether it wrote is asked of PostgreSQL itself
 (``txid_current_if_assigned()`` is null until a transaction writes or locks a row), so a write
 that no one committed is still rolled back, and a request that failed rolls back as before.
 Under load the question cost a round trip of every read-only request, an eighth of a coach's
-list page's time in its worker (docs/benchmarks.md).
+list page's time in its worker (docs/benchmarks.md). The commit is the driver's (SQLAlchemy's
+own rollback that follows finds nothing to do), so the commit hooks of
+app/core/commit_hooks.py do not run for it: nothing was written.
 
 The pool's ping is the other round trip every request paid: ``pool_pre_ping`` asks the server
 at each checkout whether the connection still works. Here a connection is pinged only when it
@@ -24,9 +26,7 @@ connection dropped while the site was quiet is found there and replaced, as with
 ``pool_pre_ping``); one handed back by a request a moment ago is not. A server that goes away
 while requests come in fails those requests with either setting; then SQLAlchemy sees the
 disconnect and renews the whole pool, and one more request per worker, started within the
-second, may fail on its old connection before that.
-The commit is the driver's (SQLAlchemy's own rollback that follows finds nothing to do), so
-the commit hooks of app/core/commit_hooks.py do not run for it: nothing was written."""
+second, may fail on its old connection before that."""
 
 from __future__ import annotations
 
