@@ -8,7 +8,8 @@
 - culture: ``performances.stats.statistics`` (performances held and beneficiaries, by setting,
   town and programme);
 - sunshine homes: ``homes.stats.period_stats`` (homes open, towns covered, members served,
-  attendance person-times, by service, kind and home).
+  attendance person-times, by service, kind and home); the public API's counts from
+  ``homes.stats.period_totals`` (the same totals without the breakdowns).
 
 A fixed number of queries whatever the data (about 18). Each figure becomes a ``Figure``:
 a table (header and rows of plain values, exported as CSV or .xlsx), a chart with the same
@@ -567,7 +568,7 @@ def summary_figures(first: date, last: date) -> dict:
     """The public API's figures (counts only)."""
     medals = standings.medal_table(standings.MedalFilters(date_from=first, date_to=last)).totals
     performances = performance_stats.statistics(first, last).totals
-    homes = home_stats.period_stats(first, last)
+    homes = home_stats.period_totals(first, last)
     stages = athlete_queries.stage_totals()
     return {
         "from": first.isoformat(),

@@ -198,3 +198,50 @@ def test_a_refresh_names_a_few_parameters_whatever_the_number_of_days(make_home,
         sa.event.remove(db.engine, "before_cursor_execute", watch)
     assert sizes == [3, 5]  # the activities, the first and last day
     db.session.rollback()
+
+
+def test_breakdowns_by_kind_home_and_month(
+    make_home, make_activity, bulk_people, add_members, make_user
+):
+    a, b = make_home(), make_home()
+    people = bulk_people(4)
+    add_members(a, people[:2])
+    add_members(b, people[2:])
+    monday = make_activity(a)  # rehab exercise, Mondays from 2 November 2026, 09:00
+    thursday = make_activity(b, weekdays=(3,), first_day=date(2026, 11, 5), kind="culture")
+    staff = make_user("home_staff")
+    week = timedelta(days=7)
+    nov30, dec3 = monday.starts_at + 4 * week, thursday.starts_at + 4 * week
+    dec7, jan4 = nov30 + week, nov30 + 5 * week
+    for activity, start, marks, expected in (
+        (monday, nov30, [Mark(people[0], PRESENT), Mark(people[1], PRESENT)], people[:2]),
+        (
+            monday,
+            dec7,
+            [Mark(people[0], PRESENT), Mark(people[1], ABSENT, AbsenceReason.ILL)],
+            people[:2],
+        ),
+        (monday, jan4, [Mark(people[0], ABSENT, AbsenceReason.ILL)], people[:2]),
+        (thursday, dec3, [Mark(people[2], PRESENT), Mark(people[3], PRESENT)], people[2:]),
+    ):
+        services.record_marks(
+            activity, start, marks, set(expected), staff, start + timedelta(hours=3)
+        )
+    db.session.commit()
+
+    figures = stats.period_stats(date(2026, 11, 1), date(2027, 1, 31))
+    assert figures.attendance == 5
+    assert figures.recorded == 7
+    # January has marks but nobody present: no bar for it.
+    assert figures.by_month == [("2026-11", 2), ("2026-12", 3)]
+    kinds = dict(figures.by_kind)
+    assert (kinds["rehab_exercise"], kinds["culture"], sum(kinds.values())) == (3, 2, 5)
+    assert {h.home_id: (h.members, h.attendance) for h in figures.by_home} == {
+        a.id: (2, 3),
+        b.id: (2, 2),
+    }
+    # December only; the totals alone answer the same.
+    december = stats.period_stats(date(2026, 12, 1), date(2026, 12, 31))
+    assert (december.attendance, december.recorded, december.by_month) == (3, 4, [("2026-12", 3)])
+    totals = stats.period_totals(date(2026, 12, 1), date(2026, 12, 31))
+    assert (totals.homes, totals.members, totals.attendance, totals.recorded) == (2, 4, 3, 4)

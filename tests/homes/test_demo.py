@@ -61,3 +61,70 @@ def test_demo_members_have_pinyin_so_the_roll_call_is_in_pinyin_order(demo):
         .where(Person.name_pinyin == "")
     )
     assert blank == 0
+
+
+def _from_marks(first: date, last: date) -> dict:
+    """The period's person-times counted from the raw marks, in Python."""
+    from app.core import clock
+    from app.homes.enums import AttendanceStatus
+
+    by_kind, by_home, by_month = {}, {}, {}
+    recorded = 0
+    for status, start, kind, home_id in db.session.execute(
+        sa.select(
+            Attendance.status, Attendance.occurrence_start, Activity.kind, Activity.home_id
+        ).join(Activity, Activity.id == Attendance.activity_id)
+    ):
+        day = clock.local_date(start)
+        if not first <= day <= last:
+            continue
+        recorded += 1
+        if status != AttendanceStatus.PRESENT:
+            continue
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+        by_home[home_id] = by_home.get(home_id, 0) + 1
+        by_month[f"{day:%Y-%m}"] = by_month.get(f"{day:%Y-%m}", 0) + 1
+    return {
+        "attendance": sum(by_kind.values()),
+        "recorded": recorded,
+        "by_kind": [(k, by_kind.get(k, 0)) for k in ActivityKind],
+        "by_home": by_home,
+        "by_month": sorted(by_month.items()),
+    }
+
+
+def test_demo_breakdowns_and_totals_equal_a_count_of_the_marks(demo):
+    days = sorted(
+        {d.date() for d in db.session.scalars(sa.select(Attendance.occurrence_start).distinct())}
+    )
+    # The whole history, and its middle third.
+    for first, last in (
+        (date(2000, 1, 1), date(2100, 12, 31)),
+        (days[len(days) // 3], days[2 * len(days) // 3]),
+    ):
+        expected = _from_marks(first, last)
+        figures = stats.period_stats(first, last)
+        assert expected["attendance"] > 0
+        assert figures.attendance == expected["attendance"]
+        assert figures.recorded == expected["recorded"]
+        assert figures.by_kind == expected["by_kind"]
+        assert figures.by_month == expected["by_month"]
+        assert {h.home_id: h.attendance for h in figures.by_home if h.attendance} == expected[
+            "by_home"
+        ]
+        totals = stats.period_totals(first, last)
+        assert (
+            totals.homes,
+            totals.towns_covered,
+            totals.towns_total,
+            totals.members,
+            totals.attendance,
+            totals.recorded,
+        ) == (
+            figures.homes,
+            figures.towns_covered,
+            figures.towns_total,
+            figures.members,
+            figures.attendance,
+            figures.recorded,
+        )
