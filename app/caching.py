@@ -3,7 +3,7 @@
 ``WATCH``: which data-version topics (app/core/versions.py) each model's rows feed; every
 commit that adds, changes or deletes such a row gives those topics a new version in the same
 transaction. ``PAGES``: the public endpoints served from the cache (app/core/page_cache.py)
-with the topics their pages show. Endpoints are named, not imported, so views may move
+with the topics their pages show; ``STATIC_PAGES``: public pages that show no data. Endpoints are named, not imported, so views may move
 between modules. A new public page that should be cached gets a line in ``PAGES``; a new
 model shown on a cached page gets a line in ``WATCH`` (tests/core/test_versions.py checks
 every listed endpoint exists)."""
@@ -108,6 +108,9 @@ PAGES = {
     "api.homes_summary": (HOMES_STATS,),
     "calendars.public_ics": (CALENDAR,),
 }
+# Pages that show no data: one per language and day (the visitors' home page; a signed-in
+# user's home page, the dashboard, is never cached).
+STATIC_PAGES = ("core.home",)
 
 
 def register(app: Flask) -> None:
@@ -118,4 +121,6 @@ def register(app: Flask) -> None:
         versions.watch(model, *topics)
     for endpoint, topics in PAGES.items():
         page_cache.cache_page(endpoint, *topics)
+    for endpoint in STATIC_PAGES:
+        page_cache.cache_page(endpoint, static=True)
     page_cache.register(app)

@@ -1,7 +1,8 @@
 """The public page cache: anonymous GETs of listed endpoints served from Flask-Caching.
 
 ``cache_page(endpoint, *topics)`` lists an endpoint (by name, so the views may move between
-modules) with the data-version topics (app/core/versions.py) its page shows; the top layer
+modules) with the data-version topics (app/core/versions.py) its page shows, or as ``static``
+(the visitors' home page: no data, the same bytes per language and day); the top layer
 (app/caching.py) lists them all. One ``before_request``/``after_request`` pair does the work:
 
 - only a GET of a listed endpoint by an anonymous visitor with no flash message waiting
@@ -56,10 +57,12 @@ STORED_HEADERS = (
 POLL_SECONDS = 0.02
 
 
-def cache_page(endpoint: str, *topics: str) -> None:
+def cache_page(endpoint: str, *topics: str, static: bool = False) -> None:
+    """List ``endpoint`` with the topics its page shows; ``static=True`` (and no topics) for a
+    page that shows no data, stored per language and day alone."""
     unknown = set(topics) - set(versions.TOPICS)
-    if unknown or not topics:
-        raise ValueError(f"{endpoint}: topics {sorted(unknown) or 'missing'}")
+    if unknown or bool(topics) == static:
+        raise ValueError(f"{endpoint}: topics {sorted(unknown) or list(topics) or 'missing'}")
     PAGES[endpoint] = tuple(sorted(set(topics)))
 
 

@@ -172,7 +172,7 @@ def read(session, topics, also=()) -> tuple[dict[str, str], list]:
     also = list(also)
     backend = _mirror()
     values: list = [None] * (len(topics) + len(also))
-    if backend is not None:
+    if backend is not None and values:
         try:
             values = list(backend.get_many(*[mirror_key(topic) for topic in topics], *also))
         except Exception:

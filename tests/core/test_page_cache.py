@@ -464,3 +464,42 @@ def test_the_language_chosen_in_the_session_is_its_own_page(demo, make_app):
     again = chosen.get("/venues/", headers={"Accept-Language": "en"})
     assert again.headers["ETag"] == chinese.headers["ETag"]
     assert cached.view_calls["venues.index"] == 2
+
+
+def test_the_visitors_home_page_is_built_once_a_language_and_a_signed_in_home_never(
+    demo, make_app, make_user
+):
+    cached = make_app(redis=True)
+    count_builds(cached, "core.home")
+    visitor = cached.test_client()
+    first = visitor.get("/", headers={"Accept-Language": "en"})
+    with statements(cached) as seen:
+        again = cached.test_client().get("/", headers={"Accept-Language": "en"})
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert without_token(again.data) == without_token(first.data)
+    assert b"Competitions and medals" in again.data
+    assert seen == []
+    assert cached.view_calls["core.home"] == 1
+    chinese = cached.test_client().get("/", headers={"Accept-Language": "zh-CN"})
+    assert "比赛与奖牌" in chinese.get_data(as_text=True)
+    assert cached.view_calls["core.home"] == 2
+    # A signed-in user's home page is their dashboard: built each time, never stored.
+    coach = make_user("coach", display_name="Coach Wang")
+    signed_in = cached.test_client()
+    with signed_in.session_transaction() as session:
+        session["_user_id"] = coach.get_id()
+        session["_fresh"] = True
+    mine = signed_in.get("/", headers={"Accept-Language": "en"})
+    assert b"My dashboard" in mine.data and b"Coach Wang" in mine.data
+    assert mine.headers["Cache-Control"] == "no-store"
+    assert cached.view_calls["core.home"] == 3
+    later = cached.test_client().get("/", headers={"Accept-Language": "en"})
+    assert b"My dashboard" not in later.data
+    assert cached.view_calls["core.home"] == 3
+
+
+def test_a_static_page_has_no_topics_and_a_data_page_has_some():
+    with pytest.raises(ValueError, match="missing"):
+        page_cache.cache_page("venues.index")
+    with pytest.raises(ValueError, match="medals"):
+        page_cache.cache_page("core.home", "medals", static=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.accounts.models import User
 from app.athletes.models import Classification
-from app.caching import PAGES, WATCH
+from app.caching import PAGES, STATIC_PAGES, WATCH
 from app.competitions.models import Entry, Result
 from app.core import audit, versions
 from app.extensions import db
@@ -99,7 +99,7 @@ def test_a_rolled_back_change_moves_nothing(demo):
 
 
 def test_every_cached_page_is_a_public_endpoint(app):
-    for endpoint in PAGES:
+    for endpoint in [*PAGES, *STATIC_PAGES]:
         view = app.view_functions[endpoint]
         assert getattr(view, "is_public", False), endpoint
 
