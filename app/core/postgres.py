@@ -88,11 +88,23 @@ def _ping_if_idle(dialect):
 
 def configure(app: Flask) -> None:
     """Call before ``db.init_app``: on PostgreSQL the pool pings idle connections only (the
-    checkout hook ``register`` installs) instead of every connection at every checkout."""
+    checkout hook ``register`` installs) instead of every connection at every checkout, and
+    the app's sessions run without JIT compilation. A statement the planner prices above
+    ``jit_above_cost`` (a grouped pass over months of roll-call marks, a correlated count)
+    was compiled for 50-200 ms and then ran for less: a web request never wins it back
+    (docs/benchmarks.md, the homes dashboard)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         return
     options = app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {}
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args["options"] = " ".join(
+        part for part in (connect_args.get("options"), "-c jit=off") if part
+    )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **options,
+        "pool_pre_ping": False,
+        "connect_args": connect_args,
+    }
 
 
 def end_read_only_transaction(session: Session) -> bool:

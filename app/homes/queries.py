@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.core.reference import Town
 from app.extensions import db
@@ -342,7 +342,7 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
     """Active members not present for ABSENT_DAYS days (in a home that took roll-call in
     that time), or marked absent at their last ABSENT_IN_A_ROW sessions, from the last
     HISTORY_DAYS days of attendance (``last_present`` is None when not present in that
-    time). Four queries."""
+    time). Three queries."""
     if not home_ids:
         return []
     cutoff = now - timedelta(days=ABSENT_DAYS)
@@ -364,22 +364,70 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
     ).all()
     if not members:
         return []
-    last_present = {
-        (home_id, person_id): at
-        for home_id, person_id, at in db.session.execute(
-            sa.select(
-                Activity.home_id, Attendance.person_id, sa.func.max(Attendance.occurrence_start)
-            )
-            .join(Activity, Activity.id == Attendance.activity_id)
-            .where(
-                Activity.home_id.in_(home_ids),
-                Attendance.status == AttendanceStatus.PRESENT,
-                Attendance.occurrence_start >= now - timedelta(days=HISTORY_DAYS),
-                Attendance.occurrence_start <= now,
-            )
-            .group_by(Activity.home_id, Attendance.person_id)
+    since = now - timedelta(days=HISTORY_DAYS)
+    # Per member and home, from the window's marks in one pass: the last time present and the
+    # last mark. Only two statuses, so "absent at the last ABSENT_IN_A_ROW sessions" is "that
+    # many marks after the last present one": counted (on the person's index) only for the
+    # members whose last mark is an absence, not by numbering every mark of the window.
+    per_member = (
+        sa.select(
+            Activity.home_id.label("home_id"),
+            Attendance.person_id.label("person_id"),
+            sa.func.max(
+                sa.case(
+                    (Attendance.status == AttendanceStatus.PRESENT, Attendance.occurrence_start)
+                )
+            ).label("last_present"),
+            sa.func.max(Attendance.occurrence_start).label("last_mark"),
         )
-    }
+        .join(Activity, Activity.id == Attendance.activity_id)
+        .where(
+            Activity.home_id.in_(home_ids),
+            Attendance.occurrence_start >= since,
+            Attendance.occurrence_start <= now,
+        )
+        .group_by(Activity.home_id, Attendance.person_id)
+        .subquery()
+    )
+    later, later_activity = aliased(Attendance), aliased(Activity)
+    absent_since = (
+        sa.select(sa.func.count())
+        .select_from(later)
+        .join(later_activity, later_activity.id == later.activity_id)
+        .where(
+            later.person_id == per_member.c.person_id,
+            later_activity.home_id == per_member.c.home_id,
+            later.occurrence_start <= now,
+            sa.or_(
+                later.occurrence_start > per_member.c.last_present,
+                sa.and_(per_member.c.last_present.is_(None), later.occurrence_start >= since),
+            ),
+        )
+        .scalar_subquery()
+    )
+    last_present: dict[tuple[int, int], datetime] = {}
+    absent_in_a_row: set[tuple[int, int]] = set()
+    for home_id, person_id, at, absences in db.session.execute(
+        sa.select(
+            per_member.c.home_id,
+            per_member.c.person_id,
+            per_member.c.last_present,
+            sa.case(
+                (
+                    sa.or_(
+                        per_member.c.last_present.is_(None),
+                        per_member.c.last_mark > per_member.c.last_present,
+                    ),
+                    absent_since,
+                ),
+                else_=0,
+            ),
+        )
+    ):
+        if at is not None:
+            last_present[(home_id, person_id)] = at
+        if absences >= ABSENT_IN_A_ROW:
+            absent_in_a_row.add((home_id, person_id))
     active_homes = set(
         db.session.scalars(
             sa.select(Activity.home_id)
@@ -392,33 +440,6 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
             )
         )
     )
-    numbered = (
-        sa.select(
-            Activity.home_id.label("home_id"),
-            Attendance.person_id.label("person_id"),
-            Attendance.status.label("status"),
-            sa.func.row_number()
-            .over(
-                partition_by=(Activity.home_id, Attendance.person_id),
-                order_by=Attendance.occurrence_start.desc(),
-            )
-            .label("n"),
-        )
-        .join(Activity, Activity.id == Attendance.activity_id)
-        .where(
-            Activity.home_id.in_(home_ids),
-            Attendance.occurrence_start >= now - timedelta(days=HISTORY_DAYS),
-            Attendance.occurrence_start <= now,
-        )
-        .subquery()
-    )
-    recent: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for home_id, person_id, status in db.session.execute(
-        sa.select(numbered.c.home_id, numbered.c.person_id, numbered.c.status).where(
-            numbered.c.n <= ABSENT_IN_A_ROW
-        )
-    ):
-        recent[(home_id, person_id)].append(AttendanceStatus(status))
     alerts = []
     join_cutoff = today - timedelta(days=ABSENT_DAYS)
     for home_id, person_id, joined_on, name, *contact in members:
@@ -427,10 +448,7 @@ def absence_alerts(home_ids: list[int], today: date, now: datetime) -> list[Aler
         long_absence = (
             home_id in active_homes and joined_on <= join_cutoff and (seen is None or seen < cutoff)
         )
-        marks = recent.get(key, [])
-        in_a_row = len(marks) >= ABSENT_IN_A_ROW and all(
-            m == AttendanceStatus.ABSENT for m in marks
-        )
+        in_a_row = key in absent_in_a_row
         if long_absence or in_a_row:
             alerts.append(Alert(person_id, name, home_id, seen, long_absence, in_a_row, *contact))
     return alerts

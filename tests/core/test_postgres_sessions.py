@@ -226,3 +226,26 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced(own_app, monkeyp
     assert client.get("/venues/").status_code == 200
     with own_app.app_context():
         assert db.session.scalar(sa.text("SELECT pg_backend_pid()")) != pid
+
+
+def test_the_apps_sessions_run_without_jit(app, postgresql_only):
+    assert db.session.scalar(sa.text("SHOW jit")) == "off"
+
+
+def test_connect_options_of_the_settings_are_kept(app):
+    from flask import Flask
+
+    other = Flask(__name__)
+    other.config.update(
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://localhost/x",
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "hide_parameters": True,
+            "connect_args": {"options": "-c statement_timeout=5000", "connect_timeout": 3},
+        },
+    )
+    postgres.configure(other)
+    assert other.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "hide_parameters": True,
+        "pool_pre_ping": False,
+        "connect_args": {"options": "-c statement_timeout=5000 -c jit=off", "connect_timeout": 3},
+    }

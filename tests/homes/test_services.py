@@ -263,38 +263,83 @@ def test_roll_call_refuses_strangers_cancelled_and_future_sessions(
 
 
 def test_absence_alerts(make_home, make_activity, bulk_people, add_members):
-    home = make_home()
-    regular, three_in_a_row, gone, new = bulk_people(4)
-    add_members(home, [regular, three_in_a_row, gone], joined_on=date(2026, 1, 1))
+    home, other = make_home(), make_home()
+    regular, three_in_a_row, gone, new, two_only, back, elsewhere = bulk_people(7)
+    add_members(
+        home, [regular, three_in_a_row, gone, two_only, back, elsewhere], joined_on=date(2026, 1, 1)
+    )
     add_members(home, [new], joined_on=date(2026, 11, 20))
+    add_members(other, [elsewhere], joined_on=date(2026, 1, 1))
     activity = make_activity(
         home, weekdays=(0,), first_day=date(2026, 9, 7), until_on=date(2027, 3, 1)
     )
+    other_activity = make_activity(
+        other, weekdays=(2,), first_day=date(2026, 9, 9), until_on=date(2027, 3, 1)
+    )
     now = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
     starts = recurrence.rule_starts(
-        activity.starts_at, activity.rrule, activity.starts_at - timedelta(seconds=1), now
+        activity.starts_at,
+        activity.rrule,
+        activity.starts_at - timedelta(seconds=1),
+        now + timedelta(days=14),
     )
+    past = [s for s in starts if s <= now]
+    last = len(past) - 1
+
+    def absent(pid, i):
+        if i > last:  # sessions after "now" (marked ahead by mistake) count for nothing
+            return pid == regular
+        return (
+            (pid == three_in_a_row and i >= last - 2)
+            or (pid == gone and i >= 2)
+            or (pid == two_only and i >= last - 1)
+            or (pid == back and last - 4 <= i <= last - 2)  # three absences, then present
+            or (pid == elsewhere and i >= last - 2)
+        )
+
     rows = []
     for i, start in enumerate(starts):
-        for pid in (regular, three_in_a_row, gone):
-            absent = (pid == three_in_a_row and i >= len(starts) - 3) or (pid == gone and i >= 2)
+        for pid in (regular, three_in_a_row, gone, two_only, back, elsewhere):
             rows.append(
                 {
                     "activity_id": activity.id,
                     "occurrence_start": start,
                     "person_id": pid,
-                    "status": "absent" if absent else "present",
-                    "absence_reason": "ill" if absent else None,
+                    "status": "absent" if absent(pid, i) else "present",
+                    "absence_reason": "ill" if absent(pid, i) else None,
                     "recorded_at": now,
                 }
             )
+    # Present at the other home the whole time: the absences at this home still count here.
+    for start in recurrence.rule_starts(
+        other_activity.starts_at,
+        other_activity.rrule,
+        other_activity.starts_at - timedelta(seconds=1),
+        now,
+    ):
+        rows.append(
+            {
+                "activity_id": other_activity.id,
+                "occurrence_start": start,
+                "person_id": elsewhere,
+                "status": "present",
+                "absence_reason": None,
+                "recorded_at": now,
+            }
+        )
     db.session.execute(sa.insert(Attendance), rows)
     db.session.commit()
-    alerts = {a.person_id: a for a in queries.absence_alerts([home.id], date(2026, 11, 29), now)}
-    assert set(alerts) == {three_in_a_row, gone}
-    assert alerts[three_in_a_row].in_a_row and not alerts[three_in_a_row].long_absence
-    assert alerts[gone].in_a_row and alerts[gone].long_absence
-    assert alerts[gone].last_present == starts[1]
+    alerts = {
+        (a.home_id, a.person_id): a
+        for a in queries.absence_alerts([home.id, other.id], date(2026, 11, 29), now)
+    }
+    assert set(alerts) == {(home.id, three_in_a_row), (home.id, gone), (home.id, elsewhere)}
+    three = alerts[(home.id, three_in_a_row)]
+    assert (three.in_a_row, three.long_absence, three.last_present) == (True, False, past[last - 3])
+    assert alerts[(home.id, gone)].in_a_row and alerts[(home.id, gone)].long_absence
+    assert alerts[(home.id, gone)].last_present == past[1]
+    assert alerts[(home.id, elsewhere)].in_a_row
+    assert not alerts[(home.id, elsewhere)].long_absence
 
 
 @pytest.mark.parametrize("version", [None, "1", True, 10**40])
