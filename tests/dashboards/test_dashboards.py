@@ -87,6 +87,46 @@ def test_coach_page_and_query_count(client, login_as, coach_world, count_queries
     assert q_large.count == q_small.count
 
 
+def test_a_coach_of_many_sees_the_first_ten_and_how_many(
+    client, login_as, make_user, make_athlete, sports, count_queries
+):
+    from datetime import date
+
+    from app.athletes import queries as athlete_queries
+    from app.athletes import services
+
+    coach = make_user("coach")
+    today = clock.today()
+    for n in range(12):
+        athlete = make_athlete(
+            coaches=[coach], person_fields={"name": f"运动员{n:02d}", "name_pinyin": f"yd{n:02d}"}
+        )
+        services.save_classification(
+            athlete,
+            sport_id=sports["archery"].id,
+            class_code="W1",
+            status="review_by_date",
+            classified_on=date(2024, 5, 1),
+            review_on=today + timedelta(days=30 - n),
+        )
+    db_all = athlete_queries.my_athletes(coach)
+    board = dashboards.coach_board(coach, today, now_utc())
+    assert board.athlete_count == 12
+    assert [a.person.name for a in board.athletes] == [f"运动员{n:02d}" for n in range(10)]
+    assert board.athletes == db_all[:10]
+    # The soonest ten reviews: the athletes made last have the earliest dates.
+    assert [r.athlete.person.name for r in board.reviews] == [
+        f"运动员{n:02d}" for n in range(11, 1, -1)
+    ]
+    assert board.reviews == athlete_queries.reviews_due(coach, today)[:10]
+    login_as(user=coach)
+    html = page(client)
+    assert "You coach 12 athletes." in html
+    assert (
+        "运动员09" in html and "运动员10" not in html.split("athletes-heading")[1].split("</ul>")[0]
+    )
+
+
 # --- organiser ----------------------------------------------------------------------------
 
 
