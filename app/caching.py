@@ -3,10 +3,10 @@
 ``WATCH``: which data-version topics (app/core/versions.py) each model's rows feed; every
 commit that adds, changes or deletes such a row gives those topics a new version in the same
 transaction. ``PAGES``: the public endpoints served from the cache (app/core/page_cache.py)
-with the topics their pages show; ``STATIC_PAGES``: public pages that show no data. Endpoints are named, not imported, so views may move
-between modules. A new public page that should be cached gets a line in ``PAGES``; a new
-model shown on a cached page gets a line in ``WATCH`` (tests/core/test_versions.py checks
-every listed endpoint exists)."""
+with the topics their pages show; ``STATIC_PAGES``: public pages that show no data.
+Endpoints are named, not imported, so views may move between modules. A new public page that
+should be cached gets a line in ``PAGES``; a new model shown on a cached page gets a line in
+``WATCH`` (tests/core/test_versions.py checks every listed endpoint exists)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ class HomeFigures:
 @dataclass
 class PeriodTotals:
     """The period's headline figures (the public report's): what ``period_totals`` answers in
-    three statements."""
+    four statements."""
 
     first: date
     last: date
