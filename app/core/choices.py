@@ -12,8 +12,11 @@ GET); a list kept under another version is built again.
 
 What is rendered from these lists and the language alone is kept the same way: the athlete
 list's filter form when nothing is filtered (app/athletes/views/_common.py ``filters_html``),
-a quarter of that page's work. Whatever is kept must depend on nothing its name does not
-say: the filter form's name says whether it has the category select (admins only).
+a quarter of that page's work; and, unversioned, the parts of the layout that depend on the
+language alone and the main navigation's links for a set of roles (app/core/templating.py),
+a third of the layout's work. Whatever is kept must depend on nothing its name does not say:
+the filter form's name says whether it has the category select (admins only), the
+navigation's names the roles.
 
 Off where the page cache is off (``PAGE_CACHE_ENABLED``; the tests turn it off, and test this
 with it on): there every call builds."""
@@ -45,10 +48,13 @@ def _version() -> str:
     return version
 
 
-def kept(name: str, build: Callable[[], T]) -> T:
+def kept(name: str, build: Callable[[], T], *, versioned: bool = True) -> T:
+    """``build()``'s answer for the reader's language, kept in the worker under the reference
+    data version (``versioned=False``: for what depends on the language alone, the layout's
+    parts in app/core/templating.py, kept for the worker's life)."""
     if not current_app.config.get("PAGE_CACHE_ENABLED"):
         return build()
-    version = _version()
+    version = _version() if versioned else ""
     key = (current_app.config["SQLALCHEMY_DATABASE_URI"], name, str(get_locale()))
     found = _KEPT.get(key)
     if found is not None and found[0] == version:

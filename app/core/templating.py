@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import format_skeleton
-from flask import Flask, request, url_for
+from flask import Flask, get_template_attribute, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from app.core import clock
+from app.core import choices, clock
 from app.core.i18n import html_lang
 
 # (endpoint, label, roles or None for everyone). The crawl test follows these links.
@@ -29,14 +30,36 @@ NAV = (
 )
 
 
-def nav_items():
-    items = []
-    for endpoint, label, roles in NAV:
-        if roles is not None:
-            if not current_user.is_authenticated or not current_user.has_any_role(*roles):
-                continue
-        items.append((url_for(endpoint), label, request.endpoint == endpoint))
-    return items
+def _nav_links(roles: frozenset[str] | None) -> list[tuple[str, str, str]]:
+    """(endpoint, href, label) of the main navigation for a reader with ``roles`` (None: not
+    signed in), in the reader's language."""
+    links = []
+    for endpoint, label, needs in NAV:
+        if needs is not None and (roles is None or not ({"admin", *needs} & roles)):
+            continue
+        links.append((endpoint, url_for(endpoint), str(label)))
+    return links
+
+
+def nav_items() -> list[tuple[str, str, bool]]:
+    """(href, label, is this page) of the main navigation: the links kept per worker for each
+    language and set of roles, this page marked on every request."""
+    roles = (
+        frozenset(r.value for r in current_user.roles) if current_user.is_authenticated else None
+    )
+    name = "nav:" + (",".join(sorted(roles)) if roles is not None else "-")
+    links = choices.kept(name, lambda: _nav_links(roles), versioned=False)
+    here = request.endpoint
+    return [(href, label, endpoint == here) for endpoint, href, label in links]
+
+
+def layout_part(name: str) -> Markup:
+    """A part of base.html that depends on the language alone (a macro of
+    _macros/layout.html), rendered once per worker and language: 22 of a page's 24 links and
+    most of its words were built again for every page (docs/benchmarks.md)."""
+    return choices.kept(
+        f"layout:{name}", get_template_attribute("_macros/layout.html", name), versioned=False
+    )
 
 
 def fmt_date(value: date | None, style: str = "medium") -> str:
@@ -101,5 +124,6 @@ def register(app: Flask) -> None:
             "current_locale": locale,
             "html_lang": html_lang(locale),
             "nav_items": nav_items,
+            "layout_part": layout_part,
             "other_locale": "en" if locale == "zh_Hans" else "zh_Hans",
         }
