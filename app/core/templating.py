@@ -30,25 +30,22 @@ NAV = (
 )
 
 
-def _nav_links(roles: frozenset[str] | None) -> list[tuple[str, str, str]]:
-    """(endpoint, href, label) of the main navigation for a reader with ``roles`` (None: not
-    signed in), in the reader's language."""
-    links = []
-    for endpoint, label, needs in NAV:
-        if needs is not None and (roles is None or not ({"admin", *needs} & roles)):
-            continue
-        links.append((endpoint, url_for(endpoint), str(label)))
-    return links
+def _nav_links() -> list[tuple[str, str, str]]:
+    """(endpoint, href, label) of the main navigation for the reader, in their language."""
+    signed_in = current_user.is_authenticated
+    return [
+        (endpoint, url_for(endpoint), str(label))
+        for endpoint, label, roles in NAV
+        if roles is None or (signed_in and current_user.has_any_role(*roles))
+    ]
 
 
 def nav_items() -> list[tuple[str, str, bool]]:
     """(href, label, is this page) of the main navigation: the links kept per worker for each
-    language and set of roles, this page marked on every request."""
-    roles = (
-        frozenset(r.value for r in current_user.roles) if current_user.is_authenticated else None
-    )
-    name = "nav:" + (",".join(sorted(roles)) if roles is not None else "-")
-    links = choices.kept(name, lambda: _nav_links(roles), versioned=False)
+    language and set of roles (what ``_nav_links`` depends on), this page marked on every
+    request."""
+    roles = sorted(r.value for r in current_user.roles) if current_user.is_authenticated else "-"
+    links = choices.kept(f"nav:{','.join(roles)}", _nav_links, versioned=False)
     here = request.endpoint
     return [(href, label, endpoint == here) for endpoint, href, label in links]
 
@@ -58,7 +55,9 @@ def layout_part(name: str) -> Markup:
     _macros/layout.html), rendered once per worker and language: 22 of a page's 24 links and
     most of its words were built again for every page (docs/benchmarks.md)."""
     return choices.kept(
-        f"layout:{name}", get_template_attribute("_macros/layout.html", name), versioned=False
+        f"layout:{name}",
+        lambda: get_template_attribute("_macros/layout.html", name)(),
+        versioned=False,
     )
 
 
