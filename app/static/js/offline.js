@@ -109,6 +109,7 @@
   // --- sending --------------------------------------------------------------------------------
   var handlers = {};  // kind -> {url, answer(item, result), refused(item, detail), superseded(notice)}
   var sending = null;
+  var again = false;  // asked to send while a send was under way: once more after it
   var tokenUrl = null;  // the status line's, or the sign-out form's on a page without one
 
   function token() {
@@ -123,7 +124,9 @@
   // ``ask``: also when nothing waits (on opening a page), so the answer can say which of the
   // user's earlier marks a colleague's later mark replaced.
   function flush(ask) {
-    if (sending) { return sending; }
+    // A mark queued while a send is under way was not in what that send read: send again
+    // after it, or the mark would wait for the next mark or the next "online".
+    if (sending) { again = true; return sending; }
     sending = queue.all().then(function (items) {
       // Every waiting mark of the kinds this page can send, whichever page it was made on.
       items = items.filter(function (item) { return handlers[item.kind]; });
@@ -146,8 +149,9 @@
       }).then(function () { return queue.all(); }).then(function (left) { return left.length; });
     }).then(function (waiting) {
       sending = null;
+      if (again) { again = false; return flush(); }
       return showLine(waiting);
-    }, function () { sending = null; });
+    }, function () { sending = null; again = false; });
     return sending;
   }
 
