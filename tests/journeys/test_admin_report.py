@@ -74,6 +74,7 @@ def test_admin_prints_the_term_report(demo, open_page, screenshot, frozen_clock)
     assert headline["受益人次"] == str(held[1])
 
     # Print: A4 pages with the header and footer, far fewer than the 13 of the issue.
+    page.wait_for_load_state("load")  # the print stylesheet (the header and footer) is in
     pdf = page.pdf(prefer_css_page_size=True, print_background=False)
     pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages]
     assert 3 <= len(pages) <= 9, len(pages)

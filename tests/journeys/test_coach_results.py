@@ -171,8 +171,8 @@ def test_coach_enters_a_bronze_tie_and_a_dns(demo, open_page, screenshot):
     ]
     # Provisional results are not in the medal ledger until the manager publishes them.
     assert _medal_counts(visitor) == before
-    page.get_by_role("button", name="公布为正式成绩").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="公布为正式成绩").click()
     assert all(not r.is_provisional for r in _result_rows(entries))
     # Published: corrections go by the form, so the page shows no line about sending.
     assert page.locator("[data-sync-status]").is_hidden()

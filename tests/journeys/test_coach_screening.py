@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
+from playwright.sync_api import expect
 
 from app.accounts.services import find_by_username
 from app.athletes import services
@@ -61,7 +62,7 @@ def test_coach_finds_an_athlete_and_records_a_screening(demo, open_page, screens
     page.get_by_label("姓名或拼音").fill(name)
     page.get_by_role("button", name="显示运动员").click()
     results = page.locator("tbody tr")
-    assert results.count() == 1
+    expect(results).to_have_count(1)  # the list of every athlete is replaced by the search's
     screenshot(page, "search")
     results.first.get_by_role("link", name=name, exact=True).click()
     assert DETAIL_URL.search(page.url)[1] == str(athlete_id)

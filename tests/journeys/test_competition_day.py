@@ -36,6 +36,8 @@ def squeeze(text: str) -> str:
 
 
 def pdf_pages(page, **options) -> tuple[list[str], tuple[int, int]]:
+    # The header and footer come from the print stylesheet, which does not block rendering.
+    page.wait_for_load_state("load")
     pdf = page.pdf(prefer_css_page_size=True, print_background=True, **options)
     reader = PdfReader(io.BytesIO(pdf))
     width, height = reader.pages[0].mediabox.upper_right

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.accounts.services import find_by_username
 from app.core import clock
@@ -74,7 +75,7 @@ def test_organiser_creates_a_performance_resolves_a_clash_and_records_the_audien
 
     # The clash: the summary links to the other show; nothing was saved.
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert f"Clash with {other.title}" in summary.inner_text()
     assert "same venue" in summary.inner_text()
     assert page.get_by_label("Title").input_value() == "手语歌《感恩的心》，社区专场"
@@ -157,7 +158,7 @@ def test_removing_a_troupe_member_asks_first_in_the_browser(demo, open_page, scr
     assert still_a_member()
     page.get_by_role("link", name="No, go back").click()
     assert page.url.endswith(f"/performances/troupes/{troupe.id}")
-    assert page.get_by_role("button", name=f"Remove {name}").is_visible()
+    expect(page.get_by_role("button", name=f"Remove {name}")).to_be_visible()
 
     page.get_by_role("button", name=f"Remove {name}").click()
     page.get_by_role("button", name="Yes, remove").click()
