@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -249,6 +250,46 @@ def test_a_coach_records_results_rows_offline(screen, open_page, screenshot):  #
     assert result_of(scored).mark == "655"
     assert axe_violations(page) == []
     screenshot(page, "results-conflict")
+
+
+def test_a_row_shows_what_was_stored_and_is_not_sent_again(screen, open_page):  # noqa: F811
+    """Full-width digits and a trailing zero are stored as 2 and 66.1: the row then shows
+    that, and passing through it again sends nothing (it was sent at every visit, and a
+    colleague's later note made it a false conflict)."""
+    coach, blank, scored = screen["coach"], screen["blank"], screen["scored"]
+    url = f"/competitions/events/{screen['event'].id}/results"
+    page = open_page(user=coach, viewport=PHONE, locale="en")
+    page.goto(url)
+    page.wait_for_function(  # the page's own first send is over
+        "() => document.querySelector('[data-sync-line]').textContent.includes('has been sent')"
+    )
+    posts = []
+    page.on(
+        "request",
+        lambda r: posts.append(r.url) if r.method == "POST" and "/sync/results" in r.url else None,
+    )
+    page.fill(f"#rank-{blank.id}", "２")
+    page.fill(f"#mark-{blank.id}", "66.10")
+    page.fill(f"#mark_value-{blank.id}", "66.10")
+    page.focus(f"#notes-{scored.id}")  # focus leaves the row: it is saved
+    page.wait_for_function(f"() => document.querySelector('#rank-{blank.id}').value === '2'")
+    assert page.input_value(f"#mark_value-{blank.id}") == "66.1"
+    assert page.input_value(f"#mark-{blank.id}") == "66.10"  # a mark is kept as written
+    saved = result_of(blank)
+    assert (saved.rank, saved.mark, saved.mark_value) == (2, "66.10", Decimal("66.1"))
+    assert len(posts) == 1
+
+    page.focus(f"#rank-{blank.id}")  # through the row and out again, then "Save results"
+    page.focus(f"#notes-{scored.id}")
+    page.get_by_role("button", name="Save results").click()
+    page.wait_for_timeout(500)
+    assert len(posts) == 1
+    assert page.locator(f"#conflict-{blank.id}").count() == 0
+    assert result_of(blank).version == saved.version
+
+    page.reload()
+    assert page.input_value(f"#rank-{blank.id}") == "2"
+    assert page.input_value(f"#mark_value-{blank.id}") == "66.1"
 
 
 def test_results_before_the_events_day_are_refused_at_the_row_and_open_on_the_day(

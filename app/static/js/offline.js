@@ -488,6 +488,14 @@
         clearRow(fieldset);
         var row = fieldset.dataset.row;
         if (result.outcome === "applied") {
+          // The boxes show what was stored ("２" is 2, "66.10" is 66.1), unless typed in since
+          // the send; otherwise the row would look changed and be sent again at every visit.
+          FIELDS.forEach(function (name) {
+            var el = box(entry, name);
+            if (el && el.value.trim() === item.payload.values[name] && name in result.saved) {
+              el.value = result.saved[name];
+            }
+          });
           setWas(entry, result.saved, result.version);
           var old = form.querySelector("#conflict-" + entry);
           if (old) { old.remove(); }
