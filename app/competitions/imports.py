@@ -31,6 +31,7 @@ are no longer found (their own athletes, whose records they see anyway, still ar
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -297,12 +298,13 @@ def _check_row(row: Row, competitions, athletes, user, ration: _Ration) -> None:
     if row.medal is None:
         row.errors.append(_l("Write the medal as gold, silver or bronze, or leave it empty."))
     rank = cells.get("rank", "")
-    if rank and not (rank.isascii() and rank.isdigit() and len(rank) < 6):
+    # A whole number ("-1" too, which the rules then say is out of range); not "first", "1.5".
+    if rank and not (rank.isascii() and re.fullmatch(r"-?[0-9]{1,9}", rank)):
         row.errors.append(_l("The rank must be a whole number."))
-    else:
-        row.rank = int(rank) if rank else None
-    if row.status is not None and row.medal is not None and not row.errors:
-        # Every broken rule at once (issue 12 item 2), not one per round.
+        return
+    row.rank = int(rank) if rank else None
+    if row.status is not None and row.medal is not None:
+        # Every broken rule at once (issue 12 item 2), whatever else the row gets wrong.
         problems = services.rule_problems(rank=row.rank, status=row.status, medal=row.medal)
         row.errors += [message for _field, message in problems]
 

@@ -117,6 +117,29 @@ def test_row_errors_and_all_or_nothing(setup, make_user):
     ]
 
 
+def test_a_rank_out_of_range_and_every_rule_of_a_row_are_said(setup):
+    rows = imports.check_rows(
+        csv_bytes(
+            "省残运会,女子反曲弓,张一,1990-05-01,,-1,652,OK,",
+            "省残运会,女子反曲弓,张一,1990-05-01,,１,652,OK,gold",
+            "省残运会,女子反曲弓,张一,1990-05-01,,first,652,OK,",
+            "省残运会,女子反曲弓,王五,1990-05-01,,3,600,DNS,gold",
+        ),
+        setup["coach"],
+    )
+    assert [[str(e) for e in r.errors] for r in rows] == [
+        ["The rank must be a number from 1 to 99999."],
+        [],  # full-width digits are read as digits
+        ["The rank must be a whole number."],
+        [  # the unknown athlete and every broken rule, at once
+            "No athlete you may record is called 王五 with the birth date given.",
+            "Only a result with status OK has a rank: leave the rank empty.",
+            "Only a result with status OK can hold a medal.",
+            "A gold medal goes with rank 1 (tied athletes share the rank).",
+        ],
+    ]
+
+
 def test_team_rows_must_agree(setup):
     rows = imports.check_rows(
         csv_bytes(
