@@ -68,6 +68,12 @@ def _note_changes(session, flush_context):
 
 
 def _sync_at_commit(session, pending) -> None:
+    # Everything is flushed here. A changed object may still hold a relationship loaded before
+    # its foreign key changed (performance.venue after venue_id was set), and the adapters'
+    # loads do not overwrite what the session already holds: read the changed ones afresh.
+    for obj, deleted in pending.values():
+        if not deleted and sa.inspect(obj).persistent:
+            session.expire(obj)
     item_keys: set[tuple[str, int]] = set()
     feed_keys: set[str] = set()
     for obj, deleted in pending.values():

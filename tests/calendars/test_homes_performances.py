@@ -167,6 +167,54 @@ def test_performance_feeds(
     assert event["STATUS"] == "CANCELLED" and event["SEQUENCE"] == 1
 
 
+def test_a_performance_moved_to_another_venue_is_moved_in_every_feed(
+    client, make_performance, make_venue, today
+):
+    """The organiser's form changes the venue in the same session that loaded the old one:
+    the item must be built from the new venue (it kept the old LOCATION and venue feed)."""
+    from app.performances import services
+
+    day = today + timedelta(days=12)
+    old_venue, new_venue = (
+        make_venue(name="岳林街道社区服务中心"),
+        make_venue(name="松岙镇社区活动中心"),
+    )
+    show = make_performance(local_instant(day, 14), local_instant(day, 16), venue=old_venue)
+    assert item("performance", show.id).sequence == 0
+    show = db.session.get(type(show), show.id)
+    assert show.venue.name == "岳林街道社区服务中心"  # loaded, as the edit page does
+    data = {
+        "title": show.title,
+        "programme_id": show.programme_id,
+        "troupe_id": None,
+        "setting": show.setting,
+        "venue_id": new_venue.id,
+        "starts_at": show.starts_at,
+        "ends_at": show.ends_at,
+        "status": "confirmed",
+        "is_public": True,
+        "needs": [],
+        "people": [],
+    }
+    services.save_performance(show, data, version=show.version, override_reason="")
+    db.session.commit()
+    found = item("performance", show.id)
+    assert found.sequence == 1
+    assert found.fields["text"]["zh"]["location"].startswith("松岙镇社区活动中心")
+    event = next(
+        e
+        for e in icalendar.Calendar.from_ical(
+            client.get(f"/calendar/venue/{new_venue.id}.ics").data
+        ).walk("VEVENT")
+        if str(e["UID"]).startswith(f"performance-{show.id}@")
+    )
+    assert str(event["LOCATION"]).startswith("松岙镇社区活动中心")
+    assert (
+        f"performance-{show.id}@"
+        not in client.get(f"/calendar/venue/{old_venue.id}.ics").data.decode()
+    )
+
+
 def test_single_event_of_a_private_performance_only_for_its_people(
     client, make_performance, make_person, login_as, today
 ):
