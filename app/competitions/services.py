@@ -198,6 +198,19 @@ def _event_values(competition: Competition, data: dict) -> dict:
     ends_at: datetime | None = data.get("ends_at")
     if starts_at and ends_at and ends_at < starts_at:
         raise DomainError(_l("The event must end after it starts."), field="ends_at")
+    first, last = competition.start_on, competition.end_on or competition.start_on
+    if starts_at is not None and not first <= clock.local_date(starts_at) <= last:
+        # The programme, the start lists and the calendars show the event under those days.
+        from app.core.templating import fmt_date
+
+        raise DomainError(
+            _l(
+                "The event's day must be one of the competition's days, %(first)s to %(last)s.",
+                first=fmt_date(first),
+                last=fmt_date(last),
+            ),
+            field="day",
+        )
     # All day: a day (its local 00:00 in starts_at) and no end time.
     all_day = bool(data.get("all_day")) and starts_at is not None
     if all_day:

@@ -350,7 +350,7 @@ def test_event_with_local_schedule(client, login_as, make_competition, sports):
     from app.competitions.models import CompetitionEvent
 
     login_as("admin")
-    competition = make_competition()
+    competition = make_competition(start_on=date(2026, 4, 8), end_on=date(2026, 4, 10))
     url = f"/competitions/{competition.id}/events/new"
     data = {
         "name": "女子个人反曲弓",
@@ -375,6 +375,16 @@ def test_event_with_local_schedule(client, login_as, make_competition, sports):
     response = client.post(url, data=bad)
     assert response.status_code == 422
     assert "Write the time as hours:minutes, for example 09:30." in response.get_data(as_text=True)
+    # A day outside the competition's: said at the day, what was typed kept, nothing saved.
+    response = client.post(url, data=dict(data, **{"day-day": "20", "name": "男子个人反曲弓"}))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert (
+        "The event&#39;s day must be one of the competition&#39;s days, Apr 8, 2026 to Apr 10, 2026."
+        in page
+    )
+    assert 'value="男子个人反曲弓"' in page and 'value="20"' in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CompetitionEvent)) == 1
     no_day = {k: v for k, v in data.items() if not k.startswith("day-")}
     response = client.post(url, data=no_day)
     assert response.status_code == 422
