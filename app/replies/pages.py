@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from app.core import clock
@@ -59,6 +59,7 @@ def panel_for(subject: subjects.Subject | None, person: Person | None) -> Panel 
             kind=subject.kind,
             subject_id=subject.id,
             key=links.occurrence_key(subject.occurrence_start),
+            back=request.path,  # where to go if the occurrence moves before the answer
         ),
         names={p.id: p.name for p in who.people},
     )

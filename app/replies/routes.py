@@ -18,7 +18,7 @@ from app.core import editing
 from app.core.auth import login_required, public
 from app.core.errors import DomainError
 from app.core.params import whole_number
-from app.core.security import mark_personal
+from app.core.security import is_safe_next, mark_personal
 from app.extensions import db, limiter
 from app.people.models import Person
 from app.replies import bp, forms, pages, queries, services, subjects
@@ -109,7 +109,21 @@ def answer(token: str):
 def signed_in(kind: str, subject_id: int, key: str):
     """The buttons on an event page, for a signed-in participant or caregiver: answers for
     the user's own register person and their dependants expected there; back to the page."""
-    subject = _subject_or_404(kind, subject_id, key)
+    subject = _subject(kind, subject_id, key)
+    back_to = request.args.get("back")
+    if subject is None and is_safe_next(back_to):
+        # Moved (or called off) since the page was opened: the page as it is now, and why
+        # nothing was saved, rather than a bare "not found".
+        flash(
+            _(
+                "This event was moved or removed after you opened the page, so your answer"
+                " was not saved. Check the page as it is now and answer again."
+            ),
+            "error",
+        )
+        return redirect(back_to, code=303)
+    if subject is None:
+        abort(404)
     person = db.session.get(Person, current_user.person_id) if current_user.person_id else None
     if person is None:
         abort(404)
@@ -135,12 +149,16 @@ def signed_in(kind: str, subject_id: int, key: str):
     )
 
 
-def _subject_or_404(kind: str, subject_id: int, key: str) -> subjects.Subject:
+def _subject(kind: str, subject_id: int, key: str) -> subjects.Subject | None:
     try:
         start = datetime.strptime(key, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
-        abort(404)
-    subject = subjects.load(kind, subject_id, start)
+        return None
+    return subjects.load(kind, subject_id, start)
+
+
+def _subject_or_404(kind: str, subject_id: int, key: str) -> subjects.Subject:
+    subject = _subject(kind, subject_id, key)
     if subject is None:
         abort(404)
     return subject

@@ -4,7 +4,7 @@ signed-in buttons on event pages (with their permission checks)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -196,7 +196,7 @@ def test_a_signed_in_performer_answers_on_the_performance_page(app, client, logi
     assert f'id="replies-performance-{performance.id}-title"' in html
     assert html.count('name="person_id"') == 1
     action = f"/reply/mine/performance/{performance.id}/20261203T060000Z"
-    assert f'action="{action}"' in html
+    assert f'action="{action}?back=/performances/{performance.id}"' in html
     response = client.post(
         action, data={"person_id": people[4].id, "answer": "not_coming", "reason": "出差"}
     )
@@ -218,6 +218,36 @@ def test_a_signed_in_performer_answers_on_the_performance_page(app, client, logi
     # Not for someone else booked on the same performance.
     client.post(action, data={"person_id": people[0].id, "answer": "coming"})
     assert db.session.scalars(sa.select(sa.func.count(Reply.id))).one() == 1
+
+
+def test_an_answer_to_a_performance_moved_meanwhile_goes_back_to_its_page_with_why(
+    app, client, login_as, show
+):
+    performance, people = show
+    login_as("participant", person_id=people[4].id)
+    html = client.get(f"/performances/{performance.id}").get_data(as_text=True)
+    action = f"/reply/mine/performance/{performance.id}/20261203T060000Z?back=/performances/{performance.id}"
+    assert f'action="{action}"' in html
+    # The organiser moves the show an hour later while the page is open.
+    performance = db.session.get(type(performance), performance.id)
+    performance.starts_at += timedelta(hours=1)
+    performance.ends_at += timedelta(hours=1)
+    db.session.commit()
+    response = client.post(
+        action, data={"person_id": people[4].id, "answer": "not_coming", "reason": "出差"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/performances/{performance.id}"
+    page = client.get(f"/performances/{performance.id}").get_data(as_text=True)
+    assert (
+        "This event was moved or removed after you opened the page, so your answer was not"
+        " saved. Check the page as it is now and answer again."
+    ) in page
+    assert f"/reply/mine/performance/{performance.id}/20261203T070000Z?back=" in page
+    assert db.session.scalars(sa.select(sa.func.count(Reply.id))).one() == 0
+    # Somewhere else than this site: not followed, the plain 404 as before.
+    elsewhere = action.replace(f"back=/performances/{performance.id}", "back=//evil.example")
+    assert client.post(elsewhere, data={"answer": "coming"}).status_code == 404
 
 
 def test_a_user_with_nobody_expected_gets_no_buttons_and_a_404(
