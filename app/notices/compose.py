@@ -36,12 +36,15 @@ def when_text(starts_at: datetime | None, ends_at: datetime | None) -> str:
     return text
 
 
-def _change_sentence(change: Change, series: bool) -> str:
+def _change_sentence(change: Change, series: bool, names: str = "") -> str:
     if change == Change.CANCELLED:
         return _("This has been cancelled.")
     if change == Change.RESTORED:
         return _("This is back on.")
     if change == Change.BOOKED:
+        # To a caregiver: the dependants were booked, not the reader.
+        if names:
+            return _("Booked for this: %(names)s.", names=names)
         return _("You have been booked for this.")
     if change == Change.REMINDER:
         return _("A reminder: this is tomorrow.")
@@ -111,7 +114,7 @@ def render(subject, change: Change, facts: dict, language: str, *, reply, names)
             if names
             else ""
         )
-        sentence = _change_sentence(change, subject.series)
+        sentence = _change_sentence(change, subject.series, separator.join(names))
         when = when_text(subject.starts_at, subject.ends_at)
         where = comma.join(part for part in (subject.venue, subject.address) if part)
         lines.append((_("What"), subject.title))

@@ -176,6 +176,21 @@ def test_a_new_booking_tells_only_the_person_booked(contact_person, make_perform
     assert [(n.person_id, n.change.value) for n in notices()] == [(b.id, "booked")]
 
 
+def test_a_caregiver_is_told_their_dependant_was_booked_not_themselves(
+    contact_person, make_person, make_performance
+):
+    carer = contact_person(email="carer@example.cn", name="照护人")
+    dependant = make_person(name="周霞", guardian_person_id=carer.id, guardian_name="照护人")
+    performer = contact_person(email="p@example.cn", name="演员甲")
+    make_performance(people=[(dependant, "performer"), (performer, "performer")])
+    by_person = {n.person_id: n for n in notices()}
+    assert set(by_person) == {carer.id, performer.id}
+    told = by_person[carer.id].body_text.split("\n")[:2]
+    assert told == ["本通知涉及您照护的周霞。", "周霞已被安排参加本次活动。"]
+    assert "<p>周霞已被安排参加本次活动。</p>" in by_person[carer.id].body_html
+    assert by_person[performer.id].body_text.split("\n")[0] == "您已被安排参加本次活动。"
+
+
 def test_a_later_change_that_makes_it_tomorrow_is_not_held_by_the_earlier_one(
     contact_person, make_performance, frozen_clock
 ):
