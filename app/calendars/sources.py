@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -146,12 +146,18 @@ def uid_domain() -> str:
 
 
 def base_url() -> str:
-    """Where event pages live, for URL properties rendered outside any request."""
+    """Where event pages live, for the links stored in calendar items and notices. Without
+    RONGHE_BASE_URL (required in production) or SERVER_NAME: the host serving the request
+    that made the change (``PORT=5001 make run``), else a guess."""
     configured = current_app.config.get("RONGHE_BASE_URL")
     if configured:
         return configured.rstrip("/")
     server = current_app.config.get("SERVER_NAME")
-    return f"http://{server}" if server else "http://127.0.0.1:5000"
+    if server:
+        return f"http://{server}"
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return "http://127.0.0.1:5000"
 
 
 def absolute_url(endpoint: str, anchor: str = "", **values) -> str:

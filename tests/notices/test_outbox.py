@@ -191,6 +191,27 @@ def test_a_caregiver_is_told_their_dependant_was_booked_not_themselves(
     assert by_person[performer.id].body_text.split("\n")[0] == "您已被安排参加本次活动。"
 
 
+def test_the_details_link_names_the_host_that_served_the_change(
+    app, contact_person, make_performance
+):
+    """Outside production with RONGHE_BASE_URL unset (``PORT=5071 make run``): the notice's
+    details link and its reply link both name the host the organiser used."""
+    a = contact_person(email="a@example.cn")
+    performance = make_performance(people=[(a, "performer")])
+    db.session.execute(sa.delete(Notice))
+    db.session.commit()
+    server_name = app.config["SERVER_NAME"]
+    app.config["SERVER_NAME"] = None
+    try:
+        with app.test_request_context("/", base_url="http://127.0.0.1:5071"):
+            save(performance, starts_at=at(4, 9), ends_at=at(4, 11))
+    finally:
+        app.config["SERVER_NAME"] = server_name
+    text = notices()[0].body_text
+    assert f"详情：http://127.0.0.1:5071/performances/{performance.id}\n" in text
+    assert "是否参加：http://127.0.0.1:5071/reply/" in text
+
+
 def test_a_later_change_that_makes_it_tomorrow_is_not_held_by_the_earlier_one(
     contact_person, make_performance, frozen_clock
 ):
