@@ -5,7 +5,8 @@ An entry may carry a bib, a heat and a lane or target, each optional:
 - **bib**: one to eight letters, digits or hyphens, starting with a letter or digit ("105",
   "A-12"), read upper-case with full-width characters as their ASCII forms. Within one
   competition a bib names one athlete (or one team): the same athlete keeps the same bib in
-  every event, and another entry whose athletes differ may not use it. Withdrawn entries give
+  every individual event (and may not be given another there), and another entry whose
+  athletes differ may not use it. Withdrawn entries give
   their bib back. A rule here, not a unique constraint, because of the first half.
 - **heat**: a whole number from 1 to 99.
 - **lane or target**: a number from 1 to 99, with a letter A to F after it for an archer's
@@ -79,8 +80,9 @@ def read_start(bib, heat, lane) -> Start:
 
 
 def check_start(event: CompetitionEvent, entry_id: int | None, athlete_ids, start: Start) -> None:
-    """Refuse a bib another athlete or team holds in the competition, or a lane another entry
-    holds in the event's heat (withdrawn entries left out). At most two queries."""
+    """Refuse a bib another athlete or team holds in the competition, another bib than the
+    one an athlete wears in the competition's other individual events, or a lane another
+    entry holds in the event's heat (withdrawn entries left out). At most three queries."""
     mine = set(athlete_ids)
     live = Entry.status != EntryStatus.WITHDRAWN
     if start.bib:
@@ -106,6 +108,34 @@ def check_start(event: CompetitionEvent, entry_id: int | None, athlete_ids, star
                 ),
                 field="bib",
             )
+        if not event.is_team and len(mine) == 1:
+            # An athlete wears one bib in all the competition's individual events (a team
+            # entry has its own).
+            worn = db.session.scalar(
+                sa.select(Entry.bib)
+                .join(Entry.athletes.property.secondary)
+                .join(CompetitionEvent, CompetitionEvent.id == Entry.event_id)
+                .where(
+                    CompetitionEvent.competition_id == event.competition_id,
+                    CompetitionEvent.is_team.is_(False),
+                    Entry.athletes.property.secondary.c.athlete_id.in_(mine),
+                    Entry.bib.is_not(None),
+                    Entry.bib != "",
+                    Entry.bib != start.bib,
+                    Entry.id != (entry_id or 0),
+                    live,
+                )
+                .limit(1)
+            )
+            if worn:
+                raise DomainError(
+                    _l(
+                        "This athlete wears bib %(worn)s in the competition's other events:"
+                        " give the same bib, or change it there first.",
+                        worn=worn,
+                    ),
+                    field="bib",
+                )
     if start.lane:
         taken = db.session.scalar(
             sa.select(sa.func.count(Entry.id)).where(

@@ -110,6 +110,31 @@ def test_a_bib_names_one_athlete_in_a_competition(scene, enter):
     assert db.session.get(Entry, scene["li_entry"].id).bib == "105"
 
 
+def test_an_athlete_wears_one_bib_in_every_individual_event(scene, enter, make_event):
+    place(scene["wang_entry"], {"bib": "101"})
+    wang_again = enter(scene["other_event"], scene["wang"], result=False)
+    with pytest.raises(DomainError) as refused:
+        place(wang_again, {"bib": "999"})
+    assert refused.value.field == "bib"
+    assert str(refused.value.message) == (
+        "This athlete wears bib 101 in the competition's other events: give the same bib, or"
+        " change it there first."
+    )
+    db.session.rollback()
+    wang_again = db.session.get(Entry, wang_again.id)
+    place(wang_again, {"heat": "2"})  # no bib (yet) on one entry is not another bib
+    place(wang_again, {"bib": "１０１", "heat": "2"})  # full-width: the same bib
+    # A team entry has a bib of its own.
+    relay = make_event(scene["competition"], sport="swimming", name="Relay", is_team=True)
+    team = enter(relay, scene["wang"], scene["li"], result=False)
+    place(team, {"bib": "T1"})
+    db.session.commit()
+    assert (db.session.get(Entry, wang_again.id).bib, db.session.get(Entry, team.id).bib) == (
+        "101",
+        "T1",
+    )
+
+
 def test_a_lane_is_one_entry_s_in_a_heat(scene):
     place(scene["wang_entry"], {"heat": 1, "lane": "4"})
     with pytest.raises(DomainError) as refused:
