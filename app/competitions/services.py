@@ -471,7 +471,9 @@ def set_start(entry: Entry, start: dict, *, version: int | None = None, actor=No
     them with update_entry). Checked as update_entry checks them; audited with old and new."""
     _check_version(entry, version)
     place = startlists.read_start(start.get("bib"), start.get("heat"), start.get("lane"))
-    startlists.check_start(entry.event, entry.id, [a.id for a in entry.athletes], place)
+    startlists.check_start(
+        entry.event, entry.id, [a.id for a in entry.athletes], place, entry.bib or ""
+    )
     old = startlists.Start.of(entry)
     entry.bib, entry.heat, entry.lane = place.bib, place.heat, place.lane
     changed = audit.changed_fields(entry, list(START_FIELDS))
@@ -525,7 +527,7 @@ def update_entry(
     place = startlists.Start.of(entry)
     if start is not None:
         place = startlists.read_start(start.get("bib"), start.get("heat"), start.get("lane"))
-        startlists.check_start(event, entry.id, ids, place)
+        startlists.check_start(event, entry.id, ids, place, entry.bib or "")
     old_ids = [a.id for a in entry.athletes]
     old_support = [(row.role, row.person_id, row.name) for row in entry.support]
     support_rows = _support(support, actor)

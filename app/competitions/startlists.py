@@ -79,7 +79,9 @@ def read_start(bib, heat, lane) -> Start:
     return Start(bib_text, heat, lane_text)
 
 
-def check_start(event: CompetitionEvent, entry_id: int | None, athlete_ids, start: Start) -> None:
+def check_start(
+    event: CompetitionEvent, entry_id: int | None, athlete_ids, start: Start, current_bib: str = ""
+) -> None:
     """Refuse a bib another athlete or team holds in the competition, another bib than the
     one an athlete wears in the competition's other individual events, or a lane another
     entry holds in the event's heat (withdrawn entries left out). At most three queries."""
@@ -111,28 +113,32 @@ def check_start(event: CompetitionEvent, entry_id: int | None, athlete_ids, star
         if not event.is_team and len(mine) == 1:
             # An athlete wears one bib in all the competition's individual events (a team
             # entry has its own).
-            worn = db.session.scalar(
-                sa.select(Entry.bib)
-                .join(Entry.athletes.property.secondary)
-                .join(CompetitionEvent, CompetitionEvent.id == Entry.event_id)
-                .where(
-                    CompetitionEvent.competition_id == event.competition_id,
-                    CompetitionEvent.is_team.is_(False),
-                    Entry.athletes.property.secondary.c.athlete_id.in_(mine),
-                    Entry.bib.is_not(None),
-                    Entry.bib != "",
-                    Entry.bib != start.bib,
-                    Entry.id != (entry_id or 0),
-                    live,
+            worn = set(
+                db.session.scalars(
+                    sa.select(Entry.bib)
+                    .join(Entry.athletes.property.secondary)
+                    .join(CompetitionEvent, CompetitionEvent.id == Entry.event_id)
+                    .where(
+                        CompetitionEvent.competition_id == event.competition_id,
+                        CompetitionEvent.is_team.is_(False),
+                        Entry.athletes.property.secondary.c.athlete_id.in_(mine),
+                        Entry.bib.is_not(None),
+                        Entry.bib != "",
+                        Entry.bib != start.bib,
+                        Entry.id != (entry_id or 0),
+                        live,
+                    )
                 )
-                .limit(1)
             )
+            # Renumbering: an entry may leave the bib the others still wear, one entry at a
+            # time; it may not take a third one.
+            worn -= {current_bib}
             if worn:
                 raise DomainError(
                     _l(
                         "This athlete wears bib %(worn)s in the competition's other events:"
-                        " give the same bib, or change it there first.",
-                        worn=worn,
+                        " give the same bib.",
+                        worn="、".join(sorted(worn, key=bib_key)),
                     ),
                     field="bib",
                 )

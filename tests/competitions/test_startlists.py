@@ -117,20 +117,31 @@ def test_an_athlete_wears_one_bib_in_every_individual_event(scene, enter, make_e
         place(wang_again, {"bib": "999"})
     assert refused.value.field == "bib"
     assert str(refused.value.message) == (
-        "This athlete wears bib 101 in the competition's other events: give the same bib, or"
-        " change it there first."
+        "This athlete wears bib 101 in the competition's other events: give the same bib."
     )
     db.session.rollback()
     wang_again = db.session.get(Entry, wang_again.id)
     place(wang_again, {"heat": "2"})  # no bib (yet) on one entry is not another bib
     place(wang_again, {"bib": "１０１", "heat": "2"})  # full-width: the same bib
+    # Renumbered one entry at a time: leaving the shared bib is allowed, a third one is not.
+    third = make_event(scene["competition"], sport="swimming", name="Men's 400 m freestyle S8")
+    wang_third = enter(third, scene["wang"], result=False)
+    place(wang_third, {"bib": "101"})
+    place(db.session.get(Entry, scene["wang_entry"].id), {"bib": "201"})
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        place(wang_third, {"bib": "301"})
+    assert "wears bib 201 in the competition" in str(refused.value.message)
+    db.session.rollback()
+    place(db.session.get(Entry, wang_third.id), {"bib": "201"})
+    place(db.session.get(Entry, wang_again.id), {"bib": "201", "heat": "2"})
     # A team entry has a bib of its own.
     relay = make_event(scene["competition"], sport="swimming", name="Relay", is_team=True)
     team = enter(relay, scene["wang"], scene["li"], result=False)
     place(team, {"bib": "T1"})
     db.session.commit()
     assert (db.session.get(Entry, wang_again.id).bib, db.session.get(Entry, team.id).bib) == (
-        "101",
+        "201",
         "T1",
     )
 
