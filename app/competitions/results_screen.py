@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.competitions import official, queries, services
+from app.competitions import official, queries, services, startlists
 from app.competitions.enums import Medal, ResultStatus
 from app.core import clock
 from app.core.errors import EditConflict
@@ -174,6 +174,8 @@ def page_context(event, formdata, summary, user) -> dict:
     from app.competitions import rules
 
     return {
+        # The rows in the order of competition, so a coach at the pool reads them by lane.
+        "entries": startlists.in_order(event.entries),
         "needs_reason": official.needs_reason(event),
         "reason": clean_text(formdata.get("reason", "")) if formdata else "",
         "reason_error": next((message for target, message in summary if target == "reason"), None),
@@ -185,6 +187,11 @@ def page_context(event, formdata, summary, user) -> dict:
         "opens_on": official.results_open_on(event).isoformat(),
         "rendered_on": clock.today().isoformat(),
     }
+
+
+def _positions(event) -> dict[int, int]:
+    """Each entry's row number on the screen: the order of competition (heat, lane, bib)."""
+    return {entry.id: n for n, entry in enumerate(startlists.in_order(event.entries), start=1)}
 
 
 def submit(event, editable: set[int], formdata, *, actor) -> Outcome:
@@ -202,7 +209,7 @@ def submit(event, editable: set[int], formdata, *, actor) -> Outcome:
         outcome.summary.append((None, official.too_early_message(event)))
         outcome.status = 422
         return outcome
-    position = {entry.id: number for number, entry in enumerate(event.entries, start=1)}
+    position = _positions(event)
     for row in changed:
         _values, problems = services.read_result(
             rank=row.values["rank"],
@@ -273,7 +280,7 @@ def _conflict(event_id: int, rows: dict, changed: list, raced: int | None, outco
     for row in conflicts:
         if row.entry.id in rows:
             _merge(row, fresh[row.entry.id].result)
-    position = {entry.id: number for number, entry in enumerate(event.entries, start=1)}
+    position = _positions(event)
     outcome.event = event
     outcome.status = 409
     outcome.summary = [

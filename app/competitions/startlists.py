@@ -183,6 +183,15 @@ def bib_key(bib: str) -> tuple:
     return (1, 0, bib)
 
 
+def in_order(entries) -> list[Entry]:
+    """Entries in the order of competition, as the start list prints them (the first
+    athlete's pinyin for the tie-break: loaded with the entries by the results queries)."""
+    return sorted(
+        entries,
+        key=lambda e: order_key(e, e.athletes[0].person.name_pinyin if e.athletes else ""),
+    )
+
+
 def order_key(entry: Entry, pinyin: str = "") -> tuple:
     """The order of competition (module docstring)."""
     return (

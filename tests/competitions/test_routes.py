@@ -180,7 +180,9 @@ def test_invalid_result_is_422_with_the_rule(client, scene, login_as):
     response = client.post(f"/competitions/events/{scene['event'].id}/results", data=data)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "Row 1: Only a result with status OK can hold a medal." in html
+    # Rows in the order of competition: no heats or lanes here, so by pinyin (保… before 周…).
+    assert "Row 2: Only a result with status OK can hold a medal." in html
+    assert html.index('id="entry-' + str(scene["theirs"].id)) < html.index(f'id="entry-{mine.id}"')
     assert db.session.scalar(sa.select(Result.status).where(Result.entry_id == mine.id)) == "OK"
 
 

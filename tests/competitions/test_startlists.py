@@ -274,3 +274,29 @@ def test_a_coach_who_does_not_manage_the_competition_keeps_the_saved_start(clien
         1,
         "3",
     )
+
+
+def test_the_results_screen_lists_the_rows_by_heat_and_lane_with_their_start(
+    client, login_as, scene
+):
+    """A coach at the pool reads the screen by lane: the rows come in the start list's order
+    with the bib, heat and lane, and a problem names the row as numbered there."""
+    place(scene["wang_entry"], {"bib": "101", "heat": "1", "lane": "5"})
+    place(scene["li_entry"], {"bib": "102", "heat": "1", "lane": "3"})
+    db.session.commit()
+    login_as(user=scene["manager"])
+    url = f"/competitions/events/{scene['event'].id}/results"
+    html = client.get(url).get_data(as_text=True)
+    li, wang = scene["li_entry"].id, scene["wang_entry"].id
+    assert html.index(f'id="entry-{li}"') < html.index(f'id="entry-{wang}"')
+    assert re.search(
+        rf'id="entry-{li}">1\. 李强</h2>\s*<p class="result-mark">Bib 102 · Heat 1 · Lane or target 3</p>',
+        html,
+    )
+    assert f'data-entry="{wang}" data-row="2"' in html
+    row = {"rank": "", "mark": "", "mark_value": "", "status": "DNS", "medal": "gold", "notes": ""}
+    response = client.post(url, data={f"{k}-{wang}": v for k, v in row.items()})
+    assert response.status_code == 422
+    assert "Row 2: Only a result with status OK can hold a medal." in response.get_data(
+        as_text=True
+    )

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from app.accounts.services import find_by_username
 from app.athletes.models import AthleteProfile, Sport
-from app.competitions import services, standings
+from app.competitions import services, standings, startlists
 from app.competitions.models import Result
 from app.extensions import db
 from tests.browser_fixtures import axe_violations
@@ -60,7 +60,8 @@ def _setup(count: int):
     )
     entries = [services.create_entry(event, athlete_ids=[a.id])[0] for a in athletes]
     db.session.commit()
-    return coach, competition, event, entries
+    # As the screen lists them (the order of competition; here by pinyin): row n is entries[n-1].
+    return coach, competition, event, startlists.in_order(entries)
 
 
 def _results(entries) -> list[tuple]:
