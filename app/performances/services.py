@@ -125,6 +125,9 @@ def performance_warnings(performance: Performance) -> list:
 # Performances ------------------------------------------------------------------------------
 
 
+GUEST_NAME_MAX = 100  # PerformancePerson.name
+
+
 def _people(data: dict, troupe_id: int | None) -> list[dict]:
     """The people booked, checked: register people exist, nobody twice, roles known."""
     rows = data.get("people") or []
@@ -152,7 +155,16 @@ def _people(data: dict, troupe_id: int | None) -> list[dict]:
     checked = []
     for row in rows:
         role = _enum(BookingRole, row.get("role"), _l("Choose each person's role."), "people")
-        name = (row.get("name") or "").strip()[:100]
+        name = (row.get("name") or "").strip()
+        if len(name) > GUEST_NAME_MAX:
+            # Never cut without a word: a name of 150 characters is two names on one line.
+            raise DomainError(
+                _l(
+                    "Write each guest's name on its own line, at most %(max)d characters.",
+                    max=GUEST_NAME_MAX,
+                ),
+                field="guest_names",
+            )
         person_id = row.get("person_id")
         if person_id is None and not name:
             continue

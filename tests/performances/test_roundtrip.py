@@ -90,3 +90,21 @@ def test_programme_and_troupe_edit_round_trip_and_two_sessions(
     db.session.expire_all()
     assert db.session.get(Troupe, troupe.id).name == "奉化区残疾人艺术团（舞蹈队）"
     two_sessions(client, second, url, {"notes": "每周三排练。"}, {"name": "艺术团"})
+
+
+def test_a_guest_name_too_long_is_refused_with_the_names_kept(client, login_as, make_performance):
+    """It was cut to 100 characters without a word (two names on one line, say)."""
+    from tests.roundtrip import post_data, read_form
+
+    login_as("admin")
+    performance = make_performance()
+    url = f"/performances/{performance.id}/edit"
+    names = "王小明" + "，李华" * 40  # 123 characters on one line
+    data = post_data(read_form(client.get(url).get_data(as_text=True), url), {"guest_names": names})
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Write each guest&#39;s name on its own line, at most 100 characters." in html
+    assert f"{names}</textarea>" in html
+    db.session.expire_all()
+    assert [p.name for p in db.session.get(Performance, performance.id).people] == []
