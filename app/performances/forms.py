@@ -39,11 +39,11 @@ def _int_or_none(value):
         return None
 
 
-def _time(form, field) -> time | None:
+def _time(form, field, message) -> time | None:
     text = (field.data or "").replace("：", ":").strip()
     match = TIME.fullmatch(text)
     if not match:
-        form.add_error(field.name, _l("Write the time as hours:minutes, for example 09:30."))
+        form.add_error(field.name, message)
         return None
     return time(int(match.group(1)), int(match.group(2)))
 
@@ -132,7 +132,13 @@ class PerformanceForm(BaseForm):
     def schedule(self) -> tuple[datetime, datetime] | None:
         if self.day.data is None:
             return None
-        start, end = _time(self, self.start_time), _time(self, self.end_time)
+        # Each message names its box: the error summary lists both, apart from their boxes.
+        start = _time(
+            self, self.start_time, _l("Write the start time as hours:minutes, for example 09:30.")
+        )
+        end = _time(
+            self, self.end_time, _l("Write the end time as hours:minutes, for example 11:00.")
+        )
         if start is None or end is None:
             return None
         starts_at = clock.local_instant(self.day.data, start)

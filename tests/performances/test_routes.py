@@ -119,6 +119,7 @@ def test_invalid_input_is_kept_with_messages(
             venue_id=str(venue.id),
             title="<b>Mine</b>",
             start_time="25:00",
+            end_time="9.30",
             audience="ten",
         ),
     )
@@ -126,7 +127,8 @@ def test_invalid_input_is_kept_with_messages(
     text = response.get_data(as_text=True)
     assert "There is a problem" in text
     assert "&lt;b&gt;Mine&lt;/b&gt;" in text
-    assert "Write the time as hours:minutes" in text
+    assert 'href="#start_time">Write the start time as hours:minutes, for example 09:30.' in text
+    assert 'href="#end_time">Write the end time as hours:minutes, for example 11:00.' in text
     assert db.session.scalar(sa.select(sa.func.count(Performance.id))) == 0
 
 
