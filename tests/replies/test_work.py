@@ -130,6 +130,41 @@ def test_the_organiser_sees_who_confirmed_and_who_cannot_come(
     assert "周一" in coming and "吴二" in coming and "郑三" not in coming
 
 
+def test_no_tally_for_a_cancelled_show_or_an_ended_one_nobody_answered(
+    app, client, login_as, organiser, show, make_performance, make_person
+):
+    performance, _people = show
+    login_as(user=organiser)
+    url = f"/performances/{performance.id}"
+    assert "No answer: 5." in client.get(url).get_data(as_text=True)
+    performance = db.session.get(type(performance), performance.id)
+    performance.status = "cancelled"
+    db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    assert 'id="reply-tally"' not in html
+    assert "Add to my calendar" not in html
+    # Ended (2026-11-20, before the suite's 2026-11-30): nobody answered, nothing to show;
+    # an answer given before it ended, and the tally is there.
+    start, end = at(20, 14, month=11), at(20, 16, month=11)
+    chen = make_person(name="陈六")
+    ended = make_performance(start, end, people=[(chen, "performer")])
+    assert 'id="reply-tally"' not in client.get(f"/performances/{ended.id}").get_data(as_text=True)
+    db.session.add(
+        Reply(
+            person_id=chen.id,
+            subject_kind="performance",
+            subject_id=ended.id,
+            occurrence_start=start,
+            occurrence_end=end,
+            answer=Answer.COMING,
+        )
+    )
+    db.session.commit()
+    assert "Will come: 1. Cannot come: 0. No answer: 0." in client.get(
+        f"/performances/{ended.id}"
+    ).get_data(as_text=True)
+
+
 def test_the_tally_is_not_shown_to_participants(app, client, login_as, show):
     performance, people = show
     _answer(app, people[2].id, "performance", performance.id, at(3, 14), Answer.NOT_COMING, "腿伤")

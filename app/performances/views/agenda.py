@@ -140,11 +140,20 @@ def detail(performance_id: int, photo_form=None, status: int = 200):
             photo_form=photo_form,
             page_has_errors=bool(photo_form is not None and photo_form.has_errors),
             reply_panel=reply_pages.panel("performance", performance.id, performance.starts_at),
-            reply_tally=reply_pages.tally(
-                "performance", performance.id, performance.starts_at, performance.person_ids
-            )
-            if staff
-            else None,
+            reply_tally=_reply_tally(performance) if staff else None,
         ),
         status,
     )
+
+
+def _reply_tally(performance):
+    """Who answered, for the staff: none for a cancelled show (nobody is expected), nor for
+    one that has ended with no answer at all (a show from before answers existed)."""
+    if performance.status == PerformanceStatus.CANCELLED:
+        return None
+    found = reply_pages.tally(
+        "performance", performance.id, performance.starts_at, performance.person_ids
+    )
+    if performance.ends_at <= clock.now() and not (found.coming or found.not_coming):
+        return None
+    return found
