@@ -436,11 +436,18 @@ def save_performance(
 
 
 def _figures(data: dict) -> dict:
-    audience = _count(data, "audience", _l("The audience must be a whole number, 0 or more."))
+    audience = _count(
+        data,
+        "audience",
+        _l("The audience must be a whole number from 0 to %(max)d.", max=MAX_COUNT),
+    )
     disabled = _count(
         data,
         "audience_disabled",
-        _l("The audience with disabilities must be a whole number, 0 or more."),
+        _l(
+            "The audience with disabilities must be a whole number from 0 to %(max)d.",
+            max=MAX_COUNT,
+        ),
     )
     if audience is not None and disabled is not None and disabled > audience:
         raise DomainError(
@@ -448,7 +455,9 @@ def _figures(data: dict) -> dict:
             field="audience_disabled",
         )
     beneficiaries = _count(
-        data, "beneficiaries", _l("The beneficiaries must be a whole number, 0 or more.")
+        data,
+        "beneficiaries",
+        _l("The beneficiaries must be a whole number from 0 to %(max)d.", max=MAX_COUNT),
     )
     return {
         "audience": audience,

@@ -71,6 +71,12 @@ def test_the_after_show_form_refuses_bad_figures_and_stale_versions(
     bad = client.post(url, data=report_data(show, audience="10", audience_disabled="20"))
     assert bad.status_code == 422
     assert "cannot be larger than the whole audience" in bad.get_data(as_text=True)
+    # Too large (a whole number all the same): the message says the range.
+    huge = client.post(url, data=report_data(show, beneficiaries="99999999999999999999"))
+    assert huge.status_code == 422
+    page = huge.get_data(as_text=True)
+    assert "The beneficiaries must be a whole number from 0 to 1000000." in page
+    assert 'value="99999999999999999999"' in page
     stale = report_data(show, audience="99")
     assert client.post(url, data=report_data(show, audience="120")).status_code == 303
     conflict = client.post(url, data=stale)
