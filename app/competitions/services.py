@@ -186,6 +186,12 @@ def update_competition(
     return competition
 
 
+def events_outside_its_days(competition: Competition) -> list[CompetitionEvent]:
+    """The competition's events whose day is not one of its days (after its dates moved)."""
+    first, last = competition.start_on, competition.end_on or competition.start_on
+    return [e for e in competition.events if e.day is not None and not first <= e.day <= last]
+
+
 def _event_values(competition: Competition, data: dict) -> dict:
     name = (data.get("name") or "").strip()
     if not name:

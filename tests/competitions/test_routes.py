@@ -225,6 +225,44 @@ def test_admin_records_every_entry(client, scene, login_as):
     assert f'name="rank-{scene["theirs"].id}"' in html
 
 
+def test_moving_a_competitions_dates_away_from_its_events_says_which_to_move(
+    client, login_as, sports
+):
+    coach = login_as("coach")
+    data = {
+        "name": "区残疾人游泳比赛",
+        "level": "district",
+        "start_on-year": "2026",
+        "start_on-month": "12",
+        "start_on-day": "8",
+        "end_on-year": "2026",
+        "end_on-month": "12",
+        "end_on-day": "10",
+        "status": "planned",
+        "sport_ids": [str(sports["archery"].id)],
+    }
+    assert client.post("/competitions/new", data=data).status_code == 303
+    competition = db.session.scalar(sa.select(Competition))
+    for name, day in (("男子50米", "9"), ("女子50米", "10")):
+        event = {
+            "name": name,
+            "sport_id": str(sports["archery"].id),
+            "gender": "open",
+            **{"day-year": "2026", "day-month": "12", "day-day": day},
+        }
+        url = f"/competitions/{competition.id}/events/new"
+        assert client.post(url, data=event).status_code == 303
+    assert coach.id == competition.manager_id
+    moved = dict(data, **{"start_on-day": "10", "end_on-day": "12", "version": "1"})
+    response = client.post(f"/competitions/{competition.id}/edit", data=moved)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (
+        '<div class="notice notice-warning" role="status">Competition saved. 1 event is not on'
+        " the competition&#39;s days now (男子50米): change its day.</div>"
+    ) in page
+
+
 def test_coach_creates_and_manages_a_competition(client, login_as, sports):
     coach = login_as("coach")
     data = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.athletes import queries as athlete_queries
@@ -97,7 +98,7 @@ def edit(competition_id: int):
         form,
         apply,
         saved_form=saved_form,
-        flash_message=_("Competition saved."),
+        flash_message=_saved_message,
         redirect_to=url_for(".detail", competition_id=competition_id),
     )
     if response:
@@ -187,4 +188,24 @@ def edit_event(event_id: int):
         )
     return response or editing.render(
         "competitions/event_form.html", form, competition=competition, event=event
+    )
+
+
+def _saved_message(competition: Competition):
+    """ "Saved", and when its dates moved away from some of its events, which to move (an
+    event's own edit refuses a day outside the competition's; the competition's may move)."""
+    outside = services.events_outside_its_days(competition)
+    if not outside:
+        return _("Competition saved.")
+    names = "、".join(e.name for e in outside[:3]) + ("…" if len(outside) > 3 else "")
+    return (
+        ngettext(
+            "Competition saved. %(num)d event is not on the competition's days now (%(names)s):"
+            " change its day.",
+            "Competition saved. %(num)d events are not on the competition's days now"
+            " (%(names)s): change their days.",
+            len(outside),
+            names=names,
+        ),
+        "warning",
     )
