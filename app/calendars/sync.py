@@ -27,10 +27,11 @@ import hashlib
 import json
 import logging
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import MANYTOONE, Session, selectinload
 from sqlalchemy.orm.exc import DetachedInstanceError, ObjectDeletedError
 
 from app.calendars import adapters  # noqa: F401  (registers the sources)
@@ -68,12 +69,14 @@ def _note_changes(session, flush_context):
 
 
 def _sync_at_commit(session, pending) -> None:
-    # Everything is flushed here. A changed object may still hold a relationship loaded before
+    # Everything is flushed here. A changed object may still hold a many-to-one loaded before
     # its foreign key changed (performance.venue after venue_id was set), and the adapters'
-    # loads do not overwrite what the session already holds: read the changed ones afresh.
+    # loads do not overwrite what the session already holds: those are read afresh. Only
+    # they: expiring the whole object made every row read again (one SELECT per booked
+    # person when a performance's people changed).
     for obj, deleted in pending.values():
         if not deleted and sa.inspect(obj).persistent:
-            session.expire(obj)
+            session.expire(obj, _many_to_one(type(obj)))
     item_keys: set[tuple[str, int]] = set()
     feed_keys: set[str] = set()
     for obj, deleted in pending.values():
@@ -85,6 +88,11 @@ def _sync_at_commit(session, pending) -> None:
             item_keys |= keys
             feed_keys |= feeds
     sync(session, item_keys, feed_keys)
+
+
+@cache
+def _many_to_one(model: type) -> list[str]:
+    return [r.key for r in sa.inspect(model).relationships if r.direction is MANYTOONE]
 
 
 def _keep_first(into: dict, notes: dict) -> dict:

@@ -215,6 +215,41 @@ def test_a_performance_moved_to_another_venue_is_moved_in_every_feed(
     )
 
 
+def test_booking_more_people_costs_the_commit_no_more_statements(
+    make_performance, make_venue, make_person, today, count_queries
+):
+    """The calendar hook reads afresh only what can go stale (the many-to-ones), not every
+    changed row: booking 20 people costs the commit what booking 5 does."""
+    from app.performances import services
+
+    def commit_statements(count: int) -> int:
+        people = [make_person() for _ in range(count)]
+        day = today + timedelta(days=12 + count)
+        show = make_performance(local_instant(day, 14), local_instant(day, 16))
+        show = db.session.get(type(show), show.id)
+        data = {
+            "title": show.title,
+            "programme_id": show.programme_id,
+            "troupe_id": None,
+            "setting": show.setting,
+            "venue_id": make_venue().id,
+            "starts_at": show.starts_at,
+            "ends_at": show.ends_at,
+            "status": "confirmed",
+            "is_public": True,
+            "needs": [],
+            "people": [
+                {"person_id": p.id, "role": "performer", "uses_wheelchair": False} for p in people
+            ],
+        }
+        services.save_performance(show, data, version=show.version, override_reason="test")
+        with count_queries() as counted:
+            db.session.commit()
+        return len(counted.statements)
+
+    assert commit_statements(20) == commit_statements(5)
+
+
 def test_single_event_of_a_private_performance_only_for_its_people(
     client, make_performance, make_person, login_as, today
 ):
