@@ -27,11 +27,10 @@ import hashlib
 import json
 import logging
 from datetime import datetime
-from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import MANYTOONE, Session, selectinload
+from sqlalchemy.orm import MANYTOONE, Mapper, Session, selectinload
 from sqlalchemy.orm.exc import DetachedInstanceError, ObjectDeletedError
 
 from app.calendars import adapters  # noqa: F401  (registers the sources)
@@ -74,12 +73,11 @@ def _sync_at_commit(session, pending) -> None:
     # loads do not overwrite what the session already holds: those are read afresh. Only
     # they: expiring the whole object made every row read again (one SELECT per booked
     # person when a performance's people changed).
-    for obj, deleted in pending.values():
-        if not deleted and sa.inspect(obj).persistent:
-            session.expire(obj, _many_to_one(type(obj)))
     item_keys: set[tuple[str, int]] = set()
     feed_keys: set[str] = set()
     for obj, deleted in pending.values():
+        if not deleted and sa.inspect(obj).persistent:
+            session.expire(obj, _many_to_one(type(obj)))
         for source in WATCHED.get(type(obj), ()):
             try:
                 keys, feeds = source.touched(session, obj, deleted)
@@ -90,9 +88,9 @@ def _sync_at_commit(session, pending) -> None:
     sync(session, item_keys, feed_keys)
 
 
-@cache
 def _many_to_one(model: type) -> list[str]:
-    return [r.key for r in sa.inspect(model).relationships if r.direction is MANYTOONE]
+    mapper: Mapper = sa.inspect(model)
+    return [rel.key for rel in mapper.relationships if rel.direction is MANYTOONE]
 
 
 def _keep_first(into: dict, notes: dict) -> dict:
