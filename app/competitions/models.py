@@ -87,6 +87,10 @@ class Competition(VersionedMixin, TimestampMixin, Base):
     def year(self) -> int:
         return self.start_on.year
 
+    def is_on(self, day: date) -> bool:
+        """Whether ``day`` is one of the competition's days."""
+        return self.start_on <= day <= self.end_on
+
     def __str__(self) -> str:
         return self.name
 

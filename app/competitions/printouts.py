@@ -95,8 +95,7 @@ class StartList:
 
 
 def _start_list(event: CompetitionEvent, classes, last_day: date) -> StartList:
-    live = [e for e in event.entries if e.status is not EntryStatus.WITHDRAWN]
-    live.sort(key=lambda e: startlists.order_key(e, _pinyin(e)))
+    live = startlists.in_order(e for e in event.entries if e.status is not EntryStatus.WITHDRAWN)
     lines = []
     for order, entry in enumerate(live, 1):
         starters = []
@@ -273,9 +272,5 @@ def ceremony(event_id: int):
             continue
         steps[result.medal].entries.append(entry)
     for step in steps.values():
-        step.entries.sort(key=lambda e: startlists.order_key(e, _pinyin(e)))
+        step.entries = startlists.in_order(step.entries)
     return event, list(steps.values())
-
-
-def _pinyin(entry: Entry) -> str:
-    return entry.athletes[0].person.name_pinyin if entry.athletes else ""

@@ -188,8 +188,7 @@ def update_competition(
 
 def events_outside_its_days(competition: Competition) -> list[CompetitionEvent]:
     """The competition's events whose day is not one of its days (after its dates moved)."""
-    first, last = competition.start_on, competition.end_on or competition.start_on
-    return [e for e in competition.events if e.day is not None and not first <= e.day <= last]
+    return [e for e in competition.events if e.day is not None and not competition.is_on(e.day)]
 
 
 def _event_values(competition: Competition, data: dict) -> dict:
@@ -204,16 +203,15 @@ def _event_values(competition: Competition, data: dict) -> dict:
     ends_at: datetime | None = data.get("ends_at")
     if starts_at and ends_at and ends_at < starts_at:
         raise DomainError(_l("The event must end after it starts."), field="ends_at")
-    first, last = competition.start_on, competition.end_on or competition.start_on
-    if starts_at is not None and not first <= clock.local_date(starts_at) <= last:
+    if starts_at is not None and not competition.is_on(clock.local_date(starts_at)):
         # The programme, the start lists and the calendars show the event under those days.
         from app.core.templating import fmt_date
 
         raise DomainError(
             _l(
                 "The event's day must be one of the competition's days, %(first)s to %(last)s.",
-                first=fmt_date(first),
-                last=fmt_date(last),
+                first=fmt_date(competition.start_on),
+                last=fmt_date(competition.end_on),
             ),
             field="day",
         )
