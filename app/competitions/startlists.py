@@ -27,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.competitions.enums import EntryStatus
 from app.competitions.models import CompetitionEvent, Entry
+from app.core.charts import spoken_list
 from app.core.errors import DomainError
 from app.core.forms import normalise_text
 from app.core.numbers import parse_whole
@@ -138,7 +139,7 @@ def check_start(
                     _l(
                         "This athlete wears bib %(worn)s in the competition's other events:"
                         " give the same bib.",
-                        worn="、".join(sorted(worn, key=bib_key)),
+                        worn=spoken_list(sorted(worn, key=bib_key)),
                     ),
                     field="bib",
                 )

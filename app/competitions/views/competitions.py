@@ -19,6 +19,7 @@ from app.competitions.models import Competition
 from app.competitions.views._common import found, load_event, managed
 from app.core import editing, notify
 from app.core.auth import public
+from app.core.charts import spoken_list
 from app.core.security import form_page
 from app.venues.queries import venue_choices
 
@@ -197,7 +198,6 @@ def _saved_message(competition: Competition):
     outside = services.events_outside_its_days(competition)
     if not outside:
         return _("Competition saved.")
-    names = "、".join(e.name for e in outside[:3]) + ("…" if len(outside) > 3 else "")
     return (
         ngettext(
             "Competition saved. %(num)d event is not on the competition's days now (%(names)s):"
@@ -205,7 +205,7 @@ def _saved_message(competition: Competition):
             "Competition saved. %(num)d events are not on the competition's days now"
             " (%(names)s): change their days.",
             len(outside),
-            names=names,
+            names=spoken_list([e.name for e in outside]),
         ),
         "warning",
     )
