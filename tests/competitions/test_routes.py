@@ -226,35 +226,23 @@ def test_admin_records_every_entry(client, scene, login_as):
 
 
 def test_moving_a_competitions_dates_away_from_its_events_says_which_to_move(
-    client, login_as, sports
+    client, login_as, make_competition, make_event
 ):
+    from app.core import clock
+    from tests.roundtrip import post_data, read_form
+
     coach = login_as("coach")
-    data = {
-        "name": "区残疾人游泳比赛",
-        "level": "district",
-        "start_on-year": "2026",
-        "start_on-month": "12",
-        "start_on-day": "8",
-        "end_on-year": "2026",
-        "end_on-month": "12",
-        "end_on-day": "10",
-        "status": "planned",
-        "sport_ids": [str(sports["archery"].id)],
-    }
-    assert client.post("/competitions/new", data=data).status_code == 303
-    competition = db.session.scalar(sa.select(Competition))
-    for name, day in (("男子50米", "9"), ("女子50米", "10")):
-        event = {
-            "name": name,
-            "sport_id": str(sports["archery"].id),
-            "gender": "open",
-            **{"day-year": "2026", "day-month": "12", "day-day": day},
-        }
-        url = f"/competitions/{competition.id}/events/new"
-        assert client.post(url, data=event).status_code == 303
-    assert coach.id == competition.manager_id
-    moved = dict(data, **{"start_on-day": "10", "end_on-day": "12", "version": "1"})
-    response = client.post(f"/competitions/{competition.id}/edit", data=moved)
+    competition = make_competition(
+        start_on=date(2026, 12, 8), end_on=date(2026, 12, 10), manager_id=coach.id
+    )
+    for name, day in (("男子50米", 9), ("女子50米", 10)):
+        make_event(competition, name=name, starts_at=clock.local_instant(date(2026, 12, day)))
+    url = f"/competitions/{competition.id}/edit"
+    moved = post_data(
+        read_form(client.get(url).get_data(as_text=True), url),
+        {"start_on-day": "10", "end_on-day": "12"},
+    )
+    response = client.post(url, data=moved)
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert (
