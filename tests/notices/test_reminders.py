@@ -22,7 +22,7 @@ def reminders():
         db.session.scalars(
             sa.select(Notice)
             .where(Notice.change == "reminder")
-            .order_by(Notice.subject_kind, Notice.subject_id, Notice.person_id)
+            .order_by(Notice.subject_kind, Notice.subject_id, Notice.person_id, Notice.id)
         )
     )
 
